@@ -1,0 +1,30 @@
+// The one table from domain error codes to tRPC and HTTP errors.
+import type { ErrorCode } from '@postern/contracts';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
+
+export const ERROR_TABLE: Record<ErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }> = {
+  BAD_REQUEST: { trpc: 'BAD_REQUEST', http: 400 },
+  VALIDATION_FAILED: { trpc: 'BAD_REQUEST', http: 422 },
+  UNAUTHENTICATED: { trpc: 'UNAUTHORIZED', http: 401 },
+  FORBIDDEN: { trpc: 'FORBIDDEN', http: 403 },
+  NOT_FOUND: { trpc: 'NOT_FOUND', http: 404 },
+  CONFLICT: { trpc: 'CONFLICT', http: 409 },
+  PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', http: 413 },
+  RATE_LIMITED: { trpc: 'TOO_MANY_REQUESTS', http: 429 },
+  UNAVAILABLE: { trpc: 'SERVICE_UNAVAILABLE', http: 503 },
+  INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', http: 500 },
+};
+
+/** The domain code for an HTTP status, for errors raised by the framework itself (404, 413…). */
+export function codeForHttpStatus(status: number): ErrorCode {
+  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { http: number }][]).find(([, v]) => v.http === status);
+  if (match) return match[0];
+  return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+}
+
+/** The domain code for a tRPC code, for errors tRPC raises itself (bad input, unknown procedure). */
+export function codeForTrpc(code: TRPC_ERROR_CODE_KEY): ErrorCode {
+  if (code === 'BAD_REQUEST' || code === 'PARSE_ERROR') return 'BAD_REQUEST';
+  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { trpc: string }][]).find(([, v]) => v.trpc === code);
+  return match ? match[0] : 'INTERNAL';
+}

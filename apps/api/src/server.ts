@@ -1,0 +1,129 @@
+// The HTTP process: Fastify with security headers, CORS for the dashboard, request ids, health
+// endpoints, tRPC at /trpc, and the built dashboard served as static files.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { ErrorBody, LivenessResponse } from '@postern/contracts';
+import { checkHealth } from '@postern/core';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './deps.ts';
+import { codeForHttpStatus } from './errors.ts';
+import { type AppRouter, appRouter } from './router.ts';
+import { contextFactory } from './trpc.ts';
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const API_PREFIXES = ['/trpc', '/v1', '/healthz', '/readyz'];
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 5000 },
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const https = config.publicUrl.startsWith('https:');
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 63072000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(fastifyCors, {
+    origin: [config.dashboardOrigin],
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['x-request-id'],
+  });
+
+  app.get('/healthz', async (): Promise<LivenessResponse> => ({ status: 'ok', uptimeSeconds: process.uptime() }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const health = await checkHealth({
+      orm: deps.orm,
+      kv: deps.kv,
+      clock: deps.clock,
+      version: deps.version,
+      startedAt: deps.startedAt,
+      workerHeartbeatStaleMs: config.workerHeartbeatStaleMs,
+    });
+    reply.header('cache-control', 'no-store');
+    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(deps),
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          deps.logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'procedure failed');
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  const webDist = config.webDist ?? DEFAULT_WEB_DIST;
+  const serveWeb = existsSync(`${webDist}/index.html`);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDist, index: 'index.html', wildcard: false });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const isApi = API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    if (serveWeb && req.method === 'GET' && !isApi && !path.includes('.')) {
+      // Client-side routes of the dashboard: the SPA decides what to show.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const body: ErrorBody = { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}`, requestId: String(req.id) };
+    return reply.code(404).send(body);
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    const body: ErrorBody = {
+      code: codeForHttpStatus(status),
+      // Client errors raised by Fastify (bad JSON, body too large) have safe messages; server errors do not.
+      message: status >= 500 ? 'Internal error' : error.message,
+      requestId: String(req.id),
+    };
+    return reply.code(status).send(body);
+  });
+
+  return app;
+}

@@ -1,0 +1,30 @@
+// Health and readiness DTOs shared by /readyz, the tRPC `system.health` query and the dashboard status page.
+import { z } from 'zod';
+
+export const ZCheckStatus = z.enum(['ok', 'degraded', 'down']);
+export type CheckStatus = z.infer<typeof ZCheckStatus>;
+
+export const ZCheck = z.object({
+  status: ZCheckStatus,
+  latencyMs: z.number().nonnegative().optional(),
+  detail: z.string().optional(),
+});
+export type Check = z.infer<typeof ZCheck>;
+
+export const ZHealthResponse = z.object({
+  status: ZCheckStatus,
+  version: z.string(),
+  uptimeSeconds: z.number().nonnegative(),
+  time: z.iso.datetime(),
+  checks: z.object({
+    api: ZCheck,
+    database: ZCheck,
+    redis: ZCheck,
+    migrations: ZCheck,
+    worker: ZCheck,
+  }),
+});
+export type HealthResponse = z.infer<typeof ZHealthResponse>;
+
+export const ZLivenessResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number().nonnegative() });
+export type LivenessResponse = z.infer<typeof ZLivenessResponse>;

@@ -1,0 +1,52 @@
+// Every background queue: its name, payload schema and delivery policy. The worker creates each
+// queue at start-up and validates every payload against its schema before a handler runs.
+import { z } from 'zod';
+
+export interface QueuePolicy {
+  /** Attempts after the first failure. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryBackoff: boolean;
+  /** A running job is failed (and retried) when it takes longer than this. */
+  expireInSeconds: number;
+  /** Jobs processed concurrently per worker process. */
+  concurrency: number;
+}
+
+export interface QueueDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  policy: QueuePolicy;
+}
+
+function defineQueue<S extends z.ZodType>(name: string, payload: S, policy: Partial<QueuePolicy> = {}) {
+  return {
+    name,
+    payload,
+    policy: {
+      retryLimit: 3,
+      retryDelaySeconds: 5,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+      concurrency: 2,
+      ...policy,
+    },
+  } satisfies QueueDefinition<S>;
+}
+
+export const ZHeartbeatJob = z.object({
+  /** Why the beat was sent: the cron schedule or a worker starting up. */
+  trigger: z.enum(['schedule', 'startup']).default('schedule'),
+});
+
+export const QUEUES = {
+  heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
+    retryLimit: 0,
+    expireInSeconds: 60,
+    concurrency: 1,
+  }),
+} as const;
+
+export type QueueKey = keyof typeof QUEUES;
+export type QueuePayload<K extends QueueKey> = z.input<(typeof QUEUES)[K]['payload']>;
+export const ALL_QUEUES: QueueDefinition[] = Object.values(QUEUES);

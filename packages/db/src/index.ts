@@ -1,0 +1,2 @@
+export * from './entities/index.ts';
+export * from './orm.ts';

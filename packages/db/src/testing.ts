@@ -1,0 +1,100 @@
+// Test helper: each test file gets its own migrated database, cloned in milliseconds from a template
+// built once per migration set (CREATE DATABASE … TEMPLATE), and dropped afterwards.
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, createQueueClient, testServices } from '@postern/runtime';
+import pg from 'pg';
+import { createOrm, MIGRATIONS_DIR, migrateToLatest } from './orm.ts';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+const TEMPLATE_LOCK_ID = 7_274_637_002;
+
+function withDatabase(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Identifies the migration set and pg-boss version, so a changed migration builds a new template. */
+function templateName(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
+    if (file.endsWith('.ts') || file.endsWith('.js')) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  }
+  hash.update('pg-boss-12');
+  return `postern_tpl_${hash.digest('hex').slice(0, 16)}`;
+}
+
+async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureTemplate(adminUrl: string): Promise<string> {
+  const template = templateName();
+  return admin(adminUrl, async (client) => {
+    await client.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_ID]);
+    try {
+      const exists = await client.query('select 1 from pg_database where datname = $1', [template]);
+      if (exists.rowCount) return template;
+      const building = `${template}_build_${process.pid}`;
+      await client.query(`drop database if exists "${building}" with (force)`);
+      await client.query(`create database "${building}"`);
+      const url = withDatabase(adminUrl, building);
+      const orm = await createOrm({ databaseUrl: url, poolMax: 2 });
+      try {
+        await migrateToLatest(orm, url);
+      } finally {
+        await orm.close(true);
+      }
+      // Install pg-boss's schema once here rather than in every test database.
+      const boss = createQueueClient({
+        databaseUrl: url,
+        role: 'producer',
+        logger: createLogger({ level: 'silent', name: 'test-template' }),
+      });
+      await boss.start();
+      await boss.stop({ graceful: false, close: true });
+      await client.query(`alter database "${building}" rename to "${template}"`);
+      return template;
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK_ID]);
+    }
+  });
+}
+
+/** A fresh, fully migrated database (pg-boss schema included) for one test file. */
+export async function createTestDatabase(options: { adminUrl?: string } = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? testServices().adminDatabaseUrl;
+  const template = await ensureTemplate(adminUrl);
+  const name = `postern_test_${randomBytes(6).toString('hex')}`;
+  await admin(adminUrl, (client) => client.query(`create database "${name}" template "${template}"`));
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: () => admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+  };
+}
+
+/** An empty database (no migrations), for tests of the migrator itself. */
+export async function createEmptyDatabase(options: { adminUrl?: string } = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? testServices().adminDatabaseUrl;
+  const name = `postern_test_${randomBytes(6).toString('hex')}`;
+  await admin(adminUrl, (client) => client.query(`create database "${name}"`));
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: () => admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+  };
+}

@@ -1,0 +1,143 @@
+// The one module that reads process.env. Everything else receives a typed, validated Config.
+import { z } from 'zod';
+
+/** A configuration problem, reported to the operator as one line naming the setting. */
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+const DEV_SECRET = 'postern-development-secret-do-not-use-in-production';
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL like ${example}` },
+  );
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveSeconds = z.coerce.number().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://postern.example.com').optional(),
+    DASHBOARD_ORIGIN: urlWithProtocols(['http:', 'https:'], 'http://127.0.0.1:5173').optional(),
+    DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/postern').optional(),
+    DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').optional(),
+    POSTERN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+    WEB_DIST: z.string().optional(),
+    TRUST_PROXY: bool.default(false),
+    SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds.default(30),
+    WORKER_HEARTBEAT_STALE_SECONDS: positiveSeconds.default(150),
+    WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+    CONNECT_TIMEOUT_SECONDS: positiveSeconds.default(5),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['POSTERN_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  dashboardOrigin: string;
+  databaseUrl: string | undefined;
+  databaseSsl: 'disable' | 'require' | 'verify-full';
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  secret: string;
+  /** True when the development secret is in use: never in production. */
+  insecureDevSecret: boolean;
+  webDist: string | undefined;
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  workerHeartbeatStaleMs: number;
+  workerPollSeconds: number;
+  connectTimeoutMs: number;
+}
+
+/** Parses the environment; throws ConfigError naming the first bad setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as a shell `FOO= cmd` means.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = String(issue?.path[0] ?? 'environment');
+    const got = cleaned[setting];
+    const shown = got === undefined || /SECRET|PASSWORD/.test(setting) ? '' : ` (got "${redactUrl(got)}")`;
+    throw new ConfigError(setting, `${issue?.message ?? 'is invalid'}${shown}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dashboardOrigin: e.DASHBOARD_ORIGIN ?? new URL(publicUrl).origin,
+    databaseUrl: e.DATABASE_URL,
+    databaseSsl: e.DATABASE_SSL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    secret: e.POSTERN_SECRET ?? DEV_SECRET,
+    insecureDevSecret: !e.POSTERN_SECRET,
+    webDist: e.WEB_DIST,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    workerHeartbeatStaleMs: e.WORKER_HEARTBEAT_STALE_SECONDS * 1000,
+    workerPollSeconds: e.WORKER_POLL_SECONDS,
+    connectTimeoutMs: e.CONNECT_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+/** Requires DATABASE_URL for processes that cannot run without it. */
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required (or start everything with `./postern up`, which embeds PostgreSQL)');
+  }
+  return config.databaseUrl;
+}
+
+/** Hides the password of a connection URL before it is shown or logged. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
+}
+
+/** Where tests find their services: TEST_DATABASE_URL / TEST_REDIS_URL, defaulting to this machine's. */
+export function testServices(env: Record<string, string | undefined> = process.env) {
+  return {
+    adminDatabaseUrl: env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.TEST_REDIS_URL || 'redis://127.0.0.1:6379/0',
+  };
+}

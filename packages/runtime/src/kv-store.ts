@@ -1,0 +1,118 @@
+// The volatile key-value store: Redis in production; process memory for the embedded single-process
+// default. Holds only what may be lost (cache entries, rate-limit buckets, short-lived state).
+import { Redis } from 'ioredis';
+import { ConfigError, redactUrl } from './config.ts';
+
+export interface KvStore {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Round-trip time in milliseconds; throws when the store does not answer. */
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class MemoryKvStore implements KvStore {
+  readonly kind = 'memory' as const;
+  readonly #entries = new Map<string, { value: string; expiresAt: number }>();
+  readonly #now: () => number;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+    this.#sweeper = setInterval(() => this.#sweep(), 60_000);
+    this.#sweeper.unref();
+  }
+
+  async get(key: string): Promise<string | null> {
+    const entry = this.#entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
+  }
+
+  async del(key: string): Promise<void> {
+    this.#entries.delete(key);
+  }
+
+  async ping(): Promise<number> {
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#entries.clear();
+  }
+
+  #sweep() {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+  }
+}
+
+export class RedisKvStore implements KvStore {
+  readonly kind = 'redis' as const;
+  readonly client: Redis;
+
+  constructor(client: Redis) {
+    this.client = client;
+  }
+
+  async get(key: string) {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
+  }
+
+  async del(key: string) {
+    await this.client.del(key);
+  }
+
+  async ping() {
+    const started = performance.now();
+    await this.client.ping();
+    return performance.now() - started;
+  }
+
+  async close() {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
+
+/** Connects to Redis and proves it answers, or fails with a ConfigError naming REDIS_URL. */
+export async function connectRedis(url: string, options: { connectTimeoutMs: number; keyPrefix?: string }): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+    ...(url.startsWith('rediss:') ? { tls: {} } : {}),
+  });
+  client.on('error', () => {
+    // Connection errors surface through the commands that fail; ioredis reconnects on its own.
+  });
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    throw new ConfigError('REDIS_URL', `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`);
+  }
+}
+
+export async function createKvStore(redisUrl: string | undefined, options: { connectTimeoutMs: number }): Promise<KvStore> {
+  if (!redisUrl) return new MemoryKvStore();
+  return new RedisKvStore(await connectRedis(redisUrl, options));
+}
