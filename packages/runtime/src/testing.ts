@@ -1,0 +1,134 @@
+// Test helper: runs the real API or worker as a child process (the same entry point operators run),
+// captures its JSON logs, and stops it with a real signal.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type AppName = 'api' | 'worker';
+
+export interface SpawnedApp {
+  name: AppName;
+  proc: ChildProcess;
+  /** Base URL (API only). */
+  url: string;
+  /** Every line the process wrote, stdout and stderr. */
+  lines: string[];
+  waitForLine(match: RegExp | ((line: string) => boolean), timeoutMs?: number): Promise<string>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Starts `node <entry>` (default: apps/<name>/src/main.ts) with the given environment on top of a
+ * minimal one (PATH, HOME). The API gets a free port unless PORT is given.
+ */
+export async function spawnApp(
+  name: AppName,
+  env: Record<string, string>,
+  options: { entry?: string; args?: string[] } = {},
+): Promise<SpawnedApp> {
+  const port = env.PORT ?? String(await freePort());
+  const entry = options.entry ?? `${REPO_ROOT}apps/${name}/src/main.ts`;
+  const proc = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: port,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<{ test: (line: string) => boolean; resolve: (line: string) => void }>();
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      lines.push(line);
+      for (const waiter of waiters) {
+        if (waiter.test(line)) {
+          waiters.delete(waiter);
+          waiter.resolve(line);
+        }
+      }
+    }
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+
+  const waitForLine = (match: RegExp | ((line: string) => boolean), timeoutMs = 20_000) => {
+    const test = typeof match === 'function' ? match : (line: string) => match.test(line);
+    const seen = lines.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<string>((resolve, reject) => {
+      const waiter = { test, resolve };
+      waiters.add(waiter);
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`${name}: no line matching ${match} within ${timeoutMs} ms. Output:\n${lines.slice(-20).join('\n')}`));
+      }, timeoutMs);
+      exited.then(() => {
+        if (!waiters.has(waiter)) return;
+        setTimeout(() => {
+          if (!waiters.has(waiter)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          reject(new Error(`${name} exited before printing ${match}. Output:\n${lines.slice(-20).join('\n')}`));
+        }, 50);
+      });
+    });
+  };
+
+  return {
+    name,
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    lines,
+    waitForLine,
+    exited,
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Polls a URL until it answers with the wanted status. */
+export async function waitForHttp(url: string, options: { status?: number; timeoutMs?: number } = {}): Promise<Response> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status === (options.status ?? 200)) return response;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer ${options.status ?? 200} in time (last: ${last})`);
+}
