@@ -39,6 +39,18 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
 
+  // On shutdown, requests still in flight answer with `Connection: close`, so keep-alive clients
+  // (load balancers, SDKs) let go of their sockets and the server can finish closing.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+    app.server.closeIdleConnections();
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
+
   const https = config.publicUrl.startsWith('https:');
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -1,0 +1,43 @@
+// Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
+// main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
+import { systemClock } from '@postern/core';
+import { createOrm, migrateToLatest } from '@postern/db';
+import { type Config, createKvStore, createLogger, onShutdown, requireDatabaseUrl } from '@postern/runtime';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from './server.ts';
+import { VERSION } from './version.ts';
+
+export async function startApi(config: Config, options: { extend?: (app: FastifyInstance) => void } = {}) {
+  const logger = createLogger({ level: config.logLevel, name: 'api' });
+  if (config.insecureDevSecret) logger.warn('POSTERN_SECRET is not set: using the development secret (never in production)');
+  const databaseUrl = requireDatabaseUrl(config);
+  const orm = await createOrm({
+    databaseUrl,
+    ssl: config.databaseSsl,
+    poolMax: config.databasePoolMax,
+    connectTimeoutMs: config.connectTimeoutMs,
+  });
+  const kv = await createKvStore(config.redisUrl, { connectTimeoutMs: config.connectTimeoutMs }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
+  const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
+  if (applied.length) logger.info({ applied }, 'applied migrations');
+
+  const app = await buildServer({ config, orm, kv, logger, clock: systemClock, version: VERSION, startedAt: new Date() });
+  options.extend?.(app);
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');
+
+  onShutdown({
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    stop: async () => {
+      // Fastify stops accepting, answers 503 to new requests and waits for in-flight ones.
+      await app.close();
+      await kv.close();
+      await orm.close();
+    },
+  });
+  return { app, orm, kv, logger, address };
+}

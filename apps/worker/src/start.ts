@@ -1,0 +1,50 @@
+// Starts one worker process from a Config: database (migrated), pg-boss, handlers, schedules,
+// graceful stop. main.ts calls it; test fixtures call it with extra queues and handlers.
+import { QUEUES, type QueueDefinition } from '@postern/contracts';
+import { systemClock } from '@postern/core';
+import { createOrm, migrateToLatest } from '@postern/db';
+import { type Config, createLogger, createQueueClient, onShutdown, requireDatabaseUrl } from '@postern/runtime';
+import type { JobHandler } from './job.ts';
+import { JOB_HANDLERS } from './jobs/index.ts';
+import { startRunner } from './runner.ts';
+import { SCHEDULES } from './schedules.ts';
+import { VERSION } from './version.ts';
+
+export async function startWorker(config: Config, options: { extraHandlers?: JobHandler[] } = {}) {
+  const logger = createLogger({ level: config.logLevel, name: 'worker' });
+  const databaseUrl = requireDatabaseUrl(config);
+  const orm = await createOrm({
+    databaseUrl,
+    ssl: config.databaseSsl,
+    poolMax: config.databasePoolMax,
+    connectTimeoutMs: config.connectTimeoutMs,
+  });
+  const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
+  if (applied.length) logger.info({ applied }, 'applied migrations');
+
+  const boss = createQueueClient({ databaseUrl, logger, role: 'worker' });
+  const extra = options.extraHandlers ?? [];
+  const worker = await startRunner({
+    boss,
+    orm,
+    logger,
+    clock: systemClock,
+    version: VERSION,
+    handlers: [...JOB_HANDLERS, ...extra],
+    extraQueues: extra.map((handler): QueueDefinition => handler.queue),
+    schedules: SCHEDULES,
+    pollingIntervalSeconds: config.workerPollSeconds,
+  });
+  // Report liveness at once rather than at the next whole minute.
+  await boss.send(QUEUES.heartbeat.name, { trigger: 'startup' });
+
+  onShutdown({
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    stop: async () => {
+      await worker.stop(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await orm.close();
+    },
+  });
+  return { boss, orm, logger, worker };
+}

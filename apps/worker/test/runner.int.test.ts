@@ -1,0 +1,82 @@
+import { ALL_QUEUES, QUEUES } from '@postern/contracts';
+import { systemClock } from '@postern/core';
+import { createOrm, type MikroORM, WorkerHeartbeat } from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createLogger, createQueueClient, type PgBoss } from '@postern/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_HANDLERS } from '../src/jobs/index.ts';
+import { type RunningWorker, startRunner } from '../src/runner.ts';
+import { SCHEDULES } from '../src/schedules.ts';
+
+async function waitForJob(boss: PgBoss, queue: string, id: string, states: string[]) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const [job] = await boss.findJobs(queue, { id });
+    if (job && states.includes(job.state)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${id} did not reach ${states.join('/')}`);
+}
+
+describe('worker runner', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let boss: PgBoss;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+    const logger = createLogger({ level: 'silent', name: 'worker-test' });
+    boss = createQueueClient({ databaseUrl: db.url, role: 'worker', logger });
+    worker = await startRunner({
+      boss,
+      orm,
+      logger,
+      clock: systemClock,
+      version: 'test',
+      handlers: JOB_HANDLERS,
+      schedules: SCHEDULES,
+      pollingIntervalSeconds: 0.5,
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop(5000);
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('creates every queue declared in contracts', async () => {
+    const queues = await boss.getQueues();
+    const names = queues.map((queue) => queue.name);
+    for (const queue of ALL_QUEUES) expect(names).toContain(queue.name);
+  });
+
+  it('has a handler for every queue in contracts', () => {
+    const handled = JOB_HANDLERS.map((handler) => handler.queue.name).sort();
+    expect(handled).toEqual(ALL_QUEUES.map((queue) => queue.name).sort());
+  });
+
+  it('installs the schedule registry', async () => {
+    const schedules = await boss.getSchedules();
+    expect(schedules.map((s) => [s.name, s.cron])).toContainEqual([QUEUES.heartbeat.name, '* * * * *']);
+  });
+
+  it('runs the heartbeat job, writes the beat and stores the per-job result', async () => {
+    const id = String(await boss.send(QUEUES.heartbeat.name, { trigger: 'startup' }));
+    const job = await waitForJob(boss, QUEUES.heartbeat.name, id, ['completed', 'failed']);
+    expect(job.state).toBe('completed');
+    expect(job.output).toMatchObject({ trigger: 'startup', workerId: worker.identity.workerId });
+    const beat = await orm.em.fork().findOneOrFail(WorkerHeartbeat, { workerId: worker.identity.workerId });
+    expect(beat.beats).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects a payload that does not match its schema, terminally and with the reason', async () => {
+    const id = String(await boss.send(QUEUES.heartbeat.name, { trigger: 'sideways' }));
+    const job = await waitForJob(boss, QUEUES.heartbeat.name, id, ['completed', 'failed']);
+    expect(job.state).toBe('failed');
+    expect(job.output).toMatchObject({ error: 'invalid payload' });
+    expect(JSON.stringify(job.output)).toContain('trigger');
+  });
+});
