@@ -38,6 +38,8 @@ export function ormConfig(options: OrmOptions): Options {
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 10 },
     driverOptions: { connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, ...(ssl ? { ssl } : {}) },
+    // A typo in DATABASE_URL must fail loudly, not create an empty database.
+    ensureDatabase: false,
     // The global EntityManager is refused: every request and job forks its own.
     allowGlobalContext: false,
     migrations: {

@@ -1,0 +1,31 @@
+// The built declarations work for TypeScript users of both module systems: tsc checks a consumer
+// of the "import" entry and one of the "require" entry (test/fixtures/types).
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { assertBuilt, SDK_ROOT } from './helpers.ts';
+
+const run = promisify(execFile);
+const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+
+beforeAll(() => {
+  assertBuilt();
+});
+
+it('dist/esm and dist/cjs declarations type-check a consumer of each', async () => {
+  const project = join(SDK_ROOT, 'test/fixtures/types/tsconfig.json');
+  const result = await run(process.execPath, [tsc, '-p', project, '--explainFiles'], {
+    timeout: 60_000,
+  }).catch((error: { stdout: string; stderr: string }) => {
+    const errors = error.stdout.split('\n').filter((line) => /error TS/.test(line));
+    throw new Error(
+      `tsc failed on the consumer fixtures:\n${errors.join('\n') || error.stdout}${error.stderr}`,
+    );
+  });
+  const files = result.stdout.split('\n');
+  // --explainFiles lists the program's files relative to the working directory (SDK_ROOT).
+  expect(files).toContain('dist/esm/index.d.ts');
+  expect(files).toContain('dist/cjs/index.d.ts');
+});
