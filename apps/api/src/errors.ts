@@ -24,7 +24,18 @@ export function codeForHttpStatus(status: number): ErrorCode {
 
 /** The domain code for a tRPC code, for errors tRPC raises itself (bad input, unknown procedure). */
 export function codeForTrpc(code: TRPC_ERROR_CODE_KEY): ErrorCode {
-  if (code === 'BAD_REQUEST' || code === 'PARSE_ERROR') return 'BAD_REQUEST';
   const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { trpc: string }][]).find(([, v]) => v.trpc === code);
-  return match ? match[0] : 'INTERNAL';
+  if (match) return match[0];
+  // The caller's mistakes tRPC detects itself (wrong method, media type…) are bad requests, not our faults.
+  return CLIENT_SIDE_TRPC_CODES.has(code) ? 'BAD_REQUEST' : 'INTERNAL';
 }
+
+const CLIENT_SIDE_TRPC_CODES = new Set<TRPC_ERROR_CODE_KEY>([
+  'PARSE_ERROR',
+  'METHOD_NOT_SUPPORTED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PRECONDITION_FAILED',
+  'UNPROCESSABLE_CONTENT',
+  'CLIENT_CLOSED_REQUEST',
+  'TIMEOUT',
+]);

@@ -135,6 +135,12 @@ describe('API server', () => {
     expect(JSON.stringify(body)).not.toMatch(/\.ts:\d+/);
   });
 
+  it('treats a mutation call on a query as the caller\'s mistake, not an internal error', async () => {
+    const res = await app.inject({ method: 'POST', url: '/trpc/system.health', payload: {} });
+    expect(res.statusCode).toBe(405);
+    expect(res.json().error.data.code).toBe('BAD_REQUEST');
+  });
+
   it('rejects a malformed JSON body with a clear 400', async () => {
     const res = await app.inject({
       method: 'POST',

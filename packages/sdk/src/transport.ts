@@ -50,11 +50,14 @@ export function createTransport(options: ResolvedOptions): Transport {
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const contentType = response.headers.get('content-type') ?? '';
     if (!/\bjson\b/i.test(contentType)) {
+      // A web page where the API should be (wrong baseUrl), or a proxy's error page.
+      const hint =
+        response.ok || response.status === 404 ? ': is baseUrl the address of the Postern API?' : '';
       throw new PosternError({
         code: response.ok ? 'BAD_RESPONSE' : codeForHttpStatus(response.status),
         message:
           `Expected a JSON answer from ${url} but got HTTP ${response.status}` +
-          `${contentType ? ` (${contentType.split(';')[0]})` : ''}: is baseUrl the address of the Postern API?`,
+          `${contentType ? ` (${contentType.split(';')[0]})` : ''}${hint}`,
         httpStatus: response.status,
         requestId,
       });

@@ -17,6 +17,7 @@ beforeAll(() => {
 it('dist/esm and dist/cjs declarations type-check a consumer of each', async () => {
   const project = join(SDK_ROOT, 'test/fixtures/types/tsconfig.json');
   const result = await run(process.execPath, [tsc, '-p', project, '--explainFiles'], {
+    cwd: SDK_ROOT,
     timeout: 60_000,
   }).catch((error: { stdout: string; stderr: string }) => {
     const errors = error.stdout.split('\n').filter((line) => /error TS/.test(line));

@@ -1,0 +1,227 @@
+// The built dashboard, served by the real API process, driven in a real Chromium. No mocks: the
+// status page must show what the API reports, and follow it live when the worker starts.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { testServices } from '@postern/runtime';
+import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WEB_DIST = join(WEB_ROOT, 'dist');
+const RESULTS = join(WEB_ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const LIVE_TIMEOUT = 30_000;
+
+/** Everything a page reported that a user would count as broken. */
+interface PageProblems {
+  console: string[];
+  pageErrors: string[];
+  failedRequests: string[];
+  badResponses: string[];
+}
+
+function watch(page: Page): PageProblems {
+  const problems: PageProblems = { console: [], pageErrors: [], failedRequests: [], badResponses: [] };
+  // CSP violations are reported by Chromium as console errors ("Refused to execute inline script…").
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      problems.console.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+  page.on('requestfailed', (request) =>
+    problems.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.badResponses.push(`${response.status()} ${response.url()}`);
+  });
+  return problems;
+}
+
+/** CSP violations seen by the page itself (securitypolicyviolation events), collected by an init script. */
+async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []);
+}
+
+async function statusOf(page: Page, check: string): Promise<string | null> {
+  return page
+    .getAttribute(`[data-testid="check-${check}"]`, 'data-status', { timeout: 1_000 })
+    .catch(() => null);
+}
+
+async function overallStatus(page: Page): Promise<string | null> {
+  return page.textContent('[data-testid="overall-status"]', { timeout: 1_000 }).catch(() => null);
+}
+
+describe('dashboard (built SPA served by the API, in Chromium)', () => {
+  let db: TestDatabase | undefined;
+  let api: SpawnedApp | undefined;
+  let worker: SpawnedApp | undefined;
+  let context: BrowserContext | undefined;
+  let userDataDir: string | undefined;
+  let apiEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error(
+        `The dashboard is not built: ${WEB_DIST}/index.html is missing. Run \`pnpm --filter @postern/web build\` first.`,
+      );
+    }
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\`.`);
+    }
+    await mkdir(RESULTS, { recursive: true });
+    db = await createTestDatabase();
+    apiEnv = {
+      DATABASE_URL: db.url,
+      WEB_DIST,
+      LOG_LEVEL: 'warn',
+      REDIS_URL: testServices().redisUrl,
+    };
+    api = await spawnApp('api', apiEnv);
+    await waitForHttp(`${api.url}/healthz`);
+
+    userDataDir = await mkdtemp(join(tmpdir(), 'postern-web-e2e-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport: { width: 1360, height: 900 },
+    });
+    await context.addInitScript(() => {
+      const store = window as unknown as { __csp: string[] };
+      store.__csp = [];
+      document.addEventListener('securitypolicyviolation', (event) => {
+        store.__csp.push(`${event.violatedDirective}: ${event.blockedURI}`);
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await worker?.stop('SIGTERM');
+    await api?.stop('SIGTERM');
+    await db?.drop();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  it('lands on /status and follows the health live as the worker starts', { timeout: 90_000 }, async () => {
+    if (!api || !context) throw new Error('setup failed');
+    const page = await context.newPage();
+    const problems = watch(page);
+
+    await page.goto(`${api.url}/`);
+    await page.waitForURL(`${api.url}/status`);
+    expect(new URL(page.url()).pathname).toBe('/status');
+    await expect.poll(() => page.title()).toBe('Status · Postern');
+    await expect(page.getByRole('link', { name: 'Status' }).first().isVisible()).resolves.toBe(true);
+
+    // API up, no worker yet.
+    await page.waitForSelector('[data-testid="check-database"]', { timeout: LIVE_TIMEOUT });
+    expect(await statusOf(page, 'api')).toBe('ok');
+    expect(await statusOf(page, 'database')).toBe('ok');
+    expect(await statusOf(page, 'migrations')).toBe('ok');
+    expect(await statusOf(page, 'redis')).toBe('ok');
+    expect(await statusOf(page, 'worker')).toBe('down');
+    expect(await overallStatus(page)).toBe('degraded');
+    expect(await page.textContent('[data-testid="check-redis"]')).toContain('Redis');
+    expect(await page.textContent('[data-testid="check-worker-detail"]')).toMatch(/heartbeat/);
+    expect(await page.textContent('[data-testid="check-database-latency"]')).toMatch(/ms$/);
+    expect(await page.textContent('[data-testid="health-version"]')).toMatch(/\S/);
+    expect(await page.textContent('[data-testid="health-uptime"]')).toMatch(/^\d+[smhd]/);
+    expect(await page.textContent('[data-testid="health-updated"]')).toMatch(/just now|\d+s ago/);
+    await page.screenshot({ path: join(RESULTS, 'status-degraded.png'), fullPage: true });
+
+    // Mark this document: if the page were reloaded, the marker would be gone.
+    await page.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
+
+    worker = await spawnApp('worker', {
+      DATABASE_URL: apiEnv.DATABASE_URL ?? '',
+      WORKER_POLL_SECONDS: '0.5',
+    });
+
+    await expect.poll(() => statusOf(page, 'worker'), { timeout: LIVE_TIMEOUT, interval: 250 }).toBe('ok');
+    await expect.poll(() => overallStatus(page), { timeout: LIVE_TIMEOUT, interval: 250 }).toBe('ok');
+    expect(await page.textContent('[data-testid="check-worker-detail"]')).toMatch(/1 worker\(s\) alive/);
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/status');
+
+    await page.screenshot({ path: join(RESULTS, 'status.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(RESULTS, 'status-mobile.png'), fullPage: true });
+
+    expect(await cspViolations(page)).toEqual([]);
+    expect(problems).toEqual({ console: [], pageErrors: [], failedRequests: [], badResponses: [] });
+    await page.close();
+  });
+
+  it('serves client routes loaded directly (SPA fallback) and a 404 page for unknown ones', async () => {
+    if (!api || !context) throw new Error('setup failed');
+    const page = await context.newPage();
+    const problems = watch(page);
+
+    const response = await page.goto(`${api.url}/status`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForSelector('[data-testid="check-api"][data-status="ok"]', { timeout: LIVE_TIMEOUT });
+    expect(new URL(page.url()).pathname).toBe('/status');
+
+    const unknown = await page.goto(`${api.url}/no/such/page`);
+    expect(unknown?.status()).toBe(200);
+    await page.waitForSelector('[data-testid="not-found"]');
+    expect(await page.textContent('[data-testid="not-found"]')).toContain('/no/such/page');
+    await expect.poll(() => page.title()).toBe('Page not found · Postern');
+    await page.screenshot({ path: join(RESULTS, 'not-found.png') });
+
+    // The 404 page links back into the app without a full reload.
+    await page.getByRole('link', { name: 'Go to system status' }).click();
+    await page.waitForURL(`${api.url}/status`);
+    await page.waitForSelector('[data-testid="overall-status"]', { timeout: LIVE_TIMEOUT });
+
+    expect(await cspViolations(page)).toEqual([]);
+    expect(problems).toEqual({ console: [], pageErrors: [], failedRequests: [], badResponses: [] });
+    await page.close();
+  });
+
+  it('says so when the API goes away, keeps retrying, and recovers when it is back', {
+    timeout: 90_000,
+  }, async () => {
+    if (!api || !context) throw new Error('setup failed');
+    const page = await context.newPage();
+    await page.goto(`${api.url}/status`);
+    await page.waitForSelector('[data-testid="check-database"][data-status="ok"]', { timeout: LIVE_TIMEOUT });
+
+    const port = new URL(api.url).port;
+    await api.stop('SIGTERM');
+    await page.waitForSelector('[data-testid="health-stale"]', { timeout: LIVE_TIMEOUT });
+    expect(await page.textContent('[data-testid="overall-banner"]')).toContain('Reconnecting');
+    await page.screenshot({ path: join(RESULTS, 'status-connection-lost.png'), fullPage: true });
+
+    api = await spawnApp('api', { ...apiEnv, PORT: port });
+    await waitForHttp(`${api.url}/healthz`);
+    await page.waitForSelector('[data-testid="health-stale"]', { state: 'detached', timeout: LIVE_TIMEOUT });
+    // Fresh figures from the new process: its uptime restarted from zero.
+    expect(await statusOf(page, 'database')).toBe('ok');
+    expect(await page.textContent('[data-testid="health-uptime"]')).toMatch(/^\d+s$/);
+    await page.close();
+  });
+});

