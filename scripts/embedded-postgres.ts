@@ -34,7 +34,9 @@ const embedded = new EmbeddedPostgres({
 const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
 if (fresh) await embedded.initialise();
 await embedded.start();
-const client = new pg.Client({ connectionString: `postgres://postern:${password}@127.0.0.1:${port}/postgres` });
+const client = new pg.Client({
+  connectionString: `postgres://postern:${password}@127.0.0.1:${port}/postgres`,
+});
 await client.connect();
 const exists = await client.query("select 1 from pg_database where datname = 'postern'");
 if (!exists.rowCount) await client.query('create database postern');

@@ -19,7 +19,11 @@ interface Suite {
 }
 const suites: Suite[] = [];
 
-function run(command: string, args: string[], options: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { quiet?: boolean } = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let output = '';
@@ -49,17 +53,29 @@ async function step(name: string, command: string, args: string[]) {
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
 // 1. Build what tests load as built artefacts (the dashboard bundle, the SDK's ESM/CJS builds).
-const built = await step('build (turbo run build)', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
+const built = await step('build (turbo run build)', bin('turbo'), [
+  'run',
+  'build',
+  '--output-logs=errors-only',
+]);
 
 // 2. Typecheck each package on its own, so a failure names the package.
 const packages = ['packages', 'apps']
   .flatMap((dir) => readdirSync(join(root, dir)).map((name) => join(dir, name)))
-  .filter((dir) => existsSync(join(root, dir, 'tsconfig.json')) && existsSync(join(root, dir, 'package.json')))
-  .filter((dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).scripts?.typecheck);
+  .filter(
+    (dir) => existsSync(join(root, dir, 'tsconfig.json')) && existsSync(join(root, dir, 'package.json')),
+  )
+  .filter((dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).scripts?.typecheck)
+  .concat(['scripts']);
 await Promise.all(
   packages.map(async (dir) => {
     const { code, output } = await run(bin('tsc'), ['-p', dir], { quiet: true });
-    suites.push({ name: `typecheck ${dir}`, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+    suites.push({
+      name: `typecheck ${dir}`,
+      passed: code === 0 ? 1 : 0,
+      failed: code === 0 ? 0 : 1,
+      skipped: 0,
+    });
     if (code !== 0) process.stdout.write(`\n=== typecheck ${dir} FAILED\n${output}`);
   }),
 );
@@ -73,13 +89,20 @@ await step('lint (biome check)', bin('biome'), ['check', '.', '--diagnostic-leve
 section('vitest');
 const reportFile = join(resultsDir, 'vitest.json');
 rmSync(reportFile, { force: true });
-const vitest = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`]);
+const vitest = await run(bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportFile}`,
+]);
 if (existsSync(reportFile)) {
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   suites.push({
     name: 'vitest',
     passed: report.numPassedTests,
-    failed: report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0),
+    failed:
+      report.numFailedTests +
+      (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0),
     skipped: report.numPendingTests + report.numTodoTests,
   });
 } else {
@@ -90,12 +113,21 @@ if (vitest.code !== 0 && !suites.some((s) => s.name === 'vitest' && s.failed > 0
   suites.push({ name: 'vitest exit code', passed: 0, failed: 1, skipped: 0 });
 }
 
-const total = suites.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }), {
-  passed: 0,
-  failed: 0,
-  skipped: 0,
-});
+const total = suites.reduce(
+  (sum, s) => ({
+    passed: sum.passed + s.passed,
+    failed: sum.failed + s.failed,
+    skipped: sum.skipped + s.skipped,
+  }),
+  {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  },
+);
 section('summary');
 for (const s of suites.filter((s) => s.failed > 0)) process.stdout.write(`FAILED: ${s.name} (${s.failed})\n`);
-process.stdout.write(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`,
+);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

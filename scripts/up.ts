@@ -3,7 +3,7 @@
 // prints one URL, and on Ctrl-C stops everything cleanly.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeStartupError, loadConfig, loadLauncherConfig } from '@postern/runtime';
@@ -15,14 +15,15 @@ const fail = (line: string): never => {
   process.exit(1);
 };
 
-let launcher: ReturnType<typeof loadLauncherConfig>;
-try {
-  launcher = loadLauncherConfig(process.env, root);
-} catch (error) {
-  fail(describeStartupError(error));
+function launcherConfig() {
+  try {
+    return loadLauncherConfig(process.env, root);
+  } catch (error) {
+    return fail(describeStartupError(error));
+  }
 }
-const { dataDir, embeddedPostgresPort } = launcher!;
-const env: Record<string, string | undefined> = { ...launcher!.inheritedEnv };
+const { dataDir, embeddedPostgresPort, inheritedEnv } = launcherConfig();
+const env: Record<string, string | undefined> = { ...inheritedEnv };
 mkdirSync(join(dataDir, 'logs'), { recursive: true });
 
 /** A value generated once and kept in the data folder (mode 600), so restarts reuse it. */
@@ -40,12 +41,16 @@ async function startEmbeddedPostgres(): Promise<string> {
   const password = persistentSecret('postgres-password');
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) say(`initialising embedded PostgreSQL in ${databaseDir}`);
   const log = createWriteStream(join(dataDir, 'logs', 'postgres.log'), { flags: 'a' });
-  const child = spawn(process.execPath, [join(root, 'scripts', 'embedded-postgres.ts'), databaseDir, String(embeddedPostgresPort)], {
-    cwd: root,
-    env: { ...(env as NodeJS.ProcessEnv), EMBEDDED_POSTGRES_PASSWORD: password },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'scripts', 'embedded-postgres.ts'), databaseDir, String(embeddedPostgresPort)],
+    {
+      cwd: root,
+      env: { ...(env as NodeJS.ProcessEnv), EMBEDDED_POSTGRES_PASSWORD: password },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   embedded = child;
   child.stderr?.pipe(log);
   const { fresh } = await new Promise<{ fresh: boolean }>((resolve, reject) => {
@@ -56,10 +61,16 @@ async function startEmbeddedPostgres(): Promise<string> {
       if (line) resolve(JSON.parse(line));
     });
     child.on('exit', (code) =>
-      reject(new Error(`embedded PostgreSQL did not start (exit ${code}); see ${join(dataDir, 'logs', 'postgres.log')}`)),
+      reject(
+        new Error(
+          `embedded PostgreSQL did not start (exit ${code}); see ${join(dataDir, 'logs', 'postgres.log')}`,
+        ),
+      ),
     );
   });
-  say(`embedded PostgreSQL on 127.0.0.1:${embeddedPostgresPort} (${fresh ? 'new' : 'existing'} data in ${databaseDir})`);
+  say(
+    `embedded PostgreSQL on 127.0.0.1:${embeddedPostgresPort} (${fresh ? 'new' : 'existing'} data in ${databaseDir})`,
+  );
   return `postgres://postern:${password}@127.0.0.1:${embeddedPostgresPort}/postern`;
 }
 
@@ -83,7 +94,12 @@ function startApp(name: 'api' | 'worker'): ChildProcess {
       }
       try {
         const entry = JSON.parse(line) as { level?: string; msg?: string };
-        if (entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal' || env.POSTERN_VERBOSE) {
+        if (
+          entry.level === 'warn' ||
+          entry.level === 'error' ||
+          entry.level === 'fatal' ||
+          env.POSTERN_VERBOSE
+        ) {
           process.stdout.write(`[${name}] ${entry.level}: ${entry.msg}\n`);
         }
       } catch {
@@ -96,7 +112,9 @@ function startApp(name: 'api' | 'worker'): ChildProcess {
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (!stopping) {
-      process.stderr.write(`postern: the ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); see ${join(dataDir, 'logs', `${name}.log`)}\n`);
+      process.stderr.write(
+        `postern: the ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); see ${join(dataDir, 'logs', `${name}.log`)}\n`,
+      );
       void shutdown(1);
     }
   });
@@ -147,7 +165,10 @@ try {
   startApp('worker');
   const deadline = Date.now() + 90_000;
   while (!stopping) {
-    const ready = await fetch(`http://127.0.0.1:${config.port}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${config.port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) fail(`not ready after 90 s; see ${join(dataDir, 'logs')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));

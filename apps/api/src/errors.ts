@@ -17,14 +17,18 @@ export const ERROR_TABLE: Record<ErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: n
 
 /** The domain code for an HTTP status, for errors raised by the framework itself (404, 413…). */
 export function codeForHttpStatus(status: number): ErrorCode {
-  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { http: number }][]).find(([, v]) => v.http === status);
+  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { http: number }][]).find(
+    ([, v]) => v.http === status,
+  );
   if (match) return match[0];
   return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
 }
 
 /** The domain code for a tRPC code, for errors tRPC raises itself (bad input, unknown procedure). */
 export function codeForTrpc(code: TRPC_ERROR_CODE_KEY): ErrorCode {
-  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { trpc: string }][]).find(([, v]) => v.trpc === code);
+  const match = (Object.entries(ERROR_TABLE) as [ErrorCode, { trpc: string }][]).find(
+    ([, v]) => v.trpc === code,
+  );
   if (match) return match[0];
   // The caller's mistakes tRPC detects itself (wrong method, media type…) are bad requests, not our faults.
   return CLIENT_SIDE_TRPC_CODES.has(code) ? 'BAD_REQUEST' : 'INTERNAL';

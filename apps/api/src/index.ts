@@ -1,3 +1,3 @@
+export type { ApiDeps } from './deps.ts';
 export type { AppRouter } from './router.ts';
 export { buildServer } from './server.ts';
-export type { ApiDeps } from './deps.ts';

@@ -79,7 +79,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     exposedHeaders: ['x-request-id'],
   });
 
-  app.get('/healthz', async (): Promise<LivenessResponse> => ({ status: 'ok', uptimeSeconds: process.uptime() }));
+  app.get(
+    '/healthz',
+    async (): Promise<LivenessResponse> => ({ status: 'ok', uptimeSeconds: process.uptime() }),
+  );
 
   app.get('/readyz', async (_req, reply) => {
     const health = await checkHealth({
@@ -101,7 +104,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       createContext: contextFactory(deps),
       onError({ error, path, ctx }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          deps.logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'procedure failed');
+          deps.logger.error(
+            { err: error.cause ?? error, path, requestId: ctx?.requestId },
+            'procedure failed',
+          );
         }
       },
     },
@@ -120,7 +126,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       // Client-side routes of the dashboard: the SPA decides what to show.
       return reply.type('text/html').sendFile('index.html');
     }
-    const body: ErrorBody = { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}`, requestId: String(req.id) };
+    const body: ErrorBody = {
+      code: 'NOT_FOUND',
+      message: `No route for ${req.method} ${path}`,
+      requestId: String(req.id),
+    };
     return reply.code(404).send(body);
   });
 

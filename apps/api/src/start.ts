@@ -9,7 +9,8 @@ import { VERSION } from './version.ts';
 
 export async function startApi(config: Config, options: { extend?: (app: FastifyInstance) => void } = {}) {
   const logger = createLogger({ level: config.logLevel, name: 'api' });
-  if (config.insecureDevSecret) logger.warn('POSTERN_SECRET is not set: using the development secret (never in production)');
+  if (config.insecureDevSecret)
+    logger.warn('POSTERN_SECRET is not set: using the development secret (never in production)');
   const databaseUrl = requireDatabaseUrl(config);
   const orm = await createOrm({
     databaseUrl,
@@ -17,14 +18,24 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     poolMax: config.databasePoolMax,
     connectTimeoutMs: config.connectTimeoutMs,
   });
-  const kv = await createKvStore(config.redisUrl, { connectTimeoutMs: config.connectTimeoutMs }).catch(async (error) => {
-    await orm.close(true);
-    throw error;
-  });
+  const kv = await createKvStore(config.redisUrl, { connectTimeoutMs: config.connectTimeoutMs }).catch(
+    async (error) => {
+      await orm.close(true);
+      throw error;
+    },
+  );
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
-  const app = await buildServer({ config, orm, kv, logger, clock: systemClock, version: VERSION, startedAt: new Date() });
+  const app = await buildServer({
+    config,
+    orm,
+    kv,
+    logger,
+    clock: systemClock,
+    version: VERSION,
+    startedAt: new Date(),
+  });
   options.extend?.(app);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { recordHeartbeat, systemClock } from '@postern/core';
 import { createOrm, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, type KvStore, loadConfig, RedisKvStore, connectRedis, testServices } from '@postern/runtime';
+import {
+  connectRedis,
+  createLogger,
+  type KvStore,
+  loadConfig,
+  RedisKvStore,
+  testServices,
+} from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server.ts';
@@ -18,8 +25,18 @@ describe('API server', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
-    kv = new RedisKvStore(await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000, keyPrefix: `test:${randomUUID()}:` }));
-    const config = loadConfig({ DATABASE_URL: db.url, DASHBOARD_ORIGIN: DASHBOARD, LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent' });
+    kv = new RedisKvStore(
+      await connectRedis(testServices().redisUrl, {
+        connectTimeoutMs: 3000,
+        keyPrefix: `test:${randomUUID()}:`,
+      }),
+    );
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      DASHBOARD_ORIGIN: DASHBOARD,
+      LOG_LEVEL: 'silent',
+      WEB_DIST: '/nonexistent',
+    });
     app = await buildServer({
       config,
       orm,
@@ -52,7 +69,10 @@ describe('API server', () => {
     expect(body.checks.database.status).toBe('ok');
     expect(body.checks.redis.status).toBe('ok');
     expect(body.checks.migrations.status).toBe('ok');
-    expect(body.checks.worker).toMatchObject({ status: 'down', detail: 'no worker has ever reported a heartbeat' });
+    expect(body.checks.worker).toMatchObject({
+      status: 'down',
+      detail: 'no worker has ever reported a heartbeat',
+    });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
@@ -89,9 +109,17 @@ describe('API server', () => {
   it('gives every response a request id, keeping a well-formed incoming one', async () => {
     const generated = await app.inject({ method: 'GET', url: '/healthz' });
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'req-abc.123' } });
+    const kept = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'req-abc.123' },
+    });
     expect(kept.headers['x-request-id']).toBe('req-abc.123');
-    const hostile = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b\u0000<script>' } });
+    const hostile = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'a b\u0000<script>' },
+    });
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -121,13 +149,25 @@ describe('API server', () => {
   });
 
   it('answers unknown routes with the one JSON error shape', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { 'x-request-id': 'rid-1' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/nothing-here',
+      headers: { 'x-request-id': 'rid-1' },
+    });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ code: 'NOT_FOUND', message: 'No route for GET /v1/nothing-here', requestId: 'rid-1' });
+    expect(res.json()).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No route for GET /v1/nothing-here',
+      requestId: 'rid-1',
+    });
   });
 
   it('maps tRPC errors to a domain code without leaking a stack trace', async () => {
-    const res = await app.inject({ method: 'GET', url: '/trpc/system.nope', headers: { 'x-request-id': 'rid-2' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/trpc/system.nope',
+      headers: { 'x-request-id': 'rid-2' },
+    });
     expect(res.statusCode).toBe(404);
     const body = res.json();
     expect(body.error.data).toMatchObject({ code: 'NOT_FOUND', requestId: 'rid-2' });
@@ -135,7 +175,7 @@ describe('API server', () => {
     expect(JSON.stringify(body)).not.toMatch(/\.ts:\d+/);
   });
 
-  it('treats a mutation call on a query as the caller\'s mistake, not an internal error', async () => {
+  it("treats a mutation call on a query as the caller's mistake, not an internal error", async () => {
     const res = await app.inject({ method: 'POST', url: '/trpc/system.health', payload: {} });
     expect(res.statusCode).toBe(405);
     expect(res.json().error.data.code).toBe('BAD_REQUEST');

@@ -8,7 +8,11 @@ describe('API graceful shutdown', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    api = await spawnApp('api', { DATABASE_URL: db.url }, { entry: new URL('./fixtures/slow-api.ts', import.meta.url).pathname });
+    api = await spawnApp(
+      'api',
+      { DATABASE_URL: db.url },
+      { entry: new URL('./fixtures/slow-api.ts', import.meta.url).pathname },
+    );
     await waitForHttp(`${api.url}/healthz`);
   });
 

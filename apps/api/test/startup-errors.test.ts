@@ -18,7 +18,9 @@ function expectOneClearLine(output: string[], setting: string) {
 
 describe.each<AppName>(['api', 'worker'])('%s start-up with bad configuration', (app) => {
   it('names DATABASE_URL when PostgreSQL is unreachable', async () => {
-    const { code, output } = await startFails(app, { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/postern' });
+    const { code, output } = await startFails(app, {
+      DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/postern',
+    });
     expect(code).toBe(1);
     expectOneClearLine(output, 'DATABASE_URL');
     expect(output.join('\n')).not.toContain('hunter2');
@@ -31,7 +33,10 @@ describe.each<AppName>(['api', 'worker'])('%s start-up with bad configuration', 
   });
 
   it('names REDIS_URL when it is malformed', async () => {
-    const { code, output } = await startFails(app, { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', REDIS_URL: 'not a url' });
+    const { code, output } = await startFails(app, {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      REDIS_URL: 'not a url',
+    });
     expect(code).toBe(1);
     expectOneClearLine(output, 'REDIS_URL');
   });

@@ -1,7 +1,8 @@
 // The worker runtime: creates every queue, registers handlers (payload validated, EntityManager forked
 // per job, per-job results), installs the schedule registry, and stops gracefully.
-import { hostname } from 'node:os';
+
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ALL_QUEUES } from '@postern/contracts';
 import type { Clock, WorkerIdentity } from '@postern/core';
 import type { MikroORM } from '@postern/db';
@@ -28,7 +29,13 @@ export interface RunningWorker {
 }
 
 export function workerIdentity(version: string): WorkerIdentity {
-  return { workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, hostname: hostname(), pid: process.pid, version, startedAt: new Date() };
+  return {
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    hostname: hostname(),
+    pid: process.pid,
+    version,
+    startedAt: new Date(),
+  };
 }
 
 export async function startRunner(options: RunnerOptions): Promise<RunningWorker> {
@@ -69,7 +76,10 @@ export async function startRunner(options: RunnerOptions): Promise<RunningWorker
               return {
                 id: job.id,
                 status: 'deadletter' as const,
-                output: { error: 'invalid payload', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+                output: {
+                  error: 'invalid payload',
+                  issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+                },
               };
             }
             const started = performance.now();
@@ -103,7 +113,10 @@ export async function startRunner(options: RunnerOptions): Promise<RunningWorker
     await boss.schedule(entry.queue.name, entry.cron, entry.data, { tz: 'UTC' });
   }
 
-  logger.info({ workerId: identity.workerId, queues: queues.map((q) => q.name), schedules: options.schedules.length }, 'worker started');
+  logger.info(
+    { workerId: identity.workerId, queues: queues.map((q) => q.name), schedules: options.schedules.length },
+    'worker started',
+  );
 
   return {
     identity,

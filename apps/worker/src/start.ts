@@ -3,7 +3,13 @@
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import { systemClock } from '@postern/core';
 import { createOrm, migrateToLatest } from '@postern/db';
-import { type Config, createLogger, createQueueClient, onShutdown, requireDatabaseUrl } from '@postern/runtime';
+import {
+  type Config,
+  createLogger,
+  createQueueClient,
+  onShutdown,
+  requireDatabaseUrl,
+} from '@postern/runtime';
 import type { JobHandler } from './job.ts';
 import { JOB_HANDLERS } from './jobs/index.ts';
 import { startRunner } from './runner.ts';

@@ -16,7 +16,11 @@ describe('worker graceful shutdown', () => {
       { entry: new URL('./fixtures/slow-worker.ts', import.meta.url).pathname },
     );
     await worker.waitForLine(/worker started/);
-    producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger: createLogger({ level: 'silent', name: 't' }) });
+    producer = createQueueClient({
+      databaseUrl: db.url,
+      role: 'producer',
+      logger: createLogger({ level: 'silent', name: 't' }),
+    });
     await producer.start();
   });
 
@@ -36,7 +40,9 @@ describe('worker graceful shutdown', () => {
     const [job] = await producer.findJobs<{ ms: number }>('test.slow', { id: String(jobId) });
     expect(job?.state).toBe('completed');
     expect(job?.output).toMatchObject({ sleptMs: 2000 });
-    const completedAt = worker.lines.findIndex((line) => line.includes('"queue":"test.slow"') && line.includes('job completed'));
+    const completedAt = worker.lines.findIndex(
+      (line) => line.includes('"queue":"test.slow"') && line.includes('job completed'),
+    );
     const stoppedAt = worker.lines.findIndex((line) => line.includes('"msg":"stopped"'));
     expect(completedAt).toBeGreaterThan(-1);
     expect(stoppedAt).toBeGreaterThan(completedAt);

@@ -26,5 +26,8 @@ export const ZHealthResponse = z.object({
 });
 export type HealthResponse = z.infer<typeof ZHealthResponse>;
 
-export const ZLivenessResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number().nonnegative() });
+export const ZLivenessResponse = z.object({
+  status: z.literal('ok'),
+  uptimeSeconds: z.number().nonnegative(),
+});
 export type LivenessResponse = z.infer<typeof ZLivenessResponse>;

@@ -21,7 +21,11 @@ runMain('db', async () => {
     const orm = await createOrm({ databaseUrl: url, ssl: config.databaseSsl });
     try {
       const applied = await migrateToLatest(orm, url, config.databaseSsl);
-      console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+      console.log(
+        applied.length
+          ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
+          : 'database is up to date',
+      );
     } finally {
       await orm.close(true);
     }
@@ -31,7 +35,11 @@ runMain('db', async () => {
       try {
         await migrateToLatest(orm, url);
         const result = await orm.migrator.create(undefined, false, false, process.argv[3]);
-        console.log(result.fileName ? `created migrations/${result.fileName}` : 'no changes: entities and migrations agree');
+        console.log(
+          result.fileName
+            ? `created migrations/${result.fileName}`
+            : 'no changes: entities and migrations agree',
+        );
       } finally {
         await orm.close(true);
       }

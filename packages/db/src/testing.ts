@@ -25,7 +25,8 @@ function withDatabase(adminUrl: string, name: string): string {
 function templateName(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
-    if (file.endsWith('.ts') || file.endsWith('.js')) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+    if (file.endsWith('.ts') || file.endsWith('.js'))
+      hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
   }
   hash.update('pg-boss-12');
   return `postern_tpl_${hash.digest('hex').slice(0, 16)}`;
@@ -83,7 +84,10 @@ export async function createTestDatabase(options: { adminUrl?: string } = {}): P
   return {
     name,
     url: withDatabase(adminUrl, name),
-    drop: () => admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+    drop: () =>
+      admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(
+        () => {},
+      ),
   };
 }
 
@@ -95,6 +99,9 @@ export async function createEmptyDatabase(options: { adminUrl?: string } = {}): 
   return {
     name,
     url: withDatabase(adminUrl, name),
-    drop: () => admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
+    drop: () =>
+      admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(
+        () => {},
+      ),
   };
 }

@@ -46,10 +46,13 @@ describe('test databases', () => {
       const orm = await createOrm({ databaseUrl: db.url, poolMax: 1 });
       try {
         expect(await pendingMigrations(orm)).toEqual([]);
-        const tables = await orm.em.fork().getConnection().execute(
-          "select table_name from information_schema.tables where table_schema in ('public', 'pgboss')",
-        );
-        const names = tables.map((row: { table_name: string }) => row.table_name);
+        const tables = await orm.em
+          .fork()
+          .getConnection()
+          .execute(
+            "select table_name from information_schema.tables where table_schema in ('public', 'pgboss')",
+          );
+        const names = (tables as { table_name: string }[]).map((row) => row.table_name);
         expect(names).toContain('worker_heartbeat');
         expect(names).toContain('job');
       } finally {
@@ -58,6 +61,8 @@ describe('test databases', () => {
     }
     await a.drop();
     await b.drop();
-    await expect(createOrm({ databaseUrl: a.url, poolMax: 1, connectTimeoutMs: 2000 })).rejects.toThrow(/DATABASE_URL/);
+    await expect(createOrm({ databaseUrl: a.url, poolMax: 1, connectTimeoutMs: 2000 })).rejects.toThrow(
+      /DATABASE_URL/,
+    );
   });
 });

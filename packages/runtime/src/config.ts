@@ -39,11 +39,17 @@ const EnvSchema = z
     PORT: port.default(3000),
     PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://postern.example.com').optional(),
     DASHBOARD_ORIGIN: urlWithProtocols(['http:', 'https:'], 'http://127.0.0.1:5173').optional(),
-    DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/postern').optional(),
+    DATABASE_URL: urlWithProtocols(
+      ['postgres:', 'postgresql:'],
+      'postgres://user:pass@host:5432/postern',
+    ).optional(),
     DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').optional(),
-    POSTERN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+    POSTERN_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)')
+      .optional(),
     WEB_DIST: z.string().optional(),
     TRUST_PROXY: bool.default(false),
     SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds.default(30),
@@ -53,7 +59,11 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['POSTERN_SECRET'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POSTERN_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
     }
   });
 
@@ -82,7 +92,9 @@ export interface Config {
 /** Parses the environment; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, as a shell `FOO= cmd` means.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -92,7 +104,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(setting, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  const publicUrl = (
+    e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`
+  ).replace(/\/$/, '');
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -118,7 +132,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Requires DATABASE_URL for processes that cannot run without it. */
 export function requireDatabaseUrl(config: Config): string {
   if (!config.databaseUrl) {
-    throw new ConfigError('DATABASE_URL', 'is required (or start everything with `./postern up`, which embeds PostgreSQL)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required (or start everything with `./postern up`, which embeds PostgreSQL)',
+    );
   }
   return config.databaseUrl;
 }
@@ -143,7 +160,10 @@ export function testServices(env: Record<string, string | undefined> = process.e
 }
 
 /** Settings of `./postern up` (the launcher), on top of the apps' own settings above. */
-export function loadLauncherConfig(env: Record<string, string | undefined> = process.env, root = process.cwd()) {
+export function loadLauncherConfig(
+  env: Record<string, string | undefined> = process.env,
+  root = process.cwd(),
+) {
   const port = z.coerce.number().int().min(1).max(65535);
   const parsed = z
     .object({

@@ -2,5 +2,5 @@ export * from './config.ts';
 export * from './kv-store.ts';
 export * from './logger.ts';
 export * from './queue.ts';
-export * from './startup.ts';
 export * from './shutdown.ts';
+export * from './startup.ts';

@@ -90,7 +90,10 @@ export class RedisKvStore implements KvStore {
 }
 
 /** Connects to Redis and proves it answers, or fails with a ConfigError naming REDIS_URL. */
-export async function connectRedis(url: string, options: { connectTimeoutMs: number; keyPrefix?: string }): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  options: { connectTimeoutMs: number; keyPrefix?: string },
+): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs,
@@ -108,11 +111,17 @@ export async function connectRedis(url: string, options: { connectTimeoutMs: num
     return client;
   } catch (error) {
     client.disconnect();
-    throw new ConfigError('REDIS_URL', `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`);
+    throw new ConfigError(
+      'REDIS_URL',
+      `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`,
+    );
   }
 }
 
-export async function createKvStore(redisUrl: string | undefined, options: { connectTimeoutMs: number }): Promise<KvStore> {
+export async function createKvStore(
+  redisUrl: string | undefined,
+  options: { connectTimeoutMs: number },
+): Promise<KvStore> {
   if (!redisUrl) return new MemoryKvStore();
   return new RedisKvStore(await connectRedis(redisUrl, options));
 }

@@ -1,5 +1,5 @@
 // Structured JSON logs (pino). Secrets are redacted by path, so a careless log line cannot leak them.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -19,7 +19,11 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(options: { level: string; name: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       name: options.name,

@@ -1,7 +1,11 @@
 // Graceful stop on SIGTERM/SIGINT: run the stop routine once, and exit non-zero if it overruns.
 import type { Logger } from './logger.ts';
 
-export function onShutdown(options: { logger: Logger; timeoutMs: number; stop: (signal: string) => Promise<void> }) {
+export function onShutdown(options: {
+  logger: Logger;
+  timeoutMs: number;
+  stop: (signal: string) => Promise<void>;
+}) {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -84,7 +84,11 @@ export async function spawnApp(
       waiters.add(waiter);
       const timer = setTimeout(() => {
         waiters.delete(waiter);
-        reject(new Error(`${name}: no line matching ${match} within ${timeoutMs} ms. Output:\n${lines.slice(-20).join('\n')}`));
+        reject(
+          new Error(
+            `${name}: no line matching ${match} within ${timeoutMs} ms. Output:\n${lines.slice(-20).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       exited.then(() => {
         if (!waiters.has(waiter)) return;
@@ -92,7 +96,9 @@ export async function spawnApp(
           if (!waiters.has(waiter)) return;
           waiters.delete(waiter);
           clearTimeout(timer);
-          reject(new Error(`${name} exited before printing ${match}. Output:\n${lines.slice(-20).join('\n')}`));
+          reject(
+            new Error(`${name} exited before printing ${match}. Output:\n${lines.slice(-20).join('\n')}`),
+          );
         }, 50);
       });
     });
@@ -117,7 +123,10 @@ export async function spawnApp(
 }
 
 /** Polls a URL until it answers with the wanted status. */
-export async function waitForHttp(url: string, options: { status?: number; timeoutMs?: number } = {}): Promise<Response> {
+export async function waitForHttp(
+  url: string,
+  options: { status?: number; timeoutMs?: number } = {},
+): Promise<Response> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last = 'no answer';
   while (Date.now() < deadline) {

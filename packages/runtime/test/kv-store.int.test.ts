@@ -19,7 +19,10 @@ const stores: [string, () => Promise<{ store: KvStore; advance: (ms: number) => 
     'redis',
     async () => ({
       store: new RedisKvStore(
-        await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000, keyPrefix: `test:${randomUUID()}:` }),
+        await connectRedis(testServices().redisUrl, {
+          connectTimeoutMs: 3000,
+          keyPrefix: `test:${randomUUID()}:`,
+        }),
       ),
       advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     }),
@@ -62,6 +65,8 @@ describe.each(stores)('%s key-value store', (_kind, make) => {
 
 describe('connectRedis', () => {
   it('fails with an error naming REDIS_URL when Redis does not answer', async () => {
-    await expect(connectRedis('redis://127.0.0.1:1/0', { connectTimeoutMs: 1000 })).rejects.toThrow(/^REDIS_URL: cannot reach Redis/);
+    await expect(connectRedis('redis://127.0.0.1:1/0', { connectTimeoutMs: 1000 })).rejects.toThrow(
+      /^REDIS_URL: cannot reach Redis/,
+    );
   });
 });

@@ -5,5 +5,10 @@ import { defineJob } from '../job.ts';
 
 export const heartbeatJob = defineJob(QUEUES.heartbeat, async (payload, ctx) => {
   const beat = await recordHeartbeat(ctx.em, ctx.worker, ctx.clock);
-  return { trigger: payload.trigger, workerId: ctx.worker.workerId, beatAt: beat.beatAt.toISOString(), pruned: beat.pruned };
+  return {
+    trigger: payload.trigger,
+    workerId: ctx.worker.workerId,
+    beatAt: beat.beatAt.toISOString(),
+    pruned: beat.pruned,
+  };
 });

@@ -16,7 +16,10 @@ export interface HealthDeps {
   checkTimeoutMs?: number;
 }
 
-async function timed(fn: () => Promise<Omit<Check, 'latencyMs'> | undefined>, timeoutMs: number): Promise<Check> {
+async function timed(
+  fn: () => Promise<Omit<Check, 'latencyMs'> | undefined>,
+  timeoutMs: number,
+): Promise<Check> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -28,7 +31,11 @@ async function timed(fn: () => Promise<Omit<Check, 'latencyMs'> | undefined>, ti
     ]);
     return { status: 'ok', ...result, latencyMs: round(performance.now() - started) };
   } catch (error) {
-    return { status: 'down', detail: (error as Error).message, latencyMs: round(performance.now() - started) };
+    return {
+      status: 'down',
+      detail: (error as Error).message,
+      latencyMs: round(performance.now() - started),
+    };
   } finally {
     clearTimeout(timer);
   }
