@@ -61,7 +61,12 @@ async function once(dataDir: string) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (performance.now() - started) / 1000;
-  const rss = childPids(proc.pid ?? 0).map(peakRssMb);
+  const rss: Record<string, number> = {};
+  for (const pid of childPids(proc.pid ?? 0)) {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const name = cmd.includes('apps/api') ? 'api' : cmd.includes('apps/worker') ? 'worker' : cmd.includes('embedded-postgres') ? 'pg_launcher' : `pid${pid}`;
+    rss[name] = peakRssMb(pid);
+  }
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
   return { seconds, rssMb: rss };
@@ -77,11 +82,11 @@ try {
   const cold = await once(dataDir);
   process.stderr.write(`cold: ${cold.seconds.toFixed(2)} s\n`);
   const warm: number[] = [];
-  let rss: number[] = cold.rssMb;
+  const rss: Record<string, number> = { ...cold.rssMb };
   for (let i = 0; i < WARM_RUNS; i++) {
     const run = await once(dataDir);
     warm.push(run.seconds);
-    rss = rss.map((v, j) => Math.max(v, run.rssMb[j] ?? 0));
+    for (const [name, mb] of Object.entries(run.rssMb)) rss[name] = Math.max(rss[name] ?? 0, mb);
     process.stderr.write(`warm ${i + 1}: ${run.seconds.toFixed(2)} s\n`);
   }
   const warmP50 = median(warm);
@@ -93,7 +98,7 @@ try {
       warm_max_s: round(Math.max(...warm)),
       warm_runs: warm.length,
       warm_over_cold: round(warmP50 / cold.seconds, 3),
-      peak_rss_mb_children: rss,
+      peak_rss_mb: rss,
       note: 'from `./postern up` (install already done) to /readyz 200; cold = new data folder (initdb + migrations)',
     }),
   );
