@@ -2,7 +2,7 @@
 // graceful stop. main.ts calls it; test fixtures call it with extra queues and handlers.
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import { systemClock } from '@postern/core';
-import { createOrm, migrateToLatest } from '@postern/db';
+import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
 import {
   type Config,
   createLogger,
@@ -28,7 +28,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
-  const boss = createQueueClient({ databaseUrl, logger, role: 'worker' });
+  const boss = createQueueClient({ databaseUrl, logger, role: 'worker', ssl: pgSslOptions(config.databaseSsl) });
   const extra = options.extraHandlers ?? [];
   const worker = await startRunner({
     boss,

@@ -2,7 +2,8 @@
 // allowed imports pass) by linting probe sources through Biome, as `pnpm lint` does.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -11,6 +12,9 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Writes the probe where a real module of that package would live, lints it, removes it. */
 function lint(path: string, source: string) {
   const file = path.replace(/probe\.ts$/, `layer-probe-${randomBytes(4).toString('hex')}.ts`);
+  const folder = `${root}${dirname(file)}`;
+  const madeFolder = !existsSync(folder);
+  if (madeFolder) mkdirSync(folder, { recursive: true });
   writeFileSync(`${root}${file}`, source);
   try {
     const result = spawnSync(`${root}node_modules/.bin/biome`, ['lint', '--only=style/noRestrictedImports', file], {
@@ -19,7 +23,7 @@ function lint(path: string, source: string) {
     });
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {
-    rmSync(`${root}${file}`, { force: true });
+    rmSync(madeFolder ? folder : `${root}${file}`, { recursive: true, force: true });
   }
 }
 

@@ -10,7 +10,8 @@ export function createQueueClient(options: {
   logger: Logger;
   /** Only worker processes run maintenance and cron; API processes just send. */
   role: 'worker' | 'producer';
-  ssl?: object | boolean;
+  /** TLS options for pg-boss's own pool; pass the same as the ORM's (DATABASE_SSL). */
+  ssl?: object | false;
   max?: number;
 }): PgBoss {
   const boss = new PgBoss({
