@@ -64,7 +64,13 @@ async function once(dataDir: string) {
   const rss: Record<string, number> = {};
   for (const pid of childPids(proc.pid ?? 0)) {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const name = cmd.includes('apps/api') ? 'api' : cmd.includes('apps/worker') ? 'worker' : cmd.includes('embedded-postgres') ? 'pg_launcher' : `pid${pid}`;
+    const name = cmd.includes('apps/api')
+      ? 'api'
+      : cmd.includes('apps/worker')
+        ? 'worker'
+        : cmd.includes('embedded-postgres')
+          ? 'pg_launcher'
+          : `pid${pid}`;
     rss[name] = peakRssMb(pid);
   }
   proc.kill('SIGTERM');

@@ -28,7 +28,12 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
-  const boss = createQueueClient({ databaseUrl, logger, role: 'worker', ssl: pgSslOptions(config.databaseSsl) });
+  const boss = createQueueClient({
+    databaseUrl,
+    logger,
+    role: 'worker',
+    ssl: pgSslOptions(config.databaseSsl),
+  });
   const extra = options.extraHandlers ?? [];
   const worker = await startRunner({
     boss,

@@ -17,10 +17,14 @@ function lint(path: string, source: string) {
   if (madeFolder) mkdirSync(folder, { recursive: true });
   writeFileSync(`${root}${file}`, source);
   try {
-    const result = spawnSync(`${root}node_modules/.bin/biome`, ['lint', '--only=style/noRestrictedImports', file], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      `${root}node_modules/.bin/biome`,
+      ['lint', '--only=style/noRestrictedImports', file],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {
     rmSync(madeFolder ? folder : `${root}${file}`, { recursive: true, force: true });
@@ -46,7 +50,10 @@ const refused: [string, string][] = [
 
 const allowed: [string, string][] = [
   ['packages/core/src/probe.ts', "import { createOrm } from '@postern/db';\nexport const x = createOrm;"],
-  ['apps/web/src/probe.ts', "import type { AppRouter } from '@postern/api/router';\nexport type X = AppRouter;"],
+  [
+    'apps/web/src/probe.ts',
+    "import type { AppRouter } from '@postern/api/router';\nexport type X = AppRouter;",
+  ],
   ['apps/web/src/probe.ts', "import { ZErrorCode } from '@postern/contracts';\nexport const x = ZErrorCode;"],
   ['packages/contracts/src/probe.ts', "import { z } from 'zod';\nexport const x = z;"],
 ];
