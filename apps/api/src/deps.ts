@@ -1,5 +1,5 @@
-// What the API process is built from: created once in main.ts (or by a test) and passed down.
-import type { Clock } from '@postern/core';
+// What the API process is built from: created once in start.ts (or by a test) and passed down.
+import type { Clock, Keyring, OutgoingMail } from '@postern/core';
 import type { MikroORM } from '@postern/db';
 import type { Config, KvStore, Logger } from '@postern/runtime';
 
@@ -9,6 +9,9 @@ export interface ApiDeps {
   kv: KvStore;
   logger: Logger;
   clock: Clock;
+  keyring: Keyring;
+  /** Queues an email through the worker (sealed with the keyring). */
+  sendMail(message: OutgoingMail): Promise<void>;
   version: string;
   startedAt: Date;
 }

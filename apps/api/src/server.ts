@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -10,6 +11,7 @@ import type { ErrorBody, LivenessResponse } from '@postern/contracts';
 import { checkHealth } from '@postern/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { codeForHttpStatus } from './errors.ts';
 import { type AppRouter, appRouter } from './router.ts';
@@ -72,10 +74,16 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
 
+  await app.register(fastifyCookie);
+  app.addHook('onRequest', async (req, reply) => {
+    ensureCsrfCookie(req, reply, config);
+  });
+
   await app.register(fastifyCors, {
     origin: [config.dashboardOrigin],
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['content-type', 'x-csrf-token', 'x-request-id', 'authorization'],
     exposedHeaders: ['x-request-id'],
   });
 

@@ -1,8 +1,15 @@
 // Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
 // main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
-import { systemClock } from '@postern/core';
-import { createOrm, migrateToLatest } from '@postern/db';
-import { type Config, createKvStore, createLogger, onShutdown, requireDatabaseUrl } from '@postern/runtime';
+import { enqueueEmail, keyringFromConfig, systemClock } from '@postern/core';
+import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
+import {
+  type Config,
+  createKvStore,
+  createLogger,
+  createQueueClient,
+  onShutdown,
+  requireDatabaseUrl,
+} from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './server.ts';
 import { VERSION } from './version.ts';
@@ -27,12 +34,26 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
+  const keyring = keyringFromConfig(config);
+  // API processes only send jobs; the worker runs them (and pg-boss maintenance).
+  const boss = createQueueClient({
+    databaseUrl,
+    logger,
+    role: 'producer',
+    ssl: pgSslOptions(config.databaseSsl),
+  });
+  await boss.start();
+
   const app = await buildServer({
     config,
     orm,
     kv,
     logger,
     clock: systemClock,
+    keyring,
+    sendMail: async (message) => {
+      await enqueueEmail(boss, keyring, message);
+    },
     version: VERSION,
     startedAt: new Date(),
   });
@@ -46,6 +67,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     stop: async () => {
       // Fastify stops accepting, answers 503 to new requests and waits for in-flight ones.
       await app.close();
+      await boss.stop({ graceful: true, timeout: 5000 });
       await kv.close();
       await orm.close();
     },

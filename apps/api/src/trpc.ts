@@ -1,29 +1,58 @@
-// tRPC instance: context per request, error formatting through the one error table, procedure builders.
-import { DomainError } from '@postern/core';
+// tRPC instance: context per request, error formatting through the one error table, and the
+// procedure builders (public, CSRF-checked mutations, authenticated with a narrowed context).
+import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
+import { type AuthContext, authenticate, DomainError } from '@postern/core';
 import type { EntityManager } from '@postern/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
+import { csrfProblem } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { codeForTrpc, ERROR_TABLE } from './errors.ts';
 
 export interface Context {
   deps: ApiDeps;
+  req: FastifyRequest;
+  res: FastifyReply;
   requestId: string;
   ip: string;
   userAgent: string | undefined;
   /** One EntityManager fork per request. */
   em: EntityManager;
+  /** The core auth context of this request. */
+  auth: AuthContext;
 }
 
 export function contextFactory(deps: ApiDeps) {
-  return ({ req }: CreateFastifyContextOptions): Context => ({
-    deps,
-    requestId: String(req.id),
-    ip: req.ip,
-    userAgent: req.headers['user-agent'],
-    em: deps.orm.em.fork(),
-  });
+  return ({ req, res }: CreateFastifyContextOptions): Context => {
+    const em = deps.orm.em.fork();
+    const meta = { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
+    return {
+      deps,
+      req,
+      res,
+      requestId: String(req.id),
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
+      em,
+      auth: {
+        em,
+        kv: deps.kv,
+        keyring: deps.keyring,
+        clock: deps.clock,
+        settings: {
+          secret: deps.config.secret,
+          accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
+          sessionIdleMs: deps.config.sessionIdleMs,
+          sessionAbsoluteMs: deps.config.sessionAbsoluteMs,
+          publicUrl: deps.config.publicUrl,
+        },
+        sendMail: deps.sendMail,
+        meta,
+      },
+    };
+  };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -44,21 +73,51 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         requestId: ctx?.requestId,
         issues: zod?.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        details: internal ? undefined : domain?.details,
       },
     };
   },
 });
 
 /** Turns DomainErrors thrown by core into TRPCErrors with the mapped code. */
-const domainErrors = t.middleware(async ({ next }) => {
+const domainErrors = t.middleware(async ({ next, ctx }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
+    if (cause.code === 'RATE_LIMITED' && typeof cause.details?.retryAfterSeconds === 'number') {
+      ctx.res.header('retry-after', String(cause.details.retryAfterSeconds));
+    }
     throw new TRPCError({ code: ERROR_TABLE[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });
 
+/** State-changing calls carry the double-submit CSRF token and come from our own origin. */
+const csrf = t.middleware(async ({ ctx, type, next }) => {
+  if (type === 'mutation') {
+    const problem = csrfProblem(ctx.req, ctx.deps.config, CSRF_HEADER);
+    if (problem) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `Request refused: ${problem}. Reload the page and try again.`,
+        cause: new DomainError('FORBIDDEN', `Request refused: ${problem}. Reload the page and try again.`, {
+          authFailure: 'csrf',
+        }),
+      });
+    }
+  }
+  return next();
+});
+
+/** Resolves the session from the access-token cookie; the handler's ctx has a non-null user. */
+const authenticated = t.middleware(async ({ ctx, next }) => {
+  const token = ctx.req.cookies[AUTH_COOKIES.access];
+  if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
+  const { user, session } = await authenticate(ctx.auth, token);
+  return next({ ctx: { user, session } });
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+export const authedProcedure = publicProcedure.use(authenticated);
 export const createCallerFactory = t.createCallerFactory;

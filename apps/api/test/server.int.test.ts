@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordHeartbeat, systemClock } from '@postern/core';
+import { keyringFromConfig, recordHeartbeat, systemClock } from '@postern/core';
 import { createOrm, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import {
@@ -43,6 +43,8 @@ describe('API server', () => {
       kv,
       logger: createLogger({ level: 'silent', name: 'api-test' }),
       clock: systemClock,
+      keyring: keyringFromConfig(config),
+      sendMail: async () => {},
       version: '0.0.0-test',
       startedAt: new Date(),
     });

@@ -1,3 +1,5 @@
+export * from './audit.ts';
+export * from './auth.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './queues.ts';

@@ -40,6 +40,12 @@ export const ZHeartbeatJob = z.object({
 });
 
 export const QUEUES = {
+  email: defineQueue('email.send', z.object({ sealed: z.string().min(1) }), {
+    retryLimit: 5,
+    retryDelaySeconds: 10,
+    expireInSeconds: 120,
+    concurrency: 4,
+  }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,
     expireInSeconds: 60,

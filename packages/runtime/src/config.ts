@@ -56,6 +56,19 @@ const EnvSchema = z
     WORKER_HEARTBEAT_STALE_SECONDS: positiveSeconds.default(150),
     WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
     CONNECT_TIMEOUT_SECONDS: positiveSeconds.default(5),
+    ENCRYPTION_KEYS: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,})*$/,
+        'must be a comma-separated list of id:base64key (32-byte keys), newest first',
+      )
+      .optional(),
+    SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'smtps://user:pass@smtp.example.com:465').optional(),
+    MAIL_FROM: z.string().min(3).default('Postern <no-reply@postern.localhost>'),
+    MAIL_DIR: z.string().min(1).optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
+    SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(3650).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -87,6 +100,15 @@ export interface Config {
   workerHeartbeatStaleMs: number;
   workerPollSeconds: number;
   connectTimeoutMs: number;
+  /** Raw keyring setting (`id:base64key,…`, newest first); unset outside production = a key derived from the secret. */
+  encryptionKeys: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Without SMTP_URL, mail is written as .eml files here (development); with neither, sending fails. */
+  mailDir: string | undefined;
+  accessTokenTtlSeconds: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -100,7 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const setting = String(issue?.path[0] ?? 'environment');
     const got = cleaned[setting];
-    const shown = got === undefined || /SECRET|PASSWORD/.test(setting) ? '' : ` (got "${redactUrl(got)}")`;
+    const shown =
+      got === undefined || /SECRET|PASSWORD|KEYS/.test(setting) ? '' : ` (got "${redactUrl(got)}")`;
     throw new ConfigError(setting, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -126,6 +149,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerHeartbeatStaleMs: e.WORKER_HEARTBEAT_STALE_SECONDS * 1000,
     workerPollSeconds: e.WORKER_POLL_SECONDS,
     connectTimeoutMs: e.CONNECT_TIMEOUT_SECONDS * 1000,
+    encryptionKeys: e.ENCRYPTION_KEYS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    mailDir: e.MAIL_DIR,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    sessionIdleMs: e.SESSION_IDLE_DAYS * 86_400_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
   };
 }
 

@@ -8,6 +8,13 @@ export interface KvStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
+  /**
+   * Atomically adds 1 and returns the new count. A new key lives `ttlSeconds`; later increments do
+   * not extend it (a fixed window).
+   */
+  incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Seconds until the key expires; 0 when it does not exist. */
+  ttl(key: string): Promise<number>;
   /** Round-trip time in milliseconds; throws when the store does not answer. */
   ping(): Promise<number>;
   close(): Promise<void>;
@@ -43,6 +50,24 @@ export class MemoryKvStore implements KvStore {
     this.#entries.delete(key);
   }
 
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const now = this.#now();
+    const entry = this.#entries.get(key);
+    if (!entry || entry.expiresAt <= now) {
+      this.#entries.set(key, { value: '1', expiresAt: now + ttlSeconds * 1000 });
+      return 1;
+    }
+    const next = Number(entry.value) + 1;
+    entry.value = String(next);
+    return next;
+  }
+
+  async ttl(key: string): Promise<number> {
+    const entry = this.#entries.get(key);
+    if (!entry) return 0;
+    return Math.max(0, Math.ceil((entry.expiresAt - this.#now()) / 1000));
+  }
+
   async ping(): Promise<number> {
     return 0;
   }
@@ -76,6 +101,23 @@ export class RedisKvStore implements KvStore {
 
   async del(key: string) {
     await this.client.del(key);
+  }
+
+  async incr(key: string, ttlSeconds: number) {
+    // SET NX starts the window with its expiry; INCR is atomic across every API process.
+    const results = await this.client
+      .multi()
+      .set(key, '0', 'PX', Math.max(1, Math.round(ttlSeconds * 1000)), 'NX')
+      .incr(key)
+      .exec();
+    const value = results?.[1]?.[1];
+    if (typeof value !== 'number') throw new Error('Redis INCR returned no number');
+    return value;
+  }
+
+  async ttl(key: string) {
+    const ms = await this.client.pttl(key);
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
   }
 
   async ping() {

@@ -57,6 +57,16 @@ describe.each(stores)('%s key-value store', (_kind, make) => {
     expect(await store.get('short')).toBeNull();
   });
 
+  it('counts atomically within a fixed window', async () => {
+    const { store, advance } = await open();
+    const counts = await Promise.all(Array.from({ length: 50 }, () => store.incr('n', 0.3)));
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await store.ttl('n')).toBeGreaterThan(0);
+    await advance(450);
+    expect(await store.incr('n', 0.3)).toBe(1);
+    expect(await store.ttl('missing')).toBe(0);
+  });
+
   it('answers ping', async () => {
     const { store } = await open();
     expect(await store.ping()).toBeGreaterThanOrEqual(0);

@@ -1,31 +1,69 @@
 // The typed tRPC client of the dashboard. Only the *type* of the router crosses the boundary.
+import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
 import type { AppRouter } from '@postern/api/router';
 import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { apiErrorData, isClientError } from './api-errors.ts';
+import { authLink } from './auth-link.ts';
+import { readCookie } from './cookies.ts';
+import { singleFlight } from './single-flight.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** The prefix of the `auth.me` query key (the signed-in user): reset it when the session ends. */
+export const ME_QUERY_KEY = [['auth', 'me']];
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
         staleTime: 5_000,
-        retry: 2,
+        // A refused request (signed out, not found, rate limited…) gets the same answer again.
+        retry: (failures, error) => failures < 2 && !isClientError(error),
         retryDelay: (attempt) => Math.min(1_000 * 2 ** attempt, 10_000),
       },
     },
   });
 }
 
-export function createTrpcClient() {
+// Same origin: the API serves the dashboard (and Vite proxies /trpc in development).
+const TRPC_URL = '/trpc';
+
+const withCredentials = (input: RequestInfo | URL, init?: RequestInit) =>
+  fetch(input, { ...init, credentials: 'include' } as RequestInit);
+
+/** Double-submit CSRF: every request echoes the readable `pst_csrf` cookie in a header. */
+function csrfHeaders(): Record<string, string> {
+  const token = readCookie(document.cookie, AUTH_COOKIES.csrf);
+  return token ? { [CSRF_HEADER]: token } : {};
+}
+
+export interface TrpcClientOptions {
+  /** Called when the session is over (revoked elsewhere, expired, refresh refused). */
+  onSessionLost?: () => void;
+}
+
+export function createTrpcClient(options: TrpcClientOptions = {}) {
+  // Refreshes go through their own client, outside the auth link (a refresh never refreshes itself).
+  const refreshClient = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: TRPC_URL, fetch: withCredentials, headers: csrfHeaders })],
+  });
+  const refresh = singleFlight(async () => {
+    try {
+      await refreshClient.auth.refresh.mutate();
+      return true;
+    } catch (error) {
+      // The server answered no: the session is over. No answer at all: let the caller report that.
+      if (apiErrorData(error)) return false;
+      throw error;
+    }
+  });
+
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        // Same origin: the API serves the dashboard (and Vite proxies /trpc in development).
-        url: '/trpc',
-        fetch: (input, init) => fetch(input, { ...init, credentials: 'include' } as RequestInit),
-      }),
+      authLink<AppRouter>({ refresh, onSessionLost: () => options.onSessionLost?.() }),
+      httpBatchLink({ url: TRPC_URL, fetch: withCredentials, headers: csrfHeaders }),
     ],
   });
 }

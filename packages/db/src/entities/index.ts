@@ -1,6 +1,26 @@
+import { AuditEntrySchema } from './audit.ts';
+import {
+  EmailTokenSchema,
+  RecoveryCodeSchema,
+  RefreshTokenSchema,
+  SessionSchema,
+  TwoFactorChallengeSchema,
+  UserSchema,
+} from './auth.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 
+export * from './audit.ts';
+export * from './auth.ts';
 export * from './worker-heartbeat.ts';
 
 /** Every entity of the schema; migrations are generated from exactly this list. */
-export const ALL_ENTITIES = [WorkerHeartbeatSchema];
+export const ALL_ENTITIES = [
+  WorkerHeartbeatSchema,
+  UserSchema,
+  SessionSchema,
+  RefreshTokenSchema,
+  RecoveryCodeSchema,
+  EmailTokenSchema,
+  TwoFactorChallengeSchema,
+  AuditEntrySchema,
+];

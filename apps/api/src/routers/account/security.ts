@@ -1,0 +1,9 @@
+import { ZSecurityOverview } from '@postern/contracts';
+import { remainingRecoveryCodes } from '@postern/core';
+import { authedProcedure } from '../../trpc.ts';
+
+export const security = authedProcedure.output(ZSecurityOverview).query(async ({ ctx }) => ({
+  twoFactorEnabled: Boolean(ctx.user.totpEnabledAt),
+  recoveryCodesRemaining: ctx.user.totpEnabledAt ? await remainingRecoveryCodes(ctx.auth, ctx.user.id) : 0,
+  passwordChangedAt: ctx.user.passwordChangedAt?.toISOString() ?? null,
+}));

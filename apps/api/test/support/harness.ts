@@ -1,0 +1,234 @@
+// An in-process API (the real buildServer) over a test database and real Redis, with a controllable
+// clock, captured logs, and a cookie-keeping client that behaves like the dashboard (CSRF header).
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { AUTH_COOKIES, CSRF_HEADER, QUEUES } from '@postern/contracts';
+import { type Clock, enqueueEmail, keyringFromConfig, openMessage } from '@postern/core';
+import { createOrm, type MikroORM } from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import {
+  type Config,
+  connectRedis,
+  createLogger,
+  createQueueClient,
+  loadConfig,
+  type PgBoss,
+  RedisKvStore,
+  testServices,
+} from '@postern/runtime';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/server.ts';
+
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now() {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number) {
+    this.offsetMs += ms;
+  }
+}
+
+export interface Harness {
+  db: TestDatabase;
+  orm: MikroORM;
+  config: Config;
+  clock: TestClock;
+  boss: PgBoss;
+  logs: string[];
+  /** Another API process on the same database and Redis (to prove cross-process behaviour). */
+  apps: FastifyInstance[];
+  app: FastifyInstance;
+  keyring: ReturnType<typeof keyringFromConfig>;
+  /** Every email queued so far, opened with the keyring. */
+  mails(): Promise<{ to: string; subject: string; text: string }[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { processes?: number } = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'info', WEB_DIST: '/nonexistent' });
+  const clock = new TestClock();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', name: 'api-test', destination: sink });
+  const boss = createQueueClient({ databaseUrl: db.url, role: 'producer', logger });
+  await boss.start();
+  await boss.createQueue(QUEUES.email.name);
+  const keyring = keyringFromConfig(config);
+  const prefix = `test:${randomUUID()}:`;
+  const stores: RedisKvStore[] = [];
+  const apps: FastifyInstance[] = [];
+  for (let i = 0; i < (options.processes ?? 1); i++) {
+    const kv = new RedisKvStore(
+      await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000, keyPrefix: prefix }),
+    );
+    stores.push(kv);
+    const app = await buildServer({
+      config,
+      orm,
+      kv,
+      logger,
+      clock,
+      keyring,
+      sendMail: async (message) => {
+        await enqueueEmail(boss, keyring, message);
+      },
+      version: 'test',
+      startedAt: new Date(),
+    });
+    await app.ready();
+    apps.push(app);
+  }
+  const [app] = apps;
+  if (!app) throw new Error('no app');
+  return {
+    db,
+    orm,
+    config,
+    clock,
+    boss,
+    logs,
+    apps,
+    app,
+    keyring,
+    async mails() {
+      const jobs = await boss.findJobs<{ sealed: string }>(QUEUES.email.name);
+      return jobs.map((job) => openMessage(keyring, job.data.sealed));
+    },
+    async close() {
+      for (const a of apps) await a.close();
+      for (const kv of stores) await kv.close();
+      await boss.stop({ graceful: false });
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}
+
+interface CallResult<T> {
+  status: number;
+  data?: T;
+  error?: { message: string; data: { code: string; details?: Record<string, unknown>; httpStatus: number } };
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A browser-like client: keeps cookies, sends the CSRF header on mutations. */
+export class Client {
+  cookies = new Map<string, string>();
+  app: FastifyInstance;
+  userAgent: string;
+  ip: string;
+
+  constructor(app: FastifyInstance, options: { userAgent?: string; ip?: string } = {}) {
+    this.app = app;
+    this.userAgent =
+      options.userAgent ??
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+    this.ip = options.ip ?? '127.0.0.1';
+  }
+
+  /** The same cookies, talking to another API process. */
+  on(app: FastifyInstance): Client {
+    const other = new Client(app, { userAgent: this.userAgent, ip: this.ip });
+    other.cookies = this.cookies;
+    return other;
+  }
+
+  #cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  #absorb(setCookie: string | string[] | undefined) {
+    for (const line of [setCookie ?? []].flat()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...rest] = (pair ?? '').split('=');
+      if (!name) continue;
+      const value = rest.join('=');
+      const expired = attrs.some((a) => /max-age=0|expires=thu, 01 jan 1970/i.test(a.trim()));
+      if (!value || expired) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+  }
+
+  async query<T = unknown>(path: string, input?: unknown): Promise<CallResult<T>> {
+    const url =
+      input === undefined
+        ? `/trpc/${path}`
+        : `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.#cookieHeader(), 'user-agent': this.userAgent },
+      remoteAddress: this.ip,
+    });
+    return this.#result<T>(res);
+  }
+
+  async mutate<T = unknown>(
+    path: string,
+    input?: unknown,
+    options: { csrf?: string | null; origin?: string } = {},
+  ): Promise<CallResult<T>> {
+    if (!this.cookies.has(AUTH_COOKIES.csrf)) await this.query('system.health');
+    const csrf = options.csrf === undefined ? this.cookies.get(AUTH_COOKIES.csrf) : options.csrf;
+    const res = await this.app.inject({
+      method: 'POST',
+      url: `/trpc/${path}`,
+      headers: {
+        cookie: this.#cookieHeader(),
+        'user-agent': this.userAgent,
+        'content-type': 'application/json',
+        ...(csrf ? { [CSRF_HEADER]: csrf } : {}),
+        ...(options.origin ? { origin: options.origin } : {}),
+      },
+      remoteAddress: this.ip,
+      payload: input === undefined ? '' : JSON.stringify(input),
+    });
+    return this.#result<T>(res);
+  }
+
+  #result<T>(res: Awaited<ReturnType<FastifyInstance['inject']>>): CallResult<T> {
+    this.#absorb(res.headers['set-cookie']);
+    const body = res.json() as { result?: { data: T }; error?: CallResult<T>['error'] };
+    return {
+      status: res.statusCode,
+      data: body.result?.data,
+      error: body.error,
+      headers: res.headers as CallResult<T>['headers'],
+    };
+  }
+}
+
+export const STRONG_PASSWORD = 'Correct-Horse-Battery-9';
+let counter = 0;
+export const uniqueEmail = () => `user${Date.now()}${counter++}@example.test`;
+
+/**
+ * Reads every row of every table (application and pg-boss schemas) as text and returns the secrets
+ * found in it: a test registers the plaintext passwords, TOTP secrets, recovery codes and refresh
+ * tokens it used, and expects none to be stored anywhere.
+ */
+export async function findStoredSecrets(orm: MikroORM, secrets: Iterable<string>): Promise<string[]> {
+  const conn = orm.em.fork().getConnection();
+  const tables = (await conn.execute(
+    "select table_schema, table_name from information_schema.tables where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'",
+  )) as { table_schema: string; table_name: string }[];
+  let dump = '';
+  for (const t of tables) {
+    const rows = (await conn.execute(
+      `select t::text as row from "${t.table_schema}"."${t.table_name}" t`,
+    )) as { row: string }[];
+    for (const r of rows) dump += `${r.row}\n`;
+  }
+  const variants = (s: string) => [s, s.replace(/-/g, ''), encodeURIComponent(s)];
+  return [...secrets].filter(
+    (secret) => secret.length >= 6 && variants(secret).some((v) => dump.includes(v)),
+  );
+}

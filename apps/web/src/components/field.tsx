@@ -1,0 +1,105 @@
+import { type InputHTMLAttributes, type ReactNode, useId, useState } from 'react';
+import { cn } from '../lib/cn.ts';
+import { EyeIcon, EyeOffIcon } from './icons.tsx';
+
+export const INPUT_CLASS =
+  'block w-full rounded-lg border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-rose-400 aria-[invalid=true]:focus:ring-rose-500';
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
+  label: ReactNode;
+  /** Shown under the input; replaced by `error` when there is one. */
+  hint?: ReactNode;
+  error?: string | undefined;
+  /** Extra content on the label's line (e.g. a "Forgot password?" link). */
+  corner?: ReactNode;
+  testId?: string;
+  id?: string;
+};
+
+/** A labelled input (`<label for>`), with its hint or error wired through aria-describedby. */
+export function Field({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const describedBy = describe(inputId, hint, error, props['aria-describedby']);
+  return (
+    <div className={className}>
+      <div className="flex items-center justify-between gap-3">
+        <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+          {label}
+        </label>
+        {corner}
+      </div>
+      <input
+        id={inputId}
+        data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        className={cn(INPUT_CLASS, 'mt-1.5')}
+        {...props}
+        aria-describedby={describedBy}
+      />
+      <FieldMessage id={inputId} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** The ids describing an input: its error (or hint), then any the caller adds (e.g. a rule list). */
+function describe(id: string, hint: ReactNode, error: string | undefined, extra: string | undefined) {
+  const own = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return [own, extra].filter(Boolean).join(' ') || undefined;
+}
+
+function FieldMessage({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
+  if (error)
+    return (
+      <p id={`${id}-error`} className="mt-1.5 text-xs text-rose-600">
+        {error}
+      </p>
+    );
+  if (hint)
+    return (
+      <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
+        {hint}
+      </p>
+    );
+  return null;
+}
+
+/** A password input with a show/hide toggle. */
+export function PasswordField({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const [visible, setVisible] = useState(false);
+  const describedBy = describe(inputId, hint, error, props['aria-describedby']);
+  return (
+    <div className={className}>
+      <div className="flex items-center justify-between gap-3">
+        <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+          {label}
+        </label>
+        {corner}
+      </div>
+      <div className="relative mt-1.5">
+        <input
+          id={inputId}
+          data-testid={testId}
+          type={visible ? 'text' : 'password'}
+          aria-invalid={error ? true : undefined}
+          className={cn(INPUT_CLASS, 'pr-10')}
+          {...props}
+          aria-describedby={describedBy}
+        />
+        <button
+          type="button"
+          onClick={() => setVisible((v) => !v)}
+          aria-label={visible ? 'Hide password' : 'Show password'}
+          aria-pressed={visible}
+          aria-controls={inputId}
+          className="absolute inset-y-0 right-0 flex items-center rounded-r-lg px-3 text-slate-400 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {visible ? <EyeOffIcon className="size-4" /> : <EyeIcon className="size-4" />}
+        </button>
+      </div>
+      <FieldMessage id={inputId} hint={hint} error={error} />
+    </div>
+  );
+}

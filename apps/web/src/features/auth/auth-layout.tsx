@@ -1,0 +1,66 @@
+// The frame of the sign-in, sign-up and email-link pages: brand, one centred card, a quiet footer.
+import type { ReactNode } from 'react';
+import { Link, Outlet } from 'react-router';
+import { Logo } from '../../components/logo.tsx';
+
+export function AuthLayout() {
+  return (
+    <div className="relative flex min-h-full flex-col bg-slate-50">
+      <div
+        aria-hidden="true"
+        className="pointer-events-none absolute inset-x-0 top-0 h-72 bg-gradient-to-b from-indigo-100/70 to-transparent"
+      />
+      <header className="relative flex justify-center px-4 pt-12 pb-8 sm:pt-16">
+        <Link to="/" className="flex items-center gap-2.5 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
+          <Logo className="size-9" />
+          <span className="text-xl font-semibold tracking-tight text-slate-900">Postern</span>
+        </Link>
+      </header>
+      <main className="relative flex flex-1 justify-center px-4 pb-12">
+        <div className="w-full max-w-md">
+          <Outlet />
+        </div>
+      </main>
+      <footer className="relative pb-8 text-center text-xs text-slate-400">
+        Self-hosted email platform ·{' '}
+        <Link to="/status" className="hover:text-slate-600">
+          System status
+        </Link>
+      </footer>
+    </div>
+  );
+}
+
+/** The white card of an auth page, with its title and intro. */
+export function AuthCard({
+  title,
+  description,
+  children,
+  footer,
+  testId,
+}: {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <>
+      <section
+        data-testid={testId}
+        aria-labelledby="auth-card-title"
+        className="rounded-2xl border border-slate-200/80 bg-white px-6 py-8 shadow-xl shadow-slate-900/5 sm:px-10"
+      >
+        <h1 id="auth-card-title" className="text-xl font-semibold tracking-tight text-slate-900">
+          {title}
+        </h1>
+        {description ? <div className="mt-1.5 text-sm text-slate-500">{description}</div> : null}
+        <div className="mt-7">{children}</div>
+      </section>
+      {footer ? <div className="mt-6 text-center text-sm text-slate-500">{footer}</div> : null}
+    </>
+  );
+}
+
+export const LINK_CLASS = 'font-medium text-indigo-600 hover:text-indigo-500';

@@ -1,0 +1,63 @@
+import { useId } from 'react';
+import { cn } from '../../lib/cn.ts';
+import { INPUT_CLASS } from '../../components/field.tsx';
+
+/** A 6-digit one-time code input: digits only, large and spaced, filled by OS autofill where offered. */
+export function CodeField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  testId,
+  autoFocus,
+  disabled,
+  name = 'code',
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  testId?: string;
+  autoFocus?: boolean;
+  disabled?: boolean;
+  name?: string;
+}) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        data-testid={testId}
+        value={value}
+        onChange={(event) => onChange(event.target.value.replace(/\D/g, '').slice(0, 6))}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        pattern="[0-9]{6}"
+        maxLength={6}
+        placeholder="000000"
+        // biome-ignore lint/a11y/noAutofocus: the code is the only thing to type on this step
+        autoFocus={autoFocus}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={cn(INPUT_CLASS, 'mt-1.5 text-center font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300')}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="mt-1.5 text-xs text-rose-600">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}

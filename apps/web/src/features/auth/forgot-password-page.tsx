@@ -1,0 +1,96 @@
+// Asks for a reset link. The answer is the same whether or not the account exists.
+import { ZEmail } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Field } from '../../components/field.tsx';
+import { ArrowLeftIcon, MailIcon } from '../../components/icons.tsx';
+import { userMessage } from '../../lib/api-errors.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+
+function BackToSignIn() {
+  return (
+    <Link to="/sign-in" className={`inline-flex items-center gap-1.5 ${LINK_CLASS}`}>
+      <ArrowLeftIcon className="size-4" />
+      Back to sign in
+    </Link>
+  );
+}
+
+export function ForgotPasswordPage() {
+  useDocumentTitle('Reset your password');
+  const trpc = useTRPC();
+  const [email, setEmail] = useState('');
+  const [emailError, setEmailError] = useState<string>();
+  const [sentTo, setSentTo] = useState<string>();
+  const request = useMutation(
+    trpc.auth.requestPasswordReset.mutationOptions({
+      onSuccess: (_result, variables) => setSentTo(variables.email),
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = ZEmail.safeParse(email);
+    setEmailError(parsed.success ? undefined : 'Enter a valid email address.');
+    if (parsed.success) request.mutate({ email: parsed.data });
+  }
+
+  if (sentTo) {
+    return (
+      <AuthCard title="Check your inbox" testId="reset-requested" footer={<BackToSignIn />}>
+        <div className="flex flex-col items-center text-center">
+          <div className="flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
+            <MailIcon className="size-6" />
+          </div>
+          <p className="mt-4 text-sm text-slate-600">
+            If an account exists for <span className="font-medium text-slate-900">{sentTo}</span>, we have sent
+            it a link to choose a new password. The link works once and expires soon.
+          </p>
+          <p className="mt-3 text-xs text-slate-500">
+            Nothing arrived? Check your spam folder, or{' '}
+            <button type="button" className={LINK_CLASS} onClick={() => setSentTo(undefined)}>
+              try another address
+            </button>
+            .
+          </p>
+        </div>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard
+      title="Forgot your password?"
+      description="Enter the email address of your account and we will send you a link to choose a new one."
+      testId="forgot-password-form"
+      footer={<BackToSignIn />}
+    >
+      <form noValidate onSubmit={submit} className="space-y-5">
+        {request.isError ? (
+          <Alert tone="error" testId="forgot-password-error">
+            {userMessage(request.error)}
+          </Alert>
+        ) : null}
+        <Field
+          label="Email address"
+          name="email"
+          type="email"
+          autoComplete="email"
+          testId="email"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={emailError}
+          required
+        />
+        <Button type="submit" className="w-full" loading={request.isPending} data-testid="forgot-password-submit">
+          Send reset link
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,122 @@
+// The page of the emailed reset link: choose a new password. It does not sign in: sign-in follows.
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button, buttonClass } from '../../components/button.tsx';
+import { PasswordField } from '../../components/field.tsx';
+import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+import { PasswordChecklist, passwordAcceptable } from './password-checklist.tsx';
+import { useServerRules } from './use-server-rules.ts';
+
+/** A refusal that means the link itself is no good (unknown, used, expired or mangled token). */
+function isBadLink(error: unknown): boolean {
+  const data = apiErrorData(error);
+  if (!data) return false;
+  if (data.code === 'VALIDATION_FAILED') return data.issues?.some((issue) => issue.path === 'token') ?? false;
+  return data.code === 'BAD_REQUEST' || data.code === 'NOT_FOUND' || data.code === 'UNAUTHENTICATED';
+}
+
+function InvalidLink() {
+  return (
+    <AuthCard
+      title="This link cannot be used"
+      testId="reset-link-invalid"
+      footer={
+        <Link to="/sign-in" className={LINK_CLASS}>
+          Back to sign in
+        </Link>
+      }
+    >
+      <p className="text-sm text-slate-600">
+        Password reset links work once and expire after a while. Request a new one and use the latest email.
+      </p>
+      <Link to="/forgot-password" className={buttonClass('primary', 'mt-6 w-full')}>
+        Request a new link
+      </Link>
+    </AuthCard>
+  );
+}
+
+export function ResetPasswordPage() {
+  useDocumentTitle('Choose a new password');
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const rulesId = useId();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [passwordError, setPasswordError] = useState<string>();
+  const [confirmError, setConfirmError] = useState<string>();
+  const [badLink, setBadLink] = useState(false);
+  const [serverRules, recordServerRules] = useServerRules(password);
+
+  const reset = useMutation(
+    trpc.auth.resetPassword.mutationOptions({
+      onSuccess: () => navigate('/sign-in', { replace: true, state: { notice: 'password_reset' } }),
+      onError: (error, variables) => {
+        if (recordServerRules(variables.newPassword, error)) setPasswordError('Choose a stronger password.');
+        else if (isBadLink(error)) setBadLink(true);
+      },
+    }),
+  );
+
+  if (!token || badLink) return <InvalidLink />;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const ok = passwordAcceptable(password);
+    setPasswordError(ok ? undefined : 'Your password does not meet all the requirements yet.');
+    setConfirmError(confirm === password ? undefined : 'The two passwords do not match.');
+    if (ok && confirm === password) reset.mutate({ token, newPassword: password });
+  }
+
+  const otherError = reset.isError && !serverRules.length && !badLink ? userMessage(reset.error) : undefined;
+
+  return (
+    <AuthCard
+      title="Choose a new password"
+      description="Pick a password you do not use anywhere else. You will sign in with it next."
+      testId="reset-password-form"
+    >
+      <form noValidate onSubmit={submit} className="space-y-5">
+        {otherError ? (
+          <Alert tone="error" testId="reset-password-error">
+            {otherError}
+          </Alert>
+        ) : null}
+        <div>
+          <PasswordField
+            label="New password"
+            name="new-password"
+            autoComplete="new-password"
+            testId="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            error={passwordError}
+            aria-describedby={rulesId}
+            required
+          />
+          <PasswordChecklist id={rulesId} password={password} serverFailed={serverRules} />
+        </div>
+        <PasswordField
+          label="Confirm new password"
+          name="confirm-password"
+          autoComplete="new-password"
+          testId="confirm-password"
+          value={confirm}
+          onChange={(event) => setConfirm(event.target.value)}
+          error={confirmError}
+          required
+        />
+        <Button type="submit" className="w-full" loading={reset.isPending} data-testid="reset-password-submit">
+          Set new password
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,125 @@
+// Sign-up: email and a password that passes the policy (checked live; the server has the last word).
+import { ZEmail } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Field, PasswordField } from '../../components/field.tsx';
+import { errorCode, userMessage } from '../../lib/api-errors.ts';
+import { safeNextPath } from '../../lib/safe-next.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+import { PasswordChecklist, passwordAcceptable } from './password-checklist.tsx';
+import { useCompleteSignIn } from './use-session.ts';
+import { useServerRules } from './use-server-rules.ts';
+
+export function SignUpPage() {
+  useDocumentTitle('Create your account');
+  const trpc = useTRPC();
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
+  const completeSignIn = useCompleteSignIn();
+  const rulesId = useId();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [emailError, setEmailError] = useState<string>();
+  const [passwordError, setPasswordError] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const [conflict, setConflict] = useState(false);
+  const [serverRules, recordServerRules] = useServerRules(password);
+
+  const signUp = useMutation(
+    trpc.auth.signUp.mutationOptions({
+      onSuccess: (result) => completeSignIn(result.user, next),
+      onError: (error, variables) => {
+        if (recordServerRules(variables.password, error)) {
+          setPasswordError('Choose a stronger password.');
+          return;
+        }
+        if (errorCode(error) === 'CONFLICT') {
+          setConflict(true);
+          return;
+        }
+        setFormError(userMessage(error));
+      },
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setFormError(undefined);
+    setConflict(false);
+    const parsedEmail = ZEmail.safeParse(email);
+    setEmailError(parsedEmail.success ? undefined : 'Enter a valid email address.');
+    const passwordOk = passwordAcceptable(password);
+    setPasswordError(passwordOk ? undefined : 'Your password does not meet all the requirements yet.');
+    if (!parsedEmail.success || !passwordOk) return;
+    signUp.mutate({ email: parsedEmail.data, password });
+  }
+
+  return (
+    <AuthCard
+      title="Create your Postern account"
+      description="Send and track email from your own infrastructure."
+      testId="sign-up-form"
+      footer={
+        <>
+          Already have an account?{' '}
+          <Link to="/sign-in" className={LINK_CLASS}>
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <form noValidate onSubmit={submit} className="space-y-5">
+        {conflict ? (
+          <Alert tone="error" testId="sign-up-conflict" title="That email is already registered">
+            <Link to={`/sign-in?email=${encodeURIComponent(email.trim())}`} className="font-medium underline">
+              Sign in instead
+            </Link>{' '}
+            or{' '}
+            <Link to="/forgot-password" className="font-medium underline">
+              reset your password
+            </Link>
+            .
+          </Alert>
+        ) : null}
+        {formError ? (
+          <Alert tone="error" testId="sign-up-error">
+            {formError}
+          </Alert>
+        ) : null}
+        <Field
+          label="Email address"
+          name="email"
+          type="email"
+          autoComplete="email"
+          testId="email"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          error={emailError}
+          required
+        />
+        <div>
+          <PasswordField
+            label="Password"
+            name="new-password"
+            autoComplete="new-password"
+            testId="password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            error={passwordError}
+            aria-describedby={rulesId}
+            required
+          />
+          <PasswordChecklist id={rulesId} password={password} serverFailed={serverRules} />
+        </div>
+        <Button type="submit" className="w-full" loading={signUp.isPending} data-testid="sign-up-submit">
+          Create account
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

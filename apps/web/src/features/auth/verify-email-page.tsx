@@ -1,0 +1,115 @@
+// The page of the emailed verification link: verifies on arrival, then says what happened.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button, buttonClass } from '../../components/button.tsx';
+import { CheckCircleIcon, XCircleIcon } from '../../components/icons.tsx';
+import { Spinner } from '../../components/spinner.tsx';
+import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
+import { ME_QUERY_KEY, useTRPC } from '../../lib/trpc.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { AuthCard } from './auth-layout.tsx';
+import { useSession } from './use-session.ts';
+
+function ResendLink() {
+  const trpc = useTRPC();
+  const resend = useMutation(trpc.auth.resendVerification.mutationOptions());
+  if (resend.isSuccess)
+    return (
+      <Alert tone="success" testId="verification-resent" className="mt-6 text-left">
+        A new link is on its way. Check your inbox.
+      </Alert>
+    );
+  return (
+    <>
+      {resend.isError ? (
+        <Alert tone="error" className="mt-6 text-left">
+          {userMessage(resend.error)}
+        </Alert>
+      ) : null}
+      <Button
+        className="mt-6 w-full"
+        onClick={() => resend.mutate()}
+        loading={resend.isPending}
+        data-testid="resend-verification"
+      >
+        Send a new link
+      </Button>
+    </>
+  );
+}
+
+export function VerifyEmailPage() {
+  useDocumentTitle('Verify your email');
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const verify = useMutation(
+    trpc.auth.verifyEmail.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: ME_QUERY_KEY }),
+    }),
+  );
+  // Once per token, even when React mounts effects twice in development.
+  const sent = useRef<string>(undefined);
+  const { mutate } = verify;
+  useEffect(() => {
+    if (!token || sent.current === token) return;
+    sent.current = token;
+    mutate({ token });
+  }, [token, mutate]);
+
+  const signedIn = session.status === 'signed_in';
+
+  if (verify.isSuccess) {
+    return (
+      <AuthCard title="Email verified" testId="email-verified">
+        <div className="flex flex-col items-center text-center">
+          <div className="flex size-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
+            <CheckCircleIcon className="size-7" />
+          </div>
+          <p className="mt-4 text-sm text-slate-600">Thank you: your email address is confirmed.</p>
+          <Link to={signedIn ? '/' : '/sign-in'} className={buttonClass('primary', 'mt-6 w-full')}>
+            {signedIn ? 'Continue to the dashboard' : 'Sign in'}
+          </Link>
+        </div>
+      </AuthCard>
+    );
+  }
+
+  if (!token || verify.isError) {
+    const transport = verify.isError && !apiErrorData(verify.error);
+    return (
+      <AuthCard title="This link cannot be used" testId="email-verify-failed">
+        <div className="flex flex-col items-center text-center">
+          <div className="flex size-12 items-center justify-center rounded-full bg-rose-50 text-rose-600">
+            <XCircleIcon className="size-7" />
+          </div>
+          <p className="mt-4 text-sm text-slate-600">
+            {transport
+              ? userMessage(verify.error)
+              : 'Verification links work once and expire after a while. If your email is not verified yet, ask for a new link.'}
+          </p>
+          {signedIn ? (
+            <ResendLink />
+          ) : (
+            <Link to="/sign-in?next=%2Fsettings%2Fsecurity" className={buttonClass('primary', 'mt-6 w-full')}>
+              Sign in to get a new link
+            </Link>
+          )}
+        </div>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title="Verifying your email…" testId="email-verifying">
+      <div className="flex items-center justify-center gap-3 py-6 text-sm text-slate-500">
+        <Spinner className="size-5 text-indigo-600" />
+        Checking your link
+      </div>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,39 @@
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['minute', 60],
+  ['hour', 3_600],
+  ['day', 86_400],
+  ['week', 604_800],
+  ['month', 2_592_000],
+  ['year', 31_536_000],
+];
+
+/**
+ * A past instant relative to `now` (both ms epoch): "just now" under a minute, then "5 minutes ago",
+ * "yesterday", "3 weeks ago"… Future instants (clock skew) read as "just now".
+ */
+export function formatRelative(then: number, now: number): string {
+  const seconds = Math.floor((now - then) / 1000);
+  if (seconds < 60) return 'just now';
+  let unit: Intl.RelativeTimeFormatUnit = 'minute';
+  let size = 60;
+  for (const [name, length] of STEPS) {
+    if (seconds >= length) {
+      unit = name;
+      size = length;
+    }
+  }
+  return RELATIVE.format(-Math.floor(seconds / size), unit);
+}
+
+/** "21 Nov 2026, 17:26" in the viewer's zone. */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

@@ -1,0 +1,247 @@
+// Sign-up, sign-in (with the second-factor step), password change and reset, email verification.
+// Unknown accounts and wrong passwords get the same answer in similar time.
+import type { User as UserDto } from '@postern/contracts';
+import { EmailToken, User } from '@postern/db';
+import { recordAudit } from '../audit/record.ts';
+import { keyedHash, randomToken } from '../crypto/index.ts';
+import { DomainError } from '../errors.ts';
+import { passwordChangedNotice, passwordResetMessage, verifyEmailMessage } from '../mail/index.ts';
+import type { AuthContext } from './context.ts';
+import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { type IssuedSession, issueSession, revokeOtherSessions } from './sessions.ts';
+import { SignInThrottle } from './throttle.ts';
+import { startChallenge } from './two-factor.ts';
+
+const VERIFY_EMAIL_TTL_MS = 48 * 60 * 60_000;
+const RESET_TTL_MS = 60 * 60_000;
+const RESET_REQUESTS_PER_HOUR = 5;
+
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    emailVerified: Boolean(user.emailVerifiedAt),
+    twoFactorEnabled: Boolean(user.totpEnabledAt),
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+const emailTokenHash = (ctx: AuthContext, token: string) =>
+  keyedHash(ctx.settings.secret, 'email-token', token);
+
+function createEmailToken(
+  ctx: AuthContext,
+  userId: string,
+  purpose: 'verify_email' | 'reset_password',
+  ttlMs: number,
+) {
+  const token = randomToken(32);
+  ctx.em.create(EmailToken, {
+    tokenHash: emailTokenHash(ctx, token),
+    userId,
+    purpose,
+    expiresAt: new Date(ctx.clock.now().getTime() + ttlMs),
+    usedAt: null,
+  });
+  return token;
+}
+
+/** Uses a token once (compare-and-set); returns its user id, or throws a clear BAD_REQUEST. */
+async function consumeEmailToken(
+  ctx: AuthContext,
+  token: string,
+  purpose: 'verify_email' | 'reset_password',
+) {
+  const hash = emailTokenHash(ctx, token);
+  const now = ctx.clock.now();
+  const record = await ctx.em.findOne(EmailToken, { tokenHash: hash, purpose });
+  const used = await ctx.em.nativeUpdate(
+    EmailToken,
+    { tokenHash: hash, purpose, usedAt: null, expiresAt: { $gt: now } },
+    { usedAt: now },
+  );
+  if (!record || used !== 1) {
+    throw new DomainError('BAD_REQUEST', 'This link is invalid, expired or already used. Request a new one.');
+  }
+  return record.userId;
+}
+
+const link = (ctx: AuthContext, path: string, token: string) =>
+  `${ctx.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+
+export async function signUp(
+  ctx: AuthContext,
+  input: { email: string; password: string },
+): Promise<{ user: User; issued: IssuedSession }> {
+  assertPasswordPolicy(input.password);
+  if (await ctx.em.findOne(User, { email: input.email })) {
+    throw new DomainError('CONFLICT', 'An account with this email already exists. Sign in instead.');
+  }
+  const user = ctx.em.create(User, {
+    email: input.email,
+    passwordHash: await hashPassword(input.password),
+    passwordChangedAt: ctx.clock.now(),
+    emailVerifiedAt: null,
+    totpSecret: null,
+    totpEnabledAt: null,
+    totpLastStep: null,
+  });
+  const token = createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
+  const issued = await issueSession(ctx, user.id);
+  recordAudit(ctx.em, ctx.clock, { type: 'auth.signed_up', actorId: user.id, meta: ctx.meta });
+  try {
+    await ctx.em.flush();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'UniqueConstraintViolationException') {
+      throw new DomainError('CONFLICT', 'An account with this email already exists. Sign in instead.');
+    }
+    throw error;
+  }
+  await ctx.sendMail(verifyEmailMessage({ to: user.email, link: link(ctx, '/verify-email', token) }));
+  return { user, issued };
+}
+
+export type SignInResult =
+  | { status: 'signed_in'; user: User; issued: IssuedSession }
+  | { status: 'two_factor_required'; challengeId: string; expiresAt: Date };
+
+export async function signIn(
+  ctx: AuthContext,
+  input: { email: string; password: string },
+): Promise<SignInResult> {
+  const throttle = new SignInThrottle(ctx.kv);
+  const accountKey = keyedHash(ctx.settings.secret, 'throttle-account', input.email);
+  await throttle.reserve(accountKey, ctx.meta.ip);
+  const user = await ctx.em.findOne(User, { email: input.email });
+  const ok = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDummy(input.password);
+  if (!user || !ok) {
+    await throttle.failed(accountKey);
+    recordAudit(ctx.em, ctx.clock, {
+      type: 'auth.login_failed',
+      actorId: user?.id ?? null,
+      meta: ctx.meta,
+      metadata: { reason: user ? 'wrong_password' : 'unknown_account' },
+    });
+    await ctx.em.flush();
+    throw new DomainError('UNAUTHENTICATED', 'Invalid email or password', {
+      authFailure: 'invalid_credentials',
+    });
+  }
+  await throttle.succeeded(accountKey);
+  if (user.totpEnabledAt) {
+    const challenge = await startChallenge(ctx, user.id);
+    return { status: 'two_factor_required', ...challenge };
+  }
+  const issued = await issueSession(ctx, user.id);
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.login_succeeded',
+    actorId: user.id,
+    target: { type: 'session', id: issued.session.id },
+    meta: ctx.meta,
+    metadata: { method: 'password' },
+  });
+  await ctx.em.flush();
+  return { status: 'signed_in', user, issued };
+}
+
+/** Changes the password (the current one is required) and signs out every other session. */
+export async function changePassword(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<number> {
+  const throttle = new SignInThrottle(ctx.kv);
+  const accountKey = keyedHash(ctx.settings.secret, 'throttle-account', user.email);
+  await throttle.reserve(accountKey, ctx.meta.ip);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await throttle.failed(accountKey);
+    throw new DomainError('UNAUTHENTICATED', 'The current password is not correct', {
+      authFailure: 'wrong_password',
+    });
+  }
+  await throttle.succeeded(accountKey);
+  assertPasswordPolicy(input.newPassword);
+  user.passwordHash = await hashPassword(input.newPassword);
+  user.passwordChangedAt = ctx.clock.now();
+  const revoked = await revokeOtherSessions(ctx, user.id, sessionId, 'password_changed');
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.password_changed',
+    actorId: user.id,
+    meta: ctx.meta,
+    metadata: { sessionsRevoked: revoked },
+  });
+  await ctx.em.flush();
+  await ctx.sendMail(
+    passwordChangedNotice({ to: user.email, when: ctx.clock.now(), ip: ctx.meta.ip ?? undefined }),
+  );
+  return revoked;
+}
+
+/** Always answers the same way; mails a single-use link when the account exists. */
+export async function requestPasswordReset(ctx: AuthContext, input: { email: string }): Promise<void> {
+  const count = await ctx.kv.incr(
+    `auth:reset:${keyedHash(ctx.settings.secret, 'throttle-reset', input.email)}`,
+    3600,
+  );
+  if (count > RESET_REQUESTS_PER_HOUR) return;
+  const user = await ctx.em.findOne(User, { email: input.email });
+  if (!user) return;
+  const token = createEmailToken(ctx, user.id, 'reset_password', RESET_TTL_MS);
+  await ctx.em.flush();
+  await ctx.sendMail(
+    passwordResetMessage({
+      to: user.email,
+      link: link(ctx, '/reset-password', token),
+      expiresInMinutes: RESET_TTL_MS / 60_000,
+    }),
+  );
+}
+
+/**
+ * Sets a new password from a reset link. It signs out every session and does not sign in: the
+ * user then signs in normally, second factor included, so a reset never bypasses 2FA.
+ */
+export async function resetPassword(
+  ctx: AuthContext,
+  input: { token: string; newPassword: string },
+): Promise<void> {
+  assertPasswordPolicy(input.newPassword);
+  const userId = await consumeEmailToken(ctx, input.token, 'reset_password');
+  const user = await ctx.em.findOneOrFail(User, { id: userId });
+  user.passwordHash = await hashPassword(input.newPassword);
+  user.passwordChangedAt = ctx.clock.now();
+  const revoked = await revokeOtherSessions(ctx, user.id, null, 'password_reset');
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.password_reset',
+    actorId: user.id,
+    meta: ctx.meta,
+    metadata: { sessionsRevoked: revoked },
+  });
+  await ctx.em.flush();
+  await ctx.sendMail(
+    passwordChangedNotice({ to: user.email, when: ctx.clock.now(), ip: ctx.meta.ip ?? undefined }),
+  );
+}
+
+export async function verifyEmail(ctx: AuthContext, input: { token: string }): Promise<void> {
+  const userId = await consumeEmailToken(ctx, input.token, 'verify_email');
+  const user = await ctx.em.findOneOrFail(User, { id: userId });
+  user.emailVerifiedAt ??= ctx.clock.now();
+  recordAudit(ctx.em, ctx.clock, { type: 'auth.email_verified', actorId: user.id, meta: ctx.meta });
+  await ctx.em.flush();
+}
+
+export async function resendVerification(ctx: AuthContext, user: User): Promise<void> {
+  if (user.emailVerifiedAt) return;
+  const count = await ctx.kv.incr(`auth:verify-resend:${user.id}`, 3600);
+  if (count > RESET_REQUESTS_PER_HOUR)
+    throw new DomainError('RATE_LIMITED', 'Too many emails sent. Try again later.', {
+      retryAfterSeconds: await ctx.kv.ttl(`auth:verify-resend:${user.id}`),
+    });
+  const token = createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
+  await ctx.em.flush();
+  await ctx.sendMail(verifyEmailMessage({ to: user.email, link: link(ctx, '/verify-email', token) }));
+}

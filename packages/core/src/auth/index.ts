@@ -1,0 +1,7 @@
+export * from './accounts.ts';
+export * from './context.ts';
+export * from './devices.ts';
+export * from './passwords.ts';
+export * from './sessions.ts';
+export * from './throttle.ts';
+export * from './two-factor.ts';

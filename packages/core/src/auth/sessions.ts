@@ -1,0 +1,219 @@
+// Sessions: a short-lived signed access token (JWT, HS256) plus an opaque refresh token rotated on
+// every use and stored only as a keyed hash. A rotated refresh token presented again means it was
+// stolen: the whole session is revoked, signing out the thief and the legitimate holder alike.
+// Every authenticated request reads its session row, so a revocation holds on the very next
+// request on every API process.
+import { hkdfSync } from 'node:crypto';
+import { type EntityManager, RefreshToken, Session, User } from '@postern/db';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { recordAudit } from '../audit/record.ts';
+import { keyedHash, randomToken } from '../crypto/index.ts';
+import { DomainError } from '../errors.ts';
+import type { AuthContext, AuthSettings } from './context.ts';
+import { describeDevice, locateIp } from './devices.ts';
+
+const ISSUER = 'postern';
+const AUDIENCE = 'postern-dashboard';
+/** lastActiveAt is written at most this often per session. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const jwtKeys = new Map<string, Uint8Array>();
+function jwtKey(secret: string): Uint8Array {
+  let key = jwtKeys.get(secret);
+  if (!key) {
+    key = new Uint8Array(hkdfSync('sha256', secret, 'postern', 'postern-access-token', 32));
+    jwtKeys.set(secret, key);
+  }
+  return key;
+}
+
+export const refreshTokenHash = (settings: AuthSettings, token: string) =>
+  keyedHash(settings.secret, 'refresh-token', token);
+
+export function unauthenticated(authFailure: string, message = 'Sign in to continue'): DomainError {
+  return new DomainError('UNAUTHENTICATED', message, { authFailure });
+}
+
+export interface IssuedSession {
+  session: Session;
+  accessToken: string;
+  accessExpiresAt: Date;
+  refreshToken: string;
+}
+
+async function signAccessToken(ctx: AuthContext, userId: string, sessionId: string) {
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + ctx.settings.accessTokenTtlSeconds * 1000);
+  const token = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(jwtKey(ctx.settings.secret));
+  return { token, expiresAt };
+}
+
+function newRefreshToken(ctx: AuthContext, sessionId: string): string {
+  const token = randomToken(32);
+  ctx.em.create(RefreshToken, {
+    tokenHash: refreshTokenHash(ctx.settings, token),
+    sessionId,
+    rotatedAt: null,
+  });
+  return token;
+}
+
+/** Opens a session for the user (the caller flushes). */
+export async function issueSession(ctx: AuthContext, userId: string): Promise<IssuedSession> {
+  const now = ctx.clock.now();
+  const device = describeDevice(ctx.meta.userAgent);
+  const session = ctx.em.create(Session, {
+    userId,
+    lastActiveAt: now,
+    expiresAt: new Date(now.getTime() + ctx.settings.sessionAbsoluteMs),
+    ip: ctx.meta.ip,
+    userAgent: ctx.meta.userAgent?.slice(0, 512) ?? null,
+    ...device,
+    location: await locateIp(ctx.meta.ip),
+    revokedAt: null,
+    revokedReason: null,
+  });
+  const refreshToken = newRefreshToken(ctx, session.id);
+  const access = await signAccessToken(ctx, userId, session.id);
+  return { session, accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken };
+}
+
+function sessionProblem(ctx: AuthContext, session: Session | null): string | null {
+  const now = ctx.clock.now().getTime();
+  if (!session) return 'no_session';
+  if (session.revokedAt) return 'session_revoked';
+  if (session.expiresAt.getTime() <= now) return 'session_expired';
+  if (session.lastActiveAt.getTime() + ctx.settings.sessionIdleMs <= now) return 'session_expired';
+  return null;
+}
+
+export interface Authenticated {
+  user: User;
+  session: Session;
+}
+
+/** Resolves the access token to a live session and its user, or throws UNAUTHENTICATED with the reason. */
+export async function authenticate(ctx: AuthContext, accessToken: string): Promise<Authenticated> {
+  let claims: { sub?: string; sid?: unknown };
+  try {
+    const verified = await jwtVerify(accessToken, jwtKey(ctx.settings.secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: ctx.clock.now(),
+    });
+    claims = verified.payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired)
+      throw unauthenticated('token_expired', 'Your sign-in has expired');
+    throw unauthenticated('no_session');
+  }
+  if (!claims.sub || typeof claims.sid !== 'string') throw unauthenticated('no_session');
+  const session = await ctx.em.findOne(Session, { id: claims.sid, userId: claims.sub });
+  const problem = sessionProblem(ctx, session);
+  if (problem || !session) throw unauthenticated(problem ?? 'no_session');
+  const user = await ctx.em.findOne(User, { id: session.userId });
+  if (!user) throw unauthenticated('no_session');
+  const now = ctx.clock.now();
+  if (now.getTime() - session.lastActiveAt.getTime() > TOUCH_INTERVAL_MS) {
+    await ctx.em.nativeUpdate(Session, { id: session.id }, { lastActiveAt: now });
+    session.lastActiveAt = now;
+  }
+  return { user, session };
+}
+
+/** Exchanges a refresh token for a new pair; replaying a rotated one revokes the session. */
+export async function refreshSession(ctx: AuthContext, refreshToken: string): Promise<IssuedSession> {
+  const hash = refreshTokenHash(ctx.settings, refreshToken);
+  const record = await ctx.em.findOne(RefreshToken, { tokenHash: hash });
+  if (!record) throw unauthenticated('no_session');
+  const now = ctx.clock.now();
+  // Compare-and-set: of two uses of one token, exactly one rotates it.
+  const claimed = await ctx.em.nativeUpdate(
+    RefreshToken,
+    { tokenHash: hash, rotatedAt: null },
+    { rotatedAt: now },
+  );
+  const session = await ctx.em.findOne(Session, { id: record.sessionId });
+  if (claimed === 0) {
+    if (session && !session.revokedAt) {
+      await revokeSessionRow(ctx, session, 'refresh_token_reused');
+      recordAudit(ctx.em, ctx.clock, {
+        type: 'auth.refresh_token_reused',
+        actorId: session.userId,
+        target: { type: 'session', id: session.id },
+        meta: ctx.meta,
+      });
+      await ctx.em.flush();
+    }
+    throw unauthenticated('session_revoked', 'This session was signed out for your security');
+  }
+  const problem = sessionProblem(ctx, session);
+  if (problem || !session) throw unauthenticated(problem ?? 'no_session');
+  session.lastActiveAt = now;
+  const token = newRefreshToken(ctx, session.id);
+  const access = await signAccessToken(ctx, session.userId, session.id);
+  await ctx.em.flush();
+  return { session, accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken: token };
+}
+
+async function revokeSessionRow(ctx: AuthContext, session: Session, reason: string) {
+  const now = ctx.clock.now();
+  await ctx.em.nativeUpdate(
+    Session,
+    { id: session.id, revokedAt: null },
+    { revokedAt: now, revokedReason: reason },
+  );
+  session.revokedAt = now;
+  session.revokedReason = reason;
+}
+
+export async function listSessions(em: EntityManager, ctx: AuthContext, userId: string) {
+  const now = ctx.clock.now().getTime();
+  const sessions = await em.find(Session, { userId, revokedAt: null }, { orderBy: { lastActiveAt: 'desc' } });
+  return sessions.filter(
+    (session) => sessionProblem(ctx, session) === null && session.expiresAt.getTime() > now,
+  );
+}
+
+/** Revokes one of the user's own sessions (another user's id is NOT_FOUND). */
+export async function revokeSession(ctx: AuthContext, userId: string, sessionId: string): Promise<void> {
+  const session = await ctx.em.findOne(Session, { id: sessionId, userId, revokedAt: null });
+  if (!session) throw new DomainError('NOT_FOUND', 'No such active session');
+  await revokeSessionRow(ctx, session, 'revoked_by_user');
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.session_revoked',
+    actorId: userId,
+    target: { type: 'session', id: sessionId },
+    meta: ctx.meta,
+  });
+  await ctx.em.flush();
+}
+
+/** Revokes every live session of the user except `keepSessionId` (all of them when null). */
+export async function revokeOtherSessions(
+  ctx: AuthContext,
+  userId: string,
+  keepSessionId: string | null,
+  reason: string,
+): Promise<number> {
+  const where = keepSessionId
+    ? { userId, revokedAt: null, id: { $ne: keepSessionId } }
+    : { userId, revokedAt: null };
+  return ctx.em.nativeUpdate(Session, where, { revokedAt: ctx.clock.now(), revokedReason: reason });
+}
+
+export async function signOut(ctx: AuthContext, sessionId: string): Promise<void> {
+  await ctx.em.nativeUpdate(
+    Session,
+    { id: sessionId, revokedAt: null },
+    { revokedAt: ctx.clock.now(), revokedReason: 'signed_out' },
+  );
+}

@@ -1,0 +1,264 @@
+// TOTP (otplib) with a replay guard, and single-use recovery codes stored as keyed hashes.
+// Both "use once" rules are compare-and-set updates in PostgreSQL, so they hold under concurrency.
+import { RecoveryCode, TwoFactorChallenge, User } from '@postern/db';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { recordAudit } from '../audit/record.ts';
+import { encryptionContext, keyedHash, randomToken } from '../crypto/index.ts';
+import { DomainError } from '../errors.ts';
+import type { AuthContext } from './context.ts';
+import { verifyPassword } from './passwords.ts';
+import { type IssuedSession, issueSession, revokeOtherSessions, unauthenticated } from './sessions.ts';
+import { TwoFactorThrottle } from './throttle.ts';
+
+export const RECOVERY_CODE_COUNT = 10;
+/** 15 random bytes = 120 bits per code, shown as 24 base32 characters in groups of four. */
+const RECOVERY_CODE_BYTES = 15;
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+export const CHALLENGE_MAX_ATTEMPTS = 5;
+const ISSUER = 'Postern';
+
+const totpContext = (userId: string) => encryptionContext('app_user', userId, 'totp_secret');
+const recoveryHash = (ctx: AuthContext, code: string) =>
+  keyedHash(ctx.settings.secret, 'recovery-code', code);
+export const challengeHash = (ctx: AuthContext, id: string) =>
+  keyedHash(ctx.settings.secret, 'two-factor-challenge', id);
+
+const normaliseRecoveryCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
+const formatRecoveryCode = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
+
+async function requirePassword(ctx: AuthContext, user: User, password: string) {
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new DomainError('UNAUTHENTICATED', 'The password is not correct', {
+      authFailure: 'wrong_password',
+    });
+  }
+}
+
+/**
+ * Checks a TOTP code (±1 time step) and consumes its time step: the same code, or any code of an
+ * earlier step, is refused afterwards.
+ */
+export async function consumeTotp(ctx: AuthContext, user: User, code: string): Promise<boolean> {
+  if (!user.totpSecret) return false;
+  const secret = ctx.keyring.decryptString(user.totpSecret, totpContext(user.id));
+  const result = await verify({
+    secret,
+    token: code,
+    epoch: Math.floor(ctx.clock.now().getTime() / 1000),
+    epochTolerance: 30,
+    ...(user.totpLastStep !== null && user.totpLastStep !== undefined
+      ? { afterTimeStep: user.totpLastStep }
+      : {}),
+  });
+  if (!result.valid || !('timeStep' in result) || typeof result.timeStep !== 'number') return false;
+  const step = result.timeStep;
+  const claimed = await ctx.em.nativeUpdate(
+    User,
+    { id: user.id, $or: [{ totpLastStep: null }, { totpLastStep: { $lt: step } }] },
+    { totpLastStep: step },
+  );
+  if (claimed === 1) user.totpLastStep = step;
+  return claimed === 1;
+}
+
+/** Uses a recovery code once: of concurrent uses of one code, exactly one succeeds. */
+export async function consumeRecoveryCode(ctx: AuthContext, userId: string, code: string): Promise<boolean> {
+  const used = await ctx.em.nativeUpdate(
+    RecoveryCode,
+    { userId, codeHash: recoveryHash(ctx, normaliseRecoveryCode(code)), usedAt: null },
+    { usedAt: ctx.clock.now() },
+  );
+  return used === 1;
+}
+
+async function replaceRecoveryCodes(ctx: AuthContext, userId: string): Promise<string[]> {
+  await ctx.em.nativeDelete(RecoveryCode, { userId });
+  const codes: string[] = [];
+  for (let i = 0; i < RECOVERY_CODE_COUNT; i++) {
+    const code = generateSecret({ length: RECOVERY_CODE_BYTES });
+    ctx.em.create(RecoveryCode, { userId, codeHash: recoveryHash(ctx, code), usedAt: null });
+    codes.push(formatRecoveryCode(code));
+  }
+  return codes;
+}
+
+export async function remainingRecoveryCodes(ctx: AuthContext, userId: string): Promise<number> {
+  return ctx.em.count(RecoveryCode, { userId, usedAt: null });
+}
+
+/** Step 1 of enrolment: needs the password; stores a new secret (encrypted), not yet active. */
+export async function enrolTwoFactor(ctx: AuthContext, user: User, password: string) {
+  await requirePassword(ctx, user, password);
+  if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
+  const secret = generateSecret();
+  user.totpSecret = ctx.keyring.encrypt(secret, totpContext(user.id));
+  user.totpLastStep = null;
+  await ctx.em.flush();
+  const otpauthUri = generateURI({ issuer: ISSUER, label: user.email, secret });
+  const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, {
+    errorCorrectionLevel: 'M',
+    margin: 1,
+    width: 240,
+  });
+  return { secret, otpauthUri, qrCodeDataUrl };
+}
+
+/** Step 2: a valid code turns 2FA on, issues recovery codes and signs out the other sessions. */
+export async function activateTwoFactor(ctx: AuthContext, user: User, sessionId: string, code: string) {
+  if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
+  if (!user.totpSecret) throw new DomainError('BAD_REQUEST', 'Start the set-up first');
+  if (!(await consumeTotp(ctx, user, code))) {
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'That code is not valid. Check the time on your device and try again.',
+      {
+        authFailure: 'wrong_code',
+      },
+    );
+  }
+  user.totpEnabledAt = ctx.clock.now();
+  const codes = await replaceRecoveryCodes(ctx, user.id);
+  await revokeOtherSessions(ctx, user.id, sessionId, 'two_factor_changed');
+  recordAudit(ctx.em, ctx.clock, { type: 'auth.two_factor_enabled', actorId: user.id, meta: ctx.meta });
+  await ctx.em.flush();
+  return { codes };
+}
+
+async function requireTotp(ctx: AuthContext, user: User, code: string) {
+  const throttle = new TwoFactorThrottle(ctx.kv);
+  await throttle.reserve(user.id);
+  if (!(await consumeTotp(ctx, user, code))) {
+    await throttle.failed(user.id);
+    throw new DomainError('UNAUTHENTICATED', 'That code is not valid', { authFailure: 'wrong_code' });
+  }
+  await throttle.succeeded(user.id);
+}
+
+export async function disableTwoFactor(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  password: string,
+  code: string,
+) {
+  if (!user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is not on');
+  await requirePassword(ctx, user, password);
+  await requireTotp(ctx, user, code);
+  user.totpSecret = null;
+  user.totpEnabledAt = null;
+  user.totpLastStep = null;
+  await ctx.em.nativeDelete(RecoveryCode, { userId: user.id });
+  await revokeOtherSessions(ctx, user.id, sessionId, 'two_factor_changed');
+  recordAudit(ctx.em, ctx.clock, { type: 'auth.two_factor_disabled', actorId: user.id, meta: ctx.meta });
+  await ctx.em.flush();
+}
+
+export async function regenerateRecoveryCodes(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  password: string,
+  code: string,
+) {
+  if (!user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is not on');
+  await requirePassword(ctx, user, password);
+  await requireTotp(ctx, user, code);
+  const codes = await replaceRecoveryCodes(ctx, user.id);
+  await revokeOtherSessions(ctx, user.id, sessionId, 'two_factor_changed');
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.recovery_codes_regenerated',
+    actorId: user.id,
+    meta: ctx.meta,
+  });
+  await ctx.em.flush();
+  return { codes };
+}
+
+/** The second step of sign-in; the challenge id is the bearer secret (stored hashed). */
+export async function startChallenge(ctx: AuthContext, userId: string) {
+  const id = randomToken(24);
+  const expiresAt = new Date(ctx.clock.now().getTime() + CHALLENGE_TTL_MS);
+  ctx.em.create(TwoFactorChallenge, {
+    tokenHash: challengeHash(ctx, id),
+    userId,
+    expiresAt,
+    attempts: 0,
+    consumedAt: null,
+    ip: ctx.meta.ip,
+    userAgent: ctx.meta.userAgent?.slice(0, 512) ?? null,
+  });
+  await ctx.em.flush();
+  return { challengeId: id, expiresAt };
+}
+
+export async function completeChallenge(
+  ctx: AuthContext,
+  input: { challengeId: string; code?: string; recoveryCode?: string },
+): Promise<{ user: User; issued: IssuedSession }> {
+  const hash = challengeHash(ctx, input.challengeId);
+  const now = ctx.clock.now();
+  // Each attempt is claimed atomically: at most 5 per challenge, none after expiry or use.
+  const rows = (await ctx.em
+    .getConnection()
+    .execute(
+      'update auth_two_factor_challenge set attempts = attempts + 1 where token_hash = ? and consumed_at is null and expires_at > ? and attempts < ? returning user_id',
+      [hash, now, CHALLENGE_MAX_ATTEMPTS],
+    )) as { user_id: string }[];
+  const userId = rows[0]?.user_id;
+  if (!userId)
+    throw new DomainError('BAD_REQUEST', 'This sign-in step has expired. Sign in again.', {
+      authFailure: 'challenge_expired',
+    });
+  const user = await ctx.em.findOneOrFail(User, { id: userId });
+  const throttle = new TwoFactorThrottle(ctx.kv);
+  await throttle.reserve(userId);
+  const method = input.recoveryCode ? 'recovery_code' : 'totp';
+  const ok = input.recoveryCode
+    ? await consumeRecoveryCode(ctx, userId, input.recoveryCode)
+    : input.code
+      ? await consumeTotp(ctx, user, input.code)
+      : false;
+  if (!ok) {
+    await throttle.failed(userId);
+    recordAudit(ctx.em, ctx.clock, {
+      type: 'auth.login_failed',
+      actorId: userId,
+      meta: ctx.meta,
+      metadata: { reason: 'second_factor', method },
+    });
+    await ctx.em.flush();
+    throw unauthenticated(
+      'wrong_code',
+      method === 'totp' ? 'That code is not valid' : 'That recovery code is not valid',
+    );
+  }
+  await throttle.succeeded(userId);
+  const consumed = await ctx.em.nativeUpdate(
+    TwoFactorChallenge,
+    { tokenHash: hash, consumedAt: null },
+    { consumedAt: now },
+  );
+  if (consumed !== 1)
+    throw new DomainError('BAD_REQUEST', 'This sign-in step has expired. Sign in again.', {
+      authFailure: 'challenge_expired',
+    });
+  const issued = await issueSession(ctx, userId);
+  if (method === 'recovery_code') {
+    recordAudit(ctx.em, ctx.clock, {
+      type: 'auth.recovery_code_used',
+      actorId: userId,
+      meta: ctx.meta,
+      metadata: { remaining: await remainingRecoveryCodes(ctx, userId) },
+    });
+  }
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.login_succeeded',
+    actorId: userId,
+    target: { type: 'session', id: issued.session.id },
+    meta: ctx.meta,
+    metadata: { method },
+  });
+  await ctx.em.flush();
+  return { user, issued };
+}

@@ -1,0 +1,4 @@
+export * from './hash.ts';
+export * from './keyring.ts';
+export * from './rotation.ts';
+export * from './types.ts';

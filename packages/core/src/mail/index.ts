@@ -1,0 +1,3 @@
+export * from './messages.ts';
+export * from './outbox.ts';
+export * from './transport.ts';

@@ -1,0 +1,186 @@
+// Transactional messages (account emails). Each builder returns the whole message: plain text and
+// HTML alternatives, with every interpolated value escaped for HTML and every link checked to be an
+// http(s) URL, so a hostile address or link can never inject markup or a `javascript:` href.
+
+/** A message ready to send: one recipient, both alternatives. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const PRODUCT = 'Postern';
+
+/** Escapes a value for HTML text and double- or single-quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Refuses addresses that could smuggle extra headers or recipients into the message. */
+function checkRecipient(to: string): string {
+  const trimmed = to.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (!trimmed || /[\u0000-\u001f\u007f,;]/.test(trimmed)) {
+    throw new Error('mail recipient must be a single address without control characters');
+  }
+  return trimmed;
+}
+
+/** Only absolute http(s) links may appear in a message (no javascript:, data:, relative links). */
+function checkLink(link: string): string {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new Error('mail link must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error('mail link must be an http(s) URL');
+  }
+  return link;
+}
+
+interface Layout {
+  to: string;
+  subject: string;
+  /** Paragraphs of plain text (not HTML): each is escaped. */
+  paragraphs: string[];
+  action?: { label: string; link: string } | undefined;
+  /** Paragraphs after the action. */
+  after?: string[] | undefined;
+  /** Why the recipient got this message. */
+  footer: string;
+}
+
+function render(layout: Layout): MailMessage {
+  const after = layout.after ?? [];
+  const textParts = [...layout.paragraphs];
+  if (layout.action) textParts.push(`${layout.action.label}:\n${layout.action.link}`);
+  textParts.push(...after, '--', layout.footer);
+  const text = `${textParts.join('\n\n')}\n`;
+
+  const p = (body: string) => `<p style="margin:0 0 16px">${escapeHtml(body)}</p>`;
+  const action = layout.action
+    ? [
+        `<p style="margin:24px 0"><a href="${escapeHtml(layout.action.link)}" style="display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:6px">${escapeHtml(layout.action.label)}</a></p>`,
+        `<p style="margin:0 0 16px;font-size:13px;color:#4b5563">If the button does not work, copy this link into your browser:<br><span style="word-break:break-all">${escapeHtml(layout.action.link)}</span></p>`,
+      ].join('\n')
+    : '';
+  const html = [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(layout.subject)}</title></head>`,
+    '<body style="margin:0;padding:24px;background:#f9fafb;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#111827">',
+    '<div style="max-width:560px;margin:0 auto;background:#ffffff;padding:24px;border-radius:8px">',
+    ...layout.paragraphs.map(p),
+    action,
+    ...after.map(p),
+    `<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0 12px">`,
+    `<p style="margin:0;font-size:12px;color:#6b7280">${escapeHtml(layout.footer)}</p>`,
+    '</div></body></html>',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+
+  return { to: layout.to, subject: layout.subject, text, html: `${html}\n` };
+}
+
+/** Sign-up: asks the recipient to confirm the address by opening a single-use link. */
+export function verifyEmailMessage(input: { to: string; link: string }): MailMessage {
+  const to = checkRecipient(input.to);
+  const link = checkLink(input.link);
+  return render({
+    to,
+    subject: `Confirm your email address for ${PRODUCT}`,
+    paragraphs: [
+      'Hello,',
+      `Please confirm that ${to} is your email address to finish setting up your ${PRODUCT} account.`,
+    ],
+    action: { label: 'Confirm email address', link },
+    after: ['The link can be used once.'],
+    footer: `You received this email because someone signed up for ${PRODUCT} with ${to}. If that was not you, ignore this email: the address will not be confirmed.`,
+  });
+}
+
+/** Password reset: a single-use link that expires. */
+export function passwordResetMessage(input: {
+  to: string;
+  link: string;
+  expiresInMinutes: number;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const link = checkLink(input.link);
+  if (!Number.isFinite(input.expiresInMinutes) || input.expiresInMinutes <= 0) {
+    throw new Error('expiresInMinutes must be a positive number');
+  }
+  const minutes = Math.round(input.expiresInMinutes);
+  const expiry = minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  return render({
+    to,
+    subject: `Reset your ${PRODUCT} password`,
+    paragraphs: [
+      'Hello,',
+      `We received a request to reset the password of the ${PRODUCT} account for ${to}. Choose a new password with the link below.`,
+    ],
+    action: { label: 'Choose a new password', link },
+    after: [
+      `The link expires in ${expiry} and can be used once.`,
+      'If you did not ask for this, ignore this email: your password stays the same.',
+    ],
+    footer: `You received this email because a password reset was requested for the ${PRODUCT} account registered with ${to}.`,
+  });
+}
+
+const securityFooter = (to: string) =>
+  `You received this security notice because it concerns the ${PRODUCT} account registered with ${to}. Security notices are always sent and cannot be turned off.`;
+
+const notYou =
+  'If you did not make this change, reset your password at once from the sign-in page and review your account security settings.';
+
+/** Formats an instant unambiguously for a notice: `2026-11-21 17:26 UTC`. */
+function formatWhen(when: Date): string {
+  if (Number.isNaN(when.getTime())) throw new Error('when must be a valid date');
+  return `${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Security notice after a password change (no link: notices must not look like phishing). */
+export function passwordChangedNotice(input: {
+  to: string;
+  when: Date;
+  ip?: string | undefined;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const where = input.ip ? ` from the IP address ${input.ip}` : '';
+  return render({
+    to,
+    subject: `Your ${PRODUCT} password was changed`,
+    paragraphs: [
+      'Hello,',
+      `The password of your ${PRODUCT} account (${to}) was changed on ${formatWhen(input.when)}${where}.`,
+      'If you made this change, there is nothing else to do.',
+      notYou,
+    ],
+    footer: securityFooter(to),
+  });
+}
+
+/** Security notice after two-factor authentication was turned on or off. */
+export function twoFactorChangedNotice(input: { to: string; enabled: boolean }): MailMessage {
+  const to = checkRecipient(input.to);
+  return render({
+    to,
+    subject: input.enabled
+      ? `Two-factor authentication turned on for ${PRODUCT}`
+      : `Two-factor authentication turned off for ${PRODUCT}`,
+    paragraphs: [
+      'Hello,',
+      input.enabled
+        ? `Two-factor authentication is now on for your ${PRODUCT} account (${to}). Signing in will ask for a code from your authenticator app.`
+        : `Two-factor authentication is now off for your ${PRODUCT} account (${to}). Signing in needs only your password.`,
+      'If you made this change, there is nothing else to do.',
+      notYou,
+    ],
+    footer: securityFooter(to),
+  });
+}
