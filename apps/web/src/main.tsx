@@ -2,13 +2,21 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { createQueryClient, createTrpcClient, TRPCProvider } from './lib/trpc.ts';
+import { createQueryClient, createTrpcClient, ME_QUERY_KEY, TRPCProvider } from './lib/trpc.ts';
 import { router } from './routes/router.tsx';
 import './index.css';
 
+function createClients() {
+  const queryClient = createQueryClient();
+  const trpcClient = createTrpcClient({
+    // The session ended elsewhere (revoked, expired): forget the user; guarded pages then go to sign-in.
+    onSessionLost: () => void queryClient.resetQueries({ queryKey: ME_QUERY_KEY }),
+  });
+  return { queryClient, trpcClient };
+}
+
 function App() {
-  const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createTrpcClient);
+  const [{ queryClient, trpcClient }] = useState(createClients);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

@@ -1,7 +1,13 @@
 // Starts one worker process from a Config: database (migrated), pg-boss, handlers, schedules,
 // graceful stop. main.ts calls it; test fixtures call it with extra queues and handlers.
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
-import { systemClock } from '@postern/core';
+import {
+  createMailTransport,
+  keyringFromConfig,
+  MAIL_NOT_CONFIGURED,
+  type MailTransport,
+  systemClock,
+} from '@postern/core';
 import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
 import {
   type Config,
@@ -11,7 +17,7 @@ import {
   requireDatabaseUrl,
 } from '@postern/runtime';
 import type { JobHandler } from './job.ts';
-import { JOB_HANDLERS } from './jobs/index.ts';
+import { jobHandlers } from './jobs/index.ts';
 import { startRunner } from './runner.ts';
 import { SCHEDULES } from './schedules.ts';
 import { VERSION } from './version.ts';
@@ -19,6 +25,9 @@ import { VERSION } from './version.ts';
 export async function startWorker(config: Config, options: { extraHandlers?: JobHandler[] } = {}) {
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   const databaseUrl = requireDatabaseUrl(config);
+  // Configuration problems surface before any connection is opened.
+  const keyring = keyringFromConfig(config);
+  const mailTransport = mailTransportOrWarning(config, logger);
   const orm = await createOrm({
     databaseUrl,
     ssl: config.databaseSsl,
@@ -41,7 +50,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     logger,
     clock: systemClock,
     version: VERSION,
-    handlers: [...JOB_HANDLERS, ...extra],
+    handlers: [...jobHandlers({ keyring, transport: mailTransport }), ...extra],
     extraQueues: extra.map((handler): QueueDefinition => handler.queue),
     schedules: SCHEDULES,
     pollingIntervalSeconds: config.workerPollSeconds,
@@ -54,8 +63,27 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     timeoutMs: config.shutdownTimeoutMs,
     stop: async () => {
       await worker.stop(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      mailTransport.close();
       await orm.close();
     },
   });
   return { boss, orm, logger, worker };
+}
+
+/**
+ * Production requires SMTP_URL (config enforces it). Elsewhere a worker without SMTP_URL or MAIL_DIR
+ * still starts, and each email job fails with the reason (and is retried once mail is configured).
+ */
+function mailTransportOrWarning(
+  config: Config,
+  logger: ReturnType<typeof createLogger>,
+): Pick<MailTransport, 'send' | 'close'> {
+  if (config.smtpUrl || config.mailDir) return createMailTransport(config);
+  logger.warn(MAIL_NOT_CONFIGURED);
+  return {
+    send: async () => {
+      throw new Error(MAIL_NOT_CONFIGURED);
+    },
+    close: () => {},
+  };
 }

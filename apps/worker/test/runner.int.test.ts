@@ -1,10 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
-import { systemClock } from '@postern/core';
+import { createKeyring, createMailTransport, systemClock } from '@postern/core';
 import { createOrm, type MikroORM, WorkerHeartbeat } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, type PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_HANDLERS } from '../src/jobs/index.ts';
+import { jobHandlers } from '../src/jobs/index.ts';
+
+const JOB_HANDLERS = jobHandlers({
+  keyring: createKeyring([{ id: 't', key: randomBytes(32) }]),
+  transport: createMailTransport({
+    mailDir: `${tmpdir()}/postern-runner-test-mail`,
+    mailFrom: 'no-reply@postern.test',
+  }),
+});
+
 import { type RunningWorker, startRunner } from '../src/runner.ts';
 import { SCHEDULES } from '../src/schedules.ts';
 

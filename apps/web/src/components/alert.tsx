@@ -11,7 +11,11 @@ const TONES: Record<Tone, { frame: string; icon: typeof InfoIcon; iconClass: str
     icon: CheckCircleIcon,
     iconClass: 'text-emerald-500',
   },
-  info: { frame: 'border-indigo-200 bg-indigo-50 text-indigo-800', icon: InfoIcon, iconClass: 'text-indigo-500' },
+  info: {
+    frame: 'border-indigo-200 bg-indigo-50 text-indigo-800',
+    icon: InfoIcon,
+    iconClass: 'text-indigo-500',
+  },
   warning: {
     frame: 'border-amber-200 bg-amber-50 text-amber-900',
     icon: AlertTriangleIcon,

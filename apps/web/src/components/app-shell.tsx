@@ -1,9 +1,18 @@
-// The frame of every dashboard page: brand + navigation (sidebar on wide screens, drawer on small ones).
+// The frame of every dashboard page: brand + navigation (sidebar on wide screens, drawer on small
+// ones), the signed-in user with a sign-out action, and a reminder to verify the email address.
+import type { User } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
 import { type ComponentType, type SVGProps, useState } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet } from 'react-router';
+import { useForgetSession, useSession } from '../features/auth/use-session.ts';
+import { isUnauthenticated, userMessage } from '../lib/api-errors.ts';
 import { cn } from '../lib/cn.ts';
-import { ActivityIcon, CloseIcon, MenuIcon } from './icons.tsx';
+import { useTRPC } from '../lib/trpc.ts';
+import { buttonClass } from './button.tsx';
+import { ActivityIcon, CloseIcon, LogOutIcon, MailIcon, MenuIcon, ShieldIcon } from './icons.tsx';
 import { Logo } from './logo.tsx';
+import { Skeleton } from './skeleton.tsx';
+import { Spinner } from './spinner.tsx';
 
 interface NavItem {
   to: string;
@@ -11,54 +20,199 @@ interface NavItem {
   icon: ComponentType<SVGProps<SVGSVGElement>>;
 }
 
-/** Only pages that exist are linked. */
-const NAV: NavItem[] = [{ to: '/status', label: 'Status', icon: ActivityIcon }];
+interface NavSection {
+  title: string;
+  items: NavItem[];
+}
+
+/** Only pages that exist are linked; account pages only for a signed-in user. */
+function navFor(signedIn: boolean): NavSection[] {
+  const sections: NavSection[] = [
+    { title: 'Operations', items: [{ to: '/status', label: 'Status', icon: ActivityIcon }] },
+  ];
+  if (signedIn)
+    sections.push({
+      title: 'Account',
+      items: [{ to: '/settings/security', label: 'Security', icon: ShieldIcon }],
+    });
+  return sections;
+}
 
 function Brand() {
   return (
-    <div className="flex items-center gap-2.5">
+    <Link to="/" className="flex items-center gap-2.5 rounded-lg">
       <Logo className="size-8" />
       <span className="text-lg font-semibold tracking-tight text-slate-900">Postern</span>
-    </div>
+    </Link>
   );
 }
 
-function Navigation({ onNavigate }: { onNavigate?: () => void }) {
+function Navigation({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {
   return (
-    <nav aria-label="Main" className="flex flex-col gap-1">
-      {NAV.map(({ to, label, icon: Icon }) => (
-        <NavLink
-          key={to}
-          to={to}
-          onClick={onNavigate}
-          className={({ isActive }) =>
-            cn(
-              'group flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors',
-              isActive
-                ? 'bg-indigo-50 text-indigo-700'
-                : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900',
-            )
-          }
-        >
-          {({ isActive }) => (
-            <>
-              <Icon
-                className={cn(
-                  'size-5 shrink-0',
-                  isActive ? 'text-indigo-600' : 'text-slate-400 group-hover:text-slate-600',
+    <nav aria-label="Main" className="flex flex-col gap-6">
+      {sections.map((section) => (
+        <div key={section.title}>
+          <p className="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">
+            {section.title}
+          </p>
+          <div className="flex flex-col gap-1">
+            {section.items.map(({ to, label, icon: Icon }) => (
+              <NavLink
+                key={to}
+                to={to}
+                onClick={onNavigate}
+                className={({ isActive }) =>
+                  cn(
+                    'group flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors',
+                    isActive
+                      ? 'bg-indigo-50 text-indigo-700'
+                      : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900',
+                  )
+                }
+              >
+                {({ isActive }) => (
+                  <>
+                    <Icon
+                      className={cn(
+                        'size-5 shrink-0',
+                        isActive ? 'text-indigo-600' : 'text-slate-400 group-hover:text-slate-600',
+                      )}
+                    />
+                    {label}
+                  </>
                 )}
-              />
-              {label}
-            </>
-          )}
-        </NavLink>
+              </NavLink>
+            ))}
+          </div>
+        </div>
       ))}
     </nav>
   );
 }
 
+function SignOutButton() {
+  const trpc = useTRPC();
+  const forget = useForgetSession();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSuccess: () => forget({ notice: 'signed_out' }),
+      onError: (error) => {
+        // Already signed out on the server (expired, revoked): same outcome.
+        if (isUnauthenticated(error)) forget({ notice: 'signed_out' });
+      },
+    }),
+  );
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="sign-out"
+        onClick={() => signOut.mutate()}
+        disabled={signOut.isPending}
+        aria-label="Sign out"
+        title="Sign out"
+        className="rounded-md p-2 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:cursor-wait"
+      >
+        {signOut.isPending ? <Spinner className="size-5" /> : <LogOutIcon className="size-5" />}
+      </button>
+      {signOut.isError && !isUnauthenticated(signOut.error) ? (
+        <p role="alert" className="basis-full text-xs text-rose-600">
+          Sign-out failed: {userMessage(signOut.error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function UserPanel({ user }: { user: User }) {
+  return (
+    <div className="flex flex-wrap items-center gap-3" data-testid="user-panel">
+      <div
+        aria-hidden="true"
+        className="flex size-9 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-700 uppercase"
+      >
+        {user.email.charAt(0)}
+      </div>
+      <div className="min-w-0 flex-1">
+        <p
+          className="truncate text-sm font-medium text-slate-900"
+          data-testid="user-email"
+          title={user.email}
+        >
+          {user.email}
+        </p>
+        <p className="text-xs text-slate-500">{user.twoFactorEnabled ? '2FA on' : 'Signed in'}</p>
+      </div>
+      <SignOutButton />
+    </div>
+  );
+}
+
+function AccountArea() {
+  const session = useSession();
+  if (session.status === 'signed_in') return <UserPanel user={session.user} />;
+  if (session.status === 'loading')
+    return (
+      <div className="flex items-center gap-3" aria-hidden="true">
+        <Skeleton className="size-9 rounded-full" />
+        <Skeleton className="h-4 flex-1" />
+      </div>
+    );
+  return (
+    <div className="flex gap-2">
+      <Link to="/sign-in" className={buttonClass('primary', 'flex-1')} data-testid="shell-sign-in">
+        Sign in
+      </Link>
+      <Link to="/sign-up" className={buttonClass('secondary', 'flex-1')}>
+        Sign up
+      </Link>
+    </div>
+  );
+}
+
+function VerifyEmailBanner({ email }: { email: string }) {
+  const trpc = useTRPC();
+  const resend = useMutation(trpc.auth.resendVerification.mutationOptions());
+  return (
+    <div
+      data-testid="verify-email-banner"
+      className="border-b border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-900 sm:px-6 lg:px-10"
+    >
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1">
+        <MailIcon className="size-4 shrink-0 text-amber-600" />
+        <span>
+          Confirm your email address: we sent a link to <span className="font-medium">{email}</span>.
+        </span>
+        {resend.isSuccess ? (
+          <span className="font-medium text-emerald-700" role="status">
+            Sent. Check your inbox.
+          </span>
+        ) : (
+          <button
+            type="button"
+            onClick={() => resend.mutate()}
+            disabled={resend.isPending}
+            className="font-medium underline underline-offset-2 hover:text-amber-700 disabled:opacity-60"
+            data-testid="resend-verification"
+          >
+            {resend.isPending ? 'Sending…' : 'Send it again'}
+          </button>
+        )}
+        {resend.isError ? (
+          <span role="alert" className="text-rose-700">
+            {userMessage(resend.error)}
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
 export function AppShell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const session = useSession();
+  const signedIn = session.status === 'signed_in';
+  const sections = navFor(signedIn);
 
   return (
     <div className="min-h-full">
@@ -68,13 +222,10 @@ export function AppShell() {
           <Brand />
         </div>
         <div className="flex-1 overflow-y-auto px-3 py-4">
-          <p className="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">
-            Operations
-          </p>
-          <Navigation />
+          <Navigation sections={sections} />
         </div>
-        <div className="border-t border-slate-200 px-6 py-4 text-xs text-slate-400">
-          Self-hosted email platform
+        <div className="border-t border-slate-200 px-4 py-4">
+          <AccountArea />
         </div>
       </aside>
 
@@ -92,12 +243,18 @@ export function AppShell() {
         </button>
       </header>
       {drawerOpen ? (
-        <div className="fixed inset-x-0 top-14 z-20 border-b border-slate-200 bg-white px-3 py-3 shadow-lg lg:hidden">
-          <Navigation onNavigate={() => setDrawerOpen(false)} />
+        <div className="fixed inset-x-0 top-14 z-20 space-y-4 border-b border-slate-200 bg-white px-3 py-4 shadow-lg lg:hidden">
+          <Navigation sections={sections} onNavigate={() => setDrawerOpen(false)} />
+          <div className="border-t border-slate-200 px-1 pt-4">
+            <AccountArea />
+          </div>
         </div>
       ) : null}
 
       <main className="lg:pl-64">
+        {session.status === 'signed_in' && !session.user.emailVerified ? (
+          <VerifyEmailBanner email={session.user.email} />
+        ) : null}
         <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-10">
           <Outlet />
         </div>

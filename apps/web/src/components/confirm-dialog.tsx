@@ -54,7 +54,12 @@ export function ConfirmDialog({
             <Button variant="secondary" onClick={onCancel} disabled={busy}>
               Cancel
             </Button>
-            <Button variant="danger" onClick={onConfirm} loading={busy} data-testid={testId && `${testId}-confirm`}>
+            <Button
+              variant="danger"
+              onClick={onConfirm}
+              loading={busy}
+              data-testid={testId && `${testId}-confirm`}
+            >
               {confirmLabel}
             </Button>
           </div>

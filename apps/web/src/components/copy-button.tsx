@@ -35,7 +35,9 @@ export function CopyButton({
       ) : (
         <CopyIcon className="size-4 text-slate-500" />
       )}
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
+      <span aria-live="polite">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+      </span>
     </Button>
   );
 }

@@ -1,6 +1,12 @@
 // Reading the error `data` the API attaches to every failed call. Logic branches on `data.code` and
 // `data.details`, never on messages. Works on anything shaped like a TRPCClientError (pure: testable).
-import { type ErrorCode, PASSWORD_RULES, type PasswordRule, ZAuthFailure, ZErrorCode } from '@postern/contracts';
+import {
+  type ErrorCode,
+  PASSWORD_RULES,
+  type PasswordRule,
+  ZAuthFailure,
+  ZErrorCode,
+} from '@postern/contracts';
 
 export type AuthFailure = ReturnType<typeof ZAuthFailure.parse>;
 
@@ -35,10 +41,10 @@ export function errorCode(error: unknown): ErrorCode | undefined {
   return apiErrorData(error)?.code;
 }
 
-/** Why an authenticated call was refused (`details.authFailure`), if it was. */
+/** Why a call was refused for its session or CSRF token (`details.authFailure`), if it was. */
 export function authFailureOf(error: unknown): AuthFailure | undefined {
   const data = apiErrorData(error);
-  if (data?.code !== 'UNAUTHENTICATED') return undefined;
+  if (data?.code !== 'UNAUTHENTICATED' && data?.code !== 'FORBIDDEN') return undefined;
   const failure = ZAuthFailure.safeParse(data.details?.authFailure);
   return failure.success ? failure.data : undefined;
 }

@@ -9,15 +9,20 @@ import { type AuthFailure, authFailureOf } from './api-errors.ts';
 export const REFRESH_PATH = 'auth.refresh';
 export const ME_PATH = 'auth.me';
 
-export type AuthErrorDecision = 'refresh' | 'session_lost' | 'fail';
+export type AuthErrorDecision = 'refresh' | 'replay' | 'session_lost' | 'fail';
 
 /**
  * What to do with a failed call. `token_expired` → refresh and replay (once, and never for the refresh
- * call itself); any other session failure → the session is gone. `auth.me` reports signed-out itself,
- * and a CSRF refusal is about the request, not the session.
+ * call itself); `csrf` → replay once (the refusal itself set a fresh CSRF cookie); any other session
+ * failure → the session is gone (`auth.me` reports signed-out by itself).
  */
-export function decideOnAuthError(path: string, failure: AuthFailure | undefined, replayed: boolean): AuthErrorDecision {
-  if (failure === undefined || failure === 'csrf') return 'fail';
+export function decideOnAuthError(
+  path: string,
+  failure: AuthFailure | undefined,
+  replayed: boolean,
+): AuthErrorDecision {
+  if (failure === undefined) return 'fail';
+  if (failure === 'csrf') return replayed ? 'fail' : 'replay';
   if (failure === 'token_expired' && !replayed && path !== REFRESH_PATH) return 'refresh';
   if (path === ME_PATH || path === REFRESH_PATH) return 'fail';
   return 'session_lost';
@@ -25,11 +30,11 @@ export function decideOnAuthError(path: string, failure: AuthFailure | undefined
 
 export interface AuthLinkOptions {
   /**
-   * Refreshes the session: true when it worked, false when the server refused (the session is over).
-   * Throws on transport errors (the original error is then reported, the session is not declared lost).
-   * Callers pass a deduplicated function (see singleFlight).
+   * Renews the session for a call sent at `sentAt` (ms epoch): true when the call can be replayed,
+   * false when the server refused (the session is over). Throws on transport errors (the original error
+   * is then reported, the session is not declared lost). Deduplicated by the caller (see refresh.ts).
    */
-  refresh: () => Promise<boolean>;
+  refresh: (sentAt: number) => Promise<boolean>;
   /** The session is over (revoked, expired, refresh refused). */
   onSessionLost: () => void;
 }
@@ -42,13 +47,15 @@ export function authLink<TRouter extends AnyRouter>(options: AuthLinkOptions): T
         let closed = false;
 
         const attempt = (replayed: boolean) => {
+          const sentAt = Date.now();
           subscription = next(op).subscribe({
             next: (envelope) => observer.next(envelope),
             complete: () => observer.complete(),
             error: (error) => {
               const decision = decideOnAuthError(op.path, authFailureOf(error), replayed);
+              if (decision === 'replay') return attempt(true);
               if (decision === 'refresh') {
-                options.refresh().then(
+                options.refresh(sentAt).then(
                   (refreshed) => {
                     if (closed) return;
                     if (refreshed) {

@@ -7,7 +7,7 @@ const AUTH_PAGES = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password
  */
 export function safeNextPath(next: string | null | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (/[\u0000-\u001f]/.test(next)) return '/';
+  if ([...next].some((char) => char.charCodeAt(0) < 0x20)) return '/';
   let url: URL;
   try {
     url = new URL(next, 'http://postern.invalid');

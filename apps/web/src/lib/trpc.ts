@@ -1,13 +1,14 @@
 // The typed tRPC client of the dashboard. Only the *type* of the router crosses the boundary.
-import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
+
 import type { AppRouter } from '@postern/api/router';
+import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { apiErrorData, isClientError } from './api-errors.ts';
 import { authLink } from './auth-link.ts';
 import { readCookie } from './cookies.ts';
-import { singleFlight } from './single-flight.ts';
+import { browserRefresherDeps, createRefresher } from './refresh.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -49,16 +50,18 @@ export function createTrpcClient(options: TrpcClientOptions = {}) {
   const refreshClient = createTRPCClient<AppRouter>({
     links: [httpLink({ url: TRPC_URL, fetch: withCredentials, headers: csrfHeaders })],
   });
-  const refresh = singleFlight(async () => {
-    try {
-      await refreshClient.auth.refresh.mutate();
-      return true;
-    } catch (error) {
-      // The server answered no: the session is over. No answer at all: let the caller report that.
-      if (apiErrorData(error)) return false;
-      throw error;
-    }
-  });
+  const refresh = createRefresher(
+    browserRefresherDeps(async () => {
+      try {
+        await refreshClient.auth.refresh.mutate();
+        return true;
+      } catch (error) {
+        // The server answered no: the session is over. No answer at all: let the caller report that.
+        if (apiErrorData(error)) return false;
+        throw error;
+      }
+    }),
+  );
 
   return createTRPCClient<AppRouter>({
     links: [

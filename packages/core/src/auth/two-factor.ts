@@ -27,7 +27,7 @@ export const challengeHash = (ctx: AuthContext, id: string) =>
 const normaliseRecoveryCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 const formatRecoveryCode = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
 
-async function requirePassword(ctx: AuthContext, user: User, password: string) {
+async function requirePassword(user: User, password: string) {
   if (!(await verifyPassword(user.passwordHash, password))) {
     throw new DomainError('UNAUTHENTICATED', 'The password is not correct', {
       authFailure: 'wrong_password',
@@ -89,7 +89,7 @@ export async function remainingRecoveryCodes(ctx: AuthContext, userId: string): 
 
 /** Step 1 of enrolment: needs the password; stores a new secret (encrypted), not yet active. */
 export async function enrolTwoFactor(ctx: AuthContext, user: User, password: string) {
-  await requirePassword(ctx, user, password);
+  await requirePassword(user, password);
   if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
   const secret = generateSecret();
   user.totpSecret = ctx.keyring.encrypt(secret, totpContext(user.id));
@@ -143,7 +143,7 @@ export async function disableTwoFactor(
   code: string,
 ) {
   if (!user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is not on');
-  await requirePassword(ctx, user, password);
+  await requirePassword(user, password);
   await requireTotp(ctx, user, code);
   user.totpSecret = null;
   user.totpEnabledAt = null;
@@ -162,7 +162,7 @@ export async function regenerateRecoveryCodes(
   code: string,
 ) {
   if (!user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is not on');
-  await requirePassword(ctx, user, password);
+  await requirePassword(user, password);
   await requireTotp(ctx, user, code);
   const codes = await replaceRecoveryCodes(ctx, user.id);
   await revokeOtherSessions(ctx, user.id, sessionId, 'two_factor_changed');

@@ -13,4 +13,5 @@ export interface Keyring {
 }
 
 /** The associated data of a stored secret: table, row id and column. */
-export const encryptionContext = (table: string, rowId: string, field: string) => `${table}:${rowId}:${field}`;
+export const encryptionContext = (table: string, rowId: string, field: string) =>
+  `${table}:${rowId}:${field}`;

@@ -11,7 +11,10 @@ export function AuthLayout() {
         className="pointer-events-none absolute inset-x-0 top-0 h-72 bg-gradient-to-b from-indigo-100/70 to-transparent"
       />
       <header className="relative flex justify-center px-4 pt-12 pb-8 sm:pt-16">
-        <Link to="/" className="flex items-center gap-2.5 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
+        <Link
+          to="/"
+          className="flex items-center gap-2.5 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
           <Logo className="size-9" />
           <span className="text-xl font-semibold tracking-tight text-slate-900">Postern</span>
         </Link>

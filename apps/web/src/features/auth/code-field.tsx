@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { cn } from '../../lib/cn.ts';
 import { INPUT_CLASS } from '../../components/field.tsx';
+import { cn } from '../../lib/cn.ts';
 
 /** A 6-digit one-time code input: digits only, large and spaced, filled by OS autofill where offered. */
 export function CodeField({
@@ -47,7 +47,10 @@ export function CodeField({
         disabled={disabled}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        className={cn(INPUT_CLASS, 'mt-1.5 text-center font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300')}
+        className={cn(
+          INPUT_CLASS,
+          'mt-1.5 text-center font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300',
+        )}
       />
       {error ? (
         <p id={`${id}-error`} className="mt-1.5 text-xs text-rose-600">

@@ -48,8 +48,8 @@ export function ForgotPasswordPage() {
             <MailIcon className="size-6" />
           </div>
           <p className="mt-4 text-sm text-slate-600">
-            If an account exists for <span className="font-medium text-slate-900">{sentTo}</span>, we have sent
-            it a link to choose a new password. The link works once and expires soon.
+            If an account exists for <span className="font-medium text-slate-900">{sentTo}</span>, we have
+            sent it a link to choose a new password. The link works once and expires soon.
           </p>
           <p className="mt-3 text-xs text-slate-500">
             Nothing arrived? Check your spam folder, or{' '}
@@ -87,7 +87,12 @@ export function ForgotPasswordPage() {
           error={emailError}
           required
         />
-        <Button type="submit" className="w-full" loading={request.isPending} data-testid="forgot-password-submit">
+        <Button
+          type="submit"
+          className="w-full"
+          loading={request.isPending}
+          data-testid="forgot-password-submit"
+        >
           Send reset link
         </Button>
       </form>

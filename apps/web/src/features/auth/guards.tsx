@@ -20,7 +20,15 @@ export function PageLoading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-function SessionError({ message, retry, retrying }: { message: string; retry: () => void; retrying: boolean }) {
+function SessionError({
+  message,
+  retry,
+  retrying,
+}: {
+  message: string;
+  retry: () => void;
+  retrying: boolean;
+}) {
   return (
     <section
       role="alert"
@@ -49,7 +57,13 @@ export function RequireAuth() {
     case 'signed_out':
       return <Navigate to={signInPath(location.pathname, location.search, location.hash)} replace />;
     case 'error':
-      return <SessionError message={userMessage(session.error)} retry={session.retry} retrying={session.retrying} />;
+      return (
+        <SessionError
+          message={userMessage(session.error)}
+          retry={session.retry}
+          retrying={session.retrying}
+        />
+      );
     default:
       return <Outlet />;
   }

@@ -12,7 +12,10 @@ export interface ChecklistItem {
 }
 
 /** The rules to list for `password`: the client-checkable ones, plus any the server refused it for. */
-export function checklistItems(password: string, serverFailed: readonly PasswordRule[] = []): ChecklistItem[] {
+export function checklistItems(
+  password: string,
+  serverFailed: readonly PasswordRule[] = [],
+): ChecklistItem[] {
   const failed = new Set(failedPasswordRules(password));
   const rules = [...ALWAYS_SHOWN];
   if (failed.has('max_length')) rules.push('max_length');

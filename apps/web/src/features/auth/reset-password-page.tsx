@@ -113,7 +113,12 @@ export function ResetPasswordPage() {
           error={confirmError}
           required
         />
-        <Button type="submit" className="w-full" loading={reset.isPending} data-testid="reset-password-submit">
+        <Button
+          type="submit"
+          className="w-full"
+          loading={reset.isPending}
+          data-testid="reset-password-submit"
+        >
           Set new password
         </Button>
       </form>

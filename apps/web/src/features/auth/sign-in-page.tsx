@@ -235,12 +235,15 @@ function TwoFactorStep({
   const expiresIn = useSecondsLeft(expiresAt);
 
   useEffect(() => {
-    if (expiresAt !== undefined && expiresIn === 0) onRestart('Your sign-in attempt timed out. Enter your password again.');
+    if (expiresAt !== undefined && expiresIn === 0)
+      onRestart('Your sign-in attempt timed out. Enter your password again.');
   }, [expiresAt, expiresIn, onRestart]);
 
   const verify = useMutation(
     trpc.auth.verifyTwoFactor.mutationOptions({
-      onSuccess: (result) => completeSignIn(result.user, next),
+      onSuccess: (result) => {
+        if (result.status === 'signed_in') completeSignIn(result.user, next);
+      },
       onError: (error) => {
         setCode('');
         setRecoveryCode('');
@@ -273,7 +276,8 @@ function TwoFactorStep({
       verify.mutate({ challengeId, code: parsed.data });
     } else {
       const parsed = ZRecoveryCode.safeParse(recoveryCode);
-      if (!parsed.success) return setFieldError('Enter one of your recovery codes, e.g. ABCD-EFGH-IJKL-MNOP.');
+      if (!parsed.success)
+        return setFieldError('Enter one of your recovery codes, e.g. ABCD-EFGH-IJKL-MNOP.');
       setFieldError(undefined);
       verify.mutate({ challengeId, recoveryCode: parsed.data });
     }
@@ -295,7 +299,11 @@ function TwoFactorStep({
           : 'Enter one of the recovery codes you saved when you turned on two-factor authentication. Each code works once.'
       }
       footer={
-        <button type="button" onClick={() => onRestart()} className={`inline-flex items-center gap-1.5 ${LINK_CLASS}`}>
+        <button
+          type="button"
+          onClick={() => onRestart()}
+          className={`inline-flex items-center gap-1.5 ${LINK_CLASS}`}
+        >
           <ArrowLeftIcon className="size-4" />
           Sign in with a different account
         </button>

@@ -12,8 +12,8 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
 import { PasswordChecklist, passwordAcceptable } from './password-checklist.tsx';
-import { useCompleteSignIn } from './use-session.ts';
 import { useServerRules } from './use-server-rules.ts';
+import { useCompleteSignIn } from './use-session.ts';
 
 export function SignUpPage() {
   useDocumentTitle('Create your account');
@@ -32,7 +32,10 @@ export function SignUpPage() {
 
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
-      onSuccess: (result) => completeSignIn(result.user, next),
+      onSuccess: (result) => {
+        // Sign-up always signs in (a new account has no second factor yet).
+        if (result.status === 'signed_in') completeSignIn(result.user, next);
+      },
       onError: (error, variables) => {
         if (recordServerRules(variables.password, error)) {
           setPasswordError('Choose a stronger password.');

@@ -18,7 +18,9 @@ export function PasswordCard({ passwordChangedAt }: { passwordChangedAt: string 
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ current?: string; next?: string; confirm?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ current?: string; next?: string; confirm?: string; form?: string }>(
+    {},
+  );
   const [done, setDone] = useState(false);
   const [serverRules, recordServerRules] = useServerRules(next);
 
@@ -49,7 +51,9 @@ export function PasswordCard({ passwordChangedAt }: { passwordChangedAt: string 
     setDone(false);
     const found = {
       current: current ? undefined : 'Enter your current password.',
-      next: passwordAcceptable(next) ? undefined : 'Your new password does not meet all the requirements yet.',
+      next: passwordAcceptable(next)
+        ? undefined
+        : 'Your new password does not meet all the requirements yet.',
       confirm: confirm === next ? undefined : 'The two passwords do not match.',
     };
     if (!found.next && next === current) found.next = 'Choose a password different from the current one.';

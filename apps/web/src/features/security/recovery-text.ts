@@ -6,7 +6,11 @@ export function formatRecoveryCode(code: string): string {
   return bare.match(/.{1,4}/g)?.join('-') ?? bare;
 }
 
-export function recoveryCodesText(codes: readonly string[], email: string | undefined, generatedAt: Date): string {
+export function recoveryCodesText(
+  codes: readonly string[],
+  email: string | undefined,
+  generatedAt: Date,
+): string {
   return [
     'Postern recovery codes',
     ...(email ? [`Account: ${email}`] : []),
