@@ -11,6 +11,12 @@ export interface ScheduleEntry {
 
 export const SCHEDULES: ScheduleEntry[] = [
   {
+    queue: QUEUES.retention,
+    cron: '17 * * * *',
+    data: {},
+    description: 'deletes what the retention table (core/retention/policy.ts) says is past its time',
+  },
+  {
     queue: QUEUES.heartbeat,
     cron: '* * * * *',
     data: { trigger: 'schedule' },

@@ -50,7 +50,10 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     logger,
     clock: systemClock,
     version: VERSION,
-    handlers: [...jobHandlers({ keyring, transport: mailTransport }), ...extra],
+    handlers: [
+      ...jobHandlers({ keyring, transport: mailTransport, sessionIdleMs: config.sessionIdleMs }),
+      ...extra,
+    ],
     extraQueues: extra.map((handler): QueueDefinition => handler.queue),
     schedules: SCHEDULES,
     pollingIntervalSeconds: config.workerPollSeconds,

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
 import { createKeyring, createMailTransport, systemClock } from '@postern/core';
-import { createOrm, type MikroORM, WorkerHeartbeat } from '@postern/db';
+import { createOrm, type MikroORM, RefreshToken, Session, WorkerHeartbeat } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, type PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../src/jobs/index.ts';
+import { type RunningWorker, startRunner } from '../src/runner.ts';
+import { SCHEDULES } from '../src/schedules.ts';
 
 const JOB_HANDLERS = jobHandlers({
   keyring: createKeyring([{ id: 't', key: randomBytes(32) }]),
@@ -14,10 +16,8 @@ const JOB_HANDLERS = jobHandlers({
     mailDir: `${tmpdir()}/postern-runner-test-mail`,
     mailFrom: 'no-reply@postern.test',
   }),
+  sessionIdleMs: 30 * 86_400_000,
 });
-
-import { type RunningWorker, startRunner } from '../src/runner.ts';
-import { SCHEDULES } from '../src/schedules.ts';
 
 async function waitForJob(boss: PgBoss, queue: string, id: string, states: string[]) {
   const deadline = Date.now() + 15_000;
@@ -89,5 +89,39 @@ describe('worker runner', () => {
     expect(job.state).toBe('failed');
     expect(job.output).toMatchObject({ error: 'invalid payload' });
     expect(JSON.stringify(job.output)).toContain('trigger');
+  });
+
+  it('purges what the retention table says is past its time, and keeps the rest', async () => {
+    const em = orm.em.fork();
+    const now = Date.now();
+    const day = 86_400_000;
+    const base = {
+      userId: '00000000-0000-4000-8000-000000000001',
+      deviceType: 'desktop',
+      browser: 'x',
+      os: 'y',
+    };
+    const stale = em.create(Session, {
+      ...base,
+      lastActiveAt: new Date(now - 31 * day),
+      expiresAt: new Date(now + day),
+    });
+    const live = em.create(Session, {
+      ...base,
+      lastActiveAt: new Date(now - day),
+      expiresAt: new Date(now + day),
+    });
+    em.create(RefreshToken, { tokenHash: 'a'.repeat(64), sessionId: stale.id });
+    em.create(RefreshToken, { tokenHash: 'b'.repeat(64), sessionId: live.id });
+    await em.flush();
+
+    const id = String(await boss.send(QUEUES.retention.name, {}));
+    const job = await waitForJob(boss, QUEUES.retention.name, id, ['completed', 'failed']);
+    expect(job.state).toBe('completed');
+    const check = orm.em.fork();
+    expect(await check.findOne(Session, { id: stale.id })).toBeNull();
+    expect(await check.findOne(RefreshToken, { sessionId: stale.id })).toBeNull();
+    expect(await check.findOne(Session, { id: live.id })).not.toBeNull();
+    expect(await check.findOne(RefreshToken, { sessionId: live.id })).not.toBeNull();
   });
 });

@@ -46,6 +46,11 @@ export const QUEUES = {
     expireInSeconds: 120,
     concurrency: 4,
   }),
+  retention: defineQueue('retention.purge', z.object({}).default({}), {
+    retryLimit: 1,
+    expireInSeconds: 600,
+    concurrency: 1,
+  }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,
     expireInSeconds: 60,

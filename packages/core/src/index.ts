@@ -4,5 +4,6 @@ export * from './clock.ts';
 export * from './crypto/index.ts';
 export * from './errors.ts';
 export * from './mail/index.ts';
+export * from './retention/policy.ts';
 export * from './system/health.ts';
 export * from './system/heartbeat.ts';

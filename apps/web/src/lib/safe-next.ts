@@ -6,7 +6,7 @@ const AUTH_PAGES = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password
  * absolute paths (no `//host`, no `/\host`, no scheme), never an auth page; otherwise `/`.
  */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
   if ([...next].some((char) => char.charCodeAt(0) < 0x20)) return '/';
   let url: URL;
   try {

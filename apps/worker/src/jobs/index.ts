@@ -1,8 +1,9 @@
 import type { JobHandler } from '../job.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { heartbeatJob } from './heartbeat.ts';
+import { createRetentionJob } from './retention.ts';
 
 /** Every job handler the worker runs, one per queue in contracts. */
-export function jobHandlers(deps: EmailJobDeps): JobHandler[] {
-  return [heartbeatJob, createEmailJob(deps)];
+export function jobHandlers(deps: EmailJobDeps & { sessionIdleMs: number }): JobHandler[] {
+  return [heartbeatJob, createEmailJob(deps), createRetentionJob({ sessionIdleMs: deps.sessionIdleMs })];
 }

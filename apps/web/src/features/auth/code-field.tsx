@@ -42,7 +42,7 @@ export function CodeField({
         pattern="[0-9]{6}"
         maxLength={6}
         placeholder="000000"
-        // biome-ignore lint/a11y/noAutofocus: the code is the only thing to type on this step
+        // biome-ignore lint/a11y/noAutofocus: on the sign-in code step the code is the only thing to type
         autoFocus={autoFocus}
         disabled={disabled}
         aria-invalid={error ? true : undefined}

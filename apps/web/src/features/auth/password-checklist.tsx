@@ -1,27 +1,9 @@
 // The live list of password rules under a new-password field. "Not a common password" is checked
 // by the server only: it appears when the server reported it for the password being typed.
-import { failedPasswordRules, PASSWORD_RULE_TEXT, type PasswordRule } from '@postern/contracts';
+import { PASSWORD_RULE_TEXT, type PasswordRule } from '@postern/contracts';
 import { CheckIcon, DotIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
-
-const ALWAYS_SHOWN: PasswordRule[] = ['min_length', 'uppercase', 'lowercase', 'digit', 'special'];
-
-export interface ChecklistItem {
-  rule: PasswordRule;
-  met: boolean;
-}
-
-/** The rules to list for `password`: the client-checkable ones, plus any the server refused it for. */
-export function checklistItems(
-  password: string,
-  serverFailed: readonly PasswordRule[] = [],
-): ChecklistItem[] {
-  const failed = new Set(failedPasswordRules(password));
-  const rules = [...ALWAYS_SHOWN];
-  if (failed.has('max_length')) rules.push('max_length');
-  for (const rule of serverFailed) if (!rules.includes(rule)) rules.push(rule);
-  return rules.map((rule) => ({ rule, met: !failed.has(rule) && !serverFailed.includes(rule) }));
-}
+import { checklistItems } from './password-rules.ts';
 
 export function PasswordChecklist({
   password,
@@ -58,9 +40,4 @@ export function PasswordChecklist({
       ))}
     </ul>
   );
-}
-
-/** True when the password passes every rule the browser can check. */
-export function passwordAcceptable(password: string): boolean {
-  return failedPasswordRules(password).length === 0;
 }

@@ -9,7 +9,8 @@ import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
-import { PasswordChecklist, passwordAcceptable } from './password-checklist.tsx';
+import { PasswordChecklist } from './password-checklist.tsx';
+import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 
 /** A refusal that means the link itself is no good (unknown, used, expired or mangled token). */

@@ -354,7 +354,6 @@ function TwoFactorStep({
             value={recoveryCode}
             onChange={(event) => setRecoveryCode(event.target.value)}
             error={fieldError}
-            // biome-ignore lint/a11y/noAutofocus: the code is the only thing to type on this step
             autoFocus
           />
         )}

@@ -11,7 +11,8 @@ import { safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
-import { PasswordChecklist, passwordAcceptable } from './password-checklist.tsx';
+import { PasswordChecklist } from './password-checklist.tsx';
+import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 import { useCompleteSignIn } from './use-session.ts';
 

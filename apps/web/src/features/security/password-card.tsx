@@ -8,7 +8,8 @@ import { PasswordField } from '../../components/field.tsx';
 import { errorCode, userMessage } from '../../lib/api-errors.ts';
 import { formatRelative } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { PasswordChecklist, passwordAcceptable } from '../auth/password-checklist.tsx';
+import { PasswordChecklist } from '../auth/password-checklist.tsx';
+import { passwordAcceptable } from '../auth/password-rules.ts';
 import { useServerRules } from '../auth/use-server-rules.ts';
 
 export function PasswordCard({ passwordChangedAt }: { passwordChangedAt: string | null | undefined }) {

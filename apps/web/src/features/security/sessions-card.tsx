@@ -1,7 +1,7 @@
 // Where the account is signed in: one row per session, revoke one, or sign out all the others.
 import type { Session } from '@postern/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
@@ -95,7 +95,7 @@ export function SessionsCard() {
     revokeOthers.reset();
   };
 
-  let body;
+  let body: ReactNode;
   if (sessions.isPending) {
     body = <SessionsSkeleton />;
   } else if (sessions.isError && !sessions.data) {

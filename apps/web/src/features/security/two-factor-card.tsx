@@ -108,7 +108,6 @@ function ProofForm({
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         error={fieldErrors.password}
-        // biome-ignore lint/a11y/noAutofocus: the form opened because the user asked for it
         autoFocus
       />
       {withCode ? (

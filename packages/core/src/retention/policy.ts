@@ -1,0 +1,76 @@
+// The data lifecycle in one screen: how long each kind of record is kept, and the purge that
+// enforces it (run by the worker's `retention.purge` schedule). Later issues add their rows here.
+import {
+  EmailToken,
+  type EntityManager,
+  RefreshToken,
+  Session,
+  TwoFactorChallenge,
+  WorkerHeartbeat,
+} from '@postern/db';
+import type { Clock } from '../clock.ts';
+
+const DAY = 86_400_000;
+
+export interface RetentionRule {
+  data: string;
+  kept: string;
+  /** Deletes what is past its time; returns how many rows went. */
+  purge(em: EntityManager, now: Date, settings: RetentionSettings): Promise<number>;
+}
+
+export interface RetentionSettings {
+  sessionIdleMs: number;
+}
+
+export const RETENTION_RULES: RetentionRule[] = [
+  {
+    data: 'inactive, expired or revoked sessions (and their refresh-token hashes)',
+    kept: '30 days of inactivity (SESSION_IDLE_DAYS); revoked ones 30 days for the session list and audit context',
+    async purge(em, now, settings) {
+      const idleBefore = new Date(now.getTime() - settings.sessionIdleMs);
+      const revokedBefore = new Date(now.getTime() - 30 * DAY);
+      const gone = await em.find(
+        Session,
+        {
+          $or: [
+            { lastActiveAt: { $lt: idleBefore } },
+            { expiresAt: { $lt: now } },
+            { revokedAt: { $lt: revokedBefore } },
+          ],
+        },
+        { fields: ['id'], limit: 5000 },
+      );
+      if (!gone.length) return 0;
+      const ids = gone.map((s) => s.id);
+      await em.nativeDelete(RefreshToken, { sessionId: { $in: ids } });
+      return em.nativeDelete(Session, { id: { $in: ids } });
+    },
+  },
+  {
+    data: 'sign-in second-factor challenges',
+    kept: '1 day after they expire (they live 5 minutes)',
+    purge: (em, now) =>
+      em.nativeDelete(TwoFactorChallenge, { expiresAt: { $lt: new Date(now.getTime() - DAY) } }),
+  },
+  {
+    data: 'email verification and password-reset tokens (hashes)',
+    kept: '7 days after they expire',
+    purge: (em, now) =>
+      em.nativeDelete(EmailToken, { expiresAt: { $lt: new Date(now.getTime() - 7 * DAY) } }),
+  },
+  {
+    data: 'worker heartbeats of stopped workers',
+    kept: '1 day',
+    purge: (em, now) => em.nativeDelete(WorkerHeartbeat, { beatAt: { $lt: new Date(now.getTime() - DAY) } }),
+  },
+];
+
+/** Runs every rule; returns rows deleted per rule. */
+export async function purgeExpired(em: EntityManager, clock: Clock, settings: RetentionSettings) {
+  const now = clock.now();
+  const results: { data: string; deleted: number }[] = [];
+  for (const rule of RETENTION_RULES)
+    results.push({ data: rule.data, deleted: await rule.purge(em, now, settings) });
+  return results;
+}
