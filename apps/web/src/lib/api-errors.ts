@@ -1,14 +1,43 @@
 // Reading the error `data` the API attaches to every failed call. Logic branches on `data.code` and
 // `data.details`, never on messages. Works on anything shaped like a TRPCClientError (pure: testable).
-import {
-  type ErrorCode,
-  PASSWORD_RULES,
-  type PasswordRule,
-  ZAuthFailure,
-  ZErrorCode,
-} from '@postern/contracts';
+// Type-only imports: the values are spelled out below (checked exhaustive by the compiler), so the
+// app shell does not pull zod (through @postern/contracts) into the first bundle.
+import type { ErrorCode, PasswordRule, ZAuthFailure } from '@postern/contracts';
 
 export type AuthFailure = ReturnType<typeof ZAuthFailure.parse>;
+
+const ERROR_CODES: Record<ErrorCode, true> = {
+  BAD_REQUEST: true,
+  VALIDATION_FAILED: true,
+  UNAUTHENTICATED: true,
+  FORBIDDEN: true,
+  NOT_FOUND: true,
+  CONFLICT: true,
+  PAYLOAD_TOO_LARGE: true,
+  RATE_LIMITED: true,
+  UNAVAILABLE: true,
+  INTERNAL: true,
+};
+const AUTH_FAILURES: Record<AuthFailure, true> = {
+  no_session: true,
+  token_expired: true,
+  session_revoked: true,
+  session_expired: true,
+  csrf: true,
+};
+const PASSWORD_RULES: Record<PasswordRule, true> = {
+  min_length: true,
+  max_length: true,
+  uppercase: true,
+  lowercase: true,
+  digit: true,
+  special: true,
+  not_common: true,
+};
+
+function isOneOf<T extends string>(table: Record<T, true>, value: unknown): value is T {
+  return typeof value === 'string' && Object.hasOwn(table, value);
+}
 
 export interface ApiErrorData {
   code: ErrorCode;
@@ -25,11 +54,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The domain error data of a failed call, or undefined for transport failures and non-API errors. */
 export function apiErrorData(error: unknown): ApiErrorData | undefined {
   if (!isRecord(error) || !isRecord(error.data)) return undefined;
-  const code = ZErrorCode.safeParse(error.data.code);
-  if (!code.success) return undefined;
   const data = error.data;
+  if (!isOneOf(ERROR_CODES, data.code)) return undefined;
   return {
-    code: code.data,
+    code: data.code,
     httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : undefined,
     requestId: typeof data.requestId === 'string' ? data.requestId : undefined,
     issues: Array.isArray(data.issues) ? (data.issues as ApiErrorData['issues']) : undefined,
@@ -45,8 +73,8 @@ export function errorCode(error: unknown): ErrorCode | undefined {
 export function authFailureOf(error: unknown): AuthFailure | undefined {
   const data = apiErrorData(error);
   if (data?.code !== 'UNAUTHENTICATED' && data?.code !== 'FORBIDDEN') return undefined;
-  const failure = ZAuthFailure.safeParse(data.details?.authFailure);
-  return failure.success ? failure.data : undefined;
+  const failure = data.details?.authFailure;
+  return isOneOf(AUTH_FAILURES, failure) ? failure : undefined;
 }
 
 export function isUnauthenticated(error: unknown): boolean {
@@ -67,7 +95,7 @@ export function failedRulesOf(error: unknown): PasswordRule[] {
   if (data?.code !== 'VALIDATION_FAILED') return [];
   const rules = data.details?.failedRules;
   if (!Array.isArray(rules)) return [];
-  return rules.filter((rule): rule is PasswordRule => (PASSWORD_RULES as readonly unknown[]).includes(rule));
+  return rules.filter((rule): rule is PasswordRule => isOneOf(PASSWORD_RULES, rule));
 }
 
 /** Codes that describe the request itself: retrying the same request cannot help. */
