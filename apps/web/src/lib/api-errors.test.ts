@@ -17,7 +17,9 @@ describe('API error data', () => {
       'token_expired',
     );
     expect(authFailureOf(err({ code: 'FORBIDDEN', details: { authFailure: 'csrf' } }))).toBe('csrf');
-    expect(authFailureOf(err({ code: 'UNAUTHENTICATED', details: { authFailure: 'nonsense' } }))).toBeUndefined();
+    expect(
+      authFailureOf(err({ code: 'UNAUTHENTICATED', details: { authFailure: 'nonsense' } })),
+    ).toBeUndefined();
     expect(authFailureOf(err({ code: 'NOT_FOUND', details: { authFailure: 'no_session' } }))).toBeUndefined();
     expect(authFailureOf(new Error('plain'))).toBeUndefined();
   });
@@ -26,7 +28,9 @@ describe('API error data', () => {
     expect(retryAfterSeconds(err({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 41.2 } }))).toBe(42);
     expect(retryAfterSeconds(err({ code: 'RATE_LIMITED' }))).toBeUndefined();
     expect(
-      failedRulesOf(err({ code: 'VALIDATION_FAILED', details: { failedRules: ['digit', 'not_common', 'bogus'] } })),
+      failedRulesOf(
+        err({ code: 'VALIDATION_FAILED', details: { failedRules: ['digit', 'not_common', 'bogus'] } }),
+      ),
     ).toEqual(['digit', 'not_common']);
     expect(failedRulesOf(err({ code: 'CONFLICT' }))).toEqual([]);
   });

@@ -1,0 +1,400 @@
+// Auth benchmark: sign-ins per second and their latency at 16 concurrent clients (argon2id, 19 MiB,
+// t=2, p=1 dominates), then the cost of authentication itself: `GET /trpc/auth.me` without a session
+// (401 once the middleware has run) against the same call with a valid session (JWT verify + session
+// row + user row), at 50 concurrent keep-alive connections; and the API's peak RSS.
+// It runs the real API as a child process (the entry point operators run) on a fresh test database
+// and the local Redis. The last stdout line is one JSON object of figures; progress goes to stderr.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createLogger, createQueueClient } from '@postern/runtime';
+import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+// The root package depends on @postern/runtime only; contracts and db are reached by path.
+import { AUTH_COOKIES, CSRF_HEADER, QUEUES } from '../../packages/contracts/src/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
+
+const USERS = 64;
+const PASSWORD = 'Bench-Password-42!';
+const SIGNIN_CONCURRENCY = 16;
+const SIGNIN_GOAL_P50_MS = 60;
+const SIGNIN_WARMUP_MS = 2_000;
+const SIGNIN_DURATION_MS = 10_000;
+/** The measured sign-in phase also stops after this many attempts, whichever comes first. */
+const SIGNIN_MAX = 2_000;
+const SIGNIN_SERIAL = 30;
+const ME_CONCURRENCY = 50;
+const ME_WARMUP_MS = 2_000;
+const ME_DURATION_MS = 8_000;
+const USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+
+const log = (line: string) => process.stderr.write(`auth: ${line}\n`);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: node:http over one keep-alive agent (cheap on the client side, which shares the 2 cores).
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: ME_CONCURRENCY + 8 });
+
+interface Reply {
+  status: number;
+  body: string;
+  setCookie: string[];
+}
+
+function request(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${base}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          'user-agent': USER_AGENT,
+          ...headers,
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function cookieValue(setCookie: string[], name: string): string | undefined {
+  for (const line of setCookie) {
+    const pair = line.split(';')[0] ?? '';
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulated clients and the sign-in throttle.
+//
+// Sign-in is throttled per account (10 failed attempts / 15 min; a success resets the counter) and
+// per IP address (100 attempts / 15 min, every attempt counts). A benchmark from 127.0.0.1 alone
+// would exhaust the per-IP budget after 100 sign-ins. Rather than weaken the throttle, the API is
+// started with TRUST_PROXY=true (as behind a reverse proxy) and every simulated client comes from
+// its own `x-forwarded-for` address and is retired after IP_BUDGET sign-ins (< 100), and sign-ins are
+// spread round-robin over USERS accounts so no account has two attempts in flight. The counters live
+// in the shared Redis for 15 minutes, so each run draws its addresses from its own random
+// 10.a.b.0/24 (65,536 prefixes): a second run within the window does not inherit the first's counts.
+
+const IP_BUDGET = 90;
+const RUN_PREFIX = (() => {
+  const [a = 0, b = 0] = randomBytes(2);
+  return `10.${a}.${b}`;
+})();
+let nextHost = 1;
+
+interface BrowserClient {
+  ip: string;
+  csrf: string;
+  /** Sign-ins this address may still make in this run. */
+  remaining: number;
+}
+
+/** A new browser from a new address: the first GET gives it its CSRF cookie. */
+async function newClient(base: string): Promise<BrowserClient> {
+  if (nextHost > 254) throw new Error(`out of client addresses in ${RUN_PREFIX}.0/24`);
+  const ip = `${RUN_PREFIX}.${nextHost++}`;
+  const res = await request(base, 'GET', '/healthz', { 'x-forwarded-for': ip });
+  const csrf = cookieValue(res.setCookie, AUTH_COOKIES.csrf);
+  if (res.status !== 200 || !csrf) throw new Error(`GET /healthz: HTTP ${res.status}, no CSRF cookie`);
+  return { ip, csrf, remaining: IP_BUDGET };
+}
+
+function mutationHeaders(client: BrowserClient): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    cookie: `${AUTH_COOKIES.csrf}=${client.csrf}`,
+    [CSRF_HEADER]: client.csrf,
+    'x-forwarded-for': client.ip,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load loop: `concurrency` closed-loop workers; a warm-up, then a measured window. Only answers with
+// the expected status count; anything else (or a network error) is an error, tallied by status.
+
+interface Phase {
+  ok: number;
+  errors: number;
+  errorsByStatus: Record<string, number>;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0) : 0;
+
+async function runPhase(
+  name: string,
+  options: { concurrency: number; warmupMs: number; durationMs: number; maxCount?: number },
+  op: (worker: number) => Promise<{ ok: boolean; status: string }>,
+): Promise<Phase> {
+  log(`${name}: warm-up ${options.warmupMs} ms at ${options.concurrency} concurrent`);
+  const start = performance.now();
+  const measureFrom = start + options.warmupMs;
+  const measureUntil = measureFrom + options.durationMs;
+  const latencies: number[] = [];
+  const errorsByStatus: Record<string, number> = {};
+  let errors = 0;
+  let started = 0;
+  let lastEnd = measureFrom;
+  let announced = false;
+  const worker = async (w: number) => {
+    for (;;) {
+      const t0 = performance.now();
+      if (t0 >= measureUntil) return;
+      const measured = t0 >= measureFrom;
+      if (measured) {
+        if (!announced) {
+          announced = true;
+          log(`${name}: measuring for ${options.durationMs} ms`);
+        }
+        if (options.maxCount !== undefined && started >= options.maxCount) return;
+        started++;
+      }
+      let result: { ok: boolean; status: string };
+      try {
+        result = await op(w);
+      } catch (error) {
+        result = { ok: false, status: (error as NodeJS.ErrnoException).code ?? 'network' };
+      }
+      const t1 = performance.now();
+      if (!measured) continue;
+      lastEnd = Math.max(lastEnd, t1);
+      if (result.ok) latencies.push(t1 - t0);
+      else {
+        errors++;
+        errorsByStatus[result.status] = (errorsByStatus[result.status] ?? 0) + 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, w) => worker(w)));
+  const seconds = (lastEnd - measureFrom) / 1000;
+  latencies.sort((a, b) => a - b);
+  const phase: Phase = {
+    ok: latencies.length,
+    errors,
+    errorsByStatus,
+    perSecond: seconds > 0 ? latencies.length / seconds : 0,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    seconds,
+  };
+  log(
+    `${name}: ${phase.ok} ok in ${seconds.toFixed(1)} s = ${phase.perSecond.toFixed(1)}/s, ` +
+      `p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms` +
+      (errors ? `, ${errors} ERRORS ${JSON.stringify(errorsByStatus)}` : ''),
+  );
+  return phase;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let db: TestDatabase | undefined;
+let app: SpawnedApp | undefined;
+const began = performance.now();
+try {
+  db = await createTestDatabase();
+  log(`database ${db.name}`);
+
+  // Sign-up queues a verification email. The worker creates its queues at start-up; there is no
+  // worker here, so create the email queue the same way (the jobs simply wait in it).
+  const boss = createQueueClient({
+    databaseUrl: db.url,
+    role: 'producer',
+    logger: createLogger({ level: 'silent', name: 'bench-auth' }),
+  });
+  await boss.start();
+  const { retryLimit, retryDelaySeconds, retryBackoff, expireInSeconds } = QUEUES.email.policy;
+  await boss.createQueue(QUEUES.email.name, {
+    retryLimit,
+    retryDelay: retryDelaySeconds,
+    retryBackoff,
+    expireInSeconds,
+  });
+  await boss.stop({ graceful: false, close: true });
+
+  app = await spawnApp('api', {
+    DATABASE_URL: db.url,
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+    LOG_LEVEL: 'warn',
+    // Trust X-Forwarded-For, so simulated clients have their own addresses (see the throttle above).
+    TRUST_PROXY: 'true',
+  });
+  await waitForHttp(`${app.url}/healthz`, { timeoutMs: 30_000 });
+  const base = app.url;
+  log(`api at ${base} (pid ${app.proc.pid}); client addresses from ${RUN_PREFIX}.0/24`);
+
+  // Setup: USERS accounts, four sign-ups at a time, each from its own browser. Sign-up answers with a
+  // session; its access token is what the authenticated `auth.me` calls present.
+  const runId = randomBytes(4).toString('hex');
+  const emails = Array.from({ length: USERS }, (_, i) => `bench-${runId}-${i}@example.test`);
+  const accessTokens: string[] = [];
+  let nextSignUp = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (;;) {
+        const i = nextSignUp++;
+        const email = emails[i];
+        if (email === undefined) return;
+        const client = await newClient(base);
+        const res = await request(
+          base,
+          'POST',
+          '/trpc/auth.signUp',
+          mutationHeaders(client),
+          JSON.stringify({ email, password: PASSWORD }),
+        );
+        const token = cookieValue(res.setCookie, AUTH_COOKIES.access);
+        if (res.status !== 200 || !token) throw new Error(`sign-up ${email}: HTTP ${res.status} ${res.body}`);
+        accessTokens[i] = token;
+      }
+    }),
+  );
+  log(`signed up ${USERS} users`);
+
+  // Sign-in: each worker is a browser with its own address and CSRF cookie, replaced by a fresh one
+  // after IP_BUDGET sign-ins; accounts are taken round-robin across all workers.
+  let nextAccount = 0;
+  const signInWith = (clients: (BrowserClient | undefined)[]) => async (w: number) => {
+    let client = clients[w];
+    if (!client || client.remaining <= 0) {
+      client = await newClient(base);
+      clients[w] = client;
+    }
+    client.remaining--;
+    const email = emails[nextAccount++ % USERS];
+    const res = await request(
+      base,
+      'POST',
+      '/trpc/auth.signIn',
+      mutationHeaders(client),
+      JSON.stringify({ email, password: PASSWORD }),
+    );
+    return { ok: res.status === 200 && res.body.includes('"signed_in"'), status: String(res.status) };
+  };
+
+  // One client at a time first: the cost of one sign-in with nothing queued (mostly argon2id).
+  const serial = await runPhase(
+    'sign-in, serial',
+    { concurrency: 1, warmupMs: 500, durationMs: 60_000, maxCount: SIGNIN_SERIAL },
+    signInWith([]),
+  );
+  const signin = await runPhase(
+    'sign-in',
+    {
+      concurrency: SIGNIN_CONCURRENCY,
+      warmupMs: SIGNIN_WARMUP_MS,
+      durationMs: SIGNIN_DURATION_MS,
+      maxCount: SIGNIN_MAX,
+    },
+    signInWith([]),
+  );
+
+  // auth.me, both sides sending the browser's CSRF cookie (so neither pays for issuing one): without
+  // a session cookie it answers 401 after the middleware runs; with one, 200 after authenticating.
+  const csrf = (await newClient(base)).csrf;
+  const unauthHeaders = { cookie: `${AUTH_COOKIES.csrf}=${csrf}` };
+  const meUnauth = await runPhase(
+    'auth.me unauthenticated',
+    { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
+    async () => {
+      const res = await request(base, 'GET', '/trpc/auth.me', unauthHeaders);
+      return { ok: res.status === 401, status: String(res.status) };
+    },
+  );
+  const authHeaders = accessTokens.map((token) => ({
+    cookie: `${AUTH_COOKIES.csrf}=${csrf}; ${AUTH_COOKIES.access}=${token}`,
+  }));
+  const meAuth = await runPhase(
+    'auth.me authenticated',
+    { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
+    async (w) => {
+      const res = await request(base, 'GET', '/trpc/auth.me', authHeaders[w % USERS] ?? {});
+      return { ok: res.status === 200, status: String(res.status) };
+    },
+  );
+
+  const rss = peakRssMb(app.proc.pid);
+  const errorsDetail = Object.fromEntries(
+    (
+      [
+        ['signin_serial', serial],
+        ['signin', signin],
+        ['me_unauth', meUnauth],
+        ['me_auth', meAuth],
+      ] as const
+    )
+      .filter(([, phase]) => phase.errors > 0)
+      .map(([name, phase]) => [name, phase.errorsByStatus]),
+  );
+  const errors = serial.errors + signin.errors + meUnauth.errors + meAuth.errors;
+  if (errors) log(`WARNING: ${errors} requests failed: ${JSON.stringify(errorsDetail)}`);
+  log(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  console.log(
+    JSON.stringify({
+      bench: 'auth',
+      signin_concurrency: SIGNIN_CONCURRENCY,
+      signin_count: signin.ok,
+      signin_per_s: round(signin.perSecond, 1),
+      signin_p50_ms: round(signin.p50, 1),
+      signin_p99_ms: round(signin.p99, 1),
+      signin_goal_p50_ms: SIGNIN_GOAL_P50_MS,
+      signin_goal_met: signin.ok > 0 && signin.p50 < SIGNIN_GOAL_P50_MS,
+      signin_serial_p50_ms: round(serial.p50, 1),
+      me_concurrency: ME_CONCURRENCY,
+      me_unauth_rps: Math.round(meUnauth.perSecond),
+      me_unauth_p50_ms: round(meUnauth.p50),
+      me_unauth_p99_ms: round(meUnauth.p99),
+      me_auth_rps: Math.round(meAuth.perSecond),
+      me_auth_p50_ms: round(meAuth.p50),
+      me_auth_p99_ms: round(meAuth.p99),
+      auth_over_unauth: meUnauth.perSecond > 0 ? round(meAuth.perSecond / meUnauth.perSecond, 3) : 0,
+      api_peak_rss_mb: rss,
+      errors,
+      ...(errors ? { errors_detail: errorsDetail } : {}),
+      note:
+        'real API child process (TRUST_PROXY=true, one x-forwarded-for address per <=90 sign-ins), ' +
+        'closed-loop clients on the same machine; rates count only expected answers (200, 401 for unauthenticated me)',
+    }),
+  );
+} catch (error) {
+  if (app) process.stderr.write(`api output (last lines):\n${app.lines.slice(-20).join('\n')}\n`);
+  throw error;
+} finally {
+  agent.destroy();
+  if (app) await app.stop('SIGTERM');
+  if (db) await db.drop();
+}
