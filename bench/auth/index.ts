@@ -147,10 +147,16 @@ interface Phase {
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0) : 0;
 
+interface Op {
+  /** Untimed work before a request (a simulated client changing address). */
+  prepare?: (worker: number) => Promise<void>;
+  run: (worker: number) => Promise<{ ok: boolean; status: string }>;
+}
+
 async function runPhase(
   name: string,
   options: { concurrency: number; warmupMs: number; durationMs: number; maxCount?: number },
-  op: (worker: number) => Promise<{ ok: boolean; status: string }>,
+  op: Op,
 ): Promise<Phase> {
   log(`${name}: warm-up ${options.warmupMs} ms at ${options.concurrency} concurrent`);
   const start = performance.now();
@@ -164,6 +170,8 @@ async function runPhase(
   let announced = false;
   const worker = async (w: number) => {
     for (;;) {
+      if (performance.now() >= measureUntil) return;
+      await op.prepare?.(w);
       const t0 = performance.now();
       if (t0 >= measureUntil) return;
       const measured = t0 >= measureFrom;
@@ -177,7 +185,7 @@ async function runPhase(
       }
       let result: { ok: boolean; status: string };
       try {
-        result = await op(w);
+        result = await op.run(w);
       } catch (error) {
         result = { ok: false, status: (error as NodeJS.ErrnoException).code ?? 'network' };
       }
@@ -225,6 +233,8 @@ function peakRssMb(pid: number | undefined): number {
 let db: TestDatabase | undefined;
 let app: SpawnedApp | undefined;
 const began = performance.now();
+// The figures assume the machine is otherwise idle; the load average before the run tells.
+const loadBefore = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 try {
   db = await createTestDatabase();
   log(`database ${db.name}`);
@@ -288,29 +298,35 @@ try {
   // Sign-in: each worker is a browser with its own address and CSRF cookie, replaced by a fresh one
   // after IP_BUDGET sign-ins; accounts are taken round-robin across all workers.
   let nextAccount = 0;
-  const signInWith = (clients: (BrowserClient | undefined)[]) => async (w: number) => {
-    let client = clients[w];
-    if (!client || client.remaining <= 0) {
-      client = await newClient(base);
-      clients[w] = client;
-    }
-    client.remaining--;
-    const email = emails[nextAccount++ % USERS];
-    const res = await request(
-      base,
-      'POST',
-      '/trpc/auth.signIn',
-      mutationHeaders(client),
-      JSON.stringify({ email, password: PASSWORD }),
-    );
-    return { ok: res.status === 200 && res.body.includes('"signed_in"'), status: String(res.status) };
+  const signInWith = (): Op => {
+    const clients: BrowserClient[] = [];
+    return {
+      async prepare(w) {
+        const client = clients[w];
+        if (!client || client.remaining <= 0) clients[w] = await newClient(base);
+      },
+      async run(w) {
+        const client = clients[w];
+        if (!client) throw new Error('no client');
+        client.remaining--;
+        const email = emails[nextAccount++ % USERS];
+        const res = await request(
+          base,
+          'POST',
+          '/trpc/auth.signIn',
+          mutationHeaders(client),
+          JSON.stringify({ email, password: PASSWORD }),
+        );
+        return { ok: res.status === 200 && res.body.includes('"signed_in"'), status: String(res.status) };
+      },
+    };
   };
 
   // One client at a time first: the cost of one sign-in with nothing queued (mostly argon2id).
   const serial = await runPhase(
     'sign-in, serial',
     { concurrency: 1, warmupMs: 500, durationMs: 60_000, maxCount: SIGNIN_SERIAL },
-    signInWith([]),
+    signInWith(),
   );
   const signin = await runPhase(
     'sign-in',
@@ -320,7 +336,7 @@ try {
       durationMs: SIGNIN_DURATION_MS,
       maxCount: SIGNIN_MAX,
     },
-    signInWith([]),
+    signInWith(),
   );
 
   // auth.me, both sides sending the browser's CSRF cookie (so neither pays for issuing one): without
@@ -330,9 +346,11 @@ try {
   const meUnauth = await runPhase(
     'auth.me unauthenticated',
     { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
-    async () => {
-      const res = await request(base, 'GET', '/trpc/auth.me', unauthHeaders);
-      return { ok: res.status === 401, status: String(res.status) };
+    {
+      async run() {
+        const res = await request(base, 'GET', '/trpc/auth.me', unauthHeaders);
+        return { ok: res.status === 401, status: String(res.status) };
+      },
     },
   );
   const authHeaders = accessTokens.map((token) => ({
@@ -341,9 +359,11 @@ try {
   const meAuth = await runPhase(
     'auth.me authenticated',
     { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
-    async (w) => {
-      const res = await request(base, 'GET', '/trpc/auth.me', authHeaders[w % USERS] ?? {});
-      return { ok: res.status === 200, status: String(res.status) };
+    {
+      async run(w) {
+        const res = await request(base, 'GET', '/trpc/auth.me', authHeaders[w % USERS] ?? {});
+        return { ok: res.status === 200, status: String(res.status) };
+      },
     },
   );
 
@@ -383,6 +403,7 @@ try {
       me_auth_p99_ms: round(meAuth.p99),
       auth_over_unauth: meUnauth.perSecond > 0 ? round(meAuth.perSecond / meUnauth.perSecond, 3) : 0,
       api_peak_rss_mb: rss,
+      host_loadavg_1m_before: loadBefore,
       errors,
       ...(errors ? { errors_detail: errorsDetail } : {}),
       note:

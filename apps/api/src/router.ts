@@ -1,13 +1,21 @@
 // The application router: the single source of API types. Clients import only `type AppRouter`.
 import { accountRouter } from './routers/account/index.ts';
+import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
+import { invitationsRouter } from './routers/invitations/index.ts';
+import { membersRouter } from './routers/members/index.ts';
 import { systemRouter } from './routers/system/index.ts';
+import { workspacesRouter } from './routers/workspaces/index.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
   account: accountRouter,
+  workspaces: workspacesRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

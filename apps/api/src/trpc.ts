@@ -1,7 +1,13 @@
 // tRPC instance: context per request, error formatting through the one error table, and the
 // procedure builders (public, CSRF-checked mutations, authenticated with a narrowed context).
-import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
-import { type AuthContext, authenticate, DomainError } from '@postern/core';
+import { AUTH_COOKIES, CSRF_HEADER, can, type Permission, ZWorkspaceScoped } from '@postern/contracts';
+import {
+  type AuthContext,
+  authenticate,
+  DomainError,
+  type MembersContext,
+  resolveMembership,
+} from '@postern/core';
 import type { EntityManager } from '@postern/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
@@ -22,6 +28,13 @@ export interface Context {
   em: EntityManager;
   /** The core auth context of this request. */
   auth: AuthContext;
+  /** The core context of workspace and member operations. */
+  members: MembersContext;
+}
+
+/** Declared by every workspace procedure: what the caller's role must allow. */
+export interface ProcedureMeta {
+  permission?: Permission;
 }
 
 export function contextFactory(deps: ApiDeps) {
@@ -51,33 +64,44 @@ export function contextFactory(deps: ApiDeps) {
         sendMail: deps.sendMail,
         meta,
       },
+      members: {
+        em,
+        clock: deps.clock,
+        meta,
+        secret: deps.config.secret,
+        publicUrl: deps.config.publicUrl,
+        sendMail: deps.sendMail,
+      },
     };
   };
 }
 
-const t = initTRPC.context<Context>().create({
-  // Never send stack traces to clients, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error, ctx }) {
-    const cause = error.cause;
-    const domain = cause instanceof DomainError ? cause : undefined;
-    const zod = cause instanceof ZodError ? cause : undefined;
-    const code = domain?.code ?? (zod ? 'VALIDATION_FAILED' : codeForTrpc(error.code));
-    const internal = code === 'INTERNAL';
-    return {
-      message: internal ? 'Internal error' : zod ? 'The input is not valid' : shape.message,
-      code: shape.code,
-      data: {
-        code,
-        httpStatus: domain || zod ? ERROR_TABLE[code].http : shape.data.httpStatus,
-        path: shape.data.path,
-        requestId: ctx?.requestId,
-        issues: zod?.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-        details: internal ? undefined : domain?.details,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Never send stack traces to clients, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const cause = error.cause;
+      const domain = cause instanceof DomainError ? cause : undefined;
+      const zod = cause instanceof ZodError ? cause : undefined;
+      const code = domain?.code ?? (zod ? 'VALIDATION_FAILED' : codeForTrpc(error.code));
+      const internal = code === 'INTERNAL';
+      return {
+        message: internal ? 'Internal error' : zod ? 'The input is not valid' : shape.message,
+        code: shape.code,
+        data: {
+          code,
+          httpStatus: domain || zod ? ERROR_TABLE[code].http : shape.data.httpStatus,
+          path: shape.data.path,
+          requestId: ctx?.requestId,
+          issues: zod?.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+          details: internal ? undefined : domain?.details,
+        },
+      };
+    },
+  });
 
 /** Turns DomainErrors thrown by core into TRPCErrors with the mapped code. */
 const domainErrors = t.middleware(async ({ next, ctx }) => {
@@ -120,4 +144,22 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
 export const authedProcedure = publicProcedure.use(authenticated);
+
+/**
+ * Tenant scope, applied once: resolves `input.workspaceId` to the caller's membership (an unknown
+ * workspace and someone else's look the same: NOT_FOUND), checks the procedure's declared permission
+ * against the role, and narrows ctx to a non-null workspace and membership. It runs before the
+ * input is validated, so a refusal never depends on the rest of the input.
+ */
+export const workspaceProcedure = authedProcedure.use(async ({ ctx, meta, getRawInput, next }) => {
+  const scoped = ZWorkspaceScoped.safeParse(await getRawInput());
+  if (!scoped.success) throw new DomainError('BAD_REQUEST', 'workspaceId is required');
+  const permission = meta?.permission;
+  if (!permission) throw new Error('a workspace procedure must declare its permission in .meta()');
+  const { membership, workspace } = await resolveMembership(ctx.em, scoped.data.workspaceId, ctx.user.id);
+  if (!can(membership.role, permission)) {
+    throw new DomainError('FORBIDDEN', `Your role (${membership.role}) does not allow this`, { permission });
+  }
+  return next({ ctx: { workspace, membership } });
+});
 export const createCallerFactory = t.createCallerFactory;

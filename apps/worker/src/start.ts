@@ -51,7 +51,12 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     clock: systemClock,
     version: VERSION,
     handlers: [
-      ...jobHandlers({ keyring, transport: mailTransport, sessionIdleMs: config.sessionIdleMs }),
+      ...jobHandlers({
+        keyring,
+        transport: mailTransport,
+        sessionIdleMs: config.sessionIdleMs,
+        auditRetentionDays: config.auditRetentionDays,
+      }),
       ...extra,
     ],
     extraQueues: extra.map((handler): QueueDefinition => handler.queue),

@@ -17,6 +17,7 @@ const JOB_HANDLERS = jobHandlers({
     mailFrom: 'no-reply@postern.test',
   }),
   sessionIdleMs: 30 * 86_400_000,
+  auditRetentionDays: 365,
 });
 
 async function waitForJob(boss: PgBoss, queue: string, id: string, states: string[]) {

@@ -16,6 +16,17 @@ export const AUDIT_EVENTS = [
   'auth.session_revoked',
   'auth.sessions_revoked',
   'auth.refresh_token_reused',
+  'workspace.created',
+  'workspace.renamed',
+  'member.invited',
+  'member.invitation_revoked',
+  'member.joined',
+  'member.invitation_declined',
+  'member.role_changed',
+  'member.removed',
+  'member.left',
+  'audit.exported',
+  'audit.verified',
 ] as const;
 export const ZAuditEvent = z.enum(AUDIT_EVENTS);
 export type AuditEventType = z.infer<typeof ZAuditEvent>;

@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './queues.ts';
+export * from './workspaces.ts';

@@ -1,4 +1,7 @@
+export * from './audit/purge.ts';
+export * from './audit/query.ts';
 export * from './audit/record.ts';
+export * from './audit/verify.ts';
 export * from './auth/index.ts';
 export * from './clock.ts';
 export * from './crypto/index.ts';
@@ -7,3 +10,5 @@ export * from './mail/index.ts';
 export * from './retention/policy.ts';
 export * from './system/health.ts';
 export * from './system/heartbeat.ts';
+export * from './workspaces/members.ts';
+export * from './workspaces/workspaces.ts';

@@ -69,6 +69,12 @@ const EnvSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(3650).default(90),
+    AUDIT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(90, 'must be at least 90 (days)')
+      .max(3650)
+      .default(365),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -109,6 +115,7 @@ export interface Config {
   accessTokenTtlSeconds: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  auditRetentionDays: number;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -156,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     sessionIdleMs: e.SESSION_IDLE_DAYS * 86_400_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }
 

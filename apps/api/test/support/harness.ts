@@ -100,6 +100,8 @@ export async function startHarness(options: { processes?: number } = {}): Promis
     keyring,
     async mails() {
       const jobs = await boss.findJobs<{ sealed: string }>(QUEUES.email.name);
+      // Oldest first, so "the newest mail" is the last one.
+      jobs.sort((x, y) => x.createdOn.getTime() - y.createdOn.getTime());
       return jobs.map((job) => openMessage(keyring, job.data.sealed));
     },
     async close() {
@@ -231,4 +233,55 @@ export async function findStoredSecrets(orm: MikroORM, secrets: Iterable<string>
   return [...secrets].filter(
     (secret) => secret.length >= 6 && variants(secret).some((v) => dump.includes(v)),
   );
+}
+
+/** Signs a new account up through the API; returns its client, address and first workspace. */
+export async function newAccount(app: FastifyInstance, options: { email?: string } = {}) {
+  const client = new Client(app);
+  const email = options.email ?? uniqueEmail();
+  const res = await client.mutate<{ user: { id: string } }>('auth.signUp', {
+    email,
+    password: STRONG_PASSWORD,
+  });
+  if (res.status !== 200) throw new Error(`sign-up failed: ${JSON.stringify(res.error)}`);
+  const list = await client.query<{ workspaces: { id: string }[] }>('workspaces.list');
+  const workspaceId = list.data?.workspaces[0]?.id ?? '';
+  return { client, email, userId: res.data?.user.id ?? '', workspaceId };
+}
+
+/** The token of the newest invitation mailed to `email`. */
+export async function invitationToken(h: Harness, email: string): Promise<string> {
+  const mails = (await h.mails()).filter((m) => m.to === email && /invited you/.test(m.subject));
+  const text = mails[mails.length - 1]?.text ?? '';
+  const link = /https?:\/\/\S+\/invitations\/accept\?token=[^\s"<]+/.exec(text)?.[0];
+  if (!link) throw new Error(`no invitation mailed to ${email}`);
+  return new URL(link).searchParams.get('token') ?? '';
+}
+
+/** Invites `email` into the workspace as `role` and accepts with that account's client. */
+export async function addMember(
+  h: Harness,
+  owner: Client,
+  workspaceId: string,
+  member: { client: Client; email: string },
+  role: string,
+) {
+  const invite = await owner.mutate('members.invite', {
+    workspaceId,
+    email: member.email,
+    role: role === 'owner' ? 'admin' : role,
+  });
+  if (invite.status !== 200) throw new Error(`invite failed: ${JSON.stringify(invite.error)}`);
+  const accept = await member.client.mutate('invitations.accept', {
+    token: await invitationToken(h, member.email),
+  });
+  if (accept.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accept.error)}`);
+  if (role === 'owner') {
+    const members = await owner.query<{ members: { id: string; email: string }[] }>('members.list', {
+      workspaceId,
+    });
+    const id = members.data?.members.find((m) => m.email === member.email)?.id;
+    const change = await owner.mutate('members.changeRole', { workspaceId, memberId: id, role: 'owner' });
+    if (change.status !== 200) throw new Error(`promotion failed: ${JSON.stringify(change.error)}`);
+  }
 }

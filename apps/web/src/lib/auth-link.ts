@@ -11,21 +11,24 @@ export const ME_PATH = 'auth.me';
 
 export type AuthErrorDecision = 'refresh' | 'replay' | 'session_lost' | 'fail';
 
+/** Refusals that mean the session itself is over (not just this request). */
+const SESSION_OVER = new Set<AuthFailure>(['no_session', 'session_revoked', 'session_expired']);
+
 /**
  * What to do with a failed call. `token_expired` → refresh and replay (once, and never for the refresh
- * call itself); `csrf` → replay once (the refusal itself set a fresh CSRF cookie); any other session
- * failure → the session is gone (`auth.me` reports signed-out by itself).
+ * call itself); `csrf` → replay once (the refusal itself set a fresh CSRF cookie); a session that is
+ * over → tell the app (`auth.me` reports signed-out by itself). Anything else (a wrong password or
+ * code, say) is the caller's business.
  */
 export function decideOnAuthError(
   path: string,
   failure: AuthFailure | undefined,
   replayed: boolean,
 ): AuthErrorDecision {
-  if (failure === undefined) return 'fail';
   if (failure === 'csrf') return replayed ? 'fail' : 'replay';
   if (failure === 'token_expired' && !replayed && path !== REFRESH_PATH) return 'refresh';
-  if (path === ME_PATH || path === REFRESH_PATH) return 'fail';
-  return 'session_lost';
+  if (failure === undefined || path === ME_PATH || path === REFRESH_PATH) return 'fail';
+  return failure === 'token_expired' || SESSION_OVER.has(failure) ? 'session_lost' : 'fail';
 }
 
 export interface AuthLinkOptions {

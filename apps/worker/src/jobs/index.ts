@@ -4,6 +4,8 @@ import { heartbeatJob } from './heartbeat.ts';
 import { createRetentionJob } from './retention.ts';
 
 /** Every job handler the worker runs, one per queue in contracts. */
-export function jobHandlers(deps: EmailJobDeps & { sessionIdleMs: number }): JobHandler[] {
-  return [heartbeatJob, createEmailJob(deps), createRetentionJob({ sessionIdleMs: deps.sessionIdleMs })];
+export function jobHandlers(
+  deps: EmailJobDeps & { sessionIdleMs: number; auditRetentionDays: number },
+): JobHandler[] {
+  return [heartbeatJob, createEmailJob(deps), createRetentionJob(deps)];
 }

@@ -12,14 +12,27 @@ export interface RequestMeta {
 export interface AuditInput {
   type: AuditEventType;
   actorId: string | null;
+  /** The workspace the event belongs to; account-level events (sign-in, 2FA…) have none. */
+  workspaceId?: string | null;
   target?: { type: string; id: string };
   meta: RequestMeta;
   metadata?: Record<string, unknown>;
 }
 
-/** Adds the entry to the unit of work; it is written with the change that caused it (same flush). */
+/** The chain an entry joins: its workspace's, or the account's, or the system's. */
+export function auditScope(workspaceId: string | null | undefined, actorId: string | null): string {
+  if (workspaceId) return `ws:${workspaceId}`;
+  return actorId ? `user:${actorId}` : 'system';
+}
+
+/**
+ * Adds the entry to the unit of work; it is written with the change that caused it (same flush).
+ * The database numbers and chains it (trigger `audit_entry_chain`).
+ */
 export function recordAudit(em: EntityManager, clock: Clock, input: AuditInput): void {
   em.create(AuditEntry, {
+    scope: auditScope(input.workspaceId, input.actorId),
+    workspaceId: input.workspaceId ?? null,
     occurredAt: clock.now(),
     eventType: input.type,
     actorId: input.actorId,

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/record.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import { passwordChangedNotice, passwordResetMessage, verifyEmailMessage } from '../mail/index.ts';
+import { createWorkspace, defaultWorkspaceName } from '../workspaces/workspaces.ts';
 import type { AuthContext } from './context.ts';
 import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions } from './sessions.ts';
@@ -89,6 +90,8 @@ export async function signUp(
   const token = createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
   const issued = await issueSession(ctx, user.id);
   recordAudit(ctx.em, ctx.clock, { type: 'auth.signed_up', actorId: user.id, meta: ctx.meta });
+  // Every account starts with a workspace of its own.
+  createWorkspace(ctx, user.id, defaultWorkspaceName(user.email));
   try {
     await ctx.em.flush();
   } catch (error) {

@@ -184,3 +184,27 @@ export function twoFactorChangedNotice(input: { to: string; enabled: boolean }):
     footer: securityFooter(to),
   });
 }
+
+/** Invitation to join a workspace: a single-use link that expires. */
+export function invitationMessage(input: {
+  to: string;
+  workspaceName: string;
+  invitedBy: string;
+  role: string;
+  link: string;
+  expiresInDays: number;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const link = checkLink(input.link);
+  return render({
+    to,
+    subject: `${input.invitedBy} invited you to ${input.workspaceName} on ${PRODUCT}`,
+    paragraphs: [
+      'Hello,',
+      `${input.invitedBy} invited ${to} to join the workspace “${input.workspaceName}” as ${input.role}.`,
+    ],
+    action: { label: 'Accept the invitation', link },
+    after: [`The link can be used once and expires in ${input.expiresInDays} days.`],
+    footer: `You received this email because a member of ${input.workspaceName} invited ${to}. If you do not expect it, ignore it.`,
+  });
+}

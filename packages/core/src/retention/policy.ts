@@ -8,6 +8,7 @@ import {
   TwoFactorChallenge,
   WorkerHeartbeat,
 } from '@postern/db';
+import { purgeAuditLog } from '../audit/purge.ts';
 import type { Clock } from '../clock.ts';
 
 const DAY = 86_400_000;
@@ -21,9 +22,15 @@ export interface RetentionRule {
 
 export interface RetentionSettings {
   sessionIdleMs: number;
+  auditRetentionDays: number;
 }
 
 export const RETENTION_RULES: RetentionRule[] = [
+  {
+    data: 'audit log entries',
+    kept: '1 year by default (AUDIT_RETENTION_DAYS, at least 90 days); a checkpoint keeps the chain verifiable',
+    purge: (em, now, settings) => purgeAuditLog(em, now, settings.auditRetentionDays),
+  },
   {
     data: 'inactive, expired or revoked sessions (and their refresh-token hashes)',
     kept: '30 days of inactivity (SESSION_IDLE_DAYS); revoked ones 30 days for the session list and audit context',

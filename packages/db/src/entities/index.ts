@@ -1,4 +1,4 @@
-import { AuditEntrySchema } from './audit.ts';
+import { AuditCheckpointSchema, AuditEntrySchema } from './audit.ts';
 import {
   EmailTokenSchema,
   RecoveryCodeSchema,
@@ -8,10 +8,12 @@ import {
   UserSchema,
 } from './auth.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
+import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './worker-heartbeat.ts';
+export * from './workspace.ts';
 
 /** Every entity of the schema; migrations are generated from exactly this list. */
 export const ALL_ENTITIES = [
@@ -23,4 +25,8 @@ export const ALL_ENTITIES = [
   EmailTokenSchema,
   TwoFactorChallengeSchema,
   AuditEntrySchema,
+  AuditCheckpointSchema,
+  WorkspaceSchema,
+  MembershipSchema,
+  InvitationSchema,
 ];

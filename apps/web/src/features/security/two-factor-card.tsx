@@ -188,9 +188,9 @@ function ScanStep({
             src={qrCodeDataUrl}
             alt="QR code to add Postern to your authenticator app"
             data-testid="totp-qr"
-            width={184}
-            height={184}
-            className="size-46 rounded-lg ring-1 ring-slate-200 [image-rendering:pixelated]"
+            width={192}
+            height={192}
+            className="size-48 rounded-lg bg-white ring-1 ring-slate-200"
           />
           <a
             href={otpauthUri}

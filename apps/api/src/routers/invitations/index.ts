@@ -1,0 +1,34 @@
+// The invitee's side: preview an invitation from its emailed link, accept or decline it.
+import { ZInvitationPreview, ZInvitationTokenRequest, ZOk, ZWorkspace } from '@postern/contracts';
+import {
+  acceptInvitation,
+  declineInvitation,
+  previewInvitation,
+  resolveMembership,
+  toWorkspaceDto,
+} from '@postern/core';
+import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
+
+export const invitationsRouter = router({
+  preview: publicProcedure
+    .input(ZInvitationTokenRequest)
+    .output(ZInvitationPreview)
+    .query(({ ctx, input }) => previewInvitation(ctx.members, input.token)),
+
+  accept: authedProcedure
+    .input(ZInvitationTokenRequest)
+    .output(ZWorkspace)
+    .mutation(async ({ ctx, input }) => {
+      const workspaceId = await acceptInvitation(ctx.members, ctx.user, input.token);
+      const { workspace, membership } = await resolveMembership(ctx.em, workspaceId, ctx.user.id);
+      return toWorkspaceDto(workspace, membership.role);
+    }),
+
+  decline: authedProcedure
+    .input(ZInvitationTokenRequest)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await declineInvitation(ctx.members, ctx.user, input.token);
+      return { ok: true as const };
+    }),
+});

@@ -1,0 +1,56 @@
+// The caller's workspaces: list, create, rename, leave.
+import {
+  ZCreateWorkspaceRequest,
+  ZOk,
+  ZRenameWorkspaceRequest,
+  ZWorkspace,
+  ZWorkspaceList,
+  ZWorkspaceScoped,
+} from '@postern/contracts';
+import {
+  createWorkspace,
+  leaveWorkspace,
+  listWorkspaces,
+  renameWorkspace,
+  toWorkspaceDto,
+} from '@postern/core';
+import { authedProcedure, router, workspaceProcedure } from '../../trpc.ts';
+
+export const workspacesRouter = router({
+  list: authedProcedure
+    .output(ZWorkspaceList)
+    .query(async ({ ctx }) => ({ workspaces: await listWorkspaces(ctx.em, ctx.user.id) })),
+
+  create: authedProcedure
+    .input(ZCreateWorkspaceRequest)
+    .output(ZWorkspace)
+    .mutation(async ({ ctx, input }) => {
+      const workspace = createWorkspace(ctx.members, ctx.user.id, input.name);
+      await ctx.em.flush();
+      return toWorkspaceDto(workspace, 'owner');
+    }),
+
+  get: workspaceProcedure
+    .meta({ permission: 'workspace.read' })
+    .input(ZWorkspaceScoped)
+    .output(ZWorkspace)
+    .query(({ ctx }) => toWorkspaceDto(ctx.workspace, ctx.membership.role)),
+
+  rename: workspaceProcedure
+    .meta({ permission: 'workspace.rename' })
+    .input(ZRenameWorkspaceRequest)
+    .output(ZWorkspace)
+    .mutation(async ({ ctx, input }) => {
+      const workspace = await renameWorkspace(ctx.members, input.workspaceId, ctx.user.id, input.name);
+      return toWorkspaceDto(workspace, ctx.membership.role);
+    }),
+
+  leave: workspaceProcedure
+    .meta({ permission: 'workspace.read' })
+    .input(ZWorkspaceScoped)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await leaveWorkspace(ctx.members, input.workspaceId, ctx.user.id);
+      return { ok: true as const };
+    }),
+});

@@ -1,0 +1,179 @@
+// Tenant isolation and the permission matrix, generated from the router itself: every workspace
+// procedure is found by walking appRouter, so a new one is covered without editing this file
+// (and a workspace procedure without a fixture below fails the suite until it gets one).
+import { can, PERMISSIONS, type Permission, ROLES, type Role } from '@postern/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../src/router.ts';
+import { addMember, type Client, type Harness, newAccount, startHarness } from './support/harness.ts';
+
+interface ProcedureInfo {
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  permission: Permission | undefined;
+  takesWorkspace: boolean;
+}
+
+function proceduresOf(): ProcedureInfo[] {
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: ProcedureInfo['type']; meta?: { permission?: Permission }; inputs: unknown[] } }
+  >;
+  return Object.entries(procedures).map(([path, procedure]) => {
+    const inputs = procedure._def.inputs as { shape?: Record<string, unknown> }[];
+    return {
+      path,
+      type: procedure._def.type,
+      permission: procedure._def.meta?.permission,
+      takesWorkspace: inputs.some((schema) => Boolean(schema?.shape && 'workspaceId' in schema.shape)),
+    };
+  });
+}
+
+let h: Harness;
+let a: Awaited<ReturnType<typeof newAccount>>;
+let b: Awaited<ReturnType<typeof newAccount>>;
+/** B's resources, which A must not reach by id. */
+const bIds: Record<string, string> = {};
+const roles: Partial<Record<Role, Client>> = {};
+let matrixWorkspace = '';
+
+/**
+ * For each workspace procedure: an input naming B's resources while claiming A's workspace, or null
+ * when the procedure takes no resource id (the workspaceId check covers it).
+ */
+const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<string, unknown>) | null> = {
+  'workspaces.get': null,
+  'workspaces.rename': null,
+  'workspaces.leave': null,
+  'members.list': null,
+  'members.invite': null,
+  'members.revokeInvitation': (workspaceId) => ({ workspaceId, invitationId: bIds.invitation }),
+  'members.changeRole': (workspaceId) => ({ workspaceId, memberId: bIds.member, role: 'viewer' }),
+  'members.remove': (workspaceId) => ({ workspaceId, memberId: bIds.member }),
+  'audit.list': null,
+  'audit.export': null,
+  'audit.verify': null,
+};
+
+beforeAll(async () => {
+  h = await startHarness();
+  a = await newAccount(h.app);
+  b = await newAccount(h.app);
+  // B's workspace has a second member and a pending invitation.
+  const bMember = await newAccount(h.app);
+  await addMember(h, b.client, b.workspaceId, bMember, 'member');
+  await b.client.mutate('members.invite', {
+    workspaceId: b.workspaceId,
+    email: 'pending@example.test',
+    role: 'viewer',
+  });
+  const bList = await b.client.query<{
+    members: { id: string; email: string }[];
+    invitations: { id: string }[];
+  }>('members.list', {
+    workspaceId: b.workspaceId,
+  });
+  bIds.member = bList.data?.members.find((m) => m.email === bMember.email)?.id ?? '';
+  bIds.invitation = bList.data?.invitations[0]?.id ?? '';
+
+  // One workspace with a member of each role (and a second owner, so owners can act freely).
+  const owner = await newAccount(h.app);
+  matrixWorkspace = owner.workspaceId;
+  roles.owner = owner.client;
+  for (const role of ['admin', 'member', 'viewer'] as const) {
+    const account = await newAccount(h.app);
+    await addMember(h, owner.client, matrixWorkspace, account, role);
+    roles[role] = account.client;
+  }
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+const call = (client: Client, procedure: ProcedureInfo, input: unknown) =>
+  procedure.type === 'query' ? client.query(procedure.path, input) : client.mutate(procedure.path, input);
+
+describe('the router', () => {
+  const procedures = proceduresOf();
+
+  it('declares a permission on exactly the procedures that take a workspace id', () => {
+    for (const p of procedures)
+      expect({ path: p.path, scoped: Boolean(p.permission) }).toEqual({
+        path: p.path,
+        scoped: p.takesWorkspace,
+      });
+    expect(procedures.filter((p) => p.permission).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('has a cross-tenant fixture for every workspace procedure', () => {
+    const scoped = procedures
+      .filter((p) => p.permission)
+      .map((p) => p.path)
+      .sort();
+    expect(Object.keys(CROSS_TENANT_INPUTS).sort()).toEqual(scoped);
+  });
+});
+
+describe('cross-tenant access', () => {
+  const scoped = proceduresOf().filter((p) => p.permission);
+
+  it.each(scoped)('$path refuses a member of A naming workspace B', async (procedure) => {
+    const res = await call(a.client, procedure, { workspaceId: b.workspaceId });
+    expect(res.error?.data.code).toBe('NOT_FOUND');
+  });
+
+  it.each(scoped.filter((p) => CROSS_TENANT_INPUTS[p.path]))(
+    "$path refuses B's resources inside A's workspace",
+    async (procedure) => {
+      const input = CROSS_TENANT_INPUTS[procedure.path]?.(a.workspaceId);
+      const res = await call(a.client, procedure, input);
+      expect(res.error?.data.code).toBe('NOT_FOUND');
+    },
+  );
+
+  it("left B's workspace untouched", async () => {
+    const list = await b.client.query<{ members: { id: string; role: string }[]; invitations: unknown[] }>(
+      'members.list',
+      {
+        workspaceId: b.workspaceId,
+      },
+    );
+    expect(list.data?.members.find((m) => m.id === bIds.member)?.role).toBe('member');
+    expect(list.data?.invitations).toHaveLength(1);
+  });
+
+  it('refuses a workspace procedure without a workspace id', async () => {
+    const res = await a.client.query('members.list', {});
+    expect(res.error?.data.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('role × action matrix', () => {
+  // `leave` runs to completion with just a workspace id; it is allowed to every role and tested on its own.
+  const scoped = proceduresOf().filter((p) => p.permission && p.path !== 'workspaces.leave');
+  const cases = scoped.flatMap((procedure) => ROLES.map((role) => ({ ...procedure, role })));
+
+  it.each(cases)('$role → $path', async ({ role, ...procedure }) => {
+    const client = roles[role];
+    if (!client || !procedure.permission) throw new Error('setup');
+    const res = await call(client, procedure, { workspaceId: matrixWorkspace });
+    if (can(role, procedure.permission)) expect(res.error?.data.code).not.toBe('FORBIDDEN');
+    else expect(res.error?.data.code).toBe('FORBIDDEN');
+  });
+
+  it('matches the written matrix in docs/permissions.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/permissions.md', import.meta.url), 'utf8');
+    for (const [permission, allowed] of Object.entries(PERMISSIONS)) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${permission}\``));
+      expect(row, permission).toBeTruthy();
+      const cells = (row ?? '').split('|').map((c) => c.trim());
+      ROLES.forEach((role, i) =>
+        expect(cells[3 + i], `${permission} ${role}`).toBe(
+          (allowed as readonly string[]).includes(role) ? '✓' : '—',
+        ),
+      );
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// Workspaces, members, invitations and the permission matrix enforced in one place (the API's
+// workspaceProcedure). docs/permissions.md is generated from PERMISSIONS by a test.
+import { z } from 'zod';
+import { ZEmail } from './auth.ts';
+
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export const ZRole = z.enum(ROLES);
+export type Role = z.infer<typeof ZRole>;
+/** Roles an invitation can grant; ownership is given by promoting a member. */
+export const ZInvitableRole = z.enum(['admin', 'member', 'viewer']);
+
+export const PERMISSIONS = {
+  'workspace.read': ['owner', 'admin', 'member', 'viewer'],
+  'workspace.rename': ['owner', 'admin'],
+  'members.read': ['owner', 'admin', 'member', 'viewer'],
+  'members.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+  'audit.verify': ['owner'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export const PERMISSION_TEXT: Record<Permission, string> = {
+  'workspace.read': 'See the workspace',
+  'workspace.rename': 'Rename the workspace',
+  'members.read': 'See members and pending invitations',
+  'members.manage': 'Invite, change roles of and remove members (only owners grant or remove ownership)',
+  'audit.read': 'Read, filter and export the audit log',
+  'audit.verify': 'Verify the audit log chain',
+};
+
+export const can = (role: Role, permission: Permission) =>
+  (PERMISSIONS[permission] as readonly Role[]).includes(role);
+
+export const ZWorkspaceId = z.string().uuid('Unknown workspace');
+/** Every workspace procedure's input extends this. */
+export const ZWorkspaceScoped = z.object({ workspaceId: ZWorkspaceId });
+
+export const ZWorkspaceName = z.string().trim().min(1, 'Give the workspace a name').max(100);
+export const ZWorkspace = z.object({
+  id: z.string(),
+  name: z.string(),
+  plan: z.enum(['starter', 'professional', 'business']),
+  role: ZRole,
+  createdAt: z.iso.datetime(),
+});
+export type Workspace = z.infer<typeof ZWorkspace>;
+export const ZWorkspaceList = z.object({ workspaces: z.array(ZWorkspace) });
+export const ZCreateWorkspaceRequest = z.object({ name: ZWorkspaceName });
+export const ZRenameWorkspaceRequest = ZWorkspaceScoped.extend({ name: ZWorkspaceName });
+
+export const ZMember = z.object({
+  id: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  role: ZRole,
+  joinedAt: z.iso.datetime(),
+  you: z.boolean(),
+});
+export const ZInvitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: ZInvitableRole,
+  invitedBy: z.string().nullable(),
+  expiresAt: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+});
+export const ZMemberList = z.object({ members: z.array(ZMember), invitations: z.array(ZInvitation) });
+export const ZInviteRequest = ZWorkspaceScoped.extend({ email: ZEmail, role: ZInvitableRole });
+export const ZChangeRoleRequest = ZWorkspaceScoped.extend({ memberId: z.string().uuid(), role: ZRole });
+export const ZRemoveMemberRequest = ZWorkspaceScoped.extend({ memberId: z.string().uuid() });
+export const ZRevokeInvitationRequest = ZWorkspaceScoped.extend({ invitationId: z.string().uuid() });
+export const ZInvitationTokenRequest = z.object({ token: z.string().min(10).max(200) });
+export const ZInvitationPreview = z.object({
+  workspaceName: z.string(),
+  email: z.string(),
+  role: ZInvitableRole,
+  invitedBy: z.string().nullable(),
+  expiresAt: z.iso.datetime(),
+});
+
+export const ZAuditFilter = ZWorkspaceScoped.extend({
+  eventTypes: z.array(z.string().max(80)).max(50).optional(),
+  actorId: z.string().uuid().optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+});
+export const ZAuditListRequest = ZAuditFilter.extend({
+  /** Entries with seq below this (the previous page's last seq). */
+  cursor: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export const ZAuditEntryDto = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  occurredAt: z.iso.datetime(),
+  eventType: z.string(),
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  hash: z.string(),
+});
+export type AuditEntryDto = z.infer<typeof ZAuditEntryDto>;
+export const ZAuditPage = z.object({
+  entries: z.array(ZAuditEntryDto),
+  nextCursor: z.number().int().nullable(),
+});
+export const ZAuditExportRequest = ZAuditFilter.extend({ format: z.enum(['csv', 'json']) });
+export const ZAuditExport = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  body: z.string(),
+  rows: z.number().int(),
+});
+export const ZAuditVerifyResult = z.object({
+  ok: z.boolean(),
+  entriesChecked: z.number().int(),
+  problems: z.array(
+    z.object({
+      seq: z.number().int().nullable(),
+      problem: z.enum(['altered', 'missing', 'reordered', 'broken_link']),
+    }),
+  ),
+  checkpoint: z.object({ seq: z.number().int(), createdAt: z.iso.datetime() }).nullable(),
+});

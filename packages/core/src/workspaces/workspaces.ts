@@ -1,0 +1,83 @@
+// Workspaces and membership resolution. Every core function takes the workspace id explicitly.
+import type { Role, Workspace as WorkspaceDto } from '@postern/contracts';
+import { type EntityManager, Membership, Workspace } from '@postern/db';
+import { type RequestMeta, recordAudit } from '../audit/record.ts';
+import type { Clock } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+
+export interface WorkspaceContext {
+  em: EntityManager;
+  clock: Clock;
+  meta: RequestMeta;
+}
+
+export const toWorkspaceDto = (workspace: Workspace, role: Role): WorkspaceDto => ({
+  id: workspace.id,
+  name: workspace.name,
+  plan: workspace.plan,
+  role,
+  createdAt: workspace.createdAt.toISOString(),
+});
+
+/** Creates a workspace with the user as its owner (the caller flushes). */
+export function createWorkspace(ctx: WorkspaceContext, userId: string, name: string): Workspace {
+  const workspace = ctx.em.create(Workspace, { name, plan: 'starter' });
+  ctx.em.create(Membership, { workspaceId: workspace.id, userId, role: 'owner' });
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'workspace.created',
+    actorId: userId,
+    workspaceId: workspace.id,
+    target: { type: 'workspace', id: workspace.id },
+    meta: ctx.meta,
+    metadata: { name },
+  });
+  return workspace;
+}
+
+export function defaultWorkspaceName(email: string): string {
+  const local = email.split('@')[0] ?? 'My';
+  return `${local.slice(0, 60)}'s workspace`;
+}
+
+export async function listWorkspaces(em: EntityManager, userId: string): Promise<WorkspaceDto[]> {
+  const memberships = await em.find(Membership, { userId }, { orderBy: { createdAt: 'asc' } });
+  if (!memberships.length) return [];
+  const workspaces = await em.find(Workspace, { id: { $in: memberships.map((m) => m.workspaceId) } });
+  const byId = new Map(workspaces.map((w) => [w.id, w]));
+  return memberships.flatMap((m) => {
+    const workspace = byId.get(m.workspaceId);
+    return workspace ? [toWorkspaceDto(workspace, m.role)] : [];
+  });
+}
+
+/**
+ * The caller's membership of the workspace. An unknown workspace and one the user does not belong
+ * to look the same (NOT_FOUND), so ids cannot be probed.
+ */
+export async function resolveMembership(em: EntityManager, workspaceId: string, userId: string) {
+  const membership = await em.findOne(Membership, { workspaceId, userId });
+  const workspace = membership ? await em.findOne(Workspace, { id: workspaceId }) : null;
+  if (!membership || !workspace) throw new DomainError('NOT_FOUND', 'No such workspace');
+  return { membership, workspace };
+}
+
+export async function renameWorkspace(
+  ctx: WorkspaceContext,
+  workspaceId: string,
+  actorId: string,
+  name: string,
+) {
+  const workspace = await ctx.em.findOneOrFail(Workspace, { id: workspaceId });
+  const previous = workspace.name;
+  workspace.name = name;
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'workspace.renamed',
+    actorId,
+    workspaceId,
+    target: { type: 'workspace', id: workspaceId },
+    meta: ctx.meta,
+    metadata: { from: previous, to: name },
+  });
+  await ctx.em.flush();
+  return workspace;
+}
