@@ -1,6 +1,8 @@
 // The dashboard's cookies: HttpOnly access and refresh tokens (SameSite=Lax, Secure under TLS) and a
 // readable CSRF token for the double-submit check on every state-changing call.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+// Brings @fastify/cookie's request/reply typings into every program that reaches this module.
+import type {} from '@fastify/cookie';
 import { AUTH_COOKIES } from '@postern/contracts';
 import type { IssuedSession } from '@postern/core';
 import type { Config } from '@postern/runtime';

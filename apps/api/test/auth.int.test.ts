@@ -190,9 +190,9 @@ describe('sign-in', () => {
     const user = (
       await em.getConnection().execute('select id from app_user where email = ?', [email])
     )[0] as { id: string };
-    const events = (await em.find(AuditEntry, { actorId: user.id }, { orderBy: { occurredAt: 'asc' } })).map(
-      (e) => e.eventType,
-    );
+    const events = (
+      await em.find(AuditEntry, { actorId: user.id, scope: `user:${user.id}` }, { orderBy: { seq: 'asc' } })
+    ).map((e) => e.eventType);
     expect(events).toEqual(['auth.signed_up', 'auth.login_failed', 'auth.login_succeeded']);
   });
 });
