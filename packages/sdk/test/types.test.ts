@@ -19,6 +19,8 @@ it('dist/esm and dist/cjs declarations type-check a consumer of each', async () 
   const result = await run(process.execPath, [tsc, '-p', project, '--explainFiles'], {
     cwd: SDK_ROOT,
     timeout: 60_000,
+    // --explainFiles lists every file of the program; the API's sources make that several MB.
+    maxBuffer: 64 * 1024 * 1024,
   }).catch((error: { stdout: string; stderr: string }) => {
     const errors = error.stdout.split('\n').filter((line) => /error TS/.test(line));
     throw new Error(
