@@ -169,11 +169,11 @@ describe('role × action matrix', () => {
       const row = doc.split('\n').find((line) => line.startsWith(`| \`${permission}\``));
       expect(row, permission).toBeTruthy();
       const cells = (row ?? '').split('|').map((c) => c.trim());
-      ROLES.forEach((role, i) =>
+      ROLES.forEach((role, i) => {
         expect(cells[3 + i], `${permission} ${role}`).toBe(
           (allowed as readonly string[]).includes(role) ? '✓' : '—',
-        ),
-      );
+        );
+      });
     }
   });
 });

@@ -1,3 +1,5 @@
+// First: configures zod before any schema exists (see zod-setup.ts).
+import './lib/zod-setup.ts';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -13,7 +13,7 @@ import { testServices } from '@postern/runtime';
 import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB_DIST = join(WEB_ROOT, 'dist');
@@ -132,7 +132,13 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   const email = `ada.${Date.now()}@example.com`;
   /** Filled as the story goes on. */
-  const story = { secret: '', lastTotpStep: 0, recoveryCodes: [] as string[], signedInAt: 0 };
+  const story = {
+    secret: '',
+    lastTotpStep: 0,
+    recoveryCodes: [] as string[],
+    signedInAt: 0,
+    password: PASSWORD,
+  };
 
   async function newContext(): Promise<BrowserContext> {
     if (!browser) throw new Error('setup failed');
@@ -181,6 +187,22 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await waitForHttp(`${api.url}/healthz`);
     worker = await spawnApp('worker', { ...env, MAIL_DIR: mailDir, WORKER_POLL_SECONDS: '0.5' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  });
+
+  // When a step fails, keep a picture of every open page.
+  afterEach(async (test) => {
+    if (test.task.result?.state !== 'fail') return;
+    let index = 0;
+    for (const context of contexts) {
+      for (const page of context.pages()) {
+        index += 1;
+        await page
+          .screenshot({
+            path: join(RESULTS, `failed-${test.task.name.slice(0, 30).replace(/\W+/g, '-')}-${index}.png`),
+          })
+          .catch(() => {});
+      }
+    }
   });
 
   afterAll(async () => {
@@ -272,7 +294,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('email-verify-failed').waitFor({ timeout: UI_TIMEOUT });
 
     expect(await cspViolations(page)).toEqual([]);
-    expectClean(problems, /^(422 \/trpc\/auth\.signUp|400 \/trpc\/auth\.verifyEmail)$/);
+    expectClean(problems, /^(401 \/trpc\/auth\.me|422 \/trpc\/auth\.signUp|400 \/trpc\/auth\.verifyEmail)$/);
     await page.close();
     await context.close();
   });
@@ -309,7 +331,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await page.getByTestId('copy-secret').click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(story.secret);
-    await page.screenshot({ path: join(RESULTS, 'security-2fa-setup.png'), fullPage: true });
+    await page.getByTestId('two-factor-card').screenshot({ path: join(RESULTS, 'security-2fa-setup.png') });
 
     const first = totpCode(story.secret);
     story.lastTotpStep = first.step;
@@ -335,7 +357,9 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('copy-codes').click();
     await page.getByTestId('copy-codes').getByText('Copied').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(saved);
-    await page.screenshot({ path: join(RESULTS, 'security-recovery-codes.png'), fullPage: true });
+    await page
+      .getByTestId('two-factor-card')
+      .screenshot({ path: join(RESULTS, 'security-recovery-codes.png') });
 
     // "Done" waits for the confirmation.
     expect(await page.getByTestId('codes-done').isDisabled()).toBe(true);
@@ -345,7 +369,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     expect(await page.getByTestId('recovery-remaining').textContent()).toBe('10');
     expect(await page.getByTestId('two-factor-state').getAttribute('data-enabled')).toBe('true');
     expect(await page.getByTestId('recovery-code').count()).toBe(0);
-    await page.screenshot({ path: join(RESULTS, 'security-2fa-on.png'), fullPage: true });
+    await page.getByTestId('two-factor-card').screenshot({ path: join(RESULTS, 'security-2fa-on.png') });
 
     // Sign out: back to sign-in, and account pages are closed again.
     await page.getByTestId('sign-out').first().click();
@@ -360,7 +384,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await context.close();
   });
 
-  let first: { context: BrowserContext; page: Page; problems: PageProblems } | undefined;
+  let first: { context: BrowserContext; page: Page; problems: PageProblems; calls: string[] } | undefined;
   let second: { context: BrowserContext; page: Page; problems: PageProblems } | undefined;
 
   it('signs in with password + authenticator code, and comes back to the page asked for', {
@@ -369,7 +393,14 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     const context = await newContext();
     const page = await context.newPage();
     const problems = watch(page);
-    first = { context, page, problems };
+    // Every API answer this browser gets, with its time (the refresh test reads it).
+    const calls: string[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/trpc/') && !path.includes('system.health'))
+        calls.push(`${Date.now()} ${response.status()} ${path}`);
+    });
+    first = { context, page, problems, calls };
 
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
@@ -435,7 +466,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     expect(await other.getByTestId('session-ip').textContent()).toBe('127.0.0.1');
     expect(await other.getByTestId('session-last-active').textContent()).toMatch(/just now|minute/);
     expect(await other.getByTestId('session-title').textContent()).toMatch(/Chrom/);
-    await page.screenshot({ path: join(RESULTS, 'security-sessions.png'), fullPage: true });
+    await page.getByTestId('sessions-card').screenshot({ path: join(RESULTS, 'security-sessions.png') });
 
     await other.getByTestId('revoke-session').click();
     const dialog = page.getByTestId('revoke-dialog');
@@ -469,14 +500,11 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('refreshes an expired access token without the user noticing', { timeout: 90_000 }, async () => {
     if (!first) throw new Error('previous steps failed');
-    const { page, problems } = first;
-    const refreshes: number[] = [];
-    page.on('response', (response) => {
-      if (new URL(response.url()).pathname === '/trpc/auth.refresh') refreshes.push(response.status());
-    });
+    const { page, problems, calls } = first;
     // Let the access token from sign-in expire.
-    const wait = story.signedInAt + (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000 - Date.now();
-    if (wait > 0) await page.waitForTimeout(wait);
+    const expiredAt = story.signedInAt + (ACCESS_TOKEN_TTL_SECONDS + 2) * 1000;
+    if (expiredAt > Date.now()) await page.waitForTimeout(expiredAt - Date.now());
+    const from = calls.length;
 
     await page.getByRole('link', { name: 'Status' }).first().click();
     await page.waitForURL(url('/status'));
@@ -487,8 +515,12 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.reload();
     await page.getByTestId('sessions-table').waitFor({ timeout: UI_TIMEOUT });
     expect(pathOf(page)).toBe('/settings/security');
-    expect(refreshes.length).toBeGreaterThanOrEqual(1);
-    expect(refreshes.every((status) => status === 200)).toBe(true);
+    const after = calls.slice(from).map((line) => line.replace(/^\d+ /, ''));
+    // The first call after the expiry was refused as expired, then one refresh, then replays.
+    expect(after, calls.join('\n')).toContain('200 /trpc/auth.refresh');
+    expect(after.filter((line) => line.endsWith('/trpc/auth.refresh'))).toEqual(
+      after.filter((line) => line === '200 /trpc/auth.refresh'),
+    );
 
     expect(await cspViolations(page)).toEqual([]);
     // Expired tokens are refused (401) and then replayed after the refresh.
@@ -496,6 +528,25 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
       problems,
       /^(401|207) \/trpc\/(auth\.me|auth\.verifyTwoFactor|account\.[\w.,]+|auth\.me,[\w.,]+)$/,
     );
+  });
+
+  it('lays out the sign-in and security pages on a phone', { timeout: 30_000 }, async () => {
+    if (!first) throw new Error('previous steps failed');
+    const { page } = first;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(url('/settings/security'));
+    await page.getByTestId('sessions-table').waitFor({ timeout: UI_TIMEOUT });
+    await page.screenshot({ path: join(RESULTS, 'security-mobile.png'), fullPage: true });
+    const context = await newContext();
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(url('/sign-up'));
+    await phone.getByTestId('sign-up-form').waitFor();
+    await phone.screenshot({ path: join(RESULTS, 'auth-sign-up-mobile.png'), fullPage: true });
+    // Nothing overflows sideways.
+    for (const p of [page, phone]) {
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    }
   });
 
   it('resets a forgotten password from the emailed link', { timeout: 60_000 }, async () => {
@@ -515,6 +566,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.goto(link);
     await page.getByTestId('reset-password-form').waitFor();
     const next = 'Quiet-Lighthouse-77';
+    story.password = next;
     await page.getByLabel('New password', { exact: true }).fill(next);
     await page.getByLabel('Confirm new password').fill(`${next}x`);
     await page.getByTestId('reset-password-submit').click();
@@ -541,6 +593,73 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
     expect(await cspViolations(page)).toEqual([]);
     expectClean(problems, /^(401 \/trpc\/(auth\.me|auth\.signIn)|400 \/trpc\/auth\.resetPassword)$/);
+    await page.close();
+  });
+
+  it('changes the password, regenerates recovery codes and turns two-factor off', {
+    timeout: 120_000,
+  }, async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(url('/settings/security'));
+    await page.waitForURL((u) => u.pathname === '/sign-in');
+    await signInWithPassword(page, story.password);
+    await page.getByTestId('toggle-recovery').click();
+    await page.getByLabel('Recovery code').fill(story.recoveryCodes[1] ?? '');
+    await page.getByTestId('two-factor-submit').click();
+    await page.waitForURL(url('/settings/security'), { timeout: UI_TIMEOUT });
+    await page.getByTestId('recovery-remaining').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('recovery-remaining').textContent()).toBe('8');
+
+    // Password: the live checklist, a wrong current password, then a good change.
+    const card = page.getByTestId('password-card');
+    await card.getByLabel('Current password').fill('not-it');
+    await card.getByLabel('New password', { exact: true }).fill('Velvet-Compass-19');
+    await card.getByLabel('Confirm new password').fill('Velvet-Compass-19');
+    expect(await card.getByTestId('rule-special').getAttribute('data-met')).toBe('true');
+    await page.getByTestId('change-password-submit').click();
+    await card.getByText('Your current password is not correct.').waitFor({ timeout: UI_TIMEOUT });
+    await card.getByLabel('Current password').fill(story.password);
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('password-changed').waitFor({ timeout: UI_TIMEOUT });
+    story.password = 'Velvet-Compass-19';
+    await card.screenshot({ path: join(RESULTS, 'security-password-changed.png') });
+    // This device stays signed in.
+    await page.reload();
+    await page.getByTestId('sessions-table').waitFor({ timeout: UI_TIMEOUT });
+
+    // New recovery codes (password + a fresh code).
+    await page.getByTestId('regenerate-codes').click();
+    await page.getByTestId('regenerate-password').fill(story.password);
+    const regen = await freshTotpCode(story.secret, story.lastTotpStep);
+    story.lastTotpStep = regen.step;
+    await page.getByTestId('regenerate-code').fill(regen.code);
+    await page.getByTestId('regenerate-submit').click();
+    await page.getByTestId('recovery-codes').waitFor({ timeout: UI_TIMEOUT });
+    const fresh = await page.getByTestId('recovery-code').allTextContents();
+    expect(fresh).toHaveLength(10);
+    expect(fresh.some((code) => story.recoveryCodes.includes(code))).toBe(false);
+    story.recoveryCodes = fresh;
+    await page.getByTestId('codes-saved').check();
+    await page.getByTestId('codes-done').click();
+    await expect.poll(() => page.getByTestId('recovery-remaining').textContent()).toBe('10');
+
+    // Turn it off (password + the next code).
+    await page.getByTestId('disable-2fa').click();
+    await page.getByTestId('disable-password').fill(story.password);
+    const off = await freshTotpCode(story.secret, story.lastTotpStep);
+    story.lastTotpStep = off.step;
+    await page.getByTestId('disable-code').fill(off.code);
+    await page.getByTestId('two-factor-card').screenshot({ path: join(RESULTS, 'security-2fa-disable.png') });
+    await page.getByTestId('disable-submit').click();
+    await expect
+      .poll(() => page.getByTestId('two-factor-state').getAttribute('data-enabled'), { timeout: UI_TIMEOUT })
+      .toBe('false');
+    await page.getByTestId('enable-2fa').waitFor();
+
+    expect(await cspViolations(page)).toEqual([]);
+    expectClean(problems, /^401 \/trpc\/(auth\.me|account\.changePassword)$/);
     await page.close();
   });
 
@@ -572,24 +691,5 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
     expectClean(problems, /^(401 \/trpc\/(auth\.me|auth\.signIn)|429 \/trpc\/auth\.signIn)$/);
     await page.close();
-  });
-
-  it('lays out the sign-in and security pages on a phone', { timeout: 30_000 }, async () => {
-    if (!first) throw new Error('previous steps failed');
-    const { page } = first;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(url('/settings/security'));
-    await page.getByTestId('sessions-table').waitFor({ timeout: UI_TIMEOUT });
-    await page.screenshot({ path: join(RESULTS, 'security-mobile.png'), fullPage: true });
-    const context = await newContext();
-    const phone = await context.newPage();
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(url('/sign-up'));
-    await phone.getByTestId('sign-up-form').waitFor();
-    await phone.screenshot({ path: join(RESULTS, 'auth-sign-up-mobile.png'), fullPage: true });
-    // Nothing overflows sideways.
-    for (const p of [page, phone]) {
-      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    }
   });
 });

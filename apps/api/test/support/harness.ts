@@ -285,3 +285,13 @@ export async function addMember(
     if (change.status !== 200) throw new Error(`promotion failed: ${JSON.stringify(change.error)}`);
   }
 }
+
+/** Fails when any of the secrets is stored in the database or written to the logs. */
+export async function expectNoSecretsKept(h: Harness, secrets: Iterable<string>): Promise<string[]> {
+  const list = [...secrets].filter((secret) => secret.length >= 6);
+  const logs = h.logs.join('');
+  return [
+    ...(await findStoredSecrets(h.orm, list)),
+    ...list.filter((secret) => logs.includes(secret)).map((s) => `log:${s}`),
+  ];
+}

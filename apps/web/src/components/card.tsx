@@ -9,6 +9,7 @@ export function Card({
   children,
   testId,
   className,
+  bodyClassName = 'px-5 py-5 sm:px-6',
   id,
 }: {
   title: ReactNode;
@@ -17,6 +18,8 @@ export function Card({
   children: ReactNode;
   testId?: string;
   className?: string;
+  /** Padding of the body; `p-0` for content that runs to the edges (tables). */
+  bodyClassName?: string;
   id?: string;
 }) {
   const headingId = id ? `${id}-heading` : undefined;
@@ -36,7 +39,7 @@ export function Card({
         </div>
         {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
       </header>
-      <div className="px-5 py-5 sm:px-6">{children}</div>
+      <div className={bodyClassName}>{children}</div>
     </section>
   );
 }

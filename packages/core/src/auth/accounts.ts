@@ -167,11 +167,25 @@ export async function changePassword(
   }
   await throttle.succeeded(accountKey);
   assertPasswordPolicy(input.newPassword);
-  user.passwordHash = await hashPassword(input.newPassword);
+  return setPassword(ctx, user, input.newPassword, {
+    keepSessionId: sessionId,
+    event: 'auth.password_changed',
+  });
+}
+
+/** Stores a new password, signs out the other sessions (all of them when none is kept), audits, notifies. */
+async function setPassword(
+  ctx: AuthContext,
+  user: User,
+  newPassword: string,
+  options: { keepSessionId: string | null; event: 'auth.password_changed' | 'auth.password_reset' },
+): Promise<number> {
+  user.passwordHash = await hashPassword(newPassword);
   user.passwordChangedAt = ctx.clock.now();
-  const revoked = await revokeOtherSessions(ctx, user.id, sessionId, 'password_changed');
+  const reason = options.event === 'auth.password_reset' ? 'password_reset' : 'password_changed';
+  const revoked = await revokeOtherSessions(ctx, user.id, options.keepSessionId, reason);
   recordAudit(ctx.em, ctx.clock, {
-    type: 'auth.password_changed',
+    type: options.event,
     actorId: user.id,
     meta: ctx.meta,
     metadata: { sessionsRevoked: revoked },
@@ -214,19 +228,7 @@ export async function resetPassword(
   assertPasswordPolicy(input.newPassword);
   const userId = await consumeEmailToken(ctx, input.token, 'reset_password');
   const user = await ctx.em.findOneOrFail(User, { id: userId });
-  user.passwordHash = await hashPassword(input.newPassword);
-  user.passwordChangedAt = ctx.clock.now();
-  const revoked = await revokeOtherSessions(ctx, user.id, null, 'password_reset');
-  recordAudit(ctx.em, ctx.clock, {
-    type: 'auth.password_reset',
-    actorId: user.id,
-    meta: ctx.meta,
-    metadata: { sessionsRevoked: revoked },
-  });
-  await ctx.em.flush();
-  await ctx.sendMail(
-    passwordChangedNotice({ to: user.email, when: ctx.clock.now(), ip: ctx.meta.ip ?? undefined }),
-  );
+  await setPassword(ctx, user, input.newPassword, { keepSessionId: null, event: 'auth.password_reset' });
 }
 
 export async function verifyEmail(ctx: AuthContext, input: { token: string }): Promise<void> {

@@ -49,7 +49,7 @@ export function CodeField({
         aria-describedby={describedBy}
         className={cn(
           INPUT_CLASS,
-          'mt-1.5 text-center font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300',
+          'mt-1.5 text-center indent-[0.5em] font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300',
         )}
       />
       {error ? (

@@ -14,7 +14,9 @@ export type SessionState =
 
 export function useMeQuery() {
   const trpc = useTRPC();
-  return useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  // Stale at once: every page that mounts a guard re-asks, so a session revoked elsewhere is noticed on
+  // the next navigation (a cheap GET; concurrent observers share one request).
+  return useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 0 }));
 }
 
 export function useSession(): SessionState {

@@ -12,7 +12,13 @@ import { PasswordChecklist } from '../auth/password-checklist.tsx';
 import { passwordAcceptable } from '../auth/password-rules.ts';
 import { useServerRules } from '../auth/use-server-rules.ts';
 
-export function PasswordCard({ passwordChangedAt }: { passwordChangedAt: string | null | undefined }) {
+export function PasswordCard({
+  passwordChangedAt,
+  email,
+}: {
+  passwordChangedAt: string | null | undefined;
+  email: string | undefined;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const rulesId = useId();
@@ -75,6 +81,8 @@ export function PasswordCard({ passwordChangedAt }: { passwordChangedAt: string 
       }
     >
       <form noValidate onSubmit={submit} className="max-w-xl space-y-5">
+        {/* For password managers: which account this password belongs to. */}
+        <input type="text" name="username" autoComplete="username" value={email ?? ''} readOnly hidden />
         {done ? (
           <Alert tone="success" testId="password-changed" title="Password updated">
             Every other device was signed out. This one stays signed in.

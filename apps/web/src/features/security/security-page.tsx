@@ -14,7 +14,8 @@ export function SecurityPage() {
   useDocumentTitle('Security');
   const trpc = useTRPC();
   const me = useMeQuery();
-  const overview = useQuery(trpc.account.security.queryOptions());
+  // Security data is always re-read when the page opens (never shown from a stale cache alone).
+  const overview = useQuery(trpc.account.security.queryOptions(undefined, { staleTime: 0 }));
 
   return (
     <div className="space-y-6" data-testid="security-page">
@@ -46,7 +47,7 @@ export function SecurityPage() {
           </Button>
         </Alert>
       ) : null}
-      <PasswordCard passwordChangedAt={overview.data?.passwordChangedAt} />
+      <PasswordCard passwordChangedAt={overview.data?.passwordChangedAt} email={me.data?.email} />
       <TwoFactorCard overview={overview.data} email={me.data?.email} />
       <SessionsCard />
     </div>

@@ -54,7 +54,9 @@ export function SessionsCard() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow(30_000);
-  const sessions = useQuery(trpc.account.listSessions.queryOptions(undefined, { refetchInterval: 60_000 }));
+  const sessions = useQuery(
+    trpc.account.listSessions.queryOptions(undefined, { staleTime: 0, refetchInterval: 60_000 }),
+  );
   const [pending, setPending] = useState<Pending>();
   const [notice, setNotice] = useState<string>();
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.account.listSessions.queryKey() });
@@ -97,10 +99,14 @@ export function SessionsCard() {
 
   let body: ReactNode;
   if (sessions.isPending) {
-    body = <SessionsSkeleton />;
+    body = (
+      <div className="px-5 py-2 sm:px-6">
+        <SessionsSkeleton />
+      </div>
+    );
   } else if (sessions.isError && !sessions.data) {
     body = (
-      <Alert tone="error" title="Could not load your sessions" testId="sessions-error">
+      <Alert tone="error" title="Could not load your sessions" testId="sessions-error" className="m-5 sm:m-6">
         <p>{userMessage(sessions.error)}</p>
         <Button
           variant="secondary"
@@ -114,16 +120,16 @@ export function SessionsCard() {
     );
   } else if (list.length === 0) {
     body = (
-      <p data-testid="sessions-empty" className="py-6 text-center text-sm text-slate-500">
+      <p data-testid="sessions-empty" className="px-5 py-8 text-center text-sm text-slate-500">
         No active sessions.
       </p>
     );
   } else {
     body = (
-      <div className="-mx-5 overflow-x-auto sm:-mx-6">
+      <div className="overflow-x-auto">
         <table data-testid="sessions-table" className="w-full text-left text-sm">
           <caption className="sr-only">Signed-in sessions</caption>
-          <thead className="border-y border-slate-100 bg-slate-50/70 text-xs font-medium text-slate-500">
+          <thead className="border-b border-slate-100 bg-slate-50/70 text-xs font-medium text-slate-500">
             <tr>
               <th scope="col" className="px-5 py-2.5 font-medium sm:px-6">
                 Device
@@ -233,6 +239,7 @@ export function SessionsCard() {
     <Card
       id="sessions"
       testId="sessions-card"
+      bodyClassName="pb-1"
       title="Sessions"
       description="Devices signed in to your account. Revoke any you do not recognise."
       actions={
@@ -250,7 +257,7 @@ export function SessionsCard() {
       }
     >
       {notice ? (
-        <Alert tone="success" testId="sessions-notice" className="mb-4">
+        <Alert tone="success" testId="sessions-notice" className="mx-5 mt-5 mb-4 sm:mx-6">
           {notice}
         </Alert>
       ) : null}

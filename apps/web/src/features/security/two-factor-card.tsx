@@ -53,6 +53,7 @@ function StateBadge({ enabled }: { enabled: boolean }) {
 
 /** Password (and, when asked, a current code): the proof every 2FA change needs. */
 function ProofForm({
+  email,
   title,
   description,
   withCode,
@@ -64,6 +65,7 @@ function ProofForm({
   onCancel,
   testId,
 }: {
+  email: string | undefined;
   title: string;
   description: ReactNode;
   withCode: boolean;
@@ -95,6 +97,7 @@ function ProofForm({
 
   return (
     <form noValidate onSubmit={submit} data-testid={testId} className="max-w-md space-y-5">
+      <input type="text" name="username" autoComplete="username" value={email ?? ''} readOnly hidden />
       <div>
         <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
         <p className="mt-1 text-sm text-slate-500">{description}</p>
@@ -304,6 +307,7 @@ export function TwoFactorCard({
   } else if (view.kind === 'enrol-password') {
     body = (
       <ProofForm
+        email={email}
         testId="enrol"
         title="Confirm it is you"
         description="Enter your password to start setting up an authenticator app."
@@ -333,6 +337,7 @@ export function TwoFactorCard({
   } else if (view.kind === 'disable') {
     body = (
       <ProofForm
+        email={email}
         testId="disable"
         title="Turn off two-factor authentication"
         description="Your account will be protected by your password only, and your recovery codes will stop working."
@@ -348,6 +353,7 @@ export function TwoFactorCard({
   } else if (view.kind === 'regenerate') {
     body = (
       <ProofForm
+        email={email}
         testId="regenerate"
         title="Generate new recovery codes"
         description="You get 10 new codes; every code you have now stops working."
