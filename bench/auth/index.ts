@@ -5,7 +5,7 @@
 // It runs the real API as a child process (the entry point operators run) on a fresh test database
 // and the local Redis. The last stdout line is one JSON object of figures; progress goes to stderr.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createLogger, createQueueClient } from '@postern/runtime';
 import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
@@ -131,6 +131,46 @@ function mutationHeaders(client: BrowserClient): Record<string, string> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc, so a phase's cost per request can be told apart from a busy machine:
+// the API's main thread (event loop: Fastify, tRPC, ORM), its other threads (the libuv pool, where
+// argon2 runs, and V8's helpers), and the whole machine. /proc counts in USER_HZ = 100 ticks/s.
+
+const TICK_MS = 10;
+let apiPid: number | undefined;
+
+interface CpuSnapshot {
+  apiMainMs: number;
+  apiOtherMs: number;
+  hostBusyMs: number;
+  hostTotalMs: number;
+}
+
+function ticks(statLine: string): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  let apiMainMs = 0;
+  let apiOtherMs = 0;
+  if (apiPid !== undefined) {
+    for (const tid of readdirSync(`/proc/${apiPid}/task`)) {
+      try {
+        const ms = ticks(readFileSync(`/proc/${apiPid}/task/${tid}/stat`, 'utf8')) * TICK_MS;
+        if (Number(tid) === apiPid) apiMainMs += ms;
+        else apiOtherMs += ms;
+      } catch {
+        // A thread that ended between the listing and the read.
+      }
+    }
+  }
+  const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return { apiMainMs, apiOtherMs, hostBusyMs: (total - idle) * TICK_MS, hostTotalMs: total * TICK_MS };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Load loop: `concurrency` closed-loop workers; a warm-up, then a measured window. Only answers with
 // the expected status count; anything else (or a network error) is an error, tallied by status.
 
@@ -142,6 +182,11 @@ interface Phase {
   p50: number;
   p99: number;
   seconds: number;
+  /** API CPU per successful request, in ms: main thread, other threads. */
+  apiMainMsPerOp: number;
+  apiOtherMsPerOp: number;
+  /** Share of the whole machine's CPU in use during the measured window (all processes), %. */
+  hostBusyPct: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -168,6 +213,7 @@ async function runPhase(
   let started = 0;
   let lastEnd = measureFrom;
   let announced = false;
+  let cpuFrom: CpuSnapshot | undefined;
   const worker = async (w: number) => {
     for (;;) {
       if (performance.now() >= measureUntil) return;
@@ -178,6 +224,7 @@ async function runPhase(
       if (measured) {
         if (!announced) {
           announced = true;
+          cpuFrom = cpuSnapshot();
           log(`${name}: measuring for ${options.durationMs} ms`);
         }
         if (options.maxCount !== undefined && started >= options.maxCount) return;
@@ -200,8 +247,11 @@ async function runPhase(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, w) => worker(w)));
+  const cpuTo = cpuSnapshot();
+  const from = cpuFrom ?? cpuTo;
   const seconds = (lastEnd - measureFrom) / 1000;
   latencies.sort((a, b) => a - b);
+  const perOp = (ms: number) => (latencies.length ? ms / latencies.length : 0);
   const phase: Phase = {
     ok: latencies.length,
     errors,
@@ -210,10 +260,18 @@ async function runPhase(
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     seconds,
+    apiMainMsPerOp: perOp(cpuTo.apiMainMs - from.apiMainMs),
+    apiOtherMsPerOp: perOp(cpuTo.apiOtherMs - from.apiOtherMs),
+    hostBusyPct:
+      cpuTo.hostTotalMs > from.hostTotalMs
+        ? (100 * (cpuTo.hostBusyMs - from.hostBusyMs)) / (cpuTo.hostTotalMs - from.hostTotalMs)
+        : 0,
   };
   log(
     `${name}: ${phase.ok} ok in ${seconds.toFixed(1)} s = ${phase.perSecond.toFixed(1)}/s, ` +
-      `p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms` +
+      `p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms; API CPU per request ` +
+      `${phase.apiMainMsPerOp.toFixed(2)} ms main thread + ${phase.apiOtherMsPerOp.toFixed(2)} ms other threads; ` +
+      `machine ${phase.hostBusyPct.toFixed(0)}% busy` +
       (errors ? `, ${errors} ERRORS ${JSON.stringify(errorsByStatus)}` : ''),
   );
   return phase;
@@ -265,6 +323,7 @@ try {
   });
   await waitForHttp(`${app.url}/healthz`, { timeoutMs: 30_000 });
   const base = app.url;
+  apiPid = app.proc.pid;
   log(`api at ${base} (pid ${app.proc.pid}); client addresses from ${RUN_PREFIX}.0/24`);
 
   // Setup: USERS accounts, four sign-ups at a time, each from its own browser. Sign-up answers with a
@@ -394,6 +453,10 @@ try {
       signin_goal_p50_ms: SIGNIN_GOAL_P50_MS,
       signin_goal_met: signin.ok > 0 && signin.p50 < SIGNIN_GOAL_P50_MS,
       signin_serial_p50_ms: round(serial.p50, 1),
+      signin_api_cpu_ms: {
+        main_thread: round(signin.apiMainMsPerOp, 1),
+        other_threads: round(signin.apiOtherMsPerOp, 1),
+      },
       me_concurrency: ME_CONCURRENCY,
       me_unauth_rps: Math.round(meUnauth.perSecond),
       me_unauth_p50_ms: round(meUnauth.p50),
@@ -401,9 +464,16 @@ try {
       me_auth_rps: Math.round(meAuth.perSecond),
       me_auth_p50_ms: round(meAuth.p50),
       me_auth_p99_ms: round(meAuth.p99),
+      me_unauth_api_cpu_ms: round(meUnauth.apiMainMsPerOp + meUnauth.apiOtherMsPerOp, 3),
+      me_auth_api_cpu_ms: round(meAuth.apiMainMsPerOp + meAuth.apiOtherMsPerOp, 3),
       auth_over_unauth: meUnauth.perSecond > 0 ? round(meAuth.perSecond / meUnauth.perSecond, 3) : 0,
       api_peak_rss_mb: rss,
       host_loadavg_1m_before: loadBefore,
+      host_busy_pct: {
+        signin: Math.round(signin.hostBusyPct),
+        me_unauth: Math.round(meUnauth.hostBusyPct),
+        me_auth: Math.round(meAuth.hostBusyPct),
+      },
       errors,
       ...(errors ? { errors_detail: errorsDetail } : {}),
       note:

@@ -1,5 +1,12 @@
 // What the API process is built from: created once in start.ts (or by a test) and passed down.
-import type { Clock, Keyring, OutgoingMail } from '@postern/core';
+import type {
+  ApiKeyAuthenticator,
+  Clock,
+  Keyring,
+  OutgoingMail,
+  RateLimiter,
+  UsageRecorder,
+} from '@postern/core';
 import type { MikroORM } from '@postern/db';
 import type { Config, KvStore, Logger } from '@postern/runtime';
 
@@ -12,6 +19,10 @@ export interface ApiDeps {
   keyring: Keyring;
   /** Queues an email through the worker (sealed with the keyring). */
   sendMail(message: OutgoingMail): Promise<void>;
+  /** Public API: Bearer keys → workspace, plan token buckets, usage counting. */
+  limiter: RateLimiter;
+  apiKeys: ApiKeyAuthenticator;
+  usage: UsageRecorder;
   version: string;
   startedAt: Date;
 }

@@ -1,5 +1,6 @@
 // The application router: the single source of API types. Clients import only `type AppRouter`.
 import { accountRouter } from './routers/account/index.ts';
+import { apiKeysRouter } from './routers/api-keys/index.ts';
 import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

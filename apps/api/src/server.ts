@@ -14,6 +14,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { codeForHttpStatus } from './errors.ts';
+import { v1Routes } from './rest/v1.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { contextFactory } from './trpc.ts';
 
@@ -120,6 +121,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  await app.register(v1Routes, { prefix: '/v1', deps });
 
   const webDist = config.webDist ?? DEFAULT_WEB_DIST;
   const serveWeb = existsSync(`${webDist}/index.html`);

@@ -1,5 +1,6 @@
 // Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
 // main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
+import { ALL_QUEUES } from '@postern/contracts';
 import { enqueueEmail, keyringFromConfig, systemClock } from '@postern/core';
 import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
 import {
@@ -7,10 +8,13 @@ import {
   createKvStore,
   createLogger,
   createQueueClient,
+  ensureQueues,
   onShutdown,
   requireDatabaseUrl,
 } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './deps.ts';
+import { publicApiDeps } from './public-api.ts';
 import { buildServer } from './server.ts';
 import { VERSION } from './version.ts';
 
@@ -43,8 +47,9 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     ssl: pgSslOptions(config.databaseSsl),
   });
   await boss.start();
+  await ensureQueues(boss, ALL_QUEUES);
 
-  const app = await buildServer({
+  const deps: ApiDeps = {
     config,
     orm,
     kv,
@@ -54,9 +59,11 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     sendMail: async (message) => {
       await enqueueEmail(boss, keyring, message);
     },
+    ...publicApiDeps({ orm, kv, clock: systemClock, rateLimitMultiplier: config.rateLimitMultiplier }),
     version: VERSION,
     startedAt: new Date(),
-  });
+  };
+  const app = await buildServer(deps);
   options.extend?.(app);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');
@@ -67,6 +74,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     stop: async () => {
       // Fastify stops accepting, answers 503 to new requests and waits for in-flight ones.
       await app.close();
+      await deps.usage.close();
       await boss.stop({ graceful: true, timeout: 5000 });
       await kv.close();
       await orm.close();

@@ -12,6 +12,7 @@ import {
 } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicApiDeps } from '../src/public-api.ts';
 import { buildServer } from '../src/server.ts';
 
 const DASHBOARD = 'http://dashboard.example.test';
@@ -45,6 +46,7 @@ describe('API server', () => {
       clock: systemClock,
       keyring: keyringFromConfig(config),
       sendMail: async () => {},
+      ...publicApiDeps({ orm, kv, clock: systemClock }),
       version: '0.0.0-test',
       startedAt: new Date(),
     });

@@ -53,6 +53,11 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'audit.list': null,
   'audit.export': null,
   'audit.verify': null,
+  'apiKeys.list': null,
+  'apiKeys.create': null,
+  'apiKeys.revoke': (workspaceId) => ({ workspaceId, keyId: bIds.apiKey }),
+  'apiKeys.usage': null,
+  'apiKeys.plan': null,
 };
 
 beforeAll(async () => {
@@ -75,6 +80,11 @@ beforeAll(async () => {
   });
   bIds.member = bList.data?.members.find((m) => m.email === bMember.email)?.id ?? '';
   bIds.invitation = bList.data?.invitations[0]?.id ?? '';
+  const bKey = await b.client.mutate<{ key: { id: string } }>('apiKeys.create', {
+    workspaceId: b.workspaceId,
+    name: 'B key',
+  });
+  bIds.apiKey = bKey.data?.key.id ?? '';
 
   // One workspace with a member of each role (and a second owner, so owners can act freely).
   const owner = await newAccount(h.app);
@@ -141,6 +151,10 @@ describe('cross-tenant access', () => {
     );
     expect(list.data?.members.find((m) => m.id === bIds.member)?.role).toBe('member');
     expect(list.data?.invitations).toHaveLength(1);
+    const keys = await b.client.query<{ keys: { id: string; revokedAt: string | null }[] }>('apiKeys.list', {
+      workspaceId: b.workspaceId,
+    });
+    expect(keys.data?.keys.find((k) => k.id === bIds.apiKey)?.revokedAt).toBeNull();
   });
 
   it('refuses a workspace procedure without a workspace id', async () => {

@@ -4,7 +4,7 @@
 // password + code → a second browser signs in with a recovery code → the first revokes it → the second
 // is signed out on its next navigation. Also: reset password by email, back-off, silent token refresh.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +192,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   // When a step fails, keep a picture of every open page.
   afterEach(async (test) => {
     if (test.task.result?.state !== 'fail') return;
+    if (first) await writeFile(join(RESULTS, 'failed-first-browser-calls.txt'), first.calls.join('\n'));
     let index = 0;
     for (const context of contexts) {
       for (const page of context.pages()) {
@@ -395,10 +396,12 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     const problems = watch(page);
     // Every API answer this browser gets, with its time (the refresh test reads it).
     const calls: string[] = [];
-    page.on('response', (response) => {
+    page.on('response', async (response) => {
       const path = new URL(response.url()).pathname;
-      if (path.startsWith('/trpc/') && !path.includes('system.health'))
-        calls.push(`${Date.now()} ${response.status()} ${path}`);
+      if (!path.startsWith('/trpc/') || path.includes('system.health')) return;
+      const at = Date.now();
+      const why = response.status() >= 400 ? (await response.text().catch(() => '')).match(/"authFailure":"(\w+)"/)?.[1] : '';
+      calls.push(`${at} ${response.status()} ${path}${why ? ` ${why}` : ''}`);
     });
     first = { context, page, problems, calls };
 

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { ALL_QUEUES } from '@postern/contracts';
 import type { Clock, WorkerIdentity } from '@postern/core';
 import type { MikroORM } from '@postern/db';
-import type { Logger, PgBoss } from '@postern/runtime';
+import { ensureQueues, type Logger, type PgBoss } from '@postern/runtime';
 import type { JobHandler } from './job.ts';
 import type { ScheduleEntry } from './schedules.ts';
 
@@ -44,16 +44,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningWorker
   await boss.start();
 
   const queues = [...ALL_QUEUES, ...(options.extraQueues ?? [])];
-  for (const queue of queues) {
-    const policy = {
-      retryLimit: queue.policy.retryLimit,
-      retryDelay: queue.policy.retryDelaySeconds,
-      retryBackoff: queue.policy.retryBackoff,
-      expireInSeconds: queue.policy.expireInSeconds,
-    };
-    if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, policy);
-    else await boss.createQueue(queue.name, policy);
-  }
+  await ensureQueues(boss, queues);
 
   for (const handler of options.handlers) {
     const { queue } = handler;

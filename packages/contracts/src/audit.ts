@@ -27,6 +27,8 @@ export const AUDIT_EVENTS = [
   'member.left',
   'audit.exported',
   'audit.verified',
+  'apikey.created',
+  'apikey.revoked',
 ] as const;
 export const ZAuditEvent = z.enum(AUDIT_EVENTS);
 export type AuditEventType = z.infer<typeof ZAuditEvent>;

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   'members.manage': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
   'audit.verify': ['owner'],
+  'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
+  'apikeys.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -26,6 +28,8 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'members.manage': 'Invite, change roles of and remove members (only owners grant or remove ownership)',
   'audit.read': 'Read, filter and export the audit log',
   'audit.verify': 'Verify the audit log chain',
+  'apikeys.read': 'See API keys (names, prefixes, usage) and the plan usage',
+  'apikeys.manage': 'Create and revoke API keys',
 };
 
 export const can = (role: Role, permission: Permission) =>

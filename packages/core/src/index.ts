@@ -1,3 +1,4 @@
+export * from './api-keys/index.ts';
 export * from './audit/purge.ts';
 export * from './audit/query.ts';
 export * from './audit/record.ts';
@@ -7,6 +8,7 @@ export * from './clock.ts';
 export * from './crypto/index.ts';
 export * from './errors.ts';
 export * from './mail/index.ts';
+export * from './rate-limit/token-bucket.ts';
 export * from './retention/policy.ts';
 export * from './system/health.ts';
 export * from './system/heartbeat.ts';

@@ -69,6 +69,7 @@ const EnvSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(3650).default(90),
+    RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(100_000).default(1),
     AUDIT_RETENTION_DAYS: z.coerce
       .number()
       .int()
@@ -116,6 +117,8 @@ export interface Config {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   auditRetentionDays: number;
+  /** Multiplies every plan's limits (benchmarks and load tests); 1 in production. */
+  rateLimitMultiplier: number;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMs: e.SESSION_IDLE_DAYS * 86_400_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    rateLimitMultiplier: e.RATE_LIMIT_MULTIPLIER,
   };
 }
 

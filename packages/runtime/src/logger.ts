@@ -19,6 +19,22 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/** Query parameters whose values never reach a log line (and API keys wherever they appear in a URL). */
+const SECRET_QUERY = /([?&](?:api_?key|key|token|access_token|password|secret)=)[^&#]*/gi;
+const API_KEY_TEXT = /pst_live_[0-9A-Za-z]+/g;
+
+export function redactLoggedUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]').replace(API_KEY_TEXT, 'pst_live_[redacted]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  headers?: Record<string, unknown>;
+  host?: string;
+  socket?: { remoteAddress?: string; remotePort?: number };
+}
+
 export function createLogger(options: {
   level: string;
   name: string;
@@ -31,6 +47,16 @@ export function createLogger(options: {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: {
+        // Fastify's request log: method, URL (secrets in it redacted), host, peer.
+        req: (req: LoggedRequest) => ({
+          method: req.method,
+          url: req.url ? redactLoggedUrl(req.url) : undefined,
+          host: req.host ?? req.headers?.host,
+          remoteAddress: req.socket?.remoteAddress,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
     },
     options.destination,
   );

@@ -1,4 +1,6 @@
 // pg-boss factory: every background job runs through PostgreSQL, in the `pgboss` schema.
+
+import type { QueueDefinition } from '@postern/contracts';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from './logger.ts';
 
@@ -26,4 +28,28 @@ export function createQueueClient(options: {
   // pg-boss requires an error listener before start(): an unhandled 'error' would crash the process.
   boss.on('error', (error) => options.logger.error({ err: error }, 'queue error'));
   return boss;
+}
+
+/**
+ * Creates (or updates the policy of) each queue. API processes and workers both call it at start-up,
+ * so a job can be sent before any worker has run.
+ */
+export async function ensureQueues(boss: PgBoss, queues: QueueDefinition[]): Promise<void> {
+  for (const queue of queues) {
+    const policy = {
+      retryLimit: queue.policy.retryLimit,
+      retryDelay: queue.policy.retryDelaySeconds,
+      retryBackoff: queue.policy.retryBackoff,
+      expireInSeconds: queue.policy.expireInSeconds,
+    };
+    if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, policy);
+    else {
+      try {
+        await boss.createQueue(queue.name, policy);
+      } catch (error) {
+        // Another process created it between the check and here.
+        if (!(await boss.getQueue(queue.name))) throw error;
+      }
+    }
+  }
 }

@@ -17,6 +17,7 @@ import {
   testServices,
 } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
+import { publicApiDeps } from '../../src/public-api.ts';
 import { buildServer } from '../../src/server.ts';
 
 export class TestClock implements Clock {
@@ -80,6 +81,7 @@ export async function startHarness(options: { processes?: number } = {}): Promis
       sendMail: async (message) => {
         await enqueueEmail(boss, keyring, message);
       },
+      ...publicApiDeps({ orm, kv, clock }),
       version: 'test',
       startedAt: new Date(),
     });

@@ -1,3 +1,4 @@
+import { ApiKeySchema, ApiKeyUsageSchema } from './api-key.ts';
 import { AuditCheckpointSchema, AuditEntrySchema } from './audit.ts';
 import {
   EmailTokenSchema,
@@ -10,6 +11,7 @@ import {
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
+export * from './api-key.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './worker-heartbeat.ts';
@@ -29,4 +31,6 @@ export const ALL_ENTITIES = [
   WorkspaceSchema,
   MembershipSchema,
   InvitationSchema,
+  ApiKeySchema,
+  ApiKeyUsageSchema,
 ];

@@ -1,0 +1,142 @@
+// Managing a workspace's API keys: create (the secret is returned once), list, revoke, usage series.
+import type { ApiKey as ApiKeyDto } from '@postern/contracts';
+import { ApiKey, ApiKeyUsage, type EntityManager, User } from '@postern/db';
+import { recordAudit } from '../audit/record.ts';
+import { DomainError } from '../errors.ts';
+import type { RateLimiter } from '../rate-limit/token-bucket.ts';
+import type { WorkspaceContext } from '../workspaces/workspaces.ts';
+import { apiKeyHash, displayPrefix, generateApiKey } from './format.ts';
+
+/** How long a revocation marker outlives every process's cache of key records. */
+export const REVOCATION_MARKER_SECONDS = 24 * 3600;
+export const revokedMarker = (keyId: string) => `apikey:revoked:${keyId}`;
+
+export async function toApiKeyDtos(em: EntityManager, keys: ApiKey[]): Promise<ApiKeyDto[]> {
+  const creators = await em.find(User, {
+    id: { $in: keys.flatMap((k) => (k.createdBy ? [k.createdBy] : [])) },
+  });
+  const emails = new Map(creators.map((u) => [u.id, u.email]));
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    displayPrefix: k.displayPrefix,
+    createdAt: k.createdAt.toISOString(),
+    createdBy: k.createdBy ? (emails.get(k.createdBy) ?? null) : null,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+    usageCount: Number(k.usageCount),
+  }));
+}
+
+export async function createApiKey(
+  ctx: WorkspaceContext,
+  workspaceId: string,
+  actorId: string,
+  input: { name: string; expiresAt?: string | undefined },
+) {
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt <= ctx.clock.now())
+    throw new DomainError('VALIDATION_FAILED', 'The expiry date must be in the future');
+  const secret = generateApiKey();
+  const key = ctx.em.create(ApiKey, {
+    workspaceId,
+    name: input.name,
+    displayPrefix: displayPrefix(secret),
+    keyHash: apiKeyHash(secret),
+    createdBy: actorId,
+    expiresAt,
+    lastUsedAt: null,
+    revokedAt: null,
+    usageCount: 0,
+  });
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'apikey.created',
+    actorId,
+    workspaceId,
+    target: { type: 'api_key', id: key.id },
+    meta: ctx.meta,
+    metadata: { name: input.name, prefix: key.displayPrefix, expiresAt: expiresAt?.toISOString() ?? null },
+  });
+  await ctx.em.flush();
+  const [dto] = await toApiKeyDtos(ctx.em, [key]);
+  if (!dto) throw new Error('unreachable');
+  return { key: dto, secret };
+}
+
+export async function listApiKeys(em: EntityManager, workspaceId: string) {
+  const keys = await em.find(ApiKey, { workspaceId }, { orderBy: { createdAt: 'desc' } });
+  return toApiKeyDtos(em, keys);
+}
+
+/** Revokes at once on every API process: the database row, plus a marker the rate-limit call reads. */
+export async function revokeApiKey(
+  ctx: WorkspaceContext & { limiter: RateLimiter },
+  workspaceId: string,
+  actorId: string,
+  keyId: string,
+) {
+  const revoked = await ctx.em.nativeUpdate(
+    ApiKey,
+    { id: keyId, workspaceId, revokedAt: null },
+    { revokedAt: ctx.clock.now() },
+  );
+  if (revoked !== 1) throw new DomainError('NOT_FOUND', 'No such active API key');
+  await ctx.limiter.markRevoked(revokedMarker(keyId), REVOCATION_MARKER_SECONDS);
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'apikey.revoked',
+    actorId,
+    workspaceId,
+    target: { type: 'api_key', id: keyId },
+    meta: ctx.meta,
+  });
+  await ctx.em.flush();
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Requests per key per day (UTC) over the last `days` days, zero-filled for charts. */
+export async function apiKeyUsageSeries(em: EntityManager, workspaceId: string, days: number, now: Date) {
+  const dayList: string[] = [];
+  for (let i = days - 1; i >= 0; i--) dayList.push(isoDay(new Date(now.getTime() - i * 86_400_000)));
+  const [first] = dayList;
+  const rows = await em.find(ApiKeyUsage, { workspaceId, day: { $gte: first ?? '' } });
+  const keys = await em.find(ApiKey, { workspaceId }, { orderBy: { createdAt: 'asc' } });
+  return {
+    days: dayList,
+    series: keys.map((key) => {
+      const byDay = new Map(rows.filter((r) => r.keyId === key.id).map((r) => [r.day, Number(r.requests)]));
+      return { keyId: key.id, name: key.name, counts: dayList.map((day) => byDay.get(day) ?? 0) };
+    }),
+  };
+}
+
+/** The plan's limits, tokens left right now, and requests today and this month (UTC). */
+export async function planUsage(
+  em: EntityManager,
+  limiter: RateLimiter,
+  workspaceId: string,
+  plan: 'starter' | 'professional' | 'business',
+  policy: { perMinute: number; burst: number },
+  now: Date,
+) {
+  const peek = await limiter.take(
+    `ratelimit:ws:${workspaceId}`,
+    'apikey:revoked:none',
+    {
+      capacity: policy.burst,
+      refillPerSecond: policy.perMinute / 60,
+    },
+    0,
+  );
+  const today = isoDay(now);
+  const month = `${today.slice(0, 7)}-01`;
+  const rows = await em.find(ApiKeyUsage, { workspaceId, day: { $gte: month } });
+  return {
+    plan,
+    limits: { perMinute: policy.perMinute, burst: policy.burst },
+    remaining: peek.remaining,
+    requestsToday: rows.filter((r) => r.day === today).reduce((sum, r) => sum + Number(r.requests), 0),
+    requestsThisMonth: rows.reduce((sum, r) => sum + Number(r.requests), 0),
+  };
+}
