@@ -400,7 +400,10 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
       const path = new URL(response.url()).pathname;
       if (!path.startsWith('/trpc/') || path.includes('system.health')) return;
       const at = Date.now();
-      const why = response.status() >= 400 ? (await response.text().catch(() => '')).match(/"authFailure":"(\w+)"/)?.[1] : '';
+      const why =
+        response.status() >= 400
+          ? (await response.text().catch(() => '')).match(/"authFailure":"(\w+)"/)?.[1]
+          : '';
       calls.push(`${at} ${response.status()} ${path}${why ? ` ${why}` : ''}`);
     });
     first = { context, page, problems, calls };

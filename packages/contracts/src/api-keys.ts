@@ -38,7 +38,9 @@ export type ApiKey = z.infer<typeof ZApiKey>;
 export const ZCreatedApiKey = z.object({ key: ZApiKey, secret: z.string() });
 export const ZApiKeyList = z.object({ keys: z.array(ZApiKey) });
 export const ZRevokeApiKeyRequest = ZWorkspaceScoped.extend({ keyId: z.string().uuid() });
-export const ZApiKeyUsageRequest = ZWorkspaceScoped.extend({ days: z.number().int().min(1).max(90).default(30) });
+export const ZApiKeyUsageRequest = ZWorkspaceScoped.extend({
+  days: z.number().int().min(1).max(90).default(30),
+});
 export const ZUsageSeries = z.object({
   days: z.array(z.string()),
   series: z.array(z.object({ keyId: z.string(), name: z.string(), counts: z.array(z.number().int()) })),
@@ -47,7 +49,12 @@ export const ZUsageSeries = z.object({
 /** GET /v1/me */
 export const ZV1Me = z.object({
   workspace: z.object({ id: z.string(), name: z.string(), plan: ZPlan }),
-  key: z.object({ id: z.string(), name: z.string(), displayPrefix: z.string(), expiresAt: z.iso.datetime().nullable() }),
+  key: z.object({
+    id: z.string(),
+    name: z.string(),
+    displayPrefix: z.string(),
+    expiresAt: z.iso.datetime().nullable(),
+  }),
 });
 /** GET /v1/usage */
 export const ZV1Usage = z.object({

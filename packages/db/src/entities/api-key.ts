@@ -7,7 +7,10 @@ export const ApiKeySchema = defineEntity({
   name: 'ApiKey',
   tableName: 'api_key',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     workspaceId: p.uuid().index(),
     name: p.string().length(80),
     displayPrefix: p.string().length(24),
