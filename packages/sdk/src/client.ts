@@ -1,21 +1,168 @@
-// createClient: validated options -> transport -> a tRPC client typed from the API's router.
-import type { AppRouter } from '@postern/api/router';
-import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
-import { type ClientOptions, resolveOptions } from './options.ts';
-import { createTransport } from './transport.ts';
+// createClient: validated options -> methods of the public REST API (/v1), each call one request
+// plus retries: 429 after Retry-After, 5xx (not 501), network errors and timeouts with back-off,
+// all within the client's retry budget and the caller's AbortSignal.
+import { abortError, isRetryable, PosternError, type RetryStop } from './errors.ts';
+import { type ClientOptions, type ResolvedOptions, resolveOptions, resolveTimeout } from './options.ts';
+import type { RateLimitInfo } from './rate-limit.ts';
+import { backoffDelay, RetryBudget, sleep } from './retry.ts';
+import { attempt } from './transport.ts';
+import type { CallOptions, PosternPromise, V1Me, V1Usage, WithMeta } from './types.ts';
 
-/**
- * The Postern client: the API's procedures, e.g. `client.system.health.query()`.
- * Calls reject with a TRPCClientError; `toPosternError(error)` gives its code, status and request id.
- */
-export type PosternClient = TRPCClient<AppRouter>;
+/** A client of the Postern API, made by `createClient`. */
+export interface PosternClient {
+  /** `GET /v1/me`: the workspace (id, name, plan) and the API key (id, name, prefix, expiry). */
+  me(options?: CallOptions): PosternPromise<V1Me>;
+  /** `GET /v1/usage`: plan, limits, tokens remaining, requests today and per day over 30 days. */
+  usage(options?: CallOptions): PosternPromise<V1Usage>;
+  /**
+   * The rate-limit headers of the response this client received last (any call, also a 429), or
+   * undefined before the first. With concurrent calls, "last" means last to arrive.
+   */
+  readonly lastRateLimit: RateLimitInfo | undefined;
+  /** The normalised `baseUrl`. */
+  readonly baseUrl: string;
+}
 
 export function createClient(options: ClientOptions): PosternClient {
-  const resolved = resolveOptions(options);
-  const transport = createTransport(resolved);
-  return createTRPCClient<AppRouter>({
-    // httpLink, not httpBatchLink: one HTTP request per call keeps one request id per call and lets
-    // a failed call be retried on its own.
-    links: [httpLink({ url: `${resolved.baseUrl}/trpc`, fetch: transport })],
-  });
+  return new Client(resolveOptions(options));
+}
+
+class Client implements PosternClient {
+  readonly #options: ResolvedOptions;
+  readonly #budget: RetryBudget | undefined;
+  #lastRateLimit: RateLimitInfo | undefined;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#budget = options.retry.budget ? new RetryBudget(options.retry.budget) : undefined;
+  }
+
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
+  get lastRateLimit(): RateLimitInfo | undefined {
+    return this.#lastRateLimit;
+  }
+
+  me(options?: CallOptions): PosternPromise<V1Me> {
+    return withMeta(this.#call<V1Me>('/v1/me', options));
+  }
+
+  usage(options?: CallOptions): PosternPromise<V1Usage> {
+    return withMeta(this.#call<V1Usage>('/v1/usage', options));
+  }
+
+  /** Every call is GET today; calls that change something will need an idempotency key to retry safely. */
+  async #call<T>(path: string, callOptions: CallOptions = {}): Promise<WithMeta<T>> {
+    const { signal, timeoutMs } = checkCallOptions(callOptions);
+    const retry = this.#options.retry;
+    let attempts = 0;
+    if (signal?.aborted) throw aborted(signal, attempts);
+    this.#budget?.deposit();
+
+    for (;;) {
+      attempts++;
+      let result: Awaited<ReturnType<typeof attempt>>;
+      try {
+        result = await attempt(this.#options, {
+          method: 'GET',
+          path,
+          signal,
+          timeoutMs: timeoutMs ?? this.#options.timeoutMs,
+          attempt: attempts,
+        });
+      } catch (reason) {
+        // Only the caller's signal makes an attempt throw.
+        throw signal?.aborted ? aborted(signal, attempts) : reason;
+      }
+      if (result.rateLimit) this.#lastRateLimit = result.rateLimit;
+      if (result.ok) {
+        const { data, httpStatus, requestId, rateLimit } = result;
+        return { data: data as T, meta: { httpStatus, requestId, attempts, rateLimit } };
+      }
+
+      const { error } = result;
+      if (!isRetryable(error.code, error.httpStatus)) throw error;
+      const stop = (retryStoppedBy: RetryStop) =>
+        new PosternError({ ...fieldsOf(error), attempts, retryStoppedBy, cause: error.cause });
+      if (attempts > retry.maxRetries) throw stop('maxRetries');
+      let delayMs: number;
+      if (error.retryAfterSeconds !== undefined) {
+        // Never earlier than the API asked: an early retry is refused again and spends the budget.
+        const waitMs = error.retryAfterSeconds * 1000;
+        if (waitMs > retry.maxRetryAfterMs) throw stop('maxRetryAfter');
+        // A little jitter so the clients told the same Retry-After do not all come back at once.
+        delayMs = waitMs + Math.floor(Math.random() * Math.min(retry.baseDelayMs, 1000));
+      } else {
+        delayMs = backoffDelay(attempts - 1, retry.baseDelayMs, retry.maxDelayMs);
+      }
+      if (this.#budget && !this.#budget.tryWithdraw()) throw stop('budget');
+      try {
+        retry.onRetry?.({ method: 'GET', path, attempt: attempts, delayMs, error });
+      } catch {
+        // A logging hook must not change the outcome of the call.
+      }
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        throw signal?.aborted
+          ? aborted(signal, attempts, ` while waiting to retry after ${error.code}`)
+          : new PosternError({ ...fieldsOf(error), attempts });
+      }
+    }
+  }
+}
+
+function checkCallOptions(options: unknown): CallOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('@postern/sdk: call options must be an object such as { signal }');
+  }
+  const { signal, timeoutMs } = options as CallOptions;
+  // Duck-typed: AbortSignals from another realm (a test environment, an iframe) are fine too.
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function')
+  ) {
+    throw new TypeError('@postern/sdk: signal must be an AbortSignal');
+  }
+  return { signal, timeoutMs: resolveTimeout(timeoutMs, 'timeoutMs') };
+}
+
+function aborted(signal: AbortSignal, attempts: number, detail = ''): PosternError {
+  return (
+    abortError(signal.reason, attempts, detail) ??
+    new PosternError({
+      code: 'ABORTED',
+      message: `The call was aborted${detail}`,
+      attempts,
+      cause: signal.reason,
+    })
+  );
+}
+
+function fieldsOf(error: PosternError) {
+  return {
+    code: error.code,
+    message: error.message,
+    httpStatus: error.httpStatus,
+    requestId: error.requestId,
+    issues: error.issues,
+    retryAfterSeconds: error.retryAfterSeconds,
+    rateLimit: error.rateLimit,
+  };
+}
+
+/** The data promise, plus `withMeta()` giving the same call's data and metadata. */
+function withMeta<T>(full: Promise<WithMeta<T>>): PosternPromise<T> {
+  const data = full.then((result) => result.data) as PosternPromise<T>;
+  data.withMeta = () => {
+    // The caller reads the outcome from `full`; the data promise's rejection is handled there.
+    data.catch(() => {});
+    return full;
+  };
+  return data;
 }

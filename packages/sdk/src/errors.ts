@@ -1,14 +1,15 @@
-// The one error type of the SDK. Every failure of a call (server error, network, timeout, abort,
-// unexpected response) becomes a PosternError with a `code` to branch on: never parse messages.
+// The one error type of the SDK. Every failure of a call (API error, network, timeout, abort,
+// unexpected response) rejects with a PosternError with a `code` to branch on: never parse messages.
 import type { ErrorBody, ErrorCode } from '@postern/contracts';
+import type { RateLimitInfo } from './rate-limit.ts';
 
 /** Failures detected by the client itself, when no error body came back from the API. */
 export type ClientErrorCode =
   /** The request did not reach the server or the connection broke (DNS, refused, reset, TLS). */
   | 'NETWORK_ERROR'
-  /** No complete answer within `timeoutMs`. */
+  /** No complete answer within `timeoutMs`, or the caller's `AbortSignal.timeout()` fired. */
   | 'TIMEOUT'
-  /** The caller aborted the request through its AbortSignal. */
+  /** The caller aborted the call through its AbortSignal. */
   | 'ABORTED'
   /** The server answered something that is not a Postern API response (wrong baseUrl, proxy page). */
   | 'BAD_RESPONSE';
@@ -18,12 +19,25 @@ export type PosternErrorCode = ErrorCode | ClientErrorCode;
 
 export type PosternErrorIssue = NonNullable<ErrorBody['issues']>[number];
 
+/** Why the SDK stopped retrying a failure it would otherwise retry. */
+export type RetryStop =
+  /** `retry.maxRetries` retries were made. */
+  | 'maxRetries'
+  /** The client's retry budget was spent (many failures in a short time). */
+  | 'budget'
+  /** The API asked to wait (`Retry-After`) longer than `retry.maxRetryAfterMs`. */
+  | 'maxRetryAfter';
+
 export interface PosternErrorInit {
   code: PosternErrorCode;
   message: string;
   httpStatus?: number | undefined;
   requestId?: string | undefined;
   issues?: PosternErrorIssue[] | undefined;
+  retryAfterSeconds?: number | undefined;
+  rateLimit?: RateLimitInfo | undefined;
+  attempts?: number | undefined;
+  retryStoppedBy?: RetryStop | undefined;
   cause?: unknown;
 }
 
@@ -33,6 +47,9 @@ export interface PosternErrorJSON {
   httpStatus?: number;
   requestId?: string;
   issues?: PosternErrorIssue[];
+  retryAfterSeconds?: number;
+  attempts: number;
+  retryStoppedBy?: RetryStop;
 }
 
 // Recognises PosternErrors across copies of the SDK (ESM and CJS builds loaded in one process).
@@ -41,12 +58,20 @@ const BRAND = Symbol.for('@postern/sdk.PosternError');
 export class PosternError extends Error {
   override readonly name = 'PosternError';
   readonly code: PosternErrorCode;
-  /** HTTP status of the response, when there was one. */
+  /** HTTP status of the (last) response, when there was one. */
   readonly httpStatus: number | undefined;
-  /** The API's request id (also in its logs): quote it when reporting a problem. */
+  /** The API's request id of the last attempt (also in its logs): quote it when reporting a problem. */
   readonly requestId: string | undefined;
   /** Per-field problems, for VALIDATION_FAILED. */
   readonly issues: PosternErrorIssue[] | undefined;
+  /** The wait the API asked for (`Retry-After`, in seconds), on RATE_LIMITED and some UNAVAILABLE. */
+  readonly retryAfterSeconds: number | undefined;
+  /** The rate-limit headers of the last response, when it had them. */
+  readonly rateLimit: RateLimitInfo | undefined;
+  /** HTTP requests made for the call, retries included (0 when it was aborted before the first). */
+  readonly attempts: number;
+  /** Set when the failure was retryable but the SDK stopped retrying, and why. */
+  readonly retryStoppedBy: RetryStop | undefined;
 
   constructor(init: PosternErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,7 +79,19 @@ export class PosternError extends Error {
     this.httpStatus = init.httpStatus;
     this.requestId = init.requestId;
     this.issues = init.issues;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.rateLimit = init.rateLimit;
+    this.attempts = init.attempts ?? 0;
+    this.retryStoppedBy = init.retryStoppedBy;
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * True for failures that may go away by themselves (rate limits, 5xx except 501, network errors,
+   * timeouts): the SDK retries these, and a later call may succeed.
+   */
+  get retryable(): boolean {
+    return isRetryable(this.code, this.httpStatus);
   }
 
   /** The fields worth logging (`JSON.stringify(error)` of a plain Error gives `{}`). */
@@ -65,8 +102,17 @@ export class PosternError extends Error {
       ...(this.httpStatus === undefined ? {} : { httpStatus: this.httpStatus }),
       ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
       ...(this.issues === undefined ? {} : { issues: this.issues }),
+      ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
+      attempts: this.attempts,
+      ...(this.retryStoppedBy === undefined ? {} : { retryStoppedBy: this.retryStoppedBy }),
     };
   }
+}
+
+/** Whether a failure is worth retrying: 429, 5xx other than 501, network errors and timeouts. */
+export function isRetryable(code: PosternErrorCode, httpStatus: number | undefined): boolean {
+  if (httpStatus !== undefined) return httpStatus === 429 || (httpStatus >= 500 && httpStatus !== 501);
+  return code === 'NETWORK_ERROR' || code === 'TIMEOUT';
 }
 
 export function isPosternError(value: unknown): value is PosternError {
@@ -102,90 +148,36 @@ export function codeForHttpStatus(status: number): ErrorCode {
 }
 
 /**
- * Turns whatever a client call threw (a TRPCClientError, usually) into a PosternError:
- * `catch (error) { const e = toPosternError(error); if (e.code === 'NOT_FOUND') … }`.
+ * Turns anything caught around SDK calls into a PosternError: a PosternError (from any copy of the
+ * SDK) as is; an AbortError or TimeoutError as ABORTED or TIMEOUT; anything else as INTERNAL.
  */
 export function toPosternError(error: unknown): PosternError {
   if (isPosternError(error)) return error;
-  if (!isTrpcClientError(error)) {
-    return (
-      abortError(error) ?? new PosternError({ code: 'INTERNAL', message: messageOf(error), cause: error })
-    );
-  }
-  // Failures of the exchange itself are PosternErrors already, thrown by the transport.
-  if (isPosternError(error.cause)) return error.cause;
-  const aborted = abortError(error.cause);
-  if (aborted) return aborted;
-
-  const response = isObject(error.meta) && isResponse(error.meta.response) ? error.meta.response : undefined;
-  const headerRequestId = response?.headers.get('x-request-id') ?? undefined;
-  // A tRPC error: the API's error formatter puts the domain code and request id in `data`.
-  const data = isObject(error.data) ? error.data : undefined;
-  if (data && typeof data.code === 'string') {
-    return new PosternError({
-      code: data.code as PosternErrorCode,
-      message: error.message,
-      httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : response?.status,
-      requestId: typeof data.requestId === 'string' ? data.requestId : headerRequestId,
-      issues: Array.isArray(data.issues) ? (data.issues as PosternErrorIssue[]) : undefined,
-      cause: error,
-    });
-  }
-  // A REST-shaped error body ({ code, message, requestId }), e.g. a 404 for a wrong path prefix.
-  const body = isObject(error.meta) ? error.meta.responseJSON : undefined;
-  if (isObject(body) && typeof body.code === 'string' && typeof body.message === 'string') {
-    return new PosternError({
-      code: body.code as PosternErrorCode,
-      message: body.message,
-      httpStatus: response?.status,
-      requestId: typeof body.requestId === 'string' ? body.requestId : headerRequestId,
-      issues: Array.isArray(body.issues) ? (body.issues as PosternErrorIssue[]) : undefined,
-      cause: error,
-    });
-  }
-  if (response) {
-    return new PosternError({
-      code: response.ok ? 'BAD_RESPONSE' : codeForHttpStatus(response.status),
-      message: `Unexpected answer from the server (HTTP ${response.status}): ${error.message}`,
-      httpStatus: response.status,
-      requestId: headerRequestId,
-      cause: error,
-    });
-  }
-  return new PosternError({ code: 'INTERNAL', message: error.message, cause: error });
+  return (
+    abortError(error, 0) ?? new PosternError({ code: 'INTERNAL', message: messageOf(error), cause: error })
+  );
 }
 
-interface TrpcClientErrorLike {
-  message: string;
-  cause?: unknown;
-  data?: unknown;
-  meta?: unknown;
-}
-
-// Duck-typed rather than `instanceof`, so errors from another copy of @trpc/client are recognised too.
-function isTrpcClientError(value: unknown): value is TrpcClientErrorLike {
-  return value instanceof Error && value.name === 'TRPCClientError';
-}
-
-/** Aborts that happen outside the transport (a signal already aborted before the request). */
-function abortError(error: unknown): PosternError | undefined {
-  if (!isObject(error)) return undefined;
-  if (error.name === 'TimeoutError') {
-    return new PosternError({ code: 'TIMEOUT', message: 'The request timed out', cause: error });
+/** An abort reason (`signal.reason`) as ABORTED, or TIMEOUT for `AbortSignal.timeout()`. */
+export function abortError(reason: unknown, attempts: number, detail = ''): PosternError | undefined {
+  if (!isObject(reason)) return undefined;
+  if (reason.name === 'TimeoutError') {
+    return new PosternError({
+      code: 'TIMEOUT',
+      message: `The call's AbortSignal timed out${detail}`,
+      attempts,
+      cause: reason,
+    });
   }
-  if (error.name === 'AbortError') {
-    return new PosternError({ code: 'ABORTED', message: 'The request was aborted', cause: error });
+  if (reason.name === 'AbortError') {
+    return new PosternError({
+      code: 'ABORTED',
+      message: `The call was aborted${detail}`,
+      attempts,
+      cause: reason,
+    });
   }
   return undefined;
-}
-
-function isResponse(value: unknown): value is Response {
-  return (
-    isObject(value) &&
-    typeof value.status === 'number' &&
-    isObject(value.headers) &&
-    typeof value.headers.get === 'function'
-  );
 }
 
 function isObject(value: unknown): value is Record<PropertyKey, unknown> {

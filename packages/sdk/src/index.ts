@@ -1,5 +1,6 @@
-// @postern/sdk: the TypeScript client of the Postern API.
-export type { ErrorBody, ErrorCode, HealthResponse } from '@postern/contracts';
+// @postern/sdk: the TypeScript client of the Postern public API (/v1).
+export type { ErrorBody, ErrorCode, Plan } from '@postern/contracts';
+export { API_KEY_PATTERN, isWellFormedApiKey } from './api-key.ts';
 export { createClient, type PosternClient } from './client.ts';
 export {
   type ClientErrorCode,
@@ -9,7 +10,18 @@ export {
   type PosternErrorInit,
   type PosternErrorIssue,
   type PosternErrorJSON,
+  type RetryStop,
   toPosternError,
 } from './errors.ts';
-export { type ClientOptions, DEFAULT_TIMEOUT_MS, type FetchLike } from './options.ts';
+export {
+  type ClientOptions,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  type RetryBudgetOptions,
+  type RetryEvent,
+  type RetryOptions,
+} from './options.ts';
+export type { RateLimitInfo } from './rate-limit.ts';
+export type { CallOptions, PosternPromise, ResponseMeta, V1Me, V1Usage, WithMeta } from './types.ts';
 export { SDK_VERSION } from './version.ts';

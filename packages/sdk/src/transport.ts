@@ -1,98 +1,147 @@
-// The HTTP exchange under every call: headers (API key, SDK version), the timeout, and turning
-// every failure of the exchange into a PosternError. tRPC calls go through it as httpLink's fetch;
-// the REST methods (`/v1/...`) and the retries with back-off of later versions belong here too, so
-// both kinds of call share one behaviour.
-import { codeForHttpStatus, PosternError } from './errors.ts';
+// One HTTP attempt: headers (API key, SDK version), the per-attempt timeout, and the answer turned
+// into either parsed JSON or a PosternError describing the failure. Retrying is the client's job.
+import type { ErrorBody } from '@postern/contracts';
+import { codeForHttpStatus, PosternError, type PosternErrorCode } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
+import { type RateLimitInfo, readRateLimit, readRetryAfter } from './rate-limit.ts';
 import { SDK_VERSION } from './version.ts';
 
-/** fetch's signature: httpLink uses method, headers, body and signal of `init`. */
-export type Transport = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export interface AttemptRequest {
+  method: 'GET';
+  /** The API path, e.g. `/v1/me`. */
+  path: string;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** This attempt's number (from 1), recorded on its error. */
+  attempt: number;
+}
 
-// Responses that must not carry a body (`new Response(body, { status })` refuses one for these).
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-
-/**
- * Returns a fetch-compatible function that sends one request and resolves with a fully read JSON
- * response (of any status: tRPC reads its error bodies), or rejects with a PosternError.
- */
-export function createTransport(options: ResolvedOptions): Transport {
-  return async function posternFetch(input, init = {}) {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers = new Headers(options.headers);
-    for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-    if (options.apiKey !== undefined) headers.set('authorization', `Bearer ${options.apiKey}`);
-    headers.set('x-postern-sdk', SDK_VERSION);
-
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-
-    let response: Response;
-    let text: string;
-    try {
-      response = await options.fetch(url, {
-        method: init.method ?? 'GET',
-        headers,
-        body: init.body ?? null,
-        signal,
-      });
-      // Read the body here, under the same timeout, so a stalled answer fails like a stalled connection.
-      text = await response.text();
-    } catch (error) {
-      throw exchangeFailed(error, {
-        url,
-        timeout,
-        caller: init.signal ?? undefined,
-        timeoutMs: options.timeoutMs,
-      });
+export type AttemptResult =
+  | {
+      ok: true;
+      data: unknown;
+      httpStatus: number;
+      requestId: string | undefined;
+      rateLimit: RateLimitInfo | undefined;
     }
+  | { ok: false; error: PosternError; rateLimit: RateLimitInfo | undefined };
 
-    const requestId = response.headers.get('x-request-id') ?? undefined;
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!/\bjson\b/i.test(contentType)) {
-      // A web page where the API should be (wrong baseUrl), or a proxy's error page.
-      const hint =
-        response.ok || response.status === 404 ? ': is baseUrl the address of the Postern API?' : '';
-      throw new PosternError({
-        code: response.ok ? 'BAD_RESPONSE' : codeForHttpStatus(response.status),
-        message:
-          `Expected a JSON answer from ${url} but got HTTP ${response.status}` +
-          `${contentType ? ` (${contentType.split(';')[0]})` : ''}${hint}`,
-        httpStatus: response.status,
-        requestId,
-      });
+export async function attempt(options: ResolvedOptions, request: AttemptRequest): Promise<AttemptResult> {
+  const url = `${options.baseUrl}${request.path}`;
+  const headers = new Headers(options.headers);
+  headers.set('accept', 'application/json');
+  headers.set('authorization', `Bearer ${options.apiKey}`);
+  headers.set('x-postern-sdk', SDK_VERSION);
+
+  // A controller rather than AbortSignal.timeout(): its timer is cleared as soon as the answer is read.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), request.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+  const fail = (init: Omit<ConstructorParameters<typeof PosternError>[0], 'attempts'>) =>
+    new PosternError({ ...init, attempts: request.attempt });
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await options.fetch(url, { method: request.method, headers, signal });
+    // Read the body here, under the same timeout, so a stalled answer fails like a stalled connection.
+    text = await response.text();
+  } catch (error) {
+    if (request.signal?.aborted) {
+      // The caller's signal: the client turns its reason into ABORTED or TIMEOUT.
+      throw request.signal.reason;
     }
-    return new Response(NULL_BODY_STATUS.has(response.status) ? null : text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    if (timeout.signal.aborted) {
+      const message = `No complete answer from ${url} within ${request.timeoutMs} ms`;
+      return { ok: false, error: fail({ code: 'TIMEOUT', message, cause: error }), rateLimit: undefined };
+    }
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+    const detail = reason ?? (error instanceof Error ? error.message : String(error));
+    return {
+      ok: false,
+      error: fail({ code: 'NETWORK_ERROR', message: `Could not reach ${url}: ${detail}`, cause: error }),
+      rateLimit: undefined,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const status = response.status;
+  const headerRequestId = response.headers.get('x-request-id') ?? undefined;
+  const rateLimit = readRateLimit(response.headers);
+  const contentType = response.headers.get('content-type') ?? '';
+  const body = /\bjson\b/i.test(contentType) ? parseJson(text) : undefined;
+
+  if (response.ok && isObject(body)) {
+    return { ok: true, data: body, httpStatus: status, requestId: headerRequestId, rateLimit };
+  }
+  if (response.ok) {
+    // A web page where the API should be (wrong baseUrl), or JSON that is not an object.
+    const what = contentType ? contentType.split(';')[0] : 'no content type';
+    return {
+      ok: false,
+      error: fail({
+        code: 'BAD_RESPONSE',
+        message: `Expected a JSON object from ${url} but got HTTP ${status} (${what}): is baseUrl the address of the Postern API?`,
+        httpStatus: status,
+        requestId: headerRequestId,
+        rateLimit,
+      }),
+      rateLimit,
+    };
+  }
+
+  const retryAfterSeconds = readRetryAfter(response.headers);
+  if (isErrorBody(body)) {
+    return {
+      ok: false,
+      error: fail({
+        code: body.code as PosternErrorCode,
+        message: body.message,
+        httpStatus: status,
+        requestId: body.requestId ?? headerRequestId,
+        issues: body.issues,
+        retryAfterSeconds,
+        rateLimit,
+      }),
+      rateLimit,
+    };
+  }
+  // No Postern error body: a proxy's error page, or a server that is not the API.
+  const what = contentType ? ` (${contentType.split(';')[0]})` : '';
+  const hint = status === 404 ? ': is baseUrl the address of the Postern API?' : '';
+  return {
+    ok: false,
+    error: fail({
+      code: codeForHttpStatus(status),
+      message: `HTTP ${status}${what} from ${url} without a Postern error body${hint}`,
+      httpStatus: status,
+      requestId: headerRequestId,
+      retryAfterSeconds,
+      rateLimit,
+    }),
+    rateLimit,
   };
 }
 
-function exchangeFailed(
-  error: unknown,
-  context: { url: string; timeout: AbortSignal; caller: AbortSignal | undefined; timeoutMs: number },
-): PosternError {
-  if (context.caller?.aborted) {
-    return new PosternError({
-      code: 'ABORTED',
-      message: `The request to ${context.url} was aborted`,
-      cause: error,
-    });
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  if (context.timeout.aborted) {
-    return new PosternError({
-      code: 'TIMEOUT',
-      message: `No complete answer from ${context.url} within ${context.timeoutMs} ms`,
-      cause: error,
-    });
-  }
-  const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
-  const detail = reason ?? (error instanceof Error ? error.message : String(error));
-  return new PosternError({
-    code: 'NETWORK_ERROR',
-    message: `Could not reach ${context.url}: ${detail}`,
-    cause: error,
-  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    isObject(value) &&
+    typeof value.code === 'string' &&
+    typeof value.message === 'string' &&
+    (value.requestId === undefined || typeof value.requestId === 'string') &&
+    (value.issues === undefined || Array.isArray(value.issues))
+  );
 }

@@ -1,97 +1,120 @@
-// Every failure of a call becomes a PosternError with a code to branch on, the HTTP status when
-// there was an answer, and the API's request id. Server errors come from the real API; stalled
-// and non-API answers from small local servers.
-
+// Every failure of a call rejects with a PosternError with a code to branch on, the HTTP status when
+// there was an answer, and the API's request id. API errors come from the real API; stalled and
+// non-API answers from small local servers. Retries are off here except where noted: their own
+// tests are in retry.int.test.ts.
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
-import { freePort } from '@postern/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CJS_ENTRY, loadBuiltEsm, type RunningApi, startApi, startLocalServer } from './helpers.ts';
+import {
+  CJS_ENTRY,
+  type DashboardUser,
+  loadBuiltEsm,
+  newApiKey,
+  type RunningApi,
+  startApi,
+  startLocalServer,
+  wellFormedKey,
+} from './helpers.ts';
 
 type Sdk = Awaited<ReturnType<typeof loadBuiltEsm>>;
+type PosternError = InstanceType<Sdk['PosternError']>;
 
-/** Runs a call that must fail and returns its PosternError. */
-async function failure(sdk: Sdk, call: () => Promise<unknown>) {
+/** Runs a call that must fail and returns what it rejected with. */
+async function failure(call: Promise<unknown>): Promise<PosternError> {
   try {
-    await call();
+    await call;
   } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return sdk.toPosternError(error);
+    return error as PosternError;
   }
   throw new Error('expected the call to fail');
-}
-
-/** The client seen through a procedure path the router does not have. */
-function unknownProcedure(client: unknown) {
-  return (client as { system: { nope: { query(): Promise<unknown> } } }).system.nope;
 }
 
 describe('errors from the real API', () => {
   let sdk: Sdk;
   let api: RunningApi;
+  let key: { user: DashboardUser; id: string; secret: string };
 
   beforeAll(async () => {
     sdk = await loadBuiltEsm();
     api = await startApi();
+    key = await newApiKey(api.url);
   });
 
   afterAll(async () => {
     await api?.stop();
   });
 
-  it('an unknown procedure is NOT_FOUND with the request id the API logged', async () => {
-    const requestId = `sdk-test-${Date.now()}`;
-    const client = sdk.createClient({ baseUrl: api.url, headers: { 'x-request-id': requestId } });
-    const error = await failure(sdk, () => unknownProcedure(client).query());
+  it('an unknown key (well-formed, never issued) is UNAUTHENTICATED with the request id, not retried', async () => {
+    const client = sdk.createClient({ baseUrl: api.url, apiKey: wellFormedKey() });
+    const error = await failure(client.me());
     expect(error).toBeInstanceOf(sdk.PosternError);
-    expect(error).toMatchObject({ name: 'PosternError', code: 'NOT_FOUND', httpStatus: 404, requestId });
-    expect(error.message).toMatch(/system\.nope/);
+    expect(error).toMatchObject({
+      name: 'PosternError',
+      code: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      message: 'Unknown API key',
+      attempts: 1,
+      retryable: false,
+      retryStoppedBy: undefined,
+    });
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(JSON.stringify(error))).toEqual({
-      code: 'NOT_FOUND',
-      message: error.message,
-      httpStatus: 404,
-      requestId,
+      code: 'UNAUTHENTICATED',
+      message: 'Unknown API key',
+      httpStatus: 401,
+      requestId: error.requestId,
+      attempts: 1,
     });
   });
 
-  it('the request id is the one the API generated when the caller sent none', async () => {
-    const client = sdk.createClient({ baseUrl: api.url });
-    const error = await failure(sdk, () => unknownProcedure(client).query());
-    expect(error.code).toBe('NOT_FOUND');
+  it('a revoked key is UNAUTHENTICATED on the very next call', async () => {
+    const { id, secret } = await key.user.createKey('revoked soon');
+    const client = sdk.createClient({ baseUrl: api.url, apiKey: secret });
+    await expect(client.me()).resolves.toMatchObject({ key: { id } });
+    await key.user.revokeKey(id);
+    const error = await failure(client.usage());
+    expect(error).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      message: 'This API key was revoked',
+    });
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('a REST-shaped error body (wrong path prefix in baseUrl) keeps its code and request id', async () => {
-    const client = sdk.createClient({ baseUrl: `${api.url}/not-the-api` });
-    const error = await failure(sdk, () => client.system.health.query());
-    expect(error).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
-    expect(error.message).toMatch(/No route for GET \/not-the-api\/trpc\/system\.health/);
+  it('the request id is the one the caller chose, through the headers option', async () => {
+    const requestId = `sdk-test-${Date.now()}`;
+    const client = sdk.createClient({
+      baseUrl: api.url,
+      apiKey: wellFormedKey(),
+      headers: { 'x-request-id': requestId },
+    });
+    expect(await failure(client.me())).toMatchObject({ code: 'UNAUTHENTICATED', requestId });
+  });
+
+  it('a wrong path prefix in baseUrl is NOT_FOUND with a hint, not retried', async () => {
+    const client = sdk.createClient({ baseUrl: `${api.url}/not-the-api`, apiKey: key.secret });
+    const error = await failure(client.me());
+    expect(error).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, attempts: 1 });
+    expect(error.message).toMatch(/No route for GET \/not-the-api\/v1\/me/);
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('toPosternError returns a PosternError as is, also one made by the CJS build', async () => {
+  it('isPosternError and toPosternError recognise errors of the CJS build too', async () => {
     const cjs = createRequire(import.meta.url)(CJS_ENTRY) as Sdk;
-    const client = cjs.createClient({ baseUrl: api.url });
-    const fromCjs = await failure(cjs, () => unknownProcedure(client).query());
+    const fromCjs = await failure(cjs.createClient({ baseUrl: api.url, apiKey: wellFormedKey() }).me());
     expect(fromCjs).not.toBeInstanceOf(sdk.PosternError);
     expect(sdk.isPosternError(fromCjs)).toBe(true);
     expect(sdk.toPosternError(fromCjs)).toBe(fromCjs);
+    expect(fromCjs.code).toBe('UNAUTHENTICATED');
   });
 });
 
 describe('errors of the exchange itself', () => {
   let sdk: Sdk;
+  const apiKey = wellFormedKey();
 
   beforeAll(async () => {
     sdk = await loadBuiltEsm();
-  });
-
-  it('nothing listening is NETWORK_ERROR, without a status', async () => {
-    const baseUrl = `http://127.0.0.1:${await freePort()}`;
-    const error = await failure(sdk, () => sdk.createClient({ baseUrl }).system.health.query());
-    expect(error).toMatchObject({ code: 'NETWORK_ERROR', httpStatus: undefined, requestId: undefined });
-    expect(error.message).toContain(`Could not reach ${baseUrl}/trpc/system.health`);
-    expect(error.message).toMatch(/ECONNREFUSED/);
   });
 
   it('a server that accepts but never answers is TIMEOUT after timeoutMs', async () => {
@@ -100,10 +123,15 @@ describe('errors of the exchange itself', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as import('node:net').AddressInfo;
     try {
-      const client = sdk.createClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 });
+      const client = sdk.createClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey,
+        timeoutMs: 300,
+        retry: false,
+      });
       const started = performance.now();
-      const error = await failure(sdk, () => client.system.health.query());
-      expect(error.code).toBe('TIMEOUT');
+      const error = await failure(client.me());
+      expect(error).toMatchObject({ code: 'TIMEOUT', attempts: 1, httpStatus: undefined });
       expect(error.message).toMatch(/within 300 ms/);
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     } finally {
@@ -115,31 +143,11 @@ describe('errors of the exchange itself', () => {
   it('an answer whose body stalls is TIMEOUT too', async () => {
     const server = await startLocalServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"result":');
+      res.write('{"workspace":');
     });
     try {
-      const client = sdk.createClient({ baseUrl: server.url, timeoutMs: 300 });
-      const error = await failure(sdk, () => client.system.health.query());
-      expect(error.code).toBe('TIMEOUT');
-    } finally {
-      await server.close();
-    }
-  });
-
-  it("the caller's AbortSignal gives ABORTED, before or during the request", async () => {
-    const server = await startLocalServer(() => {});
-    try {
-      const client = sdk.createClient({ baseUrl: server.url });
-      const before = await failure(sdk, () =>
-        client.system.health.query(undefined, { signal: AbortSignal.abort() }),
-      );
-      expect(before.code).toBe('ABORTED');
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 100);
-      const during = await failure(sdk, () =>
-        client.system.health.query(undefined, { signal: controller.signal }),
-      );
-      expect(during.code).toBe('ABORTED');
+      const client = sdk.createClient({ baseUrl: server.url, apiKey, timeoutMs: 300, retry: false });
+      expect((await failure(client.me())).code).toBe('TIMEOUT');
     } finally {
       await server.close();
     }
@@ -151,23 +159,32 @@ describe('errors of the exchange itself', () => {
       res.end('<html><body>Bad Gateway</body></html>');
     });
     try {
-      const error = await failure(sdk, () => sdk.createClient({ baseUrl: server.url }).system.health.query());
-      expect(error).toMatchObject({ code: 'UNAVAILABLE', httpStatus: 502, requestId: 'proxy-42' });
-      expect(error.message).toMatch(/Expected a JSON answer .* got HTTP 502 \(text\/html\)/);
+      const client = sdk.createClient({ baseUrl: server.url, apiKey, retry: false });
+      const error = await failure(client.me());
+      expect(error).toMatchObject({
+        code: 'UNAVAILABLE',
+        httpStatus: 502,
+        requestId: 'proxy-42',
+        retryable: true,
+      });
+      expect(error.message).toMatch(/HTTP 502 \(text\/html\) .* without a Postern error body/);
     } finally {
       await server.close();
     }
   });
 
-  it('a 200 that is not the API (a web page at baseUrl) is BAD_RESPONSE', async () => {
+  it('a 200 that is not the API (a web page at baseUrl) is BAD_RESPONSE, not retried', async () => {
+    let hits = 0;
     const server = await startLocalServer((_req, res) => {
+      hits++;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><title>Some app</title>');
     });
     try {
-      const error = await failure(sdk, () => sdk.createClient({ baseUrl: server.url }).system.health.query());
-      expect(error).toMatchObject({ code: 'BAD_RESPONSE', httpStatus: 200 });
+      const error = await failure(sdk.createClient({ baseUrl: server.url, apiKey }).me());
+      expect(error).toMatchObject({ code: 'BAD_RESPONSE', httpStatus: 200, attempts: 1 });
       expect(error.message).toMatch(/is baseUrl the address of the Postern API\?/);
+      expect(hits).toBe(1);
     } finally {
       await server.close();
     }
@@ -186,7 +203,7 @@ describe('errors of the exchange itself', () => {
       );
     });
     try {
-      const error = await failure(sdk, () => sdk.createClient({ baseUrl: server.url }).system.health.query());
+      const error = await failure(sdk.createClient({ baseUrl: server.url, apiKey }).me());
       expect(error).toMatchObject({
         code: 'VALIDATION_FAILED',
         httpStatus: 422,
@@ -198,10 +215,10 @@ describe('errors of the exchange itself', () => {
     }
   });
 
-  it('toPosternError wraps anything else as INTERNAL, keeping the cause', () => {
-    const cause = new Error('boom');
-    const error = sdk.toPosternError(cause);
-    expect(error).toMatchObject({ code: 'INTERNAL', message: 'boom', cause });
-    expect(sdk.toPosternError('text')).toMatchObject({ code: 'INTERNAL', message: 'text' });
+  it('toPosternError turns other failures into PosternErrors', () => {
+    expect(sdk.toPosternError(new DOMException('x', 'TimeoutError')).code).toBe('TIMEOUT');
+    expect(sdk.toPosternError(new DOMException('x', 'AbortError')).code).toBe('ABORTED');
+    const other = sdk.toPosternError(new Error('boom'));
+    expect(other).toMatchObject({ code: 'INTERNAL', message: 'boom', attempts: 0 });
   });
 });

@@ -1,11 +1,14 @@
 // Shared by the SDK's tests: the built package (tests run against dist/, as users get it), a real
-// API process on a fresh test database, and small local HTTP servers for failures the API cannot
-// produce on demand (stalled answers, proxy error pages).
+// API process on a fresh test database, API keys created the way a user creates them (sign up,
+// then apiKeys.create over HTTP), and small local HTTP servers for failures the API cannot produce
+// on demand (stalled answers, proxy error pages, 5xx).
+import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { createTestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
 import { spawnApp, waitForHttp } from '@postern/runtime/testing';
@@ -55,7 +58,7 @@ export interface RunningApi {
 }
 
 /** The real API process (apps/api/src/main.ts) on a fresh, migrated test database. */
-export async function startApi(): Promise<RunningApi> {
+export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
   const db = await createTestDatabase();
   try {
     const app = await spawnApp('api', {
@@ -64,6 +67,7 @@ export async function startApi(): Promise<RunningApi> {
       LOG_LEVEL: 'warn',
       // No dashboard: unknown paths answer the API's JSON 404, whether or not apps/web was built.
       WEB_DIST: '/nonexistent',
+      ...env,
     });
     try {
       await waitForHttp(`${app.url}/healthz`);
@@ -104,4 +108,91 @@ export async function startLocalServer(
         server.close(() => resolve());
       }),
   };
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A well-formed key (right prefix, length and checksum) that no server issued. Computed with
+ * node:zlib's CRC-32, independently of the SDK's own.
+ */
+export function wellFormedKey(): string {
+  let random = '';
+  for (let i = 0; i < 32; i++) random += BASE62[randomInt(62)];
+  let n = crc32(random);
+  let checksum = '';
+  for (let i = 0; i < 6; i++) {
+    checksum = BASE62[n % 62] + checksum;
+    n = Math.floor(n / 62);
+  }
+  return `pst_live_${random}${checksum}`;
+}
+
+export const TEST_PASSWORD = 'Sdk-Test-Password-42!';
+let accounts = 0;
+
+/** A signed-in dashboard user, over plain HTTP: cookies plus the CSRF header on mutations. */
+export class DashboardUser {
+  readonly #api: string;
+  readonly #cookies = new Map<string, string>();
+  workspaceId = '';
+
+  constructor(api: string) {
+    this.#api = api;
+  }
+
+  async #send(method: 'GET' | 'POST', procedure: string, input?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {
+      cookie: [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+    };
+    if (method === 'POST') {
+      headers['content-type'] = 'application/json';
+      headers['x-csrf-token'] = this.#cookies.get('pst_csrf') ?? '';
+    }
+    const response = await fetch(`${this.#api}/trpc/${procedure}`, {
+      method,
+      headers,
+      ...(method === 'POST' ? { body: JSON.stringify(input ?? null) } : {}),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      if (at > 0) this.#cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1));
+    }
+    const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
+    if (!response.ok) throw new Error(`${procedure}: HTTP ${response.status} ${JSON.stringify(body.error)}`);
+    return body.result?.data;
+  }
+
+  /** Signs a new account up and remembers its first workspace. */
+  static async signUp(api: string): Promise<DashboardUser> {
+    const user = new DashboardUser(api);
+    await user.#send('GET', 'system.health'); // sets the pst_csrf cookie
+    await user.#send('POST', 'auth.signUp', {
+      email: `sdk-${Date.now()}-${process.pid}-${accounts++}@example.test`,
+      password: TEST_PASSWORD,
+    });
+    const list = (await user.#send('GET', 'workspaces.list')) as { workspaces: { id: string }[] };
+    user.workspaceId = list.workspaces[0]?.id ?? '';
+    if (!user.workspaceId) throw new Error('the new account has no workspace');
+    return user;
+  }
+
+  async createKey(name = 'SDK tests'): Promise<{ id: string; secret: string }> {
+    const created = (await this.#send('POST', 'apiKeys.create', { workspaceId: this.workspaceId, name })) as {
+      key: { id: string };
+      secret: string;
+    };
+    return { id: created.key.id, secret: created.secret };
+  }
+
+  async revokeKey(keyId: string): Promise<void> {
+    await this.#send('POST', 'apiKeys.revoke', { workspaceId: this.workspaceId, keyId });
+  }
+}
+
+/** A fresh account (so a fresh workspace bucket) and one of its API keys. */
+export async function newApiKey(api: string): Promise<{ user: DashboardUser; id: string; secret: string }> {
+  const user = await DashboardUser.signUp(api);
+  return { user, ...(await user.createKey()) };
 }

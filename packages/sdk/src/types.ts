@@ -1,0 +1,44 @@
+// Result types of the public API, inferred from the zod schemas the API itself answers with. Only
+// types are imported: the SDK loads no workspace code (and no zod) at run time.
+import type { ZV1Me, ZV1Usage } from '@postern/contracts';
+import type { RateLimitInfo } from './rate-limit.ts';
+
+/** What `z.infer` gives for a zod schema, without importing zod. */
+type Infer<Schema extends { _zod: { output: unknown } }> = Schema['_zod']['output'];
+
+/** `GET /v1/me`: the workspace and the key a request is made with. */
+export type V1Me = Infer<typeof ZV1Me>;
+/** `GET /v1/usage`: the workspace's plan, limits, requests today and over the last 30 days. */
+export type V1Usage = Infer<typeof ZV1Usage>;
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Cancels the call: the request in flight, or the wait before a retry. */
+  signal?: AbortSignal | undefined;
+  /** Time allowed for each attempt of this call, instead of the client's `timeoutMs`. */
+  timeoutMs?: number | undefined;
+}
+
+/** About the response a successful call returned. */
+export interface ResponseMeta {
+  httpStatus: number;
+  /** The API's request id of the successful attempt. */
+  requestId: string | undefined;
+  /** HTTP requests made for the call, retries included. */
+  attempts: number;
+  /** The rate-limit headers of the response. */
+  rateLimit: RateLimitInfo | undefined;
+}
+
+export interface WithMeta<T> {
+  data: T;
+  meta: ResponseMeta;
+}
+
+/**
+ * The promise of a call: await it for the data, or call `withMeta()` for the data and the
+ * response's metadata (request id, attempts, rate limit). Both belong to the same single call.
+ */
+export interface PosternPromise<T> extends Promise<T> {
+  withMeta(): Promise<WithMeta<T>>;
+}
