@@ -115,9 +115,9 @@ interface BrowserClient {
 async function newClient(base: string): Promise<BrowserClient> {
   if (nextHost > 254) throw new Error(`out of client addresses in ${RUN_PREFIX}.0/24`);
   const ip = `${RUN_PREFIX}.${nextHost++}`;
-  const res = await request(base, 'GET', '/healthz', { 'x-forwarded-for': ip });
+  const res = await request(base, 'GET', '/trpc/system.health', { 'x-forwarded-for': ip });
   const csrf = cookieValue(res.setCookie, AUTH_COOKIES.csrf);
-  if (res.status !== 200 || !csrf) throw new Error(`GET /healthz: HTTP ${res.status}, no CSRF cookie`);
+  if (res.status !== 200 || !csrf) throw new Error(`GET /trpc/system.health: HTTP ${res.status}, no CSRF cookie`);
   return { ip, csrf, remaining: IP_BUDGET };
 }
 

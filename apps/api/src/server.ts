@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { ErrorBody, LivenessResponse } from '@postern/contracts';
 import { checkHealth } from '@postern/core';
@@ -16,10 +15,12 @@ import type { ApiDeps } from './deps.ts';
 import { codeForHttpStatus } from './errors.ts';
 import { v1Routes } from './rest/v1.ts';
 import { type AppRouter, appRouter } from './router.ts';
+import { securityHeaders } from './security-headers.ts';
 import { contextFactory } from './trpc.ts';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const API_PREFIXES = ['/trpc', '/v1', '/healthz', '/readyz'];
+const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz)(\/|\?|$)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -53,47 +54,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  const https = config.publicUrl.startsWith('https:');
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: https ? { maxAge: 63072000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
+  const headers = securityHeaders(config);
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.headers(headers);
   });
 
   await app.register(fastifyCookie);
   app.addHook('onRequest', async (req, reply) => {
-    ensureCsrfCookie(req, reply, config);
-  });
-
-  await app.register(fastifyCors, {
-    origin: [config.dashboardOrigin],
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'x-csrf-token', 'x-request-id', 'authorization'],
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'ratelimit',
-      'ratelimit-policy',
-      'x-ratelimit-limit',
-      'x-ratelimit-remaining',
-      'x-ratelimit-reset',
-    ],
+    // Only the dashboard needs the CSRF token; API-key clients and probes never send it back.
+    if (!NO_CSRF_COOKIE.test(req.url)) ensureCsrfCookie(req, reply, config);
   });
 
   app.get(
@@ -114,21 +83,40 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(health.status === 'ok' ? 200 : 503).send(health);
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: contextFactory(deps),
-      onError({ error, path, ctx }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          deps.logger.error(
-            { err: error.cause ?? error, path, requestId: ctx?.requestId },
-            'procedure failed',
-          );
-        }
+  // The dashboard's API: CORS (for the dashboard's dev server origin) applies here only, so the
+  // public /v1 path does not pay for it.
+  await app.register(async (dashboardApi) => {
+    await dashboardApi.register(fastifyCors, {
+      origin: [config.dashboardOrigin],
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'x-csrf-token', 'x-request-id', 'authorization'],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit',
+        'ratelimit-policy',
+        'x-ratelimit-limit',
+        'x-ratelimit-remaining',
+        'x-ratelimit-reset',
+      ],
+    });
+    await dashboardApi.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: contextFactory(deps),
+        onError({ error, path, ctx }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            deps.logger.error(
+              { err: error.cause ?? error, path, requestId: ctx?.requestId },
+              'procedure failed',
+            );
+          }
+        },
       },
-    },
-  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+    } satisfies FastifyTRPCPluginOptions<AppRouter>);
+  });
 
   await app.register(v1Routes, { prefix: '/v1', deps });
 

@@ -141,6 +141,8 @@ export async function connectRedis(
     connectTimeout: options.connectTimeoutMs,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    // Commands of concurrent requests (rate-limit buckets) share one write to Redis.
+    enableAutoPipelining: true,
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     ...(url.startsWith('rediss:') ? { tls: {} } : {}),
   });

@@ -51,8 +51,17 @@ export interface TrpcClientOptions {
 
 export function createTrpcClient(options: TrpcClientOptions = {}) {
   // Refreshes go through their own client, outside the auth link (a refresh never refreshes itself).
+  // `keepalive`: if the page is reloaded or left while a refresh is in flight, the browser still
+  // completes it and stores the rotated cookies; otherwise the server would have rotated the refresh
+  // token while the browser kept the old one, and its next use would count as token theft.
   const refreshClient = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: TRPC_URL, fetch: withCredentials, headers: csrfHeaders })],
+    links: [
+      httpLink({
+        url: TRPC_URL,
+        fetch: (input, init) => withCredentials(input, { ...init, keepalive: true } as RequestInit),
+        headers: csrfHeaders,
+      }),
+    ],
   });
   const refresh = createRefresher(
     browserRefresherDeps(async () => {

@@ -14,6 +14,11 @@ import { describeDevice, locateIp } from './devices.ts';
 
 const ISSUER = 'postern';
 const AUDIENCE = 'postern-dashboard';
+/**
+ * A rotated refresh token presented again this soon is a lost response (a reload cut the request
+ * off after the server rotated), not theft: it gets a new pair instead of revoking the session.
+ */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
 /** lastActiveAt is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -142,7 +147,13 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
     { rotatedAt: now },
   );
   const session = await ctx.em.findOne(Session, { id: record.sessionId });
-  if (claimed === 0) {
+  // The loser of a race read the row before the winner rotated it: read the rotation time afresh.
+  const rotatedAt =
+    claimed === 0
+      ? ((await ctx.em.fork().findOne(RefreshToken, { tokenHash: hash }))?.rotatedAt ?? null)
+      : null;
+  const withinGrace = rotatedAt !== null && now.getTime() - rotatedAt.getTime() < REFRESH_REUSE_GRACE_MS;
+  if (claimed === 0 && !withinGrace) {
     if (session && !session.revokedAt) {
       await revokeSessionRow(ctx, session, 'refresh_token_reused');
       recordAudit(ctx.em, ctx.clock, {

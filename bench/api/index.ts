@@ -1,0 +1,655 @@
+// API benchmark: throughput and latency at 50 concurrent keep-alive connections of
+//   (a) a bare Fastify 5 JSON route in its own process (bench/api/bare-server.ts): the floor;
+//   (b) the public REST endpoint `GET /v1/me` of the real API with `Authorization: Bearer pst_live_…`
+//       (key lookup, cached in process, + the workspace's token bucket in Redis, + usage counting),
+//       with every plan's limits raised (RATE_LIMIT_MULTIPLIER) so it measures cost, not refusals;
+//   (c) `GET /trpc/auth.me` without a session (401 once tRPC's middleware has run, no database or
+//       Redis work): the floor of any tRPC call, which the lean /v1 path does not pay;
+// and the ratio b/a (goal: >= 0.5). (a) and (b) are measured in alternating windows (a, b, a, b) so
+// a change in the machine's other load hits both alike. The API runs as a child process (the entry
+// point operators run) on a fresh test database and the local Redis, at LOG_LEVEL=warn: at info it
+// writes one request log line per request, which would be measured too. The load generator (this
+// process) shares the machine's cores with the servers, Redis and PostgreSQL, so every target also
+// reports CPU microseconds per request of each (from /proc): the servers' own cost, whatever the
+// sharing. BENCH_API_NODE_OPTIONS, when set, is passed to the API as NODE_OPTIONS (e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it). The last stdout line is one JSON object of
+// figures; progress goes to stderr.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { freePort, type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+// The root package depends on @postern/runtime only; contracts and db are reached by path.
+import { AUTH_COOKIES, CSRF_HEADER } from '../../packages/contracts/src/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
+
+const CONNECTIONS = 50;
+const WARMUP_MS = 2_000;
+/** Measured time per target, split in ROUNDS alternating windows (a, b, a, b); later windows re-warm
+ * for REWARM_MS (the sockets stay open). */
+const DURATION_MS = 8_000;
+const ROUNDS = 4;
+const REWARM_MS = 500;
+/** The tRPC comparison is optional context: a shorter phase keeps the whole run under a minute. */
+const TRPC_WARMUP_MS = 1_000;
+const TRPC_DURATION_MS = 5_000;
+const GOAL_RATIO = 0.5;
+const PASSWORD = 'Bench-Password-42!';
+const USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+
+const log = (line: string) => process.stderr.write(`api: ${line}\n`);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: node:http over one keep-alive agent with a socket per connection. The load requests drain
+// the body without keeping it (the same client cost for every target); setup requests keep it.
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+interface Target {
+  hostname: string;
+  port: number;
+}
+
+function target(base: string): Target {
+  const url = new URL(base);
+  return { hostname: url.hostname, port: Number(url.port) };
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  setCookie: string[];
+}
+
+function request(
+  to: Target,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        ...to,
+        method,
+        path,
+        agent,
+        headers: {
+          ...headers,
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One load request: resolves with the status once the body has been read to the end. */
+function hit(to: Target, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ ...to, method: 'GET', path, agent, headers }, (res) => {
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+      res.resume();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function cookieValue(setCookie: string[], name: string): string | undefined {
+  for (const line of setCookie) {
+    const pair = line.split(';')[0] ?? '';
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1);
+  }
+  return undefined;
+}
+
+async function trpc<T>(
+  to: Target,
+  method: 'GET' | 'POST',
+  path: string,
+  cookies: Record<string, string>,
+  input?: unknown,
+): Promise<{ data: T; setCookie: string[] }> {
+  const csrf = cookies[AUTH_COOKIES.csrf] ?? '';
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    cookie: Object.entries(cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; '),
+  };
+  let url = `/trpc/${path}`;
+  let body: string | undefined;
+  if (method === 'POST') {
+    headers['content-type'] = 'application/json';
+    headers[CSRF_HEADER] = csrf;
+    body = JSON.stringify(input ?? {});
+  } else if (input !== undefined) {
+    url += `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  }
+  const res = await request(to, method, url, headers, body);
+  if (res.status !== 200) throw new Error(`${method} ${url}: HTTP ${res.status} ${res.body}`);
+  return { data: (JSON.parse(res.body) as { result: { data: T } }).result.data, setCookie: res.setCookie };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc (USER_HZ = 100 ticks/s): the server under test (its main thread, the
+// event loop, and its other threads: V8's GC helpers, the libuv pool), this process (the load
+// generator), Redis, the bench database's PostgreSQL backends, and the whole machine, so each
+// phase's cost per request can be split between them, kernel interrupt time, and the rest (other
+// processes on the machine).
+
+const TICK_MS = 10;
+
+function ticks(statLine: string): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
+}
+
+/**
+ * Pids of processes with this command name (`comm`) whose command line contains `marker` (the
+ * PostgreSQL backends of the bench's database carry its name in their title).
+ */
+function pidsNamed(name: string, marker = ''): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+      if (marker && !readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) continue;
+      pids.push(Number(entry));
+    } catch {
+      // A process that ended between the listing and the read.
+    }
+  }
+  return pids;
+}
+
+interface Watched {
+  serverPid: number;
+  redis: number[];
+  postgres: number[];
+}
+
+interface CpuSnapshot {
+  serverMainMs: number;
+  serverOtherMs: number;
+  clientMs: number;
+  /** CPU ms of each watched process, by pid (one that ends in the window is left out). */
+  redis: Map<number, number>;
+  postgres: Map<number, number>;
+  /** Kernel time in interrupts (irq + softirq: loopback networking), charged to no process. */
+  hostIrqMs: number;
+  hostBusyMs: number;
+  hostTotalMs: number;
+}
+
+interface CpuDelta {
+  serverMainMs: number;
+  serverOtherMs: number;
+  clientMs: number;
+  redisMs: number;
+  postgresMs: number;
+  /** Kernel time in interrupts (irq + softirq: loopback networking), charged to no process. */
+  hostIrqMs: number;
+  hostBusyMs: number;
+  hostTotalMs: number;
+}
+
+function perPid(pids: number[]): Map<number, number> {
+  const ms = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      ms.set(pid, ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')) * TICK_MS);
+    } catch {
+      // Ended.
+    }
+  }
+  return ms;
+}
+
+function cpuSnapshot(watched: Watched): CpuSnapshot {
+  let serverMainMs = 0;
+  let serverOtherMs = 0;
+  for (const tid of readdirSync(`/proc/${watched.serverPid}/task`)) {
+    try {
+      const ms = ticks(readFileSync(`/proc/${watched.serverPid}/task/${tid}/stat`, 'utf8')) * TICK_MS;
+      if (Number(tid) === watched.serverPid) serverMainMs += ms;
+      else serverOtherMs += ms;
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  const usage = process.cpuUsage();
+  const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return {
+    serverMainMs,
+    serverOtherMs,
+    clientMs: (usage.user + usage.system) / 1000,
+    redis: perPid(watched.redis),
+    postgres: perPid(watched.postgres),
+    hostIrqMs: ((cpu[5] ?? 0) + (cpu[6] ?? 0)) * TICK_MS,
+    hostBusyMs: (total - idle) * TICK_MS,
+    hostTotalMs: total * TICK_MS,
+  };
+}
+
+function cpuDelta(from: CpuSnapshot, to: CpuSnapshot): CpuDelta {
+  const sum = (a: Map<number, number>, b: Map<number, number>) => {
+    let ms = 0;
+    for (const [pid, end] of b) ms += end - (a.get(pid) ?? end);
+    return ms;
+  };
+  return {
+    serverMainMs: to.serverMainMs - from.serverMainMs,
+    serverOtherMs: to.serverOtherMs - from.serverOtherMs,
+    clientMs: to.clientMs - from.clientMs,
+    redisMs: sum(from.redis, to.redis),
+    postgresMs: sum(from.postgres, to.postgres),
+    hostIrqMs: to.hostIrqMs - from.hostIrqMs,
+    hostBusyMs: to.hostBusyMs - from.hostBusyMs,
+    hostTotalMs: to.hostTotalMs - from.hostTotalMs,
+  };
+}
+
+function rssMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load loop: CONNECTIONS closed-loop workers; a warm-up, then a measured window. Only answers with
+// the expected status count; anything else (or a network error) is an error, tallied by status.
+// A target's windows add up in its tally: the bare server and /v1/me are measured in alternating
+// windows (a, b, a, b), so a change in the machine's other load during the run hits both alike.
+
+interface Tally {
+  latencies: number[];
+  errors: number;
+  errorsByStatus: Record<string, number>;
+  seconds: number;
+  /** Rate of each measured window. */
+  windows: number[];
+  cpu: CpuDelta;
+}
+
+const newTally = (): Tally => ({
+  latencies: [],
+  errors: 0,
+  errorsByStatus: {},
+  seconds: 0,
+  windows: [],
+  cpu: {
+    serverMainMs: 0,
+    serverOtherMs: 0,
+    clientMs: 0,
+    redisMs: 0,
+    postgresMs: 0,
+    hostIrqMs: 0,
+    hostBusyMs: 0,
+    hostTotalMs: 0,
+  },
+});
+
+async function measure(
+  name: string,
+  tally: Tally,
+  options: { watched: () => Watched; warmupMs: number; durationMs: number; expect: number },
+  run: () => Promise<number>,
+): Promise<void> {
+  const watched = options.watched();
+  const measureFrom = performance.now() + options.warmupMs;
+  const measureUntil = measureFrom + options.durationMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  let lastEnd = measureFrom;
+  let cpuFrom: CpuSnapshot | undefined;
+  const worker = async () => {
+    for (;;) {
+      const t0 = performance.now();
+      if (t0 >= measureUntil) return;
+      const measured = t0 >= measureFrom;
+      if (measured && !cpuFrom) cpuFrom = cpuSnapshot(watched);
+      let status: string;
+      try {
+        status = String(await run());
+      } catch (error) {
+        status = (error as NodeJS.ErrnoException).code ?? 'network';
+      }
+      const t1 = performance.now();
+      if (!measured) continue;
+      lastEnd = Math.max(lastEnd, t1);
+      if (status === String(options.expect)) latencies.push(t1 - t0);
+      else {
+        errors++;
+        tally.errorsByStatus[status] = (tally.errorsByStatus[status] ?? 0) + 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => worker()));
+  const cpuTo = cpuSnapshot(watched);
+  const delta = cpuDelta(cpuFrom ?? cpuTo, cpuTo);
+  for (const key of Object.keys(delta) as (keyof CpuDelta)[]) tally.cpu[key] += delta[key];
+  const seconds = (lastEnd - measureFrom) / 1000;
+  tally.seconds += seconds;
+  tally.windows.push(seconds > 0 ? latencies.length / seconds : 0);
+  tally.errors += errors;
+  for (const ms of latencies) tally.latencies.push(ms);
+  log(
+    `${name}: ${options.warmupMs} ms warm-up, ${latencies.length} ok in ${seconds.toFixed(1)} s ` +
+      `(${(latencies.length / seconds).toFixed(0)}/s)${errors ? `, ${errors} errors` : ''}`,
+  );
+}
+
+interface Phase {
+  ok: number;
+  errors: number;
+  errorsByStatus: Record<string, number>;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** CPU ms per successful request: the server (main thread, other threads), the load generator,
+   * Redis, the database's PostgreSQL backends, kernel interrupt time (loopback networking), and the
+   * rest of the machine (other work). */
+  cpuMsPerReq: {
+    server: number;
+    server_main: number;
+    server_other: number;
+    load_generator: number;
+    redis: number;
+    postgres: number;
+    kernel_irq: number;
+    rest: number;
+  };
+  hostBusyPct: number;
+  /** Share of the machine's CPU used by processes other than those listed (other work), %. */
+  hostOtherPct: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0) : 0;
+
+function summarize(name: string, tally: Tally): Phase {
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
+  const perReq = (ms: number) => (latencies.length ? ms / latencies.length : 0);
+  const { cpu } = tally;
+  const serverMs = cpu.serverMainMs + cpu.serverOtherMs;
+  const accounted = serverMs + cpu.clientMs + cpu.redisMs + cpu.postgresMs + cpu.hostIrqMs;
+  const phase: Phase = {
+    ok: latencies.length,
+    errors: tally.errors,
+    errorsByStatus: tally.errorsByStatus,
+    perSecond: tally.seconds > 0 ? latencies.length / tally.seconds : 0,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cpuMsPerReq: {
+      server: perReq(serverMs),
+      server_main: perReq(cpu.serverMainMs),
+      server_other: perReq(cpu.serverOtherMs),
+      load_generator: perReq(cpu.clientMs),
+      redis: perReq(cpu.redisMs),
+      postgres: perReq(cpu.postgresMs),
+      kernel_irq: perReq(cpu.hostIrqMs),
+      rest: perReq(Math.max(0, cpu.hostBusyMs - accounted)),
+    },
+    hostBusyPct: cpu.hostTotalMs > 0 ? (100 * cpu.hostBusyMs) / cpu.hostTotalMs : 0,
+    hostOtherPct: cpu.hostTotalMs > 0 ? (100 * Math.max(0, cpu.hostBusyMs - accounted)) / cpu.hostTotalMs : 0,
+  };
+  const c = phase.cpuMsPerReq;
+  const us = (ms: number) => (ms * 1000).toFixed(0);
+  log(
+    `${name}: ${phase.ok} ok in ${tally.seconds.toFixed(1)} s = ${phase.perSecond.toFixed(0)}/s, ` +
+      `p50 ${phase.p50.toFixed(2)} ms, p99 ${phase.p99.toFixed(2)} ms; CPU µs per request: ` +
+      `server ${us(c.server)} (main thread ${us(c.server_main)}), load generator ${us(c.load_generator)}, ` +
+      `redis ${us(c.redis)}, postgres ${us(c.postgres)}, kernel irq ${us(c.kernel_irq)}, ` +
+      `rest of machine ${us(c.rest)}; ` +
+      `machine ${phase.hostBusyPct.toFixed(0)}% busy (${phase.hostOtherPct.toFixed(0)}% other work)` +
+      (phase.errors ? `, ${phase.errors} ERRORS ${JSON.stringify(phase.errorsByStatus)}` : ''),
+  );
+  return phase;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function startBare(port: number): { proc: ChildProcess; lines: string[] } {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL('./bare-server.ts', import.meta.url))], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const onData = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  return { proc, lines };
+}
+
+async function stopBare(proc: ChildProcess) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let db: TestDatabase | undefined;
+let app: SpawnedApp | undefined;
+let bare: { proc: ChildProcess; lines: string[] } | undefined;
+const began = performance.now();
+// The figures assume the machine is otherwise idle; the load average before the run tells.
+const loadBefore = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+try {
+  db = await createTestDatabase();
+  const dbName = db.name;
+  log(`database ${dbName}`);
+  const barePort = await freePort();
+  bare = startBare(barePort);
+  app = await spawnApp('api', {
+    DATABASE_URL: db.url,
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+    // At info the API writes one request log line per request; the bench measures the handling.
+    LOG_LEVEL: 'warn',
+    // Every plan's limits x100,000: the bench measures the cost of the bucket, not its refusals.
+    RATE_LIMIT_MULTIPLIER: '100000',
+    ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
+  });
+  const bareBase = `http://127.0.0.1:${barePort}`;
+  await Promise.all([
+    waitForHttp(`${app.url}/healthz`, { timeoutMs: 30_000 }),
+    waitForHttp(`${bareBase}/bare`, { timeoutMs: 30_000 }),
+  ]);
+  const apiPid = app.proc.pid ?? 0;
+  const barePid = bare.proc.pid ?? 0;
+  const api = target(app.url);
+  const bareTarget = target(bareBase);
+  log(`api at ${app.url} (pid ${apiPid}), bare Fastify at ${bareBase} (pid ${barePid})`);
+
+  // Setup over tRPC, as the dashboard does: a browser's CSRF cookie, sign-up (the session cookie),
+  // the account's workspace, and an API key of it.
+  const first = await request(api, 'GET', '/trpc/system.health', { 'user-agent': USER_AGENT });
+  const csrf = cookieValue(first.setCookie, AUTH_COOKIES.csrf);
+  if (!csrf) throw new Error('GET /trpc/system.health: no CSRF cookie');
+  const cookies: Record<string, string> = { [AUTH_COOKIES.csrf]: csrf };
+  const email = `bench-api-${randomBytes(4).toString('hex')}@example.test`;
+  const signUp = await trpc(api, 'POST', 'auth.signUp', cookies, { email, password: PASSWORD });
+  const access = cookieValue(signUp.setCookie, AUTH_COOKIES.access);
+  if (!access) throw new Error('sign-up: no session cookie');
+  cookies[AUTH_COOKIES.access] = access;
+  const list = await trpc<{ workspaces: { id: string }[] }>(api, 'GET', 'workspaces.list', cookies);
+  const workspaceId =
+    list.data.workspaces[0]?.id ??
+    (await trpc<{ id: string }>(api, 'POST', 'workspaces.create', cookies, { name: 'Bench' })).data.id;
+  const key = await trpc<{ secret: string }>(api, 'POST', 'apiKeys.create', cookies, {
+    workspaceId,
+    name: 'bench',
+  });
+  // An API client as an SDK would be: the key in the header, no cookies.
+  const v1Headers = { authorization: `Bearer ${key.data.secret}`, 'user-agent': 'postern-bench/1' };
+  const check = await request(api, 'GET', '/v1/me', v1Headers);
+  const me = JSON.parse(check.body) as { workspace?: { id?: string } };
+  if (check.status !== 200 || me.workspace?.id !== workspaceId)
+    throw new Error(`GET /v1/me: HTTP ${check.status} ${check.body}`);
+  const bareCheck = await request(bareTarget, 'GET', '/bare', {});
+  if (bareCheck.status !== 200) throw new Error(`GET /bare: HTTP ${bareCheck.status}`);
+  log(`workspace ${workspaceId}, API key created; /v1/me and /bare answer 200`);
+  const apiRssSetupMb = rssMb(apiPid, 'VmRSS');
+
+  const watchBare = (): Watched => ({ serverPid: barePid, redis: [], postgres: [] });
+  const watchApi = (): Watched => ({
+    serverPid: apiPid,
+    redis: pidsNamed('redis-server'),
+    postgres: pidsNamed('postgres', dbName),
+  });
+  const bareTally = newTally();
+  const v1Tally = newTally();
+  log(
+    `bare Fastify and GET /v1/me at ${CONNECTIONS} connections, ${ROUNDS} alternating windows of ` +
+      `${DURATION_MS / ROUNDS} ms each`,
+  );
+  for (let round = 0; round < ROUNDS; round++) {
+    const warmupMs = round === 0 ? WARMUP_MS : REWARM_MS;
+    const durationMs = DURATION_MS / ROUNDS;
+    await measure('bare Fastify', bareTally, { watched: watchBare, warmupMs, durationMs, expect: 200 }, () =>
+      hit(bareTarget, '/bare', {}),
+    );
+    await measure('GET /v1/me', v1Tally, { watched: watchApi, warmupMs, durationMs, expect: 200 }, () =>
+      hit(api, '/v1/me', v1Headers),
+    );
+  }
+  const apiHwmAfterV1Mb = rssMb(apiPid);
+  // A browser's request: the CSRF cookie (so no new one is issued), no session: 401 from tRPC.
+  const trpcHeaders = { cookie: `${AUTH_COOKIES.csrf}=${csrf}`, 'user-agent': USER_AGENT };
+  const trpcTally = newTally();
+  await measure(
+    'tRPC auth.me unauthenticated',
+    trpcTally,
+    { watched: watchApi, warmupMs: TRPC_WARMUP_MS, durationMs: TRPC_DURATION_MS, expect: 401 },
+    () => hit(api, '/trpc/auth.me', trpcHeaders),
+  );
+
+  const barePhase = summarize('bare Fastify', bareTally);
+  const v1Phase = summarize('GET /v1/me', v1Tally);
+  const trpcPhase = summarize('tRPC auth.me unauthenticated', trpcTally);
+  const rss = {
+    api: rssMb(apiPid),
+    api_after_setup_rss: apiRssSetupMb,
+    api_after_v1_me: apiHwmAfterV1Mb,
+    bare: rssMb(barePid),
+  };
+  const phases = { bare: barePhase, v1_me: v1Phase, trpc_me_unauth: trpcPhase };
+  const errorsDetail = Object.fromEntries(
+    Object.entries(phases)
+      .filter(([, phase]) => phase.errors > 0)
+      .map(([name, phase]) => [name, phase.errorsByStatus]),
+  );
+  const errors = barePhase.errors + v1Phase.errors + trpcPhase.errors;
+  if (errors) log(`WARNING: ${errors} requests failed: ${JSON.stringify(errorsDetail)}`);
+  const ratio = barePhase.perSecond > 0 ? v1Phase.perSecond / barePhase.perSecond : 0;
+  // What the machine would do with no other work on it, from the CPU per request: the rate is bounded
+  // by the load generator's one thread, the server's main thread, and all the cores shared by every
+  // listed process. A model, not a measurement; it holds while the CPU per request does.
+  const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor\s*:/gm)?.length ?? 1;
+  const projectedRps = (phase: Phase) => {
+    const c = phase.cpuMsPerReq;
+    const all = c.server + c.load_generator + c.redis + c.postgres + c.kernel_irq;
+    const bounds = [c.load_generator, c.server_main, all / cores].filter((ms) => ms > 0);
+    return bounds.length ? 1000 / Math.max(...bounds) : 0;
+  };
+  const projectedBare = projectedRps(barePhase);
+  const projectedV1 = projectedRps(v1Phase);
+  const ratioByRound = bareTally.windows.map((rps, i) =>
+    rps > 0 ? round((v1Tally.windows[i] ?? 0) / rps, 3) : 0,
+  );
+  const otherPct = Math.max(barePhase.hostOtherPct, v1Phase.hostOtherPct);
+  if (otherPct > 10)
+    log(
+      `WARNING: other work used up to ${otherPct.toFixed(0)}% of the machine's CPU during the measurement; ` +
+        'the rates are not those of an idle machine (the CPU per request figures hold better)',
+    );
+  const cpuUs = (phase: Phase) =>
+    Object.fromEntries(Object.entries(phase.cpuMsPerReq).map(([k, v]) => [k, Math.round(v * 1000)]));
+  log(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  console.log(
+    JSON.stringify({
+      bench: 'api',
+      connections: CONNECTIONS,
+      warmup_s: WARMUP_MS / 1000,
+      measure_s: DURATION_MS / 1000,
+      bare_rps: Math.round(barePhase.perSecond),
+      bare_p50_ms: round(barePhase.p50),
+      bare_p99_ms: round(barePhase.p99),
+      v1_me_rps: Math.round(v1Phase.perSecond),
+      v1_me_p50_ms: round(v1Phase.p50),
+      v1_me_p99_ms: round(v1Phase.p99),
+      ratio_v1_over_bare: round(ratio, 3),
+      ratio_by_round: ratioByRound,
+      projected_idle_rps: { bare: Math.round(projectedBare), v1_me: Math.round(projectedV1) },
+      projected_idle_ratio_v1_over_bare: projectedBare > 0 ? round(projectedV1 / projectedBare, 3) : 0,
+      goal_ratio: GOAL_RATIO,
+      goal_met: errors === 0 && ratio >= GOAL_RATIO,
+      trpc_me_unauth_rps: Math.round(trpcPhase.perSecond),
+      trpc_me_unauth_p50_ms: round(trpcPhase.p50),
+      trpc_me_unauth_p99_ms: round(trpcPhase.p99),
+      ratio_trpc_over_bare: barePhase.perSecond > 0 ? round(trpcPhase.perSecond / barePhase.perSecond, 3) : 0,
+      // The servers' own cost, free of the shared cores: bare server CPU / API CPU, per request.
+      server_cpu_ratio_v1_over_bare:
+        v1Phase.cpuMsPerReq.server > 0
+          ? round(barePhase.cpuMsPerReq.server / v1Phase.cpuMsPerReq.server, 3)
+          : 0,
+      cpu_us_per_req: { bare: cpuUs(barePhase), v1_me: cpuUs(v1Phase), trpc_me_unauth: cpuUs(trpcPhase) },
+      peak_rss_mb: rss,
+      host_busy_pct: {
+        bare: Math.round(barePhase.hostBusyPct),
+        v1_me: Math.round(v1Phase.hostBusyPct),
+        trpc_me_unauth: Math.round(trpcPhase.hostBusyPct),
+      },
+      /** Machine CPU used by processes other than the servers, the load generator, Redis and the
+       * bench database's backends (another job on the machine), %. */
+      host_other_pct: {
+        bare: Math.round(barePhase.hostOtherPct),
+        v1_me: Math.round(v1Phase.hostOtherPct),
+        trpc_me_unauth: Math.round(trpcPhase.hostOtherPct),
+      },
+      host_cpus: cores,
+      host_loadavg_1m_before: loadBefore,
+      errors,
+      ...(errors ? { errors_detail: errorsDetail } : {}),
+      note:
+        'closed-loop node:http keep-alive clients on the same machine as the servers, bare and /v1/me in ' +
+        'alternating windows; rates count only expected answers (200; 401 for tRPC auth.me without a ' +
+        'session); API at LOG_LEVEL=warn and RATE_LIMIT_MULTIPLIER=100000; /v1/me sent as an SDK would ' +
+        '(Bearer key, no cookies); cpu_us_per_req.rest = machine busy time in no listed process (other work)',
+    }),
+  );
+} catch (error) {
+  if (app) process.stderr.write(`api output (last lines):\n${app.lines.slice(-20).join('\n')}\n`);
+  if (bare) process.stderr.write(`bare server output:\n${bare.lines.slice(-20).join('\n')}\n`);
+  throw error;
+} finally {
+  agent.destroy();
+  if (bare) await stopBare(bare.proc);
+  if (app) await app.stop('SIGTERM');
+  if (db) await db.drop();
+}
