@@ -117,7 +117,8 @@ async function newClient(base: string): Promise<BrowserClient> {
   const ip = `${RUN_PREFIX}.${nextHost++}`;
   const res = await request(base, 'GET', '/trpc/system.health', { 'x-forwarded-for': ip });
   const csrf = cookieValue(res.setCookie, AUTH_COOKIES.csrf);
-  if (res.status !== 200 || !csrf) throw new Error(`GET /trpc/system.health: HTTP ${res.status}, no CSRF cookie`);
+  if (res.status !== 200 || !csrf)
+    throw new Error(`GET /trpc/system.health: HTTP ${res.status}, no CSRF cookie`);
   return { ip, csrf, remaining: IP_BUDGET };
 }
 
