@@ -33,6 +33,8 @@ const CHROMIUM_ARGS = [
 const ACCESS_TOKEN_TTL_SECONDS = 30;
 const PASSWORD = 'Lantern-Harbour-42';
 const UI_TIMEOUT = 15_000;
+/** Signed in, the dashboard opens the user's (last) workspace. */
+const inWorkspace = (u: URL) => /^\/w\/[0-9a-f-]{36}\/members$/.test(u.pathname);
 
 // ---- page hygiene -------------------------------------------------------------------------------
 
@@ -271,13 +273,13 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await password.fill(PASSWORD);
     expect(await page.getByTestId('rule-not_common').count()).toBe(0);
     await page.getByTestId('sign-up-submit').click();
-    await page.waitForURL(url('/status'), { timeout: UI_TIMEOUT });
+    await page.waitForURL(inWorkspace, { timeout: UI_TIMEOUT });
     expect(await page.getByTestId('user-email').first().textContent()).toBe(email);
     await page.getByTestId('verify-email-banner').waitFor();
 
     // Signed in: the auth pages send the user on.
     await page.goto(url('/sign-in'));
-    await page.waitForURL(url('/status'));
+    await page.waitForURL(inWorkspace);
 
     // The worker delivered the verification mail; its link verifies the address.
     const link = await mailLink(mailDir, email, /https?:\/\/[^\s"<>]+\/verify-email\?token=[\w-]+/);
@@ -286,7 +288,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('email-verified').waitFor({ timeout: UI_TIMEOUT });
     await page.screenshot({ path: join(RESULTS, 'auth-email-verified.png'), fullPage: true });
     await page.getByRole('link', { name: 'Continue to the dashboard' }).click();
-    await page.waitForURL(url('/status'));
+    await page.waitForURL(inWorkspace);
     await page.getByTestId('user-email').first().waitFor();
     await expect.poll(() => page.getByTestId('verify-email-banner').count()).toBe(0);
 
@@ -448,7 +450,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await input.fill((story.recoveryCodes[0] ?? '').replace(/-/g, '').toLowerCase());
     await page.screenshot({ path: join(RESULTS, 'auth-recovery-code.png'), fullPage: true });
     await page.getByTestId('two-factor-submit').click();
-    await page.waitForURL(url('/status'), { timeout: UI_TIMEOUT });
+    await page.waitForURL(inWorkspace, { timeout: UI_TIMEOUT });
 
     await page.getByRole('link', { name: 'Security' }).first().click();
     await page.waitForURL(url('/settings/security'));

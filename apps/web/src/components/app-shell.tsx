@@ -1,15 +1,30 @@
-// The frame of every dashboard page: brand + navigation (sidebar on wide screens, drawer on small
-// ones), the signed-in user with a sign-out action, and a reminder to verify the email address.
-import type { User } from '@postern/contracts';
+// The frame of every dashboard page: brand + workspace switcher + navigation (sidebar on wide screens,
+// drawer on small ones), the signed-in user with a sign-out action, and a reminder to verify the email
+// address.
+import type { User, Workspace } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type ComponentType, type SVGProps, useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useForgetSession, useSession } from '../features/auth/use-session.ts';
+import { workspacePath } from '../features/workspaces/paths.ts';
+import { can } from '../features/workspaces/permissions.ts';
+import { useShellWorkspace } from '../features/workspaces/use-workspaces.ts';
+import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx';
 import { isUnauthenticated, userMessage } from '../lib/api-errors.ts';
 import { cn } from '../lib/cn.ts';
 import { useTRPC } from '../lib/trpc.ts';
 import { buttonClass } from './button.tsx';
-import { ActivityIcon, CloseIcon, LogOutIcon, MailIcon, MenuIcon, ShieldIcon } from './icons.tsx';
+import {
+  ActivityIcon,
+  CloseIcon,
+  KeyIcon,
+  LogOutIcon,
+  MailIcon,
+  MenuIcon,
+  ScrollIcon,
+  ShieldIcon,
+  UsersIcon,
+} from './icons.tsx';
 import { Logo } from './logo.tsx';
 import { Skeleton } from './skeleton.tsx';
 import { Spinner } from './spinner.tsx';
@@ -25,11 +40,23 @@ interface NavSection {
   items: NavItem[];
 }
 
-/** Only pages that exist are linked; account pages only for a signed-in user. */
-function navFor(signedIn: boolean): NavSection[] {
-  const sections: NavSection[] = [
-    { title: 'Operations', items: [{ to: '/status', label: 'Status', icon: ActivityIcon }] },
-  ];
+/**
+ * Only pages that exist are linked; account pages only for a signed-in user, workspace pages only
+ * those the role there can open.
+ */
+function navFor(signedIn: boolean, workspace: Workspace | undefined): NavSection[] {
+  const sections: NavSection[] = [];
+  if (signedIn && workspace) {
+    const items: NavItem[] = [
+      { to: workspacePath(workspace.id, 'members'), label: 'Members', icon: UsersIcon },
+    ];
+    if (can(workspace.role, 'apikeys.read'))
+      items.push({ to: workspacePath(workspace.id, 'api-keys'), label: 'API keys', icon: KeyIcon });
+    if (can(workspace.role, 'audit.read'))
+      items.push({ to: workspacePath(workspace.id, 'audit'), label: 'Audit log', icon: ScrollIcon });
+    sections.push({ title: 'Workspace', items });
+  }
+  sections.push({ title: 'Operations', items: [{ to: '/status', label: 'Status', icon: ActivityIcon }] });
   if (signedIn)
     sections.push({
       title: 'Account',
@@ -212,7 +239,8 @@ export function AppShell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const session = useSession();
   const signedIn = session.status === 'signed_in';
-  const sections = navFor(signedIn);
+  const { workspace } = useShellWorkspace();
+  const sections = navFor(signedIn, workspace);
 
   return (
     <div className="min-h-full">
@@ -221,6 +249,11 @@ export function AppShell() {
         <div className="flex h-16 items-center px-6">
           <Brand />
         </div>
+        {signedIn ? (
+          <div className="px-3 pb-2">
+            <WorkspaceSwitcher />
+          </div>
+        ) : null}
         <div className="flex-1 overflow-y-auto px-3 py-4">
           <Navigation sections={sections} />
         </div>
@@ -243,7 +276,8 @@ export function AppShell() {
         </button>
       </header>
       {drawerOpen ? (
-        <div className="fixed inset-x-0 top-14 z-20 space-y-4 border-b border-slate-200 bg-white px-3 py-4 shadow-lg lg:hidden">
+        <div className="fixed inset-x-0 top-14 z-20 max-h-[calc(100dvh-3.5rem)] space-y-4 overflow-y-auto border-b border-slate-200 bg-white px-3 py-4 shadow-lg lg:hidden">
+          {signedIn ? <WorkspaceSwitcher onNavigate={() => setDrawerOpen(false)} /> : null}
           <Navigation sections={sections} onNavigate={() => setDrawerOpen(false)} />
           <div className="border-t border-slate-200 px-1 pt-4">
             <AccountArea />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelative } from './time.ts';
+import { formatRelative, formatUntil } from './time.ts';
 
 describe('formatRelative', () => {
   const now = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -16,5 +16,22 @@ describe('formatRelative', () => {
     [400 * 86_400, 'last year'],
   ])('%i s ago → %s', (seconds, expected) => {
     expect(formatRelative(now - seconds * 1000, now)).toBe(expected);
+  });
+});
+
+describe('formatUntil', () => {
+  const now = Date.UTC(2026, 10, 21, 12, 0, 0);
+  it.each([
+    [-5, 'expired'],
+    [0, 'expired'],
+    [30, 'in less than a minute'],
+    [90, 'in 2 minutes'],
+    [7 * 86_400 - 60, 'in 7 days'],
+    [3 * 3600, 'in 3 hours'],
+    [26 * 3600, 'tomorrow'],
+    [7 * 86_400, 'next week'],
+    [6 * 86_400 + 3600, 'in 6 days'],
+  ])('%i s ahead → %s', (seconds, expected) => {
+    expect(formatUntil(now + seconds * 1000, now)).toBe(expected);
   });
 });

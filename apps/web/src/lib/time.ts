@@ -37,3 +37,25 @@ export function formatDateTime(iso: string): string {
     minute: '2-digit',
   });
 }
+
+/** A future instant relative to `now` (ms epoch): "in 5 minutes", "tomorrow", "in 7 days"; past → "expired". */
+export function formatUntil(then: number, now: number): string {
+  const seconds = Math.floor((then - now) / 1000);
+  if (seconds <= 0) return 'expired';
+  if (seconds < 60) return 'in less than a minute';
+  let unit: Intl.RelativeTimeFormatUnit = 'minute';
+  let size = 60;
+  for (const [name, length] of STEPS) {
+    if (seconds >= length) {
+      unit = name;
+      size = length;
+    }
+  }
+  // Rounded, not floored: an invitation sent a minute ago still expires "in 7 days".
+  return RELATIVE.format(Math.round(seconds / size), unit);
+}
+
+/** "21 Nov 2026" in the viewer's zone. */
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}

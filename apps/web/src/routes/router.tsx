@@ -1,10 +1,14 @@
 // Client-side routes (react-router library mode). Only pages that work are routed and linked.
-// /status is public (it shows what /healthz shows); account pages need a session. The account and
-// auth pages load on demand (they bring the contracts' validators, i.e. zod), so /status stays light.
+// /status is public (it shows what /healthz shows); account and workspace pages need a session.
+// `/` opens the last workspace used (or /status for visitors); workspace pages live under
+// /w/:workspaceId. The account, workspace and auth pages load on demand (they bring the contracts'
+// validators, i.e. zod, and charts), so /status stays light.
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppShell } from '../components/app-shell.tsx';
 import { AuthLayout } from '../features/auth/auth-layout.tsx';
 import { GuestOnly, PageLoading, RequireAuth } from '../features/auth/guards.tsx';
+import { HomeRedirect } from '../features/workspaces/home-redirect.tsx';
+import { WorkspaceIndex, WorkspaceLayout } from '../features/workspaces/workspace-layout.tsx';
 import { NotFoundPage } from './not-found.tsx';
 import { RouteErrorPage } from './route-error.tsx';
 import { StatusPage } from './status.tsx';
@@ -52,12 +56,20 @@ export const router = createBrowserRouter([
               Component: (await import('../features/auth/verify-email-page.tsx')).VerifyEmailPage,
             }),
           },
+          {
+            // Public: the invitation is previewed before signing in (or up) to accept it.
+            path: 'invitations/accept',
+            lazy: async () => ({
+              Component: (await import('../features/invitations/accept-invitation-page.tsx'))
+                .AcceptInvitationPage,
+            }),
+          },
         ],
       },
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/status" replace /> },
+          { index: true, element: <HomeRedirect /> },
           { path: 'status', element: <StatusPage /> },
           {
             element: <RequireAuth />,
@@ -68,6 +80,32 @@ export const router = createBrowserRouter([
                 lazy: async () => ({
                   Component: (await import('../features/security/security-page.tsx')).SecurityPage,
                 }),
+              },
+              { path: 'w', element: <Navigate to="/" replace /> },
+              {
+                path: 'w/:workspaceId',
+                element: <WorkspaceLayout />,
+                children: [
+                  { index: true, element: <WorkspaceIndex /> },
+                  {
+                    path: 'members',
+                    lazy: async () => ({
+                      Component: (await import('../features/members/members-page.tsx')).MembersPage,
+                    }),
+                  },
+                  {
+                    path: 'audit',
+                    lazy: async () => ({
+                      Component: (await import('../features/audit/audit-page.tsx')).AuditPage,
+                    }),
+                  },
+                  {
+                    path: 'api-keys',
+                    lazy: async () => ({
+                      Component: (await import('../features/api-keys/api-keys-page.tsx')).ApiKeysPage,
+                    }),
+                  },
+                ],
               },
             ],
           },

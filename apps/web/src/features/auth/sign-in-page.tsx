@@ -155,7 +155,10 @@ function PasswordStep({
       footer={
         <>
           New to Postern?{' '}
-          <Link to="/sign-up" className={LINK_CLASS}>
+          <Link
+            to={next === '/' ? '/sign-up' : `/sign-up?next=${encodeURIComponent(next)}`}
+            className={LINK_CLASS}
+          >
             Create an account
           </Link>
         </>

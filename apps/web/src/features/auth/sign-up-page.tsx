@@ -21,9 +21,11 @@ export function SignUpPage() {
   const trpc = useTRPC();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
+  // Back to where the visitor came from (an invitation, say) also after choosing to sign in instead.
+  const signInLink = next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
   const completeSignIn = useCompleteSignIn();
   const rulesId = useId();
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [emailError, setEmailError] = useState<string>();
   const [passwordError, setPasswordError] = useState<string>();
@@ -71,7 +73,7 @@ export function SignUpPage() {
       footer={
         <>
           Already have an account?{' '}
-          <Link to="/sign-in" className={LINK_CLASS}>
+          <Link to={signInLink} className={LINK_CLASS}>
             Sign in
           </Link>
         </>
@@ -80,7 +82,10 @@ export function SignUpPage() {
       <form noValidate onSubmit={submit} className="space-y-5">
         {conflict ? (
           <Alert tone="error" testId="sign-up-conflict" title="That email is already registered">
-            <Link to={`/sign-in?email=${encodeURIComponent(email.trim())}`} className="font-medium underline">
+            <Link
+              to={`${signInLink}${signInLink.includes('?') ? '&' : '?'}email=${encodeURIComponent(email.trim())}`}
+              className="font-medium underline"
+            >
               Sign in instead
             </Link>{' '}
             or{' '}

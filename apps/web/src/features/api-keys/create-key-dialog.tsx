@@ -1,0 +1,223 @@
+// Create an API key: a name and an optional expiry; then its secret, shown this once, with copy.
+import { ZApiKeyName } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { SelectField } from '../../components/select.tsx';
+import { formatDateTime } from '../../lib/time.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { workspaceActionError } from '../workspaces/action-errors.ts';
+import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { EXPIRY_CHOICES, type ExpiryChoice, expiryInput } from './api-keys-model.ts';
+import { ApiSnippet } from './api-snippet.tsx';
+
+interface Created {
+  name: string;
+  secret: string;
+  expiresAt: string | null;
+}
+
+function todayPlus(days: number): string {
+  const date = new Date();
+  date.setDate(date.getDate() + days);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+function KeyForm({
+  workspaceId,
+  onCreated,
+  onCancel,
+}: {
+  workspaceId: string;
+  onCreated: (created: Created) => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [name, setName] = useState('');
+  const [expiry, setExpiry] = useState<ExpiryChoice>('never');
+  const [day, setDay] = useState(todayPlus(30));
+  const [errors, setErrors] = useState<{ name?: string; day?: string }>({});
+  const create = useMutation(
+    trpc.apiKeys.create.mutationOptions({
+      onSuccess: (result) =>
+        onCreated({ name: result.key.name, secret: result.secret, expiresAt: result.key.expiresAt }),
+      onError: (error) => {
+        if (workspaceActionError(error, 'createKey').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const problem = create.isError ? workspaceActionError(create.error, 'createKey') : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = ZApiKeyName.safeParse(name);
+    const when = expiryInput(expiry, day, new Date());
+    setErrors({
+      name: parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Give the key a name.'),
+      day: when.error,
+    });
+    if (!parsed.success || when.error) return;
+    create.mutate({
+      workspaceId,
+      name: parsed.data,
+      ...(when.expiresAt ? { expiresAt: when.expiresAt } : {}),
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-key-form">
+      {problem ? (
+        <Alert tone="error" title={problem.title}>
+          {problem.message}
+        </Alert>
+      ) : null}
+      <Field
+        label="Name"
+        name="key-name"
+        testId="key-name"
+        autoComplete="off"
+        placeholder="Production server"
+        maxLength={80}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        error={errors.name}
+        hint="Where the key is used, so you know what breaks if you revoke it."
+        autoFocus
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField
+          label="Expires"
+          testId="key-expiry"
+          value={expiry}
+          onChange={(event) => setExpiry(event.target.value as ExpiryChoice)}
+        >
+          {EXPIRY_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </SelectField>
+        {expiry === 'custom' ? (
+          <Field
+            label="Last day"
+            type="date"
+            testId="key-expiry-date"
+            min={todayPlus(1)}
+            value={day}
+            onChange={(event) => setDay(event.target.value)}
+            error={errors.day}
+          />
+        ) : null}
+      </div>
+      {expiry !== 'custom' && errors.day ? <p className="text-xs text-rose-600">{errors.day}</p> : null}
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending} data-testid="create-key-submit">
+          Create key
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function SecretView({ created, onDone }: { created: Created; onDone: () => void }) {
+  const [stored, setStored] = useState(false);
+  return (
+    <div className="space-y-5" data-testid="key-secret-view">
+      <Alert tone="warning" title="Copy the key now: it will not be shown again">
+        Postern keeps only a hash of it. Store it in your secret manager or environment; if you lose it,
+        revoke it and create a new one.
+      </Alert>
+      <div>
+        <p className="text-sm font-medium text-slate-800">
+          Secret of <span className="text-slate-900">“{created.name}”</span>
+        </p>
+        <div className="mt-1.5 flex flex-col gap-2 sm:flex-row sm:items-center">
+          <code
+            data-testid="api-key-secret"
+            className="min-w-0 flex-1 rounded-lg bg-slate-100 px-3 py-2.5 font-mono text-sm break-all text-slate-900 ring-1 ring-slate-200 select-all"
+          >
+            {created.secret}
+          </code>
+          <CopyButton text={created.secret} label="Copy key" testId="copy-api-key" />
+        </div>
+        <p className="mt-1.5 text-xs text-slate-500">
+          {created.expiresAt ? `Works until ${formatDateTime(created.expiresAt)}.` : 'Does not expire.'}
+        </p>
+      </div>
+      <div>
+        <p className="mb-1.5 text-sm font-medium text-slate-800">Try it</p>
+        <ApiSnippet secret={created.secret} />
+      </div>
+      <div className="flex flex-col gap-4 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
+        <label className="flex items-start gap-2.5 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            data-testid="key-stored"
+            checked={stored}
+            onChange={(event) => setStored(event.target.checked)}
+            className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+          />
+          I have stored the key somewhere safe.
+        </label>
+        <Button onClick={onDone} disabled={!stored} data-testid="key-done">
+          Done
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function CreateKeyDialog({
+  open,
+  workspaceId,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  workspaceId: string;
+  onClose: () => void;
+  /** The key exists (the list should be re-read), whether or not the dialog is still open. */
+  onCreated: (name: string) => void;
+}) {
+  const [created, setCreated] = useState<Created>();
+  const close = () => {
+    // The secret leaves memory with the dialog.
+    setCreated(undefined);
+    onClose();
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      dismissable={!created}
+      testId="create-key-dialog"
+      title={created ? 'Your new API key' : 'Create an API key'}
+      description={
+        created
+          ? undefined
+          : 'Keys act on behalf of this workspace. Owners and admins can revoke them at any time.'
+      }
+    >
+      {created ? (
+        <SecretView created={created} onDone={close} />
+      ) : (
+        <KeyForm
+          workspaceId={workspaceId}
+          onCancel={close}
+          onCreated={(key) => {
+            setCreated(key);
+            onCreated(key.name);
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,98 @@
+// Requests per key per day as stacked bars (recharts: loaded only with this chart).
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { chartRows, SERIES_COLOURS, shortDay, type UsageSeries } from './api-keys-model.ts';
+
+const NUMBER = new Intl.NumberFormat('en');
+
+interface TooltipEntry {
+  dataKey?: string | number | ((row: unknown) => unknown);
+  value?: number | string | readonly (number | string)[];
+  color?: string;
+}
+
+function UsageTooltip({
+  active,
+  label,
+  payload,
+  names,
+}: {
+  active?: boolean;
+  label?: string | number;
+  payload?: readonly TooltipEntry[];
+  names: ReadonlyMap<string, string>;
+}) {
+  if (!active || !payload?.length) return null;
+  const rows = payload.filter((entry) => Number(entry.value) > 0);
+  const total = payload.reduce((sum, entry) => sum + Number(entry.value ?? 0), 0);
+  return (
+    <div className="rounded-lg bg-white px-3 py-2 text-xs shadow-lg ring-1 ring-slate-900/10">
+      <p className="font-medium text-slate-900">
+        {shortDay(String(label))} · {NUMBER.format(total)} {total === 1 ? 'request' : 'requests'}
+      </p>
+      {rows.length ? (
+        <ul className="mt-1.5 space-y-1">
+          {rows.map((entry) => (
+            <li key={String(entry.dataKey)} className="flex items-center gap-2 text-slate-600">
+              <span aria-hidden="true" className="size-2 rounded-full" style={{ background: entry.color }} />
+              <span className="flex-1">{names.get(String(entry.dataKey)) ?? 'Key'}</span>
+              <span className="font-medium text-slate-900 tabular-nums">
+                {NUMBER.format(Number(entry.value))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function UsageChart({ usage, colours }: { usage: UsageSeries; colours: ReadonlyMap<string, string> }) {
+  const rows = chartRows(usage);
+  const names = new Map(usage.series.map((series) => [series.keyId, series.name]));
+  return (
+    <div className="h-72 w-full" data-testid="usage-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+          <CartesianGrid vertical={false} stroke="#e2e8f0" />
+          <XAxis
+            dataKey="day"
+            tickFormatter={(day: string) => shortDay(day)}
+            tick={{ fontSize: 11, fill: '#64748b' }}
+            tickLine={false}
+            axisLine={{ stroke: '#cbd5e1' }}
+            minTickGap={24}
+          />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fontSize: 11, fill: '#64748b' }}
+            tickLine={false}
+            axisLine={false}
+            width={48}
+          />
+          <Tooltip
+            cursor={{ fill: '#eef2ff', opacity: 0.6 }}
+            content={(props) => (
+              <UsageTooltip
+                active={props.active}
+                label={props.label}
+                payload={props.payload as readonly TooltipEntry[] | undefined}
+                names={names}
+              />
+            )}
+          />
+          {usage.series.map((series, index) => (
+            <Bar
+              key={series.keyId}
+              dataKey={series.keyId}
+              name={series.name}
+              stackId="requests"
+              fill={colours.get(series.keyId) ?? SERIES_COLOURS[index % SERIES_COLOURS.length]}
+              maxBarSize={28}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// Creating a workspace: from the switcher (a dialog), or on the root page when the user has none.
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { BuildingIcon } from '../../components/icons.tsx';
+import { userMessage } from '../../lib/api-errors.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { workspacePath } from './paths.ts';
+import { useInvalidateWorkspaces } from './use-workspaces.ts';
+import { workspaceNameProblem } from './validation.ts';
+
+function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; onCreated: () => void }) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const invalidate = useInvalidateWorkspaces();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string>();
+  const create = useMutation(
+    trpc.workspaces.create.mutationOptions({
+      onSuccess: async (workspace) => {
+        await invalidate();
+        onCreated();
+        navigate(workspacePath(workspace.id));
+      },
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = workspaceNameProblem(name);
+    setError(problem);
+    if (!problem) create.mutate({ name: name.trim() });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-workspace-form">
+      {create.isError ? <Alert tone="error">{userMessage(create.error)}</Alert> : null}
+      <Field
+        label="Workspace name"
+        name="workspace-name"
+        testId="workspace-name"
+        placeholder="Acme Inc."
+        autoComplete="off"
+        maxLength={100}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        error={error}
+        hint="Usually your company or team. You can rename it later."
+        autoFocus
+      />
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        {onCancel ? (
+          <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit" loading={create.isPending} data-testid="create-workspace-submit">
+          Create workspace
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Create a workspace"
+      description="A separate space with its own members, API keys and audit log. You will be its owner."
+      testId="create-workspace-dialog"
+    >
+      <CreateWorkspaceForm onCancel={onClose} onCreated={onClose} />
+    </Dialog>
+  );
+}
+
+/** The root page of a user who belongs to no workspace (they left every one). */
+export function NoWorkspace() {
+  return (
+    <section
+      data-testid="no-workspace"
+      className="mx-auto mt-8 max-w-lg rounded-xl border border-slate-200 bg-white px-6 py-8 shadow-sm"
+    >
+      <div className="flex items-center gap-3">
+        <div className="flex size-10 items-center justify-center rounded-lg bg-indigo-50 text-indigo-600">
+          <BuildingIcon className="size-5" />
+        </div>
+        <div>
+          <h1 className="text-lg font-semibold text-slate-900">You are not in any workspace</h1>
+          <p className="text-sm text-slate-500">Create one, or open an invitation link you were sent.</p>
+        </div>
+      </div>
+      <div className="mt-6">
+        <CreateWorkspaceForm onCreated={() => {}} />
+      </div>
+    </section>
+  );
+}

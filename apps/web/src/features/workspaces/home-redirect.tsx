@@ -1,0 +1,31 @@
+// The dashboard's root: a signed-in user goes to the last workspace they used (or their first);
+// a visitor goes to the public status page.
+import { Navigate } from 'react-router';
+import { LoadError } from '../../components/error-panel.tsx';
+import { PageLoading } from '../auth/guards.tsx';
+import { useSession } from '../auth/use-session.ts';
+import { NoWorkspace } from './create-workspace.tsx';
+import { pickWorkspace, rememberedWorkspace } from './last-workspace.ts';
+import { workspacePath } from './paths.ts';
+import { useWorkspacesQuery } from './use-workspaces.ts';
+
+export function HomeRedirect() {
+  const session = useSession();
+  const list = useWorkspacesQuery();
+  if (session.status === 'loading') return <PageLoading />;
+  if (session.status !== 'signed_in') return <Navigate to="/status" replace />;
+  if (list.isPending) return <PageLoading label="Opening your workspace…" />;
+  if (list.isError && !list.data)
+    return (
+      <LoadError
+        title="Could not load your workspaces"
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        retrying={list.isFetching}
+        testId="workspaces-error"
+      />
+    );
+  const target = pickWorkspace(list.data.workspaces, rememberedWorkspace(session.user.id));
+  if (!target) return <NoWorkspace />;
+  return <Navigate to={workspacePath(target.id)} replace />;
+}

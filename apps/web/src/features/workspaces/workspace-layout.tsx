@@ -1,0 +1,100 @@
+// The frame of every /w/:workspaceId page: resolves the workspace among the user's (an unknown id and
+// someone else's workspace look the same), remembers it, and refuses pages the role cannot open.
+import { type ReactNode, useEffect, useMemo } from 'react';
+import { Link, Navigate, Outlet, useLocation, useParams } from 'react-router';
+import { buttonClass } from '../../components/button.tsx';
+import { LoadError } from '../../components/error-panel.tsx';
+import { BuildingIcon, LockIcon } from '../../components/icons.tsx';
+import { PageLoading } from '../auth/guards.tsx';
+import { useSession } from '../auth/use-session.ts';
+import { rememberWorkspace } from './last-workspace.ts';
+import { SECTION_PERMISSION, sectionOf, workspacePath } from './paths.ts';
+import { ROLE_LABELS } from './permissions.ts';
+import { currentWorkspace, useWorkspacesQuery, WorkspaceContext } from './use-workspaces.ts';
+
+function Blocked({
+  icon: Icon,
+  title,
+  children,
+  testId,
+}: {
+  icon: typeof LockIcon;
+  title: string;
+  children: ReactNode;
+  testId: string;
+}) {
+  return (
+    <section
+      data-testid={testId}
+      className="mx-auto mt-8 flex max-w-lg flex-col items-center rounded-xl border border-slate-200 bg-white px-6 py-12 text-center shadow-sm"
+    >
+      <div className="flex size-12 items-center justify-center rounded-full bg-slate-100 text-slate-500">
+        <Icon className="size-6" />
+      </div>
+      <h1 className="mt-4 text-lg font-semibold text-slate-900">{title}</h1>
+      <div className="mt-1 text-sm text-slate-600">{children}</div>
+    </section>
+  );
+}
+
+export function WorkspaceLayout() {
+  const { workspaceId = '' } = useParams();
+  const { pathname } = useLocation();
+  const session = useSession();
+  // Roles change (an owner promotes or removes you): re-read the list whenever a workspace page opens.
+  const list = useWorkspacesQuery({ refetchOnMount: 'always' });
+  const workspace = list.data?.workspaces.find((candidate) => candidate.id === workspaceId);
+  const userId = session.status === 'signed_in' ? session.user.id : undefined;
+
+  useEffect(() => {
+    if (workspace && userId) rememberWorkspace(userId, workspace.id);
+  }, [workspace, userId]);
+
+  const value = useMemo(() => (workspace ? currentWorkspace(workspace) : undefined), [workspace]);
+
+  if (list.isPending) return <PageLoading label="Loading the workspace…" />;
+  if (list.isError && !list.data)
+    return (
+      <LoadError
+        title="Could not load your workspaces"
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        retrying={list.isFetching}
+        testId="workspaces-error"
+      />
+    );
+  if (!workspace || !value)
+    return (
+      <Blocked icon={BuildingIcon} title="Workspace not found" testId="workspace-not-found">
+        <p>It does not exist, or you are not a member of it (any more).</p>
+        <Link to="/" className={buttonClass('primary', 'mt-5')}>
+          Go to your workspace
+        </Link>
+      </Blocked>
+    );
+
+  const section = sectionOf(pathname);
+  if (section && !value.can(SECTION_PERMISSION[section]))
+    return (
+      <Blocked icon={LockIcon} title="You do not have access to this page" testId="workspace-forbidden">
+        <p>
+          Your role in <span className="font-medium text-slate-900">{workspace.name}</span> is{' '}
+          {ROLE_LABELS[workspace.role]}. Ask an owner or an admin if you need it.
+        </p>
+        <Link to={workspacePath(workspace.id)} className={buttonClass('secondary', 'mt-5')}>
+          See the members
+        </Link>
+      </Blocked>
+    );
+
+  return (
+    <WorkspaceContext.Provider value={value}>
+      <Outlet />
+    </WorkspaceContext.Provider>
+  );
+}
+
+/** `/w/:workspaceId` alone: the members page. */
+export function WorkspaceIndex() {
+  return <Navigate to="members" replace />;
+}
