@@ -9,6 +9,7 @@ import type {
 } from '@postern/core';
 import type { MikroORM } from '@postern/db';
 import type { Config, KvStore, Logger } from '@postern/runtime';
+import type { VerificationEngine } from '@postern/validator';
 
 export interface ApiDeps {
   config: Config;
@@ -23,6 +24,8 @@ export interface ApiDeps {
   limiter: RateLimiter;
   apiKeys: ApiKeyAuthenticator;
   usage: UsageRecorder;
+  /** The verification engine (DNS cache and SMTP connections live here, per process). */
+  engine: VerificationEngine;
   version: string;
   startedAt: Date;
 }

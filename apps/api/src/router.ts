@@ -6,6 +6,7 @@ import { authRouter } from './routers/auth/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
 import { membersRouter } from './routers/members/index.ts';
 import { systemRouter } from './routers/system/index.ts';
+import { validationRouter } from './routers/validation/index.ts';
 import { workspacesRouter } from './routers/workspaces/index.ts';
 import { router } from './trpc.ts';
 
@@ -18,6 +19,7 @@ export const appRouter = router({
   invitations: invitationsRouter,
   audit: auditRouter,
   apiKeys: apiKeysRouter,
+  validation: validationRouter,
 });
 
 export type AppRouter = typeof appRouter;

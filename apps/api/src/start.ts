@@ -14,6 +14,7 @@ import {
 } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.ts';
+import { engineFromConfig } from './engine.ts';
 import { publicApiDeps } from './public-api.ts';
 import { buildServer } from './server.ts';
 import { VERSION } from './version.ts';
@@ -59,11 +60,26 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     sendMail: async (message) => {
       await enqueueEmail(boss, keyring, message);
     },
+    engine: engineFromConfig(config),
     ...publicApiDeps({ orm, kv, clock: systemClock, rateLimitMultiplier: config.rateLimitMultiplier }),
     version: VERSION,
     startedAt: new Date(),
   };
   const app = await buildServer(deps);
+  // Enhanced checks need outbound port 25, which many hosts block: say so at start-up, without waiting.
+  const selfCheckHost = config.validator.selfCheckHost;
+  if (selfCheckHost && deps.engine.smtp) {
+    void deps.engine.smtp.selfCheck(selfCheckHost, 5000).then(
+      (result) =>
+        result.port25Open
+          ? logger.info({ host: selfCheckHost }, 'SMTP self-check: outbound port 25 is open')
+          : logger.warn(
+              { host: selfCheckHost, detail: result.detail },
+              'SMTP self-check: outbound port 25 looks blocked; enhanced checks will return unknown',
+            ),
+      () => {},
+    );
+  }
   options.extend?.(app);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');
@@ -75,6 +91,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
       // Fastify stops accepting, answers 503 to new requests and waits for in-flight ones.
       await app.close();
       await deps.usage.close();
+      await deps.engine.close();
       await boss.stop({ graceful: true, timeout: 5000 });
       await kv.close();
       await orm.close();

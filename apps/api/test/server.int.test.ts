@@ -10,6 +10,7 @@ import {
   RedisKvStore,
   testServices,
 } from '@postern/runtime';
+import { createVerificationEngine } from '@postern/validator';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicApiDeps } from '../src/public-api.ts';
@@ -47,6 +48,7 @@ describe('API server', () => {
       keyring: keyringFromConfig(config),
       sendMail: async () => {},
       ...publicApiDeps({ orm, kv, clock: systemClock }),
+      engine: createVerificationEngine({ dns: { servers: ['127.0.0.1:1'], timeoutMs: 200, tries: 1 } }),
       version: '0.0.0-test',
       startedAt: new Date(),
     });

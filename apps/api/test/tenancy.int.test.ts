@@ -58,6 +58,7 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'apiKeys.revoke': (workspaceId) => ({ workspaceId, keyId: bIds.apiKey }),
   'apiKeys.usage': null,
   'apiKeys.plan': null,
+  'validation.check': null,
 };
 
 beforeAll(async () => {

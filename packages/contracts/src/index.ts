@@ -4,4 +4,5 @@ export * from './auth.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './queues.ts';
+export * from './validation.ts';
 export * from './workspaces.ts';

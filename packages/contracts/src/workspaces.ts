@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'audit.verify': ['owner'],
   'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
   'apikeys.manage': ['owner', 'admin'],
+  'validation.use': ['owner', 'admin', 'member', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -30,6 +31,7 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'audit.verify': 'Verify the audit log chain',
   'apikeys.read': 'See API keys (names, prefixes, usage) and the plan usage',
   'apikeys.manage': 'Create and revoke API keys',
+  'validation.use': 'Check single addresses (results are never stored)',
 };
 
 export const can = (role: Role, permission: Permission) =>

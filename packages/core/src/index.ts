@@ -12,5 +12,6 @@ export * from './rate-limit/token-bucket.ts';
 export * from './retention/policy.ts';
 export * from './system/health.ts';
 export * from './system/heartbeat.ts';
+export * from './validation/single-check.ts';
 export * from './workspaces/members.ts';
 export * from './workspaces/workspaces.ts';

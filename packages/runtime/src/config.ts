@@ -69,6 +69,17 @@ const EnvSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(3650).default(90),
+    DNS_SERVERS: z
+      .string()
+      .regex(/^[0-9a-fA-F.:[\]]+(,[0-9a-fA-F.:[\]]+)*$/, 'must be a comma-separated list of IP[:port]')
+      .optional(),
+    DNS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+    SMTP_PROBE_HELO: z.string().min(3).max(255).optional(),
+    SMTP_PROBE_MAIL_FROM: z.string().min(3).max(254).optional(),
+    SMTP_PROBE_PORT: port.default(25),
+    SMTP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SMTP_PROBE_TLS_VERIFY: bool.default(true),
+    SMTP_PROBE_SELF_CHECK_HOST: z.string().min(1).max(255).optional(),
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(100_000).default(1),
     AUDIT_RETENTION_DAYS: z.coerce
       .number()
@@ -119,6 +130,17 @@ export interface Config {
   auditRetentionDays: number;
   /** Multiplies every plan's limits (benchmarks and load tests); 1 in production. */
   rateLimitMultiplier: number;
+  validator: {
+    dnsServers: string[] | undefined;
+    dnsTimeoutMs: number;
+    heloName: string;
+    mailFrom: string;
+    smtpPort: number;
+    smtpTimeoutMs: number;
+    smtpTlsVerify: boolean;
+    /** An MX host to try on port 25 at start-up (reports a blocked port 25); unset: skipped. */
+    selfCheckHost: string | undefined;
+  };
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -168,6 +190,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     rateLimitMultiplier: e.RATE_LIMIT_MULTIPLIER,
+    validator: {
+      dnsServers: e.DNS_SERVERS?.split(','),
+      dnsTimeoutMs: e.DNS_TIMEOUT_MS,
+      // HELO names the operator's own host, never the target's.
+      heloName: e.SMTP_PROBE_HELO ?? new URL(publicUrl).hostname,
+      mailFrom: e.SMTP_PROBE_MAIL_FROM ?? `verify@${e.SMTP_PROBE_HELO ?? new URL(publicUrl).hostname}`,
+      smtpPort: e.SMTP_PROBE_PORT,
+      smtpTimeoutMs: e.SMTP_PROBE_TIMEOUT_MS,
+      smtpTlsVerify: e.SMTP_PROBE_TLS_VERIFY,
+      selfCheckHost: e.SMTP_PROBE_SELF_CHECK_HOST,
+    },
   };
 }
 

@@ -6,7 +6,16 @@ import { type ClientOptions, type ResolvedOptions, resolveOptions, resolveTimeou
 import type { RateLimitInfo } from './rate-limit.ts';
 import { backoffDelay, RetryBudget, sleep } from './retry.ts';
 import { attempt } from './transport.ts';
-import type { CallOptions, PosternPromise, V1Me, V1Usage, WithMeta } from './types.ts';
+import type {
+  CallOptions,
+  Depth,
+  PosternPromise,
+  V1Me,
+  V1Usage,
+  ValidationBatchResult,
+  ValidationResult,
+  WithMeta,
+} from './types.ts';
 
 /** A client of the Postern API, made by `createClient`. */
 export interface PosternClient {
@@ -14,6 +23,13 @@ export interface PosternClient {
   me(options?: CallOptions): PosternPromise<V1Me>;
   /** `GET /v1/usage`: plan, limits, tokens remaining, requests today and per day over 30 days. */
   usage(options?: CallOptions): PosternPromise<V1Usage>;
+  /** Checks one address (`POST /v1/validate`). */
+  validate(email: string, options?: CallOptions & { depth?: Depth }): PosternPromise<ValidationResult>;
+  /** Checks up to 50 addresses (`POST /v1/validate/batch`). */
+  validateBatch(
+    emails: string[],
+    options?: CallOptions & { depth?: Depth },
+  ): PosternPromise<ValidationBatchResult>;
   /**
    * The rate-limit headers of the response this client received last (any call, also a 429), or
    * undefined before the first. With concurrent calls, "last" means last to arrive.
@@ -53,8 +69,30 @@ class Client implements PosternClient {
     return withMeta(this.#call<V1Usage>('/v1/usage', options));
   }
 
-  /** Every call is GET today; calls that change something will need an idempotency key to retry safely. */
-  async #call<T>(path: string, callOptions: CallOptions = {}): Promise<WithMeta<T>> {
+  validate(email: string, options: CallOptions & { depth?: Depth } = {}): PosternPromise<ValidationResult> {
+    if (typeof email !== 'string')
+      throw new TypeError('@postern/sdk: validate() takes the address as a string');
+    const { depth = 'standard', ...call } = options;
+    return withMeta(this.#call<ValidationResult>('/v1/validate', call, { email, depth }));
+  }
+
+  validateBatch(
+    emails: string[],
+    options: CallOptions & { depth?: Depth } = {},
+  ): PosternPromise<ValidationBatchResult> {
+    if (!Array.isArray(emails) || emails.length === 0 || emails.length > 50) {
+      throw new TypeError('@postern/sdk: validateBatch() takes 1 to 50 addresses');
+    }
+    const { depth = 'standard', ...call } = options;
+    return withMeta(this.#call<ValidationBatchResult>('/v1/validate/batch', call, { emails, depth }));
+  }
+
+  /**
+   * GET, or POST for checks that change nothing (so retrying is safe); calls that change something
+   * will need an idempotency key to retry.
+   */
+  async #call<T>(path: string, callOptions: CallOptions = {}, body?: unknown): Promise<WithMeta<T>> {
+    const method = body === undefined ? ('GET' as const) : ('POST' as const);
     const { signal, timeoutMs } = checkCallOptions(callOptions);
     const retry = this.#options.retry;
     let attempts = 0;
@@ -66,7 +104,8 @@ class Client implements PosternClient {
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
         result = await attempt(this.#options, {
-          method: 'GET',
+          method,
+          ...(body === undefined ? {} : { body }),
           path,
           signal,
           timeoutMs: timeoutMs ?? this.#options.timeoutMs,
@@ -99,7 +138,7 @@ class Client implements PosternClient {
       }
       if (this.#budget && !this.#budget.tryWithdraw()) throw stop('budget');
       try {
-        retry.onRetry?.({ method: 'GET', path, attempt: attempts, delayMs, error });
+        retry.onRetry?.({ method, path, attempt: attempts, delayMs, error });
       } catch {
         // A logging hook must not change the outcome of the call.
       }

@@ -23,5 +23,15 @@ export {
   type RetryOptions,
 } from './options.ts';
 export type { RateLimitInfo } from './rate-limit.ts';
-export type { CallOptions, PosternPromise, ResponseMeta, V1Me, V1Usage, WithMeta } from './types.ts';
+export type {
+  CallOptions,
+  Depth,
+  PosternPromise,
+  ResponseMeta,
+  V1Me,
+  V1Usage,
+  ValidationBatchResult,
+  ValidationResult,
+  WithMeta,
+} from './types.ts';
 export { SDK_VERSION } from './version.ts';

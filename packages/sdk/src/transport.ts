@@ -7,7 +7,10 @@ import { type RateLimitInfo, readRateLimit, readRetryAfter } from './rate-limit.
 import { SDK_VERSION } from './version.ts';
 
 export interface AttemptRequest {
-  method: 'GET';
+  /** POST only for calls that change nothing (checks), so retrying them is safe. */
+  method: 'GET' | 'POST';
+  /** JSON body (POST). */
+  body?: unknown;
   /** The API path, e.g. `/v1/me`. */
   path: string;
   signal: AbortSignal | undefined;
@@ -32,6 +35,7 @@ export async function attempt(options: ResolvedOptions, request: AttemptRequest)
   headers.set('accept', 'application/json');
   headers.set('authorization', `Bearer ${options.apiKey}`);
   headers.set('x-postern-sdk', SDK_VERSION);
+  if (request.body !== undefined) headers.set('content-type', 'application/json');
 
   // A controller rather than AbortSignal.timeout(): its timer is cleared as soon as the answer is read.
   const timeout = new AbortController();
@@ -43,7 +47,12 @@ export async function attempt(options: ResolvedOptions, request: AttemptRequest)
   let response: Response;
   let text: string;
   try {
-    response = await options.fetch(url, { method: request.method, headers, signal });
+    response = await options.fetch(url, {
+      method: request.method,
+      headers,
+      signal,
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    });
     // Read the body here, under the same timeout, so a stalled answer fails like a stalled connection.
     text = await response.text();
   } catch (error) {

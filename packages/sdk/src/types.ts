@@ -1,6 +1,6 @@
 // Result types of the public API, inferred from the zod schemas the API itself answers with. Only
 // types are imported: the SDK loads no workspace code (and no zod) at run time.
-import type { ZV1Me, ZV1Usage } from '@postern/contracts';
+import type { ZV1Me, ZV1Usage, ZValidationBatchResult, ZValidationResult } from '@postern/contracts';
 import type { RateLimitInfo } from './rate-limit.ts';
 
 /** What `z.infer` gives for a zod schema, without importing zod. */
@@ -10,6 +10,13 @@ type Infer<Schema extends { _zod: { output: unknown } }> = Schema['_zod']['outpu
 export type V1Me = Infer<typeof ZV1Me>;
 /** `GET /v1/usage`: the workspace's plan, limits, requests today and over the last 30 days. */
 export type V1Usage = Infer<typeof ZV1Usage>;
+
+/** `POST /v1/validate`: the verdict for one address (the address itself is never stored). */
+export type ValidationResult = Infer<typeof ZValidationResult>;
+/** `POST /v1/validate/batch`: up to 50 addresses, each with its verdict. */
+export type ValidationBatchResult = Infer<typeof ZValidationBatchResult>;
+/** `standard`: syntax, DNS, lists. `enhanced`: also an SMTP probe of the mailbox. */
+export type Depth = 'standard' | 'enhanced';
 
 /** Per-call options. */
 export interface CallOptions {

@@ -86,3 +86,16 @@ export interface SmtpResult {
   catchAll: boolean | null;
   evidence: SmtpEvidence;
 }
+
+export type Depth = 'standard' | 'enhanced';
+
+/** Everything one check found, before it is shaped for clients. */
+export interface EngineResult {
+  depth: Depth;
+  syntax: ParseResult;
+  dns: DnsResult | null;
+  smtp: SmtpResult | null;
+  lists: { disposable: boolean; freeProvider: boolean; roleAccount: boolean; suggestion: string | null };
+  /** Domain of the typo suggestion (the local part is the caller's own). */
+  suggestedDomain: string | null;
+}

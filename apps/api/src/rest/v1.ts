@@ -1,8 +1,16 @@
 // The public REST API, /v1: plain Fastify routes (not tRPC) so the hot path stays lean — one
 // cached key lookup and one Redis round trip for the bucket. JSON in and out, validated by the same
 // zod contracts as tRPC; errors have the one shape { code, message, requestId }.
-import { type ErrorBody, ZV1Me, ZV1Usage } from '@postern/contracts';
-import { type AuthorizedRequest, DomainError, planUsage } from '@postern/core';
+import {
+  type ErrorBody,
+  ZV1Me,
+  ZV1Usage,
+  ZValidateBatchRequest,
+  ZValidateRequest,
+  ZValidationBatchResult,
+  ZValidationResult,
+} from '@postern/contracts';
+import { type AuthorizedRequest, checkAddress, DomainError, planUsage } from '@postern/core';
 import { ApiKeyUsage } from '@postern/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
@@ -96,6 +104,54 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps }) {
           expiresAt: principal.expiresAt?.toISOString() ?? null,
         },
       });
+    });
+
+    const checkDeps = { engine: deps.engine, kv: deps.kv, secret: deps.config.secret, clock: deps.clock };
+    const parseBody = <T>(
+      schema: {
+        safeParse(
+          v: unknown,
+        ):
+          | { success: true; data: T }
+          | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+      },
+      body: unknown,
+    ): T => {
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+        );
+      }
+      return parsed.data;
+    };
+
+    authed.post('/validate', async (req, reply) => {
+      try {
+        const input = parseBody(ZValidateRequest, req.body);
+        return ZValidationResult.parse(await checkAddress(checkDeps, input.email, input.depth));
+      } catch (error) {
+        if (error instanceof DomainError) return sendError(req, reply, error);
+        throw error;
+      }
+    });
+
+    authed.post('/validate/batch', async (req, reply) => {
+      try {
+        const input = parseBody(ZValidateBatchRequest, req.body);
+        const results = await Promise.all(
+          input.emails.map(async (email) => ({
+            email,
+            result: await checkAddress(checkDeps, email, input.depth),
+          })),
+        );
+        return ZValidationBatchResult.parse({ results });
+      } catch (error) {
+        if (error instanceof DomainError) return sendError(req, reply, error);
+        throw error;
+      }
     });
 
     authed.get('/usage', async (req) => {

@@ -16,6 +16,7 @@ import {
   RedisKvStore,
   testServices,
 } from '@postern/runtime';
+import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
 import type { FastifyInstance } from 'fastify';
 import { publicApiDeps } from '../../src/public-api.ts';
 import { buildServer } from '../../src/server.ts';
@@ -46,7 +47,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { processes?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { processes?: number; engine?: () => VerificationEngine } = {},
+): Promise<Harness> {
   const db = await createTestDatabase();
   const orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'info', WEB_DIST: '/nonexistent' });
@@ -82,6 +85,10 @@ export async function startHarness(options: { processes?: number } = {}): Promis
         await enqueueEmail(boss, keyring, message);
       },
       ...publicApiDeps({ orm, kv, clock }),
+      // By default no resolver answers (port 1): tests that check addresses bring their own DNS server.
+      engine:
+        options.engine?.() ??
+        createVerificationEngine({ dns: { servers: ['127.0.0.1:1'], timeoutMs: 200, tries: 1 } }),
       version: 'test',
       startedAt: new Date(),
     });

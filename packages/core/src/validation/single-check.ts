@@ -1,0 +1,97 @@
+// The single check. Processed in memory and never persisted: the only trace is a cache entry whose
+// key is HMAC-SHA-256 of the normalised address under the server secret and whose value is the result
+// without the address (the typo suggestion is kept as a domain and rebuilt per request). TTL 1 hour.
+import type { Depth, ValidationResult } from '@postern/contracts';
+import type { KvStore } from '@postern/runtime';
+import { decide, type EngineResult, parseAddress } from '@postern/validator';
+import type { Clock } from '../clock.ts';
+import { keyedHash } from '../crypto/index.ts';
+
+export const VALIDATION_CACHE_TTL_SECONDS = 3600;
+
+export interface SingleCheckDeps {
+  engine: { validate(email: string, options: { depth: Depth }): Promise<EngineResult> };
+  kv: KvStore;
+  secret: string;
+  clock: Clock;
+}
+
+type Cached = Omit<ValidationResult, 'suggestion' | 'cached'> & { suggestedDomain: string | null };
+
+function shape(result: EngineResult, clock: Clock): Cached {
+  const verdict = decide({
+    syntax: result.syntax,
+    dns: result.dns,
+    smtp: result.smtp,
+    lists: result.lists,
+  });
+  return {
+    status: verdict.status,
+    reason: verdict.reason,
+    action: verdict.action,
+    flags: verdict.flags,
+    suggestedDomain: result.suggestedDomain,
+    retry_after_ms: verdict.retryAfterMs,
+    depth: result.depth,
+    checks: {
+      syntax: {
+        valid: result.syntax.valid,
+        reason: result.syntax.valid ? null : result.syntax.reason,
+        smtputf8: result.syntax.valid ? result.syntax.smtputf8 : false,
+      },
+      dns: result.dns
+        ? {
+            outcome: result.dns.outcome.status,
+            mx_hosts:
+              'hosts' in result.dns.outcome
+                ? result.dns.outcome.hosts.map((h) => ({ host: h.exchange, priority: h.priority }))
+                : [],
+            ms: Math.round(result.dns.ms * 10) / 10,
+          }
+        : null,
+      smtp: result.smtp
+        ? {
+            status: result.smtp.status,
+            mx_host: result.smtp.evidence.mxHost,
+            reply_code: result.smtp.evidence.replyCode,
+            enhanced_code: result.smtp.evidence.enhancedCode,
+            message: result.smtp.evidence.message,
+            starttls: result.smtp.evidence.startTls,
+            ms: Math.round(result.smtp.evidence.ms * 10) / 10,
+          }
+        : null,
+    },
+    checked_at: clock.now().toISOString(),
+  };
+}
+
+function present(cached: Cached, local: string | null, fromCache: boolean): ValidationResult {
+  const { suggestedDomain, ...rest } = cached;
+  return {
+    ...rest,
+    suggestion: suggestedDomain && local !== null ? `${local}@${suggestedDomain}` : null,
+    cached: fromCache,
+  };
+}
+
+export async function checkAddress(
+  deps: SingleCheckDeps,
+  email: string,
+  depth: Depth,
+): Promise<ValidationResult> {
+  const parsed = parseAddress(email);
+  const local = parsed.valid ? parsed.local : null;
+  // Only valid addresses are cached (a syntax verdict is cheaper than a cache round trip).
+  const key = parsed.valid
+    ? `vcache:${keyedHash(deps.secret, 'validation-cache', `${depth}:${parsed.ascii}`)}`
+    : null;
+  if (key) {
+    const hit = await deps.kv.get(key);
+    if (hit) return present(JSON.parse(hit) as Cached, local, true);
+  }
+  const result = shape(await deps.engine.validate(email, { depth }), deps.clock);
+  // Transient outcomes are not cached: a retry should really retry.
+  if (key && result.action !== 'retry_later')
+    await deps.kv.set(key, JSON.stringify(result), VALIDATION_CACHE_TTL_SECONDS);
+  return present(result, local, false);
+}

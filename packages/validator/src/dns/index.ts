@@ -1,0 +1,8 @@
+// The DNS stage. See resolver.ts for the outcomes and the cache.
+export {
+  createDnsStage,
+  type DnsCacheOptions,
+  type DnsStage,
+  type DnsStageOptions,
+  type DnsStats,
+} from './resolver.ts';

@@ -1,0 +1,232 @@
+// The DNS stage: where does mail for a domain go?
+//
+//   MX records        → 'mx', hosts by preference (ties keep the resolver's order: the SMTP stage may
+//                       shuffle equals, RFC 5321 §5.1)
+//   MX "0 ." only     → 'null_mx' (RFC 7505: the domain accepts no mail)
+//   no MX, A/AAAA     → 'implicit_mx', the domain itself at preference 0 (RFC 5321 §5.1)
+//   no MX, no address → 'no_mail_host'
+//   NXDOMAIN          → 'nxdomain'
+//   SERVFAIL          → 'servfail' (unknown: try again later)
+//   no usable answer  → 'timeout'  (unknown: timeouts, network errors, REFUSED)
+//
+// Answers are cached per domain. Positive answers live for the smallest TTL of the records they came
+// from (CNAMEs included), clamped to [minTtlSeconds, maxTtlSeconds]. Negative answers (nxdomain,
+// no_mail_host, null_mx) live for the TTL the zone gives them (RFC 2308: min(SOA TTL, SOA MINIMUM);
+// the null MX record's own TTL), capped at negativeTtlSeconds, or negativeTtlSeconds when the reply
+// carries no SOA. servfail and timeout are never cached. Concurrent lookups of one domain share one
+// set of queries.
+import type { DnsOutcome, DnsResult, MxHost } from '../types.ts';
+import { TtlCache } from './cache.ts';
+import { createDnsClient, type QueryResult } from './client.ts';
+import { type DnsMessage, type DnsRecord, RCODE, type RecordType, TYPE } from './wire.ts';
+
+export interface DnsCacheOptions {
+  /** Domains kept; the least recently used goes first. 0 disables the cache. Default 10 000. */
+  maxEntries?: number;
+  /** Floor for positive answers (seconds). Default 30. */
+  minTtlSeconds?: number;
+  /** Ceiling for positive answers (seconds). Default 3600. */
+  maxTtlSeconds?: number;
+  /** Ceiling for negative answers, and their TTL when the reply gives none (seconds). Default 300. */
+  negativeTtlSeconds?: number;
+}
+
+export interface DnsStageOptions {
+  /** Recursive resolvers, 'ip', 'ip:port' or '[ipv6]:port', asked in order. Default: the system's. */
+  servers?: string[];
+  /** Per query attempt, in milliseconds. Default 3000. */
+  timeoutMs?: number;
+  /** Rounds through the resolvers before giving up. Default 2. */
+  tries?: number;
+  cache?: DnsCacheOptions;
+  /** Clock for cache expiry (ms since the epoch). Default Date.now. `ms` in results is always measured. */
+  now?: () => number;
+}
+
+export interface DnsStats {
+  /** Lookups answered from the cache. */
+  hits: number;
+  /** Lookups that started queries. */
+  misses: number;
+  /** Lookups that joined another lookup's queries for the same domain. */
+  coalesced: number;
+  /** Domains being resolved right now. */
+  inflight: number;
+  /** Domains in the cache (expired entries included until touched). */
+  size: number;
+}
+
+export interface DnsStage {
+  /** `domain` is an A-label (the syntax stage's ascii domain); case and a trailing dot are ignored. */
+  lookup(domain: string): Promise<DnsResult>;
+  /** Empties the cache; lookups in flight finish but do not refill it. */
+  clear(): void;
+  stats(): DnsStats;
+}
+
+const HOST_LABEL = /^[a-z0-9_-]+$/;
+const MAX_CNAME_HOPS = 16;
+
+/** Records of `type` for `name`, following a CNAME chain inside the answer section. */
+function follow(
+  message: DnsMessage,
+  name: string,
+  type: RecordType,
+): { records: DnsRecord[]; ttl: number } | null {
+  let owner = name;
+  let ttl = Number.POSITIVE_INFINITY;
+  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+    const records = message.answers.filter((r) => r.name === owner && r.type === type && r.class === 1);
+    if (records.length > 0) return { records, ttl };
+    const cname = message.answers.find((r) => r.name === owner && r.type === TYPE.CNAME);
+    if (!cname || cname.type !== TYPE.CNAME) return { records: [], ttl };
+    ttl = Math.min(ttl, cname.ttl);
+    owner = cname.target;
+  }
+  return null; // a CNAME loop or an absurd chain: no usable answer
+}
+
+/** RFC 2308 §5: a negative answer lives for min(SOA TTL, SOA MINIMUM); undefined without an SOA. */
+function negativeTtl(message: DnsMessage): number | undefined {
+  let ttl: number | undefined;
+  for (const r of message.authorities) {
+    if (r.type === TYPE.SOA) ttl = Math.min(ttl ?? Number.POSITIVE_INFINITY, r.ttl, r.minimum);
+  }
+  return ttl;
+}
+
+function copy(outcome: DnsOutcome): DnsOutcome {
+  return 'hosts' in outcome ? { ...outcome, hosts: outcome.hosts.map((h) => ({ ...h })) } : { ...outcome };
+}
+
+export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const tries = options.tries ?? 2;
+  if (!(timeoutMs > 0)) throw new RangeError('DNS: timeoutMs must be positive');
+  if (!Number.isInteger(tries) || tries < 1) throw new RangeError('DNS: tries must be an integer ≥ 1');
+  const maxEntries = options.cache?.maxEntries ?? 10_000;
+  const minTtl = options.cache?.minTtlSeconds ?? 30;
+  const maxTtl = options.cache?.maxTtlSeconds ?? 3600;
+  const negTtl = options.cache?.negativeTtlSeconds ?? 300;
+  if (minTtl < 0 || maxTtl < minTtl || negTtl < 0) {
+    throw new RangeError('DNS: need 0 ≤ minTtlSeconds ≤ maxTtlSeconds and negativeTtlSeconds ≥ 0');
+  }
+  const now = options.now ?? Date.now;
+  const client = createDnsClient({ servers: options.servers, timeoutMs, tries });
+  const cache = new TtlCache<DnsOutcome>(maxEntries, now);
+  const inflight = new Map<string, Promise<DnsOutcome>>();
+  const counters = { hits: 0, misses: 0, coalesced: 0 };
+  let generation = 0;
+
+  const positive = (ttl: number) => Math.min(maxTtl, Math.max(minTtl, Number.isFinite(ttl) ? ttl : minTtl));
+  const negative = (ttl: number | undefined) =>
+    ttl === undefined ? negTtl : Math.min(negTtl, Math.max(Math.min(minTtl, negTtl), ttl));
+
+  const failure = (r: Exclude<QueryResult, { kind: 'answer' }>): DnsOutcome =>
+    r.kind === 'servfail' ? { status: 'servfail' } : { status: 'timeout' };
+
+  async function resolve(domain: string): Promise<DnsOutcome> {
+    const mx = await client.query(domain, TYPE.MX);
+    if (mx.kind !== 'answer') return failure(mx);
+    if (mx.message.rcode === RCODE.NXDOMAIN)
+      return { status: 'nxdomain', ttlSeconds: negative(negativeTtl(mx.message)) };
+    const found = follow(mx.message, domain, TYPE.MX);
+    if (!found) return { status: 'servfail' };
+
+    if (found.records.length > 0) {
+      const sorted = found.records
+        .flatMap((r) => (r.type === TYPE.MX ? [r] : []))
+        .sort((a, b) => a.priority - b.priority); // stable: ties keep the resolver's order
+      const hosts: MxHost[] = [];
+      const seen = new Set<string>();
+      let nullMx = false;
+      let ttl = found.ttl;
+      for (const r of sorted) {
+        ttl = Math.min(ttl, r.ttl);
+        if (r.exchange === '') {
+          nullMx = true; // "MX 0 ." (RFC 7505); a root exchange is never a host, whatever its preference
+          continue;
+        }
+        if (seen.has(r.exchange) || !r.exchange.split('.').every((l) => HOST_LABEL.test(l))) continue;
+        seen.add(r.exchange);
+        hosts.push({ exchange: r.exchange, priority: r.priority });
+      }
+      if (hosts.length > 0) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+      // MX records, none usable. With a null MX the domain said so; otherwise its MX names are junk.
+      return { status: nullMx ? 'null_mx' : 'no_mail_host', ttlSeconds: negative(ttl) };
+    }
+
+    // NODATA for MX: the domain itself is the mail host if it has an address (RFC 5321 §5.1).
+    const mxNegative = negativeTtl(mx.message);
+    const [a, aaaa] = await Promise.all([client.query(domain, TYPE.A), client.query(domain, TYPE.AAAA)]);
+    let addressTtl = Math.min(found.ttl, mxNegative ?? Number.POSITIVE_INFINITY);
+    let hasAddress = false;
+    for (const r of [a, aaaa]) {
+      if (r.kind !== 'answer' || r.message.rcode !== RCODE.NOERROR) continue;
+      const addresses = follow(r.message, domain, r === a ? TYPE.A : TYPE.AAAA);
+      if (addresses && addresses.records.length > 0) {
+        hasAddress = true;
+        addressTtl = Math.min(addressTtl, addresses.ttl, ...addresses.records.map((x) => x.ttl));
+      }
+    }
+    if (hasAddress) {
+      return {
+        status: 'implicit_mx',
+        hosts: [{ exchange: domain, priority: 0 }],
+        ttlSeconds: positive(addressTtl),
+      };
+    }
+    // Without an address we may only conclude "no mail host" when both address queries answered.
+    if (a.kind !== 'answer') return failure(a);
+    if (aaaa.kind !== 'answer') return failure(aaaa);
+    const ttls = [mxNegative, negativeTtl(a.message), negativeTtl(aaaa.message)].filter(
+      (t): t is number => t !== undefined,
+    );
+    const ttl = negative(ttls.length > 0 ? Math.min(...ttls) : undefined);
+    if (a.message.rcode === RCODE.NXDOMAIN && aaaa.message.rcode === RCODE.NXDOMAIN) {
+      return { status: 'nxdomain', ttlSeconds: ttl }; // deleted between our queries
+    }
+    return { status: 'no_mail_host', ttlSeconds: ttl };
+  }
+
+  function start(domain: string): Promise<DnsOutcome> {
+    const startedIn = generation;
+    const promise = resolve(domain)
+      .then((outcome) => {
+        if (startedIn === generation && 'ttlSeconds' in outcome)
+          cache.set(domain, outcome, outcome.ttlSeconds);
+        return outcome;
+      })
+      .finally(() => inflight.delete(domain));
+    inflight.set(domain, promise);
+    return promise;
+  }
+
+  async function lookup(input: string): Promise<DnsResult> {
+    const t0 = performance.now();
+    const domain = input.trim().toLowerCase().replace(/\.$/, '');
+    if (domain === '') throw new TypeError('DNS: empty domain');
+    const hit = cache.get(domain);
+    if (hit) {
+      counters.hits++;
+      return { domain, outcome: copy(hit), cached: true, ms: performance.now() - t0 };
+    }
+    let pending = inflight.get(domain);
+    if (pending) counters.coalesced++;
+    else {
+      counters.misses++;
+      pending = start(domain);
+    }
+    const outcome = await pending;
+    return { domain, outcome: copy(outcome), cached: false, ms: performance.now() - t0 };
+  }
+
+  return {
+    lookup,
+    clear() {
+      generation++;
+      cache.clear();
+    },
+    stats: () => ({ ...counters, inflight: inflight.size, size: cache.size }),
+  };
+}
