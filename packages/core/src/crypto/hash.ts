@@ -15,9 +15,19 @@ export function hmacKey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `${HMAC_KEY_INFO_PREFIX}${purpose}`, 32));
 }
 
+// HKDF per call would dominate hot paths (the validation cache key is computed on every check).
+const derivedKeys = new Map<string, Buffer>();
+
 /** HMAC-SHA-256 of `value` under the purpose's key, as 64 lowercase hex characters. */
 export function keyedHash(secret: string, purpose: string, value: string | Buffer): string {
-  return createHmac('sha256', hmacKey(secret, purpose)).update(value).digest('hex');
+  const id = `${purpose}\u0000${secret}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    key = hmacKey(secret, purpose);
+    if (derivedKeys.size > 64) derivedKeys.clear();
+    derivedKeys.set(id, key);
+  }
+  return createHmac('sha256', key).update(value).digest('hex');
 }
 
 /** Compares two hex digests in constant time (false when lengths differ). */

@@ -8,6 +8,25 @@ import type { Clock } from '../clock.ts';
 import { keyedHash } from '../crypto/index.ts';
 
 export const VALIDATION_CACHE_TTL_SECONDS = 3600;
+/** A process-local copy of hot entries (same keys, same values) saves the Redis round trip. */
+const LOCAL_TTL_MS = 30_000;
+const LOCAL_MAX = 10_000;
+const local = new Map<string, { until: number; value: string }>();
+
+function localGet(key: string, now: number): string | null {
+  const entry = local.get(key);
+  if (!entry) return null;
+  if (entry.until <= now) {
+    local.delete(key);
+    return null;
+  }
+  return entry.value;
+}
+
+function localSet(key: string, value: string, now: number) {
+  if (local.size >= LOCAL_MAX) local.clear();
+  local.set(key, { until: now + LOCAL_TTL_MS, value });
+}
 
 export interface SingleCheckDeps {
   engine: { validate(email: string, options: { depth: Depth }): Promise<EngineResult> };
@@ -65,13 +84,10 @@ function shape(result: EngineResult, clock: Clock): Cached {
   };
 }
 
-function present(cached: Cached, local: string | null, fromCache: boolean): ValidationResult {
+function present(cached: Cached, localPart: string | null, fromCache: boolean): ValidationResult {
   const { suggestedDomain, ...rest } = cached;
-  return {
-    ...rest,
-    suggestion: suggestedDomain && local !== null ? `${local}@${suggestedDomain}` : null,
-    cached: fromCache,
-  };
+  const suggestion = suggestedDomain && localPart !== null ? `${localPart}@${suggestedDomain}` : null;
+  return { ...rest, suggestion, cached: fromCache };
 }
 
 export async function checkAddress(
@@ -80,18 +96,25 @@ export async function checkAddress(
   depth: Depth,
 ): Promise<ValidationResult> {
   const parsed = parseAddress(email);
-  const local = parsed.valid ? parsed.local : null;
+  const localPart = parsed.valid ? parsed.local : null;
   // Only valid addresses are cached (a syntax verdict is cheaper than a cache round trip).
   const key = parsed.valid
     ? `vcache:${keyedHash(deps.secret, 'validation-cache', `${depth}:${parsed.ascii}`)}`
     : null;
   if (key) {
-    const hit = await deps.kv.get(key);
-    if (hit) return present(JSON.parse(hit) as Cached, local, true);
+    const now = Date.now();
+    const hit = localGet(key, now) ?? (await deps.kv.get(key));
+    if (hit) {
+      localSet(key, hit, now);
+      return present(JSON.parse(hit) as Cached, localPart, true);
+    }
   }
   const result = shape(await deps.engine.validate(email, { depth }), deps.clock);
   // Transient outcomes are not cached: a retry should really retry.
-  if (key && result.action !== 'retry_later')
-    await deps.kv.set(key, JSON.stringify(result), VALIDATION_CACHE_TTL_SECONDS);
-  return present(result, local, false);
+  if (key && result.action !== 'retry_later') {
+    const value = JSON.stringify(result);
+    await deps.kv.set(key, value, VALIDATION_CACHE_TTL_SECONDS);
+    localSet(key, value, Date.now());
+  }
+  return present(result, localPart, false);
 }
