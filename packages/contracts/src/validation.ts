@@ -18,7 +18,7 @@ export const ZValidateBatchRequest = z.object({
   depth: ZDepth.default('standard'),
 });
 export const ZCheckAddressRequest = ZWorkspaceScoped.extend({
-  email: z.string().max(512),
+  email: z.string().max(512, 'That is far too long for an email address'),
   depth: ZDepth.default('standard'),
 });
 

@@ -19,6 +19,7 @@ import {
   CloseIcon,
   KeyIcon,
   LogOutIcon,
+  MailCheckIcon,
   MailIcon,
   MenuIcon,
   ScrollIcon,
@@ -47,9 +48,10 @@ interface NavSection {
 function navFor(signedIn: boolean, workspace: Workspace | undefined): NavSection[] {
   const sections: NavSection[] = [];
   if (signedIn && workspace) {
-    const items: NavItem[] = [
-      { to: workspacePath(workspace.id, 'members'), label: 'Members', icon: UsersIcon },
-    ];
+    const items: NavItem[] = [];
+    if (can(workspace.role, 'validation.use'))
+      items.push({ to: workspacePath(workspace.id, 'check'), label: 'Check address', icon: MailCheckIcon });
+    items.push({ to: workspacePath(workspace.id, 'members'), label: 'Members', icon: UsersIcon });
     if (can(workspace.role, 'apikeys.read'))
       items.push({ to: workspacePath(workspace.id, 'api-keys'), label: 'API keys', icon: KeyIcon });
     if (can(workspace.role, 'audit.read'))

@@ -288,3 +288,11 @@ export const ChartIcon = (props: IconProps) => (
     <path d="M8 17V11M13 17V7M18 17v-4" />
   </Icon>
 );
+
+export const MailCheckIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <path d="M21 12.5V7a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h8" />
+    <path d="m3 7 9 6 9-6" />
+    <path d="m15.5 18 2 2 4-4" />
+  </Icon>
+);

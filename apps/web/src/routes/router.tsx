@@ -88,6 +88,12 @@ export const router = createBrowserRouter([
                 children: [
                   { index: true, element: <WorkspaceIndex /> },
                   {
+                    path: 'check',
+                    lazy: async () => ({
+                      Component: (await import('../features/check/check-page.tsx')).CheckPage,
+                    }),
+                  },
+                  {
                     path: 'members',
                     lazy: async () => ({
                       Component: (await import('../features/members/members-page.tsx')).MembersPage,

@@ -2,7 +2,7 @@
 import type { Permission, Role } from '@postern/contracts';
 import { can } from './permissions.ts';
 
-export const WORKSPACE_SECTIONS = ['members', 'audit', 'api-keys'] as const;
+export const WORKSPACE_SECTIONS = ['members', 'audit', 'api-keys', 'check'] as const;
 export type WorkspaceSection = (typeof WORKSPACE_SECTIONS)[number];
 
 /** What a role needs to open each page. */
@@ -10,6 +10,7 @@ export const SECTION_PERMISSION: Record<WorkspaceSection, Permission> = {
   members: 'members.read',
   audit: 'audit.read',
   'api-keys': 'apikeys.read',
+  check: 'validation.use',
 };
 
 export function workspacePath(workspaceId: string, section: WorkspaceSection = 'members'): string {

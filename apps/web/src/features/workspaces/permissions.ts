@@ -12,6 +12,7 @@ export const WORKSPACE_PERMISSIONS: typeof PERMISSIONS = {
   'audit.verify': ['owner'],
   'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
   'apikeys.manage': ['owner', 'admin'],
+  'validation.use': ['owner', 'admin', 'member', 'viewer'],
 };
 
 export const ROLE_ORDER: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];

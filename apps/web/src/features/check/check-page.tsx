@@ -1,0 +1,233 @@
+// Check one address: syntax, DNS, lists and (at depth enhanced) the mail server, explained in words.
+// The address is checked in memory and never stored (only a keyed-hash cache entry, for an hour).
+import type { ValidationResult } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { Field } from '../../components/field.tsx';
+import { LockIcon, MailCheckIcon } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
+import { Spinner } from '../../components/spinner.tsx';
+import { errorCode, isClientError, userMessage } from '../../lib/api-errors.ts';
+import { cn } from '../../lib/cn.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { type CheckDepth, DEPTH_INFO, EXAMPLE_ADDRESSES } from './explain.ts';
+import { ResultCard } from './result-card.tsx';
+
+const DEPTHS: CheckDepth[] = ['standard', 'enhanced'];
+const EMAIL_INPUT_ID = 'check-email';
+
+function DepthToggle({ value, onChange }: { value: CheckDepth; onChange: (depth: CheckDepth) => void }) {
+  return (
+    <fieldset>
+      <legend className="block text-sm font-medium text-slate-800">Depth</legend>
+      <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
+        {DEPTHS.map((depth) => (
+          <label
+            key={depth}
+            className={cn(
+              'flex cursor-pointer items-start gap-3 rounded-lg px-3.5 py-3 ring-1 ring-inset transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600',
+              value === depth
+                ? 'bg-indigo-50/70 ring-indigo-300'
+                : 'bg-white ring-slate-200 hover:bg-slate-50',
+            )}
+          >
+            <input
+              type="radio"
+              name="depth"
+              value={depth}
+              checked={value === depth}
+              onChange={() => onChange(depth)}
+              data-testid={`depth-${depth}`}
+              className="mt-0.5 size-4 accent-indigo-600"
+            />
+            <span>
+              <span className="block text-sm font-semibold text-slate-900">{DEPTH_INFO[depth].label}</span>
+              <span className="block text-xs text-slate-500">{DEPTH_INFO[depth].text}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+function CheckingSkeleton({ email }: { email: string }) {
+  return (
+    <section
+      data-testid="check-loading"
+      aria-busy="true"
+      className="rounded-xl border border-slate-200 bg-white px-5 py-5 shadow-sm sm:px-6"
+    >
+      <p className="flex items-center gap-2 text-sm text-slate-600" role="status">
+        <Spinner className="size-4 text-indigo-600" />
+        Checking <span className="font-mono text-slate-900">{email}</span>…
+      </p>
+      <div className="mt-5 space-y-3" aria-hidden="true">
+        <Skeleton className="h-8 w-40 rounded-full" />
+        <Skeleton className="h-4 w-2/3" />
+        <Skeleton className="h-4 w-1/2" />
+        <Skeleton className="h-24 w-full" />
+      </div>
+    </section>
+  );
+}
+
+function Examples({ onPick }: { onPick: (email: string) => void }) {
+  return (
+    <section
+      data-testid="check-empty"
+      className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
+    >
+      <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
+        <MailCheckIcon className="size-5" />
+      </div>
+      <h2 className="mt-3 text-sm font-semibold text-slate-900">No address checked yet</h2>
+      <p className="mt-1 max-w-md text-sm text-slate-500">
+        Enter an address above, or try one of these to see what a result looks like:
+      </p>
+      <div className="mt-4 flex flex-wrap justify-center gap-2">
+        {EXAMPLE_ADDRESSES.map((example) => (
+          <button
+            key={example}
+            type="button"
+            onClick={() => onPick(example)}
+            data-testid="check-example"
+            className="rounded-full bg-slate-100 px-3 py-1 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-indigo-50 hover:text-indigo-700 hover:ring-indigo-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            {example}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+export function CheckPage() {
+  const { workspace } = useCurrentWorkspace();
+  useDocumentTitle(`Check an address · ${workspace.name}`);
+  const trpc = useTRPC();
+  const [email, setEmail] = useState('');
+  const [depth, setDepth] = useState<CheckDepth>('standard');
+  const [emailError, setEmailError] = useState<string>();
+  /** The last answer and the address it is about (the result itself never names the address). */
+  const [shown, setShown] = useState<{ email: string; result: ValidationResult }>();
+  const check = useMutation(
+    trpc.validation.check.mutationOptions({
+      onSuccess: (result, variables) => setShown({ email: variables.email, result }),
+    }),
+  );
+
+  function run(address: string, chosenDepth: CheckDepth = depth) {
+    setEmail(address);
+    if (!address.trim()) {
+      setEmailError('Enter an address to check.');
+      document.getElementById(EMAIL_INPUT_ID)?.focus();
+      return;
+    }
+    setEmailError(undefined);
+    check.mutate({ workspaceId: workspace.id, email: address, depth: chosenDepth });
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    run(email);
+  }
+
+  let result: ReactNode;
+  if (check.isPending) result = <CheckingSkeleton email={check.variables.email} />;
+  else if (check.isError) {
+    const refused = errorCode(check.error) === 'VALIDATION_FAILED';
+    // The same request gets the same refusal; a rate limit or a server failure may pass later.
+    const retryable = !isClientError(check.error) || errorCode(check.error) === 'RATE_LIMITED';
+    result = (
+      <Alert
+        tone="error"
+        title={refused ? 'The address was refused before checking' : 'Could not check the address'}
+        testId="check-error"
+      >
+        <p>{userMessage(check.error)}</p>
+        {refused ? <p>Correct the address above and check it again.</p> : null}
+        {retryable ? (
+          <Button
+            variant="secondary"
+            className="mt-3"
+            onClick={() => check.mutate(check.variables ?? { workspaceId: workspace.id, email, depth })}
+          >
+            Try again
+          </Button>
+        ) : null}
+      </Alert>
+    );
+  } else if (shown)
+    result = (
+      <ResultCard
+        email={shown.email}
+        result={shown.result}
+        onSuggestion={(suggestion) => run(suggestion, shown.result.depth)}
+      />
+    );
+  else result = <Examples onPick={(example) => run(example)} />;
+
+  return (
+    <div className="space-y-6" data-testid="check-page">
+      <PageHeader
+        title="Check an address"
+        description="Find out whether an email address can receive mail before you send to it."
+        actions={
+          <span
+            className="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-200"
+            data-testid="not-stored"
+            title="The address is checked in memory. Results are cached for an hour under a keyed hash, never with the address."
+          >
+            <LockIcon className="size-3.5" />
+            Checked in memory; not stored
+          </span>
+        }
+      />
+      <Card
+        id="check"
+        testId="check-card"
+        title="Address"
+        description="One address at a time. To check many, use the API with a key of this workspace."
+      >
+        <form noValidate onSubmit={submit} className="space-y-4" data-testid="check-form">
+          <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start">
+            <Field
+              id={EMAIL_INPUT_ID}
+              label="Email address"
+              name="check-email"
+              type="email"
+              inputMode="email"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="ann@example.com"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              error={emailError}
+              testId="check-email"
+            />
+            <Button
+              type="submit"
+              loading={check.isPending}
+              data-testid="check-submit"
+              className="sm:mt-7 sm:px-5"
+            >
+              {check.isPending ? 'Checking…' : 'Check'}
+            </Button>
+          </div>
+          <DepthToggle value={depth} onChange={setDepth} />
+          <p className="text-xs text-slate-500">
+            Checked in memory; not stored. Postern keeps no record of the addresses you check here.
+          </p>
+        </form>
+      </Card>
+      <div aria-live="polite">{result}</div>
+    </div>
+  );
+}

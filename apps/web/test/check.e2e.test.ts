@@ -1,0 +1,263 @@
+// "Check an address" in a real browser: the built dashboard served by the real API, whose resolver is a
+// local DNS server (DNS_SERVERS) and whose SMTP probe talks to a local SMTP server, so nothing here
+// touches the network. A new account opens the page from the navigation and checks a domain that does
+// not exist, a malformed address, a deliverable one (twice: the second answer comes from the cache), a
+// typo of a big provider (the suggestion re-runs the check), an enhanced check the mail server
+// refuses, and an address the API refuses to check at all.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { testServices } from '@postern/runtime';
+import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import {
+  startSmtpServer,
+  type TestSmtpServer,
+} from '../../../packages/validator/test/support/smtp-servers.ts';
+
+const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WEB_DIST = join(WEB_ROOT, 'dist');
+const RESULTS = join(WEB_ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const PASSWORD = 'Lantern-Harbour-42';
+const UI_TIMEOUT = 15_000;
+const WORKSPACE_PATH = /^\/w\/([0-9a-f-]{36})\/members$/;
+const CHECK_PATH = /^\/w\/([0-9a-f-]{36})\/check$/;
+
+interface PageProblems {
+  console: string[];
+  pageErrors: string[];
+  badResponses: string[];
+}
+
+function watch(page: Page): PageProblems {
+  const problems: PageProblems = { console: [], pageErrors: [], badResponses: [] };
+  page.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) return;
+    problems.console.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      problems.badResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  return problems;
+}
+
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(RESULTS, name), fullPage: true });
+}
+
+describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)', () => {
+  let db: TestDatabase | undefined;
+  let dns: TestDnsServer | undefined;
+  let smtp: TestSmtpServer | undefined;
+  let api: SpawnedApp | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let problems: PageProblems;
+
+  const url = (path: string) => `${api?.url}${path}`;
+  const result = () => page.getByTestId('check-result');
+
+  /** Types an address, submits, and waits for the answer about it (or for the refusal). */
+  async function check(email: string, outcome: 'result' | 'error' = 'result') {
+    await page.getByTestId('check-email').fill(email);
+    await page.getByTestId('check-submit').click();
+    if (outcome === 'error') await page.getByTestId('check-error').waitFor({ timeout: UI_TIMEOUT });
+    else
+      await expect
+        .poll(() => page.locator('[data-testid="check-result"] [data-testid="result-email"]').textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toBe(email.trim());
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error(`The dashboard is not built: run \`pnpm --filter @postern/web build\` first.`);
+    }
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}.`);
+    await mkdir(RESULTS, { recursive: true });
+    smtp = await startSmtpServer({
+      name: 'mx.smtp-mail.com',
+      mailboxes: { someone: 'accept', gone: 'not_found' },
+      otherwise: 'not_found',
+    });
+    dns = await startDnsServer({
+      'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
+      // The probe connects to MX hosts by name through the system resolver: an address keeps it local.
+      'smtp-mail.com': { mx: [smtp.mx] },
+      'gmail.com': { mx: [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }] },
+      'gmial.com': { mx: [{ exchange: 'mx.gmial.com', priority: 10 }] },
+    });
+    db = await createTestDatabase();
+    api = await spawnApp('api', {
+      DATABASE_URL: db.url,
+      REDIS_URL: testServices().redisUrl,
+      LOG_LEVEL: 'warn',
+      WEB_DIST,
+      // Results are cached (in the shared test Redis) under a key derived from the secret: a fresh
+      // secret makes this run's first checks real ones.
+      POSTERN_SECRET: randomBytes(36).toString('base64url'),
+      DNS_SERVERS: dns.address,
+      DNS_TIMEOUT_MS: '2000',
+      SMTP_PROBE_PORT: String(smtp.port),
+      SMTP_PROBE_HELO: 'probe.postern-e2e.com',
+      SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
+      SMTP_PROBE_TIMEOUT_MS: '5000',
+    });
+    await waitForHttp(`${api.url}/healthz`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    page = await context.newPage();
+    problems = watch(page);
+  });
+
+  afterEach(async (test) => {
+    if (test.task.result?.state !== 'fail') return;
+    const name = test.task.name.slice(0, 30).replace(/\W+/g, '-');
+    await page
+      ?.screenshot({ path: join(RESULTS, `failed-check-${name}.png`), fullPage: true })
+      .catch(() => {});
+    if (api) await writeFile(join(RESULTS, 'failed-check-api.log'), api.lines.join('\n')).catch(() => {});
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await api?.stop('SIGTERM');
+    await db?.drop();
+    await dns?.close();
+    await smtp?.close();
+  });
+
+  it('opens the page from the navigation, empty, saying nothing is stored', async () => {
+    await page.goto(url('/sign-up'));
+    await page.getByLabel('Email address').fill(`nora.${Date.now()}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByTestId('sign-up-submit').click();
+    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Check address' }).click();
+    await page.waitForURL((u) => CHECK_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+    await page.getByTestId('check-empty').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('not-stored').textContent()).toContain('Checked in memory; not stored');
+    expect(await page.getByTestId('check-example').allTextContents()).toContain('ann@gmial.com');
+    expect(await page.getByTestId('depth-standard').isChecked()).toBe(true);
+    await expect.poll(() => page.title()).toMatch(/^Check an address · .+ · Postern$/);
+    // Submitting nothing is caught here.
+    await page.getByTestId('check-submit').click();
+    await page.getByText('Enter an address to check.').waitFor();
+    await shot(page, 'check-empty.png');
+  });
+
+  it('explains a domain that does not exist', async () => {
+    await check('someone@no-such-domain-here.com');
+    expect(await result().getAttribute('data-status')).toBe('undeliverable');
+    expect(await page.getByTestId('result-status').textContent()).toBe('Undeliverable');
+    expect(await page.getByTestId('result-reason').textContent()).toContain('The domain does not exist');
+    expect(await page.getByTestId('result-action').textContent()).toContain('Reject');
+    expect(await page.getByTestId('dns-outcome').textContent()).toContain('NXDOMAIN');
+    expect(await page.getByTestId('evidence-smtp').textContent()).toContain('standard depth');
+    // Answered by the local server, not the network.
+    expect(dns?.queries('no-such-domain-here.com')).toBeGreaterThan(0);
+    await shot(page, 'check-undeliverable.png');
+  });
+
+  it('explains an address that is not one', async () => {
+    await check('not-an-address');
+    expect(await result().getAttribute('data-reason')).toBe('invalid_syntax');
+    expect(await page.getByTestId('result-status').textContent()).toBe('Undeliverable');
+    const reason = await page.getByTestId('result-reason').textContent();
+    expect(reason).toContain('Not a valid email address');
+    expect(reason).toContain('There is no @ sign');
+    const syntax = await page.getByTestId('evidence-syntax').textContent();
+    expect(syntax).toContain('Invalid');
+    expect(syntax).toContain('no_at_sign');
+    expect(await page.getByTestId('evidence-dns').textContent()).toContain('Not looked up');
+    await shot(page, 'check-invalid-syntax.png');
+  });
+
+  it('finds the mail host of a deliverable address, then serves it from the cache', async () => {
+    await check('someone@example-mail.com');
+    expect(await result().getAttribute('data-status')).toBe('deliverable');
+    expect(await page.getByTestId('result-status').textContent()).toBe('Deliverable');
+    expect(await page.getByTestId('result-reason').textContent()).toContain('The domain receives mail');
+    expect(await page.getByTestId('result-action').textContent()).toContain('Accept');
+    expect(await page.getByTestId('mx-hosts').textContent()).toContain('mx.example-mail.com');
+    expect(await page.getByTestId('result-flag').allTextContents()).toEqual(['MX']);
+    expect(await page.getByTestId('result-cached').count()).toBe(0);
+    await shot(page, 'check-deliverable.png');
+
+    await check('someone@example-mail.com');
+    await page.getByTestId('result-cached').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('result-cached').textContent()).toContain('Served from cache');
+  });
+
+  it('suggests the fix for a typo, and checks it when clicked', async () => {
+    await check('ann@gmial.com');
+    expect(await result().getAttribute('data-reason')).toBe('possible_typo');
+    expect(await page.getByTestId('result-status').textContent()).toBe('Risky');
+    expect(await page.getByTestId('result-suggestion').textContent()).toContain(
+      'Did you mean ann@gmail.com?',
+    );
+    await shot(page, 'check-typo.png');
+
+    await page.getByTestId('suggestion-button').click();
+    await expect.poll(() => page.getByTestId('result-email').textContent()).toBe('ann@gmail.com');
+    expect(await page.getByTestId('check-email').inputValue()).toBe('ann@gmail.com');
+    expect(await result().getAttribute('data-status')).toBe('deliverable');
+    expect(await page.getByTestId('result-flag').allTextContents()).toContain('Free provider');
+    expect(await page.getByTestId('result-suggestion').count()).toBe(0);
+    expect(dns?.queries('gmail.com', 'MX')).toBeGreaterThan(0);
+  });
+
+  it('shows the SMTP evidence of an enhanced check', async () => {
+    await page.getByTestId('depth-enhanced').check();
+    await check('gone@smtp-mail.com');
+    expect(await result().getAttribute('data-reason')).toBe('mailbox_not_found');
+    expect(await page.getByTestId('result-reason').textContent()).toContain('The mailbox does not exist');
+    const evidence = await page.getByTestId('evidence-smtp').textContent();
+    expect(evidence).toContain('127.0.0.1');
+    expect(evidence).toContain('550');
+    expect(evidence).toContain('5.1.1');
+    expect(evidence).toContain('User unknown');
+    expect(smtp?.rcpts.map((rcpt) => rcpt.toLowerCase())).toContain('gone@smtp-mail.com');
+    await shot(page, 'check-enhanced.png');
+  });
+
+  it('says why the API refused to check, and leaves nothing broken', async () => {
+    await check(`${'a'.repeat(600)}@example-mail.com`, 'error');
+    const error = page.getByTestId('check-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('The address was refused before checking');
+    expect(await error.textContent()).toContain('512');
+    expect(await result().count()).toBe(0);
+    await shot(page, 'check-error.png');
+
+    expect(problems.console).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    // Refusals on purpose: the visitor's `auth.me` before signing up, and the address that is too long.
+    const expected = /^(401 \/trpc\/auth\.me|422 \/trpc\/validation\.check)$/;
+    expect(problems.badResponses.filter((line) => !expected.test(line))).toEqual([]);
+  });
+});
