@@ -7,7 +7,7 @@ export const ZDepth = z.enum(['standard', 'enhanced']);
 export type Depth = z.infer<typeof ZDepth>;
 
 export const ZValidateRequest = z.object({
-  email: z.string().max(512, 'That is far too long for an email address'),
+  email: z.string().max(512, 'That is far too long for an email address (at most 512 characters)'),
   depth: ZDepth.default('standard'),
 });
 export const ZValidateBatchRequest = z.object({
@@ -18,7 +18,7 @@ export const ZValidateBatchRequest = z.object({
   depth: ZDepth.default('standard'),
 });
 export const ZCheckAddressRequest = ZWorkspaceScoped.extend({
-  email: z.string().max(512, 'That is far too long for an email address'),
+  email: z.string().max(512, 'That is far too long for an email address (at most 512 characters)'),
   depth: ZDepth.default('standard'),
 });
 
