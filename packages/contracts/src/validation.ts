@@ -12,7 +12,7 @@ export const ZValidateRequest = z.object({
 });
 export const ZValidateBatchRequest = z.object({
   emails: z
-    .array(z.string().max(512))
+    .array(z.string().max(512, 'That is far too long for an email address (at most 512 characters)'))
     .min(1, 'Send at least one address')
     .max(50, 'At most 50 addresses per batch'),
   depth: ZDepth.default('standard'),
