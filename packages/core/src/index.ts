@@ -4,6 +4,7 @@ export * from './audit/query.ts';
 export * from './audit/record.ts';
 export * from './audit/verify.ts';
 export * from './auth/index.ts';
+export * from './bulk/index.ts';
 export * from './clock.ts';
 export * from './crypto/index.ts';
 export * from './errors.ts';
