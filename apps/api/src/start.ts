@@ -1,7 +1,7 @@
 // Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
 // main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
 import { ALL_QUEUES } from '@postern/contracts';
-import { enqueueEmail, keyringFromConfig, systemClock } from '@postern/core';
+import { engineFromConfig, enqueueEmail, keyringFromConfig, systemClock } from '@postern/core';
 import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
 import {
   type Config,
@@ -14,7 +14,7 @@ import {
 } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.ts';
-import { engineFromConfig } from './engine.ts';
+
 import { publicApiDeps } from './public-api.ts';
 import { buildServer } from './server.ts';
 import { VERSION } from './version.ts';

@@ -3,6 +3,7 @@
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import {
   createMailTransport,
+  engineFromConfig,
   keyringFromConfig,
   MAIL_NOT_CONFIGURED,
   type MailTransport,
@@ -28,6 +29,8 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   // Configuration problems surface before any connection is opened.
   const keyring = keyringFromConfig(config);
   const mailTransport = mailTransportOrWarning(config, logger);
+  // One engine for the whole process: its DNS cache serves every bulk chunk.
+  const engine = engineFromConfig(config);
   const orm = await createOrm({
     databaseUrl,
     ssl: config.databaseSsl,
@@ -56,6 +59,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
         transport: mailTransport,
         sessionIdleMs: config.sessionIdleMs,
         auditRetentionDays: config.auditRetentionDays,
+        engine,
       }),
       ...extra,
     ],
@@ -72,6 +76,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     stop: async () => {
       await worker.stop(Math.max(1000, config.shutdownTimeoutMs - 2000));
       mailTransport.close();
+      await engine.close();
       await orm.close();
     },
   });

@@ -1,6 +1,7 @@
 export * from './api-keys.ts';
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './bulk.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './queues.ts';

@@ -1,6 +1,7 @@
 // Every background queue: its name, payload schema and delivery policy. The worker creates each
 // queue at start-up and validates every payload against its schema before a handler runs.
 import { z } from 'zod';
+import { ZBulkChunkJob } from './bulk.ts';
 
 export interface QueuePolicy {
   /** Attempts after the first failure. */
@@ -50,6 +51,13 @@ export const QUEUES = {
     retryLimit: 1,
     expireInSeconds: 600,
     concurrency: 1,
+  }),
+  /** One range of a bulk verification job; retried after a crash, items already done are skipped. */
+  bulkChunk: defineQueue('bulk.chunk', ZBulkChunkJob, {
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    expireInSeconds: 600,
+    concurrency: 2,
   }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,

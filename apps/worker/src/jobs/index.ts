@@ -1,11 +1,30 @@
+import { type BulkEngine, defaultEngine } from '@postern/core';
 import type { JobHandler } from '../job.ts';
+import { createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { createRetentionJob } from './retention.ts';
 
 /** Every job handler the worker runs, one per queue in contracts. */
 export function jobHandlers(
-  deps: EmailJobDeps & { sessionIdleMs: number; auditRetentionDays: number },
+  deps: EmailJobDeps & {
+    sessionIdleMs: number;
+    auditRetentionDays: number;
+    /** The process-wide verification engine (start.ts builds it from config); default: system DNS. */
+    engine?: BulkEngine;
+  },
 ): JobHandler[] {
-  return [heartbeatJob, createEmailJob(deps), createRetentionJob(deps)];
+  let engine = deps.engine;
+  return [
+    heartbeatJob,
+    createEmailJob(deps),
+    createRetentionJob(deps),
+    createBulkChunkJob({
+      keyring: deps.keyring,
+      engine: () => {
+        engine ??= defaultEngine();
+        return engine;
+      },
+    }),
+  ];
 }

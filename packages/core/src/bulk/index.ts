@@ -1,5 +1,6 @@
 // Bulk verification input: address extraction from uploads and JSON arrays.
 export { decodeUpload, firstInvalidUtf8, formatBytes, type UploadSource } from './decode.ts';
+export { type BulkEngine, defaultEngine, engineFromConfig } from './engine.ts';
 export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_COLUMNS,
@@ -10,4 +11,22 @@ export {
   extractAddresses,
   extractFromArray,
 } from './extract.ts';
+export {
+  BULK_INSERT_BATCH,
+  BULK_VALIDATE_CONCURRENCY,
+  type BulkContext,
+  type BulkJobView,
+  type BulkResultRow,
+  bulkJobView,
+  type ChunkDeps,
+  type ChunkOutcome,
+  type CreateBulkJobInput,
+  cancelBulkJob,
+  createBulkJob,
+  deleteBulkJob,
+  getBulkJob,
+  processBulkChunk,
+  purgeExpiredBulkJobs,
+  readBulkResults,
+} from './jobs.ts';
 export type * from './types.ts';

@@ -21,6 +21,8 @@ export interface EncryptedField {
  */
 export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'app_user', idColumn: 'id', column: 'totp_secret' },
+  { table: 'bulk_job_item', idColumn: 'id', column: 'address' },
+  { table: 'bulk_job_item', idColumn: 'id', column: 'result' },
 ];
 
 export interface FieldRotationResult {

@@ -9,6 +9,7 @@ import {
   WorkerHeartbeat,
 } from '@postern/db';
 import { purgeAuditLog } from '../audit/purge.ts';
+import { purgeExpiredBulkJobs } from '../bulk/jobs.ts';
 import type { Clock } from '../clock.ts';
 
 const DAY = 86_400_000;
@@ -65,6 +66,11 @@ export const RETENTION_RULES: RetentionRule[] = [
     kept: '7 days after they expire',
     purge: (em, now) =>
       em.nativeDelete(EmailToken, { expiresAt: { $lt: new Date(now.getTime() - 7 * DAY) } }),
+  },
+  {
+    data: 'bulk verification jobs (encrypted addresses and results)',
+    kept: '7 days after the job completes (or is cancelled), then the items and the job go',
+    purge: (em, now) => purgeExpiredBulkJobs(em, now),
   },
   {
     data: 'worker heartbeats of stopped workers',

@@ -90,6 +90,14 @@ function present(cached: Cached, localPart: string | null, fromCache: boolean): 
   return { ...rest, suggestion, cached: fromCache };
 }
 
+/**
+ * An engine result -> the public result shape (no address in it, except the local part inside a typo
+ * suggestion). Shared by the single check and bulk jobs.
+ */
+export function shapeValidationResult(result: EngineResult, clock: Clock): ValidationResult {
+  return present(shape(result, clock), result.syntax.valid ? result.syntax.local : null, false);
+}
+
 export async function checkAddress(
   deps: SingleCheckDeps,
   email: string,

@@ -8,12 +8,14 @@ import {
   TwoFactorChallengeSchema,
   UserSchema,
 } from './auth.ts';
+import { BulkJobItemSchema, BulkJobSchema } from './bulk.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
 export * from './api-key.ts';
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './bulk.ts';
 export * from './worker-heartbeat.ts';
 export * from './workspace.ts';
 
@@ -33,4 +35,6 @@ export const ALL_ENTITIES = [
   InvitationSchema,
   ApiKeySchema,
   ApiKeyUsageSchema,
+  BulkJobSchema,
+  BulkJobItemSchema,
 ];

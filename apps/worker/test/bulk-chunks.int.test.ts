@@ -1,0 +1,253 @@
+// Bulk verification chunks through the real worker: the in-process runner completes a job with exact
+// counts; two spawned worker processes share a job's chunks without processing an item twice; and a
+// worker SIGKILLed mid-job leaves its chunks to be retried, the job still completing exactly once.
+import { randomBytes } from 'node:crypto';
+import { ALL_QUEUES, QUEUES } from '@postern/contracts';
+import {
+  type BulkContext,
+  createBulkJob,
+  createKeyring,
+  engineFromConfig,
+  getBulkJob,
+  parseEncryptionKeys,
+  systemClock,
+} from '@postern/core';
+import { BulkJobItem, createOrm, type MikroORM } from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
+import { PgBoss as Boss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { jobHandlers } from '../src/jobs/index.ts';
+import { type RunningWorker, startRunner } from '../src/runner.ts';
+
+const WORKSPACE = '00000000-0000-4000-8000-00000000b001';
+const KEYS = `t:${randomBytes(32).toString('base64url')}`;
+const keyring = createKeyring(parseEncryptionKeys(KEYS));
+
+let db: TestDatabase;
+let orm: MikroORM;
+let producer: PgBoss;
+let supervisor: Boss;
+let dns: TestDnsServer;
+
+function engineFor(servers: string[]) {
+  return engineFromConfig({
+    validator: {
+      dnsServers: servers,
+      dnsTimeoutMs: 2000,
+      heloName: 'postern.test',
+      mailFrom: 'verify@postern.test',
+      smtpPort: 25,
+      smtpTimeoutMs: 1000,
+      smtpTlsVerify: true,
+    },
+  } as Parameters<typeof engineFromConfig>[0]);
+}
+
+function bulkCtx(): BulkContext {
+  return { em: orm.em.fork(), keyring, clock: systemClock, boss: producer };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const waitCompleted = (jobId: string, timeoutMs?: number) =>
+  waitFor(
+    `job ${jobId} to complete`,
+    async () => {
+      const job = await getBulkJob(orm.em.fork(), WORKSPACE, jobId);
+      return job.status === 'completed' ? job : undefined;
+    },
+    timeoutMs,
+  );
+
+async function itemStats(jobId: string) {
+  const rows = (await orm.em.getConnection().execute(
+    `select count(*)::int as n, count(*) filter (where status = 'done')::int as done,
+              max(attempts)::int as max_attempts, min(attempts)::int as min_attempts,
+              count(distinct processed_by)::int as workers
+         from bulk_job_item where job_id = ?`,
+    [jobId],
+  )) as { n: number; done: number; max_attempts: number; min_attempts: number; workers: number }[];
+  return rows[0] as NonNullable<(typeof rows)[0]>;
+}
+
+/** Many distinct domains (each a fresh, slightly slow lookup), so chunks take a while. */
+const slowAddresses = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `${tag}${i}@d${i}.${tag}.postern-bulk.com`);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+  const logger = createLogger({ level: 'silent', name: 'bulk-test' });
+  producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger });
+  await producer.start();
+  await ensureQueues(producer, ALL_QUEUES);
+  // Expired chunk jobs are failed (and retried) by a supervising instance; check every second here.
+  supervisor = new Boss({
+    connectionString: db.url,
+    schema: 'pgboss',
+    supervise: true,
+    superviseIntervalSeconds: 1,
+    schedule: false,
+  });
+  supervisor.on('error', () => {});
+  await supervisor.start();
+  dns = await startDnsServer({
+    'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
+    'postern-nullmx.org': { mx: [{ exchange: '.', priority: 0 }] },
+    '*.kill.postern-bulk.com': { delayMs: 300, mx: [{ exchange: 'mx.postern-bulk.com', priority: 10 }] },
+    '*.postern-bulk.com': { delayMs: 120, mx: [{ exchange: 'mx.postern-bulk.com', priority: 10, ttl: 600 }] },
+  });
+});
+
+afterAll(async () => {
+  await supervisor?.stop({ graceful: false });
+  await producer?.stop({ graceful: false });
+  await orm?.close(true);
+  await db?.drop();
+  await dns?.close();
+});
+
+describe('bulk chunks in the real runner', () => {
+  let worker: RunningWorker;
+  const engine = () => engineFor([dns.address]);
+
+  it('completes a multi-chunk job with exact counts, each item once, each domain looked up once', async () => {
+    const shared = engine();
+    worker = await startRunner({
+      boss: createQueueClient({
+        databaseUrl: db.url,
+        role: 'worker',
+        logger: createLogger({ level: 'silent', name: 'w' }),
+      }),
+      orm,
+      logger: createLogger({ level: 'silent', name: 'w' }),
+      clock: systemClock,
+      version: 'test',
+      handlers: jobHandlers({
+        keyring,
+        transport: { send: async () => ({ messageId: 'x' }) },
+        sessionIdleMs: 86_400_000,
+        auditRetentionDays: 365,
+        engine: shared,
+      }),
+      schedules: [],
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      const list = Array.from({ length: 45 }, (_, i) =>
+        i % 3 === 2 ? `n${i}@postern-nullmx.org` : `g${i}@postern-good.com`,
+      );
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+        source: list,
+        depth: 'standard',
+        chunkSize: 10,
+      });
+      const job = await waitCompleted(created.id, 30_000);
+      expect(job.processed).toBe(45);
+      expect(job.counts.deliverable).toBe(30);
+      expect(job.counts.undeliverable).toBe(15);
+      const stats = await itemStats(created.id);
+      expect(stats).toMatchObject({ n: 45, done: 45, max_attempts: 1, min_attempts: 1 });
+      expect(dns.queries('postern-good.com', 'MX')).toBe(1);
+      expect(dns.queries('postern-nullmx.org', 'MX')).toBe(1);
+      const chunks = await producer.findJobs(QUEUES.bulkChunk.name, { data: { jobId: created.id } });
+      expect(chunks).toHaveLength(5);
+    } finally {
+      await worker.stop(5000);
+      await shared.close();
+    }
+  });
+});
+
+describe('bulk chunks across worker processes', () => {
+  const workers: SpawnedApp[] = [];
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      const app = await spawnApp('worker', {
+        DATABASE_URL: db.url,
+        WORKER_POLL_SECONDS: '0.5',
+        DNS_SERVERS: dns.address,
+        ENCRYPTION_KEYS: KEYS,
+      });
+      const line = await app.waitForLine(/worker started/);
+      ids.push(String(JSON.parse(line).workerId));
+      workers.push(app);
+    }
+  });
+
+  afterAll(async () => {
+    for (const app of workers) await app.stop('SIGKILL');
+  });
+
+  it('two workers take different chunks and no item is processed twice', async () => {
+    const list = slowAddresses(300, 'two');
+    const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      source: list,
+      depth: 'standard',
+      chunkSize: 20,
+    });
+    const job = await waitCompleted(created.id, 60_000);
+    expect(job.processed).toBe(300);
+    expect(job.counts.deliverable).toBe(300);
+    const stats = await itemStats(created.id);
+    expect(stats).toMatchObject({ n: 300, done: 300, max_attempts: 1, min_attempts: 1, workers: 2 });
+    // Addresses never reach the logs.
+    const logs = workers.flatMap((w) => w.lines).join('\n');
+    expect(logs).not.toContain('postern-bulk.com');
+  });
+
+  it('a worker SIGKILLed mid-job: its chunks are retried, every item processed exactly once', async () => {
+    const list = slowAddresses(400, 'kill');
+    const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      source: list,
+      depth: 'standard',
+      // 5 batches of 20 a chunk (~1.5 s): the kill lands inside one.
+      chunkSize: 100,
+      chunkExpireInSeconds: 3,
+    });
+    const [victim, survivor] = workers as [SpawnedApp, SpawnedApp];
+    const victimId = ids[0] as string;
+    // Kill the first worker once it has written some items (so it is inside a chunk).
+    await waitFor(
+      'the first worker to write items',
+      async () => {
+        const rows = (await orm.em
+          .getConnection()
+          .execute('select count(*)::int as n from bulk_job_item where job_id = ? and processed_by = ?', [
+            created.id,
+            victimId,
+          ])) as { n: number }[];
+        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+      },
+      30_000,
+    );
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+
+    const job = await waitCompleted(created.id, 90_000);
+    expect(job.processed).toBe(400);
+    expect(job.counts.deliverable).toBe(400);
+    const stats = await itemStats(created.id);
+    expect(stats).toMatchObject({ n: 400, done: 400, max_attempts: 1, min_attempts: 1 });
+    const chunks = await producer.findJobs(QUEUES.bulkChunk.name, { data: { jobId: created.id } });
+    expect(chunks.every((c) => c.state === 'completed')).toBe(true);
+    // At least one chunk was interrupted by the kill and retried by the survivor.
+    expect(chunks.some((c) => c.retryCount > 0)).toBe(true);
+    expect(survivor.proc.exitCode).toBeNull();
+    const items = await orm.em.fork().find(BulkJobItem, { jobId: created.id }, { fields: ['processedBy'] });
+    expect(new Set(items.map((i) => i.processedBy))).toContain(ids[1]);
+  }, 120_000);
+});

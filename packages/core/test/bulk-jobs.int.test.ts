@@ -1,0 +1,300 @@
+// Bulk verification jobs against real PostgreSQL and a local DNS server: creation from a CSV stream
+// (items encrypted, nothing in clear anywhere), chunk processing (counts, results, idempotent retry,
+// one DNS lookup per domain), cancel, delete and the 7-day retention purge.
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ALL_QUEUES, QUEUES } from '@postern/contracts';
+import { BulkJob, BulkJobItem, createOrm, type MikroORM } from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
+import {
+  type BulkEngine,
+  type Clock,
+  cancelBulkJob,
+  createBulkJob,
+  createKeyring,
+  DomainError,
+  deleteBulkJob,
+  getBulkJob,
+  processBulkChunk,
+  purgeExpired,
+  readBulkResults,
+} from '../src/index.ts';
+
+const WORKSPACE = '00000000-0000-4000-8000-0000000000aa';
+const ACTOR = '00000000-0000-4000-8000-0000000000bb';
+const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
+
+let db: TestDatabase;
+let orm: MikroORM;
+let boss: PgBoss;
+let dns: TestDnsServer;
+let engine: VerificationEngine;
+let now = new Date('2026-11-01T10:00:00Z');
+const clock: Clock = { now: () => now };
+
+function csv(addresses: string[]): Readable {
+  const text = `name,email\n${addresses.map((a, i) => `Person ${i},${a}`).join('\n')}\n`;
+  // Several small buffers: the extractor must stream across chunk boundaries.
+  const bytes = Buffer.from(text);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 97) parts.push(bytes.subarray(i, i + 97));
+  return Readable.from(parts);
+}
+
+/** Every row of every table (public and pg-boss), as text. */
+async function dumpDatabase(): Promise<string> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ schema: string; name: string }>(
+      `select table_schema as schema, table_name as name from information_schema.tables
+        where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`,
+    );
+    let out = '';
+    for (const t of tables.rows) {
+      const rows = await client.query(`select t::text as row from "${t.schema}"."${t.name}" t`);
+      out += rows.rows.map((r) => r.row).join('\n');
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number }> = {}) {
+  return {
+    em: orm.em.fork(),
+    keyring,
+    clock,
+    engine: overrides.engine ?? engine,
+    workerId: 'test-worker',
+    ...(overrides.concurrency ? { concurrency: overrides.concurrency } : {}),
+  };
+}
+
+async function chunksOf(jobId: string) {
+  const jobs = await boss.findJobs<{ jobId: string; fromSeq: number; toSeq: number }>(QUEUES.bulkChunk.name, {
+    data: { jobId },
+  });
+  return jobs.map((j) => j.data).sort((a, b) => a.fromSeq - b.fromSeq);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+  boss = createQueueClient({
+    databaseUrl: db.url,
+    role: 'producer',
+    logger: createLogger({ level: 'silent', name: 'bulk-test' }),
+  });
+  await boss.start();
+  await ensureQueues(boss, ALL_QUEUES);
+  dns = await startDnsServer({
+    'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
+    'postern-other.net': { mx: [{ exchange: 'mx.postern-other.net', priority: 10, ttl: 600 }] },
+    'postern-nullmx.org': { mx: [{ exchange: '.', priority: 0 }] },
+  });
+  engine = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 500, tries: 1 } });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await boss?.stop({ graceful: false });
+  await orm?.close(true);
+  await db?.drop();
+  await dns?.close();
+});
+
+const addresses = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => {
+    const domain = ['postern-good.com', 'postern-other.net', 'postern-nullmx.org', 'postern-missing.io'][
+      i % 4
+    ];
+    return `${prefix}.${i}@${domain}`;
+  });
+
+describe('bulk jobs', () => {
+  it('creates encrypted items from a CSV stream, processes chunks, counts and reads results', async () => {
+    const list = addresses(30, 'zebulon');
+    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: csv(list),
+      depth: 'standard',
+      chunkSize: 12,
+    });
+    expect(created).toMatchObject({ status: 'queued', total: 30, processed: 0, chunkSize: 12 });
+    const chunks = await chunksOf(created.id);
+    expect(chunks).toEqual([
+      { jobId: created.id, fromSeq: 1, toSeq: 12 },
+      { jobId: created.id, fromSeq: 13, toSeq: 24 },
+      { jobId: created.id, fromSeq: 25, toSeq: 30 },
+    ]);
+
+    // No address in clear anywhere (items, job, queue).
+    let dump = await dumpDatabase();
+    expect(dump).toContain(created.id);
+    for (const address of list) expect(dump).not.toContain(address);
+    expect(dump).not.toContain('zebulon');
+
+    for (const chunk of chunks) await processBulkChunk(deps(), chunk);
+    const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    expect(job.status).toBe('completed');
+    expect(job.processed).toBe(30);
+    expect(job.counts).toEqual({
+      deliverable: 16,
+      undeliverable: 14,
+      catch_all: 0,
+      risky: 0,
+      do_not_mail: 0,
+      unknown: 0,
+    });
+    expect(job.completedAt?.toISOString()).toBe(now.toISOString());
+    expect(job.expiresAt?.getTime()).toBe(now.getTime() + 7 * 86_400_000);
+    // One lookup per domain for the whole job (the engine's DNS cache).
+    expect(dns.queries('postern-good.com', 'MX')).toBe(1);
+    expect(dns.queries('postern-nullmx.org', 'MX')).toBe(1);
+
+    // Results are encrypted at rest too.
+    dump = await dumpDatabase();
+    for (const address of list) expect(dump).not.toContain(address);
+    expect(dump).not.toContain('zebulon');
+    expect(dump).not.toContain('domain_not_found');
+
+    // Page by page, decrypted, in order.
+    const seen: string[] = [];
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+        limit: 7,
+        ...(afterSeq !== undefined ? { afterSeq } : {}),
+      });
+      seen.push(...page.items.map((i) => i.email));
+      for (const item of page.items) expect(item.status).toBe('done');
+      if (page.nextAfterSeq === null) break;
+      afterSeq = page.nextAfterSeq;
+    }
+    expect(seen).toEqual(list);
+    const nullMx = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+      status: 'undeliverable',
+      limit: 100,
+    });
+    expect(nullMx.items).toHaveLength(14);
+    expect(nullMx.items[0]?.result).toMatchObject({
+      status: 'undeliverable',
+      depth: 'standard',
+      cached: false,
+    });
+
+    // A retried chunk (e.g. after a crash) skips done items: nothing is written or counted twice.
+    const again = await processBulkChunk(deps(), chunks[0] as (typeof chunks)[0]);
+    expect(again).toMatchObject({ written: 0 });
+    const items = await orm.em.fork().find(BulkJobItem, { jobId: created.id });
+    expect(items.every((i) => i.attempts === 1 && i.status === 'done')).toBe(true);
+    expect((await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).processed).toBe(30);
+
+    // Another workspace cannot see it.
+    await expect(
+      readBulkResults(orm.em.fork(), keyring, '00000000-0000-4000-8000-0000000000cc', created.id, {
+        limit: 5,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('leaves nothing behind when extraction fails', async () => {
+    const before = await orm.em.fork().count(BulkJob, {});
+    const error = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: csv(addresses(2500, 'overflow')),
+      depth: 'standard',
+      maxRows: 2000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(await orm.em.fork().count(BulkJob, {})).toBe(before);
+    const dump = await dumpDatabase();
+    expect(dump).not.toContain('overflow');
+  });
+
+  it('accepts a JSON array and completes an empty job at once', async () => {
+    const empty = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: ['not an address', 42],
+      depth: 'standard',
+    });
+    expect(empty).toMatchObject({ status: 'completed', total: 0 });
+    expect(await chunksOf(empty.id)).toEqual([]);
+  });
+
+  it('cancel stops chunks early and keeps partial results', async () => {
+    const list = addresses(30, 'cancelme');
+    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: list,
+      depth: 'standard',
+      chunkSize: 30,
+    });
+    let calls = 0;
+    const cancelling: BulkEngine = {
+      async validate(email, options) {
+        calls += 1;
+        if (calls === 5) await cancelBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id);
+        return engine.validate(email, options);
+      },
+      close: async () => {},
+    };
+    const outcome = await processBulkChunk(deps({ engine: cancelling, concurrency: 10 }), {
+      jobId: created.id,
+      fromSeq: 1,
+      toSeq: 30,
+    });
+    expect(outcome).toMatchObject({ written: 10, stopped: 'cancelled', completedJob: false });
+    const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    expect(job).toMatchObject({ status: 'cancelled', processed: 10 });
+    const done = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+      status: 'done',
+      limit: 100,
+    });
+    expect(done.items.map((i) => i.email)).toEqual(list.slice(0, 10));
+    const pending = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+      status: 'pending',
+      limit: 100,
+    });
+    expect(pending.items).toHaveLength(20);
+    expect(pending.items[0]?.result).toBeNull();
+  });
+
+  it('delete removes the job and its items', async () => {
+    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: addresses(5, 'deleteme'),
+      depth: 'standard',
+    });
+    await deleteBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
+    expect(await orm.em.fork().count(BulkJobItem, { jobId: created.id })).toBe(0);
+    // A chunk of a deleted job stops quietly.
+    expect(await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 5 })).toMatchObject({
+      stopped: 'missing',
+    });
+  });
+
+  it('the retention table purges a job 7 days after completion', async () => {
+    now = new Date('2026-11-02T10:00:00Z');
+    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: addresses(4, 'retain'),
+      depth: 'standard',
+    });
+    await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 4 });
+    expect((await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).status).toBe('completed');
+    const settings = { sessionIdleMs: 30 * 86_400_000, auditRetentionDays: 365 };
+
+    now = new Date('2026-11-09T09:59:00Z');
+    await purgeExpired(orm.em.fork(), clock, settings);
+    expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(1);
+
+    now = new Date('2026-11-09T10:01:00Z');
+    const purged = await purgeExpired(orm.em.fork(), clock, settings);
+    expect(purged.find((r) => r.data.startsWith('bulk'))?.deleted).toBeGreaterThanOrEqual(1);
+    expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
+    expect(await orm.em.fork().count(BulkJobItem, { jobId: created.id })).toBe(0);
+  });
+});
