@@ -3,104 +3,32 @@
 // is computed here from the secret the page shows) → save recovery codes → sign out → sign in with
 // password + code → a second browser signs in with a recovery code → the first revokes it → the second
 // is signed out on its next navigation. Also: reset password by email, back-off, silent token refresh.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
-import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+import type { SpawnedApp } from '@postern/runtime/testing';
 import { Secret, TOTP } from 'otpauth';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cspViolations,
+  launchChromium,
+  prepareBrowserRun,
+  RESULTS,
+  recordCspViolations,
+  WEB_DIST,
+} from './support/browser.ts';
+import { mailLink } from './support/mail.ts';
+import { expectClean, PASSWORD, type PageProblems, UI_TIMEOUT, watch } from './support/page-checks.ts';
+import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
 
-const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WEB_DIST = join(WEB_ROOT, 'dist');
-const RESULTS = join(WEB_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** Short-lived access tokens, so the silent refresh is exercised (30 s is the lowest allowed). */
 const ACCESS_TOKEN_TTL_SECONDS = 30;
-const PASSWORD = 'Lantern-Harbour-42';
-const UI_TIMEOUT = 15_000;
 /** Signed in, the dashboard opens the user's (last) workspace. */
 const inWorkspace = (u: URL) => /^\/w\/[0-9a-f-]{36}\/members$/.test(u.pathname);
 
-// ---- page hygiene -------------------------------------------------------------------------------
-
-interface PageProblems {
-  console: string[];
-  pageErrors: string[];
-  badResponses: string[];
-}
-
-/**
- * Collects what a user would count as broken. Refusals the flow provokes on purpose (signed-out
- * `auth.me`, a wrong code, calls of a revoked session) show up as 4xx responses: the test lists which
- * it expects; Chromium also logs each as "Failed to load resource", which is not a page error.
- */
-function watch(page: Page): PageProblems {
-  const problems: PageProblems = { console: [], pageErrors: [], badResponses: [] };
-  page.on('console', (message) => {
-    if (message.type() !== 'error' && message.type() !== 'warning') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) return;
-    problems.console.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400) {
-      const url = new URL(response.url());
-      problems.badResponses.push(`${response.status()} ${url.pathname}`);
-    }
-  });
-  return problems;
-}
-
-/** Every 4xx seen was one of the `expected` procedure refusals; nothing else went wrong. */
-function expectClean(problems: PageProblems, expected: RegExp) {
-  expect(problems.console).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.badResponses.filter((line) => !expected.test(line))).toEqual([]);
-}
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
-}
-
-// ---- mail and codes -----------------------------------------------------------------------------
-
-/** The text of an .eml file, quoted-printable soft breaks and escapes undone. */
-function decodeMail(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
-/** Waits for the worker to deliver a message to `to` whose text matches `pattern`; returns the match. */
-async function mailLink(dir: string, to: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const files = existsSync(dir) ? await readdir(dir) : [];
-    for (const file of files.filter((name) => name.endsWith('.eml')).sort()) {
-      const text = decodeMail(await readFile(join(dir, file), 'utf8'));
-      if (!text.includes(to)) continue;
-      const match = text.match(pattern);
-      if (match) return match[0];
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no mail to ${to} matching ${pattern} within ${timeoutMs} ms`);
-}
+// ---- codes -------------------------------------------------------------------------------------
 
 const STEP_SECONDS = 30;
 const stepNow = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
@@ -148,13 +76,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
     });
-    await context.addInitScript(() => {
-      const store = window as unknown as { __csp: string[] };
-      store.__csp = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        store.__csp.push(`${event.violatedDirective}: ${event.blockedURI}`);
-      });
-    });
+    await recordCspViolations(context);
     contexts.push(context);
     return context;
   }
@@ -172,12 +94,8 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(`The dashboard is not built: run \`pnpm --filter @postern/web build\` first.`);
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}.`);
-    await mkdir(RESULTS, { recursive: true });
-    mailDir = await mkdtemp(join(tmpdir(), 'postern-web-mail-'));
+    await prepareBrowserRun();
+    mailDir = await makeMailDir();
     db = await createTestDatabase();
     const env = {
       DATABASE_URL: db.url,
@@ -185,10 +103,9 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
       LOG_LEVEL: 'warn',
       ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS),
     };
-    api = await spawnApp('api', { ...env, WEB_DIST });
-    await waitForHttp(`${api.url}/healthz`);
-    worker = await spawnApp('worker', { ...env, MAIL_DIR: mailDir, WORKER_POLL_SECONDS: '0.5' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    api = await startApi({ ...env, WEB_DIST });
+    worker = await startMailWorker(env, mailDir);
+    browser = await launchChromium();
   });
 
   // When a step fails, keep a picture of every open page.

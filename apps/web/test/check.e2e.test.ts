@@ -5,65 +5,23 @@
 // typo of a big provider (the suggestion re-runs the check), an enhanced check the mail server
 // refuses, and an address the API refuses to check at all.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
-import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { SpawnedApp } from '@postern/runtime/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import {
   startSmtpServer,
   type TestSmtpServer,
 } from '../../../packages/validator/test/support/smtp-servers.ts';
+import { launchChromium, prepareBrowserRun, RESULTS, shot, WEB_DIST } from './support/browser.ts';
+import { type PageProblems, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH, watch } from './support/page-checks.ts';
+import { startApi } from './support/stack.ts';
 
-const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WEB_DIST = join(WEB_ROOT, 'dist');
-const RESULTS = join(WEB_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const PASSWORD = 'Lantern-Harbour-42';
-const UI_TIMEOUT = 15_000;
-const WORKSPACE_PATH = /^\/w\/([0-9a-f-]{36})\/members$/;
 const CHECK_PATH = /^\/w\/([0-9a-f-]{36})\/check$/;
-
-interface PageProblems {
-  console: string[];
-  pageErrors: string[];
-  badResponses: string[];
-}
-
-function watch(page: Page): PageProblems {
-  const problems: PageProblems = { console: [], pageErrors: [], badResponses: [] };
-  page.on('console', (message) => {
-    if (message.type() !== 'error' && message.type() !== 'warning') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) return;
-    problems.console.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400)
-      problems.badResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  return problems;
-}
-
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(RESULTS, name), fullPage: true });
-}
 
 describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)', () => {
   let db: TestDatabase | undefined;
@@ -92,11 +50,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(`The dashboard is not built: run \`pnpm --filter @postern/web build\` first.`);
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}.`);
-    await mkdir(RESULTS, { recursive: true });
+    await prepareBrowserRun();
     smtp = await startSmtpServer({
       name: 'mx.smtp-mail.com',
       mailboxes: { someone: 'accept', gone: 'not_found' },
@@ -110,7 +64,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       'gmial.com': { mx: [{ exchange: 'mx.gmial.com', priority: 10 }] },
     });
     db = await createTestDatabase();
-    api = await spawnApp('api', {
+    api = await startApi({
       DATABASE_URL: db.url,
       REDIS_URL: testServices().redisUrl,
       LOG_LEVEL: 'warn',
@@ -125,8 +79,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
       SMTP_PROBE_TIMEOUT_MS: '5000',
     });
-    await waitForHttp(`${api.url}/healthz`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
     problems = watch(page);
@@ -151,10 +104,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
   });
 
   it('opens the page from the navigation, empty, saying nothing is stored', async () => {
-    await page.goto(url('/sign-up'));
-    await page.getByLabel('Email address').fill(`nora.${Date.now()}@example.com`);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByTestId('sign-up-submit').click();
+    await submitSignUp(page, url(''), `nora.${Date.now()}@example.com`);
     await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Check address' }).click();

@@ -4,27 +4,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
-import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
+import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  cspViolations,
+  RESULTS,
+  recordCspViolations,
+  WEB_DIST,
+} from './support/browser.ts';
+import { startApi } from './support/stack.ts';
 
-const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WEB_DIST = join(WEB_ROOT, 'dist');
-const RESULTS = join(WEB_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const LIVE_TIMEOUT = 30_000;
 
 /** Everything a page reported that a user would count as broken. */
@@ -58,11 +52,6 @@ function watch(page: Page): PageProblems {
       problems.badResponses.push(`${response.status()} ${response.url()}`);
   });
   return problems;
-}
-
-/** CSP violations seen by the page itself (securitypolicyviolation events), collected by an init script. */
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []);
 }
 
 async function statusOf(page: Page, check: string): Promise<string | null> {
@@ -100,8 +89,7 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
       LOG_LEVEL: 'warn',
       REDIS_URL: testServices().redisUrl,
     };
-    api = await spawnApp('api', apiEnv);
-    await waitForHttp(`${api.url}/healthz`);
+    api = await startApi(apiEnv);
 
     userDataDir = await mkdtemp(join(tmpdir(), 'postern-web-e2e-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -110,13 +98,7 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
       headless: true,
       viewport: { width: 1360, height: 900 },
     });
-    await context.addInitScript(() => {
-      const store = window as unknown as { __csp: string[] };
-      store.__csp = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        store.__csp.push(`${event.violatedDirective}: ${event.blockedURI}`);
-      });
-    });
+    await recordCspViolations(context);
   });
 
   afterAll(async () => {
@@ -223,8 +205,7 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
     expect(await page.textContent('[data-testid="overall-banner"]')).toContain('Reconnecting');
     await page.screenshot({ path: join(RESULTS, 'status-connection-lost.png'), fullPage: true });
 
-    api = await spawnApp('api', { ...apiEnv, PORT: port });
-    await waitForHttp(`${api.url}/healthz`);
+    api = await startApi({ ...apiEnv, PORT: port });
     await page.waitForSelector('[data-testid="health-stale"]', { state: 'detached', timeout: LIVE_TIMEOUT });
     // Fresh figures from the new process: its uptime restarted from zero.
     expect(await statusOf(page, 'database')).toBe('ok');

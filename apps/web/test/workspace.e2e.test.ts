@@ -4,101 +4,39 @@
 // address and accepts; the owner promotes them, reads the audit log (filters, details, CSV export,
 // chain verification), then creates an API key, sees its secret once, calls the public API with it
 // from here, watches the usage appear, revokes it, and the same call is refused.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
-import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { SpawnedApp } from '@postern/runtime/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WEB_DIST = join(WEB_ROOT, 'dist');
-const RESULTS = join(WEB_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const PASSWORD = 'Lantern-Harbour-42';
-const UI_TIMEOUT = 15_000;
-const WORKSPACE_PATH = /^\/w\/([0-9a-f-]{36})\/members$/;
+import {
+  cspViolations,
+  launchChromium,
+  prepareBrowserRun,
+  RESULTS,
+  recordCspViolations,
+  shot,
+  WEB_DIST,
+} from './support/browser.ts';
+import { mailLink } from './support/mail.ts';
+import {
+  expectClean,
+  PASSWORD,
+  type PageProblems,
+  submitSignUp,
+  UI_TIMEOUT,
+  WORKSPACE_PATH,
+  watch,
+} from './support/page-checks.ts';
+import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
 
 // ---- page hygiene -------------------------------------------------------------------------------
-
-interface PageProblems {
-  console: string[];
-  pageErrors: string[];
-  badResponses: string[];
-}
-
-/** What a user would count as broken; refusals the story provokes on purpose are listed per step. */
-function watch(page: Page): PageProblems {
-  const problems: PageProblems = { console: [], pageErrors: [], badResponses: [] };
-  page.on('console', (message) => {
-    if (message.type() !== 'error' && message.type() !== 'warning') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) return;
-    problems.console.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400)
-      problems.badResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  return problems;
-}
-
-function expectClean(problems: PageProblems, expected: RegExp) {
-  expect(problems.console).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.badResponses.filter((line) => !expected.test(line))).toEqual([]);
-}
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
-}
-
-/** A full-page picture from the top (the sidebar is fixed: a scrolled page would draw it midway). */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(RESULTS, name), fullPage: true });
-}
 
 /** Nothing on the page is wider than the window (no sideways scrolling). */
 async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-}
-
-// ---- mail ---------------------------------------------------------------------------------------
-
-function decodeMail(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
-async function mailLink(dir: string, to: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const files = existsSync(dir) ? await readdir(dir) : [];
-    for (const file of files.filter((name) => name.endsWith('.eml')).sort()) {
-      const text = decodeMail(await readFile(join(dir, file), 'utf8'));
-      if (!text.includes(to)) continue;
-      const match = text.match(pattern);
-      if (match) return match[0];
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no mail to ${to} matching ${pattern} within ${timeoutMs} ms`);
 }
 
 // ---- the story ----------------------------------------------------------------------------------
@@ -129,13 +67,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
       acceptDownloads: true,
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
-    await context.addInitScript(() => {
-      const store = window as unknown as { __csp: string[] };
-      store.__csp = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        store.__csp.push(`${event.violatedDirective}: ${event.blockedURI}`);
-      });
-    });
+    await recordCspViolations(context);
     contexts.push(context);
     return context;
   }
@@ -147,18 +79,13 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event-type')));
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(`The dashboard is not built: run \`pnpm --filter @postern/web build\` first.`);
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}.`);
-    await mkdir(RESULTS, { recursive: true });
-    mailDir = await mkdtemp(join(tmpdir(), 'postern-web-mail-'));
+    await prepareBrowserRun();
+    mailDir = await makeMailDir();
     db = await createTestDatabase();
     const env = { DATABASE_URL: db.url, REDIS_URL: testServices().redisUrl, LOG_LEVEL: 'warn' };
-    api = await spawnApp('api', { ...env, WEB_DIST });
-    await waitForHttp(`${api.url}/healthz`);
-    worker = await spawnApp('worker', { ...env, MAIL_DIR: mailDir, WORKER_POLL_SECONDS: '0.5' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    api = await startApi({ ...env, WEB_DIST });
+    worker = await startMailWorker(env, mailDir);
+    browser = await launchChromium();
   });
 
   afterEach(async (test) => {
@@ -195,10 +122,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     const problems = watch(page);
     owner = { page, problems };
 
-    await page.goto(url('/sign-up'));
-    await page.getByLabel('Email address').fill(ownerEmail);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByTestId('sign-up-submit').click();
+    await submitSignUp(page, url(''), ownerEmail);
     // Signed in: straight into the workspace every account gets.
     await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
     story.workspaceId = WORKSPACE_PATH.exec(pathOf(page))?.[1] ?? '';
