@@ -2,8 +2,13 @@
 // cached key lookup and one Redis round trip for the bucket. JSON in and out, validated by the same
 // zod contracts as tRPC; errors have the one shape { code, message, requestId }.
 import { type ErrorBody, ZV1Me, ZV1Usage, ZValidateBatchRequest, ZValidateRequest } from '@postern/contracts';
-import { type AuthorizedRequest, checkAddress, DomainError, planUsage } from '@postern/core';
-import { ApiKeyUsage } from '@postern/db';
+import {
+  type AuthorizedRequest,
+  checkAddress,
+  DomainError,
+  planUsage,
+  workspaceRequestsByDay,
+} from '@postern/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { ERROR_TABLE } from '../errors.ts';
@@ -153,15 +158,7 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps }) {
       const em = deps.orm.em.fork();
       const now = deps.clock.now();
       const usage = await planUsage(em, deps.limiter, principal.workspaceId, principal.plan, policy, now);
-      const since = new Date(now.getTime() - 29 * 86_400_000).toISOString().slice(0, 10);
-      const rows = await em.find(ApiKeyUsage, { workspaceId: principal.workspaceId, day: { $gte: since } });
-      const byDay = new Map<string, number>();
-      for (const row of rows) byDay.set(row.day, (byDay.get(row.day) ?? 0) + Number(row.requests));
-      const last30Days = [];
-      for (let i = 29; i >= 0; i--) {
-        const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-        last30Days.push({ day, requests: byDay.get(day) ?? 0 });
-      }
+      const last30Days = await workspaceRequestsByDay(em, principal.workspaceId, 30, now);
       return ZV1Usage.parse({
         plan: usage.plan,
         limits: usage.limits,

@@ -140,3 +140,17 @@ export async function planUsage(
     requestsThisMonth: rows.reduce((sum, r) => sum + Number(r.requests), 0),
   };
 }
+
+/** Requests of all the workspace's keys per day (UTC) over the last `days` days, zero-filled. */
+export async function workspaceRequestsByDay(
+  em: EntityManager,
+  workspaceId: string,
+  days: number,
+  now: Date,
+) {
+  const { days: dayList, series } = await apiKeyUsageSeries(em, workspaceId, days, now);
+  return dayList.map((day, i) => ({
+    day,
+    requests: series.reduce((sum, key) => sum + (key.counts[i] ?? 0), 0),
+  }));
+}
