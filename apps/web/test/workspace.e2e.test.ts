@@ -450,7 +450,10 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
       .click();
     await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname) && !u.pathname.includes(story.workspaceId));
     await page.getByTestId('members-table').waitFor({ timeout: UI_TIMEOUT });
-    expect(await page.getByTestId('current-workspace-role').textContent()).toBe('Owner');
+    // The shell re-renders the switcher once the new workspace's data arrives: wait for it.
+    await expect
+      .poll(() => page.getByTestId('current-workspace-role').textContent(), { timeout: UI_TIMEOUT })
+      .toBe('Owner');
 
     // A new workspace from the switcher: the creator owns it and lands in it.
     await page.getByTestId('workspace-switcher').click();
