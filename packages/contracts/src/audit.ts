@@ -29,6 +29,18 @@ export const AUDIT_EVENTS = [
   'audit.verified',
   'apikey.created',
   'apikey.revoked',
+  'bulk_job.created',
+  'bulk_job.cancelled',
+  'bulk_job.retried',
+  'bulk_job.deleted',
+  'bulk_job.purged',
+  'webhook.endpoint_created',
+  'webhook.endpoint_updated',
+  'webhook.endpoint_deleted',
+  'webhook.endpoint_disabled',
+  'webhook.secret_revealed',
+  'webhook.secret_rotated',
+  'webhook.delivery_resent',
 ] as const;
 export const ZAuditEvent = z.enum(AUDIT_EVENTS);
 export type AuditEventType = z.infer<typeof ZAuditEvent>;

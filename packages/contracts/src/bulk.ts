@@ -1,5 +1,7 @@
 // Bulk verification jobs: statuses, counters and the chunk job payload shared by core, worker and API.
 import { z } from 'zod';
+import { ZDepth, ZValidationResult } from './validation.ts';
+import { ZWorkspaceScoped } from './workspaces.ts';
 
 export const BULK_JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const ZBulkJobStatus = z.enum(BULK_JOB_STATUSES);
@@ -23,3 +25,161 @@ export const ZBulkChunkJob = z
   })
   .refine((v) => v.toSeq >= v.fromSeq, { message: 'toSeq must not be below fromSeq', path: ['toSeq'] });
 export type BulkChunkJob = z.infer<typeof ZBulkChunkJob>;
+
+// ---------------------------------------------------------------------------------------------
+// The public shapes of bulk jobs: REST /v1/jobs, the dashboard's tRPC `bulk` router and the SDK.
+
+export const VERDICT_STATUSES = [
+  'deliverable',
+  'undeliverable',
+  'catch_all',
+  'risky',
+  'do_not_mail',
+  'unknown',
+] as const;
+export const ZVerdictStatus = z.enum(VERDICT_STATUSES);
+export type VerdictStatus = z.infer<typeof ZVerdictStatus>;
+
+/** Result filter: a verdict status, `pending` (not checked yet) or `done` (any verdict). */
+export const ZBulkResultFilter = z.enum([...VERDICT_STATUSES, 'pending', 'done']);
+export type BulkResultFilter = z.infer<typeof ZBulkResultFilter>;
+
+export const BULK_DOWNLOAD_FORMATS = ['csv', 'json', 'ndjson'] as const;
+export const ZBulkDownloadFormat = z.enum(BULK_DOWNLOAD_FORMATS);
+export type BulkDownloadFormat = z.infer<typeof ZBulkDownloadFormat>;
+
+/** Free-form job metadata: at most 20 string keys, string/number/boolean/null values, 4 KiB as JSON. */
+export const ZBulkMetadata = z
+  .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .refine((v) => Object.keys(v).length <= 20, { message: 'metadata takes at most 20 keys' })
+  .refine((v) => JSON.stringify(v).length <= 4096, { message: 'metadata must be at most 4 KiB as JSON' });
+export type BulkMetadata = z.infer<typeof ZBulkMetadata>;
+
+export const ZIdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'the idempotency key must be printable ASCII without spaces');
+
+/** Options of a new job, shared by the multipart form fields, the JSON body and tRPC. */
+export const ZBulkJobOptions = z.object({
+  /** Display name (the uploaded file's name by default). */
+  name: z.string().trim().min(1).max(200).optional(),
+  depth: ZDepth.default('standard'),
+  /** Header name or 0-based index of the email column; detected from the header or content when absent. */
+  column: z.union([z.string().trim().min(1).max(200), z.number().int().min(0).max(100_000)]).optional(),
+  format: z.enum(['auto', 'csv', 'tsv', 'list']).default('auto'),
+  encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
+  dedupe: z.boolean().default(true),
+  metadata: ZBulkMetadata.optional(),
+});
+export type BulkJobOptions = z.input<typeof ZBulkJobOptions>;
+
+/** POST /v1/jobs with a JSON body (the SDK's `jobs.create({ emails })`). */
+export const ZCreateBulkJobJson = ZBulkJobOptions.omit({ column: true, format: true, encoding: true }).extend(
+  {
+    emails: z.array(z.unknown()).min(1, 'emails must hold at least one address'),
+  },
+);
+export type CreateBulkJobJson = z.input<typeof ZCreateBulkJobJson>;
+
+export const ZBulkRejected = z.record(z.string(), z.number().int());
+export const ZBulkJobSummary = z.object({
+  format: z.enum(['csv', 'tsv', 'list', 'json']),
+  delimiter: z.string().nullable(),
+  header: z.boolean(),
+  column: z.object({
+    index: z.number().int(),
+    name: z.string().nullable(),
+    detectedBy: z.enum(['option', 'header', 'content']),
+  }),
+  rowsRead: z.number().int(),
+  addresses: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: ZBulkRejected,
+  bytes: z.number().int(),
+});
+export type BulkJobSummaryView = z.infer<typeof ZBulkJobSummary>;
+
+export const ZBulkCounts = z.object({
+  deliverable: z.number().int(),
+  undeliverable: z.number().int(),
+  catch_all: z.number().int(),
+  risky: z.number().int(),
+  do_not_mail: z.number().int(),
+  unknown: z.number().int(),
+});
+
+/** A job as every surface shows it (dates as ISO strings). */
+export const ZBulkJob = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  status: ZBulkJobStatus,
+  depth: ZDepth,
+  total: z.number().int(),
+  processed: z.number().int(),
+  /** 0–100, one decimal. */
+  percent: z.number(),
+  counts: ZBulkCounts,
+  summary: ZBulkJobSummary.nullable(),
+  metadata: ZBulkMetadata.nullable(),
+  /** Rounds of "retry unknown results" run so far. */
+  retries: z.number().int(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  completedAt: z.iso.datetime().nullable(),
+  /** When the job and its results are purged (7 days after completion), null while it runs. */
+  expiresAt: z.iso.datetime().nullable(),
+  /** Seconds to completion estimated from the rate so far, null when unknown or finished. */
+  etaSeconds: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type BulkJobDto = z.infer<typeof ZBulkJob>;
+
+export const ZBulkJobList = z.object({ jobs: z.array(ZBulkJob), nextCursor: z.string().nullable() });
+export type BulkJobList = z.infer<typeof ZBulkJobList>;
+
+export const ZBulkResultItem = z.object({
+  /** 1-based position among the job's addresses. */
+  seq: z.number().int(),
+  email: z.string(),
+  /** Verdict status once checked, `pending` before. */
+  status: z.enum([...VERDICT_STATUSES, 'pending']),
+  result: ZValidationResult.nullable(),
+});
+export type BulkResultItem = z.infer<typeof ZBulkResultItem>;
+/** GET /v1/jobs/:id/results (JSON page) — `after` is the last seq seen. */
+export const ZBulkResultsQuery = z.object({
+  status: ZBulkResultFilter.optional(),
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const ZBulkResultsPage = z.object({
+  items: z.array(ZBulkResultItem),
+  nextAfter: z.number().int().nullable(),
+});
+export type BulkResultsPage = z.infer<typeof ZBulkResultsPage>;
+
+/** Server-sent event `progress` (and the final `done`) on GET /v1/jobs/:id/events. */
+export const ZBulkProgressEvent = ZBulkJob.pick({
+  id: true,
+  status: true,
+  total: true,
+  processed: true,
+  percent: true,
+  counts: true,
+  etaSeconds: true,
+});
+export type BulkProgressEvent = z.infer<typeof ZBulkProgressEvent>;
+
+// tRPC (dashboard) inputs.
+export const ZBulkJobRef = ZWorkspaceScoped.extend({ jobId: z.string().uuid('Unknown job') });
+export const ZBulkJobListRequest = ZWorkspaceScoped.extend({
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+export const ZBulkResultsRequest = ZBulkJobRef.extend({
+  status: ZBulkResultFilter.optional(),
+  after: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+});

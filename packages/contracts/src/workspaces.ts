@@ -19,6 +19,10 @@ export const PERMISSIONS = {
   'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
   'apikeys.manage': ['owner', 'admin'],
   'validation.use': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.read': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.manage': ['owner', 'admin', 'member'],
+  'webhooks.read': ['owner', 'admin'],
+  'webhooks.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -32,6 +36,11 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'apikeys.read': 'See API keys (names, prefixes, usage) and the plan usage',
   'apikeys.manage': 'Create and revoke API keys',
   'validation.use': 'Check single addresses (results are never stored)',
+  'bulk.read': 'See bulk verification jobs, their progress and download their results',
+  'bulk.manage': 'Upload, cancel, retry and delete bulk verification jobs',
+  'webhooks.read': 'See webhook endpoints and their delivery log',
+  'webhooks.manage':
+    'Create, change, delete webhook endpoints; reveal and rotate signing secrets; re-send deliveries',
 };
 
 export const can = (role: Role, permission: Permission) =>

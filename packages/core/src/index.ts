@@ -8,6 +8,7 @@ export * from './bulk/index.ts';
 export * from './clock.ts';
 export * from './crypto/index.ts';
 export * from './errors.ts';
+export * from './events/outbox.ts';
 export * from './mail/index.ts';
 export * from './rate-limit/token-bucket.ts';
 export * from './retention/policy.ts';

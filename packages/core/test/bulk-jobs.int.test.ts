@@ -268,7 +268,7 @@ describe('bulk jobs', () => {
       source: addresses(5, 'deleteme'),
       depth: 'standard',
     });
-    await deleteBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    await deleteBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id, { actorId: ACTOR });
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
     expect(await orm.em.fork().count(BulkJobItem, { jobId: created.id })).toBe(0);
     // A chunk of a deleted job stops quietly.

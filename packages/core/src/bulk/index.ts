@@ -17,6 +17,7 @@ export {
   type BulkContext,
   type BulkJobView,
   type BulkResultRow,
+  bulkJobDto,
   bulkJobView,
   type ChunkDeps,
   type ChunkOutcome,
@@ -24,9 +25,13 @@ export {
   cancelBulkJob,
   createBulkJob,
   deleteBulkJob,
+  failBulkJob,
+  findJobByIdempotencyKey,
   getBulkJob,
+  listBulkJobs,
   processBulkChunk,
   purgeExpiredBulkJobs,
   readBulkResults,
+  retryUnknownResults,
 } from './jobs.ts';
 export type * from './types.ts';

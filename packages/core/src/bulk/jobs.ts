@@ -8,16 +8,22 @@ import {
   BULK_CHUNK_SIZE,
   BULK_RESULT_RETENTION_DAYS,
   type BulkItemStatus,
+  type BulkJobDto,
+  type BulkJobEventData,
   type BulkJobStatus,
+  type BulkJobSummaryView,
+  type BulkMetadata,
   type Depth,
   QUEUES,
   type ValidationResult,
 } from '@postern/contracts';
 import { BulkJob, BulkJobItem, type EntityManager } from '@postern/db';
 import type { PgBoss } from '@postern/runtime';
+import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import type { Clock } from '../clock.ts';
 import { encryptionContext, type Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
+import { notifyUsers, recordEvent } from '../events/outbox.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
 import type { UploadSource } from './decode.ts';
 import type { BulkEngine } from './engine.ts';
@@ -71,11 +77,26 @@ export interface CreateBulkJobInput
   chunkSize?: number;
   /** Per-chunk-job expiry override (the queue's policy otherwise). */
   chunkExpireInSeconds?: number;
+  name?: string | null;
+  metadata?: BulkMetadata | null;
+  /** A repeat of the same key in the workspace returns the first job (see findJobByIdempotencyKey). */
+  idempotencyKey?: string | null;
+  /** Set when an API key created the job (actorId is then null). */
+  apiKeyId?: string | null;
+  /** Request metadata for the audit entry. */
+  meta?: RequestMeta;
 }
+
+const NO_META: RequestMeta = { ip: null, userAgent: null };
 
 export interface BulkJobView {
   id: string;
   workspaceId: string;
+  name: string | null;
+  createdBy: string | null;
+  metadata: BulkMetadata | null;
+  summary: BulkJobSummaryView | null;
+  retries: number;
   status: BulkJobStatus;
   depth: Depth;
   total: number;
@@ -93,6 +114,11 @@ export function bulkJobView(job: BulkJob): BulkJobView {
   return {
     id: job.id,
     workspaceId: job.workspaceId,
+    name: job.name ?? null,
+    createdBy: job.createdBy ?? null,
+    metadata: (job.metadata as BulkMetadata | null) ?? null,
+    summary: (job.summary as unknown as BulkJobSummaryView | null) ?? null,
+    retries: job.retries,
     status: job.status as BulkJobStatus,
     depth: job.depth as Depth,
     total: job.total,
@@ -114,6 +140,131 @@ export function bulkJobView(job: BulkJob): BulkJobView {
   };
 }
 
+/** The public shape of a job (REST, tRPC, SDK): ISO dates, a percentage and an ETA from the rate so far. */
+export function bulkJobDto(view: BulkJobView, now: Date): BulkJobDto {
+  const percent = view.total === 0 ? 100 : Math.floor((view.processed / view.total) * 1000) / 10;
+  let etaSeconds: number | null = null;
+  const active = view.status === 'queued' || view.status === 'running';
+  if (active && view.startedAt && view.processed > 0) {
+    const elapsed = (now.getTime() - view.startedAt.getTime()) / 1000;
+    const rate = view.processed / Math.max(elapsed, 0.001);
+    etaSeconds = Math.max(0, Math.ceil((view.total - view.processed) / rate));
+  }
+  return {
+    id: view.id,
+    name: view.name,
+    status: view.status,
+    depth: view.depth,
+    total: view.total,
+    processed: view.processed,
+    percent,
+    counts: view.counts,
+    summary: view.summary,
+    metadata: view.metadata,
+    retries: view.retries,
+    createdAt: view.createdAt.toISOString(),
+    startedAt: view.startedAt?.toISOString() ?? null,
+    completedAt: view.completedAt?.toISOString() ?? null,
+    expiresAt: view.expiresAt?.toISOString() ?? null,
+    etaSeconds,
+    error: view.error,
+  };
+}
+
+function eventData(job: BulkJob): BulkJobEventData {
+  const view = bulkJobView(job);
+  return {
+    job_id: view.id,
+    name: view.name,
+    status: view.status,
+    total: view.total,
+    processed: view.processed,
+    counts: view.counts,
+    metadata: view.metadata,
+    completed_at: view.completedAt?.toISOString() ?? null,
+    expires_at: view.expiresAt?.toISOString() ?? null,
+    error: view.error,
+  };
+}
+
+const STATUS_TITLE: Record<string, string> = {
+  completed: 'finished',
+  cancelled: 'was cancelled',
+  failed: 'failed',
+};
+
+/**
+ * Writes, on `tx`'s transaction, what a job reaching an end state causes: the outbox event
+ * (bulk_job.completed — also for a cancellation — or bulk_job.failed) and a notification for its creator.
+ */
+async function recordJobEnded(tx: EntityManager, clock: Clock, jobId: string): Promise<void> {
+  const job = await tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
+  const data = eventData(job);
+  await recordEvent(
+    tx,
+    clock,
+    job.workspaceId,
+    job.status === 'failed' ? 'bulk_job.failed' : 'bulk_job.completed',
+    data,
+  );
+  if (job.createdBy) {
+    const label = job.name ?? 'Bulk job';
+    await notifyUsers(tx, clock, {
+      userIds: [job.createdBy],
+      workspaceId: job.workspaceId,
+      kind: job.status === 'failed' ? 'bulk_job.failed' : 'bulk_job.completed',
+      title: `${label} ${STATUS_TITLE[job.status] ?? job.status}`,
+      body:
+        job.status === 'failed'
+          ? `${job.processed.toLocaleString('en-US')} of ${job.total.toLocaleString('en-US')} addresses were checked before it failed: ${job.error ?? 'unknown error'}.`
+          : `${job.processed.toLocaleString('en-US')} of ${job.total.toLocaleString('en-US')} addresses checked: ${job.deliverable.toLocaleString('en-US')} deliverable, ${job.undeliverable.toLocaleString('en-US')} undeliverable.`,
+      link: `/w/${job.workspaceId}/jobs/${job.id}`,
+    });
+  }
+}
+
+/** The job created earlier with this Idempotency-Key in the workspace, if any. */
+export async function findJobByIdempotencyKey(
+  em: EntityManager,
+  workspaceId: string,
+  key: string,
+): Promise<BulkJobView | null> {
+  const job = await em.findOne(BulkJob, { workspaceId, idempotencyKey: key }, { refresh: true });
+  return job ? bulkJobView(job) : null;
+}
+
+/** A page of the workspace's jobs, newest first. The cursor is opaque (created_at + id). */
+export async function listBulkJobs(
+  em: EntityManager,
+  workspaceId: string,
+  options: { cursor?: string; limit: number },
+): Promise<{ jobs: BulkJobView[]; nextCursor: string | null }> {
+  const limit = Math.max(1, Math.min(100, Math.floor(options.limit)));
+  const where: Record<string, unknown> = { workspaceId };
+  if (options.cursor) {
+    let decoded: { t: string; id: string };
+    try {
+      decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'));
+      if (typeof decoded.t !== 'string' || typeof decoded.id !== 'string') throw new Error('shape');
+    } catch {
+      throw new DomainError('BAD_REQUEST', 'The cursor is not one this API returned', { option: 'cursor' });
+    }
+    const at = new Date(decoded.t);
+    where.$or = [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: decoded.id } }];
+  }
+  const rows = await em.find(BulkJob, where, {
+    orderBy: { createdAt: 'desc', id: 'desc' },
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify({ t: last.createdAt.toISOString(), id: last.id })).toString('base64url')
+      : null;
+  return { jobs: page.map(bulkJobView), nextCursor };
+}
+
 /**
  * Extracts the addresses into encrypted items (1,000 per insert) inside one transaction, marks the job
  * queued and enqueues its chunk jobs. An extraction failure rolls everything back and the DomainError
@@ -131,105 +282,181 @@ export async function createBulkJob(
   const jobId = randomUUID();
   const now = ctx.clock.now();
 
-  const job = await ctx.em.transactional(async (tx) => {
-    tx.insert(BulkJob, {
-      id: jobId,
-      workspaceId,
-      createdBy: actorId,
-      status: 'queued',
-      depth: input.depth,
-      chunkSize,
-      createdAt: now,
+  if (input.idempotencyKey) {
+    const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, input.idempotencyKey);
+    if (existing) return existing;
+  }
+
+  let job: BulkJob;
+  try {
+    job = await ctx.em.transactional(async (tx) => {
+      await tx.insert(BulkJob, {
+        id: jobId,
+        workspaceId,
+        createdBy: actorId,
+        apiKeyId: input.apiKeyId ?? null,
+        name: input.name ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        metadata: input.metadata ?? null,
+        status: 'queued',
+        depth: input.depth,
+        chunkSize,
+        createdAt: now,
+      });
+      let seq = 0;
+      let batch: Partial<BulkJobItem>[] = [];
+      const writeBatch = async () => {
+        if (!batch.length) return;
+        const rows = batch;
+        batch = [];
+        await tx.insertMany(BulkJobItem, rows as BulkJobItem[]);
+      };
+      const onAddress = async (address: ExtractedAddress) => {
+        seq += 1;
+        const id = randomUUID();
+        batch.push({
+          id,
+          jobId,
+          seq,
+          address: ctx.keyring.encrypt(address.ascii, addressContext(id)),
+          status: 'pending',
+          attempts: 0,
+        });
+        if (batch.length >= BULK_INSERT_BATCH) await writeBatch();
+      };
+      const common = {
+        onAddress,
+        ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
+        ...(input.maxFieldLength !== undefined ? { maxFieldLength: input.maxFieldLength } : {}),
+        ...(input.dedupe !== undefined ? { dedupe: input.dedupe } : {}),
+      };
+      let summary: ExtractionSummary;
+      if (Array.isArray(input.source)) {
+        summary = await extractFromArray(input.source, common);
+      } else {
+        summary = await extractAddresses(input.source as UploadSource, {
+          ...common,
+          ...(input.column !== undefined ? { column: input.column } : {}),
+          ...(input.format !== undefined ? { format: input.format } : {}),
+          ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
+          ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
+          ...(input.maxColumns !== undefined ? { maxColumns: input.maxColumns } : {}),
+          ...(input.maxRowBytes !== undefined ? { maxRowBytes: input.maxRowBytes } : {}),
+        });
+      }
+      await writeBatch();
+      const empty = seq === 0;
+      const done = ctx.clock.now();
+      await tx.nativeUpdate(
+        BulkJob,
+        { id: jobId },
+        {
+          total: seq,
+          summary: summary as unknown as Record<string, unknown>,
+          ...(empty
+            ? {
+                status: 'completed',
+                startedAt: done,
+                completedAt: done,
+                expiresAt: new Date(done.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
+              }
+            : {}),
+        },
+      );
+      recordAudit(tx, ctx.clock, {
+        type: 'bulk_job.created',
+        actorId,
+        workspaceId,
+        target: { type: 'bulk_job', id: jobId },
+        meta: input.meta ?? NO_META,
+        metadata: {
+          addresses: seq,
+          rows: summary.rowsRead,
+          depth: input.depth,
+          ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
+        },
+      });
+      if (empty) await recordJobEnded(tx, ctx.clock, jobId);
+      return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
     });
-    await tx.flush();
-    let seq = 0;
-    let batch: Partial<BulkJobItem>[] = [];
-    const writeBatch = async () => {
-      if (!batch.length) return;
-      const rows = batch;
-      batch = [];
-      await tx.insertMany(BulkJobItem, rows as BulkJobItem[]);
-    };
-    const onAddress = async (address: ExtractedAddress) => {
-      seq += 1;
-      const id = randomUUID();
-      batch.push({
-        id,
-        jobId,
-        seq,
-        address: ctx.keyring.encrypt(address.ascii, addressContext(id)),
-        status: 'pending',
-        attempts: 0,
-      });
-      if (batch.length >= BULK_INSERT_BATCH) await writeBatch();
-    };
-    const common = {
-      onAddress,
-      ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
-      ...(input.maxFieldLength !== undefined ? { maxFieldLength: input.maxFieldLength } : {}),
-      ...(input.dedupe !== undefined ? { dedupe: input.dedupe } : {}),
-    };
-    let summary: ExtractionSummary;
-    if (Array.isArray(input.source)) {
-      summary = await extractFromArray(input.source, common);
-    } else {
-      summary = await extractAddresses(input.source as UploadSource, {
-        ...common,
-        ...(input.column !== undefined ? { column: input.column } : {}),
-        ...(input.format !== undefined ? { format: input.format } : {}),
-        ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
-        ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
-        ...(input.maxColumns !== undefined ? { maxColumns: input.maxColumns } : {}),
-        ...(input.maxRowBytes !== undefined ? { maxRowBytes: input.maxRowBytes } : {}),
-      });
+  } catch (error) {
+    // Two requests with one Idempotency-Key: the loser's transaction is rolled back; return the winner's job.
+    if (input.idempotencyKey && isUniqueViolation(error)) {
+      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, input.idempotencyKey);
+      if (existing) return existing;
     }
-    await writeBatch();
-    const empty = seq === 0;
-    const done = ctx.clock.now();
-    await tx.nativeUpdate(
-      BulkJob,
-      { id: jobId },
-      {
-        total: seq,
-        summary: summary as unknown as Record<string, unknown>,
-        ...(empty
-          ? {
-              status: 'completed',
-              startedAt: done,
-              completedAt: done,
-              expiresAt: new Date(done.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
-            }
-          : {}),
-      },
-    );
-    return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
-  });
+    throw error;
+  }
 
   if (job.total > 0) {
+    await enqueueChunks(ctx, jobId, ranges(1, job.total, chunkSize), input.chunkExpireInSeconds);
+  }
+  return bulkJobView(job);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; name?: string } | null;
+  return e?.code === '23505' || e?.name === 'UniqueConstraintViolationException';
+}
+
+/** Contiguous ranges of at most `size` sequence numbers covering from..to. */
+function ranges(from: number, to: number, size: number): { fromSeq: number; toSeq: number }[] {
+  const out = [];
+  for (let a = from; a <= to; a += size) out.push({ fromSeq: a, toSeq: Math.min(to, a + size - 1) });
+  return out;
+}
+
+/** Inserts the chunk jobs (1,000 per call); if that fails the job is marked failed and the error thrown. */
+async function enqueueChunks(
+  ctx: BulkContext,
+  jobId: string,
+  chunkRanges: { fromSeq: number; toSeq: number }[],
+  expireInSeconds?: number,
+): Promise<void> {
+  {
     const policy = QUEUES.bulkChunk.policy;
-    const chunks = [];
-    for (let from = 1; from <= job.total; from += chunkSize) {
-      chunks.push({
-        data: { jobId, fromSeq: from, toSeq: Math.min(job.total, from + chunkSize - 1) },
-        retryLimit: policy.retryLimit,
-        retryDelay: policy.retryDelaySeconds,
-        retryBackoff: policy.retryBackoff,
-        expireInSeconds: input.chunkExpireInSeconds ?? policy.expireInSeconds,
-      });
-    }
+    const chunks = chunkRanges.map((range) => ({
+      data: { jobId, ...range },
+      retryLimit: policy.retryLimit,
+      retryDelay: policy.retryDelaySeconds,
+      retryBackoff: policy.retryBackoff,
+      expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
+    }));
     try {
       for (let i = 0; i < chunks.length; i += 1000)
         await ctx.boss.insert(QUEUES.bulkChunk.name, chunks.slice(i, i + 1000));
     } catch (error) {
-      await ctx.em.nativeUpdate(
-        BulkJob,
-        { id: jobId },
-        { status: 'failed', error: 'the job could not be queued', completedAt: ctx.clock.now() },
-      );
+      await failBulkJob(ctx, jobId, 'the job could not be queued');
       throw error;
     }
   }
-  return bulkJobView(job);
+}
+
+/**
+ * Marks a queued or running job failed (results so far are kept; it expires like a completed one) and
+ * records bulk_job.failed with it. Returns false when the job had already ended.
+ */
+export async function failBulkJob(
+  ctx: { em: EntityManager; clock: Clock },
+  jobId: string,
+  reason: string,
+): Promise<boolean> {
+  return ctx.em.transactional(async (tx) => {
+    const now = ctx.clock.now();
+    const changed = await tx.nativeUpdate(
+      BulkJob,
+      { id: jobId, status: { $in: ['queued', 'running'] } },
+      {
+        status: 'failed',
+        error: reason.slice(0, 500),
+        completedAt: now,
+        expiresAt: new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
+      },
+    );
+    if (changed !== 1) return false;
+    await recordJobEnded(tx, ctx.clock, jobId);
+    return true;
+  });
 }
 
 export async function getBulkJob(
@@ -247,29 +474,125 @@ export async function cancelBulkJob(
   ctx: { em: EntityManager; clock: Clock },
   workspaceId: string,
   jobId: string,
+  actor: { actorId: string | null; apiKeyId?: string | null; meta?: RequestMeta } = { actorId: null },
 ): Promise<BulkJobView> {
   const job = await getBulkJob(ctx.em, workspaceId, jobId);
   if (job.status === 'queued' || job.status === 'running') {
-    const now = ctx.clock.now();
-    await ctx.em.nativeUpdate(
-      BulkJob,
-      { id: jobId, workspaceId, status: { $in: ['queued', 'running'] } },
-      {
-        status: 'cancelled',
-        completedAt: now,
-        expiresAt: new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
-      },
-    );
+    await ctx.em.transactional(async (tx) => {
+      const now = ctx.clock.now();
+      const changed = await tx.nativeUpdate(
+        BulkJob,
+        { id: jobId, workspaceId, status: { $in: ['queued', 'running'] } },
+        {
+          status: 'cancelled',
+          completedAt: now,
+          expiresAt: new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
+        },
+      );
+      if (changed !== 1) return;
+      recordAudit(tx, ctx.clock, {
+        type: 'bulk_job.cancelled',
+        actorId: actor.actorId,
+        workspaceId,
+        target: { type: 'bulk_job', id: jobId },
+        meta: actor.meta ?? NO_META,
+        ...(actor.apiKeyId ? { metadata: { apiKeyId: actor.apiKeyId } } : {}),
+      });
+      await recordJobEnded(tx, ctx.clock, jobId);
+    });
   }
   return getBulkJob(ctx.em, workspaceId, jobId);
 }
 
-/** Deletes the job and every item of it. */
-export async function deleteBulkJob(em: EntityManager, workspaceId: string, jobId: string): Promise<void> {
-  await getBulkJob(em, workspaceId, jobId);
-  await em.transactional(async (tx) => {
+/**
+ * Puts every `unknown` result of an ended job back to pending and queues it again (a "retry later"
+ * verdict: greylisting, timeouts). Counters move back in the same transaction; the job runs again and
+ * completes (with a new event) when they are done. Nothing to retry -> BAD_REQUEST.
+ */
+export async function retryUnknownResults(
+  ctx: BulkContext,
+  workspaceId: string,
+  jobId: string,
+  actor: { actorId: string | null; apiKeyId?: string | null; meta?: RequestMeta } = { actorId: null },
+  options: { chunkExpireInSeconds?: number } = {},
+): Promise<BulkJobView> {
+  const before = await getBulkJob(ctx.em, workspaceId, jobId);
+  if (before.status === 'queued' || before.status === 'running')
+    throw new DomainError(
+      'CONFLICT',
+      'The job is still running; retry its unknown results once it has finished',
+    );
+  if (before.counts.unknown === 0)
+    throw new DomainError('BAD_REQUEST', 'The job has no unknown results to retry');
+  const seqs = await ctx.em.transactional(async (tx) => {
+    const conn = tx.getConnection();
+    const tctx = tx.getTransactionContext();
+    const reset = (await conn.execute(
+      `update bulk_job_item set status = 'pending', result = null, result_status = null
+         where job_id = ? and status = 'done' and result_status = 'unknown' returning seq`,
+      [jobId],
+      'all',
+      tctx,
+    )) as { seq: number }[];
+    const n = reset.length;
+    const moved = await tx.nativeUpdate(
+      BulkJob,
+      { id: jobId, workspaceId, status: { $in: ['completed', 'cancelled', 'failed'] } },
+      {
+        status: 'queued',
+        processed: before.processed - n,
+        unknown: before.counts.unknown - n,
+        completedAt: null,
+        expiresAt: null,
+        error: null,
+        retries: before.retries + 1,
+      },
+    );
+    if (moved !== 1) throw new DomainError('CONFLICT', 'The job changed meanwhile; reload it and try again');
+    recordAudit(tx, ctx.clock, {
+      type: 'bulk_job.retried',
+      actorId: actor.actorId,
+      workspaceId,
+      target: { type: 'bulk_job', id: jobId },
+      meta: actor.meta ?? NO_META,
+      metadata: { addresses: n, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) },
+    });
+    return reset.map((r) => r.seq).sort((a, b) => a - b);
+  });
+  // One chunk job per `chunkSize` retried items, spanning their sequence numbers (done items between are skipped).
+  const chunkRanges: { fromSeq: number; toSeq: number }[] = [];
+  for (let i = 0; i < seqs.length; i += before.chunkSize) {
+    const part = seqs.slice(i, i + before.chunkSize);
+    chunkRanges.push({ fromSeq: part[0] as number, toSeq: part.at(-1) as number });
+  }
+  await enqueueChunks(ctx, jobId, chunkRanges, options.chunkExpireInSeconds);
+  return getBulkJob(ctx.em, workspaceId, jobId);
+}
+
+/** Deletes the job and every item of it (audited). A running job stops at its chunks' next check. */
+export async function deleteBulkJob(
+  ctx: { em: EntityManager; clock: Clock },
+  workspaceId: string,
+  jobId: string,
+  actor: { actorId: string | null; apiKeyId?: string | null; meta?: RequestMeta } = { actorId: null },
+): Promise<void> {
+  const job = await getBulkJob(ctx.em, workspaceId, jobId);
+  await ctx.em.transactional(async (tx) => {
     await tx.nativeDelete(BulkJobItem, { jobId });
     await tx.nativeDelete(BulkJob, { id: jobId, workspaceId });
+    recordAudit(tx, ctx.clock, {
+      type: 'bulk_job.deleted',
+      actorId: actor.actorId,
+      workspaceId,
+      target: { type: 'bulk_job', id: jobId },
+      meta: actor.meta ?? NO_META,
+      metadata: {
+        name: job.name,
+        status: job.status,
+        addresses: job.total,
+        ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}),
+      },
+    });
   });
 }
 
@@ -425,7 +748,10 @@ export async function processBulkChunk(
           'run',
           tctx,
         )) as { affectedRows: number };
-        if (done.affectedRows === 1) outcome.completedJob = true;
+        if (done.affectedRows === 1) {
+          outcome.completedJob = true;
+          await recordJobEnded(tx, clock, job.id);
+        }
       }
       return n;
     });
@@ -439,13 +765,32 @@ export async function processBulkChunk(
 export async function purgeExpiredBulkJobs(em: EntityManager, now: Date): Promise<number> {
   const expired = await em.find(
     BulkJob,
-    { expiresAt: { $lt: now } },
-    { fields: ['id'], limit: 500, orderBy: { expiresAt: 'asc' } },
+    { expiresAt: { $lt: now }, status: { $in: ['completed', 'cancelled', 'failed'] } },
+    {
+      fields: ['id', 'workspaceId', 'name', 'total', 'expiresAt'],
+      limit: 500,
+      orderBy: { expiresAt: 'asc' },
+    },
   );
   if (!expired.length) return 0;
   const ids = expired.map((job) => job.id);
+  const clock = { now: () => now };
   return em.transactional(async (tx) => {
     await tx.nativeDelete(BulkJobItem, { jobId: { $in: ids } });
+    for (const job of expired) {
+      recordAudit(tx, clock, {
+        type: 'bulk_job.purged',
+        actorId: null,
+        workspaceId: job.workspaceId,
+        target: { type: 'bulk_job', id: job.id },
+        meta: NO_META,
+        metadata: {
+          name: job.name ?? null,
+          addresses: job.total,
+          expiredAt: job.expiresAt?.toISOString() ?? null,
+        },
+      });
+    }
     return tx.nativeDelete(BulkJob, { id: { $in: ids } });
   });
 }

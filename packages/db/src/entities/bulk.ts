@@ -6,6 +6,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const BulkJobSchema = defineEntity({
   name: 'BulkJob',
   tableName: 'bulk_job',
+  uniques: [{ properties: ['workspaceId', 'idempotencyKey'] }],
+  indexes: [{ properties: ['workspaceId', 'createdAt'] }],
   properties: {
     id: p
       .uuid()
@@ -13,6 +15,16 @@ export const BulkJobSchema = defineEntity({
       .onCreate(() => randomUUID()),
     workspaceId: p.uuid().index(),
     createdBy: p.uuid().nullable(),
+    /** Created with an API key (its id) rather than by a signed-in member. */
+    apiKeyId: p.uuid().nullable(),
+    /** Display name: the uploaded file's name or the one given. */
+    name: p.string().length(200).nullable(),
+    /** Idempotency-Key of the creating request: a repeat returns this job instead of a new one. */
+    idempotencyKey: p.string().length(255).nullable(),
+    /** The caller's metadata (ZBulkMetadata), returned as given and in events. */
+    metadata: p.json<Record<string, unknown>>().nullable(),
+    /** Rounds of "retry unknown results". */
+    retries: p.integer().default(0),
     /** queued | running | completed | failed | cancelled */
     status: p.string().length(16),
     depth: p.string().length(16),

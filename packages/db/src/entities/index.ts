@@ -9,6 +9,7 @@ import {
   UserSchema,
 } from './auth.ts';
 import { BulkJobItemSchema, BulkJobSchema } from './bulk.ts';
+import { NotificationSchema, OutboxEventSchema } from './events.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
@@ -16,6 +17,7 @@ export * from './api-key.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
+export * from './events.ts';
 export * from './worker-heartbeat.ts';
 export * from './workspace.ts';
 
@@ -37,4 +39,6 @@ export const ALL_ENTITIES = [
   ApiKeyUsageSchema,
   BulkJobSchema,
   BulkJobItemSchema,
+  OutboxEventSchema,
+  NotificationSchema,
 ];

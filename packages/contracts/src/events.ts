@@ -1,0 +1,72 @@
+// Domain events: written to the outbox (table outbox_event) in the same transaction as the change
+// that caused them, then fanned out by the worker (webhook deliveries, "Webhooks"). Later issues add
+// their types here; webhook endpoints subscribe to these names.
+import { z } from 'zod';
+import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
+
+export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed'] as const;
+export const ZEventType = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof ZEventType>;
+
+/** The synthetic event sent by "send test event"; never written by a domain change. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export const EVENT_TEXT: Record<EventType, string> = {
+  'bulk_job.completed': 'A bulk verification job finished (every address has a result, or it was cancelled)',
+  'bulk_job.failed': 'A bulk verification job failed (its results so far are kept)',
+};
+
+/** `data` of bulk_job.* events: counts only — never an address. */
+export const ZBulkJobEventData = z.object({
+  job_id: z.string(),
+  name: z.string().nullable(),
+  status: ZBulkJobStatus,
+  total: z.number().int(),
+  processed: z.number().int(),
+  counts: ZBulkCounts,
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  completed_at: z.iso.datetime().nullable(),
+  expires_at: z.iso.datetime().nullable(),
+  error: z.string().nullable(),
+});
+export type BulkJobEventData = z.infer<typeof ZBulkJobEventData>;
+
+export const EVENT_DATA = {
+  'bulk_job.completed': ZBulkJobEventData,
+  'bulk_job.failed': ZBulkJobEventData,
+} as const satisfies Record<EventType, z.ZodType>;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
+
+/** The JSON body of a webhook delivery (Standard Webhooks payload shape). */
+export interface EventEnvelope<T extends string = EventType> {
+  type: T;
+  timestamp: string;
+  workspace_id: string;
+  data: Record<string, unknown>;
+}
+
+// Dashboard notifications (per user; bell in the header).
+export const NOTIFICATION_KINDS = [
+  'bulk_job.completed',
+  'bulk_job.failed',
+  'webhook.endpoint_disabled',
+] as const;
+export const ZNotificationKind = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof ZNotificationKind>;
+export const ZNotification = z.object({
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  kind: ZNotificationKind,
+  title: z.string(),
+  body: z.string(),
+  /** Dashboard path to open, e.g. /w/<id>/jobs/<jobId>. */
+  link: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  readAt: z.iso.datetime().nullable(),
+});
+export type NotificationDto = z.infer<typeof ZNotification>;
+export const ZNotificationList = z.object({
+  notifications: z.array(ZNotification),
+  unread: z.number().int(),
+});
+export const ZMarkNotificationsRead = z.object({ ids: z.array(z.string().uuid()).max(100).optional() });
