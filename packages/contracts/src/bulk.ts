@@ -183,3 +183,36 @@ export const ZBulkResultsRequest = ZBulkJobRef.extend({
   after: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 });
+
+/** The dashboard's column picker: the first ≤ 64 KiB of the file, sniffed by the same code as extraction. */
+export const BULK_PREVIEW_MAX_BYTES = 64 * 1024;
+export const ZBulkPreviewRequest = ZWorkspaceScoped.extend({
+  /** base64 of the file's first bytes (the browser reads `file.slice(0, 65536)`). */
+  sampleBase64: z
+    .string()
+    .min(1, 'The file is empty')
+    .max(Math.ceil((BULK_PREVIEW_MAX_BYTES * 4) / 3) + 4),
+  encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
+  format: z.enum(['auto', 'csv', 'tsv', 'list']).default('auto'),
+});
+export const ZBulkPreview = z.object({
+  format: z.enum(['csv', 'tsv', 'list']),
+  delimiter: z.string().nullable(),
+  header: z.boolean(),
+  columns: z.array(
+    z.object({
+      index: z.number().int(),
+      /** The header cell, or null without a header row. */
+      name: z.string().nullable(),
+      /** Up to 5 sample values from the first rows. */
+      samples: z.array(z.string()),
+      /** Share of sampled rows whose value parses as an address (0–1). */
+      emailShare: z.number(),
+    }),
+  ),
+  /** The column extraction would pick without a choice, or null when none looks like addresses. */
+  detectedColumn: z.number().int().nullable(),
+  /** Rows in the sample (a lower bound for the file). */
+  sampleRows: z.number().int(),
+});
+export type BulkPreview = z.infer<typeof ZBulkPreview>;
