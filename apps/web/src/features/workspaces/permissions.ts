@@ -13,6 +13,10 @@ export const WORKSPACE_PERMISSIONS: typeof PERMISSIONS = {
   'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
   'apikeys.manage': ['owner', 'admin'],
   'validation.use': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.read': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.manage': ['owner', 'admin', 'member'],
+  'webhooks.read': ['owner', 'admin'],
+  'webhooks.manage': ['owner', 'admin'],
 };
 
 export const ROLE_ORDER: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];
