@@ -12,13 +12,14 @@ import {
   parseEncryptionKeys,
   systemClock,
 } from '@postern/core';
-import { BulkJobItem, createOrm, type MikroORM } from '@postern/db';
+import { BulkJobItem, createOrm, type MikroORM, OutboxEvent } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import { PgBoss as Boss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { createBulkChunkJob } from '../src/jobs/bulk.ts';
 import { jobHandlers } from '../src/jobs/index.ts';
 import { type RunningWorker, startRunner } from '../src/runner.ts';
 
@@ -121,6 +122,48 @@ afterAll(async () => {
 describe('bulk chunks in the real runner', () => {
   let worker: RunningWorker;
   const engine = () => engineFor([dns.address]);
+
+  it('a chunk failing its last attempt fails the job: bulk_job.failed in the outbox, results so far kept', async () => {
+    const failing = {
+      validate: async () => {
+        throw new Error('resolver exploded');
+      },
+      close: async () => {},
+    };
+    worker = await startRunner({
+      boss: createQueueClient({
+        databaseUrl: db.url,
+        role: 'worker',
+        logger: createLogger({ level: 'silent', name: 'w' }),
+      }),
+      orm,
+      logger: createLogger({ level: 'silent', name: 'w' }),
+      clock: systemClock,
+      version: 'test',
+      // No retries left after the first attempt.
+      handlers: [createBulkChunkJob({ keyring, engine: () => failing, retryLimit: 0 })],
+      schedules: [],
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+        source: ['f1@postern-good.com', 'f2@postern-good.com'],
+        depth: 'standard',
+      });
+      const job = await waitFor('the job to fail', async () => {
+        const current = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+        return current.status === 'failed' ? current : undefined;
+      });
+      expect(job.error).toMatch(/could not be checked after 1 attempts/);
+      expect(job.expiresAt).not.toBeNull();
+      const events = await orm.em
+        .fork()
+        .find(OutboxEvent, { workspaceId: WORKSPACE, type: 'bulk_job.failed' });
+      expect(events.map((e) => e.payload.job_id)).toEqual([created.id]);
+    } finally {
+      await worker.stop(5000);
+    }
+  });
 
   it('completes a multi-chunk job with exact counts, each item once, each domain looked up once', async () => {
     const shared = engine();

@@ -69,7 +69,7 @@ export async function workspaceOwnerIds(tx: EntityManager, workspaceId: string):
   const rows = (await tx
     .getConnection()
     .execute(
-      "select user_id from membership where workspace_id = ? and role = 'owner'",
+      "select user_id from workspace_member where workspace_id = ? and role = 'owner'",
       [workspaceId],
       'all',
       tx.getTransactionContext(),

@@ -1,0 +1,349 @@
+// Bulk job lifecycle beyond processing: the events a job's end writes to the outbox (in the same
+// transaction), the creator's notification, a failed job, retry of `unknown` results, idempotent
+// creation under concurrency, paging of the job list and the audit entries of deletions and purges.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ALL_QUEUES, QUEUES, ZBulkJob, ZBulkJobEventData } from '@postern/contracts';
+import {
+  AuditEntry,
+  BulkJob,
+  createOrm,
+  Membership,
+  type MikroORM,
+  Notification,
+  OutboxEvent,
+  Workspace,
+} from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
+import {
+  bulkJobDto,
+  type Clock,
+  cancelBulkJob,
+  createBulkJob,
+  createKeyring,
+  deleteBulkJob,
+  failBulkJob,
+  getBulkJob,
+  listBulkJobs,
+  listNotifications,
+  markNotificationsRead,
+  processBulkChunk,
+  purgeExpired,
+  readBulkResults,
+  retryUnknownResults,
+} from '../src/index.ts';
+
+const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
+let db: TestDatabase;
+let orm: MikroORM;
+let boss: PgBoss;
+let dns: TestDnsServer;
+let engine: VerificationEngine;
+let now = new Date('2026-11-01T10:00:00Z');
+const clock: Clock = { now: () => now };
+
+/** A workspace with one member (the creator of the jobs). */
+async function workspace() {
+  const workspaceId = randomUUID();
+  const userId = randomUUID();
+  const em = orm.em.fork();
+  em.create(Workspace, { id: workspaceId, name: 'Lifecycle' });
+  em.create(Membership, { workspaceId, userId, role: 'member' });
+  await em.flush();
+  return { workspaceId, userId };
+}
+
+const ctx = () => ({ em: orm.em.fork(), keyring, clock, boss });
+const chunkDeps = (withEngine: VerificationEngine = engine) => ({
+  em: orm.em.fork(),
+  keyring,
+  clock,
+  engine: withEngine,
+  workerId: 'lifecycle-test',
+});
+const runAll = async (jobId: string, withEngine?: VerificationEngine) => {
+  const job = await orm.em.fork().findOneOrFail(BulkJob, { id: jobId });
+  return processBulkChunk(chunkDeps(withEngine), { jobId, fromSeq: 1, toSeq: job.total });
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
+  boss = createQueueClient({
+    databaseUrl: db.url,
+    role: 'producer',
+    logger: createLogger({ level: 'silent', name: 'bulk-lifecycle' }),
+  });
+  await boss.start();
+  await ensureQueues(boss, ALL_QUEUES);
+  dns = await startDnsServer({
+    'life-good.com': { mx: [{ exchange: 'mx.life-good.com', priority: 10, ttl: 600 }] },
+    'life-flaky.net': { rcode: 'SERVFAIL' },
+  });
+  engine = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 300, tries: 1 } });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await boss?.stop({ graceful: false });
+  await orm?.close(true);
+  await db?.drop();
+  await dns?.close();
+});
+
+describe('bulk job lifecycle', () => {
+  it('completion writes bulk_job.completed to the outbox and notifies the creator, exactly once', async () => {
+    const { workspaceId, userId } = await workspace();
+    const created = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['a@life-good.com', 'b@life-good.com', 'c@life-good.com'],
+      depth: 'standard',
+      name: 'march.csv',
+      metadata: { campaign: 'spring' },
+    });
+    expect(await orm.em.fork().count(OutboxEvent, { workspaceId })).toBe(0);
+    const outcome = await runAll(created.id);
+    expect(outcome.completedJob).toBe(true);
+    // A duplicated chunk changes nothing and records nothing more.
+    await runAll(created.id);
+
+    const events = await orm.em.fork().find(OutboxEvent, { workspaceId });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.type).toBe('bulk_job.completed');
+    const data = ZBulkJobEventData.parse(events[0]?.payload);
+    expect(data).toMatchObject({
+      job_id: created.id,
+      name: 'march.csv',
+      status: 'completed',
+      total: 3,
+      processed: 3,
+      metadata: { campaign: 'spring' },
+    });
+    expect(data.counts.deliverable + data.counts.risky + data.counts.catch_all).toBeGreaterThan(0);
+    // Counts and ids only: no address in the event.
+    expect(JSON.stringify(events[0]?.payload)).not.toContain('life-good.com');
+
+    const inbox = await listNotifications(orm.em.fork(), userId);
+    expect(inbox.unread).toBe(1);
+    expect(inbox.notifications[0]).toMatchObject({
+      kind: 'bulk_job.completed',
+      title: 'march.csv finished',
+      link: `/w/${workspaceId}/jobs/${created.id}`,
+    });
+    expect(await markNotificationsRead(orm.em.fork(), clock, userId)).toBe(1);
+    expect((await listNotifications(orm.em.fork(), userId)).unread).toBe(0);
+    // Another user cannot mark it (or see it).
+    expect(await markNotificationsRead(orm.em.fork(), clock, randomUUID())).toBe(0);
+
+    // A member who leaves the workspace no longer sees its notifications.
+    await orm.em.getConnection().execute('delete from workspace_member where workspace_id = ?', [workspaceId]);
+    expect((await listNotifications(orm.em.fork(), userId)).notifications).toHaveLength(0);
+  });
+
+  it('cancel records bulk_job.completed with status cancelled; fail records bulk_job.failed once', async () => {
+    const { workspaceId, userId } = await workspace();
+    const toCancel = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['x@life-good.com'],
+      depth: 'standard',
+    });
+    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, toCancel.id, { actorId: userId });
+    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, toCancel.id, { actorId: userId });
+    const toFail = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['y@life-good.com'],
+      depth: 'standard',
+    });
+    expect(
+      await failBulkJob({ em: orm.em.fork(), clock }, toFail.id, 'chunk 1–1 exhausted its retries'),
+    ).toBe(true);
+    expect(await failBulkJob({ em: orm.em.fork(), clock }, toFail.id, 'again')).toBe(false);
+
+    const events = await orm.em.fork().find(OutboxEvent, { workspaceId }, { orderBy: { createdAt: 'asc' } });
+    expect(events.map((e) => [e.type, e.payload.status])).toEqual([
+      ['bulk_job.completed', 'cancelled'],
+      ['bulk_job.failed', 'failed'],
+    ]);
+    const failed = await getBulkJob(orm.em.fork(), workspaceId, toFail.id);
+    expect(failed).toMatchObject({ status: 'failed', error: 'chunk 1–1 exhausted its retries' });
+    expect(failed.expiresAt?.getTime()).toBe(now.getTime() + 7 * 86_400_000);
+    const kinds = (await listNotifications(orm.em.fork(), userId)).notifications.map((n) => n.kind).sort();
+    expect(kinds).toEqual(['bulk_job.completed', 'bulk_job.failed']);
+    const audit = await orm.em.fork().find(AuditEntry, { workspaceId, eventType: 'bulk_job.cancelled' });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('retries unknown results: only those items run again, counters stay consistent, a new event follows', async () => {
+    const { workspaceId, userId } = await workspace();
+    const created = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['ok1@life-good.com', 'f1@life-flaky.net', 'ok2@life-good.com', 'f2@life-flaky.net'],
+      depth: 'standard',
+      chunkSize: 2,
+    });
+    await expect(retryUnknownResults(ctx(), workspaceId, created.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await runAll(created.id);
+    const first = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    expect(first.status).toBe('completed');
+    expect(first.counts.unknown).toBe(2);
+    const goodBefore = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, {
+      status: 'done',
+      limit: 10,
+    });
+
+    // The flaky domain recovers; a fresh engine (no negative cache) checks again.
+    dns.zones['life-flaky.net'] = { mx: [{ exchange: 'mx.life-flaky.net', priority: 10 }] };
+    const recovered = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 300, tries: 1 } });
+    try {
+      const queued = await retryUnknownResults(ctx(), workspaceId, created.id, { actorId: userId });
+      expect(queued).toMatchObject({
+        status: 'queued',
+        processed: 2,
+        retries: 1,
+        completedAt: null,
+        expiresAt: null,
+      });
+      expect(queued.counts.unknown).toBe(0);
+      const chunks = await boss.findJobs<{ jobId: string; fromSeq: number; toSeq: number }>(
+        QUEUES.bulkChunk.name,
+        {
+          data: { jobId: created.id },
+        },
+      );
+      // Two chunks at creation, one for the two retried items (seq 2..4).
+      expect(chunks.map((c) => [c.data.fromSeq, c.data.toSeq]).sort()).toEqual([
+        [1, 2],
+        [2, 4],
+        [3, 4],
+      ]);
+      const outcome = await processBulkChunk(chunkDeps(recovered), {
+        jobId: created.id,
+        fromSeq: 2,
+        toSeq: 4,
+      });
+      expect(outcome).toMatchObject({ written: 2, skipped: 1, completedJob: true });
+    } finally {
+      await recovered.close();
+    }
+    const after = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    expect(after).toMatchObject({ status: 'completed', processed: 4, total: 4 });
+    expect(after.counts.unknown).toBe(0);
+    const sum = Object.values(after.counts).reduce((a, b) => a + b, 0);
+    expect(sum).toBe(4);
+    // Results that were not unknown are untouched.
+    const all = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, { limit: 10 });
+    for (const item of goodBefore.items.filter((i) => i.result?.status !== 'unknown'))
+      expect(all.items.find((i) => i.seq === item.seq)?.result).toEqual(item.result);
+    const events = await orm.em.fork().find(OutboxEvent, { workspaceId });
+    expect(events.map((e) => e.type)).toEqual(['bulk_job.completed', 'bulk_job.completed']);
+    await expect(retryUnknownResults(ctx(), workspaceId, created.id)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(await orm.em.fork().count(AuditEntry, { workspaceId, eventType: 'bulk_job.retried' })).toBe(1);
+  });
+
+  it('an idempotency key yields one job under concurrent creation; another workspace keeps its own', async () => {
+    const { workspaceId, userId } = await workspace();
+    const other = await workspace();
+    const key = `import-${randomUUID()}`;
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        createBulkJob(ctx(), workspaceId, userId, {
+          source: ['i1@life-good.com', 'i2@life-good.com'],
+          depth: 'standard',
+          idempotencyKey: key,
+        }),
+      ),
+    );
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
+    expect(await orm.em.fork().count(BulkJob, { workspaceId })).toBe(1);
+    const theirs = await createBulkJob(ctx(), other.workspaceId, other.userId, {
+      source: ['i1@life-good.com'],
+      depth: 'standard',
+      idempotencyKey: key,
+    });
+    expect(theirs.id).not.toBe(jobs[0]?.id);
+  });
+
+  it('lists jobs newest first with a cursor, and the DTO carries percent and ETA', async () => {
+    const { workspaceId, userId } = await workspace();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      now = new Date(now.getTime() + 1000);
+      ids.push(
+        (
+          await createBulkJob(ctx(), workspaceId, userId, {
+            source: [`l${i}@life-good.com`],
+            depth: 'standard',
+          })
+        ).id,
+      );
+    }
+    const first = await listBulkJobs(orm.em.fork(), workspaceId, { limit: 2 });
+    expect(first.jobs.map((j) => j.id)).toEqual([ids[4], ids[3]]);
+    const second = await listBulkJobs(orm.em.fork(), workspaceId, {
+      limit: 2,
+      cursor: first.nextCursor ?? '',
+    });
+    const third = await listBulkJobs(orm.em.fork(), workspaceId, {
+      limit: 2,
+      cursor: second.nextCursor ?? '',
+    });
+    expect([...second.jobs, ...third.jobs].map((j) => j.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(third.nextCursor).toBeNull();
+    await expect(
+      listBulkJobs(orm.em.fork(), workspaceId, { limit: 2, cursor: 'garbage' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+
+    const view = await getBulkJob(orm.em.fork(), workspaceId, ids[0] as string);
+    const running = {
+      ...view,
+      status: 'running' as const,
+      total: 1000,
+      processed: 250,
+      startedAt: new Date(now.getTime() - 10_000),
+    };
+    const dto = ZBulkJob.parse(bulkJobDto(running, now));
+    expect(dto.percent).toBe(25);
+    expect(dto.etaSeconds).toBe(30);
+    expect(bulkJobDto({ ...running, status: 'completed' }, now).etaSeconds).toBeNull();
+  });
+
+  it('deleting a job and the retention purge are both audited', async () => {
+    const { workspaceId, userId } = await workspace();
+    const deleted = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['d@life-good.com'],
+      depth: 'standard',
+      name: 'gone.csv',
+    });
+    await deleteBulkJob({ em: orm.em.fork(), clock }, workspaceId, deleted.id, {
+      actorId: userId,
+      meta: { ip: '203.0.113.9', userAgent: 'vitest' },
+    });
+    const expiring = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['e@life-good.com'],
+      depth: 'standard',
+    });
+    await runAll(expiring.id);
+    now = new Date(now.getTime() + 8 * 86_400_000);
+    await purgeExpired(orm.em.fork(), clock, { sessionIdleMs: 30 * 86_400_000, auditRetentionDays: 365 });
+    const entries = await orm.em
+      .fork()
+      .find(
+        AuditEntry,
+        { workspaceId, eventType: { $in: ['bulk_job.deleted', 'bulk_job.purged'] } },
+        { orderBy: { seq: 'asc' } as never },
+      );
+    expect(entries.map((e) => [e.eventType, e.targetId, e.actorId])).toEqual([
+      ['bulk_job.deleted', deleted.id, userId],
+      ['bulk_job.purged', expiring.id, null],
+    ]);
+    expect(entries[0]?.ip).toBe('203.0.113.9');
+    expect(await orm.em.fork().count(BulkJob, { workspaceId })).toBe(0);
+    // Notifications outlive the job (they hold no address); the link then shows "not found".
+    expect(await orm.em.fork().count(Notification, { workspaceId })).toBe(1);
+  });
+});
