@@ -138,7 +138,9 @@ describe('bulk job lifecycle', () => {
     expect(await markNotificationsRead(orm.em.fork(), clock, randomUUID())).toBe(0);
 
     // A member who leaves the workspace no longer sees its notifications.
-    await orm.em.getConnection().execute('delete from workspace_member where workspace_id = ?', [workspaceId]);
+    await orm.em
+      .getConnection()
+      .execute('delete from workspace_member where workspace_id = ?', [workspaceId]);
     expect((await listNotifications(orm.em.fork(), userId)).notifications).toHaveLength(0);
   });
 
@@ -264,6 +266,32 @@ describe('bulk job lifecycle', () => {
       idempotencyKey: key,
     });
     expect(theirs.id).not.toBe(jobs[0]?.id);
+  });
+
+  it("chunk jobs are queued in the job's transaction: a failure after queueing leaves neither", async () => {
+    const { workspaceId, userId } = await workspace();
+    let queued = 0;
+    const failingAfterInsert = {
+      insert: async (...args: Parameters<PgBoss['insert']>) => {
+        await boss.insert(...args);
+        queued += 1;
+        throw new Error('connection lost after the insert');
+      },
+    };
+    await expect(
+      createBulkJob({ em: orm.em.fork(), keyring, clock, boss: failingAfterInsert }, workspaceId, userId, {
+        source: ['t1@life-good.com', 't2@life-good.com'],
+        depth: 'standard',
+      }),
+    ).rejects.toThrow('connection lost');
+    expect(queued).toBe(1);
+    expect(await orm.em.fork().count(BulkJob, { workspaceId })).toBe(0);
+    const rows = (await orm.em.getConnection().execute(
+      `select count(*)::int as n from pgboss.job where name = ? and data->>'jobId' is not null
+                  and data->>'jobId' not in (select id::text from bulk_job)`,
+      [QUEUES.bulkChunk.name],
+    )) as { n: number }[];
+    expect(rows[0]?.n).toBe(0);
   });
 
   it('lists jobs newest first with a cursor, and the DTO carries percent and ETA', async () => {

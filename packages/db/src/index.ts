@@ -1,2 +1,3 @@
 export * from './entities/index.ts';
 export * from './orm.ts';
+export * from './transaction-sql.ts';

@@ -17,7 +17,7 @@ import {
   QUEUES,
   type ValidationResult,
 } from '@postern/contracts';
-import { BulkJob, BulkJobItem, type EntityManager } from '@postern/db';
+import { BulkJob, BulkJobItem, type EntityManager, transactionSql } from '@postern/db';
 import type { PgBoss } from '@postern/runtime';
 import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import type { Clock } from '../clock.ts';
@@ -266,8 +266,8 @@ export async function listBulkJobs(
 }
 
 /**
- * Extracts the addresses into encrypted items (1,000 per insert) inside one transaction, marks the job
- * queued and enqueues its chunk jobs. An extraction failure rolls everything back and the DomainError
+ * Extracts the addresses into encrypted items (1,000 per insert) and queues its chunk jobs, all in one
+ * transaction (pg-boss writes through it). An extraction failure rolls everything back and the DomainError
  * propagates. A job without any address is completed at once.
  */
 export async function createBulkJob(
@@ -377,6 +377,8 @@ export async function createBulkJob(
         },
       });
       if (empty) await recordJobEnded(tx, ctx.clock, jobId);
+      // The chunk jobs commit with the job: no job without its chunks, no chunks without a job.
+      else await enqueueChunks(tx, ctx.boss, jobId, ranges(1, seq, chunkSize), input.chunkExpireInSeconds);
       return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
     });
   } catch (error) {
@@ -388,9 +390,6 @@ export async function createBulkJob(
     throw error;
   }
 
-  if (job.total > 0) {
-    await enqueueChunks(ctx, jobId, ranges(1, job.total, chunkSize), input.chunkExpireInSeconds);
-  }
   return bulkJobView(job);
 }
 
@@ -406,30 +405,25 @@ function ranges(from: number, to: number, size: number): { fromSeq: number; toSe
   return out;
 }
 
-/** Inserts the chunk jobs (1,000 per call); if that fails the job is marked failed and the error thrown. */
+/** Inserts the chunk jobs (1,000 per call) on `tx`'s transaction. */
 async function enqueueChunks(
-  ctx: BulkContext,
+  tx: EntityManager,
+  boss: BulkContext['boss'],
   jobId: string,
   chunkRanges: { fromSeq: number; toSeq: number }[],
   expireInSeconds?: number,
 ): Promise<void> {
-  {
-    const policy = QUEUES.bulkChunk.policy;
-    const chunks = chunkRanges.map((range) => ({
-      data: { jobId, ...range },
-      retryLimit: policy.retryLimit,
-      retryDelay: policy.retryDelaySeconds,
-      retryBackoff: policy.retryBackoff,
-      expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
-    }));
-    try {
-      for (let i = 0; i < chunks.length; i += 1000)
-        await ctx.boss.insert(QUEUES.bulkChunk.name, chunks.slice(i, i + 1000));
-    } catch (error) {
-      await failBulkJob(ctx, jobId, 'the job could not be queued');
-      throw error;
-    }
-  }
+  const policy = QUEUES.bulkChunk.policy;
+  const chunks = chunkRanges.map((range) => ({
+    data: { jobId, ...range },
+    retryLimit: policy.retryLimit,
+    retryDelay: policy.retryDelaySeconds,
+    retryBackoff: policy.retryBackoff,
+    expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
+  }));
+  const db = transactionSql(tx);
+  for (let i = 0; i < chunks.length; i += 1000)
+    await boss.insert(QUEUES.bulkChunk.name, chunks.slice(i, i + 1000), { db });
 }
 
 /**
@@ -524,7 +518,7 @@ export async function retryUnknownResults(
     );
   if (before.counts.unknown === 0)
     throw new DomainError('BAD_REQUEST', 'The job has no unknown results to retry');
-  const seqs = await ctx.em.transactional(async (tx) => {
+  await ctx.em.transactional(async (tx) => {
     const conn = tx.getConnection();
     const tctx = tx.getTransactionContext();
     const reset = (await conn.execute(
@@ -557,15 +551,16 @@ export async function retryUnknownResults(
       meta: actor.meta ?? NO_META,
       metadata: { addresses: n, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) },
     });
-    return reset.map((r) => r.seq).sort((a, b) => a - b);
+    // One chunk job per `chunkSize` retried items, spanning their sequence numbers (done items between
+    // are skipped), queued in this transaction.
+    const seqs = reset.map((r) => r.seq).sort((a, b) => a - b);
+    const chunkRanges: { fromSeq: number; toSeq: number }[] = [];
+    for (let k = 0; k < seqs.length; k += before.chunkSize) {
+      const part = seqs.slice(k, k + before.chunkSize);
+      chunkRanges.push({ fromSeq: part[0] as number, toSeq: part.at(-1) as number });
+    }
+    await enqueueChunks(tx, ctx.boss, jobId, chunkRanges, options.chunkExpireInSeconds);
   });
-  // One chunk job per `chunkSize` retried items, spanning their sequence numbers (done items between are skipped).
-  const chunkRanges: { fromSeq: number; toSeq: number }[] = [];
-  for (let i = 0; i < seqs.length; i += before.chunkSize) {
-    const part = seqs.slice(i, i + before.chunkSize);
-    chunkRanges.push({ fromSeq: part[0] as number, toSeq: part.at(-1) as number });
-  }
-  await enqueueChunks(ctx, jobId, chunkRanges, options.chunkExpireInSeconds);
   return getBulkJob(ctx.em, workspaceId, jobId);
 }
 

@@ -1,0 +1,39 @@
+// Runs pg-boss's SQL on an ORM transaction, so a job is queued exactly when the change that needs it
+// commits (pg-boss `send`/`insert` take `{ db }`). pg-boss writes `$1`-style parameters, which the
+// ORM's `execute` would rewrite; the statement goes to the transaction's Kysely executor as compiled.
+import type { EntityManager } from './orm.ts';
+
+/** pg-boss's IDatabase (the subset it calls). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+interface KyselyExecutor {
+  executeQuery(query: {
+    sql: string;
+    parameters: readonly unknown[];
+    query: { kind: 'RawNode'; sqlFragments: readonly string[]; parameters: readonly unknown[] };
+    queryId: { queryId: string };
+  }): Promise<{ rows: unknown[] }>;
+}
+
+let queryCounter = 0;
+
+/** The executor of `tx`'s open transaction; throws outside `em.transactional`. */
+export function transactionSql(tx: EntityManager): SqlExecutor {
+  const trx = tx.getTransactionContext() as KyselyExecutor | undefined;
+  if (!trx || typeof trx.executeQuery !== 'function')
+    throw new Error('transactionSql needs an EntityManager inside em.transactional()');
+  return {
+    async executeSql(text, values = []) {
+      queryCounter += 1;
+      const result = await trx.executeQuery({
+        sql: text,
+        parameters: values,
+        query: { kind: 'RawNode', sqlFragments: [text], parameters: [] },
+        queryId: { queryId: `pgboss-${queryCounter}` },
+      });
+      return { rows: result.rows };
+    },
+  };
+}
