@@ -3,6 +3,8 @@
 import {
   EmailToken,
   type EntityManager,
+  Notification,
+  OutboxEvent,
   RefreshToken,
   Session,
   TwoFactorChallenge,
@@ -71,6 +73,18 @@ export const RETENTION_RULES: RetentionRule[] = [
     data: 'bulk verification jobs (encrypted addresses and results)',
     kept: '7 days after the job completes (or is cancelled), then the items and the job go',
     purge: (em, now) => purgeExpiredBulkJobs(em, now),
+  },
+  {
+    data: 'dispatched outbox events (ids and counts only)',
+    kept: '30 days after they were dispatched; undispatched events are never purged',
+    purge: (em, now) =>
+      em.nativeDelete(OutboxEvent, { dispatchedAt: { $lt: new Date(now.getTime() - 30 * DAY) } }),
+  },
+  {
+    data: 'dashboard notifications',
+    kept: '90 days',
+    purge: (em, now) =>
+      em.nativeDelete(Notification, { createdAt: { $lt: new Date(now.getTime() - 90 * DAY) } }),
   },
   {
     data: 'worker heartbeats of stopped workers',
