@@ -23,7 +23,10 @@ export interface VerificationEngine {
 
 export function createVerificationEngine(options: VerificationEngineOptions = {}): VerificationEngine {
   const dns = createDnsStage(options.dns ?? {});
-  const smtp = options.smtp ? createSmtpProber(options.smtp) : null;
+  // MX host names resolve through the same DNS stage (DNS_SERVERS, cache), not the system resolver.
+  const smtp = options.smtp
+    ? createSmtpProber({ resolveHost: (host) => dns.addresses(host), ...options.smtp })
+    : null;
   return {
     dns,
     smtp,

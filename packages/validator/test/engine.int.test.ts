@@ -18,6 +18,15 @@ beforeAll(async () => {
   dns = await startDnsServer({
     'probe-mail.com': { mx: [{ exchange: smtp.host, priority: 10 }] },
     'anything-goes.com': { mx: [{ exchange: smtp.host, priority: 10 }] },
+    // MX by host name: the name exists only on the test DNS server, not for the system resolver.
+    'named-mx.com': {
+      mx: [
+        { exchange: 'gone.mx.postern.test', priority: 5 },
+        { exchange: 'mx.postern.test', priority: 10 },
+      ],
+    },
+    'mx.postern.test': { a: [smtp.host], ttl: 600 },
+    'gone.mx.postern.test': { rcode: 'NXDOMAIN' },
   });
   engine = createVerificationEngine({
     dns: { servers: [dns.address], timeoutMs: 500, tries: 1 },
@@ -66,6 +75,16 @@ describe('verification engine', () => {
   it("says HELO with the configured name, never the target's", () => {
     expect(smtp.sessions.length).toBeGreaterThan(0);
     for (const session of smtp.sessions) expect(session.heloName).toBe('verify.postern.example');
+  });
+
+  it('resolves MX host names through the configured DNS servers (cached), skipping a name without address', async () => {
+    const first = await verdictOf('ann@named-mx.com');
+    expect(first.verdict).toMatchObject({ status: 'deliverable', reason: 'mailbox_exists' });
+    expect(first.result.smtp?.evidence.mxHost).toBe('mx.postern.test');
+    const second = await verdictOf('bob@named-mx.com');
+    expect(second.verdict).toMatchObject({ status: 'undeliverable', reason: 'mailbox_not_found' });
+    expect(dns.queries('mx.postern.test', 'A')).toBe(1);
+    expect(dns.queries('gone.mx.postern.test', 'A')).toBe(1);
   });
 
   it('carries the greylisting delay to the verdict', async () => {

@@ -5,4 +5,5 @@ export {
   type DnsStage,
   type DnsStageOptions,
   type DnsStats,
+  type HostAddress,
 } from './resolver.ts';

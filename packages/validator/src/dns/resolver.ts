@@ -56,9 +56,19 @@ export interface DnsStats {
   size: number;
 }
 
+export interface HostAddress {
+  address: string;
+  family: 4 | 6;
+}
+
 export interface DnsStage {
   /** `domain` is an A-label (the syntax stage's ascii domain); case and a trailing dot are ignored. */
   lookup(domain: string): Promise<DnsResult>;
+  /**
+   * A and AAAA addresses of a host name (an MX exchange), IPv4 first, through the same resolvers, cache
+   * and coalescing as `lookup`. Empty when the name has no address or the resolvers failed.
+   */
+  addresses(host: string): Promise<HostAddress[]>;
   /** Empties the cache; lookups in flight finish but do not refill it. */
   clear(): void;
   stats(): DnsStats;
@@ -202,6 +212,52 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
     return promise;
   }
 
+  const hostCache = new TtlCache<HostAddress[]>(maxEntries, now);
+  const hostInflight = new Map<string, Promise<HostAddress[]>>();
+
+  async function resolveHost(host: string): Promise<{ addresses: HostAddress[]; ttl: number }> {
+    const [a, aaaa] = await Promise.all([client.query(host, TYPE.A), client.query(host, TYPE.AAAA)]);
+    const out: HostAddress[] = [];
+    let ttl = Number.POSITIVE_INFINITY;
+    let failed = false;
+    for (const [r, type] of [
+      [a, TYPE.A],
+      [aaaa, TYPE.AAAA],
+    ] as const) {
+      if (r.kind !== 'answer') {
+        failed = true;
+        continue;
+      }
+      if (r.message.rcode !== RCODE.NOERROR) continue;
+      const found = follow(r.message, host, type);
+      for (const record of found?.records ?? []) {
+        if (record.type === TYPE.A) out.push({ address: record.address, family: 4 });
+        else if (record.type === TYPE.AAAA) out.push({ address: record.address, family: 6 });
+        ttl = Math.min(ttl, record.ttl, found?.ttl ?? Number.POSITIVE_INFINITY);
+      }
+    }
+    // Failures are not cached at all; an empty answer only briefly.
+    return { addresses: out, ttl: out.length > 0 ? positive(ttl) : failed ? 0 : negative(undefined) };
+  }
+
+  function addresses(input: string): Promise<HostAddress[]> {
+    const host = input.trim().toLowerCase().replace(/\.$/, '');
+    const hit = hostCache.get(host);
+    if (hit) return Promise.resolve(hit.map((h) => ({ ...h })));
+    let pending = hostInflight.get(host);
+    if (!pending) {
+      const startedIn = generation;
+      pending = resolveHost(host)
+        .then(({ addresses: found, ttl }) => {
+          if (startedIn === generation && ttl > 0) hostCache.set(host, found, ttl);
+          return found;
+        })
+        .finally(() => hostInflight.delete(host));
+      hostInflight.set(host, pending);
+    }
+    return pending.then((found) => found.map((h) => ({ ...h })));
+  }
+
   async function lookup(input: string): Promise<DnsResult> {
     const t0 = performance.now();
     const domain = input.trim().toLowerCase().replace(/\.$/, '');
@@ -223,9 +279,11 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
 
   return {
     lookup,
+    addresses,
     clear() {
       generation++;
       cache.clear();
+      hostCache.clear();
     },
     stats: () => ({ ...counters, inflight: inflight.size, size: cache.size }),
   };

@@ -5,6 +5,32 @@ import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import type { SmtpReply } from './reply.ts';
 
+/** Addresses of a host name, IPv4 first; empty when it has none. */
+export type HostResolver = (host: string) => Promise<{ address: string; family: 4 | 6 }[]>;
+
+/** Adapts a HostResolver to node's `lookup` (both the single-address and the `all` form). */
+function nodeLookup(resolveHost: HostResolver): net.LookupFunction {
+  return (hostname, options, callback) => {
+    resolveHost(hostname).then(
+      (found) => {
+        const usable = found.filter((a) => !options.family || a.family === options.family);
+        if (usable.length === 0) {
+          const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+            code: 'ENOTFOUND',
+            hostname,
+          });
+          callback(error, '', 0);
+          return;
+        }
+        if ((options as { all?: boolean }).all)
+          (callback as unknown as (e: null, a: typeof usable) => void)(null, usable);
+        else callback(null, usable[0]?.address as string, usable[0]?.family as number);
+      },
+      (error: Error) => callback(Object.assign(error, { code: 'ESERVFAIL' }), '', 0),
+    );
+  };
+}
+
 export type SmtpErrorKind = 'connect' | 'timeout' | 'closed' | 'protocol' | 'tls';
 
 export class SmtpError extends Error {
@@ -77,10 +103,22 @@ export class SmtpConnection {
     return this.failure === null && this.replies.length === 0 && !this.socket.destroyed;
   }
 
-  /** TCP connect within `timeoutMs`; the greeting is read separately. */
-  static connect(host: string, port: number, timeoutMs: number): Promise<SmtpConnection> {
+  /**
+   * TCP connect within `timeoutMs`; the greeting is read separately. With `resolveHost`, a host name is
+   * resolved by it (not the system resolver); the name is kept for messages and TLS.
+   */
+  static connect(
+    host: string,
+    port: number,
+    timeoutMs: number,
+    resolveHost?: HostResolver,
+  ): Promise<SmtpConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = net.connect({
+        host,
+        port,
+        ...(resolveHost && net.isIP(host) === 0 ? { lookup: nodeLookup(resolveHost) } : {}),
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new SmtpError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`));

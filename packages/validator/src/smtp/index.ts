@@ -1,4 +1,4 @@
-export { SmtpConnection, SmtpError, type SmtpErrorKind } from './connection.ts';
+export { type HostResolver, SmtpConnection, SmtpError, type SmtpErrorKind } from './connection.ts';
 export {
   createSmtpProber,
   type ProbeAddress,

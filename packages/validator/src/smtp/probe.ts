@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MxHost, SmtpResult, SmtpStatus } from '../types.ts';
-import { SmtpConnection, SmtpError } from './connection.ts';
+import { type HostResolver, SmtpConnection, SmtpError } from './connection.ts';
 import {
   classifyRcpt,
   classifySessionRefusal,
@@ -49,6 +49,11 @@ export interface SmtpProberOptions {
   maxProbesPerConnection?: number;
   /** At most this many MX hosts are tried for one probe. */
   maxMxHosts?: number;
+  /**
+   * Resolves an MX host name to addresses (the engine passes its DNS stage, so MX hosts resolve through
+   * the configured DNS_SERVERS with the same cache). Default: the system resolver.
+   */
+  resolveHost?: HostResolver;
 }
 
 /** The address as the syntax stage returns it (`ascii`: local part @ A-label domain). */
@@ -305,7 +310,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
     const { host } = pool;
     let conn: SmtpConnection;
     try {
-      conn = await SmtpConnection.connect(host, port, connectTimeoutMs);
+      conn = await SmtpConnection.connect(host, port, connectTimeoutMs, options.resolveHost);
     } catch (error) {
       return { outcome: failure(host, error, false) };
     }
@@ -533,7 +538,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
       const target = `${host} port ${port}`;
       let conn: SmtpConnection;
       try {
-        conn = await SmtpConnection.connect(host, port, timeoutMs);
+        conn = await SmtpConnection.connect(host, port, timeoutMs, options.resolveHost);
       } catch (error) {
         const smtpError = error instanceof SmtpError ? error : null;
         if (smtpError?.kind === 'timeout') {
