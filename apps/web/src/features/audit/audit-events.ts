@@ -29,6 +29,18 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'audit.verified': 'Audit chain verified',
   'apikey.created': 'API key created',
   'apikey.revoked': 'API key revoked',
+  'bulk_job.created': 'Bulk job created',
+  'bulk_job.cancelled': 'Bulk job cancelled',
+  'bulk_job.retried': 'Bulk job retried',
+  'bulk_job.deleted': 'Bulk job deleted',
+  'bulk_job.purged': 'Bulk job purged (expired)',
+  'webhook.endpoint_created': 'Webhook endpoint created',
+  'webhook.endpoint_updated': 'Webhook endpoint changed',
+  'webhook.endpoint_deleted': 'Webhook endpoint deleted',
+  'webhook.endpoint_disabled': 'Webhook endpoint disabled',
+  'webhook.secret_revealed': 'Webhook secret revealed',
+  'webhook.secret_rotated': 'Webhook secret rotated',
+  'webhook.delivery_resent': 'Webhook delivery re-sent',
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -36,6 +48,8 @@ const GROUP_LABELS: Record<string, string> = {
   member: 'Members',
   apikey: 'API keys',
   audit: 'Audit log',
+  bulk_job: 'Bulk jobs',
+  webhook: 'Webhooks',
 };
 
 export interface EventGroup {
@@ -75,7 +89,7 @@ export function eventLabel(type: string): string {
 }
 
 export function eventTone(type: string): BadgeTone {
-  if (/revoked|removed|left|declined|failed|reused/.test(type)) return 'rose';
+  if (/revoked|removed|left|declined|failed|reused|deleted|disabled|purged/.test(type)) return 'rose';
   if (/created|joined|invited/.test(type)) return 'emerald';
   if (/changed|renamed/.test(type)) return 'amber';
   if (type.startsWith('audit.')) return 'violet';
@@ -111,6 +125,10 @@ export function describeTarget(
   if (targetType === 'api_key') {
     const name = text(metadata?.name);
     if (name) return `Key “${name}”`;
+  }
+  if (targetType === 'bulk_job') {
+    const name = text(metadata?.name);
+    if (name) return `Job “${name}”`;
   }
   if (targetType === 'workspace') {
     const name = text(metadata?.to) ?? text(metadata?.name);
