@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 // Everything the API serves itself; the dev server forwards it so the browser sees one origin.
 const API_TARGET = process.env.POSTERN_API_URL ?? 'http://127.0.0.1:3000';
-const proxied = ['/trpc', '/healthz', '/readyz', '/v1'];
+const proxied = ['/trpc', '/healthz', '/readyz', '/v1', '/api'];
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],

@@ -8,7 +8,7 @@ import type {
   UsageRecorder,
 } from '@postern/core';
 import type { MikroORM } from '@postern/db';
-import type { Config, KvStore, Logger } from '@postern/runtime';
+import type { Config, KvStore, Logger, PgBoss } from '@postern/runtime';
 import type { VerificationEngine } from '@postern/validator';
 
 export interface ApiDeps {
@@ -18,6 +18,8 @@ export interface ApiDeps {
   logger: Logger;
   clock: Clock;
   keyring: Keyring;
+  /** pg-boss as a producer: bulk jobs enqueue their chunks through it (the worker runs them). */
+  boss: Pick<PgBoss, 'insert'>;
   /** Queues an email through the worker (sealed with the keyring). */
   sendMail(message: OutgoingMail): Promise<void>;
   /** Public API: Bearer keys → workspace, plan token buckets, usage counting. */

@@ -3,10 +3,13 @@ import { accountRouter } from './routers/account/index.ts';
 import { apiKeysRouter } from './routers/api-keys/index.ts';
 import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
+import { bulkRouter } from './routers/bulk/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
 import { membersRouter } from './routers/members/index.ts';
+import { notificationsRouter } from './routers/notifications/index.ts';
 import { systemRouter } from './routers/system/index.ts';
 import { validationRouter } from './routers/validation/index.ts';
+import { webhooksRouter } from './routers/webhooks/index.ts';
 import { workspacesRouter } from './routers/workspaces/index.ts';
 import { router } from './trpc.ts';
 
@@ -20,6 +23,9 @@ export const appRouter = router({
   audit: auditRouter,
   apiKeys: apiKeysRouter,
   validation: validationRouter,
+  bulk: bulkRouter,
+  notifications: notificationsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,13 +13,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { codeForHttpStatus } from './errors.ts';
+import { createBulkHttp } from './rest/bulk-jobs.ts';
+import { dashboardJobRoutes } from './rest/jobs-dashboard.ts';
 import { v1Routes } from './rest/v1.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { securityHeaders } from './security-headers.ts';
 import { contextFactory } from './trpc.ts';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
-const API_PREFIXES = ['/trpc', '/v1', '/healthz', '/readyz'];
+const API_PREFIXES = ['/trpc', '/v1', '/api', '/healthz', '/readyz'];
 const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz)(\/|\?|$)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -45,9 +47,13 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   // On shutdown, requests still in flight answer with `Connection: close`, so keep-alive clients
   // (load balancers, SDKs) let go of their sockets and the server can finish closing.
   let draining = false;
+  // Bulk jobs over plain HTTP (/v1/jobs and the dashboard's /api), one implementation for both.
+  const bulk = createBulkHttp(deps);
   app.addHook('preClose', async () => {
     draining = true;
     app.server.closeIdleConnections();
+    // Event streams never end by themselves while a job runs: end them so the server can close.
+    bulk.closeStreams();
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     if (draining) reply.header('connection', 'close');
@@ -57,6 +63,20 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const headers = securityHeaders(config);
   app.addHook('onRequest', async (_req, reply) => {
     reply.headers(headers);
+  });
+
+  // Set before any route plugin is registered: a child context keeps the error handler it was
+  // created with, so one set at the end would not reach /v1's errors (bad JSON, body too large).
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    const body: ErrorBody = {
+      code: codeForHttpStatus(status),
+      // Client errors raised by Fastify (bad JSON, body too large) have safe messages; server errors do not.
+      message: status >= 500 ? 'Internal error' : error.message,
+      requestId: String(req.id),
+    };
+    return reply.code(status).send(body);
   });
 
   await app.register(fastifyCookie);
@@ -99,6 +119,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         'x-ratelimit-limit',
         'x-ratelimit-remaining',
         'x-ratelimit-reset',
+        'content-disposition',
       ],
     });
     await dashboardApi.register(fastifyTRPCPlugin, {
@@ -116,9 +137,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         },
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
+    // The dashboard's plain-HTTP routes (bulk upload, download, progress events): same CORS as tRPC.
+    await dashboardApi.register(dashboardJobRoutes, { prefix: '/api', deps, bulk });
   });
 
-  await app.register(v1Routes, { prefix: '/v1', deps });
+  await app.register(v1Routes, { prefix: '/v1', deps, bulk });
 
   const webDist = config.webDist ?? DEFAULT_WEB_DIST;
   const serveWeb = existsSync(`${webDist}/index.html`);
@@ -139,18 +162,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       requestId: String(req.id),
     };
     return reply.code(404).send(body);
-  });
-
-  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
-    const body: ErrorBody = {
-      code: codeForHttpStatus(status),
-      // Client errors raised by Fastify (bad JSON, body too large) have safe messages; server errors do not.
-      message: status >= 500 ? 'Internal error' : error.message,
-      requestId: String(req.id),
-    };
-    return reply.code(status).send(body);
   });
 
   return app;

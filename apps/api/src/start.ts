@@ -57,6 +57,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     logger,
     clock: systemClock,
     keyring,
+    boss,
     sendMail: async (message) => {
       await enqueueEmail(boss, keyring, message);
     },

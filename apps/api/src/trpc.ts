@@ -37,10 +37,34 @@ export interface ProcedureMeta {
   permission?: Permission;
 }
 
+/** Request metadata recorded with audit entries. */
+export function requestMeta(req: FastifyRequest) {
+  return { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
+}
+
+/** The core auth context of a request (also used by the dashboard's plain HTTP routes, /api). */
+export function authContextFor(deps: ApiDeps, req: FastifyRequest, em: EntityManager): AuthContext {
+  return {
+    em,
+    kv: deps.kv,
+    keyring: deps.keyring,
+    clock: deps.clock,
+    settings: {
+      secret: deps.config.secret,
+      accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
+      sessionIdleMs: deps.config.sessionIdleMs,
+      sessionAbsoluteMs: deps.config.sessionAbsoluteMs,
+      publicUrl: deps.config.publicUrl,
+    },
+    sendMail: deps.sendMail,
+    meta: requestMeta(req),
+  };
+}
+
 export function contextFactory(deps: ApiDeps) {
   return ({ req, res }: CreateFastifyContextOptions): Context => {
     const em = deps.orm.em.fork();
-    const meta = { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
+    const meta = requestMeta(req);
     return {
       deps,
       req,
@@ -49,21 +73,7 @@ export function contextFactory(deps: ApiDeps) {
       ip: req.ip,
       userAgent: req.headers['user-agent'],
       em,
-      auth: {
-        em,
-        kv: deps.kv,
-        keyring: deps.keyring,
-        clock: deps.clock,
-        settings: {
-          secret: deps.config.secret,
-          accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
-          sessionIdleMs: deps.config.sessionIdleMs,
-          sessionAbsoluteMs: deps.config.sessionAbsoluteMs,
-          publicUrl: deps.config.publicUrl,
-        },
-        sendMail: deps.sendMail,
-        meta,
-      },
+      auth: authContextFor(deps, req, em),
       members: {
         em,
         clock: deps.clock,

@@ -2,6 +2,7 @@
 // procedure is found by walking appRouter, so a new one is covered without editing this file
 // (and a workspace procedure without a fixture below fails the suite until it gets one).
 import { can, PERMISSIONS, type Permission, ROLES, type Role } from '@postern/contracts';
+import { createBulkJob, getBulkJob } from '@postern/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/router.ts';
 import { addMember, type Client, type Harness, newAccount, startHarness } from './support/harness.ts';
@@ -59,6 +60,23 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'apiKeys.usage': null,
   'apiKeys.plan': null,
   'validation.check': null,
+  'bulk.list': null,
+  'bulk.get': (workspaceId) => ({ workspaceId, jobId: bIds.bulkJob }),
+  'bulk.results': (workspaceId) => ({ workspaceId, jobId: bIds.bulkJob }),
+  'bulk.preview': null,
+  'bulk.cancel': (workspaceId) => ({ workspaceId, jobId: bIds.bulkJob }),
+  'bulk.retry': (workspaceId) => ({ workspaceId, jobId: bIds.bulkJob }),
+  'bulk.delete': (workspaceId) => ({ workspaceId, jobId: bIds.bulkJob }),
+  'webhooks.list': null,
+  'webhooks.get': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'webhooks.create': null,
+  'webhooks.update': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint, enabled: false }),
+  'webhooks.delete': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'webhooks.revealSecret': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'webhooks.rotateSecret': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'webhooks.deliveries': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'webhooks.resend': (workspaceId) => ({ workspaceId, deliveryId: bIds.webhookDelivery }),
+  'webhooks.sendTest': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
 };
 
 beforeAll(async () => {
@@ -86,6 +104,24 @@ beforeAll(async () => {
     name: 'B key',
   });
   bIds.apiKey = bKey.data?.key.id ?? '';
+  const bJob = await createBulkJob(
+    { em: h.orm.em.fork(), keyring: h.keyring, clock: h.clock, boss: h.boss },
+    b.workspaceId,
+    null,
+    { source: ['b-only@postern-b.com'], depth: 'standard' },
+  );
+  bIds.bulkJob = bJob.id;
+  const bHook = await b.client.mutate<{ endpoint: { id: string } }>('webhooks.create', {
+    workspaceId: b.workspaceId,
+    url: 'https://hooks.example.test/b',
+    eventTypes: ['bulk_job.completed'],
+  });
+  bIds.webhookEndpoint = bHook.data?.endpoint.id ?? '';
+  const bTest = await b.client.mutate<{ delivery: { id: string } }>('webhooks.sendTest', {
+    workspaceId: b.workspaceId,
+    endpointId: bIds.webhookEndpoint,
+  });
+  bIds.webhookDelivery = bTest.data?.delivery.id ?? '';
 
   // One workspace with a member of each role (and a second owner, so owners can act freely).
   const owner = await newAccount(h.app);
@@ -156,6 +192,15 @@ describe('cross-tenant access', () => {
       workspaceId: b.workspaceId,
     });
     expect(keys.data?.keys.find((k) => k.id === bIds.apiKey)?.revokedAt).toBeNull();
+    const hooks = await b.client.query<{ endpoints: { id: string; enabled: boolean }[] }>('webhooks.list', {
+      workspaceId: b.workspaceId,
+    });
+    expect(hooks.data?.endpoints.find((e) => e.id === bIds.webhookEndpoint)?.enabled).toBe(true);
+  });
+
+  it("left B's bulk job untouched", async () => {
+    const job = await getBulkJob(h.orm.em.fork(), b.workspaceId, bIds.bulkJob ?? '');
+    expect(job).toMatchObject({ status: 'queued', total: 1, retries: 0 });
   });
 
   it('refuses a workspace procedure without a workspace id', async () => {

@@ -419,7 +419,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     expect(await cspViolations(b)).toEqual([]);
     expectClean(
       second.problems,
-      /^(401|207) \/trpc\/(auth\.me|auth\.refresh|account\.[\w.,]+|auth\.me,[\w.,]+)$/,
+      /^(401|207) \/trpc\/(auth\.me|auth\.refresh|account\.[\w.,]+|notifications\.[\w.,]+|auth\.me,[\w.,]+)$/,
     );
   });
 
@@ -461,7 +461,10 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
     expect(await cspViolations(page)).toEqual([]);
     // Expired tokens are refused (401) and then replayed after the refresh.
-    expectClean(problems, /^401 \/trpc\/(auth\.me|auth\.verifyTwoFactor|account\.[\w.,]+|auth\.me,[\w.,]+)$/);
+    expectClean(
+      problems,
+      /^401 \/trpc\/(auth\.me|auth\.verifyTwoFactor|account\.[\w.,]+|notifications\.[\w.,]+|auth\.me,[\w.,]+)$/,
+    );
   });
 
   it('lays out the sign-in and security pages on a phone', { timeout: 30_000 }, async () => {

@@ -8,6 +8,8 @@ import {
   MAIL_NOT_CONFIGURED,
   type MailTransport,
   systemClock,
+  WebhookEngine,
+  webhookSettingsFromConfig,
 } from '@postern/core';
 import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
 import {
@@ -39,6 +41,14 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   });
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
+  // Webhook delivery loop of this process (core/webhooks/engine.ts); started once the queues exist.
+  const webhooks = new WebhookEngine({
+    em: () => orm.em.fork(),
+    keyring,
+    clock: systemClock,
+    logger: logger.child({ component: 'webhooks' }),
+    settings: webhookSettingsFromConfig(config),
+  });
 
   const boss = createQueueClient({
     databaseUrl,
@@ -60,6 +70,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
         sessionIdleMs: config.sessionIdleMs,
         auditRetentionDays: config.auditRetentionDays,
         engine,
+        webhooks,
       }),
       ...extra,
     ],
@@ -69,18 +80,21 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   });
   // Report liveness at once rather than at the next whole minute.
   await boss.send(QUEUES.heartbeat.name, { trigger: 'startup' });
+  webhooks.start();
 
   onShutdown({
     logger,
     timeoutMs: config.shutdownTimeoutMs,
     stop: async () => {
-      await worker.stop(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      const budget = Math.max(1000, config.shutdownTimeoutMs - 2000);
+      // Attempts in flight finish (or are left to expire and be retried elsewhere) and are recorded.
+      await Promise.all([webhooks.stop(budget), worker.stop(budget)]);
       mailTransport.close();
       await engine.close();
       await orm.close();
     },
   });
-  return { boss, orm, logger, worker };
+  return { boss, orm, logger, worker, webhooks };
 }
 
 /**

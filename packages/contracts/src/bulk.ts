@@ -159,6 +159,16 @@ export const ZBulkResultsPage = z.object({
   nextAfter: z.number().int().nullable(),
 });
 export type BulkResultsPage = z.infer<typeof ZBulkResultsPage>;
+/** GET /v1/jobs (query string). */
+export const ZBulkJobListQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+/** GET /v1/jobs/:id/download (query string). */
+export const ZBulkDownloadQuery = z.object({
+  format: ZBulkDownloadFormat.default('csv'),
+  status: ZBulkResultFilter.optional(),
+});
 
 /** Server-sent event `progress` (and the final `done`) on GET /v1/jobs/:id/events. */
 export const ZBulkProgressEvent = ZBulkJob.pick({

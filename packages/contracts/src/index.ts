@@ -7,4 +7,5 @@ export * from './events.ts';
 export * from './health.ts';
 export * from './queues.ts';
 export * from './validation.ts';
+export * from './webhooks.ts';
 export * from './workspaces.ts';

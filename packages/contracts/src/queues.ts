@@ -2,6 +2,7 @@
 // queue at start-up and validates every payload against its schema before a handler runs.
 import { z } from 'zod';
 import { ZBulkChunkJob } from './bulk.ts';
+import { ZWebhookDispatchJob } from './webhooks.ts';
 
 export interface QueuePolicy {
   /** Attempts after the first failure. */
@@ -12,6 +13,11 @@ export interface QueuePolicy {
   expireInSeconds: number;
   /** Jobs processed concurrently per worker process. */
   concurrency: number;
+  /**
+   * A wake-up signal rather than work: at most one job waits in the queue (pg-boss policy `short`;
+   * further sends are dropped while one waits) and workers are woken at once by LISTEN/NOTIFY.
+   */
+  signal?: boolean;
 }
 
 export interface QueueDefinition<S extends z.ZodType = z.ZodType> {
@@ -58,6 +64,18 @@ export const QUEUES = {
     retryDelaySeconds: 5,
     expireInSeconds: 600,
     concurrency: 2,
+  }),
+  /**
+   * "Outbox rows may be waiting": sent after a commit that wrote events (and by resend / test event);
+   * the worker fans them out into webhook deliveries. A poll in the worker is the safety net.
+   */
+  webhookDispatch: defineQueue('webhooks.dispatch', ZWebhookDispatchJob, {
+    retryLimit: 2,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+    expireInSeconds: 120,
+    concurrency: 1,
+    signal: true,
   }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,

@@ -15,5 +15,6 @@ export * from './retention/policy.ts';
 export * from './system/health.ts';
 export * from './system/heartbeat.ts';
 export * from './validation/single-check.ts';
+export * from './webhooks/index.ts';
 export * from './workspaces/members.ts';
 export * from './workspaces/workspaces.ts';

@@ -1,4 +1,5 @@
 // The one module that reads process.env. Everything else receives a typed, validated Config.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** A configuration problem, reported to the operator as one line naming the setting. */
@@ -26,6 +27,51 @@ const urlWithProtocols = (protocols: string[], example: string) =>
   );
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** WEBHOOK_ALLOWED_TARGETS: CIDRs (10.0.0.0/8, fd00::/8), addresses, host names or *.suffix names. */
+const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+function allowedTargetProblem(entry: string): string | undefined {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !address) return `"${entry}" is not a CIDR, address or host name`;
+  const family = isIP(address);
+  if (prefix !== undefined) {
+    const bits = Number(prefix);
+    if (!family || !/^\d{1,3}$/.test(prefix) || bits > (family === 4 ? 32 : 128))
+      return `"${entry}" is not a valid CIDR (e.g. 10.0.0.0/8 or fd00::/8)`;
+    return undefined;
+  }
+  if (family || HOST_NAME.test(address)) return undefined;
+  return `"${entry}" is not a CIDR, address or host name`;
+}
+const allowedTargets = z.string().transform((value, ctx) => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const problem = allowedTargetProblem(entry);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `${problem} (comma-separated CIDRs, addresses or hosts)` });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
+const retrySchedule = z.string().transform((value, ctx) => {
+  const seconds = value.split(',').map((part) => Number(part.trim()));
+  if (
+    seconds.length < 1 ||
+    seconds.length > 20 ||
+    seconds.some((s) => !Number.isFinite(s) || s <= 0 || s > 7 * 86_400)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be 1-20 comma-separated delays in seconds (each > 0, at most 7 days), e.g. 5,300,1800',
+    });
+    return z.NEVER;
+  }
+  return seconds;
+});
 const positiveSeconds = z.coerce.number().positive();
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -81,12 +127,23 @@ const EnvSchema = z
     SMTP_PROBE_TLS_VERIFY: bool.default(true),
     SMTP_PROBE_SELF_CHECK_HOST: z.string().min(1).max(255).optional(),
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(100_000).default(1),
+    BULK_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024, 'must be at least 1024 (bytes)')
+      .max(10 * 1024 ** 3)
+      .default(100 * 1024 * 1024),
+    BULK_MAX_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
     AUDIT_RETENTION_DAYS: z.coerce
       .number()
       .int()
       .min(90, 'must be at least 90 (days)')
       .max(3650)
       .default(365),
+    WEBHOOK_ALLOWED_TARGETS: allowedTargets.optional(),
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: retrySchedule.optional(),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -130,6 +187,19 @@ export interface Config {
   auditRetentionDays: number;
   /** Multiplies every plan's limits (benchmarks and load tests); 1 in production. */
   rateLimitMultiplier: number;
+  /** Largest bulk upload accepted (bytes; also the body limit of JSON job creation). */
+  bulkMaxUploadBytes: number;
+  /** Most data rows (addresses) a bulk job may have. */
+  bulkMaxRows: number;
+  webhooks: {
+    /** WEBHOOK_ALLOWED_TARGETS: CIDRs, addresses and host names webhooks may reach although private. */
+    allowedTargets: string[];
+    timeoutMs: number;
+    /** Delays before each retry (ms); undefined = the built-in schedule (5 s … 10 h, about a day). */
+    retryScheduleMs: number[] | undefined;
+    /** Deliveries in flight at once per worker process. */
+    concurrency: number;
+  };
   validator: {
     dnsServers: string[] | undefined;
     dnsTimeoutMs: number;
@@ -190,6 +260,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     rateLimitMultiplier: e.RATE_LIMIT_MULTIPLIER,
+    bulkMaxUploadBytes: e.BULK_MAX_UPLOAD_BYTES,
+    bulkMaxRows: e.BULK_MAX_ROWS,
+    webhooks: {
+      allowedTargets: e.WEBHOOK_ALLOWED_TARGETS ?? [],
+      timeoutMs: Math.round(e.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_SECONDS?.map((s) => Math.round(s * 1000)),
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
     validator: {
       dnsServers: e.DNS_SERVERS?.split(','),
       dnsTimeoutMs: e.DNS_TIMEOUT_MS,

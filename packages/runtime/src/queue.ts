@@ -23,6 +23,8 @@ export function createQueueClient(options: {
     max: options.max ?? (options.role === 'worker' ? 6 : 3),
     supervise: options.role === 'worker',
     schedule: options.role === 'worker',
+    // Workers wake at once for jobs of queues created with `notify` (signal queues); polling stays.
+    useListenNotify: options.role === 'worker',
     ...(options.ssl ? { ssl: options.ssl } : {}),
   });
   // pg-boss requires an error listener before start(): an unhandled 'error' would crash the process.
@@ -41,11 +43,15 @@ export async function ensureQueues(boss: PgBoss, queues: QueueDefinition[]): Pro
       retryDelay: queue.policy.retryDelaySeconds,
       retryBackoff: queue.policy.retryBackoff,
       expireInSeconds: queue.policy.expireInSeconds,
+      ...(queue.policy.signal ? { notify: true } : {}),
     };
     if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, policy);
     else {
       try {
-        await boss.createQueue(queue.name, policy);
+        await boss.createQueue(queue.name, {
+          ...policy,
+          ...(queue.policy.signal ? { policy: 'short' } : {}),
+        });
       } catch (error) {
         // Another process created it between the check and here.
         if (!(await boss.getQueue(queue.name))) throw error;

@@ -17,7 +17,7 @@ interface Doc {
         operationId: string;
         responses: Record<
           string,
-          { description: string; content?: { 'application/json': { schema: { $ref: string } } } }
+          { description: string; content?: Record<string, { schema?: { $ref?: string } } | undefined> }
         >;
       }
     >
@@ -32,13 +32,13 @@ export function renderReference(input: object): string {
     Object.entries(methods).map(([method, op]) => {
       const responses = Object.entries(op.responses)
         .map(([status, r]) => {
-          const ref = r.content?.['application/json'].schema.$ref.split('/').pop();
+          const ref = r.content?.['application/json']?.schema?.$ref?.split('/').pop();
           return `<tr><td><code>${escapeHtml(status)}</code></td><td>${escapeHtml(r.description)}</td><td>${ref ? `<a href="#schema-${escapeHtml(ref)}">${escapeHtml(ref)}</a>` : ''}</td></tr>`;
         })
         .join('');
       return `<section id="${escapeHtml(op.operationId)}"><h2><span class="m">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h2>
 <p>${escapeHtml(op.summary)}</p>
-<pre>curl ${escapeHtml(base)}${escapeHtml(path)} \\\n  -H "Authorization: Bearer $POSTERN_API_KEY"</pre>
+<pre>curl ${method === 'get' ? '' : `-X ${escapeHtml(method.toUpperCase())} `}${escapeHtml(base)}${escapeHtml(path)} \\\n  -H "Authorization: Bearer $POSTERN_API_KEY"</pre>
 <table><thead><tr><th>Status</th><th>Meaning</th><th>Body</th></tr></thead><tbody>${responses}</tbody></table></section>`;
     }),
   );

@@ -1,7 +1,7 @@
 // The public REST API, /v1: plain Fastify routes (not tRPC) so the hot path stays lean — one
 // cached key lookup and one Redis round trip for the bucket. JSON in and out, validated by the same
 // zod contracts as tRPC; errors have the one shape { code, message, requestId }.
-import { type ErrorBody, ZV1Me, ZV1Usage, ZValidateBatchRequest, ZValidateRequest } from '@postern/contracts';
+import { ZV1Me, ZV1Usage, ZValidateBatchRequest, ZValidateRequest } from '@postern/contracts';
 import {
   type AuthorizedRequest,
   checkAddress,
@@ -9,9 +9,11 @@ import {
   planUsage,
   workspaceRequestsByDay,
 } from '@postern/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
-import { ERROR_TABLE } from '../errors.ts';
+import type { BulkHttp } from './bulk-jobs.ts';
+import { parseInput, sendError } from './http.ts';
+import { v1JobRoutes } from './jobs-v1.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { renderReference } from './reference.ts';
 
@@ -22,13 +24,6 @@ declare module 'fastify' {
 }
 
 const KEY_IN_QUERY = /[?&](api_?key|key|token|access_token)=/i;
-
-function sendError(req: FastifyRequest, reply: FastifyReply, error: DomainError) {
-  const body: ErrorBody = { code: error.code, message: error.message, requestId: String(req.id) };
-  const retryAfter = error.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  return reply.code(ERROR_TABLE[error.code].http).send(body);
-}
 
 function rateLimitHeaders(reply: FastifyReply, auth: AuthorizedRequest) {
   const { limit, policy } = auth;
@@ -43,7 +38,7 @@ function rateLimitHeaders(reply: FastifyReply, auth: AuthorizedRequest) {
   reply.header('x-ratelimit-reset', String(limit.resetSeconds));
 }
 
-export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps }) {
+export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps; bulk: BulkHttp }) {
   const { deps } = opts;
 
   // Documentation is public.
@@ -104,26 +99,7 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps }) {
     });
 
     const checkDeps = { engine: deps.engine, kv: deps.kv, secret: deps.config.secret, clock: deps.clock };
-    const parseBody = <T>(
-      schema: {
-        safeParse(
-          v: unknown,
-        ):
-          | { success: true; data: T }
-          | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-      },
-      body: unknown,
-    ): T => {
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new DomainError(
-          'VALIDATION_FAILED',
-          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        );
-      }
-      return parsed.data;
-    };
+    const parseBody = parseInput;
 
     authed.post('/validate', async (req, reply) => {
       try {
@@ -151,6 +127,9 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps }) {
         throw error;
       }
     });
+
+    // Bulk verification jobs: /v1/jobs (shares its implementation with the dashboard's /api routes).
+    await authed.register(v1JobRoutes, { bulk: opts.bulk });
 
     authed.get('/usage', async (req) => {
       const { principal, policy } = req.apiAuth as AuthorizedRequest;

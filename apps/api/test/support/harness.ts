@@ -11,6 +11,7 @@ import {
   connectRedis,
   createLogger,
   createQueueClient,
+  ensureQueues,
   loadConfig,
   type PgBoss,
   RedisKvStore,
@@ -48,11 +49,21 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { processes?: number; engine?: () => VerificationEngine } = {},
+  options: {
+    processes?: number;
+    engine?: () => VerificationEngine;
+    /** Extra settings, as environment variables (e.g. BULK_MAX_UPLOAD_BYTES). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
   const orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'info', WEB_DIST: '/nonexistent' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'info',
+    WEB_DIST: '/nonexistent',
+    ...options.env,
+  });
   const clock = new TestClock();
   const logs: string[] = [];
   const sink = new Writable({
@@ -65,6 +76,8 @@ export async function startHarness(
   const boss = createQueueClient({ databaseUrl: db.url, role: 'producer', logger });
   await boss.start();
   await boss.createQueue(QUEUES.email.name);
+  // Bulk jobs enqueue their chunks on creation (a worker process, when a test starts one, runs them).
+  await ensureQueues(boss, [QUEUES.bulkChunk]);
   const keyring = keyringFromConfig(config);
   const prefix = `test:${randomUUID()}:`;
   const stores: RedisKvStore[] = [];
@@ -81,6 +94,7 @@ export async function startHarness(
       logger,
       clock,
       keyring,
+      boss,
       sendMail: async (message) => {
         await enqueueEmail(boss, keyring, message);
       },

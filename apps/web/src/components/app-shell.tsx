@@ -1,12 +1,13 @@
 // The frame of every dashboard page: brand + workspace switcher + navigation (sidebar on wide screens,
-// drawer on small ones), the signed-in user with a sign-out action, and a reminder to verify the email
-// address.
+// drawer on small ones), the notification bell, the signed-in user with a sign-out action, and a
+// reminder to verify the email address.
 import type { User, Workspace } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type ComponentType, type SVGProps, useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useForgetSession, useSession } from '../features/auth/use-session.ts';
-import { workspacePath } from '../features/workspaces/paths.ts';
+import { NotificationBell } from '../features/notifications/notification-bell.tsx';
+import { SECTION_PERMISSION, type WorkspaceSection, workspacePath } from '../features/workspaces/paths.ts';
 import { can } from '../features/workspaces/permissions.ts';
 import { useShellWorkspace } from '../features/workspaces/use-workspaces.ts';
 import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx';
@@ -18,6 +19,7 @@ import {
   ActivityIcon,
   CloseIcon,
   KeyIcon,
+  ListChecksIcon,
   LogOutIcon,
   MailCheckIcon,
   MailIcon,
@@ -25,6 +27,7 @@ import {
   ScrollIcon,
   ShieldIcon,
   UsersIcon,
+  WebhookIcon,
 } from './icons.tsx';
 import { Logo } from './logo.tsx';
 import { Skeleton } from './skeleton.tsx';
@@ -42,20 +45,32 @@ interface NavSection {
 }
 
 /**
+ * The workspace's pages in the navigation, in order. A new page is one line here (plus its section in
+ * features/workspaces/paths.ts, which also decides who may open it).
+ */
+const WORKSPACE_NAV: ReadonlyArray<{
+  section: WorkspaceSection;
+  label: string;
+  icon: ComponentType<SVGProps<SVGSVGElement>>;
+}> = [
+  { section: 'check', label: 'Check address', icon: MailCheckIcon },
+  { section: 'jobs', label: 'Bulk jobs', icon: ListChecksIcon },
+  { section: 'members', label: 'Members', icon: UsersIcon },
+  { section: 'api-keys', label: 'API keys', icon: KeyIcon },
+  { section: 'webhooks', label: 'Webhooks', icon: WebhookIcon },
+  { section: 'audit', label: 'Audit log', icon: ScrollIcon },
+];
+
+/**
  * Only pages that exist are linked; account pages only for a signed-in user, workspace pages only
  * those the role there can open.
  */
 function navFor(signedIn: boolean, workspace: Workspace | undefined): NavSection[] {
   const sections: NavSection[] = [];
   if (signedIn && workspace) {
-    const items: NavItem[] = [];
-    if (can(workspace.role, 'validation.use'))
-      items.push({ to: workspacePath(workspace.id, 'check'), label: 'Check address', icon: MailCheckIcon });
-    items.push({ to: workspacePath(workspace.id, 'members'), label: 'Members', icon: UsersIcon });
-    if (can(workspace.role, 'apikeys.read'))
-      items.push({ to: workspacePath(workspace.id, 'api-keys'), label: 'API keys', icon: KeyIcon });
-    if (can(workspace.role, 'audit.read'))
-      items.push({ to: workspacePath(workspace.id, 'audit'), label: 'Audit log', icon: ScrollIcon });
+    const items = WORKSPACE_NAV.filter(({ section }) => can(workspace.role, SECTION_PERMISSION[section])).map(
+      ({ section, label, icon }) => ({ to: workspacePath(workspace.id, section), label, icon }),
+    );
     sections.push({ title: 'Workspace', items });
   }
   sections.push({ title: 'Operations', items: [{ to: '/status', label: 'Status', icon: ActivityIcon }] });
@@ -248,8 +263,9 @@ export function AppShell() {
     <div className="min-h-full">
       {/* Sidebar: wide screens */}
       <aside className="fixed inset-y-0 left-0 z-30 hidden w-64 flex-col border-r border-slate-200 bg-white lg:flex">
-        <div className="flex h-16 items-center px-6">
+        <div className="flex h-16 items-center justify-between gap-3 pr-3 pl-6">
           <Brand />
+          {signedIn ? <NotificationBell /> : null}
         </div>
         {signedIn ? (
           <div className="px-3 pb-2">
@@ -267,15 +283,18 @@ export function AppShell() {
       {/* Top bar: small screens */}
       <header className="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white/90 px-4 backdrop-blur lg:hidden">
         <Brand />
-        <button
-          type="button"
-          className="rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
-          aria-label={drawerOpen ? 'Close navigation' : 'Open navigation'}
-          aria-expanded={drawerOpen}
-          onClick={() => setDrawerOpen((open) => !open)}
-        >
-          {drawerOpen ? <CloseIcon className="size-5" /> : <MenuIcon className="size-5" />}
-        </button>
+        <div className="flex items-center gap-1">
+          {signedIn ? <NotificationBell align="right" /> : null}
+          <button
+            type="button"
+            className="rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+            aria-label={drawerOpen ? 'Close navigation' : 'Open navigation'}
+            aria-expanded={drawerOpen}
+            onClick={() => setDrawerOpen((open) => !open)}
+          >
+            {drawerOpen ? <CloseIcon className="size-5" /> : <MenuIcon className="size-5" />}
+          </button>
+        </div>
       </header>
       {drawerOpen ? (
         <div className="fixed inset-x-0 top-14 z-20 max-h-[calc(100dvh-3.5rem)] space-y-4 overflow-y-auto border-b border-slate-200 bg-white px-3 py-4 shadow-lg lg:hidden">

@@ -94,6 +94,24 @@ export const router = createBrowserRouter([
                     }),
                   },
                   {
+                    path: 'jobs',
+                    lazy: async () => ({
+                      Component: (await import('../features/bulk/jobs-page.tsx')).JobsPage,
+                    }),
+                  },
+                  {
+                    path: 'jobs/new',
+                    lazy: async () => ({
+                      Component: (await import('../features/bulk/upload-page.tsx')).UploadPage,
+                    }),
+                  },
+                  {
+                    path: 'jobs/:jobId',
+                    lazy: async () => ({
+                      Component: (await import('../features/bulk/job-page.tsx')).JobPage,
+                    }),
+                  },
+                  {
                     path: 'members',
                     lazy: async () => ({
                       Component: (await import('../features/members/members-page.tsx')).MembersPage,
@@ -109,6 +127,18 @@ export const router = createBrowserRouter([
                     path: 'api-keys',
                     lazy: async () => ({
                       Component: (await import('../features/api-keys/api-keys-page.tsx')).ApiKeysPage,
+                    }),
+                  },
+                  {
+                    path: 'webhooks',
+                    lazy: async () => ({
+                      Component: (await import('../features/webhooks/webhooks-page.tsx')).WebhooksPage,
+                    }),
+                  },
+                  {
+                    path: 'webhooks/:endpointId',
+                    lazy: async () => ({
+                      Component: (await import('../features/webhooks/endpoint-page.tsx')).EndpointPage,
                     }),
                   },
                 ],

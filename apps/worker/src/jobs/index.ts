@@ -1,9 +1,10 @@
-import { type BulkEngine, defaultEngine } from '@postern/core';
+import { type BulkEngine, defaultEngine, type WebhookEngine } from '@postern/core';
 import type { JobHandler } from '../job.ts';
 import { createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { createRetentionJob } from './retention.ts';
+import { createWebhookDispatchJob, wakesWebhooks } from './webhooks.ts';
 
 /** Every job handler the worker runs, one per queue in contracts. */
 export function jobHandlers(
@@ -12,6 +13,8 @@ export function jobHandlers(
     auditRetentionDays: number;
     /** The process-wide verification engine (start.ts builds it from config); default: system DNS. */
     engine?: BulkEngine;
+    /** The process's webhook delivery engine (start.ts); without one, dispatch jobs fan out only. */
+    webhooks?: WebhookEngine;
   },
 ): JobHandler[] {
   let engine = deps.engine;
@@ -19,12 +22,16 @@ export function jobHandlers(
     heartbeatJob,
     createEmailJob(deps),
     createRetentionJob(deps),
-    createBulkChunkJob({
-      keyring: deps.keyring,
-      engine: () => {
-        engine ??= defaultEngine();
-        return engine;
-      },
-    }),
+    wakesWebhooks(
+      createBulkChunkJob({
+        keyring: deps.keyring,
+        engine: () => {
+          engine ??= defaultEngine();
+          return engine;
+        },
+      }),
+      deps.webhooks,
+    ),
+    createWebhookDispatchJob({ keyring: deps.keyring, webhooks: deps.webhooks }),
   ];
 }

@@ -34,4 +34,5 @@ export {
   readBulkResults,
   retryUnknownResults,
 } from './jobs.ts';
+export { type PreviewOptions, previewUpload } from './preview.ts';
 export type * from './types.ts';

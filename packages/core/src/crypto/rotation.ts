@@ -23,6 +23,8 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'app_user', idColumn: 'id', column: 'totp_secret' },
   { table: 'bulk_job_item', idColumn: 'id', column: 'address' },
   { table: 'bulk_job_item', idColumn: 'id', column: 'result' },
+  { table: 'webhook_endpoint', idColumn: 'id', column: 'secret' },
+  { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
 ];
 
 export interface FieldRotationResult {

@@ -13,6 +13,7 @@ import {
 import { purgeAuditLog } from '../audit/purge.ts';
 import { purgeExpiredBulkJobs } from '../bulk/jobs.ts';
 import type { Clock } from '../clock.ts';
+import { purgeWebhookDeliveries } from '../webhooks/deliveries.ts';
 
 const DAY = 86_400_000;
 
@@ -73,6 +74,11 @@ export const RETENTION_RULES: RetentionRule[] = [
     data: 'bulk verification jobs (encrypted addresses and results)',
     kept: '7 days after the job completes (or is cancelled), then the items and the job go',
     purge: (em, now) => purgeExpiredBulkJobs(em, now),
+  },
+  {
+    data: 'webhook delivery records (deliveries with their payloads, attempts with response snippets)',
+    kept: '30 days after the delivery was created',
+    purge: (em, now) => purgeWebhookDeliveries(em, now),
   },
   {
     data: 'dispatched outbox events (ids and counts only)',

@@ -10,6 +10,7 @@ import {
 } from './auth.ts';
 import { BulkJobItemSchema, BulkJobSchema } from './bulk.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
+import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
@@ -18,6 +19,7 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
 export * from './events.ts';
+export * from './webhooks.ts';
 export * from './worker-heartbeat.ts';
 export * from './workspace.ts';
 
@@ -41,4 +43,7 @@ export const ALL_ENTITIES = [
   BulkJobItemSchema,
   OutboxEventSchema,
   NotificationSchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
 ];

@@ -12,7 +12,10 @@ export type WorkspaceAction =
   | 'createKey'
   | 'revokeKey'
   | 'export'
-  | 'verify';
+  | 'verify'
+  | 'cancelJob'
+  | 'retryJob'
+  | 'deleteJob';
 
 const FAILED: Record<WorkspaceAction, string> = {
   invite: 'Could not send the invitation',
@@ -25,6 +28,9 @@ const FAILED: Record<WorkspaceAction, string> = {
   revokeKey: 'Could not revoke the key',
   export: 'Could not export the audit log',
   verify: 'Could not verify the audit log',
+  cancelJob: 'Could not cancel the job',
+  retryJob: 'Could not retry the unknown results',
+  deleteJob: 'Could not delete the job',
 };
 
 export interface ActionProblem {

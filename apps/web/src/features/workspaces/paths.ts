@@ -2,7 +2,7 @@
 import type { Permission, Role } from '@postern/contracts';
 import { can } from './permissions.ts';
 
-export const WORKSPACE_SECTIONS = ['members', 'audit', 'api-keys', 'check'] as const;
+export const WORKSPACE_SECTIONS = ['members', 'audit', 'api-keys', 'check', 'jobs', 'webhooks'] as const;
 export type WorkspaceSection = (typeof WORKSPACE_SECTIONS)[number];
 
 /** What a role needs to open each page. */
@@ -11,6 +11,8 @@ export const SECTION_PERMISSION: Record<WorkspaceSection, Permission> = {
   audit: 'audit.read',
   'api-keys': 'apikeys.read',
   check: 'validation.use',
+  jobs: 'bulk.read',
+  webhooks: 'webhooks.read',
 };
 
 export function workspacePath(workspaceId: string, section: WorkspaceSection = 'members'): string {

@@ -9,7 +9,7 @@ import { PageLoading } from '../auth/guards.tsx';
 import { useSession } from '../auth/use-session.ts';
 import { rememberWorkspace } from './last-workspace.ts';
 import { SECTION_PERMISSION, sectionOf, workspacePath } from './paths.ts';
-import { ROLE_LABELS } from './permissions.ts';
+import { ROLE_LABELS, WORKSPACE_PERMISSIONS } from './permissions.ts';
 import { currentWorkspace, useWorkspacesQuery, WorkspaceContext } from './use-workspaces.ts';
 
 function Blocked({
@@ -35,6 +35,12 @@ function Blocked({
       <div className="mt-1 text-sm text-slate-600">{children}</div>
     </section>
   );
+}
+
+/** "owners and admins": the roles that hold a permission, for people. */
+function allowedRoles(permission: keyof typeof WORKSPACE_PERMISSIONS): string {
+  const roles = WORKSPACE_PERMISSIONS[permission].map((role) => `${ROLE_LABELS[role].toLowerCase()}s`);
+  return new Intl.ListFormat('en', { type: 'conjunction' }).format(roles);
 }
 
 export function WorkspaceLayout() {
@@ -78,7 +84,8 @@ export function WorkspaceLayout() {
     return (
       <Blocked icon={LockIcon} title="You do not have access to this page" testId="workspace-forbidden">
         <p>
-          Your role in <span className="font-medium text-slate-900">{workspace.name}</span> is{' '}
+          Only {allowedRoles(SECTION_PERMISSION[section])} can open it. Your role in{' '}
+          <span className="font-medium text-slate-900">{workspace.name}</span> is{' '}
           {ROLE_LABELS[workspace.role]}. Ask an owner or an admin if you need it.
         </p>
         <Link to={workspacePath(workspace.id)} className={buttonClass('secondary', 'mt-5')}>

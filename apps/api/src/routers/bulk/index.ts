@@ -1,0 +1,130 @@
+// Bulk verification jobs for the dashboard: list, one job, result pages, the column-picker preview,
+// cancel, retry unknown results and delete. Uploads, downloads and progress events are plain HTTP
+// (/api/w/:workspaceId/jobs…, rest/bulk-jobs.ts), shared with the public API.
+import {
+  BULK_PREVIEW_MAX_BYTES,
+  ZBulkJob,
+  ZBulkJobList,
+  ZBulkJobListRequest,
+  ZBulkJobRef,
+  ZBulkPreview,
+  ZBulkPreviewRequest,
+  ZBulkResultsPage,
+  ZBulkResultsRequest,
+} from '@postern/contracts';
+import {
+  bulkJobDto,
+  cancelBulkJob,
+  DomainError,
+  deleteBulkJob,
+  getBulkJob,
+  listBulkJobs,
+  previewUpload,
+  readBulkResults,
+  requestWebhookDispatch,
+  retryUnknownResults,
+} from '@postern/core';
+import { z } from 'zod';
+import { resultItem } from '../../rest/bulk-items.ts';
+import { router, workspaceProcedure } from '../../trpc.ts';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export const bulkRouter = router({
+  list: workspaceProcedure
+    .meta({ permission: 'bulk.read' })
+    .input(ZBulkJobListRequest)
+    .output(ZBulkJobList)
+    .query(async ({ ctx, input }) => {
+      const page = await listBulkJobs(ctx.em, input.workspaceId, {
+        limit: input.limit,
+        ...(input.cursor ? { cursor: input.cursor } : {}),
+      });
+      const now = ctx.deps.clock.now();
+      return { jobs: page.jobs.map((job) => bulkJobDto(job, now)), nextCursor: page.nextCursor };
+    }),
+
+  get: workspaceProcedure
+    .meta({ permission: 'bulk.read' })
+    .input(ZBulkJobRef)
+    .output(ZBulkJob)
+    .query(async ({ ctx, input }) =>
+      bulkJobDto(await getBulkJob(ctx.em, input.workspaceId, input.jobId), ctx.deps.clock.now()),
+    ),
+
+  results: workspaceProcedure
+    .meta({ permission: 'bulk.read' })
+    .input(ZBulkResultsRequest)
+    .output(ZBulkResultsPage)
+    .query(async ({ ctx, input }) => {
+      const page = await readBulkResults(ctx.em, ctx.deps.keyring, input.workspaceId, input.jobId, {
+        afterSeq: input.after,
+        limit: input.limit,
+        ...(input.status ? { status: input.status } : {}),
+      });
+      return { items: page.items.map(resultItem), nextAfter: page.nextAfterSeq };
+    }),
+
+  /** The file's first ≤ 64 KiB, sniffed like an upload: format, header, columns, the detected column. */
+  preview: workspaceProcedure
+    .meta({ permission: 'bulk.manage' })
+    .input(ZBulkPreviewRequest)
+    .output(ZBulkPreview)
+    .mutation(async ({ input }) => {
+      const text = input.sampleBase64.replace(/\s+/g, '');
+      if (!BASE64.test(text)) throw new DomainError('VALIDATION_FAILED', 'sampleBase64: is not base64');
+      const sample = Buffer.from(text, 'base64');
+      if (sample.length > BULK_PREVIEW_MAX_BYTES) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `sampleBase64: send at most the first ${BULK_PREVIEW_MAX_BYTES} bytes of the file`,
+        );
+      }
+      return previewUpload(sample, { encoding: input.encoding, format: input.format });
+    }),
+
+  cancel: workspaceProcedure
+    .meta({ permission: 'bulk.manage' })
+    .input(ZBulkJobRef)
+    .output(ZBulkJob)
+    .mutation(async ({ ctx, input }) => {
+      const view = await cancelBulkJob(
+        { em: ctx.em, clock: ctx.deps.clock },
+        input.workspaceId,
+        input.jobId,
+        {
+          actorId: ctx.user.id,
+          meta: ctx.auth.meta,
+        },
+      );
+      // The cancellation wrote bulk_job.completed to the outbox: deliver it now, not at the next poll.
+      if (view.status === 'cancelled') await requestWebhookDispatch(ctx.deps.boss, 'bulk_job');
+      return bulkJobDto(view, ctx.deps.clock.now());
+    }),
+
+  retry: workspaceProcedure
+    .meta({ permission: 'bulk.manage' })
+    .input(ZBulkJobRef)
+    .output(ZBulkJob)
+    .mutation(async ({ ctx, input }) => {
+      const view = await retryUnknownResults(
+        { em: ctx.em, keyring: ctx.deps.keyring, clock: ctx.deps.clock, boss: ctx.deps.boss },
+        input.workspaceId,
+        input.jobId,
+        { actorId: ctx.user.id, meta: ctx.auth.meta },
+      );
+      return bulkJobDto(view, ctx.deps.clock.now());
+    }),
+
+  delete: workspaceProcedure
+    .meta({ permission: 'bulk.manage' })
+    .input(ZBulkJobRef)
+    .output(z.object({ deleted: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteBulkJob({ em: ctx.em, clock: ctx.deps.clock }, input.workspaceId, input.jobId, {
+        actorId: ctx.user.id,
+        meta: ctx.auth.meta,
+      });
+      return { deleted: true as const };
+    }),
+});

@@ -1,0 +1,494 @@
+// Bulk jobs end to end, with a real worker process and a local DNS server (nothing leaves loopback):
+// a multipart CSV upload over /v1 runs to completion while its event stream reports progress and
+// `done`; results page by page and filtered; downloads as CSV (parsed back, formula cells
+// neutralised), JSON and NDJSON; cancel and retry semantics; delete (404 afterwards; audited).
+// Idempotency-Key under concurrency; creation from a JSON array with metadata echoed; the dashboard's
+// upload, the tRPC `bulk` procedures and the notifications of a finished job.
+import { randomUUID } from 'node:crypto';
+import { type BulkJobDto, ZBulkJob, ZBulkResultItem, ZBulkResultsPage } from '@postern/contracts';
+import type { SpawnedApp } from '@postern/runtime/testing';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { CSV_COLUMNS } from '../src/rest/bulk-jobs.ts';
+import {
+  type Account,
+  createApiKey,
+  dashboardHeaders,
+  listen,
+  multipart,
+  readEvents,
+  startWorker,
+} from './support/bulk.ts';
+import { type Harness, newAccount, startHarness } from './support/harness.ts';
+
+let h: Harness;
+let dns: TestDnsServer;
+let worker: SpawnedApp;
+let account: Account;
+let key = '';
+let baseUrl = '';
+
+beforeAll(async () => {
+  dns = await startDnsServer({
+    'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
+    'postern-nullmx.org': { mx: [{ exchange: '.', priority: 0 }] },
+    'postern-broken.com': { rcode: 'SERVFAIL' },
+    '*.postern-slow.com': { delayMs: 150, mx: [{ exchange: 'mx.postern-slow.com', priority: 10, ttl: 600 }] },
+  });
+  h = await startHarness();
+  account = await newAccount(h.app);
+  key = await createApiKey(account);
+  baseUrl = await listen(h);
+  worker = await startWorker(h, dns.address);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await h?.close();
+  await dns?.close();
+});
+
+const auth = () => ({ authorization: `Bearer ${key}` });
+
+async function api(method: 'GET' | 'POST' | 'DELETE', url: string) {
+  return h.app.inject({ method, url, headers: auth() });
+}
+
+async function uploadCsv(csv: string, fields: [string, string][] = [], headers: Record<string, string> = {}) {
+  const body = multipart([...fields, { content: csv, filename: 'customers.csv' }]);
+  return h.app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...auth(), 'content-type': body.contentType, ...headers },
+    payload: body.payload,
+  });
+}
+
+async function waitForStatus(jobId: string, statuses: string[], timeoutMs = 30_000): Promise<BulkJobDto> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api('GET', `/v1/jobs/${jobId}`);
+    const job = res.json() as BulkJobDto;
+    if (statuses.includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} stayed ${job.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const slowAddresses = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `${tag}${i}@d${i}.${tag}.postern-slow.com`);
+
+describe('a job over /v1, from upload to delete', () => {
+  let job: BulkJobDto;
+  const special = ['=cmd@postern-good.com', '+1-cmd@postern-good.com', '-sum@postern-good.com'];
+  const csv = `Name,Email\n${[
+    ...special.map((e, i) => `Special ${i},${e}`),
+    'Ann,ann@postern-good.com',
+    'Bob,bob@postern-nullmx.org',
+    'Carl,carl@postern-broken.com',
+    ...slowAddresses(40, 'hp').map((e, i) => `Slow ${i},${e}`),
+  ].join('\n')}\n`;
+
+  it('uploads a CSV: 201 with the job, named after the file, the column found by its header', async () => {
+    const res = await uploadCsv(csv, [
+      ['depth', 'standard'],
+      ['dedupe', 'true'],
+    ]);
+    expect(res.statusCode).toBe(201);
+    job = ZBulkJob.parse(res.json());
+    expect(job).toMatchObject({ name: 'customers.csv', total: 46, depth: 'standard', retries: 0 });
+    expect(['queued', 'running']).toContain(job.status);
+    expect(job.summary).toMatchObject({
+      format: 'csv',
+      header: true,
+      column: { index: 1, name: 'Email', detectedBy: 'header' },
+      rowsRead: 46,
+      addresses: 46,
+    });
+    expect(res.headers['x-ratelimit-remaining']).toBeDefined();
+  });
+
+  it('streams progress as server-sent events until `done`, then closes', async () => {
+    const stream = await readEvents(`${baseUrl}/v1/jobs/${job.id}/events`, auth(), { timeoutMs: 30_000 });
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toMatch(/^text\/event-stream/);
+    expect(stream.closedByServer).toBe(true);
+    const names = stream.events.map((e) => e.event);
+    expect(names[0]).toBe('progress');
+    expect(names.at(-1)).toBe('done');
+    expect(names.filter((n) => n === 'done')).toHaveLength(1);
+    expect(names.slice(0, -1).every((n) => n === 'progress')).toBe(true);
+    const ids = stream.events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const progress = stream.events.map((e) => JSON.parse(e.data));
+    // Sent only on change: no two consecutive progress events are the same.
+    for (let i = 1; i < progress.length - 1; i++) expect(progress[i]).not.toEqual(progress[i - 1]);
+    const done = progress.at(-1);
+    expect(done).toMatchObject({ id: job.id, status: 'completed', total: 46, processed: 46, percent: 100 });
+    expect(Object.keys(done).sort()).toEqual(
+      ['counts', 'etaSeconds', 'id', 'percent', 'processed', 'status', 'total'].sort(),
+    );
+    // The stream saw the job before it was done (at least one intermediate progress event).
+    expect(progress.some((p) => p.processed < 46 || p.status !== 'completed')).toBe(true);
+  });
+
+  it('counts every verdict', async () => {
+    const res = await api('GET', `/v1/jobs/${job.id}`);
+    job = ZBulkJob.parse(res.json());
+    expect(job).toMatchObject({ status: 'completed', processed: 46, percent: 100, etaSeconds: null });
+    expect(job.counts).toMatchObject({ deliverable: 44, undeliverable: 1, unknown: 1 });
+    expect(job.expiresAt).not.toBeNull();
+  });
+
+  it('pages results by `after`, filters them by status', async () => {
+    const first = ZBulkResultsPage.parse((await api('GET', `/v1/jobs/${job.id}/results?limit=10`)).json());
+    expect(first.items.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(first.nextAfter).toBe(10);
+    expect(first.items[0]).toMatchObject({ email: '=cmd@postern-good.com', status: 'deliverable' });
+    const rest = ZBulkResultsPage.parse(
+      (await api('GET', `/v1/jobs/${job.id}/results?after=10&limit=1000`)).json(),
+    );
+    expect(rest.items).toHaveLength(36);
+    expect(rest.nextAfter).toBeNull();
+    const unknown = ZBulkResultsPage.parse(
+      (await api('GET', `/v1/jobs/${job.id}/results?status=unknown`)).json(),
+    );
+    expect(unknown.items.map((i) => [i.email, i.status, i.result?.reason])).toEqual([
+      ['carl@postern-broken.com', 'unknown', 'dns_error'],
+    ]);
+    const bad = await api('GET', `/v1/jobs/${job.id}/results?status=maybe`);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().message).toMatch(/^status:/);
+  });
+
+  it('downloads CSV: every column, formula cells neutralised, a safe filename', async () => {
+    const res = await api('GET', `/v1/jobs/${job.id}/download?format=csv`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="customers-results.csv"; filename*=UTF-8''customers-results.csv`,
+    );
+    expect(res.headers['cache-control']).toBe('no-store');
+    const rows = parse(res.body) as string[][];
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(47);
+    const byEmail = new Map(rows.slice(1).map((r) => [r[0], r]));
+    // A spreadsheet would run these as formulas: each got a leading apostrophe.
+    expect([...byEmail.keys()].filter((e) => /^[=+\-@]/.test(e ?? ''))).toEqual([]);
+    for (const email of special) expect(byEmail.get(`'${email}`)?.[1]).toBe('deliverable');
+    const ann = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, byEmail.get('ann@postern-good.com')?.[i]]));
+    expect(ann).toMatchObject({
+      status: 'deliverable',
+      action: 'accept',
+      has_mx: 'true',
+      disposable: 'false',
+      mx_host: 'mx.postern-good.com',
+    });
+    expect(ann.checked_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('downloads JSON (one array) and NDJSON (one item a line), filtered by status', async () => {
+    const json = await api('GET', `/v1/jobs/${job.id}/download?format=json`);
+    expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(json.headers['content-disposition']).toContain('filename="customers-results.json"');
+    const items = ZBulkResultItem.array().parse(JSON.parse(json.body));
+    expect(items.map((i) => i.seq)).toEqual(Array.from({ length: 46 }, (_, i) => i + 1));
+
+    const nd = await api('GET', `/v1/jobs/${job.id}/download?format=ndjson&status=deliverable`);
+    expect(nd.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const lines = nd.body.trimEnd().split('\n');
+    expect(lines).toHaveLength(44);
+    expect(
+      lines.map((l) => ZBulkResultItem.parse(JSON.parse(l)).status).every((s) => s === 'deliverable'),
+    ).toBe(true);
+
+    const undeliverable = parse((await api('GET', `/v1/jobs/${job.id}/download?status=undeliverable`)).body);
+    expect(undeliverable.slice(1).map((r: string[]) => r[0])).toEqual(['bob@postern-nullmx.org']);
+    const none = await api('GET', `/v1/jobs/${job.id}/download?format=json&status=pending`);
+    expect(JSON.parse(none.body)).toEqual([]);
+    const badFormat = await api('GET', `/v1/jobs/${job.id}/download?format=xlsx`);
+    expect(badFormat.statusCode).toBe(422);
+  });
+
+  it('retry puts the unknown results back and runs them again; cancel of an ended job changes nothing', async () => {
+    const retried = await api('POST', `/v1/jobs/${job.id}/retry`);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ retries: 1, completedAt: null, expiresAt: null });
+    expect(['queued', 'running']).toContain(retried.json().status);
+    const again = await waitForStatus(job.id, ['completed']);
+    expect(again).toMatchObject({ processed: 46, retries: 1 });
+    expect(again.counts.unknown).toBe(1);
+
+    const cancel = await api('POST', `/v1/jobs/${job.id}/cancel`);
+    expect(cancel.statusCode).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'completed', processed: 46 });
+  });
+
+  it('cancels a running job; retry is refused while it runs and when nothing is unknown', async () => {
+    const slow = await uploadCsv(`email\n${slowAddresses(300, 'cx').join('\n')}\n`);
+    expect(slow.statusCode).toBe(201);
+    const id = slow.json().id as string;
+    const early = await api('POST', `/v1/jobs/${id}/retry`);
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'CONFLICT', message: /still running/ });
+
+    const cancelled = await api('POST', `/v1/jobs/${id}/cancel`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    expect(cancelled.json().processed).toBeLessThan(300);
+
+    // A stream opened on an ended job: its progress, then `done` at once.
+    const stream = await readEvents(`${baseUrl}/v1/jobs/${id}/events`, auth(), { timeoutMs: 5000 });
+    expect(stream.events.map((e) => e.event)).toEqual(['progress', 'done']);
+    expect(JSON.parse(stream.events[1]?.data ?? '{}')).toMatchObject({ id, status: 'cancelled' });
+
+    const nothing = await api('POST', `/v1/jobs/${id}/retry`);
+    expect(nothing.statusCode).toBe(400);
+    expect(nothing.json().message).toMatch(/no unknown results/);
+  });
+
+  it('lists jobs newest first, by cursor', async () => {
+    const page = await api('GET', '/v1/jobs?limit=1');
+    expect(page.statusCode).toBe(200);
+    const first = page.json();
+    expect(first.jobs).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const next = (await api('GET', `/v1/jobs?limit=100&cursor=${first.nextCursor}`)).json();
+    expect(next.jobs.map((j: BulkJobDto) => j.id)).toContain(job.id);
+    expect(next.jobs.map((j: BulkJobDto) => j.id)).not.toContain(first.jobs[0].id);
+    expect((await api('GET', '/v1/jobs?cursor=garbage')).statusCode).toBe(400);
+  });
+
+  it('deletes: 204, then 404 everywhere; creation and deletion are audited', async () => {
+    const del = await api('DELETE', `/v1/jobs/${job.id}`);
+    expect(del.statusCode).toBe(204);
+    for (const [method, path] of [
+      ['GET', ''],
+      ['GET', '/results'],
+      ['GET', '/download'],
+      ['GET', '/events'],
+      ['POST', '/cancel'],
+      ['POST', '/retry'],
+      ['DELETE', ''],
+    ] as const) {
+      const res = await api(method, `/v1/jobs/${job.id}${path}`);
+      expect(res.statusCode, `${method} ${path}`).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'NOT_FOUND', message: 'No such bulk job' });
+    }
+    expect((await api('GET', `/v1/jobs/${randomUUID()}`)).statusCode).toBe(404);
+    expect((await api('GET', '/v1/jobs/not-a-uuid')).statusCode).toBe(404);
+    const items = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from bulk_job_item where job_id = ?', [job.id])) as { n: number }[];
+    expect(items[0]?.n).toBe(0);
+    const audit = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select event_type, actor_id, metadata from audit_entry where target_id = ? order by seq', [
+        job.id,
+      ])) as { event_type: string; actor_id: string | null; metadata: Record<string, unknown> }[];
+    expect(audit.map((a) => a.event_type)).toEqual([
+      'bulk_job.created',
+      'bulk_job.retried',
+      'bulk_job.deleted',
+    ]);
+    expect(audit.every((a) => a.actor_id === null && typeof a.metadata.apiKeyId === 'string')).toBe(true);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('two concurrent uploads with one key create exactly one job; the other is a replay', async () => {
+    const idem = `import-${randomUUID()}`;
+    const csv = `email\n${Array.from({ length: 3000 }, (_, i) => `idem${i}@postern-good.com`).join('\n')}\n`;
+    const [a, b] = await Promise.all([
+      uploadCsv(csv, [], { 'idempotency-key': idem }),
+      uploadCsv(csv, [], { 'idempotency-key': idem }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    const replayed = a.statusCode === 200 ? a : b;
+    const created = a.statusCode === 201 ? a : b;
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(created.headers['idempotent-replayed']).toBeUndefined();
+    const rows = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n, max(total) as total from bulk_job where idempotency_key = ?', [
+        idem,
+      ])) as { n: number; total: number }[];
+    expect(rows[0]).toEqual({ n: 1, total: 3000 });
+
+    // A later repeat (even with another body) is answered from the first job, without reading it.
+    const later = await h.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
+      payload: JSON.stringify({ emails: ['other@postern-good.com'] }),
+    });
+    expect(later.statusCode).toBe(200);
+    expect(later.headers['idempotent-replayed']).toBe('true');
+    expect(later.json()).toMatchObject({ id: a.json().id, total: 3000 });
+    await api('POST', `/v1/jobs/${a.json().id}/cancel`);
+  });
+
+  it('two concurrent JSON creations with one key: one job', async () => {
+    const idem = `json-${randomUUID()}`;
+    const send = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
+        payload: JSON.stringify({ emails: Array.from({ length: 2000 }, (_, i) => `j${i}@postern-good.com`) }),
+      });
+    const results = await Promise.all([send(), send(), send()]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    await api('POST', `/v1/jobs/${results[0]?.json().id}/cancel`);
+  });
+});
+
+describe('JSON creation', () => {
+  it('creates a job from an array, echoing name and metadata', async () => {
+    const metadata = { crm: 'hubspot', batch: 7, vip: true, note: null };
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        emails: ['dana@postern-good.com', 'DANA@postern-good.com', 'not an address', 42],
+        name: 'From the CRM',
+        metadata,
+      }),
+    });
+    expect(res.statusCode).toBe(201);
+    const created = ZBulkJob.parse(res.json());
+    expect(created).toMatchObject({ name: 'From the CRM', metadata, total: 1, depth: 'standard' });
+    expect(created.summary).toMatchObject({ format: 'json', duplicates: 1, addresses: 1 });
+    expect(created.summary?.rejected).toMatchObject({ not_a_string: 1 });
+    const done = await waitForStatus(created.id, ['completed']);
+    expect(done.metadata).toEqual(metadata);
+    expect(done.counts.deliverable).toBe(1);
+  });
+});
+
+describe('the dashboard: /api upload, tRPC procedures, notifications', () => {
+  it('uploads with the session (CSRF checked), reads through tRPC, notifies the creator when done', async () => {
+    const client = account.client;
+    const body = multipart([
+      ['name', 'Dashboard list'],
+      ['column', '0'],
+      ['format', 'list'],
+      { content: `eve@postern-good.com\nfrank@postern-nullmx.org\n`, filename: 'list.txt' },
+    ]);
+    const noCsrf = await h.app.inject({
+      method: 'POST',
+      url: `/api/w/${account.workspaceId}/jobs`,
+      headers: { ...(await dashboardHeaders(client, { csrf: false })), 'content-type': body.contentType },
+      payload: body.payload,
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(noCsrf.json()).toMatchObject({ code: 'FORBIDDEN', message: /CSRF/ });
+
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/w/${account.workspaceId}/jobs`,
+      headers: { ...(await dashboardHeaders(client)), 'content-type': body.contentType },
+      payload: body.payload,
+    });
+    expect(res.statusCode).toBe(201);
+    const created = ZBulkJob.parse(res.json());
+    expect(created).toMatchObject({ name: 'Dashboard list', total: 2 });
+    expect(created.summary).toMatchObject({ format: 'list', column: { index: 0, detectedBy: 'option' } });
+
+    const live = await readEvents(
+      `${baseUrl}/api/w/${account.workspaceId}/jobs/${created.id}/events`,
+      await dashboardHeaders(client, { csrf: false }),
+      { timeoutMs: 20_000 },
+    );
+    expect(live.events.at(-1)?.event).toBe('done');
+
+    const got = await client.query<BulkJobDto>('bulk.get', {
+      workspaceId: account.workspaceId,
+      jobId: created.id,
+    });
+    expect(got.data).toMatchObject({ id: created.id, status: 'completed', processed: 2 });
+    const list = await client.query<{ jobs: BulkJobDto[] }>('bulk.list', {
+      workspaceId: account.workspaceId,
+    });
+    expect(list.data?.jobs[0]?.id).toBe(created.id);
+    const results = await client.query<{ items: { email: string; status: string }[] }>('bulk.results', {
+      workspaceId: account.workspaceId,
+      jobId: created.id,
+      status: 'undeliverable',
+    });
+    expect(results.data?.items.map((i) => i.email)).toEqual(['frank@postern-nullmx.org']);
+
+    const download = await h.app.inject({
+      method: 'GET',
+      url: `/api/w/${account.workspaceId}/jobs/${created.id}/download?format=ndjson`,
+      headers: await dashboardHeaders(client, { csrf: false }),
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('filename="Dashboard-list-results.ndjson"');
+    expect(download.body.trimEnd().split('\n')).toHaveLength(2);
+
+    // The creator (a member, not a key) is notified.
+    const notes = await client.query<{
+      notifications: { id: string; kind: string; link: string | null; readAt: string | null }[];
+      unread: number;
+    }>('notifications.list');
+    const note = notes.data?.notifications.find(
+      (n) => n.link === `/w/${account.workspaceId}/jobs/${created.id}`,
+    );
+    expect(note).toMatchObject({ kind: 'bulk_job.completed', readAt: null });
+    expect(notes.data?.unread).toBeGreaterThanOrEqual(1);
+    const marked = await client.mutate<{ updated: number }>('notifications.markRead', { ids: [note?.id] });
+    expect(marked.data).toEqual({ updated: 1 });
+    const all = await client.mutate<{ updated: number }>('notifications.markRead', {});
+    expect(all.status).toBe(200);
+    expect((await client.query<{ unread: number }>('notifications.list')).data?.unread).toBe(0);
+
+    const retry = await client.mutate('bulk.retry', { workspaceId: account.workspaceId, jobId: created.id });
+    expect(retry.error?.data.code).toBe('BAD_REQUEST');
+    const deleted = await client.mutate('bulk.delete', {
+      workspaceId: account.workspaceId,
+      jobId: created.id,
+    });
+    expect(deleted.data).toEqual({ deleted: true });
+    const gone = await client.query('bulk.get', { workspaceId: account.workspaceId, jobId: created.id });
+    expect(gone.error?.data.code).toBe('NOT_FOUND');
+  });
+
+  it('bulk.preview sniffs a sample like extraction does (a cut last line dropped)', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `Person ${i};p${i}@postern-good.com;${i}`);
+    const text = `Name;E-Mail;Score\n${rows.join('\n')}\n`;
+    const sample = Buffer.from(text).subarray(0, 64 * 1024);
+    const res = await account.client.mutate<{
+      format: string;
+      delimiter: string;
+      header: boolean;
+      detectedColumn: number | null;
+      sampleRows: number;
+      columns: { index: number; name: string | null; samples: string[]; emailShare: number }[];
+    }>('bulk.preview', { workspaceId: account.workspaceId, sampleBase64: sample.toString('base64') });
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ format: 'csv', delimiter: ';', header: true, detectedColumn: 1 });
+    expect(res.data?.columns.map((c) => c.name)).toEqual(['Name', 'E-Mail', 'Score']);
+    expect(res.data?.columns[1]).toMatchObject({
+      emailShare: 1,
+      samples: expect.arrayContaining(['p0@postern-good.com']),
+    });
+    // Only whole lines of the 64 KiB sample are counted.
+    const whole = sample.toString('utf8').split('\n').length - 2;
+    expect(res.data?.sampleRows).toBe(whole);
+
+    const binary = await account.client.mutate('bulk.preview', {
+      workspaceId: account.workspaceId,
+      sampleBase64: Buffer.alloc(100).toString('base64'),
+    });
+    expect(binary.error?.data.code).toBe('BAD_REQUEST');
+    expect(binary.error?.message).toMatch(/binary/);
+  });
+});

@@ -1,0 +1,230 @@
+// Add an endpoint: URL, description, event types, enabled; then its signing secret, shown this once
+// (later only "Reveal" on the endpoint's page shows it, and that is audited).
+import type { EventType } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { EventTypesField } from './event-types-field.tsx';
+import { SecretValue } from './secret-value.tsx';
+import type { OfferedEventType, WebhookEndpoint } from './use-webhooks.ts';
+import { webhookActionError } from './webhook-errors.ts';
+import { webhookPath } from './webhook-paths.ts';
+import { urlProblem } from './webhooks-model.ts';
+
+interface Created {
+  endpoint: WebhookEndpoint;
+  secret: string;
+}
+
+function EndpointForm({
+  workspaceId,
+  offered,
+  onCreated,
+  onCancel,
+}: {
+  workspaceId: string;
+  offered: readonly OfferedEventType[];
+  onCreated: (created: Created) => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [eventTypes, setEventTypes] = useState<EventType[]>(() => offered.map(({ type }) => type));
+  const [enabled, setEnabled] = useState(true);
+  const [errors, setErrors] = useState<{ url?: string; description?: string; eventTypes?: string }>({});
+  const create = useMutation(
+    trpc.webhooks.create.mutationOptions({
+      onSuccess: (result) => onCreated({ endpoint: result.endpoint, secret: result.secret }),
+      onError: (error) => {
+        if (webhookActionError(error, 'create').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const problem = create.isError ? webhookActionError(create.error, 'create') : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const next = {
+      url: urlProblem(url),
+      description: description.trim().length > 500 ? 'Keep the description under 500 characters.' : undefined,
+      eventTypes: eventTypes.length === 0 ? 'Choose at least one event type.' : undefined,
+    };
+    setErrors(next);
+    if (next.url || next.description || next.eventTypes) return;
+    create.mutate({
+      workspaceId,
+      url: url.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      eventTypes,
+      enabled,
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-endpoint-form">
+      {problem && problem.field !== 'url' ? (
+        <Alert tone="error" title={problem.title} testId="create-endpoint-error">
+          {problem.message}
+        </Alert>
+      ) : null}
+      <Field
+        label="Endpoint URL"
+        name="endpoint-url"
+        type="url"
+        inputMode="url"
+        testId="endpoint-url"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="https://example.com/webhooks/postern"
+        value={url}
+        onChange={(event) => {
+          setUrl(event.target.value);
+          if (problem?.field === 'url') create.reset();
+        }}
+        error={errors.url ?? (problem?.field === 'url' ? problem.message : undefined)}
+        hint="Postern POSTs JSON here. Private, loopback and cloud metadata addresses are refused."
+        autoFocus
+      />
+      <Field
+        label="Description (optional)"
+        name="endpoint-description"
+        testId="endpoint-description"
+        autoComplete="off"
+        placeholder="Order service, production"
+        maxLength={500}
+        value={description}
+        onChange={(event) => setDescription(event.target.value)}
+        error={errors.description}
+      />
+      <EventTypesField
+        offered={offered}
+        selected={eventTypes}
+        onChange={setEventTypes}
+        error={errors.eventTypes}
+      />
+      <label className="flex items-start gap-2.5 text-sm text-slate-700">
+        <input
+          type="checkbox"
+          data-testid="endpoint-enabled"
+          checked={enabled}
+          onChange={(event) => setEnabled(event.target.checked)}
+          className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+        />
+        <span>
+          <span className="font-medium text-slate-900">Enabled</span>
+          <span className="block text-xs text-slate-500">
+            Start sending events at once. A disabled endpoint receives nothing until you enable it.
+          </span>
+        </span>
+      </label>
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending} data-testid="create-endpoint-submit">
+          Add endpoint
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function CreatedView({
+  workspaceId,
+  created,
+  onDone,
+}: {
+  workspaceId: string;
+  created: Created;
+  onDone: () => void;
+}) {
+  const navigate = useNavigate();
+  return (
+    <div className="space-y-5" data-testid="endpoint-created">
+      <Alert tone="warning" title="Copy the signing secret now">
+        Your receiver needs it to check the <code className="font-mono text-xs">webhook-signature</code>{' '}
+        header of every request. It is shown here once; later, owners and admins can reveal it on the
+        endpoint's page (each reveal is recorded in the audit log).
+      </Alert>
+      <div>
+        <p className="text-sm font-medium text-slate-800">
+          Signing secret of <span className="break-all text-slate-900">{created.endpoint.url}</span>
+        </p>
+        <SecretValue secret={created.secret} testId="created-secret" className="mt-1.5" />
+      </div>
+      <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onDone} data-testid="created-done">
+          Done
+        </Button>
+        <Button
+          data-testid="open-created-endpoint"
+          onClick={() => {
+            onDone();
+            navigate(webhookPath(workspaceId, created.endpoint.id));
+          }}
+        >
+          Open the endpoint
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function CreateEndpointDialog({
+  open,
+  workspaceId,
+  offered,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  workspaceId: string;
+  offered: readonly OfferedEventType[];
+  onClose: () => void;
+  /** The endpoint exists (the list should be re-read), whether or not the dialog is still open. */
+  onCreated: (endpoint: WebhookEndpoint) => void;
+}) {
+  const [created, setCreated] = useState<Created>();
+  const close = () => {
+    // The secret leaves memory with the dialog.
+    setCreated(undefined);
+    onClose();
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      dismissable={!created}
+      testId="create-endpoint-dialog"
+      className="max-w-xl"
+      title={created ? 'Endpoint added' : 'Add a webhook endpoint'}
+      description={
+        created
+          ? undefined
+          : 'Postern sends the chosen events to this URL as they happen, signed with the endpoint’s secret.'
+      }
+    >
+      {created ? (
+        <CreatedView workspaceId={workspaceId} created={created} onDone={close} />
+      ) : (
+        <EndpointForm
+          workspaceId={workspaceId}
+          offered={offered}
+          onCancel={close}
+          onCreated={(result) => {
+            setCreated(result);
+            onCreated(result.endpoint);
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,296 @@
+// An endpoint's settings: URL, description and events (saved together, only what changed), the
+// enabled switch (applies at once), and deletion (confirmed).
+import type { EventType } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { TrashIcon } from '../../components/icons.tsx';
+import { cn } from '../../lib/cn.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { EventTypesField } from './event-types-field.tsx';
+import { useRefreshWebhooks, type WebhookEndpoint } from './use-webhooks.ts';
+import { type WebhookProblem, webhookActionError } from './webhook-errors.ts';
+import { webhooksPath } from './webhook-paths.ts';
+import { endpointChanges, eventTypeLabel, urlProblem } from './webhooks-model.ts';
+
+function EnabledSwitch({
+  endpoint,
+  canManage,
+  onProblem,
+}: {
+  endpoint: WebhookEndpoint;
+  canManage: boolean;
+  onProblem: (problem: WebhookProblem | undefined) => void;
+}) {
+  const { workspace } = useCurrentWorkspace();
+  const trpc = useTRPC();
+  const refresh = useRefreshWebhooks();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const toggle = useMutation(
+    trpc.webhooks.update.mutationOptions({
+      onMutate: () => onProblem(undefined),
+      onSuccess: () => void refresh(),
+      onError: (error, variables) => {
+        const problem = webhookActionError(error, variables.enabled ? 'enable' : 'disable');
+        onProblem(problem);
+        if (problem.staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const on = toggle.isPending ? Boolean(toggle.variables?.enabled) : endpoint.enabled;
+  return (
+    <div className="flex items-start justify-between gap-4 rounded-lg border border-slate-200 px-4 py-3">
+      <div>
+        <p className="text-sm font-medium text-slate-900" id="endpoint-enabled-label">
+          {on ? 'Enabled' : 'Disabled'}
+        </p>
+        <p className="text-xs text-slate-500">
+          {on
+            ? 'Events are sent to this endpoint as they happen.'
+            : 'No events are sent. Enabling it clears its failure count.'}
+        </p>
+      </div>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={on}
+        aria-labelledby="endpoint-enabled-label"
+        data-testid="endpoint-enabled-switch"
+        disabled={!canManage || toggle.isPending}
+        onClick={() =>
+          toggle.mutate({ workspaceId: workspace.id, endpointId: endpoint.id, enabled: !endpoint.enabled })
+        }
+        className={cn(
+          'relative inline-flex h-6 w-11 shrink-0 cursor-pointer rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-60',
+          on ? 'bg-indigo-600' : 'bg-slate-300',
+        )}
+      >
+        <span className="sr-only">{on ? 'Disable the endpoint' : 'Enable the endpoint'}</span>
+        <span
+          aria-hidden="true"
+          className={cn(
+            'pointer-events-none mt-0.5 inline-block size-5 rounded-full bg-white shadow ring-0 transition-transform',
+            on ? 'translate-x-5.5' : 'translate-x-0.5',
+          )}
+        />
+      </button>
+    </div>
+  );
+}
+
+export function EndpointSettingsCard({
+  endpoint,
+  offered,
+  canManage,
+}: {
+  endpoint: WebhookEndpoint;
+  offered: ReadonlyArray<{ type: EventType; description: string }> | undefined;
+  canManage: boolean;
+}) {
+  const { workspace } = useCurrentWorkspace();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const refresh = useRefreshWebhooks();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [url, setUrl] = useState(endpoint.url);
+  const [description, setDescription] = useState(endpoint.description ?? '');
+  const [eventTypes, setEventTypes] = useState<EventType[]>(endpoint.eventTypes);
+  const [errors, setErrors] = useState<{ url?: string; eventTypes?: string }>({});
+  const [saved, setSaved] = useState(false);
+  const [switchProblem, setSwitchProblem] = useState<WebhookProblem>();
+  const [deleting, setDeleting] = useState(false);
+
+  // Follow the saved values when they change (after a save, or another member's change).
+  const savedKey = `${endpoint.url}\n${endpoint.description ?? ''}\n${[...endpoint.eventTypes].sort().join(',')}`;
+  useEffect(() => {
+    setUrl(endpoint.url);
+    setDescription(endpoint.description ?? '');
+    setEventTypes(endpoint.eventTypes);
+  }, [savedKey]);
+
+  const changes = endpointChanges(endpoint, { url, description, eventTypes });
+  const dirty = Object.keys(changes).length > 0;
+
+  const save = useMutation(
+    trpc.webhooks.update.mutationOptions({
+      onMutate: () => setSaved(false),
+      onSuccess: () => {
+        setSaved(true);
+        void refresh();
+      },
+      onError: (error) => {
+        if (webhookActionError(error, 'update').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.webhooks.delete.mutationOptions({
+      onSuccess: () => {
+        setDeleting(false);
+        // The list forgets the endpoint once this page is gone (re-reading it here would answer 404).
+        navigate(webhooksPath(workspace.id), {
+          state: {
+            notice: `The endpoint ${endpoint.url} was deleted. Nothing more is sent to it.`,
+            deletedEndpointId: endpoint.id,
+          },
+        });
+      },
+      onError: (error) => {
+        if (webhookActionError(error, 'delete').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const saveProblem = save.isError ? webhookActionError(save.error, 'update') : undefined;
+  const deleteProblem = remove.isError ? webhookActionError(remove.error, 'delete') : undefined;
+
+  // The server's list, plus any type the endpoint has that is no longer offered (so it can be unticked).
+  const choices = [
+    ...(offered ?? []),
+    ...endpoint.eventTypes
+      .filter((type) => !(offered ?? []).some((choice) => choice.type === type))
+      .map((type) => ({ type, description: eventTypeLabel(type) })),
+  ];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const next = {
+      url: urlProblem(url),
+      eventTypes: eventTypes.length === 0 ? 'Choose at least one event type.' : undefined,
+    };
+    setErrors(next);
+    if (next.url || next.eventTypes || !dirty) return;
+    save.mutate({ workspaceId: workspace.id, endpointId: endpoint.id, ...changes });
+  }
+
+  return (
+    <Card
+      id="endpoint-settings"
+      testId="endpoint-settings"
+      title="Settings"
+      description="Where events go and which ones."
+    >
+      <div className="space-y-5">
+        <EnabledSwitch endpoint={endpoint} canManage={canManage} onProblem={setSwitchProblem} />
+        {switchProblem ? (
+          <Alert tone="error" title={switchProblem.title} testId="switch-error">
+            {switchProblem.message}
+          </Alert>
+        ) : null}
+        <form noValidate onSubmit={submit} className="space-y-5" data-testid="endpoint-settings-form">
+          {saveProblem && saveProblem.field !== 'url' ? (
+            <Alert tone="error" title={saveProblem.title} testId="settings-error">
+              {saveProblem.message}
+            </Alert>
+          ) : null}
+          {saved && !dirty ? (
+            <Alert tone="success" testId="settings-saved">
+              Saved. The next events use these settings.
+            </Alert>
+          ) : null}
+          <Field
+            label="Endpoint URL"
+            type="url"
+            inputMode="url"
+            testId="settings-url"
+            autoComplete="off"
+            spellCheck={false}
+            value={url}
+            disabled={!canManage}
+            onChange={(event) => {
+              setSaved(false);
+              setUrl(event.target.value);
+              if (saveProblem?.field === 'url') save.reset();
+            }}
+            error={errors.url ?? (saveProblem?.field === 'url' ? saveProblem.message : undefined)}
+          />
+          <Field
+            label="Description (optional)"
+            testId="settings-description"
+            autoComplete="off"
+            maxLength={500}
+            value={description}
+            disabled={!canManage}
+            onChange={(event) => {
+              setSaved(false);
+              setDescription(event.target.value);
+            }}
+          />
+          <EventTypesField
+            offered={choices}
+            selected={eventTypes}
+            disabled={!canManage}
+            onChange={(types) => {
+              setSaved(false);
+              setEventTypes(types);
+            }}
+            error={errors.eventTypes}
+          />
+          {canManage ? (
+            <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+              <Button
+                variant="ghost"
+                disabled={!dirty || save.isPending}
+                onClick={() => {
+                  setUrl(endpoint.url);
+                  setDescription(endpoint.description ?? '');
+                  setEventTypes(endpoint.eventTypes);
+                  setErrors({});
+                  save.reset();
+                }}
+              >
+                Discard changes
+              </Button>
+              <Button type="submit" disabled={!dirty} loading={save.isPending} data-testid="settings-save">
+                Save changes
+              </Button>
+            </div>
+          ) : null}
+        </form>
+        {canManage ? (
+          <div className="flex flex-col gap-3 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
+            <div>
+              <p className="text-sm font-medium text-slate-900">Delete the endpoint</p>
+              <p className="text-xs text-slate-500">
+                Stops all deliveries to it and deletes its delivery log.
+              </p>
+            </div>
+            <Button
+              variant="secondary"
+              className="text-rose-700"
+              onClick={() => {
+                remove.reset();
+                setDeleting(true);
+              }}
+              data-testid="delete-endpoint"
+            >
+              <TrashIcon className="size-4" />
+              Delete
+            </Button>
+          </div>
+        ) : null}
+      </div>
+      <ConfirmDialog
+        open={deleting}
+        testId="delete-endpoint-dialog"
+        title="Delete this endpoint?"
+        confirmLabel="Delete endpoint"
+        busy={remove.isPending}
+        error={deleteProblem ? `${deleteProblem.title}. ${deleteProblem.message}` : undefined}
+        onCancel={() => setDeleting(false)}
+        onConfirm={() => remove.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
+      >
+        <p>
+          Postern stops sending events to{' '}
+          <span className="font-mono text-xs break-all text-slate-900">{endpoint.url}</span>, including
+          retries still waiting, and deletes its delivery log. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </Card>
+  );
+}

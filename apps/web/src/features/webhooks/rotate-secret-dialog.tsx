@@ -1,0 +1,114 @@
+// Rotate the signing secret: a new one signs from now on; for the chosen overlap the previous one
+// signs too (both signatures are sent), so receivers can be updated without refusing anything.
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import type { WebhookSecret } from './use-webhooks.ts';
+import { webhookActionError } from './webhook-errors.ts';
+import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, parseOverlapHours } from './webhooks-model.ts';
+
+function RotateForm({
+  endpointRef,
+  onCancel,
+  onRotated,
+}: {
+  endpointRef: { workspaceId: string; endpointId: string };
+  onCancel: () => void;
+  onRotated: (secret: WebhookSecret, overlapHours: number) => void;
+}) {
+  const trpc = useTRPC();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [text, setText] = useState(String(DEFAULT_OVERLAP_HOURS));
+  const [error, setError] = useState<string>();
+  const rotate = useMutation(
+    trpc.webhooks.rotateSecret.mutationOptions({
+      onSuccess: (secret, variables) => onRotated(secret, variables.overlapHours ?? DEFAULT_OVERLAP_HOURS),
+      onError: (failure) => {
+        if (webhookActionError(failure, 'rotate').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const problem = rotate.isError ? webhookActionError(rotate.error, 'rotate') : undefined;
+  const parsed = parseOverlapHours(text);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if ('error' in parsed) {
+      setError(parsed.error);
+      return;
+    }
+    setError(undefined);
+    rotate.mutate({ ...endpointRef, overlapHours: parsed.hours });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} className="space-y-5" data-testid="rotate-form">
+      {problem && problem.field !== 'overlapHours' ? (
+        <Alert tone="error" title={problem.title} testId="rotate-error">
+          {problem.message}
+        </Alert>
+      ) : null}
+      <div className="space-y-2 text-sm text-slate-600">
+        <p>
+          A new secret signs every request from now on. During the overlap, the previous secret signs them
+          too: each request then carries{' '}
+          <strong className="font-medium text-slate-800">both signatures</strong> in its{' '}
+          <code className="font-mono text-xs">webhook-signature</code> header, so a receiver that still has
+          the old secret keeps accepting them while you deploy the new one.
+        </p>
+        <p>After the overlap, only the new secret signs. With 0 hours, the previous secret stops at once.</p>
+      </div>
+      <Field
+        label="Overlap (hours)"
+        type="number"
+        inputMode="decimal"
+        min={0}
+        max={MAX_OVERLAP_HOURS}
+        step={1}
+        testId="overlap-hours"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        error={error ?? (problem?.field === 'overlapHours' ? problem.message : undefined)}
+        hint={`0 to ${MAX_OVERLAP_HOURS} hours (7 days). ${DEFAULT_OVERLAP_HOURS} hours leaves a day to update receivers.`}
+        autoFocus
+      />
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button variant="secondary" onClick={onCancel} disabled={rotate.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={rotate.isPending} data-testid="rotate-submit">
+          Rotate secret
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function RotateSecretDialog({
+  open,
+  endpointRef,
+  onClose,
+  onRotated,
+}: {
+  open: boolean;
+  endpointRef: { workspaceId: string; endpointId: string };
+  onClose: () => void;
+  onRotated: (secret: WebhookSecret, overlapHours: number) => void;
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      testId="rotate-dialog"
+      title="Rotate the signing secret"
+      description="Replace the secret, e.g. after it may have leaked or on a schedule."
+    >
+      <RotateForm endpointRef={endpointRef} onCancel={onClose} onRotated={onRotated} />
+    </Dialog>
+  );
+}

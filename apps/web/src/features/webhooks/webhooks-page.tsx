@@ -1,0 +1,241 @@
+// Webhook endpoints of the workspace (owners and admins): what each receives, whether it is healthy
+// (or why it was disabled), its last success and failures; add an endpoint (its secret shown once).
+import { WEBHOOK_MAX_ENDPOINTS } from '@postern/contracts';
+import { type ReactNode, useEffect, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Badge } from '../../components/badge.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { LoadError } from '../../components/error-panel.tsx';
+import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
+import { formatDateTime } from '../../lib/time.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { useNow } from '../../lib/use-now.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { CreateEndpointDialog } from './create-endpoint-dialog.tsx';
+import { EndpointReason, EndpointStatusBadge } from './endpoint-status.tsx';
+import { SigningExplainer } from './signing-explainer.tsx';
+import {
+  type OfferedEventType,
+  useEndpointsQuery,
+  useForgetEndpoint,
+  type WebhookEndpoint,
+} from './use-webhooks.ts';
+import { webhookPath } from './webhook-paths.ts';
+import { lastSuccessText, orderedTypes } from './webhooks-model.ts';
+
+const MAX_ENDPOINTS = WEBHOOK_MAX_ENDPOINTS;
+
+function ListSkeleton() {
+  return (
+    <div data-testid="endpoints-loading" aria-busy="true" className="divide-y divide-slate-100">
+      <span className="sr-only">Loading the endpoints…</span>
+      {[0, 1].map((row) => (
+        <div key={row} className="space-y-2.5 px-5 py-4 sm:px-6">
+          <Skeleton className="h-4 w-72" />
+          <div className="flex gap-2">
+            <Skeleton className="h-5 w-32 rounded-full" />
+            <Skeleton className="h-5 w-28 rounded-full" />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function EndpointRow({
+  workspaceId,
+  endpoint,
+  offered,
+  now,
+}: {
+  workspaceId: string;
+  endpoint: WebhookEndpoint;
+  offered: readonly string[];
+  now: number;
+}) {
+  return (
+    <li data-testid="endpoint-row" data-endpoint-id={endpoint.id}>
+      <Link
+        to={webhookPath(workspaceId, endpoint.id)}
+        className="group flex items-start gap-4 px-5 py-4 hover:bg-slate-50/70 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 sm:px-6"
+      >
+        <div className="min-w-0 flex-1 space-y-1.5">
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span
+              className="min-w-0 truncate font-mono text-sm font-medium text-slate-900 group-hover:text-indigo-700"
+              data-testid="endpoint-url"
+              title={endpoint.url}
+            >
+              {endpoint.url}
+            </span>
+            <EndpointStatusBadge endpoint={endpoint} testId="endpoint-state" />
+          </div>
+          {endpoint.description ? (
+            <p className="text-sm text-slate-600" data-testid="endpoint-description">
+              {endpoint.description}
+            </p>
+          ) : null}
+          <ul className="flex flex-wrap gap-1.5" aria-label="Events sent">
+            {orderedTypes(endpoint.eventTypes, offered).map((type) => (
+              <li key={type}>
+                <Badge tone="indigo" testId="endpoint-event-type">
+                  <code className="font-mono text-[0.7rem]">{type}</code>
+                </Badge>
+              </li>
+            ))}
+          </ul>
+          <EndpointReason endpoint={endpoint} testId="endpoint-reason" />
+          <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
+            <span
+              data-testid="endpoint-last-success"
+              title={endpoint.lastSuccessAt ? formatDateTime(endpoint.lastSuccessAt) : undefined}
+            >
+              {lastSuccessText(endpoint.lastSuccessAt, now)}
+            </span>
+            <span data-testid="endpoint-failures">
+              {endpoint.consecutiveFailures === 0
+                ? 'No recent failures'
+                : `${endpoint.consecutiveFailures} consecutive ${endpoint.consecutiveFailures === 1 ? 'failure' : 'failures'}`}
+            </span>
+          </p>
+        </div>
+        <ChevronDownIcon className="mt-1 size-4 shrink-0 -rotate-90 text-slate-400 group-hover:text-slate-600" />
+      </Link>
+    </li>
+  );
+}
+
+function stateText(state: unknown, key: 'notice' | 'deletedEndpointId'): string | undefined {
+  const value = (state as Record<string, unknown> | null)?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+// Members and viewers never get here: the workspace layout refuses the section to their role.
+export function WebhooksPage() {
+  const { workspace, can } = useCurrentWorkspace();
+  useDocumentTitle(`Webhooks · ${workspace.name}`);
+  const endpoints = useEndpointsQuery(workspace.id);
+  const now = useNow(30_000);
+  const [creating, setCreating] = useState(false);
+  // A deletion on the endpoint's page comes back here with what happened.
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | undefined>(() => stateText(location.state, 'notice'));
+  const deletedId = stateText(location.state, 'deletedEndpointId');
+  const forgetEndpoint = useForgetEndpoint();
+  useEffect(() => {
+    if (deletedId) forgetEndpoint(deletedId);
+  }, [deletedId, forgetEndpoint]);
+  const canManage = can('webhooks.manage');
+  const list = endpoints.data?.endpoints ?? [];
+  const offered: readonly OfferedEventType[] = endpoints.data?.eventTypes ?? [];
+  const offeredTypes = offered.map(({ type }) => type);
+  const full = list.length >= MAX_ENDPOINTS;
+
+  const openCreate = () => {
+    setNotice(undefined);
+    setCreating(true);
+  };
+  const addButton = (
+    <Button onClick={openCreate} disabled={full || !endpoints.data} data-testid="add-endpoint">
+      <PlusIcon className="size-4" />
+      Add endpoint
+    </Button>
+  );
+
+  let body: ReactNode;
+  if (endpoints.isPending) body = <ListSkeleton />;
+  else if (endpoints.isError && !endpoints.data)
+    body = (
+      <LoadError
+        title="Could not load the webhook endpoints"
+        error={endpoints.error}
+        onRetry={() => void endpoints.refetch()}
+        retrying={endpoints.isFetching}
+        testId="endpoints-error"
+        className="m-5 sm:m-6"
+      />
+    );
+  else if (list.length === 0)
+    body = (
+      <div data-testid="endpoints-empty" className="flex flex-col items-center px-6 py-10 text-center">
+        <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
+          <WebhookIcon className="size-5" />
+        </div>
+        <h3 className="mt-3 text-sm font-semibold text-slate-900">No webhook endpoints yet</h3>
+        <p className="mt-1 max-w-lg text-sm text-slate-500">
+          Add the URL of your server and Postern POSTs a signed JSON event to it whenever something happens,
+          such as a bulk verification job finishing, instead of your code polling the API.
+        </p>
+        <SigningExplainer className="mt-4 max-w-lg rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-left text-sm text-slate-600" />
+        {canManage ? <div className="mt-5">{addButton}</div> : null}
+      </div>
+    );
+  else
+    body = (
+      <ul className="divide-y divide-slate-100" data-testid="endpoints-list">
+        {list.map((endpoint) => (
+          <EndpointRow
+            key={endpoint.id}
+            workspaceId={workspace.id}
+            endpoint={endpoint}
+            offered={offeredTypes}
+            now={now}
+          />
+        ))}
+      </ul>
+    );
+
+  return (
+    <div className="space-y-6" data-testid="webhooks-page">
+      <PageHeader
+        title="Webhooks"
+        description={
+          <>
+            Events of <span className="font-medium text-slate-700">{workspace.name}</span>, pushed to your
+            servers as they happen and signed so you can trust them.
+          </>
+        }
+      />
+      {notice ? (
+        <Alert tone="success" testId="endpoints-notice">
+          {notice}
+        </Alert>
+      ) : null}
+      <Card
+        id="endpoints"
+        testId="endpoints-card"
+        bodyClassName="p-0"
+        title="Endpoints"
+        description={
+          list.length
+            ? `${list.length} of ${MAX_ENDPOINTS} endpoints. Each receives the events it subscribes to.`
+            : 'URLs that receive this workspace’s events.'
+        }
+        actions={canManage && list.length > 0 ? addButton : undefined}
+      >
+        {full && canManage ? (
+          <Alert tone="info" className="mx-5 mt-5 sm:mx-6">
+            This workspace has the most endpoints allowed ({MAX_ENDPOINTS}). Delete one to add another.
+          </Alert>
+        ) : null}
+        {body}
+      </Card>
+      {canManage ? (
+        <CreateEndpointDialog
+          open={creating}
+          workspaceId={workspace.id}
+          offered={offered}
+          onClose={() => setCreating(false)}
+          onCreated={(endpoint) => {
+            setNotice(`The endpoint ${endpoint.url} was added.`);
+            void endpoints.refetch();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

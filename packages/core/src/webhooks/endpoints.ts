@@ -1,0 +1,336 @@
+// Webhook endpoints of a workspace (owners and admins): create (the secret is shown once), list, get,
+// update, delete, reveal and rotate the signing secret. Every change is audited in the same transaction.
+// Secrets are keyring ciphertexts bound to (webhook_endpoint, id, secret|previous_secret).
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import {
+  WEBHOOK_MAX_ENDPOINTS,
+  type WebhookDisabledReason,
+  type WebhookEndpointDto,
+} from '@postern/contracts';
+import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
+import { type RequestMeta, recordAudit } from '../audit/record.ts';
+import type { Clock } from '../clock.ts';
+import type { Keyring } from '../crypto/index.ts';
+import { DomainError } from '../errors.ts';
+import { disableEndpointInTx, hostOf, previousSecretContext, secretContext } from './dispatch.ts';
+import { generateWebhookSecret } from './signing.ts';
+import { checkWebhookUrl, type TargetPolicy } from './targets.ts';
+
+export interface WebhookContext {
+  em: EntityManager;
+  clock: Clock;
+  keyring: Keyring;
+  meta: RequestMeta;
+  /** The deployment's target rules (targetPolicyFor(config)). */
+  targets: TargetPolicy;
+}
+
+const HOUR = 3_600_000;
+
+export function webhookEndpointDto(endpoint: WebhookEndpoint, now: Date): WebhookEndpointDto {
+  const overlap = endpoint.previousSecretExpiresAt;
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description ?? null,
+    eventTypes: endpoint.eventTypes as WebhookEndpointDto['eventTypes'],
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.enabled
+      ? null
+      : ((endpoint.disabledReason as WebhookDisabledReason | null) ?? null),
+    disabledAt: endpoint.enabled ? null : (endpoint.disabledAt?.toISOString() ?? null),
+    previousSecretExpiresAt:
+      endpoint.previousSecret && overlap && overlap > now ? overlap.toISOString() : null,
+    failingSince: endpoint.failingSince?.toISOString() ?? null,
+    consecutiveFailures: endpoint.consecutiveFailures,
+    lastSuccessAt: endpoint.lastSuccessAt?.toISOString() ?? null,
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
+  };
+}
+
+/** The endpoint of the workspace, or NOT_FOUND (another workspace's looks the same as none). */
+export async function findWebhookEndpoint(
+  em: EntityManager,
+  workspaceId: string,
+  endpointId: string,
+): Promise<WebhookEndpoint> {
+  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, workspaceId }, { refresh: true });
+  if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
+  return endpoint;
+}
+
+export async function listWebhookEndpoints(
+  em: EntityManager,
+  clock: Clock,
+  workspaceId: string,
+): Promise<WebhookEndpointDto[]> {
+  const endpoints = await em.find(
+    WebhookEndpoint,
+    { workspaceId },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
+  const now = clock.now();
+  return endpoints.map((e) => webhookEndpointDto(e, now));
+}
+
+export async function getWebhookEndpoint(
+  em: EntityManager,
+  clock: Clock,
+  workspaceId: string,
+  endpointId: string,
+): Promise<WebhookEndpointDto> {
+  return webhookEndpointDto(await findWebhookEndpoint(em, workspaceId, endpointId), clock.now());
+}
+
+export interface CreateWebhookEndpointInput {
+  url: string;
+  description?: string | undefined;
+  eventTypes: string[];
+  enabled?: boolean | undefined;
+}
+
+export async function createWebhookEndpoint(
+  ctx: WebhookContext,
+  workspaceId: string,
+  actorId: string,
+  input: CreateWebhookEndpointInput,
+): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
+  const url = checkWebhookUrl(ctx.targets, input.url).href;
+  const count = await ctx.em.count(WebhookEndpoint, { workspaceId });
+  if (count >= WEBHOOK_MAX_ENDPOINTS)
+    throw new DomainError(
+      'CONFLICT',
+      `A workspace can have at most ${WEBHOOK_MAX_ENDPOINTS} webhook endpoints: delete one first`,
+    );
+  const id = randomUUID();
+  const secret = generateWebhookSecret();
+  const now = ctx.clock.now();
+  const enabled = input.enabled ?? true;
+  const endpoint = ctx.em.create(WebhookEndpoint, {
+    id,
+    workspaceId,
+    url,
+    description: input.description?.trim() || null,
+    eventTypes: [...new Set(input.eventTypes)],
+    enabled,
+    disabledReason: enabled ? null : 'manual',
+    disabledAt: enabled ? null : now,
+    secret: ctx.keyring.encrypt(secret, secretContext(id)),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    consecutiveFailures: 0,
+    failingSince: null,
+    lastSuccessAt: null,
+    createdBy: actorId,
+    createdAt: now,
+    updatedAt: now,
+  });
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'webhook.endpoint_created',
+    actorId,
+    workspaceId,
+    target: { type: 'webhook_endpoint', id },
+    meta: ctx.meta,
+    metadata: { host: hostOf(url), eventTypes: endpoint.eventTypes, enabled },
+  });
+  await ctx.em.flush();
+  return { endpoint: webhookEndpointDto(endpoint, now), secret };
+}
+
+export interface UpdateWebhookEndpointInput {
+  endpointId: string;
+  url?: string | undefined;
+  description?: string | null | undefined;
+  eventTypes?: string[] | undefined;
+  enabled?: boolean | undefined;
+}
+
+export async function updateWebhookEndpoint(
+  ctx: WebhookContext,
+  workspaceId: string,
+  actorId: string,
+  input: UpdateWebhookEndpointInput,
+): Promise<WebhookEndpointDto> {
+  const url = input.url === undefined ? undefined : checkWebhookUrl(ctx.targets, input.url).href;
+  return ctx.em.transactional(async (tx) => {
+    const endpoint = await tx.findOne(
+      WebhookEndpoint,
+      { id: input.endpointId, workspaceId },
+      { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
+    const now = ctx.clock.now();
+    const changes: string[] = [];
+    const before = { host: hostOf(endpoint.url) };
+    if (url !== undefined && url !== endpoint.url) {
+      endpoint.url = url;
+      changes.push('url');
+    }
+    if (input.description !== undefined) {
+      const description = input.description?.trim() || null;
+      if (description !== (endpoint.description ?? null)) {
+        endpoint.description = description;
+        changes.push('description');
+      }
+    }
+    if (input.eventTypes !== undefined) {
+      const types = [...new Set(input.eventTypes)];
+      if ([...types].sort().join(',') !== [...endpoint.eventTypes].sort().join(',')) {
+        endpoint.eventTypes = types;
+        changes.push('eventTypes');
+      }
+    }
+    let disabling = false;
+    if (input.enabled === true && !endpoint.enabled) {
+      endpoint.enabled = true;
+      endpoint.disabledReason = null;
+      endpoint.disabledAt = null;
+      endpoint.consecutiveFailures = 0;
+      endpoint.failingSince = null;
+      changes.push('enabled');
+    } else if (input.enabled === false && endpoint.enabled) {
+      disabling = true;
+      changes.push('enabled');
+    }
+    if (!changes.length) return webhookEndpointDto(endpoint, now);
+    endpoint.updatedAt = now;
+    await tx.flush();
+    if (disabling)
+      await disableEndpointInTx(tx, ctx.clock, endpoint.id, workspaceId, 'manual', actorId, ctx.meta);
+    recordAudit(tx, ctx.clock, {
+      type: disabling ? 'webhook.endpoint_disabled' : 'webhook.endpoint_updated',
+      actorId,
+      workspaceId,
+      target: { type: 'webhook_endpoint', id: endpoint.id },
+      meta: ctx.meta,
+      metadata: {
+        changes,
+        ...(disabling ? { reason: 'manual' } : {}),
+        ...(changes.includes('url') ? { fromHost: before.host, toHost: hostOf(endpoint.url) } : {}),
+        ...(changes.includes('eventTypes') ? { eventTypes: endpoint.eventTypes } : {}),
+        ...(changes.includes('enabled') ? { enabled: !disabling } : {}),
+      },
+    });
+    await tx.flush();
+    const fresh = await tx.findOneOrFail(WebhookEndpoint, { id: endpoint.id }, { refresh: true });
+    return webhookEndpointDto(fresh, now);
+  });
+}
+
+/** Deletes the endpoint with its delivery log; pending deliveries are never sent. */
+export async function deleteWebhookEndpoint(
+  ctx: WebhookContext,
+  workspaceId: string,
+  actorId: string,
+  endpointId: string,
+): Promise<void> {
+  await ctx.em.transactional(async (tx) => {
+    const endpoint = await tx.findOne(
+      WebhookEndpoint,
+      { id: endpointId, workspaceId },
+      { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
+    await tx.nativeDelete(WebhookAttempt, { endpointId });
+    await tx.nativeDelete(WebhookDelivery, { endpointId });
+    await tx.nativeDelete(WebhookEndpoint, { id: endpointId });
+    recordAudit(tx, ctx.clock, {
+      type: 'webhook.endpoint_deleted',
+      actorId,
+      workspaceId,
+      target: { type: 'webhook_endpoint', id: endpointId },
+      meta: ctx.meta,
+      metadata: { host: hostOf(endpoint.url) },
+    });
+  });
+}
+
+export interface WebhookSecretView {
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+}
+
+function secretView(ctx: WebhookContext, endpoint: WebhookEndpoint, now: Date): WebhookSecretView {
+  const inOverlap =
+    endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+  return {
+    secret: ctx.keyring.decryptString(endpoint.secret, secretContext(endpoint.id)),
+    previousSecret: inOverlap
+      ? ctx.keyring.decryptString(endpoint.previousSecret as string, previousSecretContext(endpoint.id))
+      : null,
+    previousSecretExpiresAt: inOverlap ? (endpoint.previousSecretExpiresAt as Date).toISOString() : null,
+  };
+}
+
+/** The signing secret (and the previous one during an overlap); audited. */
+export async function revealWebhookSecret(
+  ctx: WebhookContext,
+  workspaceId: string,
+  actorId: string,
+  endpointId: string,
+): Promise<WebhookSecretView> {
+  const endpoint = await findWebhookEndpoint(ctx.em, workspaceId, endpointId);
+  const view = secretView(ctx, endpoint, ctx.clock.now());
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'webhook.secret_revealed',
+    actorId,
+    workspaceId,
+    target: { type: 'webhook_endpoint', id: endpointId },
+    meta: ctx.meta,
+  });
+  await ctx.em.flush();
+  return view;
+}
+
+/**
+ * A new signing secret. For `overlapHours` the previous one keeps signing too (both signatures are
+ * sent), so receivers can switch without missing an event; 0 = the old one stops at once.
+ */
+export async function rotateWebhookSecret(
+  ctx: WebhookContext,
+  workspaceId: string,
+  actorId: string,
+  endpointId: string,
+  overlapHours: number,
+): Promise<WebhookSecretView> {
+  return ctx.em.transactional(async (tx) => {
+    const endpoint = await tx.findOne(
+      WebhookEndpoint,
+      { id: endpointId, workspaceId },
+      { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
+    const now = ctx.clock.now();
+    const current = ctx.keyring.decryptString(endpoint.secret, secretContext(endpoint.id));
+    const secret = generateWebhookSecret();
+    endpoint.secret = ctx.keyring.encrypt(secret, secretContext(endpoint.id));
+    if (overlapHours > 0) {
+      endpoint.previousSecret = ctx.keyring.encrypt(current, previousSecretContext(endpoint.id));
+      endpoint.previousSecretExpiresAt = new Date(now.getTime() + overlapHours * HOUR);
+    } else {
+      endpoint.previousSecret = null;
+      endpoint.previousSecretExpiresAt = null;
+    }
+    endpoint.updatedAt = now;
+    recordAudit(tx, ctx.clock, {
+      type: 'webhook.secret_rotated',
+      actorId,
+      workspaceId,
+      target: { type: 'webhook_endpoint', id: endpoint.id },
+      meta: ctx.meta,
+      metadata: {
+        overlapHours,
+        previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
+      },
+    });
+    await tx.flush();
+    return {
+      secret,
+      previousSecret: overlapHours > 0 ? current : null,
+      previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
+    };
+  });
+}

@@ -1,0 +1,531 @@
+// Webhook delivery against real PostgreSQL and a real receiver on 127.0.0.1, with the worker's engine
+// running in this process (short timeouts and back-off): signatures verified by the independent
+// `standardwebhooks` package and by the SDK, secret rotation, 410, Retry-After, timeouts, truncated
+// responses, sustained failure, racing fan-outs, the 30-day purge and the secret at rest.
+// (The engine inside real worker processes, crashes included, is in apps/worker/test/webhooks.int.test.ts.)
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createLogger } from '@postern/runtime';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../sdk/src/webhooks.ts';
+import {
+  createKeyring,
+  createTargetPolicy,
+  createWebhookEndpoint,
+  ENCRYPTED_FIELDS,
+  fanOutOutbox,
+  parseEncryptionKeys,
+  purgeExpired,
+  recordEvent,
+  revealWebhookSecret,
+  rotateEncryptedFields,
+  rotateWebhookSecret,
+  systemClock,
+  type WebhookContext,
+  WebhookEngine,
+  type WebhookSettings,
+  webhookSettings,
+} from '../src/index.ts';
+import { ok, type Receiver, startReceiver } from './support/webhook-receiver.ts';
+
+const KEYS = `t:${randomBytes(32).toString('base64')}`;
+const keyring = createKeyring(parseEncryptionKeys(KEYS));
+const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent', name: 'test' });
+const BULK_DATA = {
+  job_id: '00000000-0000-4000-8000-0000000000aa',
+  name: 'list.csv',
+  status: 'completed' as const,
+  total: 2,
+  processed: 2,
+  counts: { deliverable: 1, undeliverable: 1, catch_all: 0, risky: 0, do_not_mail: 0, unknown: 0 },
+  metadata: null,
+  completed_at: new Date().toISOString(),
+  expires_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  error: null,
+};
+
+let db: TestDatabase;
+let orm: MikroORM;
+let receiver: Receiver;
+const engines: WebhookEngine[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await createOrm({ databaseUrl: db.url, poolMax: 10 });
+  receiver = await startReceiver();
+});
+
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.stop(5000);
+  receiver.respond = ok;
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await orm?.close(true);
+  await db?.drop();
+});
+
+function settings(overrides: Partial<WebhookSettings> = {}): WebhookSettings {
+  return webhookSettings({
+    targets: createTargetPolicy({ allowedTargets: ['127.0.0.1'] }),
+    timeoutMs: 1000,
+    retryScheduleMs: [150, 150, 150],
+    jitter: 0,
+    pollMs: 100,
+    leaseMs: 4000,
+    ...overrides,
+  });
+}
+
+function startEngine(overrides: Partial<WebhookSettings> = {}) {
+  const engine = new WebhookEngine({
+    em: () => orm.em.fork(),
+    keyring,
+    clock: systemClock,
+    logger,
+    settings: settings(overrides),
+  });
+  engines.push(engine);
+  engine.start();
+  return engine;
+}
+
+function ctx(): WebhookContext {
+  return {
+    em: orm.em.fork(),
+    clock: systemClock,
+    keyring,
+    meta: { ip: '127.0.0.1', userAgent: 'test' },
+    targets: createTargetPolicy({ allowedTargets: ['127.0.0.1'] }),
+  };
+}
+
+async function newWorkspace() {
+  const workspaceId = randomUUID();
+  const ownerId = randomUUID();
+  await orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `insert into workspace_member (id, workspace_id, user_id, role, created_at, updated_at)
+       values (?, ?, ?, 'owner', now(), now())`,
+      [randomUUID(), workspaceId, ownerId],
+    );
+  return { workspaceId, ownerId };
+}
+
+async function newEndpoint(workspaceId: string, path = '/hook', eventTypes = ['bulk_job.completed']) {
+  return createWebhookEndpoint(ctx(), workspaceId, randomUUID(), {
+    url: `${receiver.url}${path}`,
+    eventTypes,
+  });
+}
+
+async function emit(
+  workspaceId: string,
+  count = 1,
+  type: 'bulk_job.completed' | 'bulk_job.failed' = 'bulk_job.completed',
+) {
+  const ids: string[] = [];
+  await orm.em.fork().transactional(async (tx) => {
+    for (let i = 0; i < count; i++)
+      ids.push(await recordEvent(tx, systemClock, workspaceId, type, BULK_DATA));
+  });
+  return ids;
+}
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined && value !== false) return value as T;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const deliveriesOf = (endpointId: string) => orm.em.fork().find(WebhookDelivery, { endpointId });
+const attemptsOf = (deliveryId: string) =>
+  orm.em.fork().find(WebhookAttempt, { deliveryId }, { orderBy: { attempt: 'asc' } });
+describe('signed deliveries', () => {
+  it('are verified by the standardwebhooks package and by the SDK', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint, secret } = await newEndpoint(workspaceId, '/verify');
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    startEngine();
+    const [eventId] = await emit(workspaceId);
+    const [delivery] = await waitFor('delivery', async () => {
+      const rows = await deliveriesOf(endpoint.id);
+      return rows[0]?.status === 'succeeded' ? rows : undefined;
+    });
+    const request = receiver.received.find((r) => r.headers['webhook-id'] === delivery?.msgId);
+    expect(request).toBeDefined();
+    if (!request || !delivery) return;
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
+    const standard = new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
+    expect(standard).toMatchObject({
+      type: 'bulk_job.completed',
+      workspace_id: workspaceId,
+      data: BULK_DATA,
+    });
+    const event = verifyWebhook(request.body, request.headers, secret);
+    expect(event.type).toBe('bulk_job.completed');
+    expect(delivery.eventId).toBe(eventId);
+    const attempts = await attemptsOf(delivery.id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ attempt: 1, statusCode: 200, response: 'ok', error: null });
+  });
+
+  it('carry both signatures during a rotation overlap, each verifying with its secret', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint, secret: oldSecret } = await newEndpoint(workspaceId, '/rotate');
+    const rotated = await rotateWebhookSecret(ctx(), workspaceId, randomUUID(), endpoint.id, 24);
+    expect(rotated.previousSecret).toBe(oldSecret);
+    startEngine();
+    await emit(workspaceId);
+    const [delivery] = await waitFor('delivery', async () => {
+      const rows = await deliveriesOf(endpoint.id);
+      return rows[0]?.status === 'succeeded' ? rows : undefined;
+    });
+    const request = receiver.received.find((r) => r.headers['webhook-id'] === delivery?.msgId);
+    if (!request) throw new Error('no request');
+    const signatures = String(request.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    for (const secret of [rotated.secret, oldSecret]) {
+      expect(() =>
+        new Webhook(secret).verify(request.body, request.headers as Record<string, string>),
+      ).not.toThrow();
+      expect(verifyWebhook(request.body, request.headers, secret).type).toBe('bulk_job.completed');
+    }
+    expect(() =>
+      verifyWebhook(request.body, request.headers, `whsec_${randomBytes(32).toString('base64')}`),
+    ).toThrow(/No webhook signature matches/);
+  });
+});
+
+describe('bursts', () => {
+  it('delivers and records every event of a burst larger than a result batch, each once', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/burst');
+    // Wide enough that more than one batch of results (250) arrives between two timed flushes.
+    const engine = startEngine({ concurrency: 500, batchSize: 500 });
+    const before = receiver.received.length;
+    await emit(workspaceId, 700);
+    engine.wake();
+    await waitFor('every result recorded', async () => {
+      const rows = (await orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          "select count(*) filter (where status = 'succeeded')::int as ok from webhook_delivery where endpoint_id = ?",
+          [endpoint.id],
+        )) as { ok: number }[];
+      return rows[0]?.ok === 700;
+    });
+    const ids = receiver.received.slice(before).map((r) => String(r.headers['webhook-id']));
+    expect(ids).toHaveLength(700);
+    expect(new Set(ids).size).toBe(700);
+    const attempts = (await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        'select count(*)::int as n, max(attempt)::int as max from webhook_attempt where endpoint_id = ?',
+        [endpoint.id],
+      )) as { n: number; max: number }[];
+    expect(attempts[0]).toEqual({ n: 700, max: 1 });
+    expect(engine.stats()).toMatchObject({ succeeded: 700, inFlight: 0 });
+  });
+});
+
+describe('failures', () => {
+  it('a 410 disables the endpoint, fails its delivery, audits it and notifies the owners', async () => {
+    const { workspaceId, ownerId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/gone');
+    receiver.respond = (_req, res) => {
+      res.writeHead(410);
+      res.end('gone');
+    };
+    startEngine();
+    await emit(workspaceId);
+    const row = await waitFor('disabled endpoint', async () => {
+      const e = await orm.em.fork().findOne(WebhookEndpoint, { id: endpoint.id });
+      return e && !e.enabled ? e : undefined;
+    });
+    expect(row.disabledReason).toBe('gone');
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
+    const conn = orm.em.fork().getConnection();
+    const audit = (await conn.execute(
+      "select event_type, actor_id, metadata from audit_entry where target_id = ? and event_type = 'webhook.endpoint_disabled'",
+      [endpoint.id],
+    )) as { actor_id: string | null; metadata: { reason: string } }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_id: null,
+      metadata: { reason: 'gone', host: `127.0.0.1:${receiver.port}` },
+    });
+    const notes = (await conn.execute(
+      "select title, body from notification where user_id = ? and kind = 'webhook.endpoint_disabled'",
+      [ownerId],
+    )) as { title: string; body: string }[];
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.body).toMatch(/410 Gone/);
+    // A later event is not delivered to it.
+    await emit(workspaceId);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(1);
+  });
+
+  it('honours Retry-After (over the shorter schedule) with the same webhook-id', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/retry-after');
+    const seen: { id: string; at: number }[] = [];
+    receiver.respond = (req, res, index) => {
+      void index;
+      seen.push({ id: String(req.headers['webhook-id']), at: req.at });
+      if (seen.length === 1) {
+        res.writeHead(503, { 'retry-after': '1' });
+        res.end('busy');
+      } else ok(req, res, index);
+    };
+    startEngine();
+    await emit(workspaceId);
+    const delivery = await waitFor('delivery', async () => {
+      const [d] = await deliveriesOf(endpoint.id);
+      return d?.status === 'succeeded' ? d : undefined;
+    });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.id).toBe(delivery.msgId);
+    expect(seen[1]?.id).toBe(delivery.msgId);
+    expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    const attempts = await attemptsOf(delivery.id);
+    expect(attempts.map((a) => a.statusCode)).toEqual([503, 200]);
+    expect(attempts[0]?.response).toBe('busy');
+  });
+
+  it('times out a slow receiver and retries; response bodies are kept truncated to 2 KiB', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/slow');
+    let calls = 0;
+    receiver.respond = (_req, res) => {
+      calls += 1;
+      if (calls === 1) return void setTimeout(() => res.end('late'), 3000);
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${'é'.repeat(3000)}END`);
+    };
+    startEngine({ timeoutMs: 400 });
+    await emit(workspaceId);
+    const delivery = await waitFor('delivery', async () => {
+      const [d] = await deliveriesOf(endpoint.id);
+      return d?.status === 'succeeded' ? d : undefined;
+    });
+    const attempts = await attemptsOf(delivery.id);
+    expect(attempts[0]).toMatchObject({ statusCode: null, error: 'timed out after 0.4 s' });
+    expect(attempts[0]?.durationMs).toBeGreaterThanOrEqual(350);
+    expect(attempts[0]?.durationMs).toBeLessThan(1500);
+    expect(attempts[1]?.statusCode).toBe(200);
+    const snippet = attempts[1]?.response ?? '';
+    expect(Buffer.byteLength(snippet)).toBeLessThanOrEqual(2048);
+    expect(snippet.length).toBeGreaterThan(1000);
+    expect(snippet).not.toContain('END');
+  });
+
+  it('gives up after the schedule, and disables an endpoint failing for long enough', async () => {
+    const { workspaceId, ownerId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/down');
+    receiver.respond = (_req, res) => {
+      res.writeHead(500);
+      res.end('down');
+    };
+    // Here "a day" is 600 ms and at least 4 failed attempts.
+    startEngine({ disableAfterFailingMs: 600, disableMinFailures: 4 });
+    await emit(workspaceId);
+    const delivery = await waitFor('failed delivery', async () => {
+      const [d] = await deliveriesOf(endpoint.id);
+      return d?.status === 'failed' ? d : undefined;
+    });
+    // 1 attempt + 3 retries (the schedule has 3 entries).
+    expect(delivery.attempts).toBe(4);
+    expect(delivery.lastError).toBe('HTTP 500');
+    await emit(workspaceId);
+    const row = await waitFor('disabled endpoint', async () => {
+      const e = await orm.em.fork().findOne(WebhookEndpoint, { id: endpoint.id });
+      return e && !e.enabled ? e : undefined;
+    });
+    expect(row.disabledReason).toBe('failing');
+    expect(row.consecutiveFailures).toBeGreaterThanOrEqual(4);
+    const notes = (await orm.em
+      .fork()
+      .getConnection()
+      .execute("select body from notification where user_id = ? and kind = 'webhook.endpoint_disabled'", [
+        ownerId,
+      ])) as { body: string }[];
+    expect(notes[0]?.body).toMatch(/failed for more than a day/);
+  });
+
+  it('a success resets the endpoint failure counters', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/flaky');
+    let calls = 0;
+    receiver.respond = (req, res, i) => {
+      calls += 1;
+      if (calls <= 2) {
+        res.writeHead(502);
+        res.end();
+      } else ok(req, res, i);
+    };
+    startEngine();
+    await emit(workspaceId);
+    await waitFor('delivered', async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded');
+    const row = await waitFor('reset', async () => {
+      const e = await orm.em.fork().findOne(WebhookEndpoint, { id: endpoint.id });
+      return e?.lastSuccessAt ? e : undefined;
+    });
+    expect(row).toMatchObject({ enabled: true, consecutiveFailures: 0, failingSince: null });
+  });
+});
+
+describe('fan-out', () => {
+  it('creates exactly one delivery per (event, subscribed enabled endpoint) with dispatchers racing', async () => {
+    const { workspaceId } = await newWorkspace();
+    const other = await newWorkspace();
+    const a = await newEndpoint(workspaceId, '/a', ['bulk_job.completed', 'bulk_job.failed']);
+    const b = await newEndpoint(workspaceId, '/b', ['bulk_job.completed']);
+    const onlyFailed = await newEndpoint(workspaceId, '/c', ['bulk_job.failed']);
+    const disabled = await createWebhookEndpoint(ctx(), workspaceId, randomUUID(), {
+      url: `${receiver.url}/d`,
+      eventTypes: ['bulk_job.completed'],
+      enabled: false,
+    });
+    const foreign = await newEndpoint(other.workspaceId, '/e', ['bulk_job.completed']);
+    const events = [...(await emit(workspaceId, 300)), ...(await emit(workspaceId, 100, 'bulk_job.failed'))];
+    // Four dispatchers, each on its own connection, fanning out in small batches at the same time.
+    const dispatcher = async () => {
+      let total = 0;
+      for (;;) {
+        const r = await fanOutOutbox(orm.em.fork(), keyring, systemClock, {
+          limit: 25,
+          claim: 0,
+          leaseMs: 0,
+        });
+        total += r.events;
+        if (r.events === 0) return total;
+      }
+    };
+    const handled = await Promise.all([dispatcher(), dispatcher(), dispatcher(), dispatcher()]);
+    expect(handled.reduce((x, y) => x + y, 0)).toBe(events.length);
+    expect(handled.filter((n) => n > 0).length).toBeGreaterThan(1);
+    const conn = orm.em.fork().getConnection();
+    const rows = (await conn.execute(
+      `select endpoint_id, count(*)::int as n, count(distinct event_id)::int as events
+         from webhook_delivery where event_id in (?) group by endpoint_id`,
+      [events],
+    )) as { endpoint_id: string; n: number; events: number }[];
+    const by = Object.fromEntries(rows.map((r) => [r.endpoint_id, r]));
+    expect(by[a.endpoint.id]).toEqual({ endpoint_id: a.endpoint.id, n: 400, events: 400 });
+    expect(by[b.endpoint.id]).toEqual({ endpoint_id: b.endpoint.id, n: 300, events: 300 });
+    expect(by[onlyFailed.endpoint.id]).toEqual({ endpoint_id: onlyFailed.endpoint.id, n: 100, events: 100 });
+    expect(by[disabled.endpoint.id]).toBeUndefined();
+    expect(by[foreign.endpoint.id]).toBeUndefined();
+    const waiting = (await conn.execute(
+      'select count(*)::int as n from outbox_event where dispatched_at is null',
+    )) as {
+      n: number;
+    }[];
+    expect(waiting[0]?.n).toBe(0);
+    // Clean up so other tests' engines do not deliver these.
+    await conn.execute("update webhook_delivery set status = 'failed' where event_id in (?)", [events]);
+  });
+});
+
+describe('data at rest and retention', () => {
+  it('stores the signing secret only as a keyring ciphertext', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint, secret } = await newEndpoint(workspaceId, '/rest');
+    const rotated = await rotateWebhookSecret(ctx(), workspaceId, randomUUID(), endpoint.id, 1);
+    const conn = orm.em.fork().getConnection();
+    const dump = (await conn.execute('select t::text as row from webhook_endpoint t')) as { row: string }[];
+    const text = dump.map((r) => r.row).join('\n');
+    for (const plaintext of [secret, rotated.secret]) {
+      expect(text).not.toContain(plaintext);
+      expect(text).not.toContain(plaintext.slice('whsec_'.length));
+    }
+    const [row] = (await conn.execute('select secret, previous_secret from webhook_endpoint where id = ?', [
+      endpoint.id,
+    ])) as { secret: string; previous_secret: string }[];
+    expect(row?.secret).toMatch(/^v1\.t\./);
+    expect(row?.previous_secret).toMatch(/^v1\.t\./);
+  });
+
+  it('key rotation re-encrypts both secrets (registered in ENCRYPTED_FIELDS)', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint, secret } = await newEndpoint(workspaceId, '/keys');
+    const rotated = await rotateWebhookSecret(ctx(), workspaceId, randomUUID(), endpoint.id, 1);
+    const newKey = { id: 'n', key: randomBytes(32) };
+    const next = createKeyring([newKey, ...parseEncryptionKeys(KEYS)]);
+    const fields = ENCRYPTED_FIELDS.filter((f) => f.table === 'webhook_endpoint');
+    expect(fields.map((f) => f.column)).toEqual(['secret', 'previous_secret']);
+    const results = await rotateEncryptedFields(orm.em.fork(), next, { fields });
+    expect(results.map((r) => r.failed)).toEqual([0, 0]);
+    expect(results.reduce((n, r) => n + r.rotated, 0)).toBeGreaterThanOrEqual(2);
+    const view = await revealWebhookSecret(
+      { ...ctx(), keyring: next },
+      workspaceId,
+      randomUUID(),
+      endpoint.id,
+    );
+    expect(view).toMatchObject({ secret: rotated.secret, previousSecret: secret });
+    const [row] = (await orm.em
+      .fork()
+      .getConnection()
+      .execute('select secret, previous_secret from webhook_endpoint where id = ?', [endpoint.id])) as {
+      secret: string;
+      previous_secret: string;
+    }[];
+    expect(row?.secret).toMatch(/^v1\.n\./);
+    expect(row?.previous_secret).toMatch(/^v1\.n\./);
+  });
+
+  it('purges delivery records after 30 days (one retention rule)', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint } = await newEndpoint(workspaceId, '/old');
+    const conn = orm.em.fork().getConnection();
+    const day = 86_400_000;
+    const make = async (ageDays: number) => {
+      const id = randomUUID();
+      const at = new Date(Date.now() - ageDays * day);
+      await conn.execute(
+        `insert into webhook_delivery (id, workspace_id, endpoint_id, event_type, msg_id, body, status, attempts,
+                                       round_attempts, created_at, completed_at)
+         values (?, ?, ?, 'bulk_job.completed', ?, '{}', 'succeeded', 1, 1, ?, ?)`,
+        [id, workspaceId, endpoint.id, `msg_${id.replaceAll('-', '')}`, at, at],
+      );
+      await conn.execute(
+        `insert into webhook_attempt (id, delivery_id, endpoint_id, workspace_id, attempt, started_at, duration_ms, status_code)
+         values (?, ?, ?, ?, 1, ?, 5, 200)`,
+        [randomUUID(), id, endpoint.id, workspaceId, at],
+      );
+      return id;
+    };
+    const old = await make(31);
+    const recent = await make(29);
+    const results = await purgeExpired(orm.em.fork(), systemClock, {
+      sessionIdleMs: 30 * day,
+      auditRetentionDays: 365,
+    });
+    const rule = results.find((r) => r.data.startsWith('webhook delivery records'));
+    expect(rule?.deleted).toBeGreaterThanOrEqual(2);
+    const left = await orm.em.fork().find(WebhookDelivery, { id: { $in: [old, recent] } });
+    expect(left.map((d) => d.id)).toEqual([recent]);
+    expect(await orm.em.fork().count(WebhookAttempt, { deliveryId: old })).toBe(0);
+    expect(await orm.em.fork().count(WebhookAttempt, { deliveryId: recent })).toBe(1);
+  });
+});
