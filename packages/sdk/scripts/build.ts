@@ -1,9 +1,10 @@
 // Builds dist/ for both module systems with tsc (no bundler):
 //   dist/esm  ES modules + .d.ts (the package is "type": "module")
 //   dist/cjs  CommonJS + .d.ts, marked by dist/cjs/package.json { "type": "commonjs" }
+//   dist/esm/cli/main.js  the `postern` command (package.json "bin")
 // Type errors are reported by `pnpm typecheck`; the build itself does not check (tsconfig noCheck).
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,8 @@ await Promise.all([
 ]);
 writeFileSync(join(dist, 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 rewriteDeclarationImports(dist);
+// The `postern` command (package.json "bin"): executable, like npm makes it on install.
+chmodSync(join(dist, 'esm', 'cli', 'main.js'), 0o755);
 process.stdout.write(
   `@postern/sdk: built dist/esm and dist/cjs in ${Math.round(performance.now() - started)} ms\n`,
 );

@@ -2,10 +2,11 @@
 // plus retries: 429 after Retry-After, 5xx (not 501), network errors and timeouts with back-off,
 // all within the client's retry budget and the caller's AbortSignal.
 import { abortError, isRetryable, PosternError, type RetryStop } from './errors.ts';
+import { Jobs, type JobsApi } from './jobs.ts';
 import { type ClientOptions, type ResolvedOptions, resolveOptions, resolveTimeout } from './options.ts';
 import type { RateLimitInfo } from './rate-limit.ts';
 import { backoffDelay, RetryBudget, sleep } from './retry.ts';
-import { attempt } from './transport.ts';
+import { attempt, type RawBody } from './transport.ts';
 import type {
   CallOptions,
   Depth,
@@ -30,6 +31,8 @@ export interface PosternClient {
     emails: string[],
     options?: CallOptions & { depth?: Depth },
   ): PosternPromise<ValidationBatchResult>;
+  /** Bulk verification jobs (`/v1/jobs`): create, follow, read results, download, cancel, retry, delete. */
+  readonly jobs: JobsApi;
   /**
    * The rate-limit headers of the response this client received last (any call, also a 429), or
    * undefined before the first. With concurrent calls, "last" means last to arrive.
@@ -47,10 +50,16 @@ class Client implements PosternClient {
   readonly #options: ResolvedOptions;
   readonly #budget: RetryBudget | undefined;
   #lastRateLimit: RateLimitInfo | undefined;
+  readonly jobs: JobsApi;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#budget = options.retry.budget ? new RetryBudget(options.retry.budget) : undefined;
+    this.jobs = new Jobs({
+      request: (spec, callOptions) => this.#request(spec, callOptions),
+      withMeta,
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   get baseUrl(): string {
@@ -91,11 +100,22 @@ class Client implements PosternClient {
    * GET, or POST for checks that change nothing (so retrying is safe); calls that change something
    * will need an idempotency key to retry.
    */
-  async #call<T>(path: string, callOptions: CallOptions = {}, body?: unknown): Promise<WithMeta<T>> {
-    const method = body === undefined ? ('GET' as const) : ('POST' as const);
+  #call<T>(path: string, callOptions: CallOptions = {}, body?: unknown): Promise<WithMeta<T>> {
+    return this.#request<T>(
+      body === undefined ? { method: 'GET', path } : { method: 'POST', path, body },
+      callOptions,
+    );
+  }
+
+  /** One call: its attempts, the waits between them, the budget and the caller's signal. */
+  async #request<T>(spec: RequestSpec, callOptions: CallOptions = {}): Promise<WithMeta<T>> {
+    const { method, path } = spec;
     const { signal, timeoutMs } = checkCallOptions(callOptions);
     const retry = this.#options.retry;
+    const retries = spec.retries ?? 'all';
     let attempts = 0;
+    // An attempt that failed in a way that leaves open whether the server acted on it.
+    let ambiguous = false;
     if (signal?.aborted) throw aborted(signal, attempts);
     this.#budget?.deposit();
 
@@ -105,24 +125,42 @@ class Client implements PosternClient {
       try {
         result = await attempt(this.#options, {
           method,
-          ...(body === undefined ? {} : { body }),
+          ...(spec.body === undefined ? {} : { body: spec.body }),
+          rawBody: spec.rawBody,
+          headers: spec.headers,
+          expect: spec.expect,
+          accept: spec.accept,
           path,
           signal,
-          timeoutMs: timeoutMs ?? this.#options.timeoutMs,
+          timeoutMs: timeoutMs ?? spec.defaultTimeoutMs ?? this.#options.timeoutMs,
           attempt: attempts,
         });
       } catch (reason) {
-        // Only the caller's signal makes an attempt throw.
+        // Only the caller's signal makes an attempt throw (or a body that cannot be made again).
         throw signal?.aborted ? aborted(signal, attempts) : reason;
       }
       if (result.rateLimit) this.#lastRateLimit = result.rateLimit;
       if (result.ok) {
         const { data, httpStatus, requestId, rateLimit } = result;
-        return { data: data as T, meta: { httpStatus, requestId, attempts, rateLimit } };
+        const meta = { httpStatus, requestId, attempts, rateLimit };
+        const value = spec.expect === 'stream' ? result.response : data;
+        return { data: value as T, meta };
       }
 
       const { error } = result;
-      if (!isRetryable(error.code, error.httpStatus)) throw error;
+      if (spec.goneMeansDone && ambiguous && error.code === 'NOT_FOUND') {
+        // An earlier attempt was carried out but its answer was lost: what it deleted is gone.
+        return {
+          data: undefined as T,
+          meta: { httpStatus: 204, requestId: error.requestId, attempts, rateLimit: error.rateLimit },
+        };
+      }
+      const retryable =
+        isRetryable(error.code, error.httpStatus) &&
+        retries !== 'none' &&
+        (retries === 'all' || nothingWasDone(error));
+      if (!retryable) throw error;
+      if (error.code !== 'RATE_LIMITED') ambiguous = true;
       const stop = (retryStoppedBy: RetryStop) =>
         new PosternError({ ...fieldsOf(error), attempts, retryStoppedBy, cause: error.cause });
       if (attempts > retry.maxRetries) throw stop('maxRetries');
@@ -151,6 +189,35 @@ class Client implements PosternClient {
       }
     }
   }
+}
+
+/** What one call sends and expects, and which of its failures may be retried. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path and query string. */
+  path: string;
+  body?: unknown;
+  rawBody?: (() => RawBody) | undefined;
+  headers?: Record<string, string> | undefined;
+  expect?: 'json' | 'empty' | 'stream' | undefined;
+  accept?: string | undefined;
+  /** The per-attempt limit when the call gives none (instead of the client's `timeoutMs`). */
+  defaultTimeoutMs?: number | undefined;
+  /**
+   * `all` (default): every retryable failure, for calls that are safe to repeat. `unsent`: only
+   * failures that prove the request was not acted on (429, a refused connection), for calls that
+   * must not run twice. `none`: no retry (a body that can be sent only once).
+   */
+  retries?: 'all' | 'unsent' | 'none' | undefined;
+  /** DELETE: a 404 after an attempt whose outcome is unknown means that attempt deleted it. */
+  goneMeansDone?: boolean | undefined;
+}
+
+/** True when the failure shows the API did not act on the request (so sending it again is safe). */
+function nothingWasDone(error: PosternError): boolean {
+  if (error.code === 'RATE_LIMITED') return true;
+  const cause = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause;
+  return error.code === 'NETWORK_ERROR' && cause?.code === 'ECONNREFUSED';
 }
 
 function checkCallOptions(options: unknown): CallOptions {

@@ -14,6 +14,20 @@ export {
   toPosternError,
 } from './errors.ts';
 export {
+  CREATE_TIMEOUT_MS,
+  type CreateJobFromEmails,
+  type CreateJobFromFile,
+  type CreateJobInput,
+  type CreateJobOptions,
+  type DownloadOptions,
+  type JobsApi,
+  type ListJobsOptions,
+  MIN_POLL_INTERVAL_MS,
+  type ResultsOptions,
+  type WaitOptions,
+} from './jobs.ts';
+export type { UploadBody } from './multipart.ts';
+export {
   type ClientOptions,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
@@ -24,6 +38,15 @@ export {
 } from './options.ts';
 export type { RateLimitInfo } from './rate-limit.ts';
 export type {
+  BulkDownloadFormat,
+  BulkJob,
+  BulkJobList,
+  BulkJobStatus,
+  BulkMetadata,
+  BulkProgressEvent,
+  BulkResultFilter,
+  BulkResultItem,
+  BulkResultsPage,
   CallOptions,
   Depth,
   PosternPromise,
@@ -35,3 +58,4 @@ export type {
   WithMeta,
 } from './types.ts';
 export { SDK_VERSION } from './version.ts';
+export * from './webhooks.ts';

@@ -6,13 +6,28 @@ import type { ResolvedOptions } from './options.ts';
 import { type RateLimitInfo, readRateLimit, readRetryAfter } from './rate-limit.ts';
 import { SDK_VERSION } from './version.ts';
 
+/** A request body made afresh for each attempt (an upload can be sent again only that way). */
+export interface RawBody {
+  body: Blob | ReadableStream<Uint8Array>;
+  contentType: string;
+  /** Set for a ReadableStream body (`duplex: 'half'`). */
+  stream: boolean;
+}
+
 export interface AttemptRequest {
-  /** POST only for calls that change nothing (checks), so retrying them is safe. */
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** JSON body (POST). */
   body?: unknown;
-  /** The API path, e.g. `/v1/me`. */
+  /** A non-JSON body (multipart uploads), made for this attempt. */
+  rawBody?: (() => RawBody) | undefined;
+  /** The API path with its query string, e.g. `/v1/me`. */
   path: string;
+  /** Extra headers of this call (e.g. `idempotency-key`). */
+  headers?: Record<string, string> | undefined;
+  /** `json` (default): a JSON object; `empty`: no body (204); `stream`: the response, body unread. */
+  expect?: 'json' | 'empty' | 'stream' | undefined;
+  /** The `accept` header (`application/json` by default). */
+  accept?: string | undefined;
   signal: AbortSignal | undefined;
   timeoutMs: number;
   /** This attempt's number (from 1), recorded on its error. */
@@ -23,19 +38,24 @@ export type AttemptResult =
   | {
       ok: true;
       data: unknown;
+      /** Set for `expect: 'stream'`: the response whose body the caller reads. */
+      response?: Response | undefined;
       httpStatus: number;
       requestId: string | undefined;
       rateLimit: RateLimitInfo | undefined;
+      headers: Headers;
     }
   | { ok: false; error: PosternError; rateLimit: RateLimitInfo | undefined };
 
 export async function attempt(options: ResolvedOptions, request: AttemptRequest): Promise<AttemptResult> {
   const url = `${options.baseUrl}${request.path}`;
   const headers = new Headers(options.headers);
-  headers.set('accept', 'application/json');
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
+  headers.set('accept', request.accept ?? 'application/json');
   headers.set('authorization', `Bearer ${options.apiKey}`);
   headers.set('x-postern-sdk', SDK_VERSION);
   if (request.body !== undefined) headers.set('content-type', 'application/json');
+  const expect = request.expect ?? 'json';
 
   // A controller rather than AbortSignal.timeout(): its timer is cleared as soon as the answer is read.
   const timeout = new AbortController();
@@ -47,12 +67,32 @@ export async function attempt(options: ResolvedOptions, request: AttemptRequest)
   let response: Response;
   let text: string;
   try {
-    response = await options.fetch(url, {
-      method: request.method,
-      headers,
-      signal,
-      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-    });
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal };
+    if (request.body !== undefined) init.body = JSON.stringify(request.body);
+    if (request.rawBody) {
+      const raw = request.rawBody();
+      headers.set('content-type', raw.contentType);
+      init.body = raw.body;
+      if (raw.stream) init.duplex = 'half';
+      // Not 'follow': to be able to replay a body on a 307/308, undici's fetch keeps every byte it
+      // sends in memory (nodejs/undici#4058), which would make a 1 GB upload cost 1 GB. The API
+      // never redirects.
+      init.redirect = 'error';
+    }
+    response = await options.fetch(url, init);
+    if (expect === 'stream' && response.ok) {
+      // The caller reads the body (a download, an event stream): the per-attempt limit ends here.
+      clearTimeout(timer);
+      return {
+        ok: true,
+        data: undefined,
+        response,
+        httpStatus: response.status,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        rateLimit: readRateLimit(response.headers),
+        headers: response.headers,
+      };
+    }
     // Read the body here, under the same timeout, so a stalled answer fails like a stalled connection.
     text = await response.text();
   } catch (error) {
@@ -81,8 +121,9 @@ export async function attempt(options: ResolvedOptions, request: AttemptRequest)
   const contentType = response.headers.get('content-type') ?? '';
   const body = /\bjson\b/i.test(contentType) ? parseJson(text) : undefined;
 
-  if (response.ok && isObject(body)) {
-    return { ok: true, data: body, httpStatus: status, requestId: headerRequestId, rateLimit };
+  if (response.ok && (isObject(body) || (expect === 'empty' && text === ''))) {
+    const headers = response.headers;
+    return { ok: true, data: body, httpStatus: status, requestId: headerRequestId, rateLimit, headers };
   }
   if (response.ok) {
     // A web page where the API should be (wrong baseUrl), or JSON that is not an object.

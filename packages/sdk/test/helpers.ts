@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { createTestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
-import { spawnApp, waitForHttp } from '@postern/runtime/testing';
+import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
 
 export const SDK_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ESM_ENTRY = join(SDK_ROOT, 'dist/esm/index.js');
@@ -54,12 +54,27 @@ export async function loadBuiltEsm(): Promise<Sdk> {
 
 export interface RunningApi {
   url: string;
+  /** The database's URL (for a second process on it). */
+  databaseUrl: string;
+  /** The worker process, when one was asked for. */
+  worker: SpawnedApp | undefined;
   stop(): Promise<void>;
 }
 
-/** The real API process (apps/api/src/main.ts) on a fresh, migrated test database. */
-export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+/**
+ * The real API process (apps/api/src/main.ts) on a fresh, migrated test database; with
+ * `worker: true` also the real worker (apps/worker/src/main.ts) on the same database, for bulk jobs.
+ * `env` goes to both (e.g. DNS_SERVERS).
+ */
+export async function startApi(
+  env: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<RunningApi> {
   const db = await createTestDatabase();
+  const started: SpawnedApp[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((app) => app.stop()));
+  };
   try {
     const app = await spawnApp('api', {
       DATABASE_URL: db.url,
@@ -69,20 +84,36 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
       WEB_DIST: '/nonexistent',
       ...env,
     });
+    started.push(app);
+    let worker: SpawnedApp | undefined;
+    if (options.worker) {
+      worker = await spawnApp('worker', {
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'info',
+        WORKER_POLL_SECONDS: '0.5',
+        ...env,
+      });
+      started.push(worker);
+    }
     try {
       await waitForHttp(`${app.url}/healthz`);
+      await worker?.waitForLine(/worker started/, 30_000);
     } catch (error) {
-      await app.stop();
-      throw new Error(`${(error as Error).message}\nAPI output:\n${app.lines.slice(-20).join('\n')}`);
+      const output = started.map((p) => `${p.name} output:\n${p.lines.slice(-20).join('\n')}`).join('\n');
+      await stopAll();
+      throw new Error(`${(error as Error).message}\n${output}`);
     }
     return {
       url: app.url,
+      databaseUrl: db.url,
+      worker,
       async stop() {
-        await app.stop();
+        await stopAll();
         await db.drop();
       },
     };
   } catch (error) {
+    await stopAll();
     await db.drop();
     throw error;
   }

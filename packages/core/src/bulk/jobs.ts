@@ -304,24 +304,28 @@ export async function createBulkJob(
         createdAt: now,
       });
       let seq = 0;
-      let batch: Partial<BulkJobItem>[] = [];
+      let batch: { id: string; seq: number; address: string }[] = [];
+      const tconn = tx.getConnection();
+      const tctx = tx.getTransactionContext();
+      // One statement per batch whose rows travel as one JSON parameter: the ORM's multi-row insert
+      // formats every value into the SQL text, which cost more than the rest of the insert.
       const writeBatch = async () => {
         if (!batch.length) return;
         const rows = batch;
         batch = [];
-        await tx.insertMany(BulkJobItem, rows as BulkJobItem[]);
+        await tconn.execute(
+          `insert into bulk_job_item (id, job_id, seq, address, status, attempts)
+             select r.id, ?, r.seq, r.address, 'pending', 0
+               from json_to_recordset(cast(? as json)) as r(id uuid, seq int, address text)`,
+          [jobId, JSON.stringify(rows)],
+          'run',
+          tctx,
+        );
       };
       const onAddress = async (address: ExtractedAddress) => {
         seq += 1;
         const id = randomUUID();
-        batch.push({
-          id,
-          jobId,
-          seq,
-          address: ctx.keyring.encrypt(address.ascii, addressContext(id)),
-          status: 'pending',
-          attempts: 0,
-        });
+        batch.push({ id, seq, address: ctx.keyring.encrypt(address.ascii, addressContext(id)) });
         if (batch.length >= BULK_INSERT_BATCH) await writeBatch();
       };
       const common = {
@@ -635,6 +639,8 @@ export interface ChunkDeps {
   workerId?: string;
   signal?: AbortSignal;
   concurrency?: number;
+  /** Results written per transaction (at most; also written after FLUSH_MS). Default 250. */
+  writeBatch?: number;
 }
 
 export interface ChunkOutcome {
@@ -646,11 +652,25 @@ export interface ChunkOutcome {
   completedJob: boolean;
 }
 
+/** Results written per transaction while a chunk runs. */
+export const BULK_WRITE_BATCH = 250;
+/** Results waiting longer than this are written even if fewer than a batch (progress stays live). */
+const FLUSH_MS = 1000;
+
+interface ChunkResult {
+  id: string;
+  status: VerdictStatus;
+  result: ValidationResult;
+}
+
 /**
- * Processes one range of a job: pending items only, `concurrency` at a time. Each batch's results,
- * the items' `done` mark and the job counters are written in one transaction, and an item is only
- * written while still pending (compare-and-set), so a retried or duplicated chunk never counts an
- * item twice. The transaction that brings `processed` to `total` completes the job, exactly once.
+ * Processes one range of a job: pending items only, validated `concurrency` at a time. Results are
+ * written `writeBatch` at a time (or after a second): the items' results and `done` mark and the
+ * job counters move in one transaction, an item is only written while still pending (compare-and-
+ * set), so a retried or duplicated chunk never counts an item twice. Writing a batch overlaps
+ * validating the next. Cancellation (or deletion) is checked before each validation round; results
+ * already validated are still written. The transaction that brings `processed` to `total` completes
+ * the job, exactly once.
  */
 export async function processBulkChunk(
   deps: ChunkDeps,
@@ -658,6 +678,7 @@ export async function processBulkChunk(
 ): Promise<ChunkOutcome> {
   const { em, keyring, clock, engine } = deps;
   const concurrency = deps.concurrency ?? BULK_VALIDATE_CONCURRENCY;
+  const writeBatch = deps.writeBatch ?? BULK_WRITE_BATCH;
   const conn = em.getConnection();
   const outcome: ChunkOutcome = { written: 0, skipped: 0, stopped: null, completedJob: false };
 
@@ -674,86 +695,143 @@ export async function processBulkChunk(
   }
   const depth = job.depth as Depth;
 
-  const pending = await em.find(
-    BulkJobItem,
-    { jobId: job.id, seq: { $gte: payload.fromSeq, $lte: payload.toSeq }, status: 'pending' },
-    { orderBy: { seq: 'asc' }, fields: ['id', 'seq', 'address'] },
-  );
+  // Plain rows, not entities: nothing for the unit of work to track (or scan at each transaction).
+  const pending = (await conn.execute(
+    `select id, address from bulk_job_item
+       where job_id = ? and seq >= ? and seq <= ? and status = 'pending' order by seq`,
+    [job.id, payload.fromSeq, payload.toSeq],
+    'all',
+  )) as { id: string; address: string }[];
   outcome.skipped = payload.toSeq - payload.fromSeq + 1 - pending.length;
 
+  let buffer: ChunkResult[] = [];
+  let lastWrite = performance.now();
+  let writing: Promise<void> = Promise.resolve();
+  let writeError: unknown;
+  const write = (results: ChunkResult[]) => {
+    lastWrite = performance.now();
+    // One write at a time, in order; the next round validates meanwhile.
+    writing = writing.then(async () => {
+      if (writeError) return;
+      try {
+        const written = await writeResults(deps, job.id, results, outcome);
+        outcome.written += written;
+        outcome.skipped += results.length - written;
+      } catch (error) {
+        writeError = error;
+      }
+    });
+  };
+  const flush = async () => {
+    if (buffer.length) write(buffer);
+    buffer = [];
+    await writing;
+    if (writeError) throw writeError;
+  };
+
   for (let i = 0; i < pending.length; i += concurrency) {
-    if (deps.signal?.aborted) return { ...outcome, stopped: 'aborted' };
-    // Cancellation (or deletion) is checked between batches: what was written stays.
+    if (deps.signal?.aborted) {
+      await flush();
+      return { ...outcome, stopped: 'aborted' };
+    }
+    // Cancellation (or deletion) is checked between rounds: what was validated is still written.
     const state = (await conn.execute('select status from bulk_job where id = ?', [job.id], 'all')) as {
       status: string;
     }[];
-    if (!state[0]) return { ...outcome, stopped: 'missing' };
-    if (state[0].status === 'cancelled') return { ...outcome, stopped: 'cancelled' };
+    if (!state[0]) {
+      // Deleted: its items are gone, nothing to write (a write under way finds nothing to update).
+      await writing;
+      return { ...outcome, stopped: 'missing' };
+    }
+    if (state[0].status === 'cancelled') {
+      await flush();
+      return { ...outcome, stopped: 'cancelled' };
+    }
+    if (writeError) throw writeError;
 
-    const batch = pending.slice(i, i + concurrency);
+    const round = pending.slice(i, i + concurrency);
     const results = await Promise.all(
-      batch.map(async (item) => {
+      round.map(async (item): Promise<ChunkResult> => {
         const email = keyring.decryptString(item.address, addressContext(item.id));
         const result = shapeValidationResult(await engine.validate(email, { depth }), clock);
-        return { item, result };
+        return { id: item.id, status: result.status as VerdictStatus, result };
       }),
     );
-
-    const written = await em.transactional(async (tx) => {
-      const tconn = tx.getConnection();
-      const tctx = tx.getTransactionContext();
-      const counts = new Map<VerdictStatus, number>();
-      let n = 0;
-      const now = clock.now();
-      for (const { item, result } of results) {
-        const sealed = keyring.encrypt(JSON.stringify(result), resultContext(item.id));
-        const res = (await tconn.execute(
-          `update bulk_job_item set status = 'done', result = ?, result_status = ?, attempts = attempts + 1,
-             processed_by = ?, processed_at = ? where id = ? and status = 'pending'`,
-          [sealed, result.status, deps.workerId ?? null, now, item.id],
-          'run',
-          tctx,
-        )) as { affectedRows: number };
-        if (res.affectedRows === 1) {
-          n += 1;
-          const status = result.status as VerdictStatus;
-          counts.set(status, (counts.get(status) ?? 0) + 1);
-        }
-      }
-      if (n === 0) return 0;
-      const sets = ['processed = processed + ?'];
-      const values: unknown[] = [n];
-      for (const [status, count] of counts) {
-        const column = STATUS_COLUMNS[status];
-        sets.push(`"${column}" = "${column}" + ?`);
-        values.push(count);
-      }
-      const rows = (await tconn.execute(
-        `update bulk_job set ${sets.join(', ')} where id = ? returning processed, total, status`,
-        [...values, job.id],
-        'all',
-        tctx,
-      )) as { processed: number; total: number; status: string }[];
-      const row = rows[0];
-      if (row && row.processed >= row.total) {
-        const done = (await tconn.execute(
-          `update bulk_job set status = 'completed', completed_at = ?, expires_at = ?
-             where id = ? and status in ('queued', 'running')`,
-          [now, new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY), job.id],
-          'run',
-          tctx,
-        )) as { affectedRows: number };
-        if (done.affectedRows === 1) {
-          outcome.completedJob = true;
-          await recordJobEnded(tx, clock, job.id);
-        }
-      }
-      return n;
-    });
-    outcome.written += written;
-    outcome.skipped += batch.length - written;
+    buffer.push(...results);
+    if (buffer.length >= writeBatch || performance.now() - lastWrite >= FLUSH_MS) {
+      write(buffer);
+      buffer = [];
+    }
   }
+  await flush();
   return outcome;
+}
+
+/**
+ * Writes validated results in one transaction: the pending items among them become done (one
+ * statement), the job's counters move by what was written, and the job completes when `processed`
+ * reaches `total`. Returns the number of items written.
+ */
+async function writeResults(
+  deps: Pick<ChunkDeps, 'em' | 'keyring' | 'clock' | 'workerId'>,
+  jobId: string,
+  results: ChunkResult[],
+  outcome: ChunkOutcome,
+): Promise<number> {
+  const { keyring, clock } = deps;
+  const rows = results.map((r) => ({
+    id: r.id,
+    result: keyring.encrypt(JSON.stringify(r.result), resultContext(r.id)),
+    status: r.status,
+  }));
+  // A fork without managed entities: the transaction has nothing to flush.
+  return deps.em.fork().transactional(async (tx) => {
+    const tconn = tx.getConnection();
+    const tctx = tx.getTransactionContext();
+    const now = clock.now();
+    const updated = (await tconn.execute(
+      `update bulk_job_item i set status = 'done', result = r.result, result_status = r.status,
+         attempts = i.attempts + 1, processed_by = ?, processed_at = ?
+         from json_to_recordset(cast(? as json)) as r(id uuid, result text, status text)
+         where i.id = r.id and i.status = 'pending'
+         returning r.status`,
+      [deps.workerId ?? null, now, JSON.stringify(rows)],
+      'all',
+      tctx,
+    )) as { status: VerdictStatus }[];
+    const n = updated.length;
+    if (n === 0) return 0;
+    const counts = new Map<VerdictStatus, number>();
+    for (const { status } of updated) counts.set(status, (counts.get(status) ?? 0) + 1);
+    const sets = ['processed = processed + ?'];
+    const values: unknown[] = [n];
+    for (const [status, count] of counts) {
+      const column = STATUS_COLUMNS[status];
+      sets.push(`"${column}" = "${column}" + ?`);
+      values.push(count);
+    }
+    const job = (await tconn.execute(
+      `update bulk_job set ${sets.join(', ')} where id = ? returning processed, total, status`,
+      [...values, jobId],
+      'all',
+      tctx,
+    )) as { processed: number; total: number; status: string }[];
+    const row = job[0];
+    if (row && row.processed >= row.total) {
+      const done = (await tconn.execute(
+        `update bulk_job set status = 'completed', completed_at = ?, expires_at = ?
+           where id = ? and status in ('queued', 'running')`,
+        [now, new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY), jobId],
+        'run',
+        tctx,
+      )) as { affectedRows: number };
+      if (done.affectedRows === 1) {
+        outcome.completedJob = true;
+        await recordJobEnded(tx, clock, jobId);
+      }
+    }
+    return n;
+  });
 }
 
 /** Retention: jobs past `expires_at` (7 days after completion or cancellation) go, items first. */
