@@ -283,7 +283,10 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
         interval: 250,
       })
       .toBe('2');
-    expect(await drawer.getByTestId('attempt').count()).toBe(2);
+    // The attempt counter moves when the attempt is claimed; its log row once its result is recorded.
+    await expect
+      .poll(() => drawer.getByTestId('attempt').count(), { timeout: DELIVERY_TIMEOUT, interval: 250 })
+      .toBe(2);
     await drawer.getByTestId('delivery-drawer-close').click();
     const row = rows().first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: DELIVERY_TIMEOUT }).toBe('succeeded');

@@ -51,9 +51,10 @@ export async function startRunner(options: RunnerOptions): Promise<RunningWorker
     await boss.work<unknown>(
       queue.name,
       {
-        batchSize: 1,
+        batchSize: queue.policy.batchSize ?? 1,
         localConcurrency: queue.policy.concurrency,
         pollingIntervalSeconds: options.pollingIntervalSeconds,
+        ...((queue.policy.batchSize ?? 1) > 1 ? { burstWhenBatchFull: true } : {}),
         perJobResults: true,
       },
       async (jobs) =>

@@ -11,8 +11,13 @@ export interface QueuePolicy {
   retryBackoff: boolean;
   /** A running job is failed (and retried) when it takes longer than this. */
   expireInSeconds: number;
-  /** Jobs processed concurrently per worker process. */
+  /** Fetch loops per worker process (each runs its batch's jobs concurrently). */
   concurrency: number;
+  /**
+   * Jobs fetched at once per loop (default 1). Above 1, a loop that got a full batch fetches again at
+   * once instead of waiting for the polling interval, so a backlog drains at processing speed.
+   */
+  batchSize?: number;
   /**
    * A wake-up signal rather than work: at most one job waits in the queue (pg-boss policy `short`;
    * further sends are dropped while one waits) and workers are woken at once by LISTEN/NOTIFY.
@@ -63,7 +68,9 @@ export const QUEUES = {
     retryLimit: 5,
     retryDelaySeconds: 5,
     expireInSeconds: 600,
+    // Up to 4 chunks in flight per worker; a busy backlog is fetched without polling pauses.
     concurrency: 2,
+    batchSize: 2,
   }),
   /**
    * "Outbox rows may be waiting": sent after a commit that wrote events (and by resend / test event);

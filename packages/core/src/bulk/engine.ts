@@ -9,7 +9,12 @@ export type BulkEngine = Pick<VerificationEngine, 'validate' | 'close'>;
 export function engineFromConfig(config: Pick<Config, 'validator'>): VerificationEngine {
   const v = config.validator;
   return createVerificationEngine({
-    dns: { ...(v.dnsServers ? { servers: v.dnsServers } : {}), timeoutMs: v.dnsTimeoutMs },
+    dns: {
+      ...(v.dnsServers ? { servers: v.dnsServers } : {}),
+      timeoutMs: v.dnsTimeoutMs,
+      // A bulk list spans tens of thousands of domains: each should be looked up once per job.
+      cache: { maxEntries: 100_000 },
+    },
     smtp: {
       heloName: v.heloName,
       mailFrom: v.mailFrom,

@@ -141,13 +141,33 @@ export function suggestDomain(input: string): DomainSuggestion | null {
   const local = at === -1 ? null : input.slice(0, at);
   const domain = normalizeDomain(domainOf(input));
   if (!domain.includes('.') || KNOWN.has(domain)) return null;
+  const suggested = suggestionFor(domain);
+  if (suggested === null) return null;
+  return { suggestion: local === null ? suggested : `${local}@${suggested}`, domain: suggested };
+}
+
+/** Domain → suggested domain (or null). The answer depends on the domain alone and costs ~150 µs. */
+const SUGGESTION_CACHE_SIZE = 50_000;
+const suggestionCache = new Map<string, string | null>();
+
+function suggestionFor(domain: string): string | null {
+  const cached = suggestionCache.get(domain);
+  if (cached !== undefined) return cached;
   const found = run({
     email: `x@${domain}`,
     domains: DOMAINS,
     secondLevelDomains: MULTI_TLD_PROVIDERS,
   });
-  if (!found) return null;
-  const suggested = found.domain.toLowerCase();
-  if (suggested === domain || !KNOWN.has(suggested) || !plausibleFix(domain, suggested)) return null;
-  return { suggestion: local === null ? suggested : `${local}@${suggested}`, domain: suggested };
+  const suggested = found?.domain.toLowerCase() ?? null;
+  const answer =
+    suggested === null || suggested === domain || !KNOWN.has(suggested) || !plausibleFix(domain, suggested)
+      ? null
+      : suggested;
+  // Oldest first out (Map keeps insertion order): bounded memory on lists of many domains.
+  if (suggestionCache.size >= SUGGESTION_CACHE_SIZE) {
+    const oldest = suggestionCache.keys().next().value;
+    if (oldest !== undefined) suggestionCache.delete(oldest);
+  }
+  suggestionCache.set(domain, answer);
+  return answer;
 }

@@ -5,7 +5,7 @@ import type { BadgeTone } from '../../components/badge.tsx';
 export type { NotificationDto };
 
 /** How often the bell asks for news (it also asks when the window gets focus). */
-export const NOTIFICATIONS_POLL_MS = 30_000;
+export const NOTIFICATIONS_POLL_MS = 60_000;
 
 export const KIND_TONE: Record<NotificationKind, BadgeTone> = {
   'bulk_job.completed': 'emerald',
