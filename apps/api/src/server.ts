@@ -90,7 +90,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     async (): Promise<LivenessResponse> => ({ status: 'ok', uptimeSeconds: process.uptime() }),
   );
 
-  app.get('/readyz', async (_req, reply) => {
+  // `?scope=api` (the load balancer's probe): ready when this process can serve — database,
+  // migrations and Redis — whatever the workers do; the plain probe also needs a live worker.
+  app.get<{ Querystring: { scope?: string } }>('/readyz', async (req, reply) => {
     const health = await checkHealth({
       orm: deps.orm,
       kv: deps.kv,
@@ -100,7 +102,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       workerHeartbeatStaleMs: config.workerHeartbeatStaleMs,
     });
     reply.header('cache-control', 'no-store');
-    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+    const { worker: _worker, ...own } = health.checks;
+    const ready =
+      req.query.scope === 'api'
+        ? Object.values(own).every((check) => check.status === 'ok')
+        : health.status === 'ok';
+    return reply.code(ready ? 200 : 503).send(health);
   });
 
   // The dashboard's API: CORS (for the dashboard's dev server origin) applies here only, so the

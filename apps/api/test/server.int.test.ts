@@ -83,6 +83,12 @@ describe('API server', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('?scope=api is ready without a worker: the load balancer keeps the API while workers are down', async () => {
+    const res = await app.inject({ method: 'GET', url: '/readyz?scope=api' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().checks.worker.status).toBe('down');
+  });
+
   it('is ready once a worker heartbeat is recent', async () => {
     await recordHeartbeat(
       orm.em.fork(),
