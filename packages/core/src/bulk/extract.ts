@@ -252,7 +252,8 @@ class RecordConsumer {
   };
 }
 
-function chooseFormat(
+/** The upload's format and delimiter: the one asked for, else sniffed from `text` (the first rows). */
+export function chooseFormat(
   wanted: ExtractOptions['format'],
   text: string,
   complete: boolean,

@@ -24,6 +24,7 @@ import type { Clock } from '../clock.ts';
 import { encryptionContext, type Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import { notifyUsers, recordEvent } from '../events/outbox.ts';
+import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
 import type { UploadSource } from './decode.ts';
 import type { BulkEngine } from './engine.ts';
@@ -240,28 +241,10 @@ export async function listBulkJobs(
   options: { cursor?: string; limit: number },
 ): Promise<{ jobs: BulkJobView[]; nextCursor: string | null }> {
   const limit = Math.max(1, Math.min(100, Math.floor(options.limit)));
-  const where: Record<string, unknown> = { workspaceId };
-  if (options.cursor) {
-    let decoded: { t: string; id: string };
-    try {
-      decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'));
-      if (typeof decoded.t !== 'string' || typeof decoded.id !== 'string') throw new Error('shape');
-    } catch {
-      throw new DomainError('BAD_REQUEST', 'The cursor is not one this API returned', { option: 'cursor' });
-    }
-    const at = new Date(decoded.t);
-    where.$or = [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: decoded.id } }];
-  }
-  const rows = await em.find(BulkJob, where, {
-    orderBy: { createdAt: 'desc', id: 'desc' },
-    limit: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last
-      ? Buffer.from(JSON.stringify({ t: last.createdAt.toISOString(), id: last.id })).toString('base64url')
-      : null;
+  const after = afterCursor(options.cursor);
+  const where = { workspaceId, ...(after ? { $and: [after] } : {}) };
+  const rows = await em.find(BulkJob, where, keysetOrder(limit));
+  const { page, nextCursor } = keysetPage(rows, limit);
   return { jobs: page.map(bulkJobView), nextCursor };
 }
 

@@ -6,15 +6,9 @@ import { parseAddress } from '@postern/validator';
 import { CsvError, parse } from 'csv-parse/sync';
 import { DomainError } from '../errors.ts';
 import { decodeUpload } from './decode.ts';
-import { DEFAULT_MAX_COLUMNS } from './extract.ts';
+import { chooseFormat, DEFAULT_MAX_COLUMNS } from './extract.ts';
 import { unquoteLine } from './lines.ts';
-import {
-  emailColumnByContent,
-  emailColumnByHeader,
-  looksLikeAddress,
-  SAMPLE_ROWS,
-  sniffDelimiter,
-} from './sniff.ts';
+import { emailColumnByContent, emailColumnByHeader, looksLikeAddress, SAMPLE_ROWS } from './sniff.ts';
 import type { UploadFormat } from './types.ts';
 
 /** Sample values shown per column. */
@@ -61,26 +55,6 @@ async function decodeSample(sample: Buffer, encoding: 'utf-8' | 'latin1'): Promi
     parts.push(chunk);
   }
   return Buffer.concat(parts).toString('utf8');
-}
-
-function chooseFormat(
-  wanted: PreviewOptions['format'],
-  text: string,
-): { format: UploadFormat; delimiter: string | null } {
-  // The text is complete here (a cut last line was dropped), as extraction's sniffing sees it.
-  switch (wanted) {
-    case 'list':
-      return { format: 'list', delimiter: null };
-    case 'tsv':
-      return { format: 'tsv', delimiter: '\t' };
-    case 'csv':
-      return { format: 'csv', delimiter: sniffDelimiter(text, [',', ';'], true) ?? ',' };
-    default: {
-      const delimiter = sniffDelimiter(text, [',', ';', '\t'], true);
-      if (delimiter === null) return { format: 'list', delimiter: null };
-      return { format: delimiter === '\t' ? 'tsv' : 'csv', delimiter };
-    }
-  }
 }
 
 function records(text: string, delimiter: string | null): string[][] {
@@ -149,7 +123,7 @@ export async function previewUpload(sample: Buffer, options: PreviewOptions = {}
   }
   if (bytes.length === 0) throw new DomainError('BAD_REQUEST', 'The file is empty');
   const text = await decodeSample(bytes, encoding);
-  const { format, delimiter } = chooseFormat(options.format ?? 'auto', text);
+  const { format, delimiter } = chooseFormat(options.format ?? 'auto', text, true);
   const all = records(text, delimiter);
   const firstIndex = all.findIndex((record) => !isBlank(record));
   if (firstIndex < 0) throw new DomainError('BAD_REQUEST', 'The file is empty');

@@ -11,6 +11,7 @@ import {
 import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
 import { DomainError } from '../errors.ts';
+import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
 import { webhookBody } from './dispatch.ts';
 import { findWebhookEndpoint, type WebhookContext } from './endpoints.ts';
 import { webhookMsgId } from './signing.ts';
@@ -81,27 +82,10 @@ export async function listWebhookDeliveries(
   if (filter.from) created.$gte = new Date(filter.from);
   if (filter.to) created.$lt = new Date(filter.to);
   if (Object.keys(created).length) where.createdAt = created;
-  if (filter.cursor) {
-    let decoded: { t: string; id: string };
-    try {
-      decoded = JSON.parse(Buffer.from(filter.cursor, 'base64url').toString('utf8'));
-      if (typeof decoded.t !== 'string' || typeof decoded.id !== 'string') throw new Error('shape');
-    } catch {
-      throw new DomainError('BAD_REQUEST', 'The cursor is not one this API returned', { option: 'cursor' });
-    }
-    const at = new Date(decoded.t);
-    where.$and = [{ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: decoded.id } }] }];
-  }
-  const rows = await em.find(WebhookDelivery, where, {
-    orderBy: { createdAt: 'desc', id: 'desc' },
-    limit: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last
-      ? Buffer.from(JSON.stringify({ t: last.createdAt.toISOString(), id: last.id })).toString('base64url')
-      : null;
+  const after = afterCursor(filter.cursor);
+  if (after) where.$and = [after];
+  const rows = await em.find(WebhookDelivery, where, keysetOrder(limit));
+  const { page, nextCursor } = keysetPage(rows, limit);
   return { deliveries: await withAttempts(em, page), nextCursor };
 }
 
