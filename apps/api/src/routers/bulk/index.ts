@@ -26,11 +26,18 @@ import {
 } from '@postern/core';
 import { z } from 'zod';
 import { resultItem } from '../../rest/bulk-items.ts';
-import { router, workspaceProcedure } from '../../trpc.ts';
+import { authedProcedure, router, workspaceProcedure } from '../../trpc.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export const bulkRouter = router({
+  /** The deployment's upload limits (BULK_MAX_UPLOAD_BYTES, BULK_MAX_ROWS): the dashboard checks a file before sending it. */
+  limits: authedProcedure
+    .output(z.object({ maxUploadBytes: z.number().int(), maxRows: z.number().int() }))
+    .query(({ ctx }) => ({
+      maxUploadBytes: ctx.deps.config.bulkMaxUploadBytes,
+      maxRows: ctx.deps.config.bulkMaxRows,
+    })),
   list: workspaceProcedure
     .meta({ permission: 'bulk.read' })
     .input(ZBulkJobListRequest)

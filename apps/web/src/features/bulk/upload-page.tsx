@@ -45,7 +45,7 @@ import {
   previewRows,
 } from './preview-model.ts';
 import { isUploadFailure, sampleBase64, type UploadOptions, uploadJob } from './upload.ts';
-import { useInvalidateBulk } from './use-bulk.ts';
+import { useBulkLimits, useInvalidateBulk } from './use-bulk.ts';
 
 type Depth = UploadOptions['depth'];
 type Format = UploadOptions['format'];
@@ -68,7 +68,15 @@ type UploadState =
   | { phase: 'reading' }
   | { phase: 'failed'; problem: UploadProblem };
 
-function DropZone({ onFile, disabled }: { onFile: (file: File) => void; disabled: boolean }) {
+function DropZone({
+  onFile,
+  disabled,
+  maxBytes,
+}: {
+  onFile: (file: File) => void;
+  disabled: boolean;
+  maxBytes: number;
+}) {
   const [dragging, setDragging] = useState(false);
   const inputId = useId();
   const onDrop = (event: DragEvent) => {
@@ -100,7 +108,7 @@ function DropZone({ onFile, disabled }: { onFile: (file: File) => void; disabled
         {dragging ? 'Drop the file to preview it' : 'Choose a file or drag it here'}
       </p>
       <p className="mt-1 text-xs text-slate-500">
-        CSV, TSV or a plain list of addresses, up to {formatFileSize(MAX_UPLOAD_BYTES)}.
+        CSV, TSV or a plain list of addresses, up to {formatFileSize(maxBytes)}.
       </p>
       <input
         id={inputId}
@@ -227,6 +235,7 @@ export function UploadPage() {
 
   const [file, setFile] = useState<File>();
   const [fileError, setFileError] = useState<string>();
+  const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const [column, setColumn] = useState<number | null>(null);
   const [format, setFormat] = useState<Format>('auto');
   const [encoding, setEncoding] = useState<Encoding>('utf-8');
@@ -256,7 +265,7 @@ export function UploadPage() {
 
   function chooseFile(chosen: File) {
     setUpload({ phase: 'idle' });
-    const problem = fileProblem(chosen);
+    const problem = fileProblem(chosen, maxUploadBytes);
     setFileError(problem);
     setFile(problem ? undefined : chosen);
     preview.reset();
@@ -305,7 +314,7 @@ export function UploadPage() {
       setUpload({
         phase: 'failed',
         problem: isUploadFailure(error)
-          ? uploadProblem(error.status, error.body)
+          ? uploadProblem(error.status, error.body, maxUploadBytes)
           : { title: 'You are signed out', message: userMessage(error) },
       });
       return;
@@ -439,7 +448,7 @@ export function UploadPage() {
             </Button>
           </div>
         ) : (
-          <DropZone onFile={chooseFile} disabled={busy} />
+          <DropZone onFile={chooseFile} disabled={busy} maxBytes={maxUploadBytes} />
         )}
         {fileError ? (
           <Alert tone="error" title="This file cannot be uploaded" className="mt-4" testId="file-error">

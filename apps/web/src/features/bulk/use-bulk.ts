@@ -16,6 +16,12 @@ export const RESULTS_PAGE_SIZE = 50;
 /** Polling interval when live events are not available. */
 export const POLL_MS = 2_000;
 
+/** The deployment's upload limits (they change only with the server's configuration). */
+export function useBulkLimits() {
+  const trpc = useTRPC();
+  return useQuery(trpc.bulk.limits.queryOptions(undefined, { staleTime: 10 * 60_000 }));
+}
+
 /** The workspace's jobs, newest first; refreshed every few seconds while one of them is running. */
 export function useJobsList(workspaceId: string) {
   const trpc = useTRPC();
