@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeStartupError, loadConfig, loadLauncherConfig } from '@postern/runtime';
+import { describeStartupError, loadConfig, loadLauncherConfig, NODE_FLAGS } from '@postern/runtime';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => process.stdout.write(`postern: ${line}\n`);
@@ -81,7 +81,7 @@ let stopping = false;
 
 function startApp(name: 'api' | 'worker'): ChildProcess {
   const log = createWriteStream(join(dataDir, 'logs', `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(root, 'apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...NODE_FLAGS[name], join(root, 'apps', name, 'src', 'main.ts')], {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -55,4 +55,5 @@ USER 1000:1000
 STOPSIGNAL SIGTERM
 # No HEALTHCHECK: the worker has no HTTP port. It exits non-zero when it cannot start, and its
 # liveness is reported by the worker heartbeat in the API's GET /readyz.
-CMD ["node", "apps/worker/src/main.ts"]
+# V8 flags: NODE_FLAGS.worker in packages/runtime/src/node-flags.ts (a test keeps them equal).
+CMD ["node", "--max-semi-space-size=16", "apps/worker/src/main.ts"]

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './node-flags.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -44,7 +45,8 @@ export async function spawnApp(
 ): Promise<SpawnedApp> {
   const port = env.PORT ?? String(await freePort());
   const entry = options.entry ?? `${REPO_ROOT}apps/${name}/src/main.ts`;
-  const proc = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+  const flags = options.entry ? [] : NODE_FLAGS[name];
+  const proc = spawn(process.execPath, [...flags, entry, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
