@@ -53,5 +53,16 @@ describe('API error data', () => {
     expect(userMessage(err({ code: 'INTERNAL', requestId: 'r-1' }))).toContain('request r-1');
     expect(userMessage(err(undefined))).toMatch(/Cannot reach the server/);
     expect(userMessage(err({ code: 'CONFLICT' }, 'Email taken'))).toBe('Email taken');
+    expect(
+      userMessage(
+        err({ code: 'VALIDATION_FAILED', issues: [{ path: ['name'], message: 'Give it a name' }] }),
+      ),
+    ).toBe('Give it a name');
+    expect(
+      userMessage(
+        err({ code: 'VALIDATION_FAILED', details: { field: 'url' } }, '10.0.0.1 is a private address'),
+      ),
+    ).toBe('10.0.0.1 is a private address');
+    expect(userMessage(err({ code: 'VALIDATION_FAILED' }, ''))).toBe('Some of the details are not valid.');
   });
 });

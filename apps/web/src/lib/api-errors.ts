@@ -141,8 +141,13 @@ export function userMessage(error: unknown, fallback = 'Something went wrong. Pl
         : `Too many attempts. Try again in ${formatWait(wait)}.`;
     }
     case 'VALIDATION_FAILED': {
+      // Input checks carry issues; a rule the server applies (a private webhook target, say) carries
+      // only its message, which says what is wrong.
       const issue = data.issues?.[0];
-      return issue ? issue.message : 'Some of the details are not valid.';
+      if (issue) return issue.message;
+      return isRecord(error) && typeof error.message === 'string' && error.message
+        ? error.message
+        : 'Some of the details are not valid.';
     }
     case 'INTERNAL':
     case 'UNAVAILABLE':
