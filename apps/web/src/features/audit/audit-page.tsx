@@ -12,6 +12,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { Field } from '../../components/field.tsx';
 import { CloseIcon, DownloadIcon, ScrollIcon, ShieldIcon } from '../../components/icons.tsx';
+import { LoadMoreFooter } from '../../components/load-more-footer.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
@@ -285,27 +286,17 @@ export function AuditPage() {
             </tbody>
           </table>
         </div>
-        <div className="flex flex-col items-center gap-2 border-t border-slate-100 px-5 py-4 text-sm text-slate-500 sm:flex-row sm:justify-between sm:px-6">
-          <span data-testid="audit-count">
-            Showing {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
-            {log.hasNextPage ? '' : ' · end of the log'}
-          </span>
-          {log.hasNextPage ? (
-            <Button
-              variant="secondary"
-              onClick={() => void log.fetchNextPage()}
-              loading={log.isFetchingNextPage}
-              data-testid="audit-load-more"
-            >
-              Load older entries
-            </Button>
-          ) : null}
-        </div>
-        {log.isFetchNextPageError ? (
-          <Alert tone="error" className="mx-5 mb-4 sm:mx-6">
-            Could not load more entries. Try again.
-          </Alert>
-        ) : null}
+        <LoadMoreFooter
+          shown={entries.length}
+          noun={['entry', 'entries']}
+          endText="end of the log"
+          hasMore={log.hasNextPage}
+          loading={log.isFetchingNextPage}
+          failed={log.isFetchNextPageError}
+          onLoadMore={() => void log.fetchNextPage()}
+          buttonLabel="Load older entries"
+          testId="audit"
+        />
       </>
     );
 

@@ -2,12 +2,12 @@
 // one runs), "Load more" (keyset pages), and the way to upload a new list.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
-import { Button, buttonClass } from '../../components/button.tsx';
+import { buttonClass } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { ListChecksIcon, UploadIcon } from '../../components/icons.tsx';
+import { LoadMoreFooter } from '../../components/load-more-footer.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
@@ -171,27 +171,16 @@ export function JobsPage() {
             </tbody>
           </table>
         </div>
-        <div className="flex flex-col items-center gap-2 border-t border-slate-100 px-5 py-4 text-sm text-slate-500 sm:flex-row sm:justify-between sm:px-6">
-          <span data-testid="jobs-count">
-            Showing {jobs.length} {jobs.length === 1 ? 'job' : 'jobs'}
-            {list.hasNextPage ? '' : ' · all of them'}
-          </span>
-          {list.hasNextPage ? (
-            <Button
-              variant="secondary"
-              onClick={() => void list.fetchNextPage()}
-              loading={list.isFetchingNextPage}
-              data-testid="jobs-load-more"
-            >
-              Load more
-            </Button>
-          ) : null}
-        </div>
-        {list.isFetchNextPageError ? (
-          <Alert tone="error" className="mx-5 mb-4 sm:mx-6">
-            Could not load more jobs. Try again.
-          </Alert>
-        ) : null}
+        <LoadMoreFooter
+          shown={jobs.length}
+          noun={['job', 'jobs']}
+          endText="all of them"
+          hasMore={list.hasNextPage}
+          loading={list.isFetchingNextPage}
+          failed={list.isFetchNextPageError}
+          onLoadMore={() => void list.fetchNextPage()}
+          testId="jobs"
+        />
       </>
     );
 

@@ -10,6 +10,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { Field } from '../../components/field.tsx';
 import { SendIcon } from '../../components/icons.tsx';
+import { LoadMoreFooter } from '../../components/load-more-footer.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { Spinner } from '../../components/spinner.tsx';
@@ -248,22 +249,16 @@ export function DeliveriesCard({
             </tbody>
           </table>
         </div>
-        <div className="flex flex-col items-center gap-2 border-t border-slate-100 px-5 py-4 text-sm text-slate-500 sm:flex-row sm:justify-between sm:px-6">
-          <span data-testid="deliveries-count">
-            Showing {deliveries.length} {deliveries.length === 1 ? 'delivery' : 'deliveries'}
-            {log.hasNextPage ? '' : ' · end of the log'}
-          </span>
-          {log.hasNextPage ? (
-            <Button
-              variant="secondary"
-              onClick={() => void log.fetchNextPage()}
-              loading={log.isFetchingNextPage}
-              data-testid="deliveries-load-more"
-            >
-              Load more
-            </Button>
-          ) : null}
-        </div>
+        <LoadMoreFooter
+          shown={deliveries.length}
+          noun={['delivery', 'deliveries']}
+          endText="end of the log"
+          hasMore={log.hasNextPage}
+          loading={log.isFetchingNextPage}
+          failed={log.isFetchNextPageError}
+          onLoadMore={() => void log.fetchNextPage()}
+          testId="deliveries"
+        />
       </>
     );
 
