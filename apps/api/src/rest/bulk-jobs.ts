@@ -32,6 +32,7 @@ import {
   type BulkContext,
   type BulkJobView,
   bulkJobDto,
+  bulkProgress,
   cancelBulkJob,
   createBulkJob,
   DomainError,
@@ -421,13 +422,12 @@ export function createBulkHttp(
 
   async function readProgress(caller: BulkCaller, jobId: string): Promise<BulkProgressEvent | null> {
     const rows = (await deps.orm.em.getConnection().execute(
-      `select status, depth, total, processed, deliverable, undeliverable, catch_all, risky, do_not_mail,
+      `select status, total, processed, deliverable, undeliverable, catch_all, risky, do_not_mail,
                 unknown, started_at from bulk_job where id = ? and workspace_id = ?`,
       [jobId, caller.workspaceId],
       'all',
     )) as {
       status: BulkJobView['status'];
-      depth: BulkJobView['depth'];
       total: number;
       processed: number;
       deliverable: number;
@@ -440,17 +440,10 @@ export function createBulkHttp(
     }[];
     const row = rows[0];
     if (!row) return null;
-    const full = bulkJobDto(
+    return bulkProgress(
       {
         id: jobId,
-        workspaceId: caller.workspaceId,
-        name: null,
-        createdBy: null,
-        metadata: null,
-        summary: null,
-        retries: 0,
         status: row.status,
-        depth: row.depth,
         total: row.total,
         processed: row.processed,
         counts: {
@@ -461,24 +454,10 @@ export function createBulkHttp(
           do_not_mail: row.do_not_mail,
           unknown: row.unknown,
         },
-        chunkSize: 0,
-        createdAt: new Date(0),
         startedAt: row.started_at ? new Date(row.started_at) : null,
-        completedAt: null,
-        expiresAt: null,
-        error: null,
       },
       deps.clock.now(),
     );
-    return {
-      id: full.id,
-      status: full.status,
-      total: full.total,
-      processed: full.processed,
-      percent: full.percent,
-      counts: full.counts,
-      etaSeconds: full.etaSeconds,
-    };
   }
 
   return {

@@ -19,6 +19,7 @@ export {
   type BulkResultRow,
   bulkJobDto,
   bulkJobView,
+  bulkProgress,
   type ChunkDeps,
   type ChunkOutcome,
   type CreateBulkJobInput,

@@ -13,6 +13,7 @@ import {
   type BulkJobStatus,
   type BulkJobSummaryView,
   type BulkMetadata,
+  type BulkProgressEvent,
   type Depth,
   QUEUES,
   type ValidationResult,
@@ -141,16 +142,33 @@ export function bulkJobView(job: BulkJob): BulkJobView {
   };
 }
 
+/** A job's progress as the event stream sends it: counts, a percentage and an ETA from the rate so far. */
+export function bulkProgress(
+  job: Pick<BulkJobView, 'id' | 'status' | 'total' | 'processed' | 'counts' | 'startedAt'>,
+  now: Date,
+): BulkProgressEvent {
+  const percent = job.total === 0 ? 100 : Math.floor((job.processed / job.total) * 1000) / 10;
+  let etaSeconds: number | null = null;
+  const active = job.status === 'queued' || job.status === 'running';
+  if (active && job.startedAt && job.processed > 0) {
+    const elapsed = (now.getTime() - job.startedAt.getTime()) / 1000;
+    const rate = job.processed / Math.max(elapsed, 0.001);
+    etaSeconds = Math.max(0, Math.ceil((job.total - job.processed) / rate));
+  }
+  return {
+    id: job.id,
+    status: job.status,
+    total: job.total,
+    processed: job.processed,
+    percent,
+    counts: job.counts,
+    etaSeconds,
+  };
+}
+
 /** The public shape of a job (REST, tRPC, SDK): ISO dates, a percentage and an ETA from the rate so far. */
 export function bulkJobDto(view: BulkJobView, now: Date): BulkJobDto {
-  const percent = view.total === 0 ? 100 : Math.floor((view.processed / view.total) * 1000) / 10;
-  let etaSeconds: number | null = null;
-  const active = view.status === 'queued' || view.status === 'running';
-  if (active && view.startedAt && view.processed > 0) {
-    const elapsed = (now.getTime() - view.startedAt.getTime()) / 1000;
-    const rate = view.processed / Math.max(elapsed, 0.001);
-    etaSeconds = Math.max(0, Math.ceil((view.total - view.processed) / rate));
-  }
+  const { percent, etaSeconds } = bulkProgress(view, now);
   return {
     id: view.id,
     name: view.name,
