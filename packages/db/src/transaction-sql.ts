@@ -37,3 +37,16 @@ export function transactionSql(tx: EntityManager): SqlExecutor {
     },
   };
 }
+
+/**
+ * Runs one `?`-parameter statement on `em`'s connection, inside its transaction when it has one
+ * (`em.transactional`'s `tx`); 'all' returns the rows, 'run' `{ affectedRows }`.
+ */
+export function execute<T = Record<string, unknown>[]>(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+  method: 'all' | 'run' = 'all',
+): Promise<T> {
+  return em.getConnection().execute(sql, params, method, em.getTransactionContext()) as Promise<T>;
+}

@@ -8,7 +8,7 @@ import {
   type NotificationKind,
   ZEventType,
 } from '@postern/contracts';
-import { type EntityManager, Membership, Notification } from '@postern/db';
+import { type EntityManager, execute, Membership, Notification } from '@postern/db';
 import type { Clock } from '../clock.ts';
 
 /** Inserts an outbox row on `tx`'s transaction (call it inside `em.transactional`). */
@@ -21,14 +21,12 @@ export async function recordEvent<T extends EventType>(
 ): Promise<string> {
   ZEventType.parse(type);
   const id = randomUUID();
-  await tx
-    .getConnection()
-    .execute(
-      'insert into outbox_event (id, workspace_id, type, payload, created_at) values (?, ?, ?, ?::jsonb, ?)',
-      [id, workspaceId, type, JSON.stringify(data), clock.now()],
-      'run',
-      tx.getTransactionContext(),
-    );
+  await execute(
+    tx,
+    'insert into outbox_event (id, workspace_id, type, payload, created_at) values (?, ?, ?, ?::jsonb, ?)',
+    [id, workspaceId, type, JSON.stringify(data), clock.now()],
+    'run',
+  );
   return id;
 }
 
@@ -45,7 +43,8 @@ export interface NotificationInput {
 export async function notifyUsers(tx: EntityManager, clock: Clock, input: NotificationInput): Promise<void> {
   const now = clock.now();
   for (const userId of new Set(input.userIds)) {
-    await tx.getConnection().execute(
+    await execute(
+      tx,
       `insert into notification (id, user_id, workspace_id, kind, title, body, link, created_at)
            values (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -59,21 +58,17 @@ export async function notifyUsers(tx: EntityManager, clock: Clock, input: Notifi
         now,
       ],
       'run',
-      tx.getTransactionContext(),
     );
   }
 }
 
 /** Owners of a workspace (for notifications that concern the whole workspace). */
 export async function workspaceOwnerIds(tx: EntityManager, workspaceId: string): Promise<string[]> {
-  const rows = (await tx
-    .getConnection()
-    .execute(
-      "select user_id from workspace_member where workspace_id = ? and role = 'owner'",
-      [workspaceId],
-      'all',
-      tx.getTransactionContext(),
-    )) as { user_id: string }[];
+  const rows = await execute<{ user_id: string }[]>(
+    tx,
+    "select user_id from workspace_member where workspace_id = ? and role = 'owner'",
+    [workspaceId],
+  );
   return rows.map((r) => r.user_id);
 }
 

@@ -11,7 +11,7 @@
 //                    entry and a notification to the workspace's owners — one transaction.
 import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@postern/contracts';
-import type { EntityManager } from '@postern/db';
+import { type EntityManager, execute } from '@postern/db';
 import type { PgBoss } from '@postern/runtime';
 import { recordAudit } from '../audit/record.ts';
 import type { Clock } from '../clock.ts';
@@ -25,9 +25,6 @@ type Tx = EntityManager;
 
 /** Raw queries return timestamps as text: read them as Dates. */
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
-
-const exec = <T = Record<string, unknown>[]>(tx: Tx, sql: string, params: unknown[] = []) =>
-  tx.getConnection().execute(sql, params, 'all', tx.getTransactionContext()) as Promise<T>;
 
 export const secretContext = (endpointId: string) =>
   encryptionContext('webhook_endpoint', endpointId, 'secret');
@@ -128,7 +125,7 @@ export async function fanOutOutbox(
 ): Promise<FanOutResult> {
   return em.transactional(async (tx) => {
     const result: FanOutResult = { events: 0, created: 0, claimed: [], endpoints: new Map() };
-    const events = await exec<
+    const events = await execute<
       { id: string; workspace_id: string; type: string; payload: unknown; created_at: Date | string }[]
     >(
       tx,
@@ -139,7 +136,7 @@ export async function fanOutOutbox(
     if (!events.length) return result;
     const now = clock.now();
     const workspaceIds = [...new Set(events.map((e) => e.workspace_id))];
-    const endpointRows = await exec<EndpointRow[]>(
+    const endpointRows = await execute<EndpointRow[]>(
       tx,
       `select ${ENDPOINT_COLUMNS} from webhook_endpoint where enabled and workspace_id in (?)`,
       [workspaceIds],
@@ -191,7 +188,7 @@ export async function fanOutOutbox(
       }
     }
     if (rows.length) {
-      const inserted = await exec<{ id: string }[]>(
+      const inserted = await execute<{ id: string }[]>(
         tx,
         `insert into webhook_delivery (id, workspace_id, endpoint_id, event_id, event_type, msg_id, body, status,
                                        attempts, round_attempts, next_attempt_at, created_at, last_attempt_at)
@@ -208,7 +205,7 @@ export async function fanOutOutbox(
       const kept = new Set(inserted.map((r) => r.id));
       result.claimed = claimed.filter((d) => kept.has(d.id));
     }
-    await exec(tx, 'update outbox_event set dispatched_at = ? where id in (?)', [
+    await execute(tx, 'update outbox_event set dispatched_at = ? where id in (?)', [
       now,
       events.map((e) => e.id),
     ]);
@@ -357,8 +354,10 @@ export async function recordAttempts(
     const endpointIds = [...health.keys()].sort();
     // Endpoints are locked first, in id order, as every writer of an endpoint and its deliveries does.
     if (endpointIds.length)
-      await exec(tx, 'select id from webhook_endpoint where id in (?) order by id for update', [endpointIds]);
-    await exec(
+      await execute(tx, 'select id from webhook_endpoint where id in (?) order by id for update', [
+        endpointIds,
+      ]);
+    await execute(
       tx,
       `insert into webhook_attempt (id, delivery_id, endpoint_id, workspace_id, attempt, started_at, duration_ms,
                                     status_code, response, error)
@@ -384,7 +383,7 @@ export async function recordAttempts(
     );
     // Sorted by id so concurrent batches lock rows in the same order.
     const sorted = [...results].sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
-    await exec(
+    await execute(
       tx,
       `update webhook_delivery d
           set status = v.status, next_attempt_at = v.next_attempt_at, completed_at = v.completed_at,
@@ -408,7 +407,7 @@ export async function recordAttempts(
     );
 
     if (!endpointIds.length) return [];
-    const updated = await exec<
+    const updated = await execute<
       {
         id: string;
         workspace_id: string;
@@ -481,7 +480,7 @@ export async function disableEndpointInTx(
   meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
 ): Promise<boolean> {
   const now = clock.now();
-  const rows = await exec<{ url: string }[]>(
+  const rows = await execute<{ url: string }[]>(
     tx,
     `update webhook_endpoint set enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?
       where id = ? and enabled returning url`,
@@ -489,7 +488,7 @@ export async function disableEndpointInTx(
   );
   const row = rows[0];
   if (!row) return false;
-  await exec(
+  await execute(
     tx,
     `update webhook_delivery set status = 'failed', next_attempt_at = null, completed_at = ?,
             last_error = 'not sent: the endpoint was disabled'
