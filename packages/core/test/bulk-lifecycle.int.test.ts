@@ -150,8 +150,14 @@ describe('bulk job lifecycle', () => {
       source: ['x@life-good.com'],
       depth: 'standard',
     });
-    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, toCancel.id, { actorId: userId });
-    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, toCancel.id, { actorId: userId });
+    await boss.deleteAllJobs(QUEUES.webhookDispatch.name);
+    await cancelBulkJob({ em: orm.em.fork(), clock, boss }, workspaceId, toCancel.id, { actorId: userId });
+    // The cancellation asks a worker to deliver its event now (the dispatch queue), after the commit.
+    expect(await boss.findJobs(QUEUES.webhookDispatch.name)).toHaveLength(1);
+    await boss.deleteAllJobs(QUEUES.webhookDispatch.name);
+    // A second cancel changes nothing, records nothing and wakes nobody.
+    await cancelBulkJob({ em: orm.em.fork(), clock, boss }, workspaceId, toCancel.id, { actorId: userId });
+    expect(await boss.findJobs(QUEUES.webhookDispatch.name)).toHaveLength(0);
     const toFail = await createBulkJob(ctx(), workspaceId, userId, {
       source: ['y@life-good.com'],
       depth: 'standard',

@@ -44,7 +44,6 @@ import {
   neutraliseCell,
   type RequestMeta,
   readBulkResults,
-  requestWebhookDispatch,
   retryUnknownResults,
 } from '@postern/core';
 import { stringify } from 'csv-stringify/sync';
@@ -250,12 +249,6 @@ export function createBulkHttp(
   /** Stops each open event stream. */
   const streams = new Set<() => void>();
 
-  /** A job that ended in this request wrote an outbox event: have the worker deliver it now, not at its next poll. */
-  const wakeDispatcher = async (view: BulkJobView) => {
-    if (view.status !== 'queued' && view.status !== 'running')
-      await requestWebhookDispatch(deps.boss, 'bulk_job');
-  };
-
   const bulkCtx = (): BulkContext => ({
     em: deps.orm.em.fork(),
     keyring: deps.keyring,
@@ -388,7 +381,6 @@ export function createBulkHttp(
         discardRestOfBody(req, reply, replayBody);
         return replay(reply, view);
       }
-      await wakeDispatcher(view);
       return reply.code(201).send(dto(view));
     } catch (error) {
       abandonBody(req, reply, filePart?.file);
@@ -416,7 +408,6 @@ export function createBulkHttp(
       meta: caller.meta,
     });
     if (idempotencyKey && !state.read) return replay(reply, view);
-    await wakeDispatcher(view);
     return reply.code(201).send(dto(view));
   }
 
@@ -539,10 +530,7 @@ export function createBulkHttp(
     },
 
     async cancel(caller, jobId) {
-      const ctx = { em: deps.orm.em.fork(), clock: deps.clock };
-      const view = await cancelBulkJob(ctx, caller.workspaceId, jobIdOf(jobId), actor(caller));
-      await wakeDispatcher(view);
-      return dto(view);
+      return dto(await cancelBulkJob(bulkCtx(), caller.workspaceId, jobIdOf(jobId), actor(caller)));
     },
 
     async retry(caller, jobId) {

@@ -27,6 +27,7 @@ import { DomainError } from '../errors.ts';
 import { notifyUsers, recordEvent } from '../events/outbox.ts';
 import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
+import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
 import type { UploadSource } from './decode.ts';
 import type { BulkEngine } from './engine.ts';
 import { extractAddresses, extractFromArray } from './extract.ts';
@@ -394,7 +395,8 @@ export async function createBulkJob(
     }
     throw error;
   }
-
+  // A job without any address ended in its creating transaction (bulk_job.completed written).
+  if (job.total === 0) await requestWebhookDispatch(ctx.boss, 'bulk_job');
   return bulkJobView(job);
 }
 
@@ -470,14 +472,14 @@ export async function getBulkJob(
 
 /** Marks a queued or running job cancelled; chunk handlers stop at their next check. Results so far are kept. */
 export async function cancelBulkJob(
-  ctx: { em: EntityManager; clock: Clock },
+  ctx: { em: EntityManager; clock: Clock; boss?: BulkContext['boss'] },
   workspaceId: string,
   jobId: string,
   actor: { actorId: string | null; apiKeyId?: string | null; meta?: RequestMeta } = { actorId: null },
 ): Promise<BulkJobView> {
   const job = await getBulkJob(ctx.em, workspaceId, jobId);
   if (job.status === 'queued' || job.status === 'running') {
-    await ctx.em.transactional(async (tx) => {
+    const ended = await ctx.em.transactional(async (tx) => {
       const now = ctx.clock.now();
       const changed = await tx.nativeUpdate(
         BulkJob,
@@ -488,7 +490,7 @@ export async function cancelBulkJob(
           expiresAt: new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
         },
       );
-      if (changed !== 1) return;
+      if (changed !== 1) return false;
       recordAudit(tx, ctx.clock, {
         type: 'bulk_job.cancelled',
         actorId: actor.actorId,
@@ -498,7 +500,10 @@ export async function cancelBulkJob(
         ...(actor.apiKeyId ? { metadata: { apiKeyId: actor.apiKeyId } } : {}),
       });
       await recordJobEnded(tx, ctx.clock, jobId);
+      return true;
     });
+    // The cancellation wrote bulk_job.completed: have a worker deliver it now, not at its next poll.
+    if (ended) await requestWebhookDispatch(ctx.boss, 'bulk_job');
   }
   return getBulkJob(ctx.em, workspaceId, jobId);
 }

@@ -21,7 +21,6 @@ import {
   listBulkJobs,
   previewUpload,
   readBulkResults,
-  requestWebhookDispatch,
   retryUnknownResults,
 } from '@postern/core';
 import { z } from 'zod';
@@ -96,7 +95,7 @@ export const bulkRouter = router({
     .output(ZBulkJob)
     .mutation(async ({ ctx, input }) => {
       const view = await cancelBulkJob(
-        { em: ctx.em, clock: ctx.deps.clock },
+        { em: ctx.em, clock: ctx.deps.clock, boss: ctx.deps.boss },
         input.workspaceId,
         input.jobId,
         {
@@ -104,8 +103,6 @@ export const bulkRouter = router({
           meta: ctx.auth.meta,
         },
       );
-      // The cancellation wrote bulk_job.completed to the outbox: deliver it now, not at the next poll.
-      if (view.status === 'cancelled') await requestWebhookDispatch(ctx.deps.boss, 'bulk_job');
       return bulkJobDto(view, ctx.deps.clock.now());
     }),
 
