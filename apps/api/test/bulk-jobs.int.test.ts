@@ -281,7 +281,9 @@ describe('a job over /v1, from upload to delete', () => {
     const items = (await h.orm.em
       .fork()
       .getConnection()
-      .execute('select count(*)::int as n from bulk_job_item where job_id = ?', [job.id])) as { n: number }[];
+      .execute('select count(*)::int as n from bulk_job_chunk where job_id = ?', [job.id])) as {
+      n: number;
+    }[];
     expect(items[0]?.n).toBe(0);
     const audit = (await h.orm.em
       .fork()

@@ -1,5 +1,5 @@
 // Bad bulk uploads over HTTP (POST /v1/jobs): every one gets a clear error body, and nothing of it is
-// left behind — no bulk_job / bulk_job_item row, no file in os.tmpdir() or under the working directory
+// left behind — no bulk_job / bulk_job_chunk row, no file in os.tmpdir() or under the working directory
 // holding its content, nothing in any column of any table. Limits are set small for this process
 // (BULK_MAX_UPLOAD_BYTES = 1 MiB, BULK_MAX_ROWS = 500); over the byte limit, the 413 arrives while the
 // client is still sending, and a socket destroyed mid-upload leaves no row and no open transaction.
@@ -61,7 +61,7 @@ async function upload(parts: Parameters<typeof multipart>[0], headers: Record<st
 }
 
 async function expectNothingStored() {
-  expect(await bulkRowCounts(h)).toEqual({ jobs: 0, items: 0 });
+  expect(await bulkRowCounts(h)).toEqual({ jobs: 0, chunks: 0 });
 }
 
 describe('bad files', () => {
@@ -312,7 +312,7 @@ describe('the uploaded file is deleted immediately after extraction — also whe
     const failing = `${csv}${addresses[0]}${',z'.repeat(2000)}\n`;
     const bad = await upload([['depth', 'standard'], { content: failing, filename: 'customers-2.csv' }]);
     expect(bad.statusCode).toBe(422);
-    expect(await bulkRowCounts(h)).toEqual({ jobs: 1, items: 30 });
+    expect(await bulkRowCounts(h)).toEqual({ jobs: 1, chunks: 1 });
 
     // Files created or changed since this file started, in the temp folder and under the working
     // directory: none holds a marker or an address of any upload made here.

@@ -1,10 +1,10 @@
 // Bulk verification jobs against real PostgreSQL and a local DNS server: creation from a CSV stream
-// (items encrypted, nothing in clear anywhere), chunk processing (counts, results, idempotent retry,
+// (chunks encrypted, nothing in clear anywhere), chunk processing (counts, results, idempotent retry,
 // one DNS lookup per domain), cancel, delete and the 7-day retention purge.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
-import { BulkJob, BulkJobItem, createOrm, type MikroORM } from '@postern/db';
+import { BulkJob, BulkJobChunk, createOrm, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
@@ -66,7 +66,7 @@ async function dumpDatabase(): Promise<string> {
   }
 }
 
-function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number }> = {}) {
+function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number; checkMs: number }> = {}) {
   return {
     em: orm.em.fork(),
     keyring,
@@ -74,6 +74,7 @@ function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number }> = 
     engine: overrides.engine ?? engine,
     workerId: 'test-worker',
     ...(overrides.concurrency ? { concurrency: overrides.concurrency } : {}),
+    ...(overrides.checkMs !== undefined ? { checkMs: overrides.checkMs } : {}),
   };
 }
 
@@ -119,7 +120,7 @@ const addresses = (n: number, prefix: string) =>
   });
 
 describe('bulk jobs', () => {
-  it('creates encrypted items from a CSV stream, processes chunks, counts and reads results', async () => {
+  it('creates encrypted chunks from a CSV stream, processes chunks, counts and reads results', async () => {
     const list = addresses(30, 'zebulon');
     const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
       source: csv(list),
@@ -189,11 +190,15 @@ describe('bulk jobs', () => {
       cached: false,
     });
 
-    // A retried chunk (e.g. after a crash) skips done items: nothing is written or counted twice.
+    // A retried chunk (e.g. after a crash) skips done chunks: nothing is written or counted twice.
     const again = await processBulkChunk(deps(), chunks[0] as (typeof chunks)[0]);
     expect(again).toMatchObject({ written: 0 });
-    const items = await orm.em.fork().find(BulkJobItem, { jobId: created.id });
-    expect(items.every((i) => i.attempts === 1 && i.status === 'done')).toBe(true);
+    const stored = await orm.em.fork().find(BulkJobChunk, { jobId: created.id }, { orderBy: { seq: 'asc' } });
+    expect(stored.map((c) => [c.seq, c.fromSeq, c.size, c.status, c.processed, c.version])).toEqual([
+      [1, 1, 12, 'done', 12, 1],
+      [2, 13, 12, 'done', 12, 1],
+      [3, 25, 6, 'done', 6, 1],
+    ]);
     expect((await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).processed).toBe(30);
 
     // Another workspace cannot see it.
@@ -234,43 +239,50 @@ describe('bulk jobs', () => {
       chunkSize: 30,
     });
     let calls = 0;
+    let cancelled: Promise<unknown> | undefined;
     const cancelling: BulkEngine = {
       async validate(email, options) {
         calls += 1;
-        if (calls === 5) await cancelBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id);
+        // The fifth address cancels the job; it and those in flight with it wait for the commit.
+        if (calls === 5) cancelled = cancelBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id);
+        if (cancelled) await cancelled;
         return engine.validate(email, options);
       },
       close: async () => {},
     };
-    const outcome = await processBulkChunk(deps({ engine: cancelling, concurrency: 10 }), {
+    // Checked before every address here (every 250 ms by default): the four runners finish the
+    // addresses they hold (at most 8 in all), then stop.
+    const outcome = await processBulkChunk(deps({ engine: cancelling, concurrency: 4, checkMs: 0 }), {
       jobId: created.id,
       fromSeq: 1,
       toSeq: 30,
     });
-    expect(outcome).toMatchObject({ written: 10, stopped: 'cancelled', completedJob: false });
+    expect(outcome).toMatchObject({ stopped: 'cancelled', completedJob: false });
+    expect(outcome.written).toBeGreaterThanOrEqual(5);
+    expect(outcome.written).toBeLessThanOrEqual(8);
     const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
-    expect(job).toMatchObject({ status: 'cancelled', processed: 10 });
+    expect(job).toMatchObject({ status: 'cancelled', processed: outcome.written });
     const done = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
       status: 'done',
       limit: 100,
     });
-    expect(done.items.map((i) => i.email)).toEqual(list.slice(0, 10));
+    expect(done.items.map((i) => i.email)).toEqual(list.slice(0, outcome.written));
     const pending = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
       status: 'pending',
       limit: 100,
     });
-    expect(pending.items).toHaveLength(20);
+    expect(pending.items).toHaveLength(30 - outcome.written);
     expect(pending.items[0]?.result).toBeNull();
   });
 
-  it('delete removes the job and its items', async () => {
+  it('delete removes the job and its chunks', async () => {
     const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
       source: addresses(5, 'deleteme'),
       depth: 'standard',
     });
     await deleteBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id, { actorId: ACTOR });
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
-    expect(await orm.em.fork().count(BulkJobItem, { jobId: created.id })).toBe(0);
+    expect(await orm.em.fork().count(BulkJobChunk, { jobId: created.id })).toBe(0);
     // A chunk of a deleted job stops quietly.
     expect(await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 5 })).toMatchObject({
       stopped: 'missing',
@@ -295,6 +307,6 @@ describe('bulk jobs', () => {
     const purged = await purgeExpired(orm.em.fork(), clock, settings);
     expect(purged.find((r) => r.data.startsWith('bulk'))?.deleted).toBeGreaterThanOrEqual(1);
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
-    expect(await orm.em.fork().count(BulkJobItem, { jobId: created.id })).toBe(0);
+    expect(await orm.em.fork().count(BulkJobChunk, { jobId: created.id })).toBe(0);
   });
 });

@@ -82,6 +82,7 @@ beforeAll(async () => {
   dns = await startDnsServer({
     'life-good.com': { mx: [{ exchange: 'mx.life-good.com', priority: 10, ttl: 600 }] },
     'life-flaky.net': { rcode: 'SERVFAIL' },
+    'life-broken.net': { rcode: 'SERVFAIL' },
   });
   engine = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 300, tries: 1 } });
 });
@@ -181,7 +182,7 @@ describe('bulk job lifecycle', () => {
     expect(audit).toHaveLength(1);
   });
 
-  it('retries unknown results: only those items run again, counters stay consistent, a new event follows', async () => {
+  it('retries unknown results: only those results run again, counters stay consistent, a new event follows', async () => {
     const { workspaceId, userId } = await workspace();
     const created = await createBulkJob(ctx(), workspaceId, userId, {
       source: ['ok1@life-good.com', 'f1@life-flaky.net', 'ok2@life-good.com', 'f2@life-flaky.net'],
@@ -219,18 +220,21 @@ describe('bulk job lifecycle', () => {
           data: { jobId: created.id },
         },
       );
-      // Two chunks at creation, one for the two retried items (seq 2..4).
+      // Two chunks at creation, and again the two holding a retried result (seq 2 and 4).
       expect(chunks.map((c) => [c.data.fromSeq, c.data.toSeq]).sort()).toEqual([
         [1, 2],
-        [2, 4],
+        [1, 2],
+        [3, 4],
         [3, 4],
       ]);
-      const outcome = await processBulkChunk(chunkDeps(recovered), {
+      const first = await processBulkChunk(chunkDeps(recovered), { jobId: created.id, fromSeq: 1, toSeq: 2 });
+      expect(first).toMatchObject({ written: 1, skipped: 1, completedJob: false });
+      const second = await processBulkChunk(chunkDeps(recovered), {
         jobId: created.id,
-        fromSeq: 2,
+        fromSeq: 3,
         toSeq: 4,
       });
-      expect(outcome).toMatchObject({ written: 2, skipped: 1, completedJob: true });
+      expect(second).toMatchObject({ written: 1, skipped: 1, completedJob: true });
     } finally {
       await recovered.close();
     }
@@ -249,6 +253,33 @@ describe('bulk job lifecycle', () => {
       code: 'BAD_REQUEST',
     });
     expect(await orm.em.fork().count(AuditEntry, { workspaceId, eventType: 'bulk_job.retried' })).toBe(1);
+  });
+
+  it('a job that ended with addresses unchecked cannot retry its unknown results (it could never complete)', async () => {
+    const { workspaceId, userId } = await workspace();
+    const created = await createBulkJob(ctx(), workspaceId, userId, {
+      source: ['u1@life-broken.net', 'ok1@life-good.com', 'ok2@life-good.com'],
+      depth: 'standard',
+      chunkSize: 1,
+    });
+    await processBulkChunk(chunkDeps(engine), { jobId: created.id, fromSeq: 1, toSeq: 1 });
+    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, created.id, { actorId: userId });
+    const cancelled = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', processed: 1, total: 3 });
+    expect(cancelled.counts.unknown).toBe(1);
+    await expect(
+      retryUnknownResults(ctx(), workspaceId, created.id, { actorId: userId }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('2 addresses unchecked'),
+    });
+    // Nothing moved: the job, its counters and its unknown result stay as they were.
+    expect(await getBulkJob(orm.em.fork(), workspaceId, created.id)).toEqual(cancelled);
+    const unknown = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, {
+      status: 'unknown',
+      limit: 10,
+    });
+    expect(unknown.items.map((i) => i.email)).toEqual(['u1@life-broken.net']);
   });
 
   it('an idempotency key yields one job under concurrent creation; another workspace keeps its own', async () => {

@@ -124,14 +124,15 @@ export async function startWorker(h: Harness, dnsAddress: string): Promise<Spawn
   return worker;
 }
 
-export async function bulkRowCounts(h: Harness): Promise<{ jobs: number; items: number }> {
+/** Rows in the bulk tables: jobs, and chunks (which hold the addresses and results). */
+export async function bulkRowCounts(h: Harness): Promise<{ jobs: number; chunks: number }> {
   const rows = (await h.orm.em
     .fork()
     .getConnection()
     .execute(
-      'select (select count(*)::int from bulk_job) as jobs, (select count(*)::int from bulk_job_item) as items',
-    )) as { jobs: number; items: number }[];
-  return rows[0] ?? { jobs: -1, items: -1 };
+      'select (select count(*)::int from bulk_job) as jobs, (select count(*)::int from bulk_job_chunk) as chunks',
+    )) as { jobs: number; chunks: number }[];
+  return rows[0] ?? { jobs: -1, chunks: -1 };
 }
 
 export interface SseEvent {

@@ -1,8 +1,9 @@
-// Bulk verification jobs: creation (extraction -> encrypted items, written in batches, then chunk jobs
-// enqueued), chunk processing (crash-safe: an item is written at most once, counters move in the same
-// transaction as the items), cancel, paged results, delete and the retention purge.
+// Bulk verification jobs: creation (extraction -> encrypted chunks, written in batches, and their chunk
+// jobs enqueued, all in one transaction), chunk processing (crash-safe: a result is written at most
+// once, counters move in the same transaction as the results), cancel, retry of unknown results, paged
+// results, delete and the retention purge.
 //
-// Addresses and results are stored only as keyring ciphertexts bound to (bulk_job_item, id, field).
+// Addresses and results are stored only as keyring ciphertexts, one of each per chunk (chunks.ts).
 import { randomUUID } from 'node:crypto';
 import {
   BULK_CHUNK_SIZE,
@@ -18,29 +19,27 @@ import {
   QUEUES,
   type ValidationResult,
 } from '@postern/contracts';
-import { BulkJob, BulkJobItem, type EntityManager, transactionSql } from '@postern/db';
+import { BulkJob, BulkJobChunk, type EntityManager, transactionSql } from '@postern/db';
 import type { PgBoss } from '@postern/runtime';
 import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import type { Clock } from '../clock.ts';
-import { encryptionContext, type Keyring } from '../crypto/index.ts';
+import type { Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import { notifyUsers, recordEvent } from '../events/outbox.ts';
 import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
 import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
+import { openAddresses, openResults, sealAddresses, sealResults } from './chunks.ts';
 import type { UploadSource } from './decode.ts';
 import type { BulkEngine } from './engine.ts';
 import { extractAddresses, extractFromArray } from './extract.ts';
 import type { ExtractedAddress, ExtractionSummary, ExtractOptions } from './types.ts';
 
 const DAY = 86_400_000;
-/** Items per insert while extracting. */
-export const BULK_INSERT_BATCH = 1000;
+/** Addresses (in whole chunks) per insert while extracting. */
+export const BULK_INSERT_BATCH = 5000;
 /** Addresses validated at the same time within one chunk. */
 export const BULK_VALIDATE_CONCURRENCY = 20;
-
-const addressContext = (itemId: string) => encryptionContext('bulk_job_item', itemId, 'address');
-const resultContext = (itemId: string) => encryptionContext('bulk_job_item', itemId, 'result');
 
 /** Per-status counter columns of bulk_job, keyed by verdict status. */
 const STATUS_COLUMNS = {
@@ -305,30 +304,50 @@ export async function createBulkJob(
         chunkSize,
         createdAt: now,
       });
+      // Addresses are gathered into chunks of `chunkSize`; each chunk becomes one row (its addresses one
+      // ciphertext), and rows are inserted a batch at a time as one JSON parameter: the ORM's multi-row
+      // insert formats every value into the SQL text, which cost more than the rest of the insert.
       let seq = 0;
-      let batch: { id: string; seq: number; address: string }[] = [];
+      let chunkSeq = 0;
+      let pending: string[] = [];
+      let batch: { id: string; seq: number; from_seq: number; size: number; addresses: string }[] = [];
+      let batchAddresses = 0;
       const tconn = tx.getConnection();
       const tctx = tx.getTransactionContext();
-      // One statement per batch whose rows travel as one JSON parameter: the ORM's multi-row insert
-      // formats every value into the SQL text, which cost more than the rest of the insert.
       const writeBatch = async () => {
         if (!batch.length) return;
         const rows = batch;
         batch = [];
+        batchAddresses = 0;
         await tconn.execute(
-          `insert into bulk_job_item (id, job_id, seq, address, status, attempts)
-             select r.id, ?, r.seq, r.address, 'pending', 0
-               from json_to_recordset(cast(? as json)) as r(id uuid, seq int, address text)`,
+          `insert into bulk_job_chunk (id, job_id, seq, from_seq, size, addresses, status)
+             select r.id, ?, r.seq, r.from_seq, r.size, r.addresses, 'pending'
+               from json_to_recordset(cast(? as json))
+                 as r(id uuid, seq int, from_seq int, size int, addresses text)`,
           [jobId, JSON.stringify(rows)],
           'run',
           tctx,
         );
       };
-      const onAddress = async (address: ExtractedAddress) => {
-        seq += 1;
+      const closeChunk = async () => {
+        if (!pending.length) return;
         const id = randomUUID();
-        batch.push({ id, seq, address: ctx.keyring.encrypt(address.ascii, addressContext(id)) });
-        if (batch.length >= BULK_INSERT_BATCH) await writeBatch();
+        chunkSeq += 1;
+        batch.push({
+          id,
+          seq: chunkSeq,
+          from_seq: seq - pending.length + 1,
+          size: pending.length,
+          addresses: sealAddresses(ctx.keyring, id, pending),
+        });
+        batchAddresses += pending.length;
+        pending = [];
+        if (batchAddresses >= BULK_INSERT_BATCH || batch.length >= 100) await writeBatch();
+      };
+      const onAddress = (address: ExtractedAddress) => {
+        seq += 1;
+        pending.push(address.ascii);
+        if (pending.length >= chunkSize) return closeChunk();
       };
       const common = {
         onAddress,
@@ -350,6 +369,7 @@ export async function createBulkJob(
           ...(input.maxRowBytes !== undefined ? { maxRowBytes: input.maxRowBytes } : {}),
         });
       }
+      await closeChunk();
       await writeBatch();
       const empty = seq === 0;
       const done = ctx.clock.now();
@@ -528,17 +548,49 @@ export async function retryUnknownResults(
     );
   if (before.counts.unknown === 0)
     throw new DomainError('BAD_REQUEST', 'The job has no unknown results to retry');
+  // A job that ended before checking everything (cancelled, failed) would never reach its total again.
+  if (before.processed < before.total)
+    throw new DomainError(
+      'CONFLICT',
+      `The job ended with ${(before.total - before.processed).toLocaleString('en-US')} addresses unchecked; only a job that checked every address can retry its unknown results`,
+    );
   await ctx.em.transactional(async (tx) => {
     const conn = tx.getConnection();
     const tctx = tx.getTransactionContext();
-    const reset = (await conn.execute(
-      `update bulk_job_item set status = 'pending', result = null, result_status = null
-         where job_id = ? and status = 'done' and result_status = 'unknown' returning seq`,
+    // The chunks holding unknown results, locked against a concurrent retry; in each, the unknown
+    // results become null again (pending) and the chunk's counters move back with them.
+    const chunks = (await conn.execute(
+      `select id, from_seq, size, results, unknown from bulk_job_chunk
+         where job_id = ? and unknown > 0 order by seq for update`,
       [jobId],
       'all',
       tctx,
-    )) as { seq: number }[];
-    const n = reset.length;
+    )) as { id: string; from_seq: number; size: number; results: string | null; unknown: number }[];
+    let n = 0;
+    const updates: { id: string; results: string; cleared: number }[] = [];
+    for (const chunk of chunks) {
+      const results = openResults(ctx.keyring, chunk.id, chunk.results, chunk.size);
+      let cleared = 0;
+      for (let i = 0; i < results.length; i++) {
+        if (results[i]?.status === 'unknown') {
+          results[i] = null;
+          cleared++;
+        }
+      }
+      n += cleared;
+      updates.push({ id: chunk.id, results: sealResults(ctx.keyring, chunk.id, results), cleared });
+    }
+    for (let i = 0; i < updates.length; i += 100) {
+      await conn.execute(
+        `update bulk_job_chunk c set results = r.results, status = 'pending', unknown = c.unknown - r.cleared,
+           processed = c.processed - r.cleared, version = c.version + 1
+           from json_to_recordset(cast(? as json)) as r(id uuid, results text, cleared int)
+           where c.id = r.id`,
+        [JSON.stringify(updates.slice(i, i + 100))],
+        'run',
+        tctx,
+      );
+    }
     const moved = await tx.nativeUpdate(
       BulkJob,
       { id: jobId, workspaceId, status: { $in: ['completed', 'cancelled', 'failed'] } },
@@ -561,20 +613,14 @@ export async function retryUnknownResults(
       meta: actor.meta ?? NO_META,
       metadata: { addresses: n, ...(actor.apiKeyId ? { apiKeyId: actor.apiKeyId } : {}) },
     });
-    // One chunk job per `chunkSize` retried items, spanning their sequence numbers (done items between
-    // are skipped), queued in this transaction.
-    const seqs = reset.map((r) => r.seq).sort((a, b) => a - b);
-    const chunkRanges: { fromSeq: number; toSeq: number }[] = [];
-    for (let k = 0; k < seqs.length; k += before.chunkSize) {
-      const part = seqs.slice(k, k + before.chunkSize);
-      chunkRanges.push({ fromSeq: part[0] as number, toSeq: part.at(-1) as number });
-    }
+    // One chunk job per chunk with a retried result, queued in this transaction.
+    const chunkRanges = chunks.map((c) => ({ fromSeq: c.from_seq, toSeq: c.from_seq + c.size - 1 }));
     await enqueueChunks(tx, ctx.boss, jobId, chunkRanges, options.chunkExpireInSeconds);
   });
   return getBulkJob(ctx.em, workspaceId, jobId);
 }
 
-/** Deletes the job and every item of it (audited). A running job stops at its chunks' next check. */
+/** Deletes the job and every chunk of it (audited). A running job stops at its chunks' next check. */
 export async function deleteBulkJob(
   ctx: { em: EntityManager; clock: Clock },
   workspaceId: string,
@@ -583,7 +629,7 @@ export async function deleteBulkJob(
 ): Promise<void> {
   const job = await getBulkJob(ctx.em, workspaceId, jobId);
   await ctx.em.transactional(async (tx) => {
-    await tx.nativeDelete(BulkJobItem, { jobId });
+    await tx.nativeDelete(BulkJobChunk, { jobId });
     await tx.nativeDelete(BulkJob, { id: jobId, workspaceId });
     recordAudit(tx, ctx.clock, {
       type: 'bulk_job.deleted',
@@ -608,7 +654,19 @@ export interface BulkResultRow {
   result: ValidationResult | null;
 }
 
-/** One page of a job's items, decrypted, in sequence order after `afterSeq`. */
+const CHUNK_COLUMNS = `id, seq, from_seq, size, addresses, results, status, version`;
+interface ChunkRow {
+  id: string;
+  seq: number;
+  from_seq: number;
+  size: number;
+  addresses: string;
+  results: string | null;
+  status: string;
+  version: number;
+}
+
+/** One page of a job's addresses and results, decrypted, in sequence order after `afterSeq`. */
 export async function readBulkResults(
   em: EntityManager,
   keyring: Keyring,
@@ -616,24 +674,47 @@ export async function readBulkResults(
   jobId: string,
   options: { status?: VerdictStatus | BulkItemStatus; afterSeq?: number; limit: number },
 ): Promise<{ items: BulkResultRow[]; nextAfterSeq: number | null }> {
-  await getBulkJob(em, workspaceId, jobId);
+  const job = await getBulkJob(em, workspaceId, jobId);
   const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit)));
-  const where: Record<string, unknown> = { jobId, seq: { $gt: options.afterSeq ?? 0 } };
-  if (options.status === 'pending' || options.status === 'done') where.status = options.status;
-  else if (options.status) where.resultStatus = options.status;
-  const rows = await em.find(BulkJobItem, where, { orderBy: { seq: 'asc' }, limit });
-  const items = rows.map(
-    (row): BulkResultRow => ({
-      seq: row.seq,
-      email: keyring.decryptString(row.address, addressContext(row.id)),
-      status: row.status as BulkItemStatus,
-      result: row.result
-        ? (JSON.parse(keyring.decryptString(row.result, resultContext(row.id))) as ValidationResult)
-        : null,
-    }),
-  );
-  const last = rows.at(-1);
-  return { items, nextAfterSeq: rows.length === limit && last ? last.seq : null };
+  const afterSeq = Math.max(0, Math.floor(options.afterSeq ?? 0));
+  const status = options.status;
+  // Chunks without a match for the filter are skipped on their clear counters.
+  const filter =
+    status === undefined
+      ? ''
+      : status === 'pending'
+        ? ' and processed < size'
+        : status === 'done'
+          ? ' and processed > 0'
+          : ` and "${STATUS_COLUMNS[status]}" > 0`;
+  const conn = em.getConnection();
+  const items: BulkResultRow[] = [];
+  // Enough chunks for a page when every address matches; more are read while the page is not full.
+  const perRead = Math.max(1, Math.ceil(limit / Math.max(1, job.chunkSize)) + 1);
+  let lastSeq = 0;
+  for (;;) {
+    const chunks = (await conn.execute(
+      `select ${CHUNK_COLUMNS} from bulk_job_chunk
+         where job_id = ? and from_seq + size - 1 > ? and seq > ?${filter} order by seq limit ?`,
+      [jobId, afterSeq, lastSeq, perRead],
+      'all',
+    )) as ChunkRow[];
+    for (const chunk of chunks) {
+      const addresses = openAddresses(keyring, chunk.id, chunk.addresses, chunk.size);
+      const results = openResults(keyring, chunk.id, chunk.results, chunk.size);
+      for (let i = 0; i < chunk.size; i++) {
+        const seq = chunk.from_seq + i;
+        if (seq <= afterSeq) continue;
+        const result = results[i] ?? null;
+        const itemStatus: BulkItemStatus = result ? 'done' : 'pending';
+        if (status !== undefined && status !== itemStatus && status !== result?.status) continue;
+        items.push({ seq, email: addresses[i] as string, status: itemStatus, result });
+        if (items.length === limit) return { items, nextAfterSeq: seq };
+      }
+    }
+    if (chunks.length < perRead) return { items, nextAfterSeq: null };
+    lastSeq = (chunks.at(-1) as ChunkRow).seq;
+  }
 }
 
 export interface ChunkDeps {
@@ -641,42 +722,38 @@ export interface ChunkDeps {
   keyring: Keyring;
   clock: Clock;
   engine: BulkEngine;
-  /** Recorded on each item written (which worker process wrote it). */
+  /** Recorded on each chunk written (which worker process wrote it). */
   workerId?: string;
   signal?: AbortSignal;
   concurrency?: number;
-  /** Results written per transaction (at most; also written after FLUSH_MS). Default 250. */
-  writeBatch?: number;
+  /** A chunk's results so far are written after this many milliseconds (progress stays live). Default 1,000. */
+  flushMs?: number;
+  /** How often (milliseconds) cancellation and deletion are checked while validating. Default 250. */
+  checkMs?: number;
 }
 
 export interface ChunkOutcome {
-  /** Items written by this run. */
+  /** Results written by this run. */
   written: number;
-  /** Items of the range already done (a retry after a crash). */
+  /** Addresses of the range that already had a result (a retry after a crash), or that another run wrote. */
   skipped: number;
   stopped: 'cancelled' | 'missing' | 'aborted' | null;
   completedJob: boolean;
 }
 
-/** Results written per transaction while a chunk runs. */
-export const BULK_WRITE_BATCH = 250;
-/** Results waiting longer than this are written even if fewer than a batch (progress stays live). */
+/** A chunk's results are written at the latest after this long, even before it is finished. */
 const FLUSH_MS = 1000;
-
-interface ChunkResult {
-  id: string;
-  status: VerdictStatus;
-  result: ValidationResult;
-}
+/** Cancellation and deletion are checked this often while a chunk is validated. */
+const CHECK_MS = 250;
 
 /**
- * Processes one range of a job: pending items only, validated `concurrency` at a time. Results are
- * written `writeBatch` at a time (or after a second): the items' results and `done` mark and the
- * job counters move in one transaction, an item is only written while still pending (compare-and-
- * set), so a retried or duplicated chunk never counts an item twice. Writing a batch overlaps
- * validating the next. Cancellation (or deletion) is checked before each validation round; results
- * already validated are still written. The transaction that brings `processed` to `total` completes
- * the job, exactly once.
+ * Processes the chunks of one range of a job (normally exactly one chunk): the addresses without a
+ * result, validated `concurrency` at a time. A chunk's results are written when it is finished (and,
+ * on a slow chunk, every `flushMs` meanwhile) in one transaction with the job's counters, under a
+ * compare-and-set on the chunk's version: a duplicated or retried run never counts a result twice,
+ * and a run that finds the chunk written by another stops. Writing overlaps validating. Cancellation
+ * (or deletion) is checked every `checkMs`; results already validated are still written. The
+ * transaction that brings `processed` to `total` completes the job, exactly once.
  */
 export async function processBulkChunk(
   deps: ChunkDeps,
@@ -684,7 +761,8 @@ export async function processBulkChunk(
 ): Promise<ChunkOutcome> {
   const { em, keyring, clock, engine } = deps;
   const concurrency = deps.concurrency ?? BULK_VALIDATE_CONCURRENCY;
-  const writeBatch = deps.writeBatch ?? BULK_WRITE_BATCH;
+  const flushMs = deps.flushMs ?? FLUSH_MS;
+  const checkMs = deps.checkMs ?? CHECK_MS;
   const conn = em.getConnection();
   const outcome: ChunkOutcome = { written: 0, skipped: 0, stopped: null, completedJob: false };
 
@@ -702,120 +780,163 @@ export async function processBulkChunk(
   const depth = job.depth as Depth;
 
   // Plain rows, not entities: nothing for the unit of work to track (or scan at each transaction).
-  const pending = (await conn.execute(
-    `select id, address from bulk_job_item
-       where job_id = ? and seq >= ? and seq <= ? and status = 'pending' order by seq`,
-    [job.id, payload.fromSeq, payload.toSeq],
+  const chunks = (await conn.execute(
+    `select ${CHUNK_COLUMNS} from bulk_job_chunk
+       where job_id = ? and from_seq <= ? and from_seq + size - 1 >= ? order by seq`,
+    [job.id, payload.toSeq, payload.fromSeq],
     'all',
-  )) as { id: string; address: string }[];
-  outcome.skipped = payload.toSeq - payload.fromSeq + 1 - pending.length;
+  )) as ChunkRow[];
 
-  let buffer: ChunkResult[] = [];
+  // Cancellation and deletion, looked at no more often than every `checkMs`.
+  let lastCheck = performance.now();
+  let state: 'running' | 'cancelled' | 'missing' = 'running';
+  const check = async () => {
+    if (performance.now() - lastCheck < checkMs) return state;
+    lastCheck = performance.now();
+    const rows = (await conn.execute('select status from bulk_job where id = ?', [job.id], 'all')) as {
+      status: string;
+    }[];
+    state = !rows[0] ? 'missing' : rows[0].status === 'cancelled' ? 'cancelled' : 'running';
+    return state;
+  };
+
+  for (const chunk of chunks) {
+    if (chunk.status !== 'pending') {
+      outcome.skipped += chunk.size;
+      continue;
+    }
+    const stopped = await processChunk(deps, job.id, chunk, depth, concurrency, flushMs, check, outcome);
+    if (stopped) return { ...outcome, stopped };
+  }
+  return outcome;
+}
+
+/** Validates one chunk's addresses without a result and writes them; returns why it stopped early, if it did. */
+async function processChunk(
+  deps: ChunkDeps,
+  jobId: string,
+  chunk: ChunkRow,
+  depth: Depth,
+  concurrency: number,
+  flushMs: number,
+  check: () => Promise<'running' | 'cancelled' | 'missing'>,
+  outcome: ChunkOutcome,
+): Promise<ChunkOutcome['stopped']> {
+  const { keyring, clock, engine } = deps;
+  const addresses = openAddresses(keyring, chunk.id, chunk.addresses, chunk.size);
+  const results = openResults(keyring, chunk.id, chunk.results, chunk.size);
+  const todo: number[] = [];
+  for (let i = 0; i < results.length; i++) if (results[i] === null) todo.push(i);
+  outcome.skipped += chunk.size - todo.length;
+
+  let version = chunk.version;
+  // Results validated since the last write was started: what the next write adds to the counters.
+  let fresh: VerdictStatus[] = [];
   let lastWrite = performance.now();
   let writing: Promise<void> = Promise.resolve();
   let writeError: unknown;
-  const write = (results: ChunkResult[]) => {
+  let lost = false;
+  const write = () => {
     lastWrite = performance.now();
-    // One write at a time, in order; the next round validates meanwhile.
+    const added = fresh;
+    fresh = [];
+    // The snapshot is taken now; writes go one at a time, in order, while validation goes on.
+    const sealed = sealResults(keyring, chunk.id, results);
+    const done = results.every((r) => r !== null);
     writing = writing.then(async () => {
-      if (writeError) return;
+      if (writeError || lost) return;
       try {
-        const written = await writeResults(deps, job.id, results, outcome);
-        outcome.written += written;
-        outcome.skipped += results.length - written;
+        const ok = await writeChunk(deps, jobId, chunk.id, version, sealed, done, added, outcome);
+        if (ok) {
+          version += 1;
+          outcome.written += added.length;
+        } else {
+          // Another run wrote this chunk first: its view wins, this run's results are dropped.
+          lost = true;
+          outcome.skipped += added.length;
+        }
       } catch (error) {
         writeError = error;
       }
     });
   };
-  const flush = async () => {
-    if (buffer.length) write(buffer);
-    buffer = [];
+  const settle = async () => {
     await writing;
     if (writeError) throw writeError;
   };
 
-  for (let i = 0; i < pending.length; i += concurrency) {
-    if (deps.signal?.aborted) {
-      await flush();
-      return { ...outcome, stopped: 'aborted' };
+  let next = 0;
+  let stop: 'cancelled' | 'missing' | 'aborted' | null = null;
+  const runner = async () => {
+    while (next < todo.length && !stop && !lost && !writeError) {
+      if (deps.signal?.aborted) {
+        stop = 'aborted';
+        break;
+      }
+      const state = await check();
+      if (state !== 'running') {
+        stop ??= state;
+        break;
+      }
+      const i = todo[next++] as number;
+      const result = shapeValidationResult(await engine.validate(addresses[i] as string, { depth }), clock);
+      results[i] = result;
+      fresh.push(result.status as VerdictStatus);
+      if (fresh.length && performance.now() - lastWrite >= flushMs && next < todo.length) write();
     }
-    // Cancellation (or deletion) is checked between rounds: what was validated is still written.
-    const state = (await conn.execute('select status from bulk_job where id = ?', [job.id], 'all')) as {
-      status: string;
-    }[];
-    if (!state[0]) {
-      // Deleted: its items are gone, nothing to write (a write under way finds nothing to update).
-      await writing;
-      return { ...outcome, stopped: 'missing' };
-    }
-    if (state[0].status === 'cancelled') {
-      await flush();
-      return { ...outcome, stopped: 'cancelled' };
-    }
-    if (writeError) throw writeError;
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, runner));
 
-    const round = pending.slice(i, i + concurrency);
-    const results = await Promise.all(
-      round.map(async (item): Promise<ChunkResult> => {
-        const email = keyring.decryptString(item.address, addressContext(item.id));
-        const result = shapeValidationResult(await engine.validate(email, { depth }), clock);
-        return { id: item.id, status: result.status as VerdictStatus, result };
-      }),
-    );
-    buffer.push(...results);
-    if (buffer.length >= writeBatch || performance.now() - lastWrite >= FLUSH_MS) {
-      write(buffer);
-      buffer = [];
-    }
+  if (stop === 'missing') {
+    // Deleted: its chunks are gone, nothing to write (a write under way finds nothing to update).
+    await writing;
+    return 'missing';
   }
-  await flush();
-  return outcome;
+  if (fresh.length) write();
+  await settle();
+  return stop;
 }
 
 /**
- * Writes validated results in one transaction: the pending items among them become done (one
- * statement), the job's counters move by what was written, and the job completes when `processed`
- * reaches `total`. Returns the number of items written.
+ * Writes a chunk's results in one transaction, if the chunk is still at `version`: the results, its
+ * status and counters, and the job's counters moved by `added`; the job completes when `processed`
+ * reaches `total`. False when another run had written the chunk meanwhile (nothing is written).
  */
-async function writeResults(
-  deps: Pick<ChunkDeps, 'em' | 'keyring' | 'clock' | 'workerId'>,
+async function writeChunk(
+  deps: Pick<ChunkDeps, 'em' | 'clock' | 'workerId'>,
   jobId: string,
-  results: ChunkResult[],
+  chunkId: string,
+  version: number,
+  sealed: string,
+  done: boolean,
+  added: VerdictStatus[],
   outcome: ChunkOutcome,
-): Promise<number> {
-  const { keyring, clock } = deps;
-  const rows = results.map((r) => ({
-    id: r.id,
-    result: keyring.encrypt(JSON.stringify(r.result), resultContext(r.id)),
-    status: r.status,
-  }));
+): Promise<boolean> {
+  const { clock } = deps;
+  const counts = new Map<VerdictStatus, number>();
+  for (const status of added) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const sets = ['processed = processed + ?'];
+  const values: unknown[] = [added.length];
+  for (const [status, count] of counts) {
+    const column = STATUS_COLUMNS[status];
+    sets.push(`"${column}" = "${column}" + ?`);
+    values.push(count);
+  }
   // A fork without managed entities: the transaction has nothing to flush.
   return deps.em.fork().transactional(async (tx) => {
     const tconn = tx.getConnection();
     const tctx = tx.getTransactionContext();
     const now = clock.now();
-    const updated = (await tconn.execute(
-      `update bulk_job_item i set status = 'done', result = r.result, result_status = r.status,
-         attempts = i.attempts + 1, processed_by = ?, processed_at = ?
-         from json_to_recordset(cast(? as json)) as r(id uuid, result text, status text)
-         where i.id = r.id and i.status = 'pending'
-         returning r.status`,
-      [deps.workerId ?? null, now, JSON.stringify(rows)],
-      'all',
+    const chunk = (await tconn.execute(
+      `update bulk_job_chunk set ${sets.join(', ')}, results = ?, status = ?, version = version + 1,
+         processed_by = ?, processed_at = ?
+         where id = ? and version = ?`,
+      [...values, sealed, done ? 'done' : 'pending', deps.workerId ?? null, now, chunkId, version],
+      'run',
       tctx,
-    )) as { status: VerdictStatus }[];
-    const n = updated.length;
-    if (n === 0) return 0;
-    const counts = new Map<VerdictStatus, number>();
-    for (const { status } of updated) counts.set(status, (counts.get(status) ?? 0) + 1);
-    const sets = ['processed = processed + ?'];
-    const values: unknown[] = [n];
-    for (const [status, count] of counts) {
-      const column = STATUS_COLUMNS[status];
-      sets.push(`"${column}" = "${column}" + ?`);
-      values.push(count);
-    }
+    )) as { affectedRows: number };
+    if (chunk.affectedRows !== 1) return false;
+    if (added.length === 0) return true;
     const job = (await tconn.execute(
       `update bulk_job set ${sets.join(', ')} where id = ? returning processed, total, status`,
       [...values, jobId],
@@ -824,19 +945,19 @@ async function writeResults(
     )) as { processed: number; total: number; status: string }[];
     const row = job[0];
     if (row && row.processed >= row.total) {
-      const done = (await tconn.execute(
+      const ended = (await tconn.execute(
         `update bulk_job set status = 'completed', completed_at = ?, expires_at = ?
            where id = ? and status in ('queued', 'running')`,
         [now, new Date(now.getTime() + BULK_RESULT_RETENTION_DAYS * DAY), jobId],
         'run',
         tctx,
       )) as { affectedRows: number };
-      if (done.affectedRows === 1) {
+      if (ended.affectedRows === 1) {
         outcome.completedJob = true;
         await recordJobEnded(tx, clock, jobId);
       }
     }
-    return n;
+    return true;
   });
 }
 
@@ -855,7 +976,7 @@ export async function purgeExpiredBulkJobs(em: EntityManager, now: Date): Promis
   const ids = expired.map((job) => job.id);
   const clock = { now: () => now };
   return em.transactional(async (tx) => {
-    await tx.nativeDelete(BulkJobItem, { jobId: { $in: ids } });
+    await tx.nativeDelete(BulkJobChunk, { jobId: { $in: ids } });
     for (const job of expired) {
       recordAudit(tx, clock, {
         type: 'bulk_job.purged',

@@ -21,8 +21,8 @@ export interface EncryptedField {
  */
 export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'app_user', idColumn: 'id', column: 'totp_secret' },
-  { table: 'bulk_job_item', idColumn: 'id', column: 'address' },
-  { table: 'bulk_job_item', idColumn: 'id', column: 'result' },
+  { table: 'bulk_job_chunk', idColumn: 'id', column: 'addresses' },
+  { table: 'bulk_job_chunk', idColumn: 'id', column: 'results' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
 ];

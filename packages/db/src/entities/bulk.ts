@@ -1,5 +1,5 @@
-// Bulk verification jobs and their items. Addresses and results are keyring ciphertexts bound to
-// (bulk_job_item, id, address|result); only the verdict status is kept in clear, for filtering.
+// Bulk verification jobs and their chunks. Addresses and results are keyring ciphertexts, one of each
+// per chunk, bound to (bulk_job_chunk, id, addresses|results); only counts are kept in clear.
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 
@@ -50,9 +50,16 @@ export const BulkJobSchema = defineEntity({
 export class BulkJob extends BulkJobSchema.class {}
 BulkJobSchema.setClass(BulkJob);
 
-export const BulkJobItemSchema = defineEntity({
-  name: 'BulkJobItem',
-  tableName: 'bulk_job_item',
+/**
+ * One chunk of a job: up to `chunk_size` consecutive addresses, stored, processed and written as a
+ * unit. Addresses and results are two keyring ciphertexts per chunk (not per address): the addresses
+ * newline-joined (context bulk_job_chunk:id:addresses), the results a deflated JSON array aligned with
+ * them, null where an address has no result yet (context bulk_job_chunk:id:results). Per-status counts
+ * are kept in clear so a filtered read skips chunks without a match; no address or result is.
+ */
+export const BulkJobChunkSchema = defineEntity({
+  name: 'BulkJobChunk',
+  tableName: 'bulk_job_chunk',
   uniques: [{ properties: ['jobId', 'seq'] }],
   properties: {
     id: p
@@ -60,20 +67,30 @@ export const BulkJobItemSchema = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     jobId: p.uuid(),
+    /** Chunk number within the job, from 1. */
     seq: p.integer(),
-    /** Ciphertext of the address (context bulk_job_item:id:address). */
-    address: p.text(),
-    /** Ciphertext of the shaped result JSON (context bulk_job_item:id:result), once done. */
-    result: p.text().nullable(),
-    /** pending | done */
+    /** Sequence number (within the job, from 1) of the chunk's first address. */
+    fromSeq: p.integer(),
+    /** Addresses in the chunk. */
+    size: p.integer(),
+    addresses: p.text(),
+    /** Null until a first result is written. */
+    results: p.text().nullable(),
+    /** pending (some address without a result) | done */
     status: p.string().length(8).default('pending'),
-    /** The verdict status (deliverable, undeliverable, ...), once done. */
-    resultStatus: p.string().length(16).nullable(),
-    /** How many times a result was written (must stay 1: a retried chunk skips done items). */
-    attempts: p.integer().default(0),
+    /** Addresses with a result. */
+    processed: p.integer().default(0),
+    deliverable: p.integer().default(0),
+    undeliverable: p.integer().default(0),
+    catchAll: p.integer().default(0),
+    risky: p.integer().default(0),
+    doNotMail: p.integer().default(0),
+    unknown: p.integer().default(0),
+    /** Bumped by every write of results: the compare-and-set that keeps a duplicated run from counting twice. */
+    version: p.integer().default(0),
     processedBy: p.string().length(120).nullable(),
     processedAt: p.datetime().nullable(),
   },
 });
-export class BulkJobItem extends BulkJobItemSchema.class {}
-BulkJobItemSchema.setClass(BulkJobItem);
+export class BulkJobChunk extends BulkJobChunkSchema.class {}
+BulkJobChunkSchema.setClass(BulkJobChunk);

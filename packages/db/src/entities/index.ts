@@ -8,7 +8,7 @@ import {
   TwoFactorChallengeSchema,
   UserSchema,
 } from './auth.ts';
-import { BulkJobItemSchema, BulkJobSchema } from './bulk.ts';
+import { BulkJobChunkSchema, BulkJobSchema } from './bulk.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
@@ -40,7 +40,7 @@ export const ALL_ENTITIES = [
   ApiKeySchema,
   ApiKeyUsageSchema,
   BulkJobSchema,
-  BulkJobItemSchema,
+  BulkJobChunkSchema,
   OutboxEventSchema,
   NotificationSchema,
   WebhookEndpointSchema,
