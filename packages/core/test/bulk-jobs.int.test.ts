@@ -275,6 +275,36 @@ describe('bulk jobs', () => {
     expect(pending.items[0]?.result).toBeNull();
   });
 
+  it('many runners finishing together count every result once (no runner takes an address past the end)', async () => {
+    // Eight runners that finish their addresses together, then each checks (a query) before taking the
+    // next: in the last round fewer addresses are left than runners. Timing-dependent, so repeated.
+    const steady: BulkEngine = {
+      async validate(email, options) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return engine.validate(email, options);
+      },
+      close: async () => {},
+    };
+    for (let round = 0; round < 8; round++) {
+      const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+        source: addresses(50, `racers${round}`),
+        depth: 'standard',
+        chunkSize: 50,
+      });
+      const outcome = await processBulkChunk(deps({ engine: steady, concurrency: 8, checkMs: 0 }), {
+        jobId: created.id,
+        fromSeq: 1,
+        toSeq: 50,
+      });
+      expect(outcome).toMatchObject({ written: 50, skipped: 0, completedJob: true });
+      const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+      expect(job).toMatchObject({ status: 'completed', processed: 50 });
+      expect(Object.values(job.counts).reduce((a, b) => a + b, 0)).toBe(50);
+      const [chunk] = await orm.em.fork().find(BulkJobChunk, { jobId: created.id });
+      expect(chunk).toMatchObject({ size: 50, processed: 50, status: 'done', version: 1 });
+    }
+  });
+
   it('delete removes the job and its chunks', async () => {
     const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
       source: addresses(5, 'deleteme'),

@@ -878,6 +878,8 @@ async function processChunk(
         stop ??= state;
         break;
       }
+      // Other runners may have taken the last addresses while this one awaited the check.
+      if (next >= todo.length) break;
       const i = todo[next++] as number;
       const result = shapeValidationResult(await engine.validate(addresses[i] as string, { depth }), clock);
       results[i] = result;
