@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TtlCache } from '../src/dns/cache.ts';
 import { createDnsStage, type DnsStageOptions } from '../src/dns/index.ts';
 import { startDnsServer, type TestDnsServer, type Zones } from './support/dns-server.ts';
 
@@ -309,12 +310,12 @@ describe('cache', () => {
     expect(dns.queries('broken.test')).toBe(2);
   });
 
-  it('keeps at most maxEntries domains, dropping the least recently used', async () => {
+  it('keeps at most maxEntries domains; one looked up again since it was cached outlives one that was not', async () => {
     const s = stage({ cache: { maxEntries: 2 } });
     await s.lookup('a.bulk.test');
     await s.lookup('b.bulk.test');
-    await s.lookup('a.bulk.test'); // a is now the most recently used
-    await s.lookup('c.bulk.test'); // evicts b
+    await s.lookup('a.bulk.test'); // a hit: a is marked as used
+    await s.lookup('c.bulk.test'); // evicts b, the oldest entry not used since it was cached
     dns.resetCounts();
     expect((await s.lookup('a.bulk.test')).cached).toBe(true);
     expect((await s.lookup('c.bulk.test')).cached).toBe(true);
@@ -352,6 +353,106 @@ describe('cache', () => {
     const second = await s.lookup('example.test');
     expect(second.cached).toBe(true);
     expect(second.outcome.status === 'mx' && second.outcome.hosts[0]?.exchange).toBe('mx0.example.test');
+  });
+});
+
+describe('TtlCache', () => {
+  const keys = (cache: TtlCache<number>, names: string[]) => names.filter((k) => cache.get(k) !== undefined);
+
+  it('a recently read entry survives when the cache overflows; the oldest unread one goes', () => {
+    const cache = new TtlCache<number>(3, () => 0);
+    cache.set('a', 1, 60);
+    cache.set('b', 2, 60);
+    cache.set('c', 3, 60);
+    expect(cache.get('a')).toBe(1); // a is now marked as used
+    cache.set('d', 4, 60); // a gets a second chance; b, the oldest unread entry, goes
+    expect(cache.size).toBe(3);
+    expect(keys(cache, ['a', 'b', 'c', 'd'])).toEqual(['a', 'c', 'd']);
+  });
+
+  it('keeps a hot set read between many inserts', () => {
+    const cache = new TtlCache<number>(1_000, () => 0);
+    for (let i = 0; i < 1_000; i++) cache.set(`k${i}`, i, 60);
+    const hot = Array.from({ length: 100 }, (_, i) => `k${i * 10}`);
+    let missed = 0;
+    for (let i = 0; i < 900; i++) {
+      for (const k of hot) if (cache.get(k) === undefined) missed++;
+      cache.set(`new${i}`, i, 60);
+    }
+    expect(missed).toBe(0);
+    expect(cache.size).toBe(1_000);
+    expect(keys(cache, hot)).toEqual(hot);
+    // The other 900 first keys made room for the 900 new ones.
+    expect(keys(cache, ['k1', 'k999', 'new0'])).toEqual(['new0']);
+    expect(cache.get('new899')).toBe(899);
+  });
+
+  it('when every entry was read, the oldest goes, never the entry being added', () => {
+    const cache = new TtlCache<number>(2, () => 0);
+    cache.set('a', 1, 60);
+    cache.set('b', 2, 60);
+    cache.get('a');
+    cache.get('b');
+    cache.set('c', 3, 60);
+    expect(keys(cache, ['a', 'b', 'c'])).toEqual(['b', 'c']);
+  });
+
+  it('does not return an expired entry, and drops it', () => {
+    let t = 1_000_000;
+    const cache = new TtlCache<number>(10, () => t);
+    cache.set('a', 1, 10);
+    cache.set('b', 2, 20);
+    t += 9_999;
+    expect(cache.get('a')).toBe(1);
+    t += 1; // a expires now: expiresAt <= now
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(1);
+    expect(cache.get('b')).toBe(2);
+    t += 10_000;
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('evicts an expired entry before a live one, even one that was read', () => {
+    let t = 0;
+    const cache = new TtlCache<number>(2, () => t);
+    cache.set('a', 1, 1);
+    cache.set('b', 2, 60);
+    cache.get('a');
+    t += 1_000; // a has expired (not read since, so still in the map)
+    cache.set('c', 3, 60);
+    expect(cache.size).toBe(2);
+    expect(keys(cache, ['a', 'b', 'c'])).toEqual(['b', 'c']);
+  });
+
+  it('setting a key again replaces its value and expiry without evicting anything', () => {
+    let t = 0;
+    const cache = new TtlCache<number>(2, () => t);
+    cache.set('a', 1, 1);
+    cache.set('b', 2, 60);
+    cache.set('a', 10, 60);
+    t += 30_000;
+    expect(cache.size).toBe(2);
+    expect(keys(cache, ['a', 'b'])).toEqual(['a', 'b']);
+    expect(cache.get('a')).toBe(10);
+  });
+
+  it('stores nothing with maxEntries 0 or a TTL of 0', () => {
+    const none = new TtlCache<number>(0, () => 0);
+    none.set('a', 1, 60);
+    expect(none.size).toBe(0);
+    const cache = new TtlCache<number>(5, () => 0);
+    cache.set('a', 1, 0);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('clear() empties it', () => {
+    const cache = new TtlCache<number>(5, () => 0);
+    cache.set('a', 1, 60);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('a')).toBeUndefined();
   });
 });
 
