@@ -23,11 +23,13 @@ import {
   processBulkChunk,
   purgeExpired,
   readBulkResults,
+  rotateEncryptedFields,
 } from '../src/index.ts';
 
 const WORKSPACE = '00000000-0000-4000-8000-0000000000aa';
 const ACTOR = '00000000-0000-4000-8000-0000000000bb';
-const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
+const KEYS = [{ id: 't', key: randomBytes(32) }];
+const keyring = createKeyring(KEYS);
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -303,6 +305,40 @@ describe('bulk jobs', () => {
       const [chunk] = await orm.em.fork().find(BulkJobChunk, { jobId: created.id });
       expect(chunk).toMatchObject({ size: 50, processed: 50, status: 'done', version: 1 });
     }
+  });
+
+  it('key rotation re-encrypts chunks: results read the same with the old key gone', async () => {
+    const list = addresses(9, 'rotated');
+    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      source: list,
+      depth: 'standard',
+      chunkSize: 4,
+    });
+    // Two chunks with results, the last one left pending (no results ciphertext yet).
+    await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 8 });
+    const before = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, { limit: 100 });
+    expect(before.items.filter((i) => i.status === 'done')).toHaveLength(8);
+
+    const newKey = { id: 'n', key: randomBytes(32) };
+    const both = createKeyring([newKey, ...KEYS]);
+    const results = await rotateEncryptedFields(orm.em.fork(), both, {
+      fields: [
+        { table: 'bulk_job_chunk', idColumn: 'id', column: 'addresses' },
+        { table: 'bulk_job_chunk', idColumn: 'id', column: 'results' },
+      ],
+    });
+    const mine = await orm.em.fork().find(BulkJobChunk, { jobId: created.id });
+    expect(mine).toHaveLength(3);
+    for (const r of results) expect(r).toMatchObject({ failed: 0, skipped: 0 });
+    expect(results.map((r) => r.rotated)).toEqual([expect.any(Number), expect.any(Number)]);
+    for (const chunk of mine) {
+      const again = await orm.em.fork().findOneOrFail(BulkJobChunk, { id: chunk.id });
+      expect(again.addresses.startsWith('v1.n.')).toBe(true);
+      if (again.results) expect(again.results.startsWith('v1.n.')).toBe(true);
+    }
+    const newOnly = createKeyring([newKey]);
+    const after = await readBulkResults(orm.em.fork(), newOnly, WORKSPACE, created.id, { limit: 100 });
+    expect(after).toEqual(before);
   });
 
   it('delete removes the job and its chunks', async () => {
