@@ -759,7 +759,7 @@ export async function processBulkChunk(
   deps: ChunkDeps,
   payload: { jobId: string; fromSeq: number; toSeq: number },
 ): Promise<ChunkOutcome> {
-  const { em, keyring, clock, engine } = deps;
+  const { em, clock } = deps;
   const concurrency = deps.concurrency ?? BULK_VALIDATE_CONCURRENCY;
   const flushMs = deps.flushMs ?? FLUSH_MS;
   const checkMs = deps.checkMs ?? CHECK_MS;
@@ -805,24 +805,34 @@ export async function processBulkChunk(
       outcome.skipped += chunk.size;
       continue;
     }
-    const stopped = await processChunk(deps, job.id, chunk, depth, concurrency, flushMs, check, outcome);
+    const stopped = await processChunk(
+      deps,
+      { jobId: job.id, depth, concurrency, flushMs, check, outcome },
+      chunk,
+    );
     if (stopped) return { ...outcome, stopped };
   }
   return outcome;
 }
 
 /** Validates one chunk's addresses without a result and writes them; returns why it stopped early, if it did. */
+interface ChunkRun {
+  jobId: string;
+  depth: Depth;
+  concurrency: number;
+  flushMs: number;
+  /** The job's state, queried at most every `checkMs`. */
+  check: () => Promise<'running' | 'cancelled' | 'missing'>;
+  outcome: ChunkOutcome;
+}
+
 async function processChunk(
   deps: ChunkDeps,
-  jobId: string,
+  run: ChunkRun,
   chunk: ChunkRow,
-  depth: Depth,
-  concurrency: number,
-  flushMs: number,
-  check: () => Promise<'running' | 'cancelled' | 'missing'>,
-  outcome: ChunkOutcome,
 ): Promise<ChunkOutcome['stopped']> {
   const { keyring, clock, engine } = deps;
+  const { jobId, depth, concurrency, flushMs, check, outcome } = run;
   const addresses = openAddresses(keyring, chunk.id, chunk.addresses, chunk.size);
   const results = openResults(keyring, chunk.id, chunk.results, chunk.size);
   const todo: number[] = [];
