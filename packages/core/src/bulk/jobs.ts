@@ -38,6 +38,8 @@ import type { ExtractedAddress, ExtractionSummary, ExtractOptions } from './type
 const DAY = 86_400_000;
 /** Addresses (in whole chunks) per insert while extracting. */
 export const BULK_INSERT_BATCH = 5000;
+/** Chunks whose results are rewritten per statement when unknown results are retried. */
+const RETRY_BATCH = 100;
 /** Addresses validated at the same time within one chunk. */
 export const BULK_VALIDATE_CONCURRENCY = 20;
 
@@ -558,35 +560,42 @@ export async function retryUnknownResults(
     const conn = tx.getConnection();
     const tctx = tx.getTransactionContext();
     // The chunks holding unknown results, locked against a concurrent retry; in each, the unknown
-    // results become null again (pending) and the chunk's counters move back with them.
+    // results become null again (pending) and the chunk's counters move back with them. Their
+    // results are read and rewritten 100 chunks at a time (a million results are ~100 MB).
     const chunks = (await conn.execute(
-      `select id, from_seq, size, results, unknown from bulk_job_chunk
+      `select id, from_seq, size from bulk_job_chunk
          where job_id = ? and unknown > 0 order by seq for update`,
       [jobId],
       'all',
       tctx,
-    )) as { id: string; from_seq: number; size: number; results: string | null; unknown: number }[];
+    )) as { id: string; from_seq: number; size: number }[];
     let n = 0;
-    const updates: { id: string; results: string; cleared: number }[] = [];
-    for (const chunk of chunks) {
-      const results = openResults(ctx.keyring, chunk.id, chunk.results, chunk.size);
-      let cleared = 0;
-      for (let i = 0; i < results.length; i++) {
-        if (results[i]?.status === 'unknown') {
-          results[i] = null;
-          cleared++;
+    for (let i = 0; i < chunks.length; i += RETRY_BATCH) {
+      const batch = chunks.slice(i, i + RETRY_BATCH);
+      const stored = (await conn.execute(
+        'select id, size, results from bulk_job_chunk where id in (?)',
+        [batch.map((c) => c.id)],
+        'all',
+        tctx,
+      )) as { id: string; size: number; results: string | null }[];
+      const updates = stored.map((chunk) => {
+        const results = openResults(ctx.keyring, chunk.id, chunk.results, chunk.size);
+        let cleared = 0;
+        for (let k = 0; k < results.length; k++) {
+          if (results[k]?.status === 'unknown') {
+            results[k] = null;
+            cleared++;
+          }
         }
-      }
-      n += cleared;
-      updates.push({ id: chunk.id, results: sealResults(ctx.keyring, chunk.id, results), cleared });
-    }
-    for (let i = 0; i < updates.length; i += 100) {
+        n += cleared;
+        return { id: chunk.id, results: sealResults(ctx.keyring, chunk.id, results), cleared };
+      });
       await conn.execute(
         `update bulk_job_chunk c set results = r.results, status = 'pending', unknown = c.unknown - r.cleared,
            processed = c.processed - r.cleared, version = c.version + 1
            from json_to_recordset(cast(? as json)) as r(id uuid, results text, cleared int)
            where c.id = r.id`,
-        [JSON.stringify(updates.slice(i, i + 100))],
+        [JSON.stringify(updates)],
         'run',
         tctx,
       );
