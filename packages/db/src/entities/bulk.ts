@@ -3,6 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 
+/** One counter per verdict status (the same columns on a job and on each of its chunks). */
+const verdictCounters = () => ({
+  deliverable: p.integer().default(0),
+  undeliverable: p.integer().default(0),
+  catchAll: p.integer().default(0),
+  risky: p.integer().default(0),
+  doNotMail: p.integer().default(0),
+  unknown: p.integer().default(0),
+});
+
 export const BulkJobSchema = defineEntity({
   name: 'BulkJob',
   tableName: 'bulk_job',
@@ -30,12 +40,7 @@ export const BulkJobSchema = defineEntity({
     depth: p.string().length(16),
     total: p.integer().default(0),
     processed: p.integer().default(0),
-    deliverable: p.integer().default(0),
-    undeliverable: p.integer().default(0),
-    catchAll: p.integer().default(0),
-    risky: p.integer().default(0),
-    doNotMail: p.integer().default(0),
-    unknown: p.integer().default(0),
+    ...verdictCounters(),
     chunkSize: p.integer(),
     /** The extraction summary (format, column, rejected rows by reason): no address in it. */
     summary: p.json<Record<string, unknown>>().nullable(),
@@ -80,12 +85,7 @@ export const BulkJobChunkSchema = defineEntity({
     status: p.string().length(8).default('pending'),
     /** Addresses with a result. */
     processed: p.integer().default(0),
-    deliverable: p.integer().default(0),
-    undeliverable: p.integer().default(0),
-    catchAll: p.integer().default(0),
-    risky: p.integer().default(0),
-    doNotMail: p.integer().default(0),
-    unknown: p.integer().default(0),
+    ...verdictCounters(),
     /** Bumped by every write of results: the compare-and-set that keeps a duplicated run from counting twice. */
     version: p.integer().default(0),
     processedBy: p.string().length(120).nullable(),
