@@ -494,6 +494,33 @@ describe('data at rest and retention', () => {
     expect(row?.previous_secret).toMatch(/^v1\.n\./);
   });
 
+  it('erases a previous signing secret once its rotation overlap has ended (one retention rule)', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint: ended } = await newEndpoint(workspaceId, '/rotated-long-ago');
+    const { endpoint: current } = await newEndpoint(workspaceId, '/rotating-now');
+    for (const id of [ended.id, current.id])
+      await rotateWebhookSecret(ctx(), workspaceId, randomUUID(), id, 24);
+    // The first overlap ended an hour ago.
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        "update webhook_endpoint set previous_secret_expires_at = now() - interval '1 hour' where id = ?",
+        [ended.id],
+      );
+    const results = await purgeExpired(orm.em.fork(), systemClock, {
+      sessionIdleMs: 30 * 86_400_000,
+      auditRetentionDays: 365,
+    });
+    expect(results.find((r) => r.data.startsWith('previous webhook signing secrets'))?.deleted).toBe(1);
+    const [a, b] = await Promise.all(
+      [ended.id, current.id].map((id) => orm.em.fork().findOneOrFail(WebhookEndpoint, { id })),
+    );
+    expect(a).toMatchObject({ previousSecret: null, previousSecretExpiresAt: null });
+    expect(b?.previousSecret).toMatch(/^v1\./);
+    expect(b?.previousSecretExpiresAt?.getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('purges delivery records after 30 days (one retention rule)', async () => {
     const { workspaceId } = await newWorkspace();
     const { endpoint } = await newEndpoint(workspaceId, '/old');

@@ -8,6 +8,7 @@ import {
   RefreshToken,
   Session,
   TwoFactorChallenge,
+  WebhookEndpoint,
   WorkerHeartbeat,
 } from '@postern/db';
 import { purgeAuditLog } from '../audit/purge.ts';
@@ -72,13 +73,23 @@ export const RETENTION_RULES: RetentionRule[] = [
   },
   {
     data: 'bulk verification jobs (encrypted addresses and results)',
-    kept: '7 days after the job completes (or is cancelled), then the items and the job go',
+    kept: '7 days after the job completes (or is cancelled or fails), then its chunks and the job go',
     purge: (em, now) => purgeExpiredBulkJobs(em, now),
   },
   {
     data: 'webhook delivery records (deliveries with their payloads, attempts with response snippets)',
     kept: '30 days after the delivery was created',
     purge: (em, now) => purgeWebhookDeliveries(em, now),
+  },
+  {
+    data: 'previous webhook signing secrets (encrypted), kept for a rotation overlap',
+    kept: 'until the overlap ends (at most 7 days); erased within the hour after',
+    purge: (em, now) =>
+      em.nativeUpdate(
+        WebhookEndpoint,
+        { previousSecretExpiresAt: { $lt: now } },
+        { previousSecret: null, previousSecretExpiresAt: null },
+      ),
   },
   {
     data: 'dispatched outbox events (ids and counts only)',
