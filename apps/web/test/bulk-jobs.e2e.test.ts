@@ -62,6 +62,8 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     const context = await browser.newContext({
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
+      // Bars jump to their value (no width transition), so screenshots show what the page says.
+      reducedMotion: 'reduce',
     });
     contexts.push(context);
     return context;

@@ -46,7 +46,10 @@ export function ProgressBar({
       )}
     >
       <div
-        className={cn('h-full rounded-full transition-[width] duration-500 ease-out', TONES[tone])}
+        className={cn(
+          'h-full rounded-full transition-[width] duration-500 ease-out motion-reduce:transition-none',
+          TONES[tone],
+        )}
         style={{ width: `${clamped}%` }}
       />
     </div>

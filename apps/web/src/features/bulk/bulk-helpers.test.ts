@@ -142,12 +142,16 @@ describe('progress', () => {
     expect(parseProgressEvent('[]')).toBeUndefined();
   });
 
-  it('offers "retry unknown results" once a job with unknown results has stopped', () => {
+  it('offers "retry unknown results" once a job with unknown results has stopped with every address checked', () => {
     const unknown = { ...COUNTS, unknown: 2 };
-    expect(canRetryUnknown({ status: 'completed', counts: unknown })).toBe(true);
-    expect(canRetryUnknown({ status: 'cancelled', counts: unknown })).toBe(true);
-    expect(canRetryUnknown({ status: 'running', counts: unknown })).toBe(false);
-    expect(canRetryUnknown({ status: 'completed', counts: COUNTS })).toBe(false);
+    const all = { processed: 10, total: 10 };
+    expect(canRetryUnknown({ status: 'completed', counts: unknown, ...all })).toBe(true);
+    expect(canRetryUnknown({ status: 'cancelled', counts: unknown, ...all })).toBe(true);
+    expect(canRetryUnknown({ status: 'running', counts: unknown, ...all })).toBe(false);
+    expect(canRetryUnknown({ status: 'completed', counts: COUNTS, ...all })).toBe(false);
+    // Cancelled (or failed) with addresses unchecked: the server would refuse it.
+    expect(canRetryUnknown({ status: 'cancelled', counts: unknown, processed: 4, total: 10 })).toBe(false);
+    expect(canRetryUnknown({ status: 'failed', counts: unknown, processed: 4, total: 10 })).toBe(false);
   });
 });
 

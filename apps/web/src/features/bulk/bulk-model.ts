@@ -54,9 +54,13 @@ export function verdictLabel(status: VerdictStatus | 'pending'): string {
   return status === 'pending' ? 'Not checked yet' : STATUS_INFO[status].label;
 }
 
-/** "Retry unknown results" is offered once the job has stopped and some results are unknown. */
-export function canRetryUnknown(job: Pick<BulkJobDto, 'status' | 'counts'>): boolean {
-  return !isActive(job.status) && job.counts.unknown > 0;
+/**
+ * "Retry unknown results" is offered once the job has stopped with every address checked and some
+ * results unknown (a job cancelled or failed with addresses unchecked could never complete: the
+ * server refuses it).
+ */
+export function canRetryUnknown(job: Pick<BulkJobDto, 'status' | 'counts' | 'processed' | 'total'>): boolean {
+  return !isActive(job.status) && job.counts.unknown > 0 && job.processed >= job.total;
 }
 
 // ---- progress ------------------------------------------------------------------------------------
