@@ -1,14 +1,17 @@
 // The `webhooks` router through the real API (tRPC over Fastify inject, real PostgreSQL and Redis):
 // endpoints (the secret shown once, SSRF-refused URLs with a clear message), updates, reveal and
 // rotation of the secret, the delivery log with filters and paging, re-send and the test event (each
-// followed by a dispatch job), every change audited, and the secret never stored or logged in clear.
+// followed by a dispatch job), every change audited, and the secret and the URL's token never stored or
+// logged in clear (URLs are keyring ciphertexts; only the host is kept in clear).
 // Tenant isolation and the role matrix of these procedures are in tenancy.int.test.ts.
+import { randomBytes } from 'node:crypto';
 import { QUEUES } from '@postern/contracts';
 import { ensureQueues } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
   expectNoSecretsKept,
+  findStoredSecrets,
   type Harness,
   newAccount,
   startHarness,
@@ -38,6 +41,11 @@ let owner: Awaited<ReturnType<typeof newAccount>>;
 let client: Client;
 let workspaceId = '';
 const secrets: string[] = [];
+/** Tokens in endpoint URLs' query strings: shown by the API, never stored or logged in clear. */
+const urlToken = randomBytes(20).toString('hex');
+const urlToken2 = randomBytes(20).toString('hex');
+const URL_1 = `https://hooks.example.test/postern?token=${urlToken}`;
+const URL_2 = `https://hooks2.example.test/in?token=${urlToken2}`;
 
 async function auditTypes(): Promise<string[]> {
   const res = await client.query<{ entries: { eventType: string }[] }>('audit.list', {
@@ -68,7 +76,7 @@ describe('endpoints', () => {
 
   it('creates an endpoint and shows its secret once', async () => {
     const res = await create({
-      url: 'https://hooks.example.test/postern',
+      url: URL_1,
       description: 'Production receiver',
       eventTypes: ['bulk_job.completed', 'bulk_job.completed', 'bulk_job.failed'],
     });
@@ -78,7 +86,7 @@ describe('endpoints', () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     endpoint = res.data?.endpoint as Endpoint;
     expect(endpoint).toMatchObject({
-      url: 'https://hooks.example.test/postern',
+      url: URL_1,
       description: 'Production receiver',
       eventTypes: ['bulk_job.completed', 'bulk_job.failed'],
       enabled: true,
@@ -91,10 +99,14 @@ describe('endpoints', () => {
       },
     );
     expect(list.data?.endpoints.map((e) => e.id)).toEqual([endpoint.id]);
+    expect(list.data?.endpoints.map((e) => e.url)).toEqual([URL_1]);
     expect(list.data?.eventTypes.map((e) => e.type)).toEqual(['bulk_job.completed', 'bulk_job.failed']);
     expect(JSON.stringify(list.data)).not.toContain(secret);
     const get = await client.query<Endpoint>('webhooks.get', { workspaceId, endpointId: endpoint.id });
     expect(JSON.stringify(get.data)).not.toContain('whsec_');
+    expect(get.data?.url).toBe(URL_1);
+    // Stored as a ciphertext: the token appears in no table (the host alone is kept in clear).
+    expect(await findStoredSecrets(h.orm, [urlToken])).toEqual([]);
   });
 
   it.each([
@@ -128,15 +140,16 @@ describe('endpoints', () => {
     const res = await client.mutate<Endpoint>('webhooks.update', {
       workspaceId,
       endpointId: endpoint.id,
-      url: 'https://hooks2.example.test/in',
+      url: URL_2,
       description: '',
       eventTypes: ['bulk_job.failed'],
     });
     expect(res.data).toMatchObject({
-      url: 'https://hooks2.example.test/in',
+      url: URL_2,
       description: null,
       eventTypes: ['bulk_job.failed'],
     });
+    expect(await findStoredSecrets(h.orm, [urlToken, urlToken2])).toEqual([]);
     const bad = await client.mutate('webhooks.update', {
       workspaceId,
       endpointId: endpoint.id,
@@ -300,8 +313,8 @@ describe('endpoints', () => {
     expect(over.error?.message).toMatch(/at most 20/);
   });
 
-  it('never stores or logs a signing secret in clear (every table and log line scanned)', async () => {
+  it('never stores or logs a signing secret or a URL token in clear (every table and log line scanned)', async () => {
     expect(secrets.length).toBeGreaterThan(20);
-    expect(await expectNoSecretsKept(h, secrets)).toEqual([]);
+    expect(await expectNoSecretsKept(h, [...secrets, urlToken, urlToken2])).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   keyringFromConfig,
   MAIL_NOT_CONFIGURED,
   type MailTransport,
+  sealPlaintextWebhookUrls,
   systemClock,
   WebhookEngine,
   webhookSettingsFromConfig,
@@ -41,6 +42,9 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   });
   const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
   if (applied.length) logger.info({ applied }, 'applied migrations');
+  // Webhook URLs stored in clear before they were encrypted (readers accept them until then).
+  const sealed = await sealPlaintextWebhookUrls(orm.em.fork(), keyring);
+  if (sealed > 0) logger.info({ sealed }, 'encrypted webhook endpoint URLs stored in clear');
   // Webhook delivery loop of this process (core/webhooks/engine.ts); started once the queues exist.
   const webhooks = new WebhookEngine({
     em: () => orm.em.fork(),

@@ -2,7 +2,8 @@
 // 127.0.0.1: a receiver that is down and then up gets the event once it recovers; a worker SIGKILLed in
 // the middle of an attempt leaves the delivery to another worker, which sends it again with the same
 // webhook-id; and a bulk job completing end to end is delivered as bulk_job.completed, with a payload
-// matching ZBulkJobEventData and signatures that the standardwebhooks package and the SDK accept.
+// matching ZBulkJobEventData and signatures that the standardwebhooks package and the SDK accept; and a
+// worker's start-up encrypts endpoint URLs stored in clear before URLs were encrypted.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ALL_QUEUES, ZBulkJobEventData } from '@postern/contracts';
 import {
@@ -15,6 +16,7 @@ import {
   recordEvent,
   requestWebhookDispatch,
   systemClock,
+  urlContext,
   type WebhookContext,
 } from '@postern/core';
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery } from '@postern/db';
@@ -238,5 +240,37 @@ describe('webhooks in worker processes', () => {
     });
     expect(data.counts.deliverable + data.counts.risky + data.counts.unknown + data.counts.catch_all).toBe(2);
     expect(JSON.stringify(event)).not.toContain('a@postern-good.com');
+  }, 60_000);
+
+  it('a worker start encrypts endpoint URLs stored in clear (legacy rows), then delivers to them', async () => {
+    for (const worker of workers.splice(0)) await worker.stop('SIGTERM', 10_000);
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const workspaceId = randomUUID();
+    const url = `${receiver.url}/legacy?token=${randomBytes(16).toString('hex')}`;
+    const { endpoint, secret } = await createWebhookEndpoint(ctx(), workspaceId, randomUUID(), {
+      url,
+      eventTypes: ['bulk_job.completed'],
+    });
+    // As written before URLs were encrypted: the URL in clear.
+    const conn = orm.em.fork().getConnection();
+    await conn.execute('update webhook_endpoint set url = ? where id = ?', [url, endpoint.id]);
+    const worker = await startWorkerProcess();
+    const line = await worker.waitForLine(/encrypted webhook endpoint URLs stored in clear/);
+    expect(JSON.parse(line)).toMatchObject({ sealed: 1 });
+    const [row] = (await conn.execute('select url from webhook_endpoint where id = ?', [endpoint.id])) as {
+      url: string;
+    }[];
+    expect(row?.url).toMatch(/^v1\.t\./);
+    expect(keyring.decryptString(row?.url ?? '', urlContext(endpoint.id))).toBe(url);
+    await emitEvent(workspaceId);
+    const [request] = await receiver.waitFor(1, 20_000);
+    expect(request?.path).toBe(url.slice(receiver.url.length));
+    expect(() =>
+      new Webhook(secret).verify(request?.body ?? '', request?.headers as Record<string, string>),
+    ).not.toThrow();
+    // A second start finds nothing left to seal.
+    const again = await startWorkerProcess();
+    expect(again.lines.some((l) => l.includes('stored in clear'))).toBe(false);
   }, 60_000);
 });

@@ -1,12 +1,13 @@
 // Webhook delivery against real PostgreSQL and a real receiver on 127.0.0.1, with the worker's engine
 // running in this process (short timeouts and back-off): signatures verified by the independent
 // `standardwebhooks` package and by the SDK, secret rotation, 410, Retry-After, timeouts, truncated
-// responses, sustained failure, racing fan-outs, the 30-day purge and the secret at rest.
+// responses, sustained failure, racing fan-outs, the 30-day purge, and the secret and the URL at rest.
 // (The engine inside real worker processes, crashes included, is in apps/worker/test/webhooks.int.test.ts.)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger } from '@postern/runtime';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
@@ -16,6 +17,9 @@ import {
   createWebhookEndpoint,
   ENCRYPTED_FIELDS,
   fanOutOutbox,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  loadEndpointTargets,
   parseEncryptionKeys,
   purgeExpired,
   recordEvent,
@@ -23,6 +27,8 @@ import {
   rotateEncryptedFields,
   rotateWebhookSecret,
   systemClock,
+  updateWebhookEndpoint,
+  urlContext,
   type WebhookContext,
   WebhookEngine,
   type WebhookSettings,
@@ -149,6 +155,38 @@ async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Every row of every table (application and pg-boss) as text. */
+async function dumpDatabase(): Promise<string> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ schema: string; name: string }>(
+      `select table_schema as schema, table_name as name from information_schema.tables
+        where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`,
+    );
+    let out = '';
+    for (const t of tables.rows) {
+      const rows = await client.query(`select t::text as row from "${t.schema}"."${t.name}" t`);
+      out += `${rows.rows.map((r) => r.row).join('\n')}\n`;
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+async function storedUrl(endpointId: string) {
+  const [row] = (await orm.em
+    .fork()
+    .getConnection()
+    .execute('select url, host from webhook_endpoint where id = ?', [endpointId])) as {
+    url: string;
+    host: string;
+  }[];
+  if (!row) throw new Error(`no endpoint ${endpointId}`);
+  return row;
 }
 
 const deliveriesOf = (endpointId: string) => orm.em.fork().find(WebhookDelivery, { endpointId });
@@ -447,6 +485,88 @@ describe('fan-out', () => {
 });
 
 describe('data at rest and retention', () => {
+  it('stores the URL only as a ciphertext bound to its row, yet shows it and delivers to it', async () => {
+    const { workspaceId } = await newWorkspace();
+    const actor = randomUUID();
+    const token = randomBytes(24).toString('hex');
+    const url = `${receiver.url}/tokened?token=${token}`;
+    const { endpoint } = await createWebhookEndpoint(ctx(), workspaceId, actor, {
+      url,
+      eventTypes: ['bulk_job.completed'],
+    });
+    expect(endpoint.url).toBe(url);
+    expect(
+      (await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, endpoint.id)).url,
+    ).toBe(url);
+    const listed = await listWebhookEndpoints(orm.em.fork(), keyring, systemClock, workspaceId);
+    expect(listed.map((e) => e.url)).toEqual([url]);
+    const stored = await storedUrl(endpoint.id);
+    expect(stored.url).toMatch(/^v1\.t\./);
+    expect(stored.host).toBe(`127.0.0.1:${receiver.port}`);
+    expect(keyring.decryptString(stored.url, urlContext(endpoint.id))).toBe(url);
+
+    startEngine();
+    await emit(workspaceId);
+    await waitFor('delivery', async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded');
+    expect(receiver.received.filter((r) => r.path === `/tokened?token=${token}`)).toHaveLength(1);
+
+    // The same URL again is no change (compared in clear, not as ciphertexts).
+    const same = await updateWebhookEndpoint(ctx(), workspaceId, actor, { endpointId: endpoint.id, url });
+    expect(same.updatedAt).toBe(endpoint.updatedAt);
+    expect((await storedUrl(endpoint.id)).url).toBe(stored.url);
+    // A new URL is encrypted afresh; the audit entry names the hosts only.
+    const token2 = randomBytes(24).toString('hex');
+    const url2 = `${receiver.url}/moved?token=${token2}`;
+    const moved = await updateWebhookEndpoint(ctx(), workspaceId, actor, {
+      endpointId: endpoint.id,
+      url: url2,
+    });
+    expect(moved.url).toBe(url2);
+    const restored = await storedUrl(endpoint.id);
+    expect(restored.url).toMatch(/^v1\.t\./);
+    expect(keyring.decryptString(restored.url, urlContext(endpoint.id))).toBe(url2);
+    const [audit] = (await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        "select metadata from audit_entry where target_id = ? and event_type = 'webhook.endpoint_updated'",
+        [endpoint.id],
+      )) as { metadata: Record<string, unknown> }[];
+    const host = `127.0.0.1:${receiver.port}`;
+    expect(audit?.metadata).toEqual({ changes: ['url'], fromHost: host, toHost: host });
+    await emit(workspaceId);
+    await waitFor(
+      'second delivery',
+      async () => (await deliveriesOf(endpoint.id)).filter((d) => d.status === 'succeeded').length === 2,
+    );
+    expect(receiver.received.filter((r) => r.path === `/moved?token=${token2}`)).toHaveLength(1);
+
+    const dump = await dumpDatabase();
+    expect(dump).toContain(endpoint.id);
+    for (const clear of [token, token2, '/tokened', '/moved']) expect(dump).not.toContain(clear);
+  });
+
+  it('a URL ciphertext copied to another endpoint does not decrypt there', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint: a } = await newEndpoint(workspaceId, '/own-a?token=a');
+    const { endpoint: b } = await newEndpoint(workspaceId, '/own-b?token=b');
+    const conn = orm.em.fork().getConnection();
+    await conn.execute(
+      'update webhook_endpoint set url = (select url from webhook_endpoint where id = ?) where id = ?',
+      [a.id, b.id],
+    );
+    await expect(
+      getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, b.id),
+    ).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(loadEndpointTargets(orm.em.fork(), keyring, systemClock, [b.id])).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
+    expect((await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, a.id)).url).toBe(
+      `${receiver.url}/own-a?token=a`,
+    );
+    // Not left behind for the key rotation test (it would count as a value that cannot be decrypted).
+    await conn.execute('delete from webhook_endpoint where id = ?', [b.id]);
+  });
   it('stores the signing secret only as a keyring ciphertext', async () => {
     const { workspaceId } = await newWorkspace();
     const { endpoint, secret } = await newEndpoint(workspaceId, '/rest');
@@ -465,17 +585,18 @@ describe('data at rest and retention', () => {
     expect(row?.previous_secret).toMatch(/^v1\.t\./);
   });
 
-  it('key rotation re-encrypts both secrets (registered in ENCRYPTED_FIELDS)', async () => {
+  it('key rotation re-encrypts both secrets and the URL (registered in ENCRYPTED_FIELDS)', async () => {
     const { workspaceId } = await newWorkspace();
-    const { endpoint, secret } = await newEndpoint(workspaceId, '/keys');
+    const { endpoint, secret } = await newEndpoint(workspaceId, '/keys?token=rotation-token');
     const rotated = await rotateWebhookSecret(ctx(), workspaceId, randomUUID(), endpoint.id, 1);
     const newKey = { id: 'n', key: randomBytes(32) };
     const next = createKeyring([newKey, ...parseEncryptionKeys(KEYS)]);
     const fields = ENCRYPTED_FIELDS.filter((f) => f.table === 'webhook_endpoint');
-    expect(fields.map((f) => f.column)).toEqual(['secret', 'previous_secret']);
+    expect(fields.map((f) => f.column)).toEqual(['secret', 'previous_secret', 'url']);
     const results = await rotateEncryptedFields(orm.em.fork(), next, { fields });
-    expect(results.map((r) => r.failed)).toEqual([0, 0]);
-    expect(results.reduce((n, r) => n + r.rotated, 0)).toBeGreaterThanOrEqual(2);
+    expect(results.map((r) => r.failed)).toEqual([0, 0, 0]);
+    expect(results.reduce((n, r) => n + r.rotated, 0)).toBeGreaterThanOrEqual(3);
+    expect(results[2]?.rotated).toBeGreaterThanOrEqual(1);
     const view = await revealWebhookSecret(
       { ...ctx(), keyring: next },
       workspaceId,
@@ -492,6 +613,13 @@ describe('data at rest and retention', () => {
     }[];
     expect(row?.secret).toMatch(/^v1\.n\./);
     expect(row?.previous_secret).toMatch(/^v1\.n\./);
+    const url = await storedUrl(endpoint.id);
+    expect(url.url).toMatch(/^v1\.n\./);
+    expect(next.decryptString(url.url, urlContext(endpoint.id))).toBe(
+      `${receiver.url}/keys?token=rotation-token`,
+    );
+    const shown = await getWebhookEndpoint(orm.em.fork(), next, systemClock, workspaceId, endpoint.id);
+    expect(shown.url).toBe(`${receiver.url}/keys?token=rotation-token`);
   });
 
   it('erases a previous signing secret once its rotation overlap has ended (one retention rule)', async () => {

@@ -12,7 +12,7 @@
 //      Run it again until it reports 0 rotated and 0 failed.
 //   4. Remove the old keys from ENCRYPTION_KEYS and deploy again. Keep a copy of an old key (offline)
 //      as long as backups made before the rotation must stay readable.
-import { keyringFromConfig, rotateEncryptedFields } from '@postern/core';
+import { keyringFromConfig, rotateEncryptedFields, sealPlaintextWebhookUrls } from '@postern/core';
 import { createOrm, pendingMigrations } from '@postern/db';
 import { loadConfig, requireDatabaseUrl, runMain } from '@postern/runtime';
 
@@ -33,6 +33,10 @@ runMain('keys', async () => {
       );
     }
     const out = (line: string) => process.stdout.write(`${line}\n`);
+    // Endpoint URLs stored in clear by a version before they were encrypted (a worker start seals
+    // them too): sealed first, so that they are not counted as values that cannot be decrypted.
+    const sealed = await sealPlaintextWebhookUrls(orm.em.fork(), keyring);
+    if (sealed > 0) out(`encrypted ${sealed} webhook endpoint URL(s) stored in clear`);
     out(`rotating encrypted fields to key "${keyring.currentKeyId}"`);
     const results = await rotateEncryptedFields(orm.em.fork(), keyring);
     const total = { scanned: 0, rotated: 0, skipped: 0, failed: 0 };

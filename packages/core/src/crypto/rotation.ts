@@ -25,6 +25,7 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'bulk_job_chunk', idColumn: 'id', column: 'results' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
+  { table: 'webhook_endpoint', idColumn: 'id', column: 'url' },
 ];
 
 export interface FieldRotationResult {

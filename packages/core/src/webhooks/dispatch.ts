@@ -30,6 +30,25 @@ export const secretContext = (endpointId: string) =>
   encryptionContext('webhook_endpoint', endpointId, 'secret');
 export const previousSecretContext = (endpointId: string) =>
   encryptionContext('webhook_endpoint', endpointId, 'previous_secret');
+export const urlContext = (endpointId: string) => encryptionContext('webhook_endpoint', endpointId, 'url');
+
+/**
+ * True when a stored `webhook_endpoint.url` is a legacy plaintext URL (written before URLs were
+ * encrypted, not yet sealed by sealPlaintextWebhookUrls); a ciphertext starts with `v1.`.
+ */
+export function isPlaintextWebhookUrl(stored: string): boolean {
+  return stored.startsWith('https://') || stored.startsWith('http://');
+}
+
+/** The stored form of an endpoint's URL: a keyring ciphertext bound to (webhook_endpoint, id, url). */
+export function sealWebhookUrl(keyring: Keyring, endpointId: string, url: string): string {
+  return keyring.encrypt(url, urlContext(endpointId));
+}
+
+/** An endpoint's URL from its stored form (a legacy plaintext URL is used as it is). */
+export function openWebhookUrl(keyring: Keyring, endpointId: string, stored: string): string {
+  return isPlaintextWebhookUrl(stored) ? stored : keyring.decryptString(stored, urlContext(endpointId));
+}
 
 /** A delivery claimed for one attempt. */
 export interface ClaimedDelivery {
@@ -49,6 +68,7 @@ export interface ClaimedDelivery {
 export interface EndpointTarget {
   id: string;
   workspaceId: string;
+  /** Decrypted. */
   url: string;
   enabled: boolean;
   /** Current key first; the previous one too during a rotation overlap. */
@@ -58,6 +78,7 @@ export interface EndpointTarget {
 interface EndpointRow {
   id: string;
   workspace_id: string;
+  /** Ciphertext (or a legacy plaintext URL). */
   url: string;
   enabled: boolean;
   event_types: string[];
@@ -71,7 +92,9 @@ function endpointTarget(row: EndpointRow, keyring: Keyring, now: Date): Endpoint
   const overlapEnds = toDate(row.previous_secret_expires_at);
   if (row.previous_secret && overlapEnds && overlapEnds > now)
     keys.push(webhookSecretKey(keyring.decryptString(row.previous_secret, previousSecretContext(row.id))));
-  return { id: row.id, workspaceId: row.workspace_id, url: row.url, enabled: row.enabled, keys };
+  // Decrypted once per endpoint load (a fan-out or a claim batch), never per delivery.
+  const url = openWebhookUrl(keyring, row.id, row.url);
+  return { id: row.id, workspaceId: row.workspace_id, url, enabled: row.enabled, keys };
 }
 
 const ENDPOINT_COLUMNS =
@@ -480,10 +503,10 @@ export async function disableEndpointInTx(
   meta: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
 ): Promise<boolean> {
   const now = clock.now();
-  const rows = await execute<{ url: string }[]>(
+  const rows = await execute<{ host: string }[]>(
     tx,
     `update webhook_endpoint set enabled = false, disabled_reason = ?, disabled_at = ?, updated_at = ?
-      where id = ? and enabled returning url`,
+      where id = ? and enabled returning host`,
     [reason, now, now, endpointId],
   );
   const row = rows[0];
@@ -496,7 +519,7 @@ export async function disableEndpointInTx(
     [now, endpointId],
   );
   if (reason !== 'manual') {
-    const host = hostOf(row.url);
+    const host = row.host || 'an endpoint';
     recordAudit(tx, clock, {
       type: 'webhook.endpoint_disabled',
       actorId,
@@ -517,7 +540,10 @@ export async function disableEndpointInTx(
   return true;
 }
 
-/** The host of a URL (audit entries and notifications name the host, never a path or query). */
+/**
+ * The host of a URL, with the port when not the default (stored in clear as `webhook_endpoint.host`;
+ * audit entries and notifications name the host, never a path or query).
+ */
 export function hostOf(url: string): string {
   try {
     return new URL(url).host;

@@ -1,6 +1,9 @@
 // Webhook endpoints of a workspace (owners and admins): create (the secret is shown once), list, get,
 // update, delete, reveal and rotate the signing secret. Every change is audited in the same transaction.
-// Secrets are keyring ciphertexts bound to (webhook_endpoint, id, secret|previous_secret).
+// URLs (which may carry a token) and secrets are keyring ciphertexts bound to (webhook_endpoint, id,
+// url|secret|previous_secret); only the URL's host is stored in clear (`host`, for audit entries and
+// notifications). URLs stored in clear before they were encrypted are read as they are until
+// sealPlaintextWebhookUrls (run at every worker start) encrypts them.
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import {
@@ -13,7 +16,14 @@ import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import type { Clock } from '../clock.ts';
 import type { Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
-import { disableEndpointInTx, hostOf, previousSecretContext, secretContext } from './dispatch.ts';
+import {
+  disableEndpointInTx,
+  hostOf,
+  openWebhookUrl,
+  previousSecretContext,
+  sealWebhookUrl,
+  secretContext,
+} from './dispatch.ts';
 import { generateWebhookSecret } from './signing.ts';
 import { checkWebhookUrl, type TargetPolicy } from './targets.ts';
 
@@ -28,11 +38,16 @@ export interface WebhookContext {
 
 const HOUR = 3_600_000;
 
-export function webhookEndpointDto(endpoint: WebhookEndpoint, now: Date): WebhookEndpointDto {
+/** The endpoint as the API shows it (its URL decrypted). */
+export function webhookEndpointDto(
+  keyring: Keyring,
+  endpoint: WebhookEndpoint,
+  now: Date,
+): WebhookEndpointDto {
   const overlap = endpoint.previousSecretExpiresAt;
   return {
     id: endpoint.id,
-    url: endpoint.url,
+    url: openWebhookUrl(keyring, endpoint.id, endpoint.url),
     description: endpoint.description ?? null,
     eventTypes: endpoint.eventTypes as WebhookEndpointDto['eventTypes'],
     enabled: endpoint.enabled,
@@ -63,6 +78,7 @@ export async function findWebhookEndpoint(
 
 export async function listWebhookEndpoints(
   em: EntityManager,
+  keyring: Keyring,
   clock: Clock,
   workspaceId: string,
 ): Promise<WebhookEndpointDto[]> {
@@ -72,16 +88,17 @@ export async function listWebhookEndpoints(
     { orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   const now = clock.now();
-  return endpoints.map((e) => webhookEndpointDto(e, now));
+  return endpoints.map((e) => webhookEndpointDto(keyring, e, now));
 }
 
 export async function getWebhookEndpoint(
   em: EntityManager,
+  keyring: Keyring,
   clock: Clock,
   workspaceId: string,
   endpointId: string,
 ): Promise<WebhookEndpointDto> {
-  return webhookEndpointDto(await findWebhookEndpoint(em, workspaceId, endpointId), clock.now());
+  return webhookEndpointDto(keyring, await findWebhookEndpoint(em, workspaceId, endpointId), clock.now());
 }
 
 export interface CreateWebhookEndpointInput {
@@ -108,10 +125,12 @@ export async function createWebhookEndpoint(
   const secret = generateWebhookSecret();
   const now = ctx.clock.now();
   const enabled = input.enabled ?? true;
+  const host = hostOf(url);
   const endpoint = ctx.em.create(WebhookEndpoint, {
     id,
     workspaceId,
-    url,
+    url: sealWebhookUrl(ctx.keyring, id, url),
+    host,
     description: input.description?.trim() || null,
     eventTypes: [...new Set(input.eventTypes)],
     enabled,
@@ -133,10 +152,10 @@ export async function createWebhookEndpoint(
     workspaceId,
     target: { type: 'webhook_endpoint', id },
     meta: ctx.meta,
-    metadata: { host: hostOf(url), eventTypes: endpoint.eventTypes, enabled },
+    metadata: { host, eventTypes: endpoint.eventTypes, enabled },
   });
   await ctx.em.flush();
-  return { endpoint: webhookEndpointDto(endpoint, now), secret };
+  return { endpoint: webhookEndpointDto(ctx.keyring, endpoint, now), secret };
 }
 
 export interface UpdateWebhookEndpointInput {
@@ -163,9 +182,11 @@ export async function updateWebhookEndpoint(
     if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
     const now = ctx.clock.now();
     const changes: string[] = [];
-    const before = { host: hostOf(endpoint.url) };
-    if (url !== undefined && url !== endpoint.url) {
-      endpoint.url = url;
+    const before = { host: endpoint.host };
+    // Compared in clear: every encryption of the same URL differs.
+    if (url !== undefined && url !== openWebhookUrl(ctx.keyring, endpoint.id, endpoint.url)) {
+      endpoint.url = sealWebhookUrl(ctx.keyring, endpoint.id, url);
+      endpoint.host = hostOf(url);
       changes.push('url');
     }
     if (input.description !== undefined) {
@@ -194,7 +215,7 @@ export async function updateWebhookEndpoint(
       disabling = true;
       changes.push('enabled');
     }
-    if (!changes.length) return webhookEndpointDto(endpoint, now);
+    if (!changes.length) return webhookEndpointDto(ctx.keyring, endpoint, now);
     endpoint.updatedAt = now;
     await tx.flush();
     if (disabling)
@@ -208,14 +229,14 @@ export async function updateWebhookEndpoint(
       metadata: {
         changes,
         ...(disabling ? { reason: 'manual' } : {}),
-        ...(changes.includes('url') ? { fromHost: before.host, toHost: hostOf(endpoint.url) } : {}),
+        ...(changes.includes('url') ? { fromHost: before.host, toHost: endpoint.host } : {}),
         ...(changes.includes('eventTypes') ? { eventTypes: endpoint.eventTypes } : {}),
         ...(changes.includes('enabled') ? { enabled: !disabling } : {}),
       },
     });
     await tx.flush();
     const fresh = await tx.findOneOrFail(WebhookEndpoint, { id: endpoint.id }, { refresh: true });
-    return webhookEndpointDto(fresh, now);
+    return webhookEndpointDto(ctx.keyring, fresh, now);
   });
 }
 
@@ -242,7 +263,7 @@ export async function deleteWebhookEndpoint(
       workspaceId,
       target: { type: 'webhook_endpoint', id: endpointId },
       meta: ctx.meta,
-      metadata: { host: hostOf(endpoint.url) },
+      metadata: { host: endpoint.host },
     });
   });
 }
@@ -333,4 +354,36 @@ export async function rotateWebhookSecret(
       previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
     };
   });
+}
+
+const SEAL_BATCH = 500;
+
+/**
+ * Encrypts every `webhook_endpoint.url` still stored in clear (rows written before URLs were
+ * encrypted), each with a compare-and-set on the plaintext, so a URL changed meanwhile is never
+ * overwritten and workers starting together seal each row once. Returns how many rows it sealed. The
+ * worker runs it at start-up, after migrations; until then readers accept the plaintext.
+ */
+export async function sealPlaintextWebhookUrls(em: EntityManager, keyring: Keyring): Promise<number> {
+  const connection = em.getConnection();
+  let sealed = 0;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await connection.execute<{ id: string; url: string }[]>(
+      `select id::text as id, url from webhook_endpoint
+        where (url like 'https://%' or url like 'http://%')${after === undefined ? '' : ' and id > ?'}
+        order by id limit ?`,
+      after === undefined ? [SEAL_BATCH] : [after, SEAL_BATCH],
+    );
+    for (const row of rows) {
+      const update = await connection.execute<{ affectedRows: number }>(
+        'update webhook_endpoint set url = ? where id = ? and url = ?',
+        [sealWebhookUrl(keyring, row.id, row.url), row.id, row.url],
+        'run',
+      );
+      sealed += update.affectedRows;
+    }
+    if (rows.length < SEAL_BATCH) return sealed;
+    after = (rows[rows.length - 1] as { id: string }).id;
+  }
 }

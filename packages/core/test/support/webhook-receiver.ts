@@ -1,10 +1,12 @@
 // A webhook receiver for tests and the benchmark: a real node:http server on 127.0.0.1 that records every
-// request (headers, raw body, arrival time) and answers with what the test's `respond` says (200 "ok"
+// request (path and query, headers, raw body, arrival time) and answers with what the test's `respond` says (200 "ok"
 // by default).
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedWebhook {
+  /** The request target: path and query. */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   /** performance.timeOrigin + performance.now() at arrival (ms since the epoch, sub-ms precision). */
@@ -66,6 +68,7 @@ export async function startReceiver(options: { port?: number; respond?: Respond;
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const request = {
+        path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: performance.timeOrigin + performance.now(),

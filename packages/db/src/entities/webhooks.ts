@@ -1,5 +1,5 @@
-// Webhooks: endpoints (signing secrets are keyring ciphertexts bound to (webhook_endpoint, id,
-// secret|previous_secret)), deliveries (one per event and endpoint: one `webhook-id`, the exact body,
+// Webhooks: endpoints (URL and signing secrets are keyring ciphertexts bound to (webhook_endpoint, id,
+// url|secret|previous_secret); only the URL's host is kept in clear), deliveries (one per event and endpoint: one `webhook-id`, the exact body,
 // the retry state) and attempts (the delivery log: one row per HTTP attempt). See docs/webhooks.md.
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
@@ -13,7 +13,13 @@ export const WebhookEndpointSchema = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     workspaceId: p.uuid().index(),
-    url: p.string().length(2048),
+    /**
+     * Ciphertext of the URL (it may carry a token in its path or query). Rows written before URLs were
+     * encrypted hold the plaintext (`http…`) until a worker start seals them (sealPlaintextWebhookUrls).
+     */
+    url: p.text(),
+    /** The URL's host (with the port when not the default): shown and audited instead of the URL. */
+    host: p.text(),
     description: p.string().length(500).nullable(),
     /** Subscribed EVENT_TYPES (contracts/events.ts). */
     eventTypes: p.json<string[]>(),

@@ -48,7 +48,7 @@ export const webhooksRouter = router({
     .input(ZWorkspaceScoped)
     .output(ZWebhookEndpointList)
     .query(async ({ ctx, input }) => ({
-      endpoints: await listWebhookEndpoints(ctx.em, ctx.deps.clock, input.workspaceId),
+      endpoints: await listWebhookEndpoints(ctx.em, ctx.deps.keyring, ctx.deps.clock, input.workspaceId),
       eventTypes: [...WEBHOOK_EVENT_TYPES],
     })),
 
@@ -57,7 +57,7 @@ export const webhooksRouter = router({
     .input(ZWebhookEndpointRef)
     .output(ZWebhookEndpoint)
     .query(({ ctx, input }) =>
-      getWebhookEndpoint(ctx.em, ctx.deps.clock, input.workspaceId, input.endpointId),
+      getWebhookEndpoint(ctx.em, ctx.deps.keyring, ctx.deps.clock, input.workspaceId, input.endpointId),
     ),
 
   /** Returns the signing secret once; later only revealSecret shows it. */
