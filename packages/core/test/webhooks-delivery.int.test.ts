@@ -376,6 +376,44 @@ describe('failures', () => {
     expect(snippet).not.toContain('END');
   });
 
+  it('a slow endpoint holds at most endpointConcurrency slots: another endpoint is served meanwhile', async () => {
+    const slow = await newWorkspace();
+    const fast = await newWorkspace();
+    const { endpoint: slowEndpoint } = await newEndpoint(slow.workspaceId, '/slow-backlog');
+    const { endpoint: fastEndpoint } = await newEndpoint(fast.workspaceId, '/fast');
+    let inFlight = 0;
+    let maxInFlight = 0;
+    receiver.respond = (req, res) => {
+      if (!req.path.startsWith('/slow-backlog')) return ok(req, res, 0);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.end('ok');
+      }, 400);
+    };
+    // 12 events for the slow endpoint first, then 3 for the fast one: all due before the engine starts.
+    await emit(slow.workspaceId, 12);
+    await emit(fast.workspaceId, 3);
+    const started = Date.now();
+    startEngine({ concurrency: 10, endpointConcurrency: 3, timeoutMs: 2000, leaseMs: 6000 });
+    const fastDone = await waitFor('the fast endpoint', async () => {
+      const list = await deliveriesOf(fastEndpoint.id);
+      return list.length === 3 && list.every((d) => d.status === 'succeeded') ? Date.now() : undefined;
+    });
+    // Served while the slow backlog is still being worked through (4 rounds of 400 ms at 3 at a time).
+    const slowDoneSoFar = (await deliveriesOf(slowEndpoint.id)).filter(
+      (d) => d.status === 'succeeded',
+    ).length;
+    expect(slowDoneSoFar).toBeLessThan(12);
+    expect(fastDone - started).toBeLessThan(1200);
+    await waitFor('the slow endpoint', async () => {
+      const list = await deliveriesOf(slowEndpoint.id);
+      return list.length === 12 && list.every((d) => d.status === 'succeeded') ? true : undefined;
+    });
+    expect(maxInFlight).toBe(3);
+  });
+
   it('gives up after the schedule, and disables an endpoint failing for long enough', async () => {
     const { workspaceId, ownerId } = await newWorkspace();
     const { endpoint } = await newEndpoint(workspaceId, '/down');

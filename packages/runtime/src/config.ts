@@ -144,6 +144,7 @@ const EnvSchema = z
     WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
     WEBHOOK_RETRY_SCHEDULE_SECONDS: retrySchedule.optional(),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(100),
+    WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -199,6 +200,8 @@ export interface Config {
     retryScheduleMs: number[] | undefined;
     /** Deliveries in flight at once per worker process. */
     concurrency: number;
+    /** Deliveries in flight at once to one endpoint per worker process (WEBHOOK_ENDPOINT_CONCURRENCY). */
+    endpointConcurrency: number;
   };
   validator: {
     dnsServers: string[] | undefined;
@@ -267,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: Math.round(e.WEBHOOK_TIMEOUT_SECONDS * 1000),
       retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_SECONDS?.map((s) => Math.round(s * 1000)),
       concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
     },
     validator: {
       dnsServers: e.DNS_SERVERS?.split(','),

@@ -21,6 +21,7 @@ describe('webhook settings', () => {
       timeoutMs: 15_000,
       retryScheduleMs: undefined,
       concurrency: 100,
+      endpointConcurrency: 20,
     });
   });
 
@@ -31,12 +32,14 @@ describe('webhook settings', () => {
       WEBHOOK_TIMEOUT_SECONDS: '0.5',
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '0.2, 1,5',
       WEBHOOK_CONCURRENCY: '32',
+      WEBHOOK_ENDPOINT_CONCURRENCY: '4',
     });
     expect(config.webhooks).toEqual({
       allowedTargets: ['10.0.0.0/8', 'fd00::/8', '127.0.0.1', 'hooks.internal', '*.svc.cluster.local'],
       timeoutMs: 500,
       retryScheduleMs: [200, 1000, 5000],
       concurrency: 32,
+      endpointConcurrency: 4,
     });
   });
 
@@ -56,6 +59,7 @@ describe('webhook settings', () => {
       /^WEBHOOK_RETRY_SCHEDULE_SECONDS: must be 1-20 comma-separated delays/,
     ],
     [{ WEBHOOK_CONCURRENCY: '0' }, /^WEBHOOK_CONCURRENCY: /],
+    [{ WEBHOOK_ENDPOINT_CONCURRENCY: 'many' }, /^WEBHOOK_ENDPOINT_CONCURRENCY: /],
   ])('refuses %o with one line naming the setting', (env, message) => {
     expect(problem(env)).toMatch(message);
   });

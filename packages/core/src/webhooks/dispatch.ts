@@ -124,6 +124,23 @@ export function webhookBody(type: string, timestamp: Date, workspaceId: string, 
   return JSON.stringify({ type, timestamp: timestamp.toISOString(), workspace_id: workspaceId, data });
 }
 
+/** Attempts in flight per endpoint are capped: `busy` counts the caller's own, by endpoint id. */
+export interface EndpointLimit {
+  cap: number;
+  busy: ReadonlyMap<string, number>;
+}
+
+/** Claims one slot of an endpoint when it has one free (counting those taken in this call). */
+function endpointSlots(limit: EndpointLimit): (endpointId: string) => boolean {
+  const taken = new Map<string, number>();
+  return (endpointId) => {
+    const used = (limit.busy.get(endpointId) ?? 0) + (taken.get(endpointId) ?? 0);
+    if (used >= limit.cap) return false;
+    taken.set(endpointId, (taken.get(endpointId) ?? 0) + 1);
+    return true;
+  };
+}
+
 export interface FanOutResult {
   /** Outbox rows dispatched. */
   events: number;
@@ -133,6 +150,8 @@ export interface FanOutResult {
   claimed: ClaimedDelivery[];
   /** Endpoints of the claimed deliveries. */
   endpoints: Map<string, EndpointTarget>;
+  /** Endpoints with deliveries created but not claimed (no slot free, or the endpoint at its cap). */
+  unclaimedEndpoints: Set<string>;
 }
 
 /**
@@ -144,10 +163,16 @@ export async function fanOutOutbox(
   em: EntityManager,
   keyring: Keyring,
   clock: Clock,
-  options: { limit: number; claim: number; leaseMs: number },
+  options: { limit: number; claim: number; leaseMs: number; perEndpoint?: EndpointLimit },
 ): Promise<FanOutResult> {
   return em.transactional(async (tx) => {
-    const result: FanOutResult = { events: 0, created: 0, claimed: [], endpoints: new Map() };
+    const result: FanOutResult = {
+      events: 0,
+      created: 0,
+      claimed: [],
+      endpoints: new Map(),
+      unclaimedEndpoints: new Set(),
+    };
     const events = await execute<
       { id: string; workspace_id: string; type: string; payload: unknown; created_at: Date | string }[]
     >(
@@ -171,6 +196,7 @@ export async function fanOutOutbox(
       byWorkspace.set(row.workspace_id, list);
     }
     const leaseUntil = new Date(now.getTime() + options.leaseMs).toISOString();
+    const mayClaim = options.perEndpoint && endpointSlots(options.perEndpoint);
     const rows: Record<string, unknown>[] = [];
     const claimed: ClaimedDelivery[] = [];
     for (const event of events) {
@@ -183,7 +209,7 @@ export async function fanOutOutbox(
       for (const endpoint of byWorkspace.get(event.workspace_id) ?? []) {
         if (!endpoint.event_types.includes(event.type)) continue;
         const id = randomUUID();
-        const claim = claimed.length < options.claim;
+        const claim = claimed.length < options.claim && (!mayClaim || mayClaim(endpoint.id));
         const delivery: ClaimedDelivery = {
           id,
           workspaceId: event.workspace_id,
@@ -195,6 +221,7 @@ export async function fanOutOutbox(
           roundAttempt: 1,
         };
         if (claim) claimed.push(delivery);
+        else result.unclaimedEndpoints.add(endpoint.id);
         rows.push({
           id,
           workspace_id: event.workspace_id,
@@ -252,21 +279,67 @@ export async function outboxPending(em: EntityManager): Promise<boolean> {
 export async function claimDueDeliveries(
   em: EntityManager,
   clock: Clock,
-  options: { limit: number; leaseMs: number },
+  options: {
+    limit: number;
+    leaseMs: number;
+    perEndpoint?: EndpointLimit;
+    /** Filled with how many deliveries were eligible: more than claimed = another worker held some. */
+    report?: { eligible: number };
+  },
 ): Promise<ClaimedDelivery[]> {
   if (options.limit < 1) return [];
   const now = clock.now();
-  const rows = (await em.getConnection().execute(
-    `with due as (
-        select id from webhook_delivery
-         where status = 'pending' and next_attempt_at <= ?
-         order by next_attempt_at limit ? for update skip locked)
-     update webhook_delivery d
+  const lease = new Date(now.getTime() + options.leaseMs);
+  const conn = em.getConnection();
+  const claim = `update webhook_delivery d
         set attempts = d.attempts + 1, round_attempts = d.round_attempts + 1,
             next_attempt_at = ?, last_attempt_at = ?
        from due where d.id = due.id
-     returning d.id, d.workspace_id, d.endpoint_id, d.msg_id, d.event_type, d.body, d.attempts, d.round_attempts`,
-    [now, options.limit, new Date(now.getTime() + options.leaseMs), now],
+     returning d.id, d.workspace_id, d.endpoint_id, d.msg_id, d.event_type, d.body, d.attempts, d.round_attempts`;
+  const limit = options.perEndpoint;
+  let eligible: string[] | undefined;
+  if (limit) {
+    // The oldest due deliveries, at most `cap` per endpoint less the caller's attempts in flight
+    // there: an endpoint with a backlog (or a slow one) cannot take every slot from the others.
+    // The endpoints with pending deliveries are found by skipping through the (status, endpoint_id,
+    // next_attempt_at) index (a loose index scan: one probe per endpoint, whatever the backlog), then
+    // each one's oldest due deliveries up to its free slots; the oldest of those are claimed.
+    const ranked = (await conn.execute(
+      `with recursive endpoints as (
+          (select endpoint_id from webhook_delivery
+            where status = 'pending' order by endpoint_id limit 1)
+          union all
+          select (select d.endpoint_id from webhook_delivery d
+                   where d.status = 'pending' and d.endpoint_id > e.endpoint_id
+                   order by d.endpoint_id limit 1)
+            from endpoints e where e.endpoint_id is not null)
+        select c.id from endpoints e
+        cross join lateral (
+          select d.id, d.next_attempt_at from webhook_delivery d
+           where d.status = 'pending' and d.endpoint_id = e.endpoint_id and d.next_attempt_at <= ?
+           order by d.next_attempt_at
+           limit greatest(? - coalesce((cast(? as jsonb) ->> cast(e.endpoint_id as text))::int, 0), 0)) c
+        where e.endpoint_id is not null
+        order by c.next_attempt_at, c.id limit ?`,
+      [now, limit.cap, JSON.stringify(Object.fromEntries(limit.busy)), options.limit],
+    )) as { id: string }[];
+    eligible = ranked.map((r) => r.id);
+    if (options.report) options.report.eligible = eligible.length;
+    if (!eligible.length) return [];
+  }
+  const rows = (await conn.execute(
+    eligible
+      ? `with due as (
+            select id from webhook_delivery
+             where id in (?) and status = 'pending' and next_attempt_at <= ?
+             for update skip locked)
+         ${claim}`
+      : `with due as (
+            select id from webhook_delivery
+             where status = 'pending' and next_attempt_at <= ?
+             order by next_attempt_at limit ? for update skip locked)
+         ${claim}`,
+    eligible ? [eligible, now, lease, now] : [now, options.limit, lease, now],
   )) as {
     id: string;
     workspace_id: string;

@@ -1,8 +1,10 @@
 // The delivery loop of one worker process (docs/webhooks.md, "How delivery works").
 //
 // A pass ("pump") fans out waiting outbox rows and claims due deliveries, never more than the free
-// capacity (`concurrency` attempts in flight); deliveries created by this process's fan-out are
-// claimed in the same transaction and attempted at once, with no second round trip. A pass runs when:
+// capacity (`concurrency` attempts in flight, at most `endpointConcurrency` of them to one endpoint,
+// so a slow or backlogged endpoint cannot hold every slot); deliveries created by this process's
+// fan-out are claimed in the same transaction and attempted at once, with no second round trip. A
+// pass runs when:
 //   - the `webhooks.dispatch` job arrives (sent after a commit; LISTEN/NOTIFY wakes the worker),
 //   - the poll timer fires (every WORKER_POLL_SECONDS: the safety net for a lost job and for retries
 //     scheduled by other processes),
@@ -50,6 +52,8 @@ export interface WebhookEngineStats {
 }
 
 const RESULT_BATCH = 250;
+/** Claims repeated at once when another worker held some of the deliveries ranked first. */
+const CONTENDED_RETRIES = 3;
 const RESULT_FLUSH_MS = 10;
 
 const notSent = (error: string): WebhookHttpResult => ({
@@ -87,6 +91,15 @@ export class WebhookEngine {
   #idleWaiters: (() => void)[] = [];
   /** Consecutive failed writes of the results batch at the head of the queue. */
   #flushFailures = 0;
+  /** Attempts in flight per endpoint (capped at settings.endpointConcurrency). */
+  readonly #busy = new Map<string, number>();
+  /** The last claim found deliveries that another worker held: a finishing attempt starts a pass. */
+  #contended = false;
+  /**
+   * Endpoints that had more due deliveries than free slots at the last look: a finishing attempt to
+   * one of them starts a pass (the others' finishing attempts need none).
+   */
+  readonly #waiting = new Set<string>();
 
   constructor(deps: WebhookEngineDeps) {
     this.#deps = deps;
@@ -182,16 +195,25 @@ export class WebhookEngine {
         limit: settings.batchSize,
         claim: this.#free(),
         leaseMs: settings.leaseMs,
+        perEndpoint: { cap: settings.endpointConcurrency, busy: this.#busy },
       });
       this.#stats.events += result.events;
       for (const delivery of result.claimed) this.#begin(delivery, result.endpoints.get(delivery.endpointId));
-      if (result.created > result.claimed.length) this.#saturated = true;
+      for (const endpointId of result.unclaimedEndpoints) this.#waiting.add(endpointId);
+      // Deliveries left unclaimed (no slot free, or their endpoint at its cap): attempt what is due
+      // before fanning out more, or a large outbox would keep this pass from sending anything.
+      if (result.created > result.claimed.length) {
+        this.#saturated = true;
+        this.#again = true;
+        return;
+      }
       if (result.events < settings.batchSize) return;
     }
   }
 
   async #claim(): Promise<void> {
     const { settings, keyring, clock } = this.#deps;
+    let retries = 0;
     while (!this.#stopping) {
       const want = Math.min(this.#free(), settings.batchSize);
       if (want === 0) {
@@ -199,7 +221,27 @@ export class WebhookEngine {
         return;
       }
       const em = this.#deps.em();
-      const claimed = await claimDueDeliveries(em, clock, { limit: want, leaseMs: settings.leaseMs });
+      const report = { eligible: 0 };
+      const busyBefore = new Map(this.#busy);
+      const claimed = await claimDueDeliveries(em, clock, {
+        limit: want,
+        leaseMs: settings.leaseMs,
+        perEndpoint: { cap: settings.endpointConcurrency, busy: this.#busy },
+        report,
+      });
+      // Deliveries another worker was claiming at that moment (both ranked the same oldest ones): look
+      // again at once — its claim has committed by then and the next ones are ranked first — and on
+      // each finishing attempt, or this process would wait for its poll with free slots and work due.
+      this.#contended = report.eligible > claimed.length;
+      // An endpoint given every slot it had free may have more due: wake on its next finishing
+      // attempt. One given fewer had no more due rows (unless another worker held some: contended).
+      const got = new Map<string, number>();
+      for (const d of claimed) got.set(d.endpointId, (got.get(d.endpointId) ?? 0) + 1);
+      for (const endpointId of new Set([...this.#waiting, ...got.keys(), ...busyBefore.keys()])) {
+        const free = settings.endpointConcurrency - (busyBefore.get(endpointId) ?? 0);
+        if ((got.get(endpointId) ?? 0) >= free) this.#waiting.add(endpointId);
+        else this.#waiting.delete(endpointId);
+      }
       if (claimed.length) {
         const targets = await loadEndpointTargets(
           em,
@@ -209,20 +251,29 @@ export class WebhookEngine {
         );
         for (const delivery of claimed) this.#begin(delivery, targets.get(delivery.endpointId));
       }
+      if (this.#contended && retries < CONTENDED_RETRIES) {
+        retries += 1;
+        continue;
+      }
       if (claimed.length < want) return;
     }
   }
 
   #begin(delivery: ClaimedDelivery, target: EndpointTarget | undefined): void {
     this.#stats.inFlight += 1;
+    const endpoint = delivery.endpointId;
+    this.#busy.set(endpoint, (this.#busy.get(endpoint) ?? 0) + 1);
     this.#attempt(delivery, target)
       .catch((error) =>
         this.#deps.logger.error({ err: error, deliveryId: delivery.id }, 'webhook attempt crashed'),
       )
       .finally(() => {
         this.#stats.inFlight -= 1;
+        const busy = (this.#busy.get(endpoint) ?? 1) - 1;
+        if (busy > 0) this.#busy.set(endpoint, busy);
+        else this.#busy.delete(endpoint);
         if (this.#stats.inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-        if (this.#saturated && !this.#stopping) {
+        if ((this.#saturated || this.#contended || this.#waiting.has(endpoint)) && !this.#stopping) {
           this.#saturated = false;
           this.wake();
         }

@@ -37,6 +37,11 @@ export interface WebhookSettings {
   disableMinFailures: number;
   /** Deliveries in flight at once in one worker process. */
   concurrency: number;
+  /**
+   * Deliveries in flight at once to one endpoint, in one worker process: a slow or backlogged
+   * endpoint holds at most this many of the `concurrency` slots, the others keep theirs.
+   */
+  endpointConcurrency: number;
   /** Safety-net poll of the outbox and of due retries. */
   pollMs: number;
   /** How long a claimed attempt may run before another worker may take the delivery over. */
@@ -59,6 +64,7 @@ export function webhookSettings(overrides: Partial<WebhookSettings> = {}): Webho
     disableAfterFailingMs: 24 * HOUR,
     disableMinFailures: 5,
     concurrency: 100,
+    endpointConcurrency: 20,
     pollMs: SECOND,
     // Twice the attempt timeout plus a margin: a live worker always records its result first.
     leaseMs: 2 * timeoutMs + 2 * SECOND,
@@ -76,6 +82,7 @@ export function webhookSettingsFromConfig(config: {
     timeoutMs: number;
     retryScheduleMs: readonly number[] | undefined;
     concurrency: number;
+    endpointConcurrency: number;
   };
 }): WebhookSettings {
   return webhookSettings({
@@ -86,6 +93,7 @@ export function webhookSettingsFromConfig(config: {
     timeoutMs: config.webhooks.timeoutMs,
     ...(config.webhooks.retryScheduleMs ? { retryScheduleMs: config.webhooks.retryScheduleMs } : {}),
     concurrency: config.webhooks.concurrency,
+    endpointConcurrency: Math.min(config.webhooks.endpointConcurrency, config.webhooks.concurrency),
     pollMs: config.workerPollSeconds * 1000,
   });
 }

@@ -51,8 +51,10 @@ export const WebhookDeliverySchema = defineEntity({
   uniques: [{ properties: ['eventId', 'endpointId'] }],
   indexes: [
     { properties: ['endpointId', 'createdAt'] },
-    // The delivery loop's claim: pending rows by due time.
+    // The delivery loop's claim: pending rows by due time; and per endpoint (the endpoints with
+    // pending rows are found by skipping through this index, then each one's oldest due rows).
     { properties: ['status', 'nextAttemptAt'] },
+    { properties: ['status', 'endpointId', 'nextAttemptAt'] },
     { properties: ['createdAt'] },
   ],
   properties: {
