@@ -16,7 +16,7 @@ import {
 import { createOrm, type MikroORM, OutboxEvent } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
-import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
+import { type SpawnedApp, spawnApp, waitFor as waitUntil } from '@postern/runtime/testing';
 import { PgBoss as Boss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
@@ -52,15 +52,8 @@ function bulkCtx(): BulkContext {
   return { em: orm.em.fork(), keyring, clock: systemClock, boss: producer };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 100 });
 
 const waitCompleted = (jobId: string, timeoutMs?: number) =>
   waitFor(

@@ -22,7 +22,7 @@ import {
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
-import { freePort, type SpawnedApp, spawnApp } from '@postern/runtime/testing';
+import { freePort, type SpawnedApp, spawnApp, waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Receiver, startReceiver } from '../../../packages/core/test/support/webhook-receiver.ts';
@@ -80,19 +80,8 @@ async function emitEvent(workspaceId: string) {
   return eventId;
 }
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value as T;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 100 });
 
 const deliveryOf = async (endpointId: string) =>
   (await orm.em.fork().find(WebhookDelivery, { endpointId }))[0] ?? undefined;

@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
 import { BulkJob, BulkJobChunk, createOrm, type MikroORM } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createTestDatabase, dumpDatabase as dumpAll, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import {
@@ -48,25 +47,7 @@ function csv(addresses: string[]): Readable {
   return Readable.from(parts);
 }
 
-/** Every row of every table (public and pg-boss), as text. */
-async function dumpDatabase(): Promise<string> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ schema: string; name: string }>(
-      `select table_schema as schema, table_name as name from information_schema.tables
-        where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`,
-    );
-    let out = '';
-    for (const t of tables.rows) {
-      const rows = await client.query(`select t::text as row from "${t.schema}"."${t.name}" t`);
-      out += rows.rows.map((r) => r.row).join('\n');
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
-}
+const dumpDatabase = () => dumpAll(db.url);
 
 function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number; checkMs: number }> = {}) {
   return {

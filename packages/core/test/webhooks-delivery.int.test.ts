@@ -5,9 +5,9 @@
 // (The engine inside real worker processes, crashes included, is in apps/worker/test/webhooks.int.test.ts.)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createTestDatabase, dumpDatabase as dumpAll, type TestDatabase } from '@postern/db/testing';
 import { createLogger } from '@postern/runtime';
-import pg from 'pg';
+import { waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
@@ -143,39 +143,10 @@ async function emit(
   return ids;
 }
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value as T;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 50 });
 
-/** Every row of every table (application and pg-boss) as text. */
-async function dumpDatabase(): Promise<string> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ schema: string; name: string }>(
-      `select table_schema as schema, table_name as name from information_schema.tables
-        where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`,
-    );
-    let out = '';
-    for (const t of tables.rows) {
-      const rows = await client.query(`select t::text as row from "${t.schema}"."${t.name}" t`);
-      out += `${rows.rows.map((r) => r.row).join('\n')}\n`;
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
-}
+const dumpDatabase = () => dumpAll(db.url);
 
 async function storedUrl(endpointId: string) {
   const [row] = (await orm.em

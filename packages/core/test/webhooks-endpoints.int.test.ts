@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createOrm, type MikroORM, migrateToLatest, WebhookDelivery } from '@postern/db';
 import { createEmptyDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger } from '@postern/runtime';
+import { waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -126,15 +127,8 @@ async function emit(workspaceId: string) {
   );
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value as T;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000) =>
+  waitUntil(what, fn, { timeoutMs, intervalMs: 50 });
 
 async function stored(id: string) {
   const [row] = (await orm.em

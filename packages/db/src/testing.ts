@@ -105,3 +105,26 @@ export async function createEmptyDatabase(options: { adminUrl?: string } = {}): 
       ),
   };
 }
+
+/**
+ * Every row of every table (the application's and pg-boss's) as text, a row a line: what tests scan
+ * to prove a secret or an address is stored nowhere in clear.
+ */
+export async function dumpDatabase(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ schema: string; name: string }>(
+      `select table_schema as schema, table_name as name from information_schema.tables
+        where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE' order by 1, 2`,
+    );
+    let out = '';
+    for (const t of tables.rows) {
+      const rows = await client.query<{ row: string }>(`select t::text as row from "${t.schema}"."${t.name}" t`);
+      for (const r of rows.rows) out += `${r.row}\n`;
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}

@@ -143,3 +143,21 @@ export async function waitForHttp(
   }
   throw new Error(`${url} did not answer ${options.status ?? 200} in time (last: ${last})`);
 }
+
+/**
+ * Calls `fn` every `intervalMs` until it gives a value (anything but undefined or false) and returns
+ * it; throws `timed out waiting for <what>` after `timeoutMs`.
+ */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined && value !== false) return value as T;
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
