@@ -122,7 +122,10 @@ export interface JobsApi {
   download(id: string, options?: DownloadOptions): PosternPromise<ReadableStream<Uint8Array>>;
   /** `POST /v1/jobs/:id/cancel`: stops a queued or running job (results so far are kept). */
   cancel(id: string, options?: CallOptions): PosternPromise<BulkJob>;
-  /** `POST /v1/jobs/:id/retry`: checks the `unknown` results of an ended job again. */
+  /**
+   * `POST /v1/jobs/:id/retry`: checks the `unknown` results of an ended job again. CONFLICT while it
+   * runs, or when it ended (cancelled, failed) with addresses unchecked: it could never complete.
+   */
   retry(id: string, options?: CallOptions): PosternPromise<BulkJob>;
   /** `DELETE /v1/jobs/:id`: deletes the job and its results. */
   delete(id: string, options?: CallOptions): PosternPromise<void>;

@@ -259,7 +259,9 @@ function jobPaths() {
           '200': jobResponse('The job, queued again'),
           ...jobErrors,
           '400': errorResponse('The job has no unknown results'),
-          '409': errorResponse('The job is still running'),
+          '409': errorResponse(
+            'The job is still running, or it ended (cancelled, failed) with addresses unchecked and could never complete',
+          ),
         },
       },
     },
