@@ -3,8 +3,9 @@
 // process, whose resident set size (/proc/<pid>/status, VmRSS) is sampled throughout.
 //
 // A warm-up upload first brings the process to its steady state (V8 touches its heap pages once;
-// RSS then plateaus, whatever the size); from there the 64 MB upload must leave RSS nearly where it
-// was, and flat over its second half: buffering the file whole, in any form, would add its size.
+// RSS then plateaus, whatever the size); from there the 64 MB upload must leave RSS within what
+// garbage awaiting a collection explains, over the whole upload and over its second half: buffering
+// the file whole, in any form, would add several times its size.
 import { readFile } from 'node:fs/promises';
 import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +93,10 @@ describe('memory while a large upload streams', () => {
     const secondHalf =
       (peak(samples.filter((s) => s.sent > SIZE / 2)) - peak(samples.filter((s) => s.sent <= SIZE / 2))) / MB;
     const report = `peak RSS growth ${growth.toFixed(1)} MB (second half ${secondHalf.toFixed(1)} MB) over ${(before / MB).toFixed(0)} MB, ${seconds.toFixed(1)} s`;
+    // Chunks already parsed wait for V8 to collect them (it lets Buffer memory grow by up to 64 MiB
+    // before it forces a collection), so some growth may land in either half; a buffering variant
+    // grew by ~340 MB over this upload, several times the file.
     expect(growth, report).toBeLessThan(80);
-    expect(secondHalf, report).toBeLessThan(20);
+    expect(secondHalf, report).toBeLessThan(48);
   }, 60_000);
 });

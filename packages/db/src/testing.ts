@@ -120,7 +120,9 @@ export async function dumpDatabase(url: string): Promise<string> {
     );
     let out = '';
     for (const t of tables.rows) {
-      const rows = await client.query<{ row: string }>(`select t::text as row from "${t.schema}"."${t.name}" t`);
+      const rows = await client.query<{ row: string }>(
+        `select t::text as row from "${t.schema}"."${t.name}" t`,
+      );
       for (const r of rows.rows) out += `${r.row}\n`;
     }
     return out;
