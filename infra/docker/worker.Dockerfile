@@ -56,4 +56,4 @@ STOPSIGNAL SIGTERM
 # No HEALTHCHECK: the worker has no HTTP port. It exits non-zero when it cannot start, and its
 # liveness is reported by the worker heartbeat in the API's GET /readyz.
 # V8 flags: NODE_FLAGS.worker in packages/runtime/src/node-flags.ts (a test keeps them equal).
-CMD ["node", "--max-semi-space-size=16", "apps/worker/src/main.ts"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=384", "apps/worker/src/main.ts"]
