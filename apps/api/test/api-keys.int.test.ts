@@ -54,7 +54,7 @@ describe('API keys', () => {
       workspaceId: account.workspaceId,
     });
     expect(JSON.stringify(list.data)).not.toContain(key.secret);
-    expect(await findStoredSecrets(h.orm, [key.secret])).toEqual([]);
+    expect(await findStoredSecrets(h.db, [key.secret])).toEqual([]);
   });
 
   it('are created and revoked by owners and admins only, and both are audited', async () => {

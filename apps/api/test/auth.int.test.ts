@@ -35,7 +35,7 @@ afterAll(async () => {
   const stored = (await h.orm.em.fork().getConnection().execute('select email from app_user limit 1')) as {
     email: string;
   }[];
-  expect(await findStoredSecrets(h.orm, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
+  expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
   // Nothing the tests typed or received in plaintext is stored in the database or written to the logs.
   expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
   await h.close();

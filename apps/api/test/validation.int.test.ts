@@ -127,7 +127,7 @@ describe('single check', () => {
   it('keeps no address anywhere: PostgreSQL, Redis and the logs', async () => {
     const distinct = [...new Set(checked)].filter((e) => e.includes('@'));
     expect(distinct.length).toBeGreaterThan(50);
-    expect(await findStoredSecrets(h.orm, distinct)).toEqual([]);
+    expect(await findStoredSecrets(h.db, distinct)).toEqual([]);
     const logs = h.logs.join('');
     expect(distinct.filter((e) => logs.includes(e))).toEqual([]);
     // Redis: every key and value on the server (the validation cache lives there).

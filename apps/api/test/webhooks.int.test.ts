@@ -106,7 +106,7 @@ describe('endpoints', () => {
     expect(JSON.stringify(get.data)).not.toContain('whsec_');
     expect(get.data?.url).toBe(URL_1);
     // Stored as a ciphertext: the token appears in no table (the host alone is kept in clear).
-    expect(await findStoredSecrets(h.orm, [urlToken])).toEqual([]);
+    expect(await findStoredSecrets(h.db, [urlToken])).toEqual([]);
   });
 
   it.each([
@@ -149,7 +149,7 @@ describe('endpoints', () => {
       description: null,
       eventTypes: ['bulk_job.failed'],
     });
-    expect(await findStoredSecrets(h.orm, [urlToken, urlToken2])).toEqual([]);
+    expect(await findStoredSecrets(h.db, [urlToken, urlToken2])).toEqual([]);
     const bad = await client.mutate('webhooks.update', {
       workspaceId,
       endpointId: endpoint.id,

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { AUTH_COOKIES, CSRF_HEADER, QUEUES } from '@postern/contracts';
 import { type Clock, enqueueEmail, keyringFromConfig, openMessage } from '@postern/core';
 import { createOrm, type MikroORM } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { createTestDatabase, dumpDatabase, type TestDatabase } from '@postern/db/testing';
 import {
   type Config,
   connectRedis,
@@ -240,18 +240,11 @@ export const uniqueEmail = () => `user${Date.now()}${counter++}@example.test`;
  * found in it: a test registers the plaintext passwords, TOTP secrets, recovery codes and refresh
  * tokens it used, and expects none to be stored anywhere.
  */
-export async function findStoredSecrets(orm: MikroORM, secrets: Iterable<string>): Promise<string[]> {
-  const conn = orm.em.fork().getConnection();
-  const tables = (await conn.execute(
-    "select table_schema, table_name from information_schema.tables where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'",
-  )) as { table_schema: string; table_name: string }[];
-  let dump = '';
-  for (const t of tables) {
-    const rows = (await conn.execute(
-      `select t::text as row from "${t.table_schema}"."${t.table_name}" t`,
-    )) as { row: string }[];
-    for (const r of rows) dump += `${r.row}\n`;
-  }
+export async function findStoredSecrets(
+  db: Pick<TestDatabase, 'url'>,
+  secrets: Iterable<string>,
+): Promise<string[]> {
+  const dump = await dumpDatabase(db.url);
   const variants = (s: string) => [s, s.replace(/-/g, ''), encodeURIComponent(s)];
   return [...secrets].filter(
     (secret) => secret.length >= 6 && variants(secret).some((v) => dump.includes(v)),
@@ -314,7 +307,7 @@ export async function expectNoSecretsKept(h: Harness, secrets: Iterable<string>)
   const list = [...secrets].filter((secret) => secret.length >= 6);
   const logs = h.logs.join('');
   return [
-    ...(await findStoredSecrets(h.orm, list)),
+    ...(await findStoredSecrets(h.db, list)),
     ...list.filter((secret) => logs.includes(secret)).map((s) => `log:${s}`),
   ];
 }
