@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { API_KEY_PATTERN } from '@postern/contracts';
 import { createRateLimiter, isWellFormedApiKey, MemoryRateLimiter, RedisRateLimiter } from '@postern/core';
-import { connectRedis, testServices } from '@postern/runtime';
+import { connectRedis, createKvStore, testServices } from '@postern/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, findStoredSecrets, type Harness, newAccount, startHarness } from './support/harness.ts';
@@ -302,7 +302,15 @@ describe('token bucket (Redis and in-process pass the same contract)', () => {
     }
   });
 
-  it('picks Redis when the store is Redis', () => {
-    expect(createRateLimiter({ kind: 'memory' } as never)).toBeInstanceOf(MemoryRateLimiter);
+  it('picks Redis when the store is Redis, and the in-process limiter for the memory store', async () => {
+    const redis = await createKvStore(testServices().redisUrl, { connectTimeoutMs: 3000 });
+    try {
+      expect(createRateLimiter(redis)).toBeInstanceOf(RedisRateLimiter);
+    } finally {
+      await redis.close();
+    }
+    expect(createRateLimiter(await createKvStore(undefined, { connectTimeoutMs: 3000 }))).toBeInstanceOf(
+      MemoryRateLimiter,
+    );
   });
 });

@@ -32,13 +32,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The scanner sees what is stored (an address is), so an empty result below means something.
-  const stored = (await h.orm.em.fork().getConnection().execute('select email from app_user limit 1')) as {
-    email: string;
-  }[];
-  expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
-  // Nothing the tests typed or received in plaintext is stored in the database or written to the logs.
-  expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
-  await h.close();
+  try {
+    const stored = (await h.orm.em.fork().getConnection().execute('select email from app_user limit 1')) as {
+      email: string;
+    }[];
+    expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
+    // Nothing the tests typed or received in plaintext is stored in the database or written to the logs.
+    expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
+  } finally {
+    await h.close();
+  }
 });
 
 describe('sign-up and the password policy', () => {
@@ -281,22 +284,25 @@ describe('sessions', () => {
 
     // An attacker replays the stolen, already rotated token (after the short grace for lost responses)…
     h.clock.advance(11_000);
-    const thief = new Client(h.apps[1] ?? h.app);
-    thief.cookies.set(AUTH_COOKIES.refresh, first);
-    const replay = await thief.mutate('auth.refresh');
-    expect(replay.error?.data.details?.authFailure).toBe('session_revoked');
-    // …and the legitimate holder is signed out as well.
-    const after = await client.query('auth.me');
-    expect(after.status).toBe(401);
-    expect((await client.mutate('auth.refresh')).status).toBe(401);
-    const em = h.orm.em.fork();
-    const row = await em.findOneOrFail(
-      RefreshToken,
-      { tokenHash: { $ne: '' }, rotatedAt: { $ne: null } },
-      { orderBy: { createdAt: 'desc' } },
-    );
-    expect((await em.findOneOrFail(Session, { id: row.sessionId })).revokedReason).toBeTruthy();
-    h.clock.advance(-11_000);
+    try {
+      const thief = new Client(h.apps[1] ?? h.app);
+      thief.cookies.set(AUTH_COOKIES.refresh, first);
+      const replay = await thief.mutate('auth.refresh');
+      expect(replay.error?.data.details?.authFailure).toBe('session_revoked');
+      // …and the legitimate holder is signed out as well.
+      const after = await client.query('auth.me');
+      expect(after.status).toBe(401);
+      expect((await client.mutate('auth.refresh')).status).toBe(401);
+      const em = h.orm.em.fork();
+      const row = await em.findOneOrFail(
+        RefreshToken,
+        { tokenHash: { $ne: '' }, rotatedAt: { $ne: null } },
+        { orderBy: { createdAt: 'desc' } },
+      );
+      expect((await em.findOneOrFail(Session, { id: row.sessionId })).revokedReason).toBeTruthy();
+    } finally {
+      h.clock.advance(-11_000);
+    }
   });
 
   it('rotates once under concurrent refreshes; a repeat within seconds (a lost response) is not treated as theft', async () => {

@@ -60,9 +60,27 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
-  await h.close();
+  try {
+    expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
+  } finally {
+    await h.close();
+  }
 });
+
+/** A second device signed in with a fresh code; the caller checks whether it survives. */
+async function otherDevice(email: string, secret: string) {
+  nextStep();
+  const other = await challenge(email);
+  const res = await other.client.mutate('auth.verifyTwoFactor', {
+    challengeId: other.challengeId,
+    code: totp(secret),
+  });
+  expect(res.status).toBe(200);
+  usedSecrets.add(other.client.cookies.get(AUTH_COOKIES.refresh) ?? '');
+  expect((await other.client.query('auth.me')).status).toBe(200);
+  nextStep();
+  return other.client;
+}
 
 describe('enrolment', () => {
   it('needs the password, shows a QR code and the secret, and activates only after a valid code', async () => {
@@ -160,6 +178,25 @@ describe('sign-in with a second factor', () => {
       code,
     });
     expect(replay.error?.data.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('eight sign-in challenges racing one code on two API processes: exactly one signs in', async () => {
+    const { email, secret } = await enrolled();
+    const challenges = [];
+    for (let i = 0; i < 8; i++) challenges.push(await challenge(email));
+    const code = totp(secret);
+    const results = await Promise.all(
+      challenges.map(({ client, challengeId }, i) =>
+        client.on(h.apps[i % 2] ?? h.app).mutate<{ status: string }>('auth.verifyTwoFactor', {
+          challengeId,
+          code,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.data?.status === 'signed_in')).toHaveLength(1);
+    expect(results.filter((r) => r.error?.data.code === 'UNAUTHENTICATED')).toHaveLength(7);
+    for (const { client } of challenges) usedSecrets.add(client.cookies.get(AUTH_COOKIES.refresh) ?? '');
+    nextStep();
   });
 
   it('accepts the previous and next time step (±1) but not two steps away', async () => {
@@ -354,6 +391,35 @@ describe('disabling', () => {
     ).toEqual({ ok: true });
     const res = await new Client(h.app).mutate('auth.signIn', { email, password: STRONG_PASSWORD });
     expect(res.data).toMatchObject({ status: 'signed_in' });
+  });
+});
+
+describe('changes to the second factor sign out other devices', () => {
+  it('turning 2FA off signs out the other sessions, on every API process', async () => {
+    const { client, email, secret } = await enrolled();
+    const other = await otherDevice(email, secret);
+    const off = await client.mutate('account.disableTwoFactor', {
+      password: STRONG_PASSWORD,
+      code: totp(secret),
+    });
+    expect(off.data).toEqual({ ok: true });
+    expect((await client.query('auth.me')).status).toBe(200);
+    for (const app of h.apps) expect((await other.on(app).query('auth.me')).status).toBe(401);
+    expect((await other.mutate('auth.refresh')).status).toBe(401);
+  });
+
+  it('regenerating recovery codes signs out the other sessions', async () => {
+    const { client, email, secret } = await enrolled();
+    const other = await otherDevice(email, secret);
+    const fresh = await client.mutate<{ codes: string[] }>('account.regenerateRecoveryCodes', {
+      password: STRONG_PASSWORD,
+      code: totp(secret),
+    });
+    for (const code of fresh.data?.codes ?? []) usedSecrets.add(code);
+    expect(fresh.data?.codes).toHaveLength(10);
+    expect((await client.query('auth.me')).status).toBe(200);
+    for (const app of h.apps) expect((await other.on(app).query('auth.me')).status).toBe(401);
+    expect((await other.mutate('auth.refresh')).status).toBe(401);
   });
 });
 
