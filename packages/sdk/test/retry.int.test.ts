@@ -217,7 +217,7 @@ describe('timeouts', () => {
     expect(events[0]?.error).toMatchObject({ code: 'TIMEOUT', attempts: 1 });
     expect(events[0]?.error.message).toMatch(/within 300 ms/);
     expect(elapsed).toBeGreaterThanOrEqual(295);
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(3000);
   });
 
   it('every attempt stalling: TIMEOUT after maxRetries + 1 attempts of timeoutMs each', async () => {
@@ -237,7 +237,7 @@ describe('timeouts', () => {
     const error = await failure(client(server.url, { retry: false }).me({ timeoutMs: 200 }));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toMatch(/within 200 ms/);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it('an AbortSignal.timeout() deadline gives TIMEOUT and is not retried', async () => {
@@ -246,7 +246,7 @@ describe('timeouts', () => {
     const error = await failure(client(server.url).me({ signal: AbortSignal.timeout(200) }));
     expect(error).toMatchObject({ code: 'TIMEOUT', attempts: 1, retryStoppedBy: undefined });
     expect(server.hits).toHaveLength(1);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 });
 
@@ -262,7 +262,7 @@ describe('cancellation', () => {
     expect(error).toMatchObject({ code: 'ABORTED', attempts: 1 });
     expect(error.message).toMatch(/while waiting to retry after UNAVAILABLE/);
     expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(3000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(server.hits).toHaveLength(1);
   });
