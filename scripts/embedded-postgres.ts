@@ -69,6 +69,17 @@ const client = new pg.Client({
 await client.connect();
 const exists = await client.query("select 1 from pg_database where datname = 'postern'");
 if (!exists.rowCount) await client.query('create database postern');
+// The application role (issue #16): owns nothing; `postern` (the owner) migrates and grants it DML.
+const appPassword = process.env.EMBEDDED_POSTGRES_APP_PASSWORD;
+if (appPassword) {
+  const role = await client.query("select 1 from pg_roles where rolname = 'postern_app'");
+  const literal = `'${appPassword.replaceAll("'", "''")}'`;
+  await client.query(
+    role.rowCount
+      ? `alter role postern_app login password ${literal}`
+      : `create role postern_app login password ${literal} nosuperuser nocreatedb nocreaterole`,
+  );
+}
 await client.end();
 process.stdout.write(`${JSON.stringify({ ready: true, fresh })}\n`);
 

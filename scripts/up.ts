@@ -1,7 +1,7 @@
 // `./postern up`: starts the whole product on one machine — embedded PostgreSQL when DATABASE_URL is
 // unset (data kept in .data/postgres across restarts), the API (serving the dashboard) and the worker —
 // prints one URL, and on Ctrl-C stops everything cleanly.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,9 +36,11 @@ function persistentSecret(file: string): string {
 }
 
 let embedded: ChildProcess | undefined;
-async function startEmbeddedPostgres(): Promise<string> {
+/** The owner URL (migrations) and the application role's URL (API and worker) of the embedded database. */
+async function startEmbeddedPostgres(): Promise<{ ownerUrl: string; appUrl: string }> {
   const databaseDir = join(dataDir, 'postgres');
   const password = persistentSecret('postgres-password');
+  const appPassword = persistentSecret('postgres-app-password');
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) say(`initialising embedded PostgreSQL in ${databaseDir}`);
   const log = createWriteStream(join(dataDir, 'logs', 'postgres.log'), { flags: 'a' });
   const child = spawn(
@@ -46,7 +48,11 @@ async function startEmbeddedPostgres(): Promise<string> {
     [join(root, 'scripts', 'embedded-postgres.ts'), databaseDir, String(embeddedPostgresPort)],
     {
       cwd: root,
-      env: { ...(env as NodeJS.ProcessEnv), EMBEDDED_POSTGRES_PASSWORD: password },
+      env: {
+        ...(env as NodeJS.ProcessEnv),
+        EMBEDDED_POSTGRES_PASSWORD: password,
+        EMBEDDED_POSTGRES_APP_PASSWORD: appPassword,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     },
@@ -73,7 +79,26 @@ async function startEmbeddedPostgres(): Promise<string> {
   say(
     `embedded PostgreSQL on 127.0.0.1:${embeddedPostgresPort} (${fresh ? 'new' : 'existing'} data in ${databaseDir})`,
   );
-  return `postgres://postern:${password}@127.0.0.1:${embeddedPostgresPort}/postern`;
+  return {
+    ownerUrl: `postgres://postern:${password}@127.0.0.1:${embeddedPostgresPort}/postern`,
+    appUrl: `postgres://postern_app:${appPassword}@127.0.0.1:${embeddedPostgresPort}/postern`,
+  };
+}
+
+/**
+ * As the owner role: migrations, pg-boss's schema and queues, DML grants for DATABASE_URL's role
+ * (`pnpm db:migrate`). The API and worker then start with the application role only.
+ */
+function prepareDatabase() {
+  const result = spawnSync(process.execPath, [join(root, 'packages', 'db', 'src', 'cli.ts'), 'migrate'], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error((result.stderr || result.stdout).trim().split('\n')[0] ?? 'migration failed');
+  const applied = result.stdout.trim();
+  if (applied && applied !== 'database is up to date') say(applied);
 }
 
 const children = new Map<string, ChildProcess>();
@@ -154,6 +179,9 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   if (!env.POSTERN_SECRET && env.NODE_ENV !== 'production') env.POSTERN_SECRET = persistentSecret('secret');
+  // Ed25519 seed that signs audit chain heads (never stored in the database).
+  if (!env.AUDIT_SIGNING_KEY && env.NODE_ENV !== 'production')
+    env.AUDIT_SIGNING_KEY = persistentSecret('audit-signing-key');
   // Without an SMTP server, emails (verification, password reset) are written as .eml files here.
   if (!env.SMTP_URL && !env.MAIL_DIR) {
     env.MAIL_DIR = join(dataDir, 'mail');
@@ -161,7 +189,16 @@ try {
   }
   // Validate every setting before starting anything, so a mistake is one clear line.
   const config = loadConfig({ ...env, DATABASE_URL: env.DATABASE_URL ?? 'postgres://placeholder/postern' });
-  if (!env.DATABASE_URL) env.DATABASE_URL = await startEmbeddedPostgres();
+  if (!env.DATABASE_URL) {
+    const urls = await startEmbeddedPostgres();
+    env.MIGRATION_DATABASE_URL = urls.ownerUrl;
+    env.DATABASE_URL = urls.appUrl;
+  }
+  // Two roles: the owner prepares the database here, and the API and worker never see its URL.
+  if (env.MIGRATION_DATABASE_URL) {
+    prepareDatabase();
+    delete env.MIGRATION_DATABASE_URL;
+  }
   if (!env.REDIS_URL) say('no REDIS_URL: cache and rate limits live in the API process (single API process)');
   if (!existsSync(join(root, 'apps', 'web', 'dist', 'index.html'))) {
     say('the dashboard is not built (run `pnpm --filter @postern/web build`); the API runs without it');

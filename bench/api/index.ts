@@ -405,6 +405,7 @@ try {
   // /v1/validate resolves through a local DNS server, so the cache-hit figure is of a real answer.
   dnsServer = await startDnsServer({
     'bench-mail.com': { mx: [{ exchange: 'mx.bench-mail.com', priority: 10 }] },
+    'mx.bench-mail.com': { a: ['192.0.2.25'] }, // without an address the MX would be dangling
   });
   app = await spawnApp('api', {
     DNS_SERVERS: dnsServer.address,
@@ -434,10 +435,13 @@ try {
   if (!csrf) throw new Error('GET /trpc/system.health: no CSRF cookie');
   const cookies: Record<string, string> = { [AUTH_COOKIES.csrf]: csrf };
   const email = `bench-api-${randomBytes(4).toString('hex')}@example.test`;
-  const signUp = await trpc(api, 'POST', 'auth.signUp', cookies, { email, password: PASSWORD });
-  const access = cookieValue(signUp.setCookie, AUTH_COOKIES.access);
-  if (!access) throw new Error('sign-up: no session cookie');
+  await trpc(api, 'POST', 'auth.signUp', cookies, { email, password: PASSWORD });
+  // Sign-up answers "check your email"; the session (and a new CSRF token) come with sign-in.
+  const signIn = await trpc(api, 'POST', 'auth.signIn', cookies, { email, password: PASSWORD });
+  const access = cookieValue(signIn.setCookie, AUTH_COOKIES.access);
+  if (!access) throw new Error('sign-in: no session cookie');
   cookies[AUTH_COOKIES.access] = access;
+  cookies[AUTH_COOKIES.csrf] = cookieValue(signIn.setCookie, AUTH_COOKIES.csrf) ?? csrf;
   const list = await trpc<{ workspaces: { id: string }[] }>(api, 'GET', 'workspaces.list', cookies);
   const workspaceId =
     list.data.workspaces[0]?.id ??

@@ -270,8 +270,8 @@ try {
   apiPid = app.proc.pid;
   log(`api at ${base} (pid ${app.proc.pid}); client addresses from ${RUN_PREFIX}.0/24`);
 
-  // Setup: USERS accounts, four sign-ups at a time, each from its own browser. Sign-up answers with a
-  // session; its access token is what the authenticated `auth.me` calls present.
+  // Setup: USERS accounts, four sign-ups at a time, each from its own browser, each followed by a
+  // sign-in; its access token is what the authenticated `auth.me` calls present.
   const runId = randomBytes(4).toString('hex');
   const emails = Array.from({ length: USERS }, (_, i) => `bench-${runId}-${i}@example.test`);
   const accessTokens: string[] = [];
@@ -283,15 +283,13 @@ try {
         const email = emails[i];
         if (email === undefined) return;
         const client = await newClient(base);
-        const res = await call(
-          base,
-          'POST',
-          '/trpc/auth.signUp',
-          mutationHeaders(client),
-          JSON.stringify({ email, password: PASSWORD }),
-        );
+        const body = JSON.stringify({ email, password: PASSWORD });
+        const signUp = await call(base, 'POST', '/trpc/auth.signUp', mutationHeaders(client), body);
+        if (signUp.status !== 200) throw new Error(`sign-up ${email}: HTTP ${signUp.status} ${signUp.body}`);
+        // Sign-up answers "check your email" without a session: the access token comes with sign-in.
+        const res = await call(base, 'POST', '/trpc/auth.signIn', mutationHeaders(client), body);
         const token = cookieValue(res.setCookie, AUTH_COOKIES.access);
-        if (res.status !== 200 || !token) throw new Error(`sign-up ${email}: HTTP ${res.status} ${res.body}`);
+        if (res.status !== 200 || !token) throw new Error(`sign-in ${email}: HTTP ${res.status} ${res.body}`);
         accessTokens[i] = token;
       }
     }),

@@ -183,9 +183,13 @@ function zones(): Zones {
         { exchange: `mx2.${provider}`, priority: 20, ttl: 3600 },
       ],
     };
+    // MX hosts need an address (an MX whose hosts have none is dangling: no_mail_host).
+    z[`mx1.${provider}`] = { a: ['192.0.2.25'], ttl: 3600 };
+    z[`mx2.${provider}`] = { a: ['192.0.2.26'], ttl: 3600 };
   }
   for (let j = DEAD_DOMAINS; j < OTHER_DOMAINS; j++) {
     z[otherDomain(j)] = { mx: [{ exchange: `mail.${otherDomain(j)}`, priority: 10, ttl: 3600 }] };
+    z[`mail.${otherDomain(j)}`] = { a: ['192.0.2.27'], ttl: 3600 };
   }
   return z;
 }
@@ -315,13 +319,14 @@ async function apiKeyFor(base: string): Promise<string> {
   const csrf = cookieValue(first.setCookie, AUTH_COOKIES.csrf);
   if (!csrf) throw new Error('no CSRF cookie');
   const cookies: Record<string, string> = { [AUTH_COOKIES.csrf]: csrf };
-  const signUp = await trpc(base, 'POST', 'auth.signUp', cookies, {
-    email: `bench-bulk-${Date.now()}@example.test`,
-    password: PASSWORD,
-  });
-  const access = cookieValue(signUp.setCookie, AUTH_COOKIES.access);
-  if (!access) throw new Error('sign-up: no session cookie');
+  const email = `bench-bulk-${Date.now()}@example.test`;
+  await trpc(base, 'POST', 'auth.signUp', cookies, { email, password: PASSWORD });
+  // Sign-up answers "check your email"; the session (and a new CSRF token) come with sign-in.
+  const signIn = await trpc(base, 'POST', 'auth.signIn', cookies, { email, password: PASSWORD });
+  const access = cookieValue(signIn.setCookie, AUTH_COOKIES.access);
+  if (!access) throw new Error('sign-in: no session cookie');
   cookies[AUTH_COOKIES.access] = access;
+  cookies[AUTH_COOKIES.csrf] = cookieValue(signIn.setCookie, AUTH_COOKIES.csrf) ?? csrf;
   const list = await trpc<{ workspaces: { id: string }[] }>(base, 'GET', 'workspaces.list', cookies);
   const workspaceId = list.data.workspaces[0]?.id;
   if (!workspaceId) throw new Error('no workspace');

@@ -29,6 +29,9 @@ export async function benchDns(): Promise<Record<string, number>> {
         { exchange: 'mx2.provider.test', priority: 20, ttl: 3600 },
       ],
     },
+    // MX hosts need an address (an MX whose hosts have none is dangling: no_mail_host).
+    'mx1.provider.test': { a: ['192.0.2.25'], ttl: 3600 },
+    'mx2.provider.test': { a: ['192.0.2.26'], ttl: 3600 },
   });
   try {
     const stage = createDnsStage({ servers: [server.address], timeoutMs: 2_000, tries: 1 });

@@ -3,11 +3,11 @@ import type {
   ApiKeyAuthenticator,
   Clock,
   Keyring,
+  MikroORM,
   OutgoingMail,
   RateLimiter,
   UsageRecorder,
 } from '@postern/core';
-import type { MikroORM } from '@postern/db';
 import type { Config, KvStore, Logger, PgBoss } from '@postern/runtime';
 import type { VerificationEngine } from '@postern/validator';
 

@@ -1,5 +1,7 @@
 // The one table from domain error codes to tRPC and HTTP errors.
 import type { ErrorCode } from '@postern/contracts';
+import { DomainError } from '@postern/core';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '@postern/runtime';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 
 export const ERROR_TABLE: Record<ErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }> = {
@@ -43,3 +45,17 @@ const CLIENT_SIDE_TRPC_CODES = new Set<TRPC_ERROR_CODE_KEY>([
   'CLIENT_CLOSED_REQUEST',
   'TIMEOUT',
 ]);
+
+/**
+ * A key-value store (Redis) outage, as clients see it: UNAVAILABLE (503) with Retry-After, on /v1, the
+ * dashboard's /api routes and tRPC alike. Undefined for any other error. The store fails fast
+ * (packages/runtime/src/kv-store.ts), so this answer comes in milliseconds, not after a hang.
+ */
+export function storeOutageError(error: unknown): DomainError | undefined {
+  if (!isStoreUnavailable(error)) return undefined;
+  return new DomainError(
+    'UNAVAILABLE',
+    'Temporarily unavailable: a backing service is not answering. Retry after the time in Retry-After.',
+    { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS, reason: 'store_unavailable' },
+  );
+}

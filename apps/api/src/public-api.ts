@@ -1,8 +1,13 @@
 // What the public API needs beyond the dashboard's deps: the limiter (Redis or memory, like the KV
 // store), the key authenticator and the usage recorder.
 import { PLANS, type Plan } from '@postern/contracts';
-import { ApiKeyAuthenticator, type Clock, createRateLimiter, UsageRecorder } from '@postern/core';
-import type { MikroORM } from '@postern/db';
+import {
+  ApiKeyAuthenticator,
+  type Clock,
+  createRateLimiter,
+  type MikroORM,
+  UsageRecorder,
+} from '@postern/core';
 import type { KvStore } from '@postern/runtime';
 
 export function publicApiDeps(options: {

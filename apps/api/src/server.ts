@@ -8,16 +8,19 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import type { ErrorBody, LivenessResponse } from '@postern/contracts';
+import { type ErrorBody, type LivenessResponse, TRPC_MAX_BATCH_SIZE } from '@postern/contracts';
 import { checkHealth } from '@postern/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
-import { codeForHttpStatus } from './errors.ts';
-import { createBulkHttp } from './rest/bulk-jobs.ts';
-import { dashboardJobRoutes } from './rest/jobs-dashboard.ts';
-import { v1Routes } from './rest/v1.ts';
+import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
+import { enforceBodyRate } from './http/shared/body.ts';
+import { createBulkHttp } from './http/shared/bulk.ts';
+import { httpErrorHandler } from './http/shared/errors.ts';
+import { v1Routes } from './http/v1/index.ts';
+import { registerOpenApi } from './http/v1/openapi.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { securityHeaders } from './security-headers.ts';
 import { contextFactory } from './trpc.ts';
@@ -40,7 +43,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 5000 },
     return503OnClosing: true,
+    // The whole request (headers and body) must have arrived within this; a slow body is also cut
+    // by the minimum transfer rate (http/shared/body.ts).
+    requestTimeout: config.http.requestTimeoutMs,
   });
+  // Route schemas are zod (validation, and the generated OpenAPI document); answers are built to their
+  // contract types by the handlers and serialised as they are.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  enforceBodyRate(app, config.http);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -99,17 +110,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   // Set before any route plugin is registered: a child context keeps the error handler it was
   // created with, so one set at the end would not reach /v1's errors (bad JSON, body too large).
-  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
-    const body: ErrorBody = {
-      code: codeForHttpStatus(status),
-      // Client errors raised by Fastify (bad JSON, body too large) have safe messages; server errors do not.
-      message: status >= 500 ? 'Internal error' : error.message,
-      requestId: String(req.id),
-    };
-    return reply.code(status).send(body);
-  });
+  app.setErrorHandler(httpErrorHandler);
+  // Records the /v1 routes' schemas as they are added: registered before them.
+  await registerOpenApi(app, { publicUrl: config.publicUrl, version: deps.version });
 
   await app.register(fastifyCookie);
   app.addHook('onRequest', async (req, reply) => {
@@ -132,13 +135,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       version: deps.version,
       startedAt: deps.startedAt,
       workerHeartbeatStaleMs: config.workerHeartbeatStaleMs,
+      resolver: deps.engine.resolverHealth,
     });
     reply.header('cache-control', 'no-store');
-    const { worker: _worker, ...own } = health.checks;
+    // An unhealthy DNS resolver is reported (checks.resolver) but does not fail readiness.
+    const { worker: _worker, resolver: _resolver, ...own } = health.checks;
     const ready =
       req.query.scope === 'api'
         ? Object.values(own).every((check) => check.status === 'ok')
-        : health.status === 'ok';
+        : Object.values({ ...own, worker: health.checks.worker }).every((check) => check.status === 'ok');
     return reply.code(ready ? 200 : 503).send(health);
   });
 
@@ -166,6 +171,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       trpcOptions: {
         router: appRouter,
         createContext: contextFactory(deps),
+        // One batched request may not carry more calls than this (each call is work; see trpc.ts).
+        maxBatchSize: TRPC_MAX_BATCH_SIZE,
         onError({ error, path, ctx }) {
           if (error.code === 'INTERNAL_SERVER_ERROR') {
             deps.logger.error(

@@ -1,8 +1,14 @@
 // Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
 // main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
 import { ALL_QUEUES } from '@postern/contracts';
-import { engineFromConfig, enqueueEmail, keyringFromConfig, systemClock } from '@postern/core';
-import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
+import {
+  auditSignerFromConfig,
+  engineFromConfig,
+  enqueueEmail,
+  keyringFromConfig,
+  systemClock,
+} from '@postern/core';
+import { createOrm, pgSslOptions, prepareAtStartup } from '@postern/db';
 import {
   type Config,
   createKvStore,
@@ -24,19 +30,34 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
   if (config.insecureDevSecret)
     logger.warn('POSTERN_SECRET is not set: using the development secret (never in production)');
   const databaseUrl = requireDatabaseUrl(config);
+  // audit.verify checks signed heads with it: a missing production key fails start-up, not a request.
+  auditSignerFromConfig(config);
   const orm = await createOrm({
     databaseUrl,
     ssl: config.databaseSsl,
     poolMax: config.databasePoolMax,
     connectTimeoutMs: config.connectTimeoutMs,
   });
-  const kv = await createKvStore(config.redisUrl, { connectTimeoutMs: config.connectTimeoutMs }).catch(
-    async (error) => {
-      await orm.close(true);
-      throw error;
-    },
-  );
-  const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
+  const kv = await createKvStore(config.redisUrl, {
+    connectTimeoutMs: config.connectTimeoutMs,
+    keyPrefix: config.redisKeyPrefix,
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
+  // Migrations, pg-boss's schema and queues run as the owner role (MIGRATION_DATABASE_URL); the
+  // process itself then works as the application role (DATABASE_URL). See packages/db/src/roles.ts.
+  const { applied, ownerRole } = await prepareAtStartup({
+    databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+    ssl: config.databaseSsl,
+    logger,
+    waitForMigrations: { orm },
+  }).catch(async (error) => {
+    await kv.close();
+    await orm.close(true);
+    throw error;
+  });
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
   const keyring = keyringFromConfig(config);
@@ -45,6 +66,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     databaseUrl,
     logger,
     role: 'producer',
+    migrate: ownerRole,
     ssl: pgSslOptions(config.databaseSsl),
   });
   await boss.start();
@@ -61,7 +83,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     sendMail: async (message) => {
       await enqueueEmail(boss, keyring, message);
     },
-    engine: engineFromConfig(config),
+    engine: engineFromConfig(config, { logger }),
     ...publicApiDeps({ orm, kv, clock: systemClock, rateLimitMultiplier: config.rateLimitMultiplier }),
     version: VERSION,
     startedAt: new Date(),

@@ -1,21 +1,24 @@
 // tRPC instance: context per request, error formatting through the one error table, and the
 // procedure builders (public, CSRF-checked mutations, authenticated with a narrowed context).
-import { AUTH_COOKIES, CSRF_HEADER, can, type Permission, ZWorkspaceScoped } from '@postern/contracts';
+import { CSRF_HEADER, type Permission, TRPC_MAX_BATCH_SIZE, ZWorkspaceScoped } from '@postern/contracts';
 import {
   type AuthContext,
   authenticate,
   DomainError,
+  type EntityManager,
   type MembersContext,
-  resolveMembership,
 } from '@postern/core';
-import type { EntityManager } from '@postern/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { csrfProblem } from './auth-cookies.ts';
+import { accessTokenOf, csrfProblem } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
-import { codeForTrpc, ERROR_TABLE } from './errors.ts';
+import { codeForTrpc, ERROR_TABLE, storeOutageError } from './errors.ts';
+import { checkWorkspaceAccess } from './http/shared/access.ts';
+import { authContextFor, requestMeta } from './http/shared/request.ts';
+
+export { authContextFor, requestMeta };
 
 export interface Context {
   deps: ApiDeps;
@@ -35,30 +38,6 @@ export interface Context {
 /** Declared by every workspace procedure: what the caller's role must allow. */
 export interface ProcedureMeta {
   permission?: Permission;
-}
-
-/** Request metadata recorded with audit entries. */
-export function requestMeta(req: FastifyRequest) {
-  return { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
-}
-
-/** The core auth context of a request (also used by the dashboard's plain HTTP routes, /api). */
-export function authContextFor(deps: ApiDeps, req: FastifyRequest, em: EntityManager): AuthContext {
-  return {
-    em,
-    kv: deps.kv,
-    keyring: deps.keyring,
-    clock: deps.clock,
-    settings: {
-      secret: deps.config.secret,
-      accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
-      sessionIdleMs: deps.config.sessionIdleMs,
-      sessionAbsoluteMs: deps.config.sessionAbsoluteMs,
-      publicUrl: deps.config.publicUrl,
-    },
-    sendMail: deps.sendMail,
-    meta: requestMeta(req),
-  };
 }
 
 export function contextFactory(deps: ApiDeps) {
@@ -98,8 +77,17 @@ const t = initTRPC
       const zod = cause instanceof ZodError ? cause : undefined;
       const code = domain?.code ?? (zod ? 'VALIDATION_FAILED' : codeForTrpc(error.code));
       const internal = code === 'INTERNAL';
+      // tRPC's own refusal of a batch over `maxBatchSize` (server.ts), said plainly.
+      const batchTooLarge =
+        error.code === 'BAD_REQUEST' && error.message === 'Batch call exceeds maximum size';
       return {
-        message: internal ? 'Internal error' : zod ? 'The input is not valid' : shape.message,
+        message: internal
+          ? 'Internal error'
+          : zod
+            ? 'The input is not valid'
+            : batchTooLarge
+              ? `A batched request may carry at most ${TRPC_MAX_BATCH_SIZE} calls; send the rest in another request`
+              : shape.message,
         code: shape.code,
         data: {
           code,
@@ -107,7 +95,11 @@ const t = initTRPC
           path: shape.data.path,
           requestId: ctx?.requestId,
           issues: zod?.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-          details: internal ? undefined : domain?.details,
+          details: internal
+            ? undefined
+            : batchTooLarge
+              ? { maxBatchSize: TRPC_MAX_BATCH_SIZE }
+              : domain?.details,
         },
       };
     },
@@ -116,9 +108,20 @@ const t = initTRPC
 /** Turns DomainErrors thrown by core into TRPCErrors with the mapped code. */
 const domainErrors = t.middleware(async ({ next, ctx }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    if (cause.code === 'RATE_LIMITED' && typeof cause.details?.retryAfterSeconds === 'number') {
+  if (result.ok) return result;
+  // A store (Redis) outage becomes UNAVAILABLE + Retry-After rather than an internal error.
+  const cause =
+    result.error.cause instanceof DomainError ? result.error.cause : storeOutageError(result.error.cause);
+  if (cause && cause !== result.error.cause)
+    ctx.deps.logger.warn(
+      { err: result.error.cause, requestId: ctx.requestId },
+      'request refused: key-value store unavailable',
+    );
+  if (cause) {
+    if (
+      (cause.code === 'RATE_LIMITED' || cause.code === 'UNAVAILABLE') &&
+      typeof cause.details?.retryAfterSeconds === 'number'
+    ) {
       ctx.res.header('retry-after', String(cause.details.retryAfterSeconds));
     }
     throw new TRPCError({ code: ERROR_TABLE[cause.code].trpc, message: cause.message, cause });
@@ -145,7 +148,7 @@ const csrf = t.middleware(async ({ ctx, type, next }) => {
 
 /** Resolves the session from the access-token cookie; the handler's ctx has a non-null user. */
 const authenticated = t.middleware(async ({ ctx, next }) => {
-  const token = ctx.req.cookies[AUTH_COOKIES.access];
+  const token = accessTokenOf(ctx.req, ctx.deps.config);
   if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
   const { user, session } = await authenticate(ctx.auth, token);
   return next({ ctx: { user, session } });
@@ -166,10 +169,12 @@ export const workspaceProcedure = authedProcedure.use(async ({ ctx, meta, getRaw
   if (!scoped.success) throw new DomainError('BAD_REQUEST', 'workspaceId is required');
   const permission = meta?.permission;
   if (!permission) throw new Error('a workspace procedure must declare its permission in .meta()');
-  const { membership, workspace } = await resolveMembership(ctx.em, scoped.data.workspaceId, ctx.user.id);
-  if (!can(membership.role, permission)) {
-    throw new DomainError('FORBIDDEN', `Your role (${membership.role}) does not allow this`, { permission });
-  }
+  const { membership, workspace } = await checkWorkspaceAccess(
+    ctx.em,
+    scoped.data.workspaceId,
+    ctx.user.id,
+    permission,
+  );
   return next({ ctx: { workspace, membership } });
 });
 export const createCallerFactory = t.createCallerFactory;

@@ -8,6 +8,8 @@ import {
   findStoredSecrets,
   type Harness,
   STRONG_PASSWORD,
+  signUpAndIn,
+  signUpIp,
   startHarness,
   uniqueEmail,
 } from './support/harness.ts';
@@ -18,8 +20,7 @@ const usedSecrets = new Set<string>();
 async function signedUp(client?: Client, password = STRONG_PASSWORD) {
   const c = client ?? new Client(h.app);
   const email = uniqueEmail();
-  const res = await c.mutate('auth.signUp', { email, password });
-  expect(res.status).toBe(200);
+  await signUpAndIn(c, email, password);
   usedSecrets.add(password);
   const refresh = c.cookies.get(AUTH_COOKIES.refresh);
   if (refresh) usedSecrets.add(refresh);
@@ -63,11 +64,15 @@ describe('sign-up and the password policy', () => {
     await signedUp(undefined, long);
   });
 
-  it('signs the new user in with HttpOnly, SameSite=Lax cookies and hashes the password with argon2id', async () => {
+  it('answers "check your email" without a session; sign-in sets HttpOnly, SameSite=Lax cookies; argon2id', async () => {
     const c = new Client(h.app);
     const email = uniqueEmail();
     await c.query('system.health');
-    const res = await c.mutate('auth.signUp', { email, password: STRONG_PASSWORD });
+    const signUp = await c.mutate('auth.signUp', { email, password: STRONG_PASSWORD }, { ip: signUpIp() });
+    expect(signUp.data).toEqual({ status: 'check_email' });
+    expect(c.cookies.has(AUTH_COOKIES.access)).toBe(false);
+    expect((await c.query('auth.me')).status).toBe(401);
+    const res = await c.mutate('auth.signIn', { email, password: STRONG_PASSWORD });
     expect(res.data).toMatchObject({
       status: 'signed_in',
       user: { email, emailVerified: false, twoFactorEnabled: false },
@@ -86,13 +91,76 @@ describe('sign-up and the password policy', () => {
     expect((await c.query('auth.me')).data).toMatchObject({ email });
   });
 
-  it('refuses a second account with the same address', async () => {
+  it('answers a registered address exactly like a new one, in similar time, and mails its owner instead', async () => {
     const { email } = await signedUp();
-    const res = await new Client(h.app).mutate('auth.signUp', {
-      email: email.toUpperCase(),
+    const answers = new Set<string>();
+    const times: Record<'taken' | 'fresh', number[]> = { taken: [], fresh: [] };
+    for (let i = 0; i < 8; i++) {
+      for (const [kind, address] of [
+        ['taken', i % 2 ? email.toUpperCase() : email],
+        ['fresh', uniqueEmail()],
+      ] as const) {
+        const c = new Client(h.app, { ip: signUpIp() });
+        await c.query('system.health');
+        const csrfBefore = c.cookies.get(AUTH_COOKIES.csrf);
+        const started = performance.now();
+        const res = await c.mutate('auth.signUp', { email: address, password: 'Another-Password-42' });
+        times[kind].push(performance.now() - started);
+        // Status, body and cookies (none set, the CSRF token untouched) must not tell the two apart.
+        answers.add(
+          JSON.stringify({
+            status: res.status,
+            data: res.data,
+            error: res.error,
+            setCookie: res.headers['set-cookie'] ?? null,
+            csrf: c.cookies.get(AUTH_COOKIES.csrf) === csrfBefore,
+          }),
+        );
+      }
+    }
+    expect([...answers]).toEqual([
+      JSON.stringify({ status: 200, data: { status: 'check_email' }, setCookie: null, csrf: true }),
+    ]);
+    // The password is hashed either way (an argon2 hash dominates both answers), like sign-in's check.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const ratio = median(times.taken) / median(times.fresh);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+    // The owner learns of it by mail (once per hour, whatever the number of attempts); the account
+    // and its password are unchanged.
+    const notices = (await h.mails()).filter((m) => m.to === email && /tried to sign up/.test(m.subject));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).not.toMatch(/token=/);
+    const users = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from app_user where email = ?', [email])) as { n: number }[];
+    expect(users[0]?.n).toBe(1);
+    expect((await new Client(h.app).mutate('auth.signIn', { email, password: STRONG_PASSWORD })).status).toBe(
+      200,
+    );
+  });
+
+  it('throttles sign-ups per IP address (100 per 15 minutes, also under a burst), with Retry-After', async () => {
+    const ip = '10.77.0.1';
+    const signUp = () =>
+      new Client(h.app, { ip }).mutate('auth.signUp', { email: uniqueEmail(), password: STRONG_PASSWORD });
+    const statuses: number[] = [];
+    for (let round = 0; round < 11; round++) {
+      for (const res of await Promise.all(Array.from({ length: 10 }, signUp))) statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const refused = await signUp();
+    expect(refused.status).toBe(429);
+    expect(refused.error?.data.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await new Client(h.app, { ip: '10.77.0.2' }).mutate('auth.signUp', {
+      email: uniqueEmail(),
       password: STRONG_PASSWORD,
     });
-    expect(res.error?.data.code).toBe('CONFLICT');
+    expect(other.status).toBe(200);
   });
 
   it('verifies the address with a single-use emailed link', async () => {
@@ -196,7 +264,13 @@ describe('sign-in', () => {
     const events = (
       await em.find(AuditEntry, { actorId: user.id, scope: `user:${user.id}` }, { orderBy: { seq: 'asc' } })
     ).map((e) => e.eventType);
-    expect(events).toEqual(['auth.signed_up', 'auth.login_failed', 'auth.login_succeeded']);
+    // signedUp() signs in once after sign-up.
+    expect(events).toEqual([
+      'auth.signed_up',
+      'auth.login_succeeded',
+      'auth.login_failed',
+      'auth.login_succeeded',
+    ]);
   });
 });
 
@@ -214,6 +288,98 @@ describe('CSRF protection', () => {
         .error?.data.code,
     ).toBe('FORBIDDEN');
     expect((await client.mutate('account.revokeOtherSessions')).data).toEqual({ revoked: 0 });
+  });
+
+  it('refuses a token the client chose itself, even sent as both cookie and header, on every mutation', async () => {
+    const { client, email } = await signedUp();
+    const issued = client.csrfToken() ?? '';
+    expect(issued).toMatch(/^[\w-]+\.[\w-]+$/);
+    const [nonce] = issued.split('.');
+    const mutations: [string, unknown][] = [
+      ['account.revokeOtherSessions', undefined],
+      ['workspaces.create', { name: 'Planted' }],
+      ['auth.signIn', { email, password: STRONG_PASSWORD }],
+      ['auth.signOut', undefined],
+    ];
+    for (const chosen of ['attacker-chosen-value', `${nonce}.forgedmac`, `x${issued}`]) {
+      const planted = client.on(h.app);
+      planted.cookies = new Map(client.cookies);
+      planted.cookies.set(AUTH_COOKIES.csrf, chosen);
+      for (const [path, input] of mutations) {
+        const res = await planted.mutate(path, input, { csrf: chosen });
+        expect(res.error?.data.code, `${path} with ${chosen}`).toBe('FORBIDDEN');
+        expect(res.error?.message).toMatch(/CSRF/);
+      }
+    }
+    // Without any token, every mutation is refused too, not one chosen example.
+    for (const [path, input] of mutations) {
+      expect((await client.mutate(path, input, { csrf: null })).error?.data.code, path).toBe('FORBIDDEN');
+    }
+    // The server replaces a cookie it did not issue on the next request.
+    const planted = new Client(h.app);
+    planted.cookies.set(AUTH_COOKIES.csrf, 'attacker-chosen-value');
+    await planted.query('system.health');
+    expect(planted.csrfToken()).not.toBe('attacker-chosen-value');
+    expect((await planted.mutate('auth.signIn', { email, password: STRONG_PASSWORD })).status).toBe(200);
+  });
+
+  it('replaces the CSRF token at sign-in', async () => {
+    const email = uniqueEmail();
+    const c = new Client(h.app);
+    await c.mutate('auth.signUp', { email, password: STRONG_PASSWORD }, { ip: signUpIp() });
+    const before = c.csrfToken();
+    expect(before).toBeTruthy();
+    const signIn = await c.mutate('auth.signIn', { email, password: STRONG_PASSWORD });
+    expect(signIn.status).toBe(200);
+    expect([signIn.headers['set-cookie'] ?? []].flat().join('\n')).toMatch(
+      /pst_csrf=[^;]+;.*SameSite=Strict/i,
+    );
+    const after = c.csrfToken();
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    expect((await c.mutate('workspaces.create', { name: 'After sign-in' })).status).toBe(200);
+  });
+});
+
+describe('cookies under an https PUBLIC_URL', () => {
+  it('are __Host- prefixed, Secure, Path=/ and without Domain; the dashboard flow works with them', async () => {
+    const tls = await startHarness({ env: { PUBLIC_URL: 'https://postern.example.test' } });
+    try {
+      const c = new Client(tls.app);
+      const first = await c.query('system.health');
+      const csrfCookie = [first.headers['set-cookie'] ?? []].flat().join('\n');
+      expect(csrfCookie).toMatch(/^__Host-pst_csrf=[^;]+;/);
+      expect(csrfCookie).toMatch(/; Secure/i);
+      expect(csrfCookie).toMatch(/; Path=\/(;|$)/i);
+      expect(csrfCookie).not.toMatch(/Domain=/i);
+      expect(c.cookies.has(AUTH_COOKIES.csrf)).toBe(false);
+
+      const email = uniqueEmail();
+      expect((await c.mutate('auth.signUp', { email, password: STRONG_PASSWORD })).status).toBe(200);
+      const signIn = await c.mutate('auth.signIn', { email, password: STRONG_PASSWORD });
+      expect(signIn.status).toBe(200);
+      const lines = [signIn.headers['set-cookie'] ?? []].flat();
+      for (const name of ['__Host-pst_at', '__Host-pst_rt', '__Host-pst_csrf']) {
+        const line = lines.find((l) => l.startsWith(`${name}=`)) ?? '';
+        expect(line, name).toMatch(/; Secure/i);
+        expect(line, name).toMatch(/; Path=\/(;|$)/i);
+        expect(line, name).not.toMatch(/Domain=/i);
+      }
+      expect(lines.some((l) => /^pst_(at|rt|csrf)=/.test(l))).toBe(false);
+      // The session works under the prefixed names: reads, CSRF-checked mutations, refresh, sign-out.
+      expect((await c.query('auth.me')).data).toMatchObject({ email });
+      expect((await c.mutate('workspaces.create', { name: 'TLS' })).status).toBe(200);
+      expect((await c.mutate('workspaces.create', { name: 'TLS' }, { csrf: null })).status).toBe(403);
+      expect((await c.mutate('auth.refresh')).data).toEqual({ ok: true });
+      expect((await c.mutate('auth.signOut')).data).toEqual({ ok: true });
+      expect((await c.query('auth.me')).status).toBe(401);
+      // An unprefixed cookie (which any subdomain could set) is not a session under https.
+      const plain = new Client(tls.app);
+      plain.cookies.set(AUTH_COOKIES.access, c.cookies.get('__Host-pst_at') ?? 'x');
+      expect((await plain.query('auth.me')).status).toBe(401);
+    } finally {
+      await tls.close();
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { BulkJob } from '@postern/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../src/deps.ts';
-import { type BulkHttp, createBulkHttp } from '../src/rest/bulk-jobs.ts';
+import { type BulkHttp, createBulkHttp } from '../src/http/shared/bulk.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;

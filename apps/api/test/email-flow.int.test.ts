@@ -1,5 +1,6 @@
 // Black box: the real API and worker processes, a real SMTP server. Sign-up mails a verification
-// link through the queue and the worker; the link verifies the address once.
+// link through the queue and the worker; the link verifies the address once. Signing up again with
+// a registered address answers exactly the same and mails its owner instead (once per hour).
 import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { freePort, type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
@@ -12,6 +13,8 @@ describe('emails end to end', () => {
   let worker: SpawnedApp;
   let smtp: SMTPServer;
   const inbox: { to: string; raw: string }[] = [];
+  /** The address the first test signed up (the second signs up with it again). */
+  let signedUpEmail = '';
 
   beforeAll(async () => {
     const smtpPort = await freePort();
@@ -78,6 +81,13 @@ describe('emails end to end', () => {
     const email = `e2e-${Date.now()}@example.test`;
     const signUp = await call('POST', 'auth.signUp', { email, password: 'End-To-End-Password-1' });
     expect(signUp.status).toBe(200);
+    expect(signUp.body.result?.data).toEqual({ status: 'check_email' });
+    // No session from sign-up: the dashboard signs in next.
+    expect((await call('GET', 'auth.me')).status).toBe(401);
+    expect((await call('POST', 'auth.signIn', { email, password: 'End-To-End-Password-1' })).status).toBe(
+      200,
+    );
+    signedUpEmail = email;
 
     const deadline = Date.now() + 20_000;
     while (!inbox.some((m) => m.to === email) && Date.now() < deadline)
@@ -93,5 +103,37 @@ describe('emails end to end', () => {
     const me = (await call('GET', 'auth.me')).body.result?.data as { emailVerified: boolean } | undefined;
     expect(me?.emailVerified).toBe(true);
     expect((await call('POST', 'auth.verifyEmail', { token })).body.error?.data.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers a sign-up for a registered address like any other and mails the owner, once an hour', async () => {
+    const fresh = async (email: string, password: string) => {
+      const health = await fetch(`${api.url}/trpc/system.health`);
+      const csrf = /pst_csrf=([^;]+)/.exec(health.headers.getSetCookie().join('\n'))?.[1] ?? '';
+      const res = await fetch(`${api.url}/trpc/auth.signUp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `pst_csrf=${csrf}`, [CSRF_HEADER]: csrf },
+        body: JSON.stringify({ email, password }),
+      });
+      const setCookie = res.headers.getSetCookie().filter((c) => !c.startsWith('pst_csrf='));
+      return { status: res.status, body: await res.text(), setCookie };
+    };
+    const taken = signedUpEmail;
+    expect(taken).toBeTruthy();
+    const unknown = await fresh(`e2e-new-${Date.now()}@example.test`, 'Another-Password-42');
+    const existing = await fresh(taken.toUpperCase(), 'Another-Password-42');
+    expect(existing).toEqual(unknown);
+    expect(existing.status).toBe(200);
+    expect(JSON.parse(existing.body)).toEqual({ result: { data: { status: 'check_email' } } });
+
+    const notices = () =>
+      inbox.filter((m) => m.to === taken && /Subject: Someone tried to sign up/.test(m.raw));
+    const deadline = Date.now() + 20_000;
+    while (notices().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]?.raw).not.toMatch(/verify-email\?token=/);
+    // More attempts within the hour answer the same but mail nothing more: no spamming the owner.
+    for (let i = 0; i < 3; i++) expect((await fresh(taken, 'Another-Password-42')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(notices()).toHaveLength(1);
   });
 });

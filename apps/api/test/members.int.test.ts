@@ -53,7 +53,7 @@ describe('invitations', () => {
       ).status,
     ).toBe(200);
     const token = await invitationToken(h, invitee.email);
-    const preview = await invitee.client.query<{ workspaceName: string; role: string; invitedBy: string }>(
+    const preview = await invitee.client.mutate<{ workspaceName: string; role: string; invitedBy: string }>(
       'invitations.preview',
       { token },
     );

@@ -26,7 +26,8 @@ describe('API server', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+    // As the restricted application role, like the API in production.
+    orm = await createOrm({ databaseUrl: db.appUrl, poolMax: 4 });
     kv = new RedisKvStore(
       await connectRedis(testServices().redisUrl, {
         connectTimeoutMs: 3000,
@@ -34,7 +35,8 @@ describe('API server', () => {
       }),
     );
     const config = loadConfig({
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.appUrl,
+      MIGRATION_DATABASE_URL: db.url,
       DASHBOARD_ORIGIN: DASHBOARD,
       LOG_LEVEL: 'silent',
       WEB_DIST: '/nonexistent',

@@ -3,15 +3,22 @@
 import { AUTH_COOKIES } from '@postern/contracts';
 import { AuditEntry, User } from '@postern/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type Harness, STRONG_PASSWORD, startHarness, uniqueEmail } from './support/harness.ts';
+import {
+  Client,
+  type Harness,
+  STRONG_PASSWORD,
+  signUpAndIn,
+  signUpIp,
+  startHarness,
+  uniqueEmail,
+} from './support/harness.ts';
 
 const DAY = 86_400_000;
 let h: Harness;
 
 async function signedUp(client = new Client(h.app)) {
   const email = uniqueEmail();
-  const res = await client.mutate('auth.signUp', { email, password: STRONG_PASSWORD });
-  expect(res.status).toBe(200);
+  await signUpAndIn(client, email);
   return { client, email };
 }
 
@@ -96,9 +103,11 @@ describe('an HTTPS deployment', () => {
     const client = new Client(https.app);
     const health = await client.query('system.health');
     expect(health.headers['strict-transport-security']).toMatch(/max-age=\d{7,}/);
-    const signUp = await client.mutate('auth.signUp', { email: uniqueEmail(), password: STRONG_PASSWORD });
-    expect(signUp.status).toBe(200);
-    const cookies = [signUp.headers['set-cookie'] ?? []].flat();
+    const email = uniqueEmail();
+    await client.mutate('auth.signUp', { email, password: STRONG_PASSWORD }, { ip: signUpIp() });
+    const signIn = await client.mutate('auth.signIn', { email, password: STRONG_PASSWORD });
+    expect(signIn.status).toBe(200);
+    const cookies = [signIn.headers['set-cookie'] ?? []].flat();
     expect(cookies.length).toBeGreaterThanOrEqual(2);
     for (const line of cookies) expect(line).toMatch(/;\s*Secure/i);
   });

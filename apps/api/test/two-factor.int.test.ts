@@ -7,6 +7,7 @@ import {
   expectNoSecretsKept,
   type Harness,
   STRONG_PASSWORD,
+  signUpAndIn,
   startHarness,
   uniqueEmail,
 } from './support/harness.ts';
@@ -27,7 +28,7 @@ const nextStep = () => h.clock.advance(30_000);
 async function enrolled() {
   const client = new Client(h.app);
   const email = uniqueEmail();
-  await client.mutate('auth.signUp', { email, password: STRONG_PASSWORD });
+  await signUpAndIn(client, email);
   usedSecrets.add(STRONG_PASSWORD);
   const enrol = await client.mutate<{ secret: string; otpauthUri: string; qrCodeDataUrl: string }>(
     'account.enrolTwoFactor',
@@ -85,7 +86,7 @@ async function otherDevice(email: string, secret: string) {
 describe('enrolment', () => {
   it('needs the password, shows a QR code and the secret, and activates only after a valid code', async () => {
     const client = new Client(h.app);
-    await client.mutate('auth.signUp', { email: uniqueEmail(), password: STRONG_PASSWORD });
+    await signUpAndIn(client, uniqueEmail());
     expect(
       (await client.mutate('account.enrolTwoFactor', { password: 'Wrong-Password-1' })).error?.data.code,
     ).toBe('UNAUTHENTICATED');
@@ -147,7 +148,7 @@ describe('enrolment', () => {
   it('signs out the other sessions when 2FA is turned on', async () => {
     const client = new Client(h.app);
     const email = uniqueEmail();
-    await client.mutate('auth.signUp', { email, password: STRONG_PASSWORD });
+    await signUpAndIn(client, email);
     const other = new Client(h.apps[1] ?? h.app);
     await other.mutate('auth.signIn', { email, password: STRONG_PASSWORD });
     const enrol = await client.mutate<{ secret: string }>('account.enrolTwoFactor', {

@@ -23,6 +23,10 @@ beforeAll(async () => {
     'gmail.com': { mx: [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }] },
     'gmial.com': { mx: [{ exchange: 'mx.gmial.com', priority: 5 }] },
     'mailinator.com': { mx: [{ exchange: 'mx.mailinator.com', priority: 5 }] },
+    // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
+    'mx.postern-mail.com': { a: ['192.0.2.25'] },
+    'mx.gmial.com': { a: ['192.0.2.26'] },
+    'mx.mailinator.com': { a: ['192.0.2.27'] },
   });
   h = await startHarness({
     engine: () => createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 500, tries: 1 } }),

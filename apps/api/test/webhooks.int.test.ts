@@ -100,7 +100,11 @@ describe('endpoints', () => {
     );
     expect(list.data?.endpoints.map((e) => e.id)).toEqual([endpoint.id]);
     expect(list.data?.endpoints.map((e) => e.url)).toEqual([URL_1]);
-    expect(list.data?.eventTypes.map((e) => e.type)).toEqual(['bulk_job.completed', 'bulk_job.failed']);
+    expect(list.data?.eventTypes.map((e) => e.type)).toEqual([
+      'bulk_job.completed',
+      'bulk_job.failed',
+      'audit.checkpoint',
+    ]);
     expect(JSON.stringify(list.data)).not.toContain(secret);
     const get = await client.query<Endpoint>('webhooks.get', { workspaceId, endpointId: endpoint.id });
     expect(JSON.stringify(get.data)).not.toContain('whsec_');

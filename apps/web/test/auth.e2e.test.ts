@@ -219,6 +219,27 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await context.close();
   });
 
+  it('answers a sign-up with a registered address by asking to check the email, and signs nobody in', {
+    timeout: 30_000,
+  }, async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(url('/sign-up'));
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('Someone-Elses-Password-42');
+    await page.getByTestId('sign-up-submit').click();
+    await page.getByTestId('sign-up-check-email').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('sign-up-check-email').textContent()).toContain('Check your email');
+    expect(pathOf(page)).toBe('/sign-up');
+    await page.screenshot({ path: join(RESULTS, 'auth-sign-up-check-email.png'), fullPage: true });
+    expect(await cspViolations(page)).toEqual([]);
+    // The page tries to sign in with what was typed; for someone else's address that is refused.
+    expectClean(problems, /^401 \/trpc\/auth\.(me|signIn)$/);
+    await page.close();
+    await context.close();
+  });
+
   it('enrols two-factor authentication and hands out recovery codes once', { timeout: 60_000 }, async () => {
     const context = await newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api?.url });

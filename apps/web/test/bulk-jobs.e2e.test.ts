@@ -77,6 +77,9 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
       'slow-mail.com': { delayMs: 2_500, mx: [{ exchange: 'mx.slow-mail.com', priority: 10 }] },
       // Never answers usefully: its addresses come out unknown.
       'broken-mail.com': { rcode: 'SERVFAIL' },
+      // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
+      'mx.example-mail.com': { a: ['192.0.2.25'] },
+      'mx.slow-mail.com': { a: ['192.0.2.26'] },
     });
     mailDir = await makeMailDir();
     db = await createTestDatabase();

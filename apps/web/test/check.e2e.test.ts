@@ -62,6 +62,9 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       'smtp-mail.com': { mx: [smtp.mx] },
       'gmail.com': { mx: [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }] },
       'gmial.com': { mx: [{ exchange: 'mx.gmial.com', priority: 10 }] },
+      // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
+      'mx.example-mail.com': { a: ['192.0.2.25'] },
+      'mx.gmial.com': { a: ['192.0.2.26'] },
     });
     db = await createTestDatabase();
     api = await startApi({

@@ -232,6 +232,7 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
     expect(await endpointRow.getByTestId('endpoint-event-type').allTextContents()).toEqual([
       'bulk_job.completed',
       'bulk_job.failed',
+      'audit.checkpoint',
     ]);
     expect(await endpointRow.getByTestId('endpoint-state').textContent()).toBe('Enabled');
     expect(await endpointRow.getByTestId('endpoint-failures').textContent()).toBe('No recent failures');

@@ -17,6 +17,19 @@ export const SCHEDULES: ScheduleEntry[] = [
     description: 'deletes what the retention table (core/retention/policy.ts) says is past its time',
   },
   {
+    queue: QUEUES.retentionSweep,
+    cron: '*/5 * * * *',
+    data: {},
+    description: 'the retention rules marked `every: 5 minutes` (abandoned bulk uploads)',
+  },
+  {
+    queue: QUEUES.auditCheckpoint,
+    cron: '23 * * * *',
+    data: {},
+    description:
+      'signs the head of every audit chain that grew (KV, audit_signed_head, audit.checkpoint webhook); owners digest in the 00:xx UTC run',
+  },
+  {
     queue: QUEUES.heartbeat,
     cron: '* * * * *',
     data: { trigger: 'schedule' },

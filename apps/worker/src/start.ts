@@ -2,8 +2,10 @@
 // graceful stop. main.ts calls it; test fixtures call it with extra queues and handlers.
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import {
+  auditSignerFromConfig,
   createMailTransport,
   engineFromConfig,
+  enqueueEmail,
   keyringFromConfig,
   MAIL_NOT_CONFIGURED,
   type MailTransport,
@@ -12,9 +14,10 @@ import {
   WebhookEngine,
   webhookSettingsFromConfig,
 } from '@postern/core';
-import { createOrm, migrateToLatest, pgSslOptions } from '@postern/db';
+import { createOrm, pgSslOptions, prepareAtStartup } from '@postern/db';
 import {
   type Config,
+  createKvStore,
   createLogger,
   createQueueClient,
   onShutdown,
@@ -32,16 +35,39 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   // Configuration problems surface before any connection is opened.
   const keyring = keyringFromConfig(config);
   const mailTransport = mailTransportOrWarning(config, logger);
+  // Signs audit chain heads; the key never reaches the database (AUDIT_SIGNING_KEY, production).
+  const auditSigner = auditSignerFromConfig(config);
   // One engine for the whole process: its DNS cache serves every bulk chunk.
-  const engine = engineFromConfig(config);
+  const engine = engineFromConfig(config, { logger });
   const orm = await createOrm({
     databaseUrl,
     ssl: config.databaseSsl,
     poolMax: config.databasePoolMax,
     connectTimeoutMs: config.connectTimeoutMs,
   });
-  const applied = await migrateToLatest(orm, databaseUrl, config.databaseSsl);
+  const extra = options.extraHandlers ?? [];
+  // Migrations, pg-boss's schema and queues run as the owner role (MIGRATION_DATABASE_URL); the
+  // process itself then works as the application role (DATABASE_URL). See packages/db/src/roles.ts.
+  const { applied, ownerRole } = await prepareAtStartup({
+    databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+    ssl: config.databaseSsl,
+    logger,
+    waitForMigrations: { orm },
+    extraQueues: extra.map((handler): QueueDefinition => handler.queue),
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
   if (applied.length) logger.info({ applied }, 'applied migrations');
+  // The latest signed audit head of each scope is kept here too (outside PostgreSQL with Redis).
+  const kv = await createKvStore(config.redisUrl, {
+    connectTimeoutMs: config.connectTimeoutMs,
+    keyPrefix: config.redisKeyPrefix,
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
   // Webhook URLs stored in clear before they were encrypted (readers accept them until then).
   const sealed = await sealPlaintextWebhookUrls(orm.em.fork(), keyring);
   if (sealed > 0) logger.info({ sealed }, 'encrypted webhook endpoint URLs stored in clear');
@@ -58,9 +84,9 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     databaseUrl,
     logger,
     role: 'worker',
+    migrate: ownerRole,
     ssl: pgSslOptions(config.databaseSsl),
   });
-  const extra = options.extraHandlers ?? [];
   const worker = await startRunner({
     boss,
     orm,
@@ -75,6 +101,13 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
         auditRetentionDays: config.auditRetentionDays,
         engine,
         webhooks,
+        audit: {
+          signer: auditSigner,
+          kv,
+          sendMail: async (message) => {
+            await enqueueEmail(boss, keyring, message);
+          },
+        },
       }),
       ...extra,
     ],
@@ -95,6 +128,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
       await Promise.all([webhooks.stop(budget), worker.stop(budget)]);
       mailTransport.close();
       await engine.close();
+      await kv.close();
       await orm.close();
     },
   });

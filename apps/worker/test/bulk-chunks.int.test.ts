@@ -1,10 +1,14 @@
 // Bulk verification chunks through the real worker: the in-process runner completes a job with exact
 // counts; two spawned worker processes share a job's chunks without processing an item twice; and a
-// worker SIGKILLed mid-job leaves its chunks to be retried, the job still completing exactly once.
+// worker SIGKILLed mid-job leaves its chunks to be retried, the job still completing exactly once —
+// at the default settings, within a minute of the kill (the chunk's pg-boss heartbeat goes stale and
+// the surviving worker's queue monitor hands it out again) — while a live chunk that runs longer than
+// the heartbeat keeps its claim.
 import { randomBytes } from 'node:crypto';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
 import {
   type BulkContext,
+  type BulkEngine,
   createBulkJob,
   createKeyring,
   engineFromConfig,
@@ -17,7 +21,6 @@ import { createOrm, type MikroORM, OutboxEvent } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { type SpawnedApp, spawnApp, waitFor as waitUntil } from '@postern/runtime/testing';
-import { PgBoss as Boss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { createBulkChunkJob } from '../src/jobs/bulk.ts';
@@ -31,7 +34,6 @@ const keyring = createKeyring(parseEncryptionKeys(KEYS));
 let db: TestDatabase;
 let orm: MikroORM;
 let producer: PgBoss;
-let supervisor: Boss;
 let dns: TestDnsServer;
 
 function engineFor(servers: string[]) {
@@ -106,17 +108,10 @@ beforeAll(async () => {
   producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger });
   await producer.start();
   await ensureQueues(producer, ALL_QUEUES);
-  // Expired chunk jobs are failed (and retried) by a supervising instance; check every second here.
-  supervisor = new Boss({
-    connectionString: db.url,
-    schema: 'pgboss',
-    supervise: true,
-    superviseIntervalSeconds: 1,
-    schedule: false,
-  });
-  supervisor.on('error', () => {});
-  await supervisor.start();
   dns = await startDnsServer({
+    // MX hosts have addresses (an MX whose hosts have none is a dangling MX: no mail host).
+    'mx.postern-good.com': { a: ['192.0.2.25'] },
+    'mx.postern-bulk.com': { a: ['192.0.2.26'] },
     'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
     'postern-nullmx.org': { mx: [{ exchange: '.', priority: 0 }] },
     '*.kill.postern-bulk.com': { delayMs: 300, mx: [{ exchange: 'mx.postern-bulk.com', priority: 10 }] },
@@ -125,7 +120,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await supervisor?.stop({ graceful: false });
   await producer?.stop({ graceful: false });
   await orm?.close(true);
   await db?.drop();
@@ -231,6 +225,49 @@ describe('bulk chunks in the real runner', () => {
       await shared.close();
     }
   });
+
+  it('a live chunk running longer than its heartbeat keeps its claim: one attempt, no second run', async () => {
+    // Each check takes 32 s: longer than the 20 s heartbeat plus a monitor pass (10 s), so a heartbeat
+    // that was not refreshed would have the chunk failed and handed out again meanwhile.
+    let runs = 0;
+    const real = engine();
+    const slow: BulkEngine = {
+      validate: async (email, options) => {
+        runs++;
+        await new Promise((resolve) => setTimeout(resolve, 32_000));
+        return real.validate(email, options);
+      },
+      close: async () => {},
+    };
+    worker = await startRunner({
+      boss: createQueueClient({
+        databaseUrl: db.url,
+        role: 'worker',
+        logger: createLogger({ level: 'silent', name: 'w' }),
+      }),
+      orm,
+      logger: createLogger({ level: 'silent', name: 'w' }),
+      clock: systemClock,
+      version: 'test',
+      handlers: [createBulkChunkJob({ keyring, engine: () => slow })],
+      schedules: [],
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+        source: ['long1@postern-good.com', 'long2@postern-good.com'],
+        depth: 'standard',
+      });
+      const job = await waitCompleted(created.id, 60_000);
+      expect(job.processed).toBe(2);
+      expect(runs).toBe(2);
+      const [chunk] = await producer.findJobs(QUEUES.bulkChunk.name, { data: { jobId: created.id } });
+      expect(chunk).toMatchObject({ state: 'completed', retryCount: 0 });
+    } finally {
+      await worker.stop(5000);
+      await real.close();
+    }
+  }, 75_000);
 });
 
 describe('bulk chunks across worker processes', () => {
@@ -281,14 +318,16 @@ describe('bulk chunks across worker processes', () => {
     expect(logs).not.toContain('postern-bulk.com');
   });
 
-  it('a worker SIGKILLed mid-job: its chunks are retried, every result written exactly once', async () => {
-    const list = slowAddresses(400, 'kill');
+  it('a worker SIGKILLed mid-job, default settings: its chunks are retried within a minute, every result written exactly once', async () => {
+    // 8 chunks: a worker holds at most 4 at once (2 fetch loops of 2), so both get some.
+    const list = slowAddresses(800, 'kill');
+    // The queue's own policy: no expiry override, and no supervising instance but the workers'.
+    expect(QUEUES.bulkChunk.policy).toMatchObject({ expireInSeconds: 600, heartbeatSeconds: 20 });
     const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
       source: list,
       depth: 'standard',
       // 5 batches of 20 a chunk (~1.5 s): the kill lands inside one.
       chunkSize: 100,
-      chunkExpireInSeconds: 3,
     });
     const [victim, survivor] = workers as [SpawnedApp, SpawnedApp];
     const victimId = ids[0] as string;
@@ -308,20 +347,26 @@ describe('bulk chunks across worker processes', () => {
       30_000,
     );
     victim.proc.kill('SIGKILL');
+    const killedAt = Date.now();
     await victim.exited;
 
-    const job = await waitCompleted(created.id, 90_000);
-    expect(job.processed).toBe(400);
-    expect(job.counts.deliverable).toBe(400);
+    // Heartbeat 20 s (refreshed every 10 s) + the monitor's pass (every 10 s) + the retry delay
+    // (≤ 5 s): ~20-36 s. Waiting for the 600 s expiry instead, as before, fails this.
+    const job = await waitCompleted(created.id, 75_000);
+    const recoverySeconds = (Date.now() - killedAt) / 1000;
+    console.info(`bulk job completed ${recoverySeconds.toFixed(1)} s after the SIGKILL`);
+    expect(recoverySeconds).toBeLessThan(60);
+    expect(job.processed).toBe(800);
+    expect(job.counts.deliverable).toBe(800);
     const stats = await itemStats(created.id);
     expect(stats).toMatchObject({
-      n: 400,
-      done: 400,
-      distinctDone: 400,
-      counted: 400,
+      n: 800,
+      done: 800,
+      distinctDone: 800,
+      counted: 800,
       pending: 0,
-      chunks: 4,
-      chunks_done: 4,
+      chunks: 8,
+      chunks_done: 8,
     });
     const chunks = await producer.findJobs(QUEUES.bulkChunk.name, { data: { jobId: created.id } });
     expect(chunks.every((c) => c.state === 'completed')).toBe(true);
@@ -334,5 +379,5 @@ describe('bulk chunks across worker processes', () => {
       processed_by: string;
     }[];
     expect(writers.map((w) => w.processed_by)).toContain(ids[1]);
-  }, 120_000);
+  }, 110_000);
 });

@@ -100,6 +100,7 @@ beforeAll(async () => {
   await ensureQueues(producer, ALL_QUEUES);
   dns = await startDnsServer({
     'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
+    'mx.postern-good.com': { a: ['192.0.2.25'] }, // without an address the MX would be dangling
   });
 });
 

@@ -1,5 +1,6 @@
 // API keys, plans and the public REST API's shapes (shared by tRPC, /v1 and the SDK).
 import { z } from 'zod';
+import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
 export const API_KEY_PREFIX = 'pst_live_';
@@ -17,7 +18,7 @@ export const PLANS = {
 export const ZPlan = z.enum(['starter', 'professional', 'business']);
 export type Plan = z.infer<typeof ZPlan>;
 
-export const ZApiKeyName = z.string().trim().min(1, 'Give the key a name').max(80);
+export const ZApiKeyName = zText().trim().min(1, 'Give the key a name').max(80);
 export const ZCreateApiKeyRequest = ZWorkspaceScoped.extend({
   name: ZApiKeyName,
   expiresAt: z.iso.datetime().optional(),

@@ -1,5 +1,6 @@
 // Accounts, sessions and two-factor authentication: inputs and outputs of the auth procedures.
 import { z } from 'zod';
+import { zText } from './text.ts';
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** Long passphrases are welcome; the cap only bounds hashing work. */
@@ -43,8 +44,7 @@ export function failedPasswordRules(
   return failed;
 }
 
-export const ZEmail = z
-  .string()
+export const ZEmail = zText()
   .trim()
   .min(3)
   .max(254)
@@ -52,16 +52,19 @@ export const ZEmail = z
   .transform((email) => email.toLowerCase());
 
 /** The shape only; the policy is checked by the server, which reports every failed rule. */
-export const ZPasswordInput = z
-  .string()
+export const ZPasswordInput = zText()
   .min(1, 'Enter a password')
   .max(PASSWORD_MAX_LENGTH + 1);
 
 export const ZSignUpRequest = z.object({ email: ZEmail, password: ZPasswordInput });
+/**
+ * Sign-up answers the same whether or not the address already has an account (its owner is mailed
+ * instead) and does not sign in: the client signs in next, and the address is confirmed by email.
+ */
+export const ZSignUpResponse = z.object({ status: z.literal('check_email') });
 export const ZSignInRequest = z.object({
   email: ZEmail,
-  password: z
-    .string()
+  password: zText()
     .min(1)
     .max(PASSWORD_MAX_LENGTH + 1),
 });
@@ -100,27 +103,25 @@ export const ZRecoveryCode = z
   .refine((code) => /^[A-Z2-7]+$/.test(code), 'That is not a recovery code');
 
 export const ZTwoFactorVerifyRequest = z.union([
-  z.object({ challengeId: z.string().min(1).max(200), code: ZTotpCode }),
-  z.object({ challengeId: z.string().min(1).max(200), recoveryCode: ZRecoveryCode }),
+  z.object({ challengeId: zText().min(1).max(200), code: ZTotpCode }),
+  z.object({ challengeId: zText().min(1).max(200), recoveryCode: ZRecoveryCode }),
 ]);
 
 export const ZChangePasswordRequest = z.object({
-  currentPassword: z
-    .string()
+  currentPassword: zText()
     .min(1)
     .max(PASSWORD_MAX_LENGTH + 1),
   newPassword: ZPasswordInput,
 });
 export const ZRequestPasswordResetRequest = z.object({ email: ZEmail });
 export const ZResetPasswordRequest = z.object({
-  token: z.string().min(10).max(200),
+  token: zText().min(10).max(200),
   newPassword: ZPasswordInput,
 });
-export const ZVerifyEmailRequest = z.object({ token: z.string().min(10).max(200) });
+export const ZVerifyEmailRequest = z.object({ token: zText().min(10).max(200) });
 
 export const ZTwoFactorEnrolRequest = z.object({
-  password: z
-    .string()
+  password: zText()
     .min(1)
     .max(PASSWORD_MAX_LENGTH + 1),
 });
@@ -133,15 +134,13 @@ export const ZTwoFactorEnrolResponse = z.object({
 export const ZTwoFactorActivateRequest = z.object({ code: ZTotpCode });
 export const ZRecoveryCodesResponse = z.object({ codes: z.array(z.string()).length(10) });
 export const ZTwoFactorDisableRequest = z.object({
-  password: z
-    .string()
+  password: zText()
     .min(1)
     .max(PASSWORD_MAX_LENGTH + 1),
   code: ZTotpCode,
 });
 export const ZRegenerateRecoveryCodesRequest = z.object({
-  password: z
-    .string()
+  password: zText()
     .min(1)
     .max(PASSWORD_MAX_LENGTH + 1),
   code: ZTotpCode,
@@ -172,6 +171,20 @@ export const ZSecurityOverview = z.object({
 /** Names of the dashboard cookies and the CSRF header (double-submit). */
 export const AUTH_COOKIES = { access: 'pst_at', refresh: 'pst_rt', csrf: 'pst_csrf' } as const;
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * Under an https PUBLIC_URL every dashboard cookie name carries this prefix: the browser then only
+ * accepts it with Secure, Path=/ and no Domain, so a sibling subdomain cannot set or overwrite it.
+ */
+export const HOST_COOKIE_PREFIX = '__Host-';
+/** The cookie names a deployment uses (`secure`: PUBLIC_URL is https). */
+export function authCookieNames(secure: boolean): { access: string; refresh: string; csrf: string } {
+  const prefix = secure ? HOST_COOKIE_PREFIX : '';
+  return {
+    access: `${prefix}${AUTH_COOKIES.access}`,
+    refresh: `${prefix}${AUTH_COOKIES.refresh}`,
+    csrf: `${prefix}${AUTH_COOKIES.csrf}`,
+  };
+}
 
 /** Why an authenticated call was refused; the dashboard refreshes on `token_expired`. */
 export const ZAuthFailure = z.enum([

@@ -1,5 +1,6 @@
 // Bulk verification jobs: statuses, counters and the chunk job payload shared by core, worker and API.
 import { z } from 'zod';
+import { zText } from './text.ts';
 import { ZDepth, ZValidationResult } from './validation.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
@@ -50,7 +51,7 @@ export type BulkDownloadFormat = z.infer<typeof ZBulkDownloadFormat>;
 
 /** Free-form job metadata: at most 20 string keys, string/number/boolean/null values, 4 KiB as JSON. */
 export const ZBulkMetadata = z
-  .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .record(zText().min(1).max(40), z.union([zText().max(500), z.number(), z.boolean(), z.null()]))
   .refine((v) => Object.keys(v).length <= 20, { message: 'metadata takes at most 20 keys' })
   .refine((v) => JSON.stringify(v).length <= 4096, { message: 'metadata must be at most 4 KiB as JSON' });
 export type BulkMetadata = z.infer<typeof ZBulkMetadata>;
@@ -64,10 +65,10 @@ export const ZIdempotencyKey = z
 /** Options of a new job, shared by the multipart form fields, the JSON body and tRPC. */
 export const ZBulkJobOptions = z.object({
   /** Display name (the uploaded file's name by default). */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: zText().trim().min(1).max(200).optional(),
   depth: ZDepth.default('standard'),
   /** Header name or 0-based index of the email column; detected from the header or content when absent. */
-  column: z.union([z.string().trim().min(1).max(200), z.number().int().min(0).max(100_000)]).optional(),
+  column: z.union([zText().trim().min(1).max(200), z.number().int().min(0).max(100_000)]).optional(),
   format: z.enum(['auto', 'csv', 'tsv', 'list']).default('auto'),
   encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
   dedupe: z.boolean().default(true),
@@ -161,7 +162,7 @@ export const ZBulkResultsPage = z.object({
 export type BulkResultsPage = z.infer<typeof ZBulkResultsPage>;
 /** GET /v1/jobs (query string). */
 export const ZBulkJobListQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 /** GET /v1/jobs/:id/download (query string). */
@@ -185,7 +186,7 @@ export type BulkProgressEvent = z.infer<typeof ZBulkProgressEvent>;
 // tRPC (dashboard) inputs.
 export const ZBulkJobRef = ZWorkspaceScoped.extend({ jobId: z.string().uuid('Unknown job') });
 export const ZBulkJobListRequest = ZWorkspaceScoped.extend({
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
 export const ZBulkResultsRequest = ZBulkJobRef.extend({
@@ -198,8 +199,7 @@ export const ZBulkResultsRequest = ZBulkJobRef.extend({
 export const BULK_PREVIEW_MAX_BYTES = 64 * 1024;
 export const ZBulkPreviewRequest = ZWorkspaceScoped.extend({
   /** base64 of the file's first bytes (the browser reads `file.slice(0, 65536)`). */
-  sampleBase64: z
-    .string()
+  sampleBase64: zText()
     .min(1, 'The file is empty')
     .max(Math.ceil((BULK_PREVIEW_MAX_BYTES * 4) / 3) + 4),
   encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
 
-export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed'] as const;
+export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed', 'audit.checkpoint'] as const;
 export const ZEventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof ZEventType>;
 
@@ -14,7 +14,24 @@ export const TEST_EVENT_TYPE = 'webhook.test';
 export const EVENT_TEXT: Record<EventType, string> = {
   'bulk_job.completed': 'A bulk verification job finished (every address has a result, or it was cancelled)',
   'bulk_job.failed': 'A bulk verification job failed (its results so far are kept)',
+  'audit.checkpoint':
+    "The workspace's audit log grew: its new head, signed by Postern (keep it to prove later that nothing was removed)",
 };
+
+/**
+ * `data` of audit.checkpoint: the signed head of the workspace's audit chain. `signature` is Ed25519
+ * (base64url) over the JSON `{"scope","seq","hash","time"}` in that order; `public_key` is the
+ * signer's raw 32-byte key (base64url), `key_id` its short id. Paste it into audit.verify to check.
+ */
+export const ZAuditCheckpointEventData = z.object({
+  scope: z.string(),
+  seq: z.number().int(),
+  hash: z.string(),
+  time: z.iso.datetime(),
+  key_id: z.string(),
+  signature: z.string(),
+  public_key: z.string(),
+});
 
 /** `data` of bulk_job.* events: counts only — never an address. */
 export const ZBulkJobEventData = z.object({
@@ -34,6 +51,7 @@ export type BulkJobEventData = z.infer<typeof ZBulkJobEventData>;
 export const EVENT_DATA = {
   'bulk_job.completed': ZBulkJobEventData,
   'bulk_job.failed': ZBulkJobEventData,
+  'audit.checkpoint': ZAuditCheckpointEventData,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 

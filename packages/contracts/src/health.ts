@@ -22,6 +22,12 @@ export const ZHealthResponse = z.object({
     redis: ZCheck,
     migrations: ZCheck,
     worker: ZCheck,
+    /**
+     * The DNS resolver of address checks, judged by canary domains (DNS_CANARY_DOMAINS): `degraded`
+     * with the reason while it lies (e.g. NXDOMAIN for gmail.com). Absent when no canaries are set.
+     * /readyz reports it but stays 200 for it: the API still serves (verdicts become unknown).
+     */
+    resolver: ZCheck.optional(),
   }),
 });
 export type HealthResponse = z.infer<typeof ZHealthResponse>;

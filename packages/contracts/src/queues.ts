@@ -1,6 +1,7 @@
 // Every background queue: its name, payload schema and delivery policy. The worker creates each
 // queue at start-up and validates every payload against its schema before a handler runs.
 import { z } from 'zod';
+import { ZAuditCheckpointJob } from './audit.ts';
 import { ZBulkChunkJob } from './bulk.ts';
 import { ZWebhookDispatchJob } from './webhooks.ts';
 
@@ -11,6 +12,12 @@ export interface QueuePolicy {
   retryBackoff: boolean;
   /** A running job is failed (and retried) when it takes longer than this. */
   expireInSeconds: number;
+  /**
+   * pg-boss job heartbeat (≥ 10): a running job's worker refreshes it every half of this; a job whose
+   * heartbeat is older (its worker was killed or hung) is failed and retried by the queue monitor
+   * (every QUEUE_MONITOR_SECONDS, packages/runtime) without waiting for `expireInSeconds`.
+   */
+  heartbeatSeconds?: number;
   /** Fetch loops per worker process (each runs its batch's jobs concurrently). */
   concurrency: number;
   /**
@@ -63,11 +70,19 @@ export const QUEUES = {
     expireInSeconds: 600,
     concurrency: 1,
   }),
+  /** The retention rules of short-lived data (abandoned uploads), every few minutes. */
+  retentionSweep: defineQueue('retention.sweep', z.object({}).default({}), {
+    retryLimit: 1,
+    expireInSeconds: 120,
+    concurrency: 1,
+  }),
   /** One range of a bulk verification job; retried after a crash, items already done are skipped. */
   bulkChunk: defineQueue('bulk.chunk', ZBulkChunkJob, {
     retryLimit: 5,
     retryDelaySeconds: 5,
     expireInSeconds: 600,
+    // A SIGKILLed worker's chunks go back to the queue ~20-35 s after the kill, not after the expiry.
+    heartbeatSeconds: 20,
     // Up to 4 chunks in flight per worker; a busy backlog is fetched without polling pauses.
     concurrency: 2,
     batchSize: 2,
@@ -83,6 +98,12 @@ export const QUEUES = {
     expireInSeconds: 120,
     concurrency: 1,
     signal: true,
+  }),
+  /** Signs the head of every audit chain that changed (hourly); see core/audit/checkpoint.ts. */
+  auditCheckpoint: defineQueue('audit.checkpoint', ZAuditCheckpointJob, {
+    retryLimit: 2,
+    expireInSeconds: 600,
+    concurrency: 1,
   }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,

@@ -1,24 +1,25 @@
 // The single check: request and result shapes shared by tRPC, /v1/validate and the SDK. A result
 // never contains the address it describes (results are cached under a keyed hash of it).
 import { z } from 'zod';
+import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
 export const ZDepth = z.enum(['standard', 'enhanced']);
 export type Depth = z.infer<typeof ZDepth>;
 
 export const ZValidateRequest = z.object({
-  email: z.string().max(512, 'That is far too long for an email address (at most 512 characters)'),
+  email: zText().max(512, 'That is far too long for an email address (at most 512 characters)'),
   depth: ZDepth.default('standard'),
 });
 export const ZValidateBatchRequest = z.object({
   emails: z
-    .array(z.string().max(512, 'That is far too long for an email address (at most 512 characters)'))
+    .array(zText().max(512, 'That is far too long for an email address (at most 512 characters)'))
     .min(1, 'Send at least one address')
     .max(50, 'At most 50 addresses per batch'),
   depth: ZDepth.default('standard'),
 });
 export const ZCheckAddressRequest = ZWorkspaceScoped.extend({
-  email: z.string().max(512, 'That is far too long for an email address (at most 512 characters)'),
+  email: zText().max(512, 'That is far too long for an email address (at most 512 characters)'),
   depth: ZDepth.default('standard'),
 });
 
@@ -57,6 +58,8 @@ export const ZValidationResult = z.object({
         enhanced_code: z.string().nullable(),
         message: z.string().nullable(),
         starttls: z.boolean(),
+        /** With status `unknown`: why no MX host answered (timeout, connect, tls, session). */
+        failure: z.enum(['timeout', 'connect', 'tls', 'session']).nullable().optional(),
         ms: z.number(),
       })
       .nullable(),

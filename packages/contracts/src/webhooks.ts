@@ -7,6 +7,7 @@
 // Standard Webhooks style with the endpoint's secret (`whsec_…`).
 import { z } from 'zod';
 import { EVENT_TEXT, EVENT_TYPES, type EventType, ZEventType } from './events.ts';
+import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
 /** Every signing secret starts with this; the rest is base64 of the HMAC key (32 random bytes). */
@@ -44,12 +45,11 @@ export const ZWebhookDeliveryStatus = z.enum(WEBHOOK_DELIVERY_STATUSES);
 export type WebhookDeliveryStatus = z.infer<typeof ZWebhookDeliveryStatus>;
 
 /** The shape is checked here; the server then refuses private, loopback and metadata targets. */
-export const ZWebhookUrl = z
-  .string()
+export const ZWebhookUrl = zText()
   .trim()
   .min(1, 'Enter the URL that receives the events')
   .max(2048, 'The URL is too long (2,048 characters at most)');
-export const ZWebhookDescription = z.string().trim().max(500, 'Keep the description under 500 characters');
+export const ZWebhookDescription = zText().trim().max(500, 'Keep the description under 500 characters');
 export const ZWebhookEventTypes = z
   .array(ZEventType)
   .min(1, 'Choose at least one event type')
@@ -165,13 +165,13 @@ export type WebhookDeliveryDto = z.infer<typeof ZWebhookDelivery>;
 
 export const ZWebhookDeliveriesRequest = ZWebhookEndpointRef.extend({
   status: ZWebhookDeliveryStatus.optional(),
-  eventType: z.string().max(64).optional(),
+  eventType: zText().max(64).optional(),
   /** Deliveries created at or after this time. */
   from: z.iso.datetime().optional(),
   /** Deliveries created before this time. */
   to: z.iso.datetime().optional(),
   /** The previous page's nextCursor. */
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 export const ZWebhookDeliveryPage = z.object({

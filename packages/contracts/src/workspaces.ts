@@ -2,6 +2,7 @@
 // workspaceProcedure). docs/permissions.md is generated from PERMISSIONS by a test.
 import { z } from 'zod';
 import { ZEmail } from './auth.ts';
+import { zText } from './text.ts';
 
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const ZRole = z.enum(ROLES);
@@ -50,7 +51,7 @@ export const ZWorkspaceId = z.string().uuid('Unknown workspace');
 /** Every workspace procedure's input extends this. */
 export const ZWorkspaceScoped = z.object({ workspaceId: ZWorkspaceId });
 
-export const ZWorkspaceName = z.string().trim().min(1, 'Give the workspace a name').max(100);
+export const ZWorkspaceName = zText().trim().min(1, 'Give the workspace a name').max(100);
 export const ZWorkspace = z.object({
   id: z.string(),
   name: z.string(),
@@ -84,7 +85,7 @@ export const ZInviteRequest = ZWorkspaceScoped.extend({ email: ZEmail, role: ZIn
 export const ZChangeRoleRequest = ZWorkspaceScoped.extend({ memberId: z.string().uuid(), role: ZRole });
 export const ZRemoveMemberRequest = ZWorkspaceScoped.extend({ memberId: z.string().uuid() });
 export const ZRevokeInvitationRequest = ZWorkspaceScoped.extend({ invitationId: z.string().uuid() });
-export const ZInvitationTokenRequest = z.object({ token: z.string().min(10).max(200) });
+export const ZInvitationTokenRequest = z.object({ token: zText().min(10).max(200) });
 export const ZInvitationPreview = z.object({
   workspaceName: z.string(),
   email: z.string(),
@@ -94,7 +95,7 @@ export const ZInvitationPreview = z.object({
 });
 
 export const ZAuditFilter = ZWorkspaceScoped.extend({
-  eventTypes: z.array(z.string().max(80)).max(50).optional(),
+  eventTypes: z.array(zText().max(80)).max(50).optional(),
   actorId: z.string().uuid().optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -136,8 +137,38 @@ export const ZAuditVerifyResult = z.object({
   problems: z.array(
     z.object({
       seq: z.number().int().nullable(),
-      problem: z.enum(['altered', 'missing', 'reordered', 'broken_link']),
+      problem: z.enum([
+        'altered',
+        'missing',
+        'reordered',
+        'broken_link',
+        // Against a signed head (audit.checkpoint): the log restarted or was emptied; its newest
+        // entries are gone; the entry at the head's seq is not the one signed; a pasted checkpoint
+        // is malformed, signed by another key, or for another scope.
+        'truncated',
+        'tail_deleted',
+        'head_mismatch',
+        'checkpoint_invalid',
+      ]),
+      /** What was found, in words (signed-head problems). */
+      detail: z.string().optional(),
     }),
   ),
   checkpoint: z.object({ seq: z.number().int(), createdAt: z.iso.datetime() }).nullable(),
+  /** The newest signed head the chain was compared against, and where it came from. */
+  head: z
+    .object({
+      source: z.enum(['kv', 'database', 'pasted']),
+      seq: z.number().int(),
+      hash: z.string(),
+      time: z.iso.datetime(),
+    })
+    .nullable()
+    .optional(),
+});
+
+/** audit.verify: optionally with a checkpoint (the JSON of an audit.checkpoint event or digest) pasted. */
+export const ZAuditVerifyRequest = z.object({
+  workspaceId: ZWorkspaceId,
+  checkpoint: zText().max(4000).optional(),
 });

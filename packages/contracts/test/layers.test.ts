@@ -46,6 +46,14 @@ const refused: [string, string][] = [
   ['apps/web/src/probe.ts', "import { createOrm } from '@postern/db';"],
   ['packages/sdk/src/probe.ts', "import { loadConfig } from '@postern/runtime';"],
   ['apps/api/src/probe.ts', "import { createClient } from '@postern/sdk';"],
+  // apps/api is transport only: no ORM, SQL driver or database package…
+  ['apps/api/src/probe.ts', "import { BulkJob } from '@postern/db';"],
+  ['apps/api/src/routers/probe.ts', "import { wrap } from '@mikro-orm/core';"],
+  ['apps/api/src/http/shared/probe.ts', "import pg from 'pg';"],
+  ['apps/api/src/http/v1/probe.ts', "import { sql } from 'kysely';"],
+  // …and plain HTTP never reaches into tRPC.
+  ['apps/api/src/http/v1/probe.ts', "import { workspaceProcedure } from '../../trpc.ts';"],
+  ['apps/api/src/http/dashboard/probe.ts', "import { requestMeta } from '../../trpc';"],
 ];
 
 const allowed: [string, string][] = [
@@ -56,6 +64,14 @@ const allowed: [string, string][] = [
   ],
   ['apps/web/src/probe.ts', "import { ZErrorCode } from '@postern/contracts';\nexport const x = ZErrorCode;"],
   ['packages/contracts/src/probe.ts', "import { z } from 'zod';\nexport const x = z;"],
+  [
+    'apps/api/src/http/v1/probe.ts',
+    "import { checkWorkspaceAccess } from '../shared/access.ts';\nexport const x = checkWorkspaceAccess;",
+  ],
+  [
+    'apps/api/src/http/v1/probe.ts',
+    "import { DomainError } from '@postern/core';\nexport const x = DomainError;",
+  ],
 ];
 
 describe('layer rules', () => {

@@ -1,4 +1,7 @@
+// The database handle types the apps pass around (apps import no database package themselves).
+export type { EntityManager, MikroORM } from '@postern/db';
 export * from './api-keys/index.ts';
+export * from './audit/checkpoint.ts';
 export * from './audit/purge.ts';
 export * from './audit/query.ts';
 export * from './audit/record.ts';
@@ -10,6 +13,7 @@ export * from './crypto/index.ts';
 export * from './errors.ts';
 export * from './events/outbox.ts';
 export * from './mail/index.ts';
+export * from './rate-limit/metering.ts';
 export * from './rate-limit/token-bucket.ts';
 export * from './retention/policy.ts';
 export * from './system/health.ts';

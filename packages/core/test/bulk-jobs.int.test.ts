@@ -9,7 +9,7 @@ import { createTestDatabase, dumpDatabase as dumpAll, type TestDatabase } from '
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
+import { CANARY_ZONES, startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import {
   type BulkEngine,
   type Clock,
@@ -82,6 +82,9 @@ beforeAll(async () => {
     'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
     'postern-other.net': { mx: [{ exchange: 'mx.postern-other.net', priority: 10, ttl: 600 }] },
     'postern-nullmx.org': { mx: [{ exchange: '.', priority: 0 }] },
+    // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
+    'mx.postern-good.com': { a: ['192.0.2.25'] },
+    'mx.postern-other.net': { a: ['192.0.2.26'] },
   });
   engine = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 500, tries: 1 } });
 });
@@ -285,6 +288,50 @@ describe('bulk jobs', () => {
       expect(Object.values(job.counts).reduce((a, b) => a + b, 0)).toBe(50);
       const [chunk] = await orm.em.fork().find(BulkJobChunk, { jobId: created.id });
       expect(chunk).toMatchObject({ size: 50, processed: 50, status: 'done', version: 1 });
+    }
+  });
+
+  it('pauses while the DNS resolver lies (canaries fail) and resumes when it recovers: no address rejected by the lie', async () => {
+    // A resolver that answers NXDOMAIN for every name, the canary domains included.
+    const liar = await startDnsServer({}, { canaries: false });
+    const watched = createVerificationEngine({
+      dns: { servers: [liar.address], timeoutMs: 300, tries: 1 },
+      resolverHealth: { intervalMs: 100, unhealthyIntervalMs: 50 },
+    });
+    try {
+      const list = ['a@pause-good.com', 'b@pause-good.com', 'c@pause-missing.com'];
+      const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+        source: list,
+        depth: 'standard',
+        chunkSize: 10,
+      });
+      const running = processBulkChunk(deps({ engine: watched, checkMs: 0 }), {
+        jobId: created.id,
+        fromSeq: 1,
+        toSeq: 3,
+      });
+      expect(await watched.resolverHealth?.ready()).toMatchObject({ healthy: false });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).toMatchObject({
+        status: 'running',
+        processed: 0,
+      });
+      // The resolver recovers.
+      Object.assign(liar.zones, structuredClone(CANARY_ZONES), {
+        'pause-good.com': { mx: [{ exchange: 'mx.pause-good.com', priority: 10 }] },
+        'mx.pause-good.com': { a: ['192.0.2.25'] },
+      });
+      const outcome = await running;
+      expect(outcome).toMatchObject({ written: 3, stopped: null, completedJob: true });
+      const results = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, { limit: 10 });
+      expect(results.items.map((i) => [i.email, i.result?.reason])).toEqual([
+        ['a@pause-good.com', 'mail_host_found'],
+        ['b@pause-good.com', 'mail_host_found'],
+        ['c@pause-missing.com', 'domain_not_found'],
+      ]);
+    } finally {
+      await watched.close();
+      await liar.close();
     }
   });
 

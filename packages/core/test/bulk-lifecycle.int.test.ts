@@ -83,6 +83,9 @@ beforeAll(async () => {
     'life-good.com': { mx: [{ exchange: 'mx.life-good.com', priority: 10, ttl: 600 }] },
     'life-flaky.net': { rcode: 'SERVFAIL' },
     'life-broken.net': { rcode: 'SERVFAIL' },
+    // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
+    'mx.life-good.com': { a: ['192.0.2.25'] },
+    'mx.life-flaky.net': { a: ['192.0.2.26'] },
   });
   engine = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 300, tries: 1 } });
 });

@@ -13,6 +13,7 @@ import {
   passwordChangedNotice,
   passwordResetMessage,
   sealMessage,
+  signUpAttemptNotice,
   smtpOptionsFromUrl,
   twoFactorChangedNotice,
   verifyEmailMessage,
@@ -33,6 +34,7 @@ function hostileMessages(): MailMessage[] {
     passwordChangedNotice({ to, when: new Date('2026-11-21T17:26:00Z'), ip: `203.0.113.9${SCRIPT}` }),
     twoFactorChangedNotice({ to, enabled: true }),
     twoFactorChangedNotice({ to, enabled: false }),
+    signUpAttemptNotice({ to, when: new Date('2026-11-21T17:26:00Z'), ip: `203.0.113.9${SCRIPT}` }),
   ];
 }
 

@@ -57,6 +57,28 @@ describe('blocked addresses', () => {
     ['::ffff:10.1.2.3', /private/],
     ['64:ff9b::a00:1', /private.*NAT64 10\.0\.0\.1/],
     ['2002:7f00:1::', /loopback.*6to4/],
+    // Documentation, benchmarking, reserved and tunnel ranges.
+    ['192.0.2.1', /documentation address \(TEST-NET-1\)/],
+    ['198.51.100.7', /documentation address \(TEST-NET-2\)/],
+    ['203.0.113.255', /documentation address \(TEST-NET-3\)/],
+    ['192.88.99.1', /6to4 relay anycast/],
+    ['198.18.0.1', /benchmarking/],
+    ['198.19.255.255', /benchmarking/],
+    ['240.0.0.1', /reserved/],
+    ['2001:db8::1', /documentation/],
+    ['2001:db8:ffff::1', /documentation/],
+    ['3fff:fff::1', /documentation/],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', /Teredo/],
+    ['2001::1', /Teredo/],
+    ['2001:2::1', /benchmarking/],
+    ['2001:10::1', /ORCHID/],
+    ['100::1', /discard-only/],
+    ['64:ff9b:1::a', /local-use NAT64/],
+    ['64:ff9b::c000:201', /documentation.*NAT64 192\.0\.2\.1/],
+    ['64:ff9b::7f00:1', /loopback.*NAT64 127\.0\.0\.1/],
+    ['2002:c000:0204::1', /documentation.*6to4 192\.0\.2\.4/],
+    ['2002:a9fe:a9fe::', /link-local.*6to4 169\.254\.169\.254/],
+    ['::ffff:203.0.113.9', /documentation.*IPv4-mapped/],
   ])('%s is refused', (address, reason) => {
     expect(blockedAddressReason(address)).toMatch(reason);
   });
@@ -69,6 +91,16 @@ describe('blocked addresses', () => {
     '192.169.0.1',
     '2606:4700:4700::1111',
     '::ffff:8.8.8.8',
+    // Next to the ranges above, outside them.
+    '192.0.3.1',
+    '198.51.101.1',
+    '203.0.112.255',
+    '198.20.0.1',
+    '2001:db9::1',
+    '2001:4860:4860::8888',
+    '4000::1',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
   ])('%s is public', (address) => {
     expect(blockedAddressReason(address)).toBeNull();
   });
@@ -82,6 +114,16 @@ describe('checkWebhookUrl (on save and before every attempt)', () => {
     ['http://[::1]:8080/hook', /::1 is a loopback address/],
     ['http://[::ffff:127.0.0.1]/hook', /loopback/],
     ['http://[fd00::5]/hook', /unique-local/],
+    ['https://192.0.2.10/hook', /192\.0\.2\.10 is a documentation address/],
+    ['https://198.51.100.7/hook', /documentation address/],
+    ['https://203.0.113.1/hook', /documentation address/],
+    ['https://[2001:db8::5]/hook', /2001:db8::5 is a documentation address/],
+    ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook', /Teredo tunnel address/],
+    ['https://[64:ff9b::c633:6407]/hook', /documentation.*NAT64 198\.51\.100\.7/],
+    ['https://[2002:cb00:7101::]/hook', /documentation.*6to4 203\.0\.113\.1/],
+    ['https://198.18.5.5/hook', /benchmarking/],
+    ['https://255.255.255.255/hook', /reserved or broadcast/],
+    ['https://[100::1]/hook', /discard-only/],
     // The WHATWG URL parser normalises every IPv4 spelling, so these are caught too.
     ['http://2130706433/hook', /127\.0\.0\.1 is a loopback/],
     ['http://0x7f.1/hook', /127\.0\.0\.1 is a loopback/],
@@ -168,8 +210,13 @@ describe('connect-time checks of the HTTP client', () => {
       'private.rebind.test': { a: ['10.0.0.1'], ttl: 0 },
       'metadata.rebind.test': { a: ['169.254.169.254'], ttl: 0 },
       'v6.rebind.test': { aaaa: ['::1'], ttl: 0 },
-      'mixed.rebind.test': { a: ['198.51.100.7', '127.0.0.1'], ttl: 0 },
-      'flip.rebind.test': { a: ['198.51.100.7'], ttl: 0 },
+      'mixed.rebind.test': { a: ['93.184.216.34', '127.0.0.1'], ttl: 0 },
+      'flip.rebind.test': { a: ['93.184.216.34'], ttl: 0 },
+      'doc.rebind.test': { a: ['203.0.113.5'], ttl: 0 },
+      'bench.rebind.test': { a: ['198.18.0.9'], ttl: 0 },
+      'docv6.rebind.test': { aaaa: ['2001:db8::7'], ttl: 0 },
+      'teredo.rebind.test': { aaaa: ['2001:0:4136:e378:8000:63bf:3fff:fdd2'], ttl: 0 },
+      'nat64.rebind.test': { aaaa: ['64:ff9b::a9fe:a9fe'], ttl: 0 },
       'allowed.rebind.test': { a: ['127.0.0.1'], ttl: 0 },
     });
     subscribe('net.client.socket', onSocket);
@@ -211,6 +258,11 @@ describe('connect-time checks of the HTTP client', () => {
     ['v6.rebind.test', /resolves to ::1, a loopback address/],
     // One bad address among good ones is enough to refuse: every resolved address is checked.
     ['mixed.rebind.test', /resolves to 127\.0\.0\.1/],
+    ['doc.rebind.test', /resolves to 203\.0\.113\.5, a documentation address/],
+    ['bench.rebind.test', /resolves to 198\.18\.0\.9, a network benchmarking address/],
+    ['docv6.rebind.test', /resolves to 2001:db8::7, a documentation address/],
+    ['teredo.rebind.test', /resolves to 2001:0:4136:e378:8000:63bf:3fff:fdd2, a Teredo tunnel address/],
+    ['nat64.rebind.test', /resolves to 64:ff9b::a9fe:a9fe, a link-local address.*NAT64 169\.254\.169\.254/],
   ])('refuses %s inside the DNS lookup, before connecting', async (host, message) => {
     const http = client();
     const arrived = receiver.received.length;
@@ -229,7 +281,7 @@ describe('connect-time checks of the HTTP client', () => {
     const first = await new Promise<unknown>((resolve, reject) =>
       lookup('flip.rebind.test', { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
     );
-    expect(first).toEqual([{ address: '198.51.100.7', family: 4 }]);
+    expect(first).toEqual([{ address: '93.184.216.34', family: 4 }]);
     // At delivery the name now points at this machine: refused at connect time, nothing arrives.
     dns.zones['flip.rebind.test'] = { a: ['127.0.0.1'], ttl: 0 };
     const http = client();

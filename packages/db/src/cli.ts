@@ -2,6 +2,7 @@
 // so migrations are always diffed against what the committed migrations actually build.
 import { loadConfig, requireDatabaseUrl, runMain } from '@postern/runtime';
 import { createOrm, migrateToLatest, schemaDrift } from './orm.ts';
+import { ensureApplicationRole, prepareDatabase, roleOf } from './roles.ts';
 import { createEmptyDatabase } from './testing.ts';
 
 async function onScratchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
@@ -16,19 +17,27 @@ async function onScratchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T>
 runMain('db', async () => {
   const command = process.argv[2];
   if (command === 'migrate') {
+    // As the owner role (MIGRATION_DATABASE_URL, else DATABASE_URL): migrations, pg-boss's schema
+    // and queues, and DML grants for DATABASE_URL's role when it is another one.
     const config = loadConfig();
-    const url = requireDatabaseUrl(config);
-    const orm = await createOrm({ databaseUrl: url, ssl: config.databaseSsl });
-    try {
-      const applied = await migrateToLatest(orm, url, config.databaseSsl);
-      console.log(
-        applied.length
-          ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
-          : 'database is up to date',
-      );
-    } finally {
-      await orm.close(true);
+    const ownerUrl = config.migrationDatabaseUrl ?? requireDatabaseUrl(config);
+    // --create-app-role: create DATABASE_URL's role first when missing (Compose, where the owner is the
+    // image's superuser).
+    if (process.argv.includes('--create-app-role') && config.databaseUrl) {
+      if (await ensureApplicationRole(ownerUrl, config.databaseUrl, config.databaseSsl))
+        console.log(`created the application role ${roleOf(config.databaseUrl)}`);
     }
+    const { applied } = await prepareDatabase({
+      ownerUrl,
+      appUrl: config.databaseUrl,
+      ssl: config.databaseSsl,
+      setting: config.migrationDatabaseUrl ? 'MIGRATION_DATABASE_URL' : 'DATABASE_URL',
+    });
+    console.log(
+      applied.length
+        ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : 'database is up to date',
+    );
   } else if (command === 'create') {
     await onScratchDatabase(async (url) => {
       const orm = await createOrm({ databaseUrl: url });
@@ -61,6 +70,6 @@ runMain('db', async () => {
       }
     });
   } else {
-    throw new Error('usage: node src/cli.ts migrate | create [name] | check');
+    throw new Error('usage: node src/cli.ts migrate [--create-app-role] | create [name] | check');
   }
 });

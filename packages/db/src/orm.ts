@@ -26,6 +26,8 @@ export interface OrmOptions {
   poolMax?: number;
   connectTimeoutMs?: number;
   debug?: boolean;
+  /** The setting named when the connection fails (default DATABASE_URL). */
+  setting?: string;
 }
 
 export function ormConfig(options: OrmOptions): Options {
@@ -67,7 +69,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   } catch (error) {
     await orm.close(true).catch(() => {});
     throw new ConfigError(
-      'DATABASE_URL',
+      options.setting ?? 'DATABASE_URL',
       `cannot connect to PostgreSQL at ${describeDatabase(options.databaseUrl)}: ${firstLine(describeError(error))}`,
     );
   }

@@ -4,12 +4,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, createQueueClient, testServices } from '@postern/runtime';
+import { TEST_APP_ROLE, testAppRoleUrl } from '@postern/runtime/testing';
 import pg from 'pg';
 import { createOrm, MIGRATIONS_DIR, migrateToLatest } from './orm.ts';
+import { applicationGrantsSql } from './roles.ts';
+
+export { TEST_APP_ROLE, testAppRoleUrl };
 
 export interface TestDatabase {
   name: string;
+  /** The owner (the admin role): migrations, and attacks that need the owner. */
   url: string;
+  /** The same database as the restricted application role (DML only), as the API and worker run. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -28,7 +35,7 @@ function templateName(): string {
     if (file.endsWith('.ts') || file.endsWith('.js'))
       hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
   }
-  hash.update('pg-boss-12');
+  hash.update('pg-boss-12').update(`app-role-1:${TEST_APP_ROLE}`);
   return `postern_tpl_${hash.digest('hex').slice(0, 16)}`;
 }
 
@@ -39,6 +46,23 @@ async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>)
     return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+/** The cluster-wide restricted role (created once; racing creators are fine). */
+async function ensureAppRole(client: pg.Client): Promise<void> {
+  const password = new URL(testAppRoleUrl('postgres://x@h/d')).password;
+  try {
+    await client.query(
+      `do $$ begin
+         if not exists (select 1 from pg_roles where rolname = '${TEST_APP_ROLE}') then
+           create role ${TEST_APP_ROLE} login password '${password}' nosuperuser nocreatedb nocreaterole;
+         end if;
+       end $$`,
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42710')
+      throw error;
   }
 }
 
@@ -67,6 +91,11 @@ async function ensureTemplate(adminUrl: string): Promise<string> {
       });
       await boss.start();
       await boss.stop({ graceful: false, close: true });
+      // The restricted application role gets DML on every table (and future ones), as in production.
+      await ensureAppRole(client);
+      await admin(url, async (db) => {
+        for (const statement of applicationGrantsSql(TEST_APP_ROLE)) await db.query(statement);
+      });
       await client.query(`alter database "${building}" rename to "${template}"`);
       return template;
     } finally {
@@ -84,6 +113,7 @@ export async function createTestDatabase(options: { adminUrl?: string } = {}): P
   return {
     name,
     url: withDatabase(adminUrl, name),
+    appUrl: testAppRoleUrl(withDatabase(adminUrl, name)),
     drop: () =>
       admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(
         () => {},
@@ -95,10 +125,14 @@ export async function createTestDatabase(options: { adminUrl?: string } = {}): P
 export async function createEmptyDatabase(options: { adminUrl?: string } = {}): Promise<TestDatabase> {
   const adminUrl = options.adminUrl ?? testServices().adminDatabaseUrl;
   const name = `postern_test_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, (client) => client.query(`create database "${name}"`));
+  await admin(adminUrl, async (client) => {
+    await client.query(`create database "${name}"`);
+    await ensureAppRole(client);
+  });
   return {
     name,
     url: withDatabase(adminUrl, name),
+    appUrl: testAppRoleUrl(withDatabase(adminUrl, name)),
     drop: () =>
       admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(
         () => {},

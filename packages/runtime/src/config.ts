@@ -89,9 +89,19 @@ const EnvSchema = z
       ['postgres:', 'postgresql:'],
       'postgres://user:pass@host:5432/postern',
     ).optional(),
+    /** The owner role (migrations, pg-boss schema and queues); DATABASE_URL is then the application role. */
+    MIGRATION_DATABASE_URL: urlWithProtocols(
+      ['postgres:', 'postgresql:'],
+      'postgres://owner:pass@host:5432/postern',
+    ).optional(),
     DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9:_.-]*$/, 'may hold letters, digits and : _ . - only')
+      .default(''),
     POSTERN_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)')
@@ -124,9 +134,17 @@ const EnvSchema = z
     SMTP_PROBE_MAIL_FROM: z.string().min(3).max(254).optional(),
     SMTP_PROBE_PORT: port.default(25),
     SMTP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    SMTP_PROBE_TLS_VERIFY: bool.default(true),
+    SMTP_PROBE_TLS_VERIFY: bool.default(false),
+    DNS_CANARY_DOMAINS: z
+      .string()
+      .regex(
+        /^(none|[a-zA-Z0-9.-]+(,[a-zA-Z0-9.-]+)*)$/,
+        'must be a comma-separated list of domains, or `none` to turn the resolver check off',
+      )
+      .default('gmail.com,outlook.com,yahoo.com'),
     SMTP_PROBE_SELF_CHECK_HOST: z.string().min(1).max(255).optional(),
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(100_000).default(1),
+    MAX_WORKSPACES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
     BULK_MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()
@@ -134,12 +152,34 @@ const EnvSchema = z
       .max(10 * 1024 ** 3)
       .default(100 * 1024 * 1024),
     BULK_MAX_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
+    BULK_MAX_JSON_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024, 'must be at least 1024 (bytes)')
+      .max(64 * 1024 ** 2)
+      .default(4 * 1024 * 1024),
+    BULK_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(1000).default(4),
+    HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
+    HTTP_BODY_MIN_BYTES_PER_SECOND: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100 * 1024 ** 2)
+      .default(4096),
+    HTTP_BODY_RATE_WINDOW_SECONDS: z.coerce.number().min(1).max(600).default(10),
     AUDIT_RETENTION_DAYS: z.coerce
       .number()
       .int()
       .min(90, 'must be at least 90 (days)')
       .max(3650)
       .default(365),
+    AUDIT_SIGNING_KEY: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9+/=_-]{43,}$/,
+        'must be a base64 Ed25519 private key: 32 raw bytes or PKCS#8 DER (e.g. `openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`)',
+      )
+      .optional(),
     WEBHOOK_ALLOWED_TARGETS: allowedTargets.optional(),
     WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
     WEBHOOK_RETRY_SCHEDULE_SECONDS: retrySchedule.optional(),
@@ -164,9 +204,13 @@ export interface Config {
   publicUrl: string;
   dashboardOrigin: string;
   databaseUrl: string | undefined;
+  /** MIGRATION_DATABASE_URL: the owner role; unset = DATABASE_URL's role migrates (single-URL mode). */
+  migrationDatabaseUrl: string | undefined;
   databaseSsl: 'disable' | 'require' | 'verify-full';
   databasePoolMax: number;
   redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: prepended to every key, so deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   secret: string;
   /** True when the development secret is in use: never in production. */
   insecureDevSecret: boolean;
@@ -186,12 +230,23 @@ export interface Config {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   auditRetentionDays: number;
+  /** AUDIT_SIGNING_KEY (base64 Ed25519 private key); unset outside production = derived from the secret. */
+  auditSigningKey: string | undefined;
   /** Multiplies every plan's limits (benchmarks and load tests); 1 in production. */
   rateLimitMultiplier: number;
+  /** Most workspaces one account may own (creating another is refused). */
+  maxWorkspacesPerAccount: number;
   /** Largest bulk upload accepted (bytes; also the body limit of JSON job creation). */
   bulkMaxUploadBytes: number;
   /** Most data rows (addresses) a bulk job may have. */
   bulkMaxRows: number;
+  /** Body limit of JSON job creation (larger lists go as a multipart upload). */
+  bulkMaxJsonBytes: number;
+  /** Uploads (job creations) in progress at once per workspace. */
+  bulkMaxConcurrentUploads: number;
+  /** Plain-HTTP limits: a request must have arrived whole within `requestTimeoutMs`, and a body
+   * still arriving must bring at least `minBodyBytesPerSecond` over every `bodyRateWindowMs`. */
+  http: { requestTimeoutMs: number; minBodyBytesPerSecond: number; bodyRateWindowMs: number };
   webhooks: {
     /** WEBHOOK_ALLOWED_TARGETS: CIDRs, addresses and host names webhooks may reach although private. */
     allowedTargets: string[];
@@ -211,6 +266,8 @@ export interface Config {
     smtpPort: number;
     smtpTimeoutMs: number;
     smtpTlsVerify: boolean;
+    /** DNS_CANARY_DOMAINS: domains that surely have MX records, to catch a lying resolver; [] (`none`) = off. */
+    canaryDomains: string[];
     /** An MX host to try on port 25 at start-up (reports a blocked port 25); unset: skipped. */
     selfCheckHost: string | undefined;
   };
@@ -228,7 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const setting = String(issue?.path[0] ?? 'environment');
     const got = cleaned[setting];
     const shown =
-      got === undefined || /SECRET|PASSWORD|KEYS/.test(setting) ? '' : ` (got "${redactUrl(got)}")`;
+      got === undefined || /SECRET|PASSWORD|KEY/.test(setting) ? '' : ` (got "${redactUrl(got)}")`;
     throw new ConfigError(setting, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -243,9 +300,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     dashboardOrigin: e.DASHBOARD_ORIGIN ?? new URL(publicUrl).origin,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     databaseSsl: e.DATABASE_SSL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     secret: e.POSTERN_SECRET ?? DEV_SECRET,
     insecureDevSecret: !e.POSTERN_SECRET,
     webDist: e.WEB_DIST,
@@ -262,9 +321,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMs: e.SESSION_IDLE_DAYS * 86_400_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * 86_400_000,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    auditSigningKey: e.AUDIT_SIGNING_KEY,
     rateLimitMultiplier: e.RATE_LIMIT_MULTIPLIER,
+    maxWorkspacesPerAccount: e.MAX_WORKSPACES_PER_ACCOUNT,
     bulkMaxUploadBytes: e.BULK_MAX_UPLOAD_BYTES,
     bulkMaxRows: e.BULK_MAX_ROWS,
+    // Never above the upload limit.
+    bulkMaxJsonBytes: Math.min(e.BULK_MAX_JSON_BYTES, e.BULK_MAX_UPLOAD_BYTES),
+    bulkMaxConcurrentUploads: e.BULK_MAX_CONCURRENT_UPLOADS,
+    http: {
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      minBodyBytesPerSecond: e.HTTP_BODY_MIN_BYTES_PER_SECOND,
+      bodyRateWindowMs: Math.round(e.HTTP_BODY_RATE_WINDOW_SECONDS * 1000),
+    },
     webhooks: {
       allowedTargets: e.WEBHOOK_ALLOWED_TARGETS ?? [],
       timeoutMs: Math.round(e.WEBHOOK_TIMEOUT_SECONDS * 1000),
@@ -281,6 +350,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpPort: e.SMTP_PROBE_PORT,
       smtpTimeoutMs: e.SMTP_PROBE_TIMEOUT_MS,
       smtpTlsVerify: e.SMTP_PROBE_TLS_VERIFY,
+      canaryDomains: e.DNS_CANARY_DOMAINS === 'none' ? [] : e.DNS_CANARY_DOMAINS.split(',').filter(Boolean),
       selfCheckHost: e.SMTP_PROBE_SELF_CHECK_HOST,
     },
   };

@@ -19,8 +19,13 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-/** Query parameters whose values never reach a log line (and API keys wherever they appear in a URL). */
-const SECRET_QUERY = /([?&](?:api_?key|key|token|access_token|password|secret)=)[^&#]*/gi;
+/**
+ * Query parameters whose values never reach a log line (and API keys wherever they appear in a URL).
+ * `input` is tRPC's: a GET call carries its whole input there as URL-encoded JSON, and a token can be
+ * anywhere inside it (`{"token":…}`), so the whole parameter goes.
+ */
+const SECRET_QUERY =
+  /([?&](?:api_?key|key|token|access_token|refresh_token|password|secret|code|input)=)[^&#]*/gi;
 const API_KEY_TEXT = /pst_live_[0-9A-Za-z]+/g;
 
 export function redactLoggedUrl(url: string): string {

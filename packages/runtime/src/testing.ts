@@ -9,6 +9,46 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export type AppName = 'api' | 'worker';
 
+/**
+ * The restricted role tests run the API and worker under, as production does: it owns nothing and
+ * has DML on the application and pg-boss tables (granted by `@postern/db/testing`, cluster-wide role).
+ */
+export const TEST_APP_ROLE = 'postern_app_test';
+const TEST_APP_PASSWORD = 'postern_app_test';
+
+/** The same database as `url`, reached as the restricted test application role. */
+export function testAppRoleUrl(url: string): string {
+  const u = new URL(url);
+  u.username = TEST_APP_ROLE;
+  u.password = TEST_APP_PASSWORD;
+  return u.toString();
+}
+
+/**
+ * spawnApp's role split: a test database URL given as DATABASE_URL (and no MIGRATION_DATABASE_URL key
+ * at all) becomes MIGRATION_DATABASE_URL (the owner: migrations, pg-boss schema, queues, grants), and
+ * the process works as the restricted role. Pass MIGRATION_DATABASE_URL (even '') to opt out.
+ */
+/** The Redis key prefix spawned processes of the test that owns this database use (see spawnApp). */
+export function testRedisPrefix(databaseUrl: string | undefined): string {
+  const name = databaseUrl ? new URL(databaseUrl).pathname.slice(1) : '';
+  return `test:${name || 'nodb'}:`;
+}
+
+export function splitTestRoles(env: Record<string, string>): Record<string, string> {
+  const url = env.DATABASE_URL;
+  // POSTERN_TEST_SINGLE_ROLE=1 in the test runner's environment turns the split off (diagnosis).
+  if (!url || 'MIGRATION_DATABASE_URL' in env || process.env.POSTERN_TEST_SINGLE_ROLE === '1') return env;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return env;
+  }
+  if (!parsed.pathname.startsWith('/postern_test_') || parsed.username === TEST_APP_ROLE) return env;
+  return { ...env, MIGRATION_DATABASE_URL: url, DATABASE_URL: testAppRoleUrl(url) };
+}
+
 export interface SpawnedApp {
   name: AppName;
   proc: ChildProcess;
@@ -36,7 +76,9 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `node <entry>` (default: apps/<name>/src/main.ts) with the given environment on top of a
- * minimal one (PATH, HOME). The API gets a free port unless PORT is given.
+ * minimal one (PATH, HOME). The API gets a free port unless PORT is given. A test database's
+ * DATABASE_URL is split into the owner (MIGRATION_DATABASE_URL) and the restricted application role
+ * (see splitTestRoles).
  */
 export async function spawnApp(
   name: AppName,
@@ -55,7 +97,13 @@ export async function spawnApp(
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: port,
-      ...env,
+      // No resolver canaries (gmail.com…) unless a test asks: test processes must not depend on the
+      // internet's DNS (a test of the resolver check passes DNS_CANARY_DOMAINS itself).
+      DNS_CANARY_DOMAINS: 'none',
+      // Processes of one test (one database) share Redis keys; other tests' processes do not (per-IP
+      // sign-in and sign-up budgets for 127.0.0.1 would otherwise add up across the whole run).
+      ...(env.REDIS_URL ? { REDIS_KEY_PREFIX: testRedisPrefix(env.DATABASE_URL) } : {}),
+      ...splitTestRoles(env),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

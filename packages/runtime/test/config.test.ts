@@ -26,6 +26,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('probes with opportunistic STARTTLS and checks the resolver with canary domains by default', () => {
+    expect(loadConfig({}).validator).toMatchObject({
+      smtpTlsVerify: false,
+      canaryDomains: ['gmail.com', 'outlook.com', 'yahoo.com'],
+    });
+    expect(loadConfig({ DNS_CANARY_DOMAINS: 'none' }).validator.canaryDomains).toEqual([]);
+    expect(loadConfig({ DNS_CANARY_DOMAINS: 'a.example,b.example' }).validator.canaryDomains).toEqual([
+      'a.example',
+      'b.example',
+    ]);
+    expect(() => loadConfig({ DNS_CANARY_DOMAINS: 'a b' })).toThrow(/DNS_CANARY_DOMAINS/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ REDIS_URL: '', PORT: '' })).toMatchObject({ redisUrl: undefined, port: 3000 });
   });
@@ -46,6 +59,16 @@ describe('loadConfig', () => {
     const error = failure({ DATABASE_URL: 'mysql://root:hunter2@db/app' });
     expect(error.setting).toBe('DATABASE_URL');
     expect(error.message).not.toContain('hunter2');
+  });
+
+  it('names a bad AUDIT_SIGNING_KEY without echoing it, and reads MIGRATION_DATABASE_URL', () => {
+    const bad = failure({ AUDIT_SIGNING_KEY: 'not-a-key!' });
+    expect(bad.setting).toBe('AUDIT_SIGNING_KEY');
+    expect(bad.message).not.toContain('not-a-key');
+    expect(failure({ MIGRATION_DATABASE_URL: 'mysql://x' }).setting).toBe('MIGRATION_DATABASE_URL');
+    expect(loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }).migrationDatabaseUrl).toBe(
+      'postgres://owner@h/db',
+    );
   });
 
   it('requires POSTERN_SECRET in production', () => {

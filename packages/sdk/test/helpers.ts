@@ -199,10 +199,10 @@ export class DashboardUser {
   static async signUp(api: string): Promise<DashboardUser> {
     const user = new DashboardUser(api);
     await user.#send('GET', 'system.health'); // sets the pst_csrf cookie
-    await user.#send('POST', 'auth.signUp', {
-      email: `sdk-${Date.now()}-${process.pid}-${accounts++}@example.test`,
-      password: TEST_PASSWORD,
-    });
+    const email = `sdk-${Date.now()}-${process.pid}-${accounts++}@example.test`;
+    await user.#send('POST', 'auth.signUp', { email, password: TEST_PASSWORD });
+    // Sign-up answers "check your email" without a session: sign in next, as the dashboard does.
+    await user.#send('POST', 'auth.signIn', { email, password: TEST_PASSWORD });
     const list = (await user.#send('GET', 'workspaces.list')) as { workspaces: { id: string }[] };
     user.workspaceId = list.workspaces[0]?.id ?? '';
     if (!user.workspaceId) throw new Error('the new account has no workspace');

@@ -41,6 +41,7 @@ beforeAll(async () => {
     '*.slow-bulk.com': { delayMs: 120, mx: [{ exchange: 'mx.sdk-bulk.com', priority: 10 }] },
     // Slower still: rounds of 20 take 0.6 s, so the worker writes results about once a second.
     '*.slower-bulk.com': { delayMs: 600, mx: [{ exchange: 'mx.sdk-bulk.com', priority: 10 }] },
+    'mx.sdk-bulk.com': { a: ['192.0.2.25'] }, // without an address the MX would be dangling
   });
   [api, sdk, dir] = await Promise.all([
     startApi({ DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '1000' }, { worker: true }),

@@ -14,6 +14,7 @@ describe('validate', () => {
     dns = await startDnsServer({
       'sdk-mail.com': { mx: [{ exchange: 'mx.sdk-mail.com', priority: 10 }] },
       'nullmx-sdk.org': { mx: [{ exchange: '.', priority: 0 }] },
+      'mx.sdk-mail.com': { a: ['192.0.2.25'] }, // without an address the MX would be dangling
     });
     api = await startApi({ DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '500' });
     const key = await newApiKey(api.url);

@@ -1,25 +1,61 @@
 // The verification engine: syntax, then DNS (cached per domain), lists and typo suggestions, then —
-// at depth `enhanced` — the SMTP probe over the MX hosts in order. Returns the stages' evidence;
-// decide() in verdict.ts turns it into a verdict.
+// at depth `enhanced` — MTA-STS (RFC 8461) and the SMTP probe over the MX hosts in order. Returns the
+// stages' evidence; decide() in verdict.ts turns it into a verdict. With resolver health canaries,
+// each result says whether the resolver was trusted (a lying resolver's NXDOMAIN is no verdict).
 import { createDnsStage, type DnsStage, type DnsStageOptions } from './dns/index.ts';
+import { createResolverHealth, type ResolverHealth, type ResolverHealthOptions } from './health.ts';
 import { isDisposableDomain, isFreeProvider, isRoleAccount, suggestDomain } from './lists/index.ts';
-import { createSmtpProber, type SmtpProber, type SmtpProberOptions } from './smtp/index.ts';
+import { allowedHosts, createMtaSts, type MtaSts, type MtaStsOptions } from './mta-sts/index.ts';
+import {
+  createSmtpProber,
+  type ProbeTlsPolicy,
+  type SmtpProber,
+  type SmtpProberOptions,
+} from './smtp/index.ts';
 import { parseAddress } from './syntax/index.ts';
-import type { Depth, EngineResult, ParseOptions } from './types.ts';
+import type { Depth, EngineResult, MtaStsEvidence, ParseOptions, SmtpResult } from './types.ts';
 
 export interface VerificationEngineOptions {
   dns?: DnsStageOptions;
   /** Without it, depth `enhanced` behaves like `standard` (no SMTP probe). */
   smtp?: SmtpProberOptions;
   parse?: ParseOptions;
+  /**
+   * MTA-STS before each SMTP probe (on by default when `smtp` is set; `false` turns it off). The DNS
+   * stage is passed in; `lookup` is where the platform plugs its SSRF-checked lookup.
+   */
+  mtaSts?: Omit<MtaStsOptions, 'dns'> | false;
+  /**
+   * Canary domains checked at start and periodically; while they fail, results carry
+   * `resolverHealthy: false`. Off unless given (the platform passes DNS_CANARY_DOMAINS).
+   */
+  resolverHealth?: Omit<ResolverHealthOptions, 'dns'>;
 }
 
 export interface VerificationEngine {
   validate(input: string, options?: { depth?: Depth }): Promise<EngineResult>;
   readonly dns: DnsStage;
   readonly smtp: SmtpProber | null;
+  readonly mtaSts: MtaSts | null;
+  /** null without canaries. Started with the engine. */
+  readonly resolverHealth: ResolverHealth | null;
   close(): Promise<void>;
 }
+
+const noMatchingMx = (id: string): SmtpResult => ({
+  status: 'unknown',
+  retryAfterMs: null,
+  catchAll: null,
+  evidence: {
+    failure: 'tls',
+    mxHost: null,
+    replyCode: null,
+    enhancedCode: null,
+    message: `no MX host matches the MTA-STS policy (id ${id}, mode enforce)`,
+    startTls: false,
+    ms: 0,
+  },
+});
 
 export function createVerificationEngine(options: VerificationEngineOptions = {}): VerificationEngine {
   const dns = createDnsStage(options.dns ?? {});
@@ -27,9 +63,16 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
   const smtp = options.smtp
     ? createSmtpProber({ resolveHost: (host) => dns.addresses(host), ...options.smtp })
     : null;
+  const mtaSts = smtp && options.mtaSts !== false ? createMtaSts({ ...(options.mtaSts || {}), dns }) : null;
+  const resolverHealth = options.resolverHealth
+    ? createResolverHealth({ ...options.resolverHealth, dns })
+    : null;
+  resolverHealth?.start();
   return {
     dns,
     smtp,
+    mtaSts,
+    resolverHealth,
     async validate(input, { depth = 'standard' } = {}) {
       const syntax = parseAddress(input, options.parse);
       if (!syntax.valid) {
@@ -40,8 +83,12 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
           smtp: null,
           lists: { disposable: false, freeProvider: false, roleAccount: false, suggestion: null },
           suggestedDomain: null,
+          resolverHealthy: true,
+          mtaSts: null,
         };
       }
+      // Until the first canary check has answered, no answer can be judged.
+      if (resolverHealth && resolverHealth.status().healthy === null) await resolverHealth.ready();
       const typo = suggestDomain(syntax.ascii);
       const lists = {
         disposable: isDisposableDomain(syntax.domain),
@@ -53,10 +100,42 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
       const outcome = dnsResult?.outcome;
       const hosts =
         outcome && (outcome.status === 'mx' || outcome.status === 'implicit_mx') ? outcome.hosts : null;
-      const smtpResult =
-        depth === 'enhanced' && smtp && hosts && !lists.disposable
-          ? await smtp.probe({ local: syntax.local, ascii: syntax.ascii, smtputf8: syntax.smtputf8 }, hosts)
-          : null;
+      // A negative answer from a resolver not checked lately: check the canaries first (coalesced).
+      const negative = outcome?.status === 'nxdomain' || outcome?.status === 'no_mail_host';
+      if (resolverHealth && negative) {
+        const { checkedAt } = resolverHealth.status();
+        const recheckMs = options.resolverHealth?.negativeRecheckMs ?? 10_000;
+        if (checkedAt === null || Date.now() - checkedAt >= recheckMs) await resolverHealth.check();
+      }
+      const resolverHealthy = resolverHealth?.status().healthy !== false;
+      let smtpResult: SmtpResult | null = null;
+      let sts: MtaStsEvidence | null = null;
+      if (depth === 'enhanced' && smtp && hosts && !lists.disposable && dnsResult) {
+        let probeHosts = hosts;
+        let policy: ProbeTlsPolicy | undefined;
+        if (mtaSts) {
+          const found = await mtaSts.lookup(dnsResult.domain);
+          if (found.status === 'policy') {
+            const enforced = found.policy.mode === 'enforce';
+            sts = { status: 'policy', id: found.id, mode: found.policy.mode, enforced, detail: null };
+            if (enforced) {
+              probeHosts = allowedHosts(hosts, found.policy);
+              policy = { requireVerifiedTls: true };
+            }
+          } else {
+            sts = {
+              status: found.status,
+              id: found.status === 'unavailable' ? found.id : null,
+              mode: null,
+              enforced: false,
+              detail: found.status === 'unavailable' ? found.detail : null,
+            };
+          }
+        }
+        const address = { local: syntax.local, ascii: syntax.ascii, smtputf8: syntax.smtputf8 };
+        smtpResult =
+          probeHosts.length > 0 ? await smtp.probe(address, probeHosts, policy) : noMatchingMx(sts?.id ?? '');
+      }
       return {
         depth,
         syntax,
@@ -64,9 +143,12 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
         smtp: smtpResult,
         lists,
         suggestedDomain: typo?.domain ?? null,
+        resolverHealthy,
+        mtaSts: sts,
       };
     },
     async close() {
+      resolverHealth?.stop();
       await smtp?.close();
     },
   };

@@ -47,7 +47,8 @@ export type DnsOutcome =
   | { status: 'implicit_mx'; hosts: MxHost[]; ttlSeconds: number }
   /** RFC 7505: "MX 0 ." — the domain accepts no mail. */
   | { status: 'null_mx'; ttlSeconds: number }
-  | { status: 'no_mail_host'; ttlSeconds: number }
+  /** No MX and no A/AAAA; or MX records whose every host has no address (`danglingMx`: those hosts). */
+  | { status: 'no_mail_host'; ttlSeconds: number; danglingMx?: string[] }
   | { status: 'nxdomain'; ttlSeconds: number }
   | { status: 'servfail' }
   | { status: 'timeout' };
@@ -70,7 +71,17 @@ export type SmtpStatus =
   | 'catch_all'
   | 'unknown';
 
+/**
+ * Why no MX host answered the RCPT: `timeout` (no TCP connection or no reply in time: often outbound
+ * port 25 filtered), `connect` (refused, unreachable, no address), `tls` (TLS required by policy
+ * and it failed: no STARTTLS or a certificate that does not verify), `session` (the server deferred
+ * or dropped the session: 421 greeting, closed connection, protocol error).
+ */
+export type SmtpFailureKind = 'timeout' | 'connect' | 'tls' | 'session';
+
 export interface SmtpEvidence {
+  /** With status `unknown`: what kind of failure it was; otherwise null. */
+  failure: SmtpFailureKind | null;
   mxHost: string | null;
   replyCode: number | null;
   enhancedCode: string | null;
@@ -98,4 +109,18 @@ export interface EngineResult {
   lists: { disposable: boolean; freeProvider: boolean; roleAccount: boolean; suggestion: string | null };
   /** Domain of the typo suggestion (the local part is the caller's own). */
   suggestedDomain: string | null;
+  /** false while the resolver health canaries fail (decide() then distrusts negative DNS answers). */
+  resolverHealthy?: boolean;
+  /** MTA-STS of the domain, looked up before an SMTP probe; null when there was no probe. */
+  mtaSts?: MtaStsEvidence | null;
+}
+
+export interface MtaStsEvidence {
+  status: 'none' | 'policy' | 'unavailable';
+  id: string | null;
+  mode: 'enforce' | 'testing' | 'none' | null;
+  /** `enforce`: only matching MX hosts, over TLS with a verified certificate. */
+  enforced: boolean;
+  /** Why no policy could be used (with `unavailable`). */
+  detail: string | null;
 }

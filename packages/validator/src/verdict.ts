@@ -31,6 +31,11 @@ export const REASONS = [
   'blocked_by_server',
   'smtputf8_unsupported',
   'dns_error',
+  /** No MX host answered: connections or replies timed out (outbound port 25 is often filtered). */
+  'smtp_timeout',
+  /** No MX host answered: connections were refused or unreachable (or no host had an address). */
+  'smtp_connect_failed',
+  /** No MX host answered: the servers deferred or dropped the session, or required TLS failed. */
   'smtp_unavailable',
 ] as const;
 export type Reason = (typeof REASONS)[number];
@@ -61,6 +66,12 @@ export interface Evidence {
   dns: DnsResult | null;
   smtp: SmtpResult | null;
   lists: { disposable: boolean; freeProvider: boolean; roleAccount: boolean; suggestion: string | null };
+  /**
+   * false while the resolver health canaries fail (a resolver that answers NXDOMAIN for everything):
+   * a verdict resting on a negative DNS answer (NXDOMAIN, no mail host) becomes unknown/dns_error.
+   * Absent or true: the answers are trusted.
+   */
+  resolverHealthy?: boolean;
 }
 
 const emptyFlags = (): Flags => ({
@@ -103,6 +114,9 @@ export function decide(evidence: Evidence): Verdict {
   flags.null_mx = outcome?.status === 'null_mx';
 
   if (outcome) {
+    const negative = outcome.status === 'nxdomain' || outcome.status === 'no_mail_host';
+    if (negative && evidence.resolverHealthy === false)
+      return verdict('unknown', 'dns_error', 'retry_later', 60_000);
     if (outcome.status === 'nxdomain') return verdict('undeliverable', 'domain_not_found', 'reject');
     if (outcome.status === 'null_mx') return verdict('undeliverable', 'null_mx', 'reject');
     if (outcome.status === 'no_mail_host') return verdict('undeliverable', 'no_mail_host', 'reject');
@@ -125,7 +139,16 @@ export function decide(evidence: Evidence): Verdict {
       case 'blocked':
         return verdict('unknown', 'blocked_by_server', 'accept_with_caution');
       case 'unknown':
-        return verdict('unknown', 'smtp_unavailable', 'retry_later', 600_000);
+        return verdict(
+          'unknown',
+          smtp.evidence.failure === 'timeout'
+            ? 'smtp_timeout'
+            : smtp.evidence.failure === 'connect'
+              ? 'smtp_connect_failed'
+              : 'smtp_unavailable',
+          'retry_later',
+          600_000,
+        );
       case 'catch_all':
         return verdict('catch_all', 'catch_all', 'accept_with_caution');
       case 'accepted':

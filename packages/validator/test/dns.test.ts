@@ -41,7 +41,39 @@ const zones: Zones = {
       priority: 30 - i,
     })),
   },
-  '*.bulk.test': { mx: [{ exchange: 'mx.bulk.test', priority: 10 }] },
+  '*.bulk.test': { mx: [{ exchange: 'mx.bulk.test', priority: 10 }], a: ['192.0.2.9'] },
+  // Addresses of the MX hosts above (an MX whose hosts have no address is a dangling MX).
+  '*.example.test': { a: ['192.0.2.1'] },
+  'mx.mixed-null.test': { a: ['192.0.2.2'] },
+  'mx.slow.test': { a: ['192.0.2.3'] },
+  'mx.low-ttl.test': { a: ['192.0.2.4'] },
+  'mx.high-ttl.test': { a: ['192.0.2.5'] },
+  'mx.truncated.test': { a: ['192.0.2.6'] },
+  '*.some-long-provider-name.test': { aaaa: ['2001:db8::7'] },
+  // Dangling MX: every host NXDOMAIN or NODATA; partly dangling; a host lookup that fails.
+  'dangling-mx.test': {
+    mx: [
+      { exchange: 'gone.dangling-mx.test', priority: 10 },
+      { exchange: 'nodata.dangling-mx.test', priority: 20 },
+    ],
+  },
+  'nodata.dangling-mx.test': {},
+  'half-dangling.test': {
+    mx: [
+      { exchange: 'gone.half-dangling.test', priority: 10 },
+      { exchange: 'mx.half-dangling.test', priority: 20 },
+    ],
+  },
+  'mx.half-dangling.test': { a: ['192.0.2.8'] },
+  'mx-lookup-fails.test': {
+    mx: [
+      { exchange: 'gone.mx-lookup-fails.test', priority: 10 },
+      { exchange: 'broken.mx-lookup-fails.test', priority: 20 },
+    ],
+  },
+  'broken.mx-lookup-fails.test': { rcode: 'SERVFAIL' },
+  'ip-mx.test': { mx: [{ exchange: '192.0.2.44', priority: 10 }] },
+  'txt.test': { txt: [['v=STSv1; ', 'id=20260101;'], 'something else'], ttl: 120 },
 };
 
 let dns: TestDnsServer;
@@ -111,6 +143,38 @@ describe('outcomes', () => {
     });
   });
 
+  it('a dangling MX (every host NXDOMAIN or NODATA for A and AAAA): no_mail_host, naming the hosts', async () => {
+    expect((await stage().lookup('dangling-mx.test')).outcome).toEqual({
+      status: 'no_mail_host',
+      ttlSeconds: 300,
+      danglingMx: ['gone.dangling-mx.test', 'nodata.dangling-mx.test'],
+    });
+  });
+
+  it('one MX host with an address is enough: mx', async () => {
+    expect((await stage().lookup('half-dangling.test')).outcome).toMatchObject({ status: 'mx' });
+  });
+
+  it('an MX host lookup that fails is no "no": servfail, not no_mail_host', async () => {
+    expect((await stage().lookup('mx-lookup-fails.test')).outcome).toEqual({ status: 'servfail' });
+  });
+
+  it('an MX given as an IP address counts as having an address', async () => {
+    expect((await stage().lookup('ip-mx.test')).outcome).toMatchObject({ status: 'mx' });
+  });
+
+  it('TXT: records with their character-strings joined; nxdomain; nodata', async () => {
+    const s = stage();
+    expect(await s.txt('TXT.test.')).toEqual({
+      kind: 'records',
+      records: ['v=STSv1; id=20260101;', 'something else'],
+      ttlSeconds: 120,
+    });
+    expect(await s.txt('missing.test')).toEqual({ kind: 'nxdomain' });
+    expect(await s.txt('nothing.test')).toEqual({ kind: 'nodata' });
+    expect(await s.txt('broken.test')).toEqual({ kind: 'failure', detail: 'servfail' });
+  });
+
   it('NXDOMAIN: nxdomain', async () => {
     expect((await stage().lookup('missing.test')).outcome).toEqual({ status: 'nxdomain', ttlSeconds: 300 });
   });
@@ -155,7 +219,8 @@ describe('outcomes', () => {
     dns.resetCounts();
     const { outcome } = await stage().lookup('truncated.test');
     expect(outcome).toMatchObject({ status: 'mx', hosts: [{ exchange: 'mx.truncated.test', priority: 10 }] });
-    expect(dns.log.map((q) => q.transport)).toEqual(['udp', 'tcp']);
+    const asked = dns.log.filter((q) => q.name === 'truncated.test');
+    expect(asked.map((q) => q.transport)).toEqual(['udp', 'tcp']);
   });
 
   it('an answer too large for UDP arrives whole over TCP', async () => {
@@ -168,7 +233,7 @@ describe('outcomes', () => {
       exchange: 'mail-exchanger-number-29.some-long-provider-name.test',
       priority: 1,
     });
-    expect(dns.log.map((q) => q.transport)).toEqual(['udp', 'tcp']);
+    expect(dns.log.filter((q) => q.name === 'big.test').map((q) => q.transport)).toEqual(['udp', 'tcp']);
   });
 
   it('normalizes case and a trailing dot', async () => {
@@ -472,7 +537,10 @@ describe('resolvers and timeouts', () => {
     const down = await startDnsServer({});
     const downAddress = down.address;
     await down.close(); // nothing listens there now: UDP gets "port unreachable" at once
-    const refusing = await startDnsServer({ 'example.test': { rcode: 'REFUSED' } });
+    const refusing = await startDnsServer({
+      'example.test': { rcode: 'REFUSED' },
+      '*.example.test': { rcode: 'REFUSED' },
+    });
     try {
       const s = createDnsStage({ servers: [downAddress, refusing.address, dns.address], tries: 1 });
       dns.resetCounts();

@@ -1,5 +1,6 @@
 // The whole engine at both depths, against a real local DNS server and a real local SMTP server:
 // syntax → DNS (MX) → SMTP probe → verdict.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerificationEngine, type VerificationEngine } from '../src/engine.ts';
 import { decide } from '../src/verdict.ts';
@@ -9,6 +10,10 @@ import { startSmtpServer, type TestSmtpServer } from './support/smtp-servers.ts'
 let dns: TestDnsServer;
 let smtp: TestSmtpServer;
 let engine: VerificationEngine;
+/** Accepts TCP connections and never says a word (the greeting times out). */
+let mute: net.Server;
+let muteConnections = 0;
+const muteSockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   smtp = await startSmtpServer({
@@ -27,7 +32,30 @@ beforeAll(async () => {
     },
     'mx.postern.test': { a: [smtp.host], ttl: 600 },
     'gone.mx.postern.test': { rcode: 'NXDOMAIN' },
+    // Dangling MX: the MX names exist nowhere (NXDOMAIN) or have no address (NODATA).
+    'dangling-mx.com': {
+      mx: [
+        { exchange: 'gone.mx.postern.test', priority: 10 },
+        { exchange: 'nodata.mx.postern.test', priority: 20 },
+      ],
+    },
+    'nodata.mx.postern.test': {},
+    // The MX host lookup fails: no verdict from that.
+    'mx-servfail.com': { mx: [{ exchange: 'broken.mx.postern.test', priority: 10 }] },
+    'broken.mx.postern.test': { rcode: 'SERVFAIL' },
+    // Nothing listens on this loopback address: connection refused.
+    'refused-mx.com': { mx: [{ exchange: 'refused.mx.postern.test', priority: 10 }] },
+    'refused.mx.postern.test': { a: ['127.0.0.1'] },
+    // Accepts the connection, never greets: a timeout.
+    'mute-mx.com': { mx: [{ exchange: 'mute.mx.postern.test', priority: 10 }] },
+    'mute.mx.postern.test': { a: ['127.0.0.1'] },
   });
+  mute = net.createServer((socket) => {
+    muteConnections++;
+    muteSockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
   engine = createVerificationEngine({
     dns: { servers: [dns.address], timeoutMs: 500, tries: 1 },
     smtp: {
@@ -41,6 +69,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    mute.close(() => resolve());
+    for (const socket of muteSockets) socket.destroy();
+  });
   await engine.close();
   await smtp.close();
   await dns.close();
@@ -85,6 +117,73 @@ describe('verification engine', () => {
     expect(second.verdict).toMatchObject({ status: 'undeliverable', reason: 'mailbox_not_found' });
     expect(dns.queries('mx.postern.test', 'A')).toBe(1);
     expect(dns.queries('gone.mx.postern.test', 'A')).toBe(1);
+  });
+
+  it.each(['standard', 'enhanced'] as const)(
+    '%s: a dangling MX (hosts NXDOMAIN/NODATA) is undeliverable/no_mail_host, with no SMTP session',
+    async (depth) => {
+      const before = smtp.connections();
+      const { verdict, result } = await verdictOf('ann@dangling-mx.com', depth);
+      expect(verdict).toMatchObject({ status: 'undeliverable', reason: 'no_mail_host', action: 'reject' });
+      expect(result.dns?.outcome).toMatchObject({
+        status: 'no_mail_host',
+        danglingMx: ['gone.mx.postern.test', 'nodata.mx.postern.test'],
+      });
+      expect(result.smtp).toBeNull();
+      expect(smtp.connections()).toBe(before);
+    },
+  );
+
+  it.each(['standard', 'enhanced'] as const)(
+    '%s: an MX host lookup that fails stays unknown/dns_error',
+    async (depth) => {
+      const { verdict } = await verdictOf('ann@mx-servfail.com', depth);
+      expect(verdict).toMatchObject({ status: 'unknown', reason: 'dns_error', action: 'retry_later' });
+    },
+  );
+
+  it('tells a timeout (smtp_timeout) from a refused connection (smtp_connect_failed)', async () => {
+    const fast = (port: number) =>
+      createVerificationEngine({
+        dns: { servers: [dns.address], timeoutMs: 500, tries: 1 },
+        smtp: {
+          heloName: 'verify.postern.example',
+          mailFrom: 'probe@postern.example',
+          port,
+          commandTimeoutMs: 300,
+          connectTimeoutMs: 300,
+        },
+      });
+    const mutePort = (mute.address() as net.AddressInfo).port;
+    const timeouts = fast(mutePort);
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const refusals = fast(closedPort);
+    try {
+      const slow = await timeouts.validate('ann@mute-mx.com', { depth: 'enhanced' });
+      expect(decide(slow)).toMatchObject({
+        status: 'unknown',
+        reason: 'smtp_timeout',
+        action: 'retry_later',
+      });
+      expect(slow.smtp?.evidence).toMatchObject({ failure: 'timeout', mxHost: 'mute.mx.postern.test' });
+      expect(muteConnections).toBeGreaterThan(0);
+      const refused = await refusals.validate('ann@refused-mx.com', { depth: 'enhanced' });
+      expect(decide(refused)).toMatchObject({
+        status: 'unknown',
+        reason: 'smtp_connect_failed',
+        action: 'retry_later',
+      });
+      expect(refused.smtp?.evidence.failure).toBe('connect');
+      expect(refused.smtp?.evidence.message).toMatch(/ECONNREFUSED/);
+    } finally {
+      await timeouts.close();
+      await refusals.close();
+    }
   });
 
   it('carries the greylisting delay to the verdict', async () => {

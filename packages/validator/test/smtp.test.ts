@@ -248,6 +248,7 @@ describe('SMTP probe against local servers', () => {
     expect(result.status).toBe('unknown');
     expect(result.evidence.message).toMatch(/within 200 ms/);
     expect(result.evidence.mxHost).toBe(main.host);
+    expect(result.evidence.failure).toBe('timeout');
   });
 
   it('moves on to the next MX after a timeout', async () => {
@@ -291,7 +292,12 @@ describe('SMTP probe against local servers', () => {
       mx(busy, 30),
     ]);
     expect(result.status).toBe('unknown');
-    expect(result.evidence).toMatchObject({ mxHost: busy.host, replyCode: 421, enhancedCode: '4.3.2' });
+    expect(result.evidence).toMatchObject({
+      mxHost: busy.host,
+      replyCode: 421,
+      enhancedCode: '4.3.2',
+      failure: 'session',
+    });
   });
 
   it('reports blocked when an MX refuses the session with a 5xx greeting and none answers', async () => {
@@ -308,7 +314,10 @@ describe('SMTP probe against local servers', () => {
 
   it('reports unknown without MX hosts', async () => {
     const result = await prober().probe(address('alice@example.test'), []);
-    expect(result).toMatchObject({ status: 'unknown', evidence: { mxHost: null, replyCode: null } });
+    expect(result).toMatchObject({
+      status: 'unknown',
+      evidence: { mxHost: null, replyCode: null, failure: 'connect' },
+    });
   });
 
   it('uses STARTTLS when offered (opportunistic: the self-signed certificate is accepted)', async () => {
@@ -320,9 +329,13 @@ describe('SMTP probe against local servers', () => {
     const [session] = tlsServer.sessions;
     expect(session?.secure).toBe(true);
     expect(session?.commands.slice(0, 3)).toEqual([`EHLO ${HELO}`, 'STARTTLS', `EHLO ${HELO}`]);
-    // Default options behave the same (certificates are not verified between MTAs).
-    const byDefault = await prober().probe(address('alice@example.test'), [mx(tlsServer)]);
-    expect(byDefault.evidence.startTls).toBe(true);
+    // Default options behave the same (certificates are not verified between MTAs, RFC 7435): the
+    // expired self-signed certificate still gets the probe over TLS, and the session ends with QUIT.
+    const byDefault = prober();
+    const unverified = await byDefault.probe(address('alice@example.test'), [mx(tlsServer)]);
+    expect(unverified).toMatchObject({ status: 'accepted', evidence: { startTls: true, failure: null } });
+    await byDefault.close();
+    expect(tlsServer.sessions.at(-1)?.commands.at(-1)).toBe('QUIT');
   });
 
   it('skips an MX whose certificate does not verify when verification is required', async () => {
@@ -336,7 +349,14 @@ describe('SMTP probe against local servers', () => {
       mx(tlsServer),
     ]);
     expect(alone.status).toBe('unknown');
-    expect(alone.evidence.message).toMatch(/TLS/);
+    expect(alone.evidence.message).toMatch(/certificate .* does not verify/);
+    expect(alone.evidence.failure).toBe('tls');
+    // The unverified host is left politely: QUIT over the TLS session, and no MAIL or RCPT.
+    await vi.waitFor(() => expect(tlsServer.sessions.every((s) => s.commands.at(-1) === 'QUIT')).toBe(true));
+    for (const session of tlsServer.sessions) {
+      expect(session.secure).toBe(true);
+      expect(session.commands.some((c) => /^(MAIL|RCPT)/.test(c))).toBe(false);
+    }
   });
 
   it('falls back to plain text after a failed TLS handshake, and remembers it for the host', async () => {

@@ -7,6 +7,7 @@ import { type ComponentType, type SVGProps, useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useForgetSession, useSession } from '../features/auth/use-session.ts';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
+import { ResolverBanner } from '../features/system/resolver-banner.tsx';
 import { SECTION_PERMISSION, type WorkspaceSection, workspacePath } from '../features/workspaces/paths.ts';
 import { can } from '../features/workspaces/permissions.ts';
 import { useShellWorkspace } from '../features/workspaces/use-workspaces.ts';
@@ -310,6 +311,7 @@ export function AppShell() {
         {session.status === 'signed_in' && !session.user.emailVerified ? (
           <VerifyEmailBanner email={session.user.email} />
         ) : null}
+        <ResolverBanner />
         <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-10">
           <Outlet />
         </div>

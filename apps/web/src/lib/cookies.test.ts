@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCookie } from './cookies.ts';
+import { readCookie, readCsrfToken } from './cookies.ts';
 
 describe('readCookie', () => {
   it('finds a cookie among others, trimming spaces', () => {
@@ -21,5 +21,11 @@ describe('readCookie', () => {
     expect(readCookie('pst_csrf=', 'pst_csrf')).toBeUndefined();
     expect(readCookie('garbage; ;=x', 'pst_csrf')).toBeUndefined();
     expect(readCookie('t=%E0%A4%A', 't')).toBe('%E0%A4%A');
+  });
+
+  it('reads the CSRF token under its https (__Host-) or http name', () => {
+    expect(readCsrfToken('a=1; __Host-pst_csrf=abc.def')).toBe('abc.def');
+    expect(readCsrfToken('pst_csrf=abc.def')).toBe('abc.def');
+    expect(readCsrfToken('pst_csrf_x=1')).toBeUndefined();
   });
 });

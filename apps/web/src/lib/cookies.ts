@@ -14,3 +14,11 @@ export function readCookie(cookies: string, name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The dashboard's CSRF token: `__Host-pst_csrf` on https deployments, `pst_csrf` over http (the
+ * contract's AUTH_COOKIES.csrf and HOST_COOKIE_PREFIX, spelled out to keep zod out of the first bundle).
+ */
+export function readCsrfToken(cookies: string): string | undefined {
+  return readCookie(cookies, '__Host-pst_csrf') ?? readCookie(cookies, 'pst_csrf');
+}

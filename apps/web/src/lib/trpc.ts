@@ -1,13 +1,13 @@
 // The typed tRPC client of the dashboard. Only the *type* of the router crosses the boundary.
 
 import type { AppRouter } from '@postern/api/router';
-import type { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
+import type { CSRF_HEADER, TRPC_MAX_BATCH_SIZE } from '@postern/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { apiErrorData, isClientError } from './api-errors.ts';
 import { authLink } from './auth-link.ts';
-import { readCookie } from './cookies.ts';
+import { readCsrfToken } from './cookies.ts';
 import { browserRefresherDeps, createRefresher } from './refresh.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -29,8 +29,9 @@ export function createQueryClient(): QueryClient {
 }
 
 // The contract's names, spelled out (the types check they match) to keep zod out of the first bundle.
-const CSRF_COOKIE: (typeof AUTH_COOKIES)['csrf'] = 'pst_csrf';
 const CSRF_HEADER_NAME: typeof CSRF_HEADER = 'x-csrf-token';
+// The server refuses a batched request with more calls than this: split batches at it.
+const MAX_BATCH_ITEMS: typeof TRPC_MAX_BATCH_SIZE = 20;
 
 // Same origin: the API serves the dashboard (and Vite proxies /trpc in development).
 const TRPC_URL = '/trpc';
@@ -38,9 +39,9 @@ const TRPC_URL = '/trpc';
 const withCredentials = (input: RequestInfo | URL, init?: RequestInit) =>
   fetch(input, { ...init, credentials: 'include' } as RequestInit);
 
-/** Double-submit CSRF: every request echoes the readable `pst_csrf` cookie in a header. */
+/** Double-submit CSRF: every request echoes the readable CSRF cookie (`pst_csrf`, `__Host-pst_csrf` under https) in a header. */
 function csrfHeaders(): Record<string, string> {
-  const token = readCookie(document.cookie, CSRF_COOKIE);
+  const token = readCsrfToken(document.cookie);
   return token ? { [CSRF_HEADER_NAME]: token } : {};
 }
 
@@ -79,7 +80,12 @@ export function createTrpcClient(options: TrpcClientOptions = {}) {
   return createTRPCClient<AppRouter>({
     links: [
       authLink<AppRouter>({ refresh, onSessionLost: () => options.onSessionLost?.() }),
-      httpBatchLink({ url: TRPC_URL, fetch: withCredentials, headers: csrfHeaders }),
+      httpBatchLink({
+        url: TRPC_URL,
+        fetch: withCredentials,
+        headers: csrfHeaders,
+        maxItems: MAX_BATCH_ITEMS,
+      }),
     ],
   });
 }

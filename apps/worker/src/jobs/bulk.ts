@@ -27,7 +27,10 @@ export function createBulkChunkJob(deps: BulkJobDeps): JobHandler<typeof QUEUES.
         },
         payload,
       );
-      if (outcome.stopped === 'aborted') throw new Error('bulk chunk expired before it finished');
+      // Aborted: the chunk expired, or pg-boss found its claim gone (its heartbeat went stale and the
+      // monitor handed it to another worker). What was written stays; the retry starts from there.
+      if (outcome.stopped === 'aborted')
+        throw new Error('bulk chunk expired or lost its claim before it finished');
       return outcome;
     } catch (error) {
       // The last attempt of a chunk failing fails the job (bulk_job.failed); results so far are kept.

@@ -1,9 +1,11 @@
-import { type BulkEngine, defaultEngine, type WebhookEngine } from '@postern/core';
+import { randomBytes } from 'node:crypto';
+import { auditSignerFromConfig, type BulkEngine, defaultEngine, type WebhookEngine } from '@postern/core';
 import type { JobHandler } from '../job.ts';
+import { type AuditCheckpointDeps, createAuditCheckpointJob } from './audit-checkpoint.ts';
 import { createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { heartbeatJob } from './heartbeat.ts';
-import { createRetentionJob } from './retention.ts';
+import { createRetentionJob, createRetentionSweepJob } from './retention.ts';
 import { createWebhookDispatchJob, wakesWebhooks } from './webhooks.ts';
 
 /** Every job handler the worker runs, one per queue in contracts. */
@@ -15,6 +17,8 @@ export function jobHandlers(
     engine?: BulkEngine;
     /** The process's webhook delivery engine (start.ts); without one, dispatch jobs fan out only. */
     webhooks?: WebhookEngine;
+    /** Signs audit chain heads (start.ts builds it from AUDIT_SIGNING_KEY); without one, a dev key. */
+    audit?: AuditCheckpointDeps;
   },
 ): JobHandler[] {
   let engine = deps.engine;
@@ -22,6 +26,7 @@ export function jobHandlers(
     heartbeatJob,
     createEmailJob(deps),
     createRetentionJob(deps),
+    createRetentionSweepJob(deps),
     wakesWebhooks(
       createBulkChunkJob({
         keyring: deps.keyring,
@@ -33,5 +38,11 @@ export function jobHandlers(
       deps.webhooks,
     ),
     createWebhookDispatchJob({ keyring: deps.keyring, webhooks: deps.webhooks }),
+    // Without a configured signer (fixtures), a throw-away key: nothing it signs verifies elsewhere.
+    createAuditCheckpointJob(
+      deps.audit ?? {
+        signer: auditSignerFromConfig({ secret: randomBytes(32).toString('hex'), env: 'development' }),
+      },
+    ),
   ];
 }

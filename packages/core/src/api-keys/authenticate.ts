@@ -6,6 +6,7 @@ import { PLANS, type Plan } from '@postern/contracts';
 import { ApiKey, type EntityManager, type MikroORM, Workspace } from '@postern/db';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
+import { workspaceAccountId } from '../rate-limit/metering.ts';
 import type { RateLimiter, TakeResult } from '../rate-limit/token-bucket.ts';
 import { apiKeyHash, isWellFormedApiKey } from './format.ts';
 import { revokedMarker } from './keys.ts';
@@ -18,6 +19,8 @@ export interface ApiKeyPrincipal {
   workspaceId: string;
   workspaceName: string;
   plan: Plan;
+  /** The account the workspace's checks are also metered against (see rate-limit/metering.ts). */
+  accountId: string | null;
 }
 
 export interface AuthorizedRequest {
@@ -63,6 +66,7 @@ export class ApiKeyAuthenticator {
     const em: EntityManager = this.#orm.em.fork();
     const key = await em.findOne(ApiKey, { keyHash: hash });
     const workspace = key ? await em.findOne(Workspace, { id: key.workspaceId }) : null;
+    const accountId = workspace ? await workspaceAccountId(em, workspace.id) : null;
     const entry = {
       at: now,
       revokedAt: key?.revokedAt ?? null,
@@ -76,6 +80,7 @@ export class ApiKeyAuthenticator {
               workspaceId: workspace.id,
               workspaceName: workspace.name,
               plan: workspace.plan,
+              accountId,
             }
           : null,
     };

@@ -1,6 +1,7 @@
 // The only way audit entries leave the table: older than the retention period (AUDIT_RETENTION_DAYS,
 // at least 90), deleted inside a transaction that raises the purge flag the immutability trigger
-// checks. Each scope whose chain is cut gets a checkpoint (last purged seq and hash) first.
+// checks. Each scope whose chain is cut gets a checkpoint (last purged seq and hash) first. Signed
+// heads (audit_signed_head) older than the period go too, except each scope's newest.
 import type { EntityManager } from '@postern/db';
 
 export const AUDIT_RETENTION_MIN_DAYS = 90;
@@ -38,6 +39,14 @@ export async function purgeAuditLog(em: EntityManager, now: Date, retentionDays:
       };
       deleted += result.affectedRows;
     }
+    // Signed heads past the retention period, except each scope's newest (verify compares with it).
+    await conn.execute(
+      `delete from audit_signed_head s where s.signed_at < ?
+         and exists (select 1 from audit_signed_head n where n.scope = s.scope and n.seq > s.seq)`,
+      [before],
+      'run',
+      ctx,
+    );
     return deleted;
   });
 }

@@ -1,10 +1,31 @@
 // Recomputes a scope's hash chain in the database with the trigger's own expression and reports
-// entries that were altered, removed or reordered since they were written.
+// entries that were altered, removed or reordered since they were written; then compares the chain
+// with the newest signed head it can find (KV store, audit_signed_head, or one pasted back), which is
+// what reveals truncation and deletion of the newest entries (see checkpoint.ts).
+import type { AuditCheckpoint as SignedCheckpoint } from '@postern/contracts';
 import { AUDIT_HASH_SQL, AuditCheckpoint, type EntityManager } from '@postern/db';
+import type { KvStore } from '@postern/runtime';
+import { type AuditVerifier, latestSignedHead, parseCheckpoint } from './checkpoint.ts';
 
-type Problem = 'altered' | 'missing' | 'reordered' | 'broken_link';
+type Problem =
+  | 'altered'
+  | 'missing'
+  | 'reordered'
+  | 'broken_link'
+  | 'truncated'
+  | 'tail_deleted'
+  | 'head_mismatch'
+  | 'checkpoint_invalid';
 
-export async function verifyAuditChain(em: EntityManager, scope: string) {
+export interface VerifyOptions {
+  /** Checks signed heads; without it only the chain itself is checked. */
+  verifier?: AuditVerifier | undefined;
+  kv?: KvStore | undefined;
+  /** A checkpoint pasted by the user (JSON of an audit.checkpoint event or digest). */
+  pasted?: string | undefined;
+}
+
+export async function verifyAuditChain(em: EntityManager, scope: string, options: VerifyOptions = {}) {
   const checkpoint = await em.findOne(AuditCheckpoint, { scope }, { orderBy: { seq: 'desc' } });
   const expected = AUDIT_HASH_SQL.replaceAll('NEW.', 'e.');
   const rows = (await em.getConnection().execute(
@@ -24,7 +45,7 @@ export async function verifyAuditChain(em: EntityManager, scope: string) {
     previous_at: Date | null;
     occurred_at: Date;
   }[];
-  const problems: { seq: number | null; problem: Problem }[] = [];
+  const problems: { seq: number | null; problem: Problem; detail?: string }[] = [];
   rows.forEach((row, index) => {
     const seq = Number(row.seq);
     if (row.hash !== row.recomputed) problems.push({ seq, problem: 'altered' });
@@ -34,10 +55,111 @@ export async function verifyAuditChain(em: EntityManager, scope: string) {
     else if ((row.prev_hash ?? null) !== expectedPrevHash) problems.push({ seq, problem: 'broken_link' });
     if (row.previous_at && row.occurred_at < row.previous_at) problems.push({ seq, problem: 'reordered' });
   });
+
+  // Signed heads: the chain must still reach each of them, with the very entry that was signed.
+  const heads: { checkpoint: SignedCheckpoint; source: 'kv' | 'database' | 'pasted' }[] = [];
+  if (options.verifier) {
+    const stored = await latestSignedHead(em, options.verifier, scope, options.kv);
+    heads.push(...stored);
+    if (stored.forged)
+      problems.push({
+        seq: null,
+        problem: 'checkpoint_invalid',
+        detail: `${stored.forged} stored signed head(s) do not verify with this server's key: they were written by someone without it`,
+      });
+    if (options.pasted !== undefined && options.pasted.trim() !== '') {
+      const pasted = parseCheckpoint(options.pasted);
+      if (!pasted)
+        problems.push({
+          seq: null,
+          problem: 'checkpoint_invalid',
+          detail: 'the pasted text is not a checkpoint',
+        });
+      else if (pasted.scope !== scope)
+        problems.push({
+          seq: null,
+          problem: 'checkpoint_invalid',
+          detail: 'the pasted checkpoint is for another audit log',
+        });
+      else if (!options.verifier.verify(pasted))
+        problems.push({
+          seq: pasted.seq,
+          problem: 'checkpoint_invalid',
+          detail: `the pasted checkpoint's signature does not verify with this server's key (${options.verifier.keyId})`,
+        });
+      else heads.push({ checkpoint: pasted, source: 'pasted' });
+    }
+  }
+  const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
+  const newest = rows.length ? Number(rows[rows.length - 1]?.seq) : null;
+  const seen = new Set<string>();
+  for (const { checkpoint: head } of heads) {
+    const key = `${head.seq}:${head.hash}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const signedAt = new Date(head.time);
+    if (checkpoint && head.seq <= checkpoint.seq) {
+      // Purged by retention up to the purge checkpoint: only its own seq can still be compared.
+      if (head.seq === checkpoint.seq && head.hash !== checkpoint.hash)
+        problems.push({
+          seq: head.seq,
+          problem: 'head_mismatch',
+          detail: `the purge checkpoint at entry ${head.seq} is not the entry signed on ${head.time}`,
+        });
+      continue;
+    }
+    // Entries numbered up to the head's seq but written after it was signed cannot be the signed
+    // ones: the log was cut at the first of them and went on from there.
+    const replaced = rows.filter(
+      (row) => Number(row.seq) <= head.seq && new Date(row.occurred_at).getTime() > signedAt.getTime(),
+    );
+    const firstReplaced = replaced.length ? Number(replaced[0]?.seq) : null;
+    const at = bySeq.get(head.seq);
+    if (at && at.hash === head.hash) continue;
+    if (at && firstReplaced === null) {
+      problems.push({
+        seq: head.seq,
+        problem: 'head_mismatch',
+        detail: `entry ${head.seq} is not the entry signed on ${head.time}: the log was rewritten`,
+      });
+      continue;
+    }
+    if (!at && newest !== null && newest > head.seq && firstReplaced === null) continue; // a gap: 'missing' above
+    const cutAt = firstReplaced ?? (newest ?? checkpoint?.seq ?? 0) + 1;
+    const firstKept = checkpoint ? checkpoint.seq + 1 : 1;
+    if (rows.length === 0 || cutAt <= firstKept) {
+      problems.push({
+        seq: head.seq,
+        problem: 'truncated',
+        detail:
+          rows.length === 0
+            ? `the log is empty, but it held ${head.seq} entries when signed on ${head.time}: it was truncated`
+            : `the log was emptied and restarted: it held ${head.seq} entries when signed on ${head.time}; the ${replaced.length} numbered up to ${head.seq} now were all written after that`,
+      });
+    } else {
+      problems.push({
+        seq: cutAt,
+        problem: 'tail_deleted',
+        detail:
+          firstReplaced === null
+            ? `entries ${cutAt} to ${head.seq} are missing: the newest entries were deleted (the log reached entry ${head.seq} when signed on ${head.time})`
+            : `entries ${cutAt} to ${head.seq} signed on ${head.time} were deleted and replaced by entries written later`,
+      });
+    }
+  }
+  const best = heads.map((h) => h).sort((a, b) => b.checkpoint.seq - a.checkpoint.seq)[0];
   return {
     ok: problems.length === 0,
     entriesChecked: rows.length,
     problems,
     checkpoint: checkpoint ? { seq: checkpoint.seq, createdAt: checkpoint.createdAt.toISOString() } : null,
+    head: best
+      ? {
+          source: best.source,
+          seq: best.checkpoint.seq,
+          hash: best.checkpoint.hash,
+          time: best.checkpoint.time,
+        }
+      : null,
   };
 }

@@ -5,12 +5,17 @@ import { EmailToken, User } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
-import { passwordChangedNotice, passwordResetMessage, verifyEmailMessage } from '../mail/index.ts';
+import {
+  passwordChangedNotice,
+  passwordResetMessage,
+  signUpAttemptNotice,
+  verifyEmailMessage,
+} from '../mail/index.ts';
 import { createWorkspace, defaultWorkspaceName } from '../workspaces/workspaces.ts';
 import type { AuthContext } from './context.ts';
 import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions } from './sessions.ts';
-import { SignInThrottle } from './throttle.ts';
+import { LIMITS, reserveSignUp, SignInThrottle } from './throttle.ts';
 import { startChallenge } from './two-factor.ts';
 
 const VERIFY_EMAIL_TTL_MS = 48 * 60 * 60_000;
@@ -70,17 +75,24 @@ async function consumeEmailToken(
 const link = (ctx: AuthContext, path: string, token: string) =>
   `${ctx.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;
 
-export async function signUp(
-  ctx: AuthContext,
-  input: { email: string; password: string },
-): Promise<{ user: User; issued: IssuedSession }> {
+/**
+ * Creates an account and mails the verification link; it does not sign in. The answer is the same
+ * whether or not the address already has an account (the password is hashed either way, so the
+ * timing matches too): an existing owner is mailed "someone tried to sign up with your address"
+ * instead, at most once per address per hour. Sign-ups are throttled per IP address.
+ */
+export async function signUp(ctx: AuthContext, input: { email: string; password: string }): Promise<void> {
   assertPasswordPolicy(input.password);
-  if (await ctx.em.findOne(User, { email: input.email })) {
-    throw new DomainError('CONFLICT', 'An account with this email already exists. Sign in instead.');
+  await reserveSignUp(ctx.kv, ctx.meta.ip);
+  const passwordHash = await hashPassword(input.password);
+  const existing = await ctx.em.findOne(User, { email: input.email });
+  if (existing) {
+    await notifySignUpAttempt(ctx, existing);
+    return;
   }
   const user = ctx.em.create(User, {
     email: input.email,
-    passwordHash: await hashPassword(input.password),
+    passwordHash,
     passwordChangedAt: ctx.clock.now(),
     emailVerifiedAt: null,
     totpSecret: null,
@@ -88,7 +100,6 @@ export async function signUp(
     totpLastStep: null,
   });
   const token = createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
-  const issued = await issueSession(ctx, user.id);
   recordAudit(ctx.em, ctx.clock, { type: 'auth.signed_up', actorId: user.id, meta: ctx.meta });
   // Every account starts with a workspace of its own.
   createWorkspace(ctx, user.id, defaultWorkspaceName(user.email));
@@ -96,12 +107,27 @@ export async function signUp(
     await ctx.em.flush();
   } catch (error) {
     if ((error as { name?: string }).name === 'UniqueConstraintViolationException') {
-      throw new DomainError('CONFLICT', 'An account with this email already exists. Sign in instead.');
+      // A concurrent sign-up with the same address won: answer as for any existing account.
+      ctx.em.clear();
+      const winner = await ctx.em.findOne(User, { email: input.email });
+      if (winner) await notifySignUpAttempt(ctx, winner);
+      return;
     }
     throw error;
   }
   await ctx.sendMail(verifyEmailMessage({ to: user.email, link: link(ctx, '/verify-email', token) }));
-  return { user, issued };
+}
+
+/** Tells an account's owner someone tried to sign up with the address (rate-limited per address). */
+async function notifySignUpAttempt(ctx: AuthContext, user: User): Promise<void> {
+  const count = await ctx.kv.incr(
+    `auth:signup-notice:${keyedHash(ctx.settings.secret, 'throttle-signup-notice', user.email)}`,
+    LIMITS.signUpNoticeWindowSeconds,
+  );
+  if (count > LIMITS.signUpNoticesPerAddress) return;
+  await ctx.sendMail(
+    signUpAttemptNotice({ to: user.email, when: ctx.clock.now(), ip: ctx.meta.ip ?? undefined }),
+  );
 }
 
 export type SignInResult =

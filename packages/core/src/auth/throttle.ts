@@ -13,6 +13,12 @@ export const LIMITS = {
   /** Sign-in attempts per IP address per window, whatever the account. */
   ipAttempts: 100,
   ipWindowSeconds: 15 * 60,
+  /** Sign-ups per IP address per window (refused with RATE_LIMITED past it): sign-in's IP budget. */
+  signUpIpAttempts: 100,
+  signUpIpWindowSeconds: 15 * 60,
+  /** "Someone tried to sign up with your address" mails per address per window (more are dropped). */
+  signUpNoticesPerAddress: 1,
+  signUpNoticeWindowSeconds: 60 * 60,
   /** Consecutive second-factor failures per user before second factors are locked. */
   twoFactorFailures: 10,
   twoFactorLockSeconds: 15 * 60,
@@ -62,6 +68,16 @@ export class SignInThrottle {
   async succeeded(accountKey: string): Promise<void> {
     await this.#kv.del(`auth:acct:${accountKey}`);
     await this.#kv.del(`auth:backoff:${accountKey}`);
+  }
+}
+
+/** Reserves one sign-up for this IP address, or throws RATE_LIMITED with the wait. */
+export async function reserveSignUp(kv: KvStore, ip: string | null): Promise<void> {
+  if (!ip) return;
+  const key = `auth:signup-ip:${ip}`;
+  const count = await kv.incr(key, LIMITS.signUpIpWindowSeconds);
+  if (count > LIMITS.signUpIpAttempts) {
+    throw rateLimited('Too many sign-ups from this network. Try again later.', await kv.ttl(key));
   }
 }
 

@@ -1,4 +1,6 @@
 // Bulk verification input: address extraction from uploads and JSON arrays.
+
+export { BULK_INSERT_BATCH, type CreateBulkJobInput, createBulkJob } from './creation.ts';
 export { decodeUpload, firstInvalidUtf8, formatBytes, type UploadSource } from './decode.ts';
 export { type BulkEngine, defaultEngine, engineFromConfig } from './engine.ts';
 export {
@@ -12,7 +14,6 @@ export {
   extractFromArray,
 } from './extract.ts';
 export {
-  BULK_INSERT_BATCH,
   BULK_VALIDATE_CONCURRENCY,
   type BulkContext,
   type BulkJobView,
@@ -22,9 +23,7 @@ export {
   bulkProgress,
   type ChunkDeps,
   type ChunkOutcome,
-  type CreateBulkJobInput,
   cancelBulkJob,
-  createBulkJob,
   deleteBulkJob,
   failBulkJob,
   findJobByIdempotencyKey,
@@ -36,4 +35,15 @@ export {
   retryUnknownResults,
 } from './jobs.ts';
 export { type PreviewOptions, previewUpload } from './preview.ts';
+export {
+  bulkDownload,
+  bulkResultItem,
+  CSV_COLUMNS,
+  csvCells,
+  DOWNLOAD_CONTENT_TYPES,
+  DOWNLOAD_PAGE,
+  downloadDisposition,
+  readBulkProgress,
+} from './results-out.ts';
+export { purgeAbandonedUploads, STAGING_HEARTBEAT_MS, STAGING_STALE_MS } from './staging.ts';
 export type * from './types.ts';

@@ -1,12 +1,9 @@
-// Bulk verification jobs: creation (extraction -> encrypted chunks, written in batches, and their chunk
-// jobs enqueued, all in one transaction), chunk processing (crash-safe: a result is written at most
-// once, counters move in the same transaction as the results), cancel, retry of unknown results, paged
-// results, delete and the retention purge.
+// Bulk verification jobs (creation: creation.ts and staging.ts): chunk processing (crash-safe: a
+// result is written at most once, counters move in the same transaction as the results), cancel,
+// retry of unknown results, paged results, delete and the retention purge.
 //
 // Addresses and results are stored only as keyring ciphertexts, one of each per chunk (chunks.ts).
-import { randomUUID } from 'node:crypto';
 import {
-  BULK_CHUNK_SIZE,
   BULK_RESULT_RETENTION_DAYS,
   type BulkItemStatus,
   type BulkJobDto,
@@ -29,15 +26,10 @@ import { notifyUsers, recordEvent } from '../events/outbox.ts';
 import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
 import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
-import { openAddresses, openResults, sealAddresses, sealResults } from './chunks.ts';
-import type { UploadSource } from './decode.ts';
+import { openAddresses, openResults, sealResults } from './chunks.ts';
 import type { BulkEngine } from './engine.ts';
-import { extractAddresses, extractFromArray } from './extract.ts';
-import type { ExtractedAddress, ExtractionSummary, ExtractOptions } from './types.ts';
 
-const DAY = 86_400_000;
-/** Addresses (in whole chunks) per insert while extracting. */
-export const BULK_INSERT_BATCH = 5000;
+export const DAY = 86_400_000;
 /** Chunks whose results are rewritten per statement when unknown results are retried. */
 const RETRY_BATCH = 100;
 /** Addresses validated at the same time within one chunk. */
@@ -61,37 +53,7 @@ export interface BulkContext {
   boss: Pick<PgBoss, 'insert'>;
 }
 
-export interface CreateBulkJobInput
-  extends Pick<
-    ExtractOptions,
-    | 'column'
-    | 'format'
-    | 'encoding'
-    | 'maxBytes'
-    | 'maxRows'
-    | 'maxColumns'
-    | 'maxFieldLength'
-    | 'maxRowBytes'
-    | 'dedupe'
-  > {
-  /** An upload (streamed) or a JSON array of addresses. */
-  source: UploadSource | readonly unknown[];
-  depth: Depth;
-  /** Items per chunk job. Default 500. */
-  chunkSize?: number;
-  /** Per-chunk-job expiry override (the queue's policy otherwise). */
-  chunkExpireInSeconds?: number;
-  name?: string | null;
-  metadata?: BulkMetadata | null;
-  /** A repeat of the same key in the workspace returns the first job (see findJobByIdempotencyKey). */
-  idempotencyKey?: string | null;
-  /** Set when an API key created the job (actorId is then null). */
-  apiKeyId?: string | null;
-  /** Request metadata for the audit entry. */
-  meta?: RequestMeta;
-}
-
-const NO_META: RequestMeta = { ip: null, userAgent: null };
+export const NO_META: RequestMeta = { ip: null, userAgent: null };
 
 export interface BulkJobView {
   id: string;
@@ -218,7 +180,7 @@ const STATUS_TITLE: Record<string, string> = {
  * Writes, on `tx`'s transaction, what a job reaching an end state causes: the outbox event
  * (bulk_job.completed — also for a cancellation — or bulk_job.failed) and a notification for its creator.
  */
-async function recordJobEnded(tx: EntityManager, clock: Clock, jobId: string): Promise<void> {
+export async function recordJobEnded(tx: EntityManager, clock: Clock, jobId: string): Promise<void> {
   const job = await tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
   const data = eventData(job);
   await recordEvent(
@@ -268,174 +230,20 @@ export async function listBulkJobs(
   return { jobs: page.map(bulkJobView), nextCursor };
 }
 
-/**
- * Extracts the addresses into encrypted items (1,000 per insert) and queues its chunk jobs, all in one
- * transaction (pg-boss writes through it). An extraction failure rolls everything back and the DomainError
- * propagates. A job without any address is completed at once.
- */
-export async function createBulkJob(
-  ctx: BulkContext,
-  workspaceId: string,
-  actorId: string | null,
-  input: CreateBulkJobInput,
-): Promise<BulkJobView> {
-  const chunkSize = input.chunkSize ?? BULK_CHUNK_SIZE;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
-    throw new DomainError('BAD_REQUEST', 'chunkSize must be a positive integer', { option: 'chunkSize' });
-  const jobId = randomUUID();
-  const now = ctx.clock.now();
-
-  if (input.idempotencyKey) {
-    const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, input.idempotencyKey);
-    if (existing) return existing;
-  }
-
-  let job: BulkJob;
-  try {
-    job = await ctx.em.transactional(async (tx) => {
-      await tx.insert(BulkJob, {
-        id: jobId,
-        workspaceId,
-        createdBy: actorId,
-        apiKeyId: input.apiKeyId ?? null,
-        name: input.name ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-        metadata: input.metadata ?? null,
-        status: 'queued',
-        depth: input.depth,
-        chunkSize,
-        createdAt: now,
-      });
-      // Addresses are gathered into chunks of `chunkSize`; each chunk becomes one row (its addresses one
-      // ciphertext), and rows are inserted a batch at a time as one JSON parameter: the ORM's multi-row
-      // insert formats every value into the SQL text, which cost more than the rest of the insert.
-      let seq = 0;
-      let chunkSeq = 0;
-      let pending: string[] = [];
-      let batch: { id: string; seq: number; from_seq: number; size: number; addresses: string }[] = [];
-      let batchAddresses = 0;
-      const tconn = tx.getConnection();
-      const tctx = tx.getTransactionContext();
-      const writeBatch = async () => {
-        if (!batch.length) return;
-        const rows = batch;
-        batch = [];
-        batchAddresses = 0;
-        await tconn.execute(
-          `insert into bulk_job_chunk (id, job_id, seq, from_seq, size, addresses, status)
-             select r.id, ?, r.seq, r.from_seq, r.size, r.addresses, 'pending'
-               from json_to_recordset(cast(? as json))
-                 as r(id uuid, seq int, from_seq int, size int, addresses text)`,
-          [jobId, JSON.stringify(rows)],
-          'run',
-          tctx,
-        );
-      };
-      const closeChunk = async () => {
-        if (!pending.length) return;
-        const id = randomUUID();
-        chunkSeq += 1;
-        batch.push({
-          id,
-          seq: chunkSeq,
-          from_seq: seq - pending.length + 1,
-          size: pending.length,
-          addresses: sealAddresses(ctx.keyring, id, pending),
-        });
-        batchAddresses += pending.length;
-        pending = [];
-        if (batchAddresses >= BULK_INSERT_BATCH || batch.length >= 100) await writeBatch();
-      };
-      const onAddress = (address: ExtractedAddress) => {
-        seq += 1;
-        pending.push(address.ascii);
-        if (pending.length >= chunkSize) return closeChunk();
-      };
-      const common = {
-        onAddress,
-        ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
-        ...(input.maxFieldLength !== undefined ? { maxFieldLength: input.maxFieldLength } : {}),
-        ...(input.dedupe !== undefined ? { dedupe: input.dedupe } : {}),
-      };
-      let summary: ExtractionSummary;
-      if (Array.isArray(input.source)) {
-        summary = await extractFromArray(input.source, common);
-      } else {
-        summary = await extractAddresses(input.source as UploadSource, {
-          ...common,
-          ...(input.column !== undefined ? { column: input.column } : {}),
-          ...(input.format !== undefined ? { format: input.format } : {}),
-          ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
-          ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
-          ...(input.maxColumns !== undefined ? { maxColumns: input.maxColumns } : {}),
-          ...(input.maxRowBytes !== undefined ? { maxRowBytes: input.maxRowBytes } : {}),
-        });
-      }
-      await closeChunk();
-      await writeBatch();
-      const empty = seq === 0;
-      const done = ctx.clock.now();
-      await tx.nativeUpdate(
-        BulkJob,
-        { id: jobId },
-        {
-          total: seq,
-          summary: summary as unknown as Record<string, unknown>,
-          ...(empty
-            ? {
-                status: 'completed',
-                startedAt: done,
-                completedAt: done,
-                expiresAt: new Date(done.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
-              }
-            : {}),
-        },
-      );
-      recordAudit(tx, ctx.clock, {
-        type: 'bulk_job.created',
-        actorId,
-        workspaceId,
-        target: { type: 'bulk_job', id: jobId },
-        meta: input.meta ?? NO_META,
-        metadata: {
-          addresses: seq,
-          rows: summary.rowsRead,
-          depth: input.depth,
-          ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
-        },
-      });
-      if (empty) await recordJobEnded(tx, ctx.clock, jobId);
-      // The chunk jobs commit with the job: no job without its chunks, no chunks without a job.
-      else await enqueueChunks(tx, ctx.boss, jobId, ranges(1, seq, chunkSize), input.chunkExpireInSeconds);
-      return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
-    });
-  } catch (error) {
-    // Two requests with one Idempotency-Key: the loser's transaction is rolled back; return the winner's job.
-    if (input.idempotencyKey && isUniqueViolation(error)) {
-      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, input.idempotencyKey);
-      if (existing) return existing;
-    }
-    throw error;
-  }
-  // A job without any address ended in its creating transaction (bulk_job.completed written).
-  if (job.total === 0) await requestWebhookDispatch(ctx.boss, 'bulk_job');
-  return bulkJobView(job);
-}
-
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; name?: string } | null;
   return e?.code === '23505' || e?.name === 'UniqueConstraintViolationException';
 }
 
 /** Contiguous ranges of at most `size` sequence numbers covering from..to. */
-function ranges(from: number, to: number, size: number): { fromSeq: number; toSeq: number }[] {
+export function ranges(from: number, to: number, size: number): { fromSeq: number; toSeq: number }[] {
   const out = [];
   for (let a = from; a <= to; a += size) out.push({ fromSeq: a, toSeq: Math.min(to, a + size - 1) });
   return out;
 }
 
 /** Inserts the chunk jobs (1,000 per call) on `tx`'s transaction. */
-async function enqueueChunks(
+export async function enqueueChunks(
   tx: EntityManager,
   boss: BulkContext['boss'],
   jobId: string,
@@ -449,6 +257,8 @@ async function enqueueChunks(
     retryDelay: policy.retryDelaySeconds,
     retryBackoff: policy.retryBackoff,
     expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
+    // The worker refreshes it while the chunk runs; a killed worker's chunk is retried once it is stale.
+    heartbeatSeconds: policy.heartbeatSeconds,
   }));
   const db = transactionSql(tx);
   for (let i = 0; i < chunks.length; i += 1000)
@@ -754,6 +564,8 @@ export interface ChunkOutcome {
 const FLUSH_MS = 1000;
 /** Cancellation and deletion are checked this often while a chunk is validated. */
 const CHECK_MS = 250;
+/** While the DNS resolver is unhealthy (canaries failing), runners look at its health this often. */
+const RESOLVER_PAUSE_POLL_MS = 500;
 
 /**
  * Processes the chunks of one range of a job (normally exactly one chunk): the addresses without a
@@ -886,6 +698,18 @@ async function processChunk(
 
   let next = 0;
   let stop: 'cancelled' | 'missing' | 'aborted' | null = null;
+  // A lying resolver (its canary domains fail) would turn addresses into unknown/dns_error: the chunk
+  // pauses instead, still watching cancellation and the abort signal, and resumes on recovery.
+  const health = engine.resolverHealth ?? null;
+  const pause = async (): Promise<'cancelled' | 'missing' | 'aborted' | null> => {
+    while (health?.status().healthy === false) {
+      if (deps.signal?.aborted) return 'aborted';
+      const state = await check();
+      if (state !== 'running') return state;
+      await new Promise((resolve) => setTimeout(resolve, RESOLVER_PAUSE_POLL_MS));
+    }
+    return null;
+  };
   const runner = async () => {
     while (next < todo.length && !stop && !lost && !writeError) {
       if (deps.signal?.aborted) {
@@ -897,10 +721,27 @@ async function processChunk(
         stop ??= state;
         break;
       }
+      const paused = await pause();
+      if (paused) {
+        stop ??= paused;
+        break;
+      }
       // Other runners may have taken the last addresses while this one awaited the check.
       if (next >= todo.length) break;
       const i = todo[next++] as number;
-      const result = shapeValidationResult(await engine.validate(addresses[i] as string, { depth }), clock);
+      let checked = await engine.validate(addresses[i] as string, { depth });
+      // The resolver turned unhealthy during this check: wait, then check the address again (a stop
+      // leaves it without a result, for the next run).
+      let interrupted: 'cancelled' | 'missing' | 'aborted' | null = null;
+      while (checked.resolverHealthy === false && !interrupted) {
+        interrupted = await pause();
+        if (!interrupted) checked = await engine.validate(addresses[i] as string, { depth });
+      }
+      if (interrupted) {
+        stop ??= interrupted;
+        break;
+      }
+      const result = shapeValidationResult(checked, clock);
       results[i] = result;
       fresh.push(result.status as VerdictStatus);
       if (fresh.length && performance.now() - lastWrite >= flushMs && next < todo.length) write();

@@ -144,6 +144,26 @@ function formatWhen(when: Date): string {
   return `${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/**
+ * Sent instead of an answer when someone signs up with an address that already has an account:
+ * sign-up answers the same either way, so only the owner learns of it (no link, like every notice).
+ */
+export function signUpAttemptNotice(input: { to: string; when: Date; ip?: string | undefined }): MailMessage {
+  const to = checkRecipient(input.to);
+  const where = input.ip ? ` from the IP address ${input.ip}` : '';
+  return render({
+    to,
+    subject: `Someone tried to sign up for ${PRODUCT} with your address`,
+    paragraphs: [
+      'Hello,',
+      `Someone tried to create a ${PRODUCT} account with ${to} on ${formatWhen(input.when)}${where}. You already have an account with this address, so no new account was created and nothing changed.`,
+      'If that was you, sign in with your existing password instead, or reset it from the sign-in page if you have forgotten it.',
+      'If it was not you, there is nothing to do: your account and password are unchanged.',
+    ],
+    footer: securityFooter(to),
+  });
+}
+
 /** Security notice after a password change (no link: notices must not look like phishing). */
 export function passwordChangedNotice(input: {
   to: string;

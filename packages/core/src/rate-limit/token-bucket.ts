@@ -22,8 +22,32 @@ export interface TakeResult {
   retryAfterSeconds: number;
 }
 
+/** One bucket of a `takeAll`: its key and what this request costs in it (0: only read it). */
+export interface BucketCharge {
+  key: string;
+  cost: number;
+}
+
+export interface BucketState {
+  /** Whole tokens left (after the charge when allowed). */
+  remaining: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
+  /** Seconds until this bucket could pay its cost (0 when it can now). */
+  retryAfterSeconds: number;
+}
+
+export interface TakeAllResult {
+  /** Every bucket could pay: all were charged. Otherwise none was. */
+  allowed: boolean;
+  /** One per charge, in the order given. */
+  buckets: BucketState[];
+}
+
 export interface RateLimiter {
   take(bucketKey: string, revokedKey: string, policy: BucketPolicy, cost?: number): Promise<TakeResult>;
+  /** Charges several buckets of the same policy atomically: all of them, or none when one is short. */
+  takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult>;
   /** Marks a key revoked for every API process (the local caches of key records expire sooner). */
   markRevoked(revokedKey: string, ttlSeconds: number): Promise<void>;
 }
@@ -49,7 +73,46 @@ if allowed == 0 then retry = math.ceil((cost - tokens) / rate / 1000) end
 return {allowed, math.floor(tokens), retry, math.ceil((capacity - tokens) / rate / 1000)}
 `;
 
+// takeAll: KEYS = buckets; ARGV = capacity, rate, then one cost per key. Returns allowed, then
+// (remaining, retry, reset) per key.
+const LUA_ALL = `
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2]) / 1000
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tokens = {}
+local stamps = {}
+local allowed = 1
+for i = 1, #KEYS do
+  local data = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
+  local tk = tonumber(data[1])
+  local ts = tonumber(data[2])
+  if tk == nil or ts == nil then tk = capacity; ts = now end
+  if now > ts then tk = math.min(capacity, tk + (now - ts) * rate) end
+  tokens[i] = tk
+  stamps[i] = math.max(now, ts)
+  if tk < tonumber(ARGV[2 + i]) then allowed = 0 end
+end
+local out = {allowed}
+for i = 1, #KEYS do
+  local cost = tonumber(ARGV[2 + i])
+  local retry = 0
+  if allowed == 1 then
+    tokens[i] = tokens[i] - cost
+  elseif tokens[i] < cost then
+    retry = math.ceil((cost - tokens[i]) / rate / 1000)
+  end
+  redis.call('HSET', KEYS[i], 'tokens', tostring(tokens[i]), 'ts', tostring(stamps[i]))
+  redis.call('PEXPIRE', KEYS[i], math.ceil(capacity / rate) + 1000)
+  table.insert(out, math.floor(tokens[i]))
+  table.insert(out, retry)
+  table.insert(out, math.ceil((capacity - tokens[i]) / rate / 1000))
+end
+return out
+`;
+
 type RedisWithBucket = Redis & {
+  postern_take_all(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   postern_take(
     bucket: string,
     revoked: string,
@@ -63,6 +126,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #redis: RedisWithBucket;
   constructor(redis: Redis) {
     if (!('postern_take' in redis)) redis.defineCommand('postern_take', { numberOfKeys: 2, lua: LUA });
+    // Variable number of keys: the caller passes it first.
+    if (!('postern_take_all' in redis)) redis.defineCommand('postern_take_all', { lua: LUA_ALL });
     this.#redis = redis as RedisWithBucket;
   }
 
@@ -82,6 +147,24 @@ export class RedisRateLimiter implements RateLimiter {
       remaining,
       resetSeconds: reset,
       retryAfterSeconds: retry,
+    };
+  }
+
+  async takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult> {
+    const reply = await this.#redis.postern_take_all(
+      charges.length,
+      ...charges.map((c) => c.key),
+      policy.capacity,
+      policy.refillPerSecond,
+      ...charges.map((c) => c.cost),
+    );
+    return {
+      allowed: reply[0] === 1,
+      buckets: charges.map((_, i) => ({
+        remaining: reply[1 + i * 3] ?? 0,
+        retryAfterSeconds: reply[2 + i * 3] ?? 0,
+        resetSeconds: reply[3 + i * 3] ?? 0,
+      })),
     };
   }
 
@@ -117,6 +200,33 @@ export class MemoryRateLimiter implements RateLimiter {
       remaining: Math.floor(bucket.tokens),
       resetSeconds: Math.ceil((policy.capacity - bucket.tokens) / rate / 1000),
       retryAfterSeconds: allowed ? 0 : Math.ceil((cost - bucket.tokens) / rate / 1000),
+    };
+  }
+
+  async takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult> {
+    const now = this.#now();
+    const rate = policy.refillPerSecond / 1000;
+    const buckets = charges.map(({ key }) => {
+      const bucket = this.#buckets.get(key) ?? { tokens: policy.capacity, ts: now };
+      if (now > bucket.ts)
+        bucket.tokens = Math.min(policy.capacity, bucket.tokens + (now - bucket.ts) * rate);
+      bucket.ts = Math.max(now, bucket.ts);
+      this.#buckets.set(key, bucket);
+      return bucket;
+    });
+    const allowed = charges.every((c, i) => (buckets[i]?.tokens ?? 0) >= c.cost);
+    return {
+      allowed,
+      buckets: charges.map((c, i) => {
+        const bucket = buckets[i] as { tokens: number; ts: number };
+        if (allowed) bucket.tokens -= c.cost;
+        return {
+          remaining: Math.floor(bucket.tokens),
+          resetSeconds: Math.ceil((policy.capacity - bucket.tokens) / rate / 1000),
+          retryAfterSeconds:
+            allowed || bucket.tokens >= c.cost ? 0 : Math.ceil((c.cost - bucket.tokens) / rate / 1000),
+        };
+      }),
     };
   }
 

@@ -13,6 +13,7 @@ import {
 } from '@postern/db';
 import { purgeAuditLog } from '../audit/purge.ts';
 import { purgeExpiredBulkJobs } from '../bulk/jobs.ts';
+import { purgeAbandonedUploads } from '../bulk/staging.ts';
 import type { Clock } from '../clock.ts';
 import { purgeWebhookDeliveries } from '../webhooks/deliveries.ts';
 
@@ -21,6 +22,8 @@ const DAY = 86_400_000;
 export interface RetentionRule {
   data: string;
   kept: string;
+  /** Also run by the 5-minute sweep (short-lived data), not only by the hourly purge. */
+  every?: '5 minutes';
   /** Deletes what is past its time; returns how many rows went. */
   purge(em: EntityManager, now: Date, settings: RetentionSettings): Promise<number>;
 }
@@ -77,6 +80,12 @@ export const RETENTION_RULES: RetentionRule[] = [
     purge: (em, now) => purgeExpiredBulkJobs(em, now),
   },
   {
+    data: 'bulk uploads in progress (staged encrypted chunks) whose request ended without a job',
+    kept: 'removed at once when the upload fails or the client goes away; if its API process stopped, within 7 minutes (no heartbeat for 2 minutes, swept every 5)',
+    every: '5 minutes',
+    purge: (em, now) => purgeAbandonedUploads(em, now),
+  },
+  {
     data: 'webhook delivery records (deliveries with their payloads, attempts with response snippets)',
     kept: '30 days after the delivery was created',
     purge: (em, now) => purgeWebhookDeliveries(em, now),
@@ -111,10 +120,15 @@ export const RETENTION_RULES: RetentionRule[] = [
 ];
 
 /** Runs every rule; returns rows deleted per rule. */
-export async function purgeExpired(em: EntityManager, clock: Clock, settings: RetentionSettings) {
+export async function purgeExpired(
+  em: EntityManager,
+  clock: Clock,
+  settings: RetentionSettings,
+  options: { frequentOnly?: boolean } = {},
+) {
   const now = clock.now();
   const results: { data: string; deleted: number }[] = [];
-  for (const rule of RETENTION_RULES)
+  for (const rule of RETENTION_RULES.filter((r) => !options.frequentOnly || r.every === '5 minutes'))
     results.push({ data: rule.data, deleted: await rule.purge(em, now, settings) });
   return results;
 }

@@ -1,4 +1,5 @@
-// Readiness: PostgreSQL, the KV store (Redis or memory), migrations and the worker heartbeat.
+// Readiness: PostgreSQL, the KV store (Redis or memory), migrations and the worker heartbeat; and the
+// DNS resolver's health (canary domains), when the engine checks it.
 import type { Check, CheckStatus, HealthResponse } from '@postern/contracts';
 import { type MikroORM, pendingMigrations } from '@postern/db';
 import type { KvStore } from '@postern/runtime';
@@ -14,6 +15,18 @@ export interface HealthDeps {
   workerHeartbeatStaleMs: number;
   /** Each check gives up after this long and reports `down`. */
   checkTimeoutMs?: number;
+  /** The engine's resolver health (canary domains); null or absent: not reported. */
+  resolver?: {
+    status(): { healthy: boolean | null; reason: string | null; domains: readonly string[] };
+  } | null;
+}
+
+/** The resolver check: `degraded` with the reason while the canaries fail. */
+export function resolverCheck(resolver: NonNullable<HealthDeps['resolver']>): Check {
+  const s = resolver.status();
+  if (s.healthy === false) return { status: 'degraded', detail: `DNS resolver unhealthy: ${s.reason}` };
+  if (s.healthy === null) return { status: 'ok', detail: 'first canary check running' };
+  return { status: 'ok', detail: `canary domains resolve: ${s.domains.join(', ')}` };
 }
 
 async function timed(
@@ -81,7 +94,14 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthResponse> {
     }, timeoutMs),
   ]);
 
-  const checks = { api: { status: 'ok' as CheckStatus }, database, redis, migrations, worker };
+  const checks = {
+    api: { status: 'ok' as CheckStatus },
+    database,
+    redis,
+    migrations,
+    worker,
+    ...(deps.resolver ? { resolver: resolverCheck(deps.resolver) } : {}),
+  };
   const statuses = Object.values(checks).map((check) => check.status);
   const status: CheckStatus = statuses.every((s) => s === 'ok')
     ? 'ok'

@@ -1,6 +1,8 @@
 // The single check. Processed in memory and never persisted: the only trace is a cache entry whose
-// key is HMAC-SHA-256 of the normalised address under the server secret and whose value is the result
-// without the address (the typo suggestion is kept as a domain and rebuilt per request). TTL 1 hour.
+// key is HMAC-SHA-256 of the workspace id and the normalised address under the server secret and whose
+// value is the result without the address (the typo suggestion is kept as a domain and rebuilt per
+// request). TTL 1 hour. The cache is per workspace: one workspace never learns (from `cached: true` or
+// a faster answer) what another checked.
 import type { Depth, ValidationResult } from '@postern/contracts';
 import type { KvStore } from '@postern/runtime';
 import { decide, type EngineResult, parseAddress } from '@postern/validator';
@@ -43,6 +45,7 @@ function shape(result: EngineResult, clock: Clock): Cached {
     dns: result.dns,
     smtp: result.smtp,
     lists: result.lists,
+    resolverHealthy: result.resolverHealthy,
   });
   return {
     status: verdict.status,
@@ -76,6 +79,7 @@ function shape(result: EngineResult, clock: Clock): Cached {
             enhanced_code: result.smtp.evidence.enhancedCode,
             message: result.smtp.evidence.message,
             starttls: result.smtp.evidence.startTls,
+            failure: result.smtp.evidence.failure,
             ms: Math.round(result.smtp.evidence.ms * 10) / 10,
           }
         : null,
@@ -98,17 +102,21 @@ export function shapeValidationResult(result: EngineResult, clock: Clock): Valid
   return present(shape(result, clock), result.syntax.valid ? result.syntax.local : null, false);
 }
 
+/** The cache key of a valid address's result in one workspace (no address in clear). */
+export function validationCacheKey(secret: string, workspaceId: string, depth: Depth, ascii: string) {
+  return `vcache:${keyedHash(secret, 'validation-cache', `${workspaceId}:${depth}:${ascii}`)}`;
+}
+
 export async function checkAddress(
   deps: SingleCheckDeps,
   email: string,
   depth: Depth,
+  workspaceId: string,
 ): Promise<ValidationResult> {
   const parsed = parseAddress(email);
   const localPart = parsed.valid ? parsed.local : null;
   // Only valid addresses are cached (a syntax verdict is cheaper than a cache round trip).
-  const key = parsed.valid
-    ? `vcache:${keyedHash(deps.secret, 'validation-cache', `${depth}:${parsed.ascii}`)}`
-    : null;
+  const key = parsed.valid ? validationCacheKey(deps.secret, workspaceId, depth, parsed.ascii) : null;
   if (key) {
     const now = Date.now();
     const hit = localGet(key, now) ?? (await deps.kv.get(key));

@@ -3,8 +3,10 @@
 // A target is refused when it is, or resolves to, an address a server should never be made to call on a
 // customer's behalf: loopback, private (RFC 1918), shared/CGNAT (100.64/10), link-local (169.254/16 —
 // cloud metadata at 169.254.169.254 — and fe80::/10), unique-local (fc00::/7), unspecified, multicast,
-// reserved, and IPv6 forms that embed such an IPv4 address (IPv4-mapped, NAT64, 6to4); or a well-known
-// internal name (localhost, cloud metadata). The check runs twice:
+// reserved, benchmarking, documentation (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32,
+// 3fff::/20), discard (100::/64), Teredo (2001::/32, refused whole), and IPv6 forms that embed such an
+// IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4 2002::/16: the embedded address decides); or a
+// well-known internal name (localhost, cloud metadata). The check runs twice:
 //   - when an endpoint is saved (checkWebhookUrl): the URL's shape, literal addresses and names;
 //   - at every connection (createGuardedLookup, the HTTP agent's DNS lookup): every address the name
 //     resolves to *at that moment*, so a name that later resolves to 127.0.0.1 (DNS rebinding) is
@@ -101,8 +103,12 @@ const BLOCKED_V4 = [
   range('169.254.0.0/16', 'a link-local address (cloud metadata lives at 169.254.169.254)'),
   range('172.16.0.0/12', 'a private address (RFC 1918)'),
   range('192.0.0.0/24', 'an IETF protocol address'),
+  range('192.0.2.0/24', 'a documentation address (TEST-NET-1)'),
+  range('192.88.99.0/24', 'a deprecated 6to4 relay anycast address'),
   range('192.168.0.0/16', 'a private address (RFC 1918)'),
   range('198.18.0.0/15', 'a network benchmarking address'),
+  range('198.51.100.0/24', 'a documentation address (TEST-NET-2)'),
+  range('203.0.113.0/24', 'a documentation address (TEST-NET-3)'),
   range('224.0.0.0/4', 'a multicast address'),
   range('240.0.0.0/4', 'a reserved or broadcast address'),
 ];
@@ -112,6 +118,12 @@ const BLOCKED_V6 = [
   range('::/96', 'an IPv4-compatible address (deprecated)'),
   range('64:ff9b:1::/48', 'a local-use NAT64 address'),
   range('100::/64', 'a discard-only address'),
+  // Teredo tunnels (the client's IPv4 address is embedded, obfuscated): refused whole, whatever it embeds.
+  range('2001::/32', 'a Teredo tunnel address'),
+  range('2001:2::/48', 'a network benchmarking address'),
+  range('2001:10::/28', 'a deprecated ORCHID address'),
+  range('2001:db8::/32', 'a documentation address'),
+  range('3fff::/20', 'a documentation address'),
   range('fc00::/7', 'a unique-local address'),
   range('fe80::/10', 'a link-local address'),
   range('fec0::/10', 'a site-local address (deprecated)'),

@@ -34,6 +34,38 @@ export function createWorkspace(ctx: WorkspaceContext, userId: string, name: str
   return workspace;
 }
 
+/**
+ * A workspace the user creates from the dashboard: refused when they already own
+ * `maxPerAccount` workspaces (MAX_WORKSPACES_PER_ACCOUNT), so more workspaces cannot multiply an
+ * account's limits. Serialised per user, so concurrent creations cannot pass the count together.
+ */
+export async function createOwnedWorkspace(
+  ctx: WorkspaceContext,
+  userId: string,
+  name: string,
+  maxPerAccount: number,
+): Promise<Workspace> {
+  return ctx.em.transactional(async (tx) => {
+    await tx
+      .getConnection()
+      .execute(
+        `select pg_advisory_xact_lock(hashtextextended('workspace_create:' || ?, 0))`,
+        [userId],
+        'all',
+        tx.getTransactionContext(),
+      );
+    const owned = await tx.count(Membership, { userId, role: 'owner' });
+    if (owned >= maxPerAccount) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `You already own ${owned} workspaces, the most one account may own (${maxPerAccount}); delete or hand over one first`,
+        { limit: 'workspaces_per_account', max: maxPerAccount },
+      );
+    }
+    return createWorkspace({ ...ctx, em: tx }, userId, name);
+  });
+}
+
 export function defaultWorkspaceName(email: string): string {
   const local = email.split('@')[0] ?? 'My';
   return `${local.slice(0, 60)}'s workspace`;

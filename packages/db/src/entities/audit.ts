@@ -2,9 +2,11 @@
 // honest: a BEFORE INSERT trigger numbers each entry within its scope (a workspace, or one account)
 // and chains it to the previous entry with SHA-256; UPDATE is always refused and DELETE only inside
 // the retention purge (a transaction-local flag) and only for entries older than 90 days. Purges
-// leave a checkpoint (last purged seq and hash) so the rest of the chain stays verifiable.
+// leave a checkpoint (last purged seq and hash) so the rest of the chain stays verifiable. TRUNCATE is
+// refused on every audit table by statement triggers (refuseTruncateSql, in the migration).
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { appendOnlyTriggers } from './append-only.ts';
 
 /** The canonical text hashed for an entry; verify.ts recomputes it with the same expression. */
 export const AUDIT_HASH_SQL = `encode(sha256(convert_to(concat_ws('|',
@@ -109,3 +111,37 @@ export const AuditCheckpointSchema = defineEntity({
 });
 export class AuditCheckpoint extends AuditCheckpointSchema.class {}
 AuditCheckpointSchema.setClass(AuditCheckpoint);
+
+/**
+ * Heads of the chain signed by the worker (Ed25519, AUDIT_SIGNING_KEY, which the database never sees):
+ * `{scope, seq, hash, time}`. Also sent out (webhook `audit.checkpoint`, owners' digest) and kept in the
+ * KV store; verify compares the chain against the newest one it can find. Append-only: a signature
+ * cannot be forged by the database's writer, and rolling back to an older one needs DELETE, which is
+ * refused except for the retention purge.
+ */
+export const AuditSignedHeadSchema = defineEntity({
+  name: 'AuditSignedHead',
+  tableName: 'audit_signed_head',
+  uniques: [{ properties: ['scope', 'seq'] }],
+  triggers: appendOnlyTriggers('audit_signed_head', {
+    what: 'signed audit checkpoints',
+    purgeAfter: { flag: 'postern.audit_purge', column: 'signed_at', days: 90 },
+  }),
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    scope: p.string().length(80),
+    seq: p.bigint('number'),
+    hash: p.string().length(64),
+    /** The `time` that was signed. */
+    signedAt: p.datetime(),
+    keyId: p.string().length(32),
+    /** base64url Ed25519 signature of the canonical JSON {scope, seq, hash, time}. */
+    signature: p.string().length(100),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class AuditSignedHead extends AuditSignedHeadSchema.class {}
+AuditSignedHeadSchema.setClass(AuditSignedHead);

@@ -94,3 +94,27 @@ export const BulkJobChunkSchema = defineEntity({
 });
 export class BulkJobChunk extends BulkJobChunkSchema.class {}
 BulkJobChunkSchema.setClass(BulkJobChunk);
+
+/**
+ * An upload in progress (staging): its chunks are written to bulk_job_chunk under this id — the
+ * future job's id — in short statements while the client sends the file, and promoted to a job
+ * (this row deleted, the bulk_job row inserted) in one short transaction at the end. Nothing of an
+ * address is here; a row untouched for minutes belongs to a dead upload and the sweeper removes it
+ * with its chunks.
+ */
+export const BulkUploadSchema = defineEntity({
+  name: 'BulkUpload',
+  tableName: 'bulk_upload',
+  uniques: [{ properties: ['workspaceId', 'idempotencyKey'] }],
+  properties: {
+    id: p.uuid().primary(),
+    workspaceId: p.uuid().index(),
+    /** The creating request's Idempotency-Key: a repeat waits for this upload instead of racing it. */
+    idempotencyKey: p.string().length(255).nullable(),
+    createdAt: p.datetime(),
+    /** Moved forward while the upload is alive (heartbeat); the sweeper goes by it. */
+    touchedAt: p.datetime().index(),
+  },
+});
+export class BulkUpload extends BulkUploadSchema.class {}
+BulkUploadSchema.setClass(BulkUpload);

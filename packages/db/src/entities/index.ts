@@ -1,5 +1,5 @@
 import { ApiKeySchema, ApiKeyUsageSchema } from './api-key.ts';
-import { AuditCheckpointSchema, AuditEntrySchema } from './audit.ts';
+import { AuditCheckpointSchema, AuditEntrySchema, AuditSignedHeadSchema } from './audit.ts';
 import {
   EmailTokenSchema,
   RecoveryCodeSchema,
@@ -8,13 +8,14 @@ import {
   TwoFactorChallengeSchema,
   UserSchema,
 } from './auth.ts';
-import { BulkJobChunkSchema, BulkJobSchema } from './bulk.ts';
+import { BulkJobChunkSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
 
 export * from './api-key.ts';
+export * from './append-only.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
@@ -34,6 +35,7 @@ export const ALL_ENTITIES = [
   TwoFactorChallengeSchema,
   AuditEntrySchema,
   AuditCheckpointSchema,
+  AuditSignedHeadSchema,
   WorkspaceSchema,
   MembershipSchema,
   InvitationSchema,
@@ -41,6 +43,7 @@ export const ALL_ENTITIES = [
   ApiKeyUsageSchema,
   BulkJobSchema,
   BulkJobChunkSchema,
+  BulkUploadSchema,
   OutboxEventSchema,
   NotificationSchema,
   WebhookEndpointSchema,

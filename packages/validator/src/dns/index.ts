@@ -6,4 +6,5 @@ export {
   type DnsStageOptions,
   type DnsStats,
   type HostAddress,
+  type TxtResult,
 } from './resolver.ts';

@@ -1,7 +1,10 @@
 // The DNS stage: where does mail for a domain go?
 //
 //   MX records        → 'mx', hosts by preference (ties keep the resolver's order: the SMTP stage may
-//                       shuffle equals, RFC 5321 §5.1)
+//                       shuffle equals, RFC 5321 §5.1), provided at least one MX host has an address
+//   MX records whose every host is NXDOMAIN/NODATA for A and AAAA (a dangling MX)
+//                     → 'no_mail_host' (with `danglingMx`); when some host lookups failed instead and
+//                       none found an address → 'servfail'/'timeout' (a failure is never a "no")
 //   MX "0 ." only     → 'null_mx' (RFC 7505: the domain accepts no mail)
 //   no MX, A/AAAA     → 'implicit_mx', the domain itself at preference 0 (RFC 5321 §5.1)
 //   no MX, no address → 'no_mail_host'
@@ -15,6 +18,7 @@
 // the null MX record's own TTL), capped at negativeTtlSeconds, or negativeTtlSeconds when the reply
 // carries no SOA. servfail and timeout are never cached. Concurrent lookups of one domain share one
 // set of queries.
+import net from 'node:net';
 import type { DnsOutcome, DnsResult, MxHost } from '../types.ts';
 import { TtlCache } from './cache.ts';
 import { createDnsClient, type QueryResult } from './client.ts';
@@ -61,6 +65,14 @@ export interface HostAddress {
   family: 4 | 6;
 }
 
+export type TxtResult =
+  | { kind: 'records'; records: string[]; ttlSeconds: number }
+  | { kind: 'nxdomain' | 'nodata' }
+  | { kind: 'failure'; detail: 'servfail' | 'timeout' };
+
+/** Most MX hosts whose addresses are looked up to tell a dangling MX. */
+const MAX_MX_ADDRESS_CHECKS = 8;
+
 export interface DnsStage {
   /** `domain` is an A-label (the syntax stage's ascii domain); case and a trailing dot are ignored. */
   lookup(domain: string): Promise<DnsResult>;
@@ -69,12 +81,24 @@ export interface DnsStage {
    * and coalescing as `lookup`. Empty when the name has no address or the resolvers failed.
    */
   addresses(host: string): Promise<HostAddress[]>;
+  /** A fresh MX lookup of `domain` that neither reads nor fills the domain cache (resolver health canaries). */
+  lookupFresh(domain: string): Promise<DnsOutcome>;
+  /**
+   * TXT records of `name` (each record's character-strings joined, RFC 7208 §3.3 / RFC 8461 §3.1), not
+   * cached here. `nxdomain`/`nodata` are answers; `failure` is a SERVFAIL or timeout.
+   */
+  txt(name: string): Promise<TxtResult>;
   /** Empties the cache; lookups in flight finish but do not refill it. */
   clear(): void;
   stats(): DnsStats;
 }
 
 const HOST_LABEL = /^[a-z0-9_-]+$/;
+
+interface HostInfo {
+  addresses: HostAddress[];
+  failed: 'servfail' | 'timeout' | null;
+}
 const MAX_CNAME_HOPS = 16;
 
 /** Records of `type` for `name`, following a CNAME chain inside the answer section. */
@@ -161,7 +185,28 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
         seen.add(r.exchange);
         hosts.push({ exchange: r.exchange, priority: r.priority });
       }
-      if (hosts.length > 0) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+      if (hosts.length > 0) {
+        // A dangling MX: every host name is NXDOMAIN/NODATA for A and AAAA. Mail cannot be delivered,
+        // but only a definitive answer for each host says so; a failed lookup leaves it open.
+        const checked = hosts.slice(0, MAX_MX_ADDRESS_CHECKS);
+        const infos = await Promise.all(
+          checked.map((h) =>
+            net.isIP(h.exchange) !== 0
+              ? Promise.resolve<HostInfo>({ addresses: [{ address: h.exchange, family: 4 }], failed: null })
+              : hostInfo(h.exchange),
+          ),
+        );
+        if (infos.some((i) => i.addresses.length > 0) || hosts.length > checked.length) {
+          return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+        }
+        const failed = infos.find((i) => i.failed !== null);
+        if (failed?.failed) return { status: failed.failed };
+        return {
+          status: 'no_mail_host',
+          ttlSeconds: negative(undefined),
+          danglingMx: hosts.map((h) => h.exchange),
+        };
+      }
       // MX records, none usable. With a null MX the domain said so; otherwise its MX names are junk.
       return { status: nullMx ? 'null_mx' : 'no_mail_host', ttlSeconds: negative(ttl) };
     }
@@ -213,19 +258,21 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
   }
 
   const hostCache = new TtlCache<HostAddress[]>(maxEntries, now);
-  const hostInflight = new Map<string, Promise<HostAddress[]>>();
+  const hostInflight = new Map<string, Promise<HostInfo>>();
 
-  async function resolveHost(host: string): Promise<{ addresses: HostAddress[]; ttl: number }> {
+  async function resolveHost(
+    host: string,
+  ): Promise<{ addresses: HostAddress[]; ttl: number; failed: 'servfail' | 'timeout' | null }> {
     const [a, aaaa] = await Promise.all([client.query(host, TYPE.A), client.query(host, TYPE.AAAA)]);
     const out: HostAddress[] = [];
     let ttl = Number.POSITIVE_INFINITY;
-    let failed = false;
+    let failed: 'servfail' | 'timeout' | null = null;
     for (const [r, type] of [
       [a, TYPE.A],
       [aaaa, TYPE.AAAA],
     ] as const) {
       if (r.kind !== 'answer') {
-        failed = true;
+        failed = r.kind;
         continue;
       }
       if (r.message.rcode !== RCODE.NOERROR) continue;
@@ -237,25 +284,48 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
       }
     }
     // Failures are not cached at all; an empty answer only briefly.
-    return { addresses: out, ttl: out.length > 0 ? positive(ttl) : failed ? 0 : negative(undefined) };
+    return {
+      addresses: out,
+      ttl: out.length > 0 ? positive(ttl) : failed ? 0 : negative(undefined),
+      failed: out.length > 0 ? null : failed,
+    };
   }
 
-  function addresses(input: string): Promise<HostAddress[]> {
+  /** Addresses of a host, and whether an empty list is a failure (not cached) rather than an answer. */
+  function hostInfo(input: string): Promise<HostInfo> {
     const host = input.trim().toLowerCase().replace(/\.$/, '');
     const hit = hostCache.get(host);
-    if (hit) return Promise.resolve(hit.map((h) => ({ ...h })));
+    if (hit) return Promise.resolve({ addresses: hit.map((h) => ({ ...h })), failed: null });
     let pending = hostInflight.get(host);
     if (!pending) {
       const startedIn = generation;
       pending = resolveHost(host)
-        .then(({ addresses: found, ttl }) => {
+        .then(({ addresses: found, ttl, failed }) => {
           if (startedIn === generation && ttl > 0) hostCache.set(host, found, ttl);
-          return found;
+          return { addresses: found, failed };
         })
         .finally(() => hostInflight.delete(host));
       hostInflight.set(host, pending);
     }
-    return pending.then((found) => found.map((h) => ({ ...h })));
+    return pending.then((info) => ({
+      addresses: info.addresses.map((h) => ({ ...h })),
+      failed: info.failed,
+    }));
+  }
+
+  const addresses = (input: string): Promise<HostAddress[]> => hostInfo(input).then((i) => i.addresses);
+
+  async function txt(input: string): Promise<TxtResult> {
+    const name = input.trim().toLowerCase().replace(/\.$/, '');
+    const r = await client.query(name, TYPE.TXT);
+    if (r.kind !== 'answer') return { kind: 'failure', detail: r.kind };
+    if (r.message.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain' };
+    const found = follow(r.message, name, TYPE.TXT);
+    if (!found) return { kind: 'failure', detail: 'servfail' };
+    const records = found.records.flatMap((x) => (x.type === TYPE.TXT ? [x.strings.join('')] : []));
+    if (records.length === 0) return { kind: 'nodata' };
+    const ttl = Math.min(found.ttl, ...found.records.map((x) => x.ttl));
+    return { kind: 'records', records, ttlSeconds: positive(ttl) };
   }
 
   async function lookup(input: string): Promise<DnsResult> {
@@ -280,6 +350,12 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
   return {
     lookup,
     addresses,
+    txt,
+    lookupFresh(input: string) {
+      const domain = input.trim().toLowerCase().replace(/\.$/, '');
+      if (domain === '') throw new TypeError('DNS: empty domain');
+      return resolve(domain);
+    },
     clear() {
       generation++;
       cache.clear();

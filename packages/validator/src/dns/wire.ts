@@ -1,9 +1,9 @@
 // DNS message encoding and decoding (RFC 1035 §4), just enough for the DNS stage: one question out;
-// A, AAAA, MX, CNAME and SOA records in. We speak the wire format ourselves (rather than through
+// A, AAAA, MX, CNAME, SOA and TXT records in. We speak the wire format ourselves (rather than through
 // node:dns) because node's resolveMx returns no TTLs and no SOA for negative answers, and the stage's
 // cache is TTL-aware (RFC 2308 for negative answers).
 
-export const TYPE = { A: 1, CNAME: 5, SOA: 6, MX: 15, AAAA: 28 } as const;
+export const TYPE = { A: 1, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28 } as const;
 export type RecordType = (typeof TYPE)[keyof typeof TYPE];
 
 export const CLASS_IN = 1;
@@ -15,6 +15,8 @@ export type RecordData =
   | { type: typeof TYPE.MX; priority: number; exchange: string }
   | { type: typeof TYPE.CNAME; target: string }
   | { type: typeof TYPE.SOA; minimum: number }
+  /** The record's character-strings, each decoded as latin1 (octets kept), in order. */
+  | { type: typeof TYPE.TXT; strings: string[] }
   | { type: 'other'; code: number };
 
 export type DnsRecord = {
@@ -172,6 +174,17 @@ function readRecord(buf: Buffer, start: number): { record: DnsRecord; end: numbe
       const rname = readName(buf, mname.end);
       if (rname.end + 20 > end) throw new DnsWireError('SOA record too short');
       data = { type, minimum: buf.readUInt32BE(rname.end + 16) };
+      break;
+    }
+    case TYPE.TXT: {
+      const strings: string[] = [];
+      for (let at = rdata; at < end; ) {
+        const length = buf[at] as number;
+        if (at + 1 + length > end) throw new DnsWireError('TXT character-string runs past its RDATA');
+        strings.push(buf.toString('latin1', at + 1, at + 1 + length));
+        at += 1 + length;
+      }
+      data = { type, strings };
       break;
     }
     default:

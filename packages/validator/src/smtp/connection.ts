@@ -63,6 +63,10 @@ export class SmtpConnection {
   extensions = new Map<string, string>();
   esmtp = false;
   secure = false;
+  /** After STARTTLS: the certificate chains to a trusted CA and names the host. */
+  verified = false;
+  /** Why the certificate does not verify (node's authorizationError), when it does not. */
+  tlsError: string | null = null;
   /** Transactions run on this connection (for the reuse limit). */
   transactions = 0;
   /** 4xx/5xx replies received (servers slow down or hang up after too many, e.g. Postfix at 10/20). */
@@ -210,6 +214,8 @@ export class SmtpConnection {
     servername: string | undefined;
     rejectUnauthorized: boolean;
     timeoutMs: number;
+    /** Trusted CAs instead of node's bundle (tests, private PKI). */
+    ca?: string | Buffer | (string | Buffer)[];
   }): Promise<void> {
     const plain = this.socket;
     this.detach(plain);
@@ -219,6 +225,7 @@ export class SmtpConnection {
         host: this.host,
         servername: options.servername,
         rejectUnauthorized: options.rejectUnauthorized,
+        ...(options.ca ? { ca: options.ca } : {}),
       });
       const timer = setTimeout(() => {
         secure.destroy();
@@ -241,6 +248,9 @@ export class SmtpConnection {
         this.decoder = new StringDecoder('utf8');
         this.attach(secure);
         this.secure = true;
+        // With rejectUnauthorized false node still checks the chain and the host name (checkServerIdentity).
+        this.verified = secure.authorized;
+        this.tlsError = secure.authorized ? null : String(secure.authorizationError ?? 'not verified');
         resolve();
       });
     });

@@ -2,6 +2,7 @@ export { type HostResolver, SmtpConnection, SmtpError, type SmtpErrorKind } from
 export {
   createSmtpProber,
   type ProbeAddress,
+  type ProbeTlsPolicy,
   randomLocalPart,
   SELF_CHECK_HOST,
   type SelfCheckResult,

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { MxHost, SmtpResult, SmtpStatus } from '../types.ts';
+import type { MxHost, SmtpFailureKind, SmtpResult, SmtpStatus } from '../types.ts';
 import { type HostResolver, SmtpConnection, SmtpError } from './connection.ts';
 import {
   classifyRcpt,
@@ -34,11 +34,13 @@ export interface SmtpProberOptions {
   /** Keep connections open between probes (RSET between them) instead of QUIT after each. */
   reuseConnections?: boolean;
   /**
-   * STARTTLS is opportunistic, as between MTAs: certificates are not verified by default and a
-   * failed handshake falls back to plain text. With `rejectUnauthorized: true` a host whose
-   * certificate does not verify is skipped instead (the probe moves to the next MX).
+   * STARTTLS is opportunistic, as between MTAs (RFC 7435): certificates are not verified by default
+   * (an unverified TLS session is still used) and a failed handshake falls back to plain text. With
+   * `rejectUnauthorized: true` a host whose certificate does not verify is skipped instead: the
+   * session ends with QUIT over the TLS session and the probe moves to the next MX. `ca` replaces
+   * node's CA bundle (tests, private PKI).
    */
-  tls?: { rejectUnauthorized?: boolean };
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (string | Buffer)[] };
   /** How long a domain's catch-all answer is remembered. */
   catchAllTtlMs?: number;
   /** Clock for the caches (tests). */
@@ -69,8 +71,14 @@ export interface SelfCheckResult {
   detail: string;
 }
 
+/** What one probe demands of TLS (an MTA-STS policy in `enforce` mode). */
+export interface ProbeTlsPolicy {
+  /** STARTTLS must succeed with a certificate that verifies for the MX host name; otherwise the host is skipped. */
+  requireVerifiedTls: boolean;
+}
+
 export interface SmtpProber {
-  probe(address: ProbeAddress, hosts: MxHost[]): Promise<SmtpResult>;
+  probe(address: ProbeAddress, hosts: MxHost[], policy?: ProbeTlsPolicy): Promise<SmtpResult>;
   /** Whether this machine can open outbound SMTP connections at all (port 25 is often blocked). */
   selfCheck(host?: string, timeoutMs?: number): Promise<SelfCheckResult>;
   /** Waits for running probes, then QUITs every open connection. */
@@ -110,6 +118,7 @@ export function randomLocalPart(): string {
 interface Outcome {
   final: boolean;
   status: SmtpStatus;
+  failure: SmtpFailureKind | null;
   retryAfterMs: number | null;
   catchAll: boolean | null;
   mxHost: string | null;
@@ -183,6 +192,15 @@ class HostPool {
       (this.waiters.shift() as () => void)();
     }
   }
+}
+
+/** The kind of a failure that kept an MX host from answering. */
+function failureKind(error: unknown): SmtpFailureKind {
+  if (!(error instanceof SmtpError)) return 'session';
+  if (error.kind === 'timeout' || error.code === 'ETIMEDOUT') return 'timeout';
+  if (error.kind === 'connect') return 'connect';
+  if (error.kind === 'tls') return 'tls';
+  return 'session';
 }
 
 function assertClean(what: string, value: string): void {
@@ -260,6 +278,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
   const failure = (host: string, error: unknown, startTls: boolean): Outcome => ({
     final: false,
     status: 'unknown',
+    failure: failureKind(error),
     retryAfterMs: null,
     catchAll: null,
     mxHost: host,
@@ -278,6 +297,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
     return {
       final: false,
       status: verdict.status,
+      failure: verdict.status === 'unknown' ? 'session' : null,
       retryAfterMs: verdict.retryAfterMs,
       catchAll: null,
       mxHost: host,
@@ -306,6 +326,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
   const open = async (
     pool: HostPool,
     allowTls: boolean,
+    requireVerified = false,
   ): Promise<{ conn: SmtpConnection } | { outcome: Outcome }> => {
     const { host } = pool;
     let conn: SmtpConnection;
@@ -324,24 +345,42 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
       if (greeting.code !== 220) return refuse(greeting, 'greeting');
       const hello = await conn.hello(heloName, commandTimeoutMs);
       if (hello.code !== 250) return refuse(hello, 'hello');
-      if (allowTls && conn.extensions.has('STARTTLS') && now() >= pool.tlsBrokenUntil) {
+      const verify = rejectUnauthorized || requireVerified;
+      /** Skips this host: QUIT (over TLS when it is up), then a `tls` failure. */
+      const tlsRefused = (message: string) => {
+        retire(pool, conn);
+        return { outcome: failure(host, new SmtpError('tls', message), conn.secure) };
+      };
+      if (allowTls && conn.extensions.has('STARTTLS') && (requireVerified || now() >= pool.tlsBrokenUntil)) {
         const starttls = await conn.command('STARTTLS', commandTimeoutMs);
         if (starttls.code === 220) {
           try {
+            // The handshake itself never rejects the certificate: node still reports whether it
+            // verifies (chain and host name), and an unverified host is left with a QUIT.
             await conn.upgrade({
               servername: net.isIP(host) ? undefined : host,
-              rejectUnauthorized,
+              rejectUnauthorized: false,
               timeoutMs: commandTimeoutMs,
+              ...(tls.ca ? { ca: tls.ca } : {}),
             });
           } catch (error) {
             conn.destroy();
-            if (rejectUnauthorized) return { outcome: failure(host, error, false) };
+            if (verify) return { outcome: failure(host, error, false) };
             pool.tlsBrokenUntil = now() + TLS_FAILURE_MEMORY_MS;
             return open(pool, false);
           }
+          if (verify && !conn.verified) {
+            return tlsRefused(`the certificate of ${conn.where} does not verify: ${conn.tlsError}`);
+          }
           const again = await conn.hello(heloName, commandTimeoutMs);
           if (again.code !== 250) return refuse(again, 'hello');
+        } else if (requireVerified) {
+          return tlsRefused(
+            `${conn.where} refused STARTTLS (${starttls.code}), which the MTA-STS policy requires`,
+          );
         }
+      } else if (requireVerified) {
+        return tlsRefused(`${conn.where} does not offer STARTTLS, which the MTA-STS policy requires`);
       }
       return { conn };
     } catch (error) {
@@ -363,6 +402,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
         outcome: {
           final: true,
           status: 'smtputf8_unsupported',
+          failure: null,
           retryAfterMs: null,
           catchAll: cachedCatchAll(domain),
           mxHost: host,
@@ -427,6 +467,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
         outcome: {
           final: verdict.status !== 'unknown',
           status: verdict.status === 'accepted' && catchAll === true ? 'catch_all' : verdict.status,
+          failure: verdict.status === 'unknown' ? 'session' : null,
           retryAfterMs: verdict.retryAfterMs,
           catchAll,
           mxHost: host,
@@ -443,16 +484,25 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
     }
   };
 
-  const tryHost = async (host: string, address: ProbeAddress, domain: string): Promise<Outcome> => {
+  const tryHost = async (
+    host: string,
+    address: ProbeAddress,
+    domain: string,
+    requireVerified: boolean,
+  ): Promise<Outcome> => {
     const pool = poolFor(host);
     await pool.acquire();
     let released = false;
     try {
       let conn = reuseConnections ? pool.takeIdle() : null;
+      if (conn && requireVerified && !conn.verified) {
+        retire(pool, conn); // opened under a looser policy
+        conn = null;
+      }
       let reused = conn !== null;
       for (;;) {
         if (!conn) {
-          const opened = await open(pool, true);
+          const opened = await open(pool, true, requireVerified);
           if ('outcome' in opened) return opened.outcome;
           conn = opened.conn;
           reused = false;
@@ -487,13 +537,18 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
 
   const rank = (status: SmtpStatus): number => (status === 'blocked' ? 3 : status === 'greylisted' ? 2 : 1);
 
-  const run = async (address: ProbeAddress, hosts: MxHost[], started: number): Promise<SmtpResult> => {
+  const run = async (
+    address: ProbeAddress,
+    hosts: MxHost[],
+    started: number,
+    policy: ProbeTlsPolicy | undefined,
+  ): Promise<SmtpResult> => {
     const domain = address.ascii.slice(address.ascii.lastIndexOf('@') + 1).toLowerCase();
     const ordered = [...hosts].sort((a, b) => a.priority - b.priority).slice(0, maxMxHosts);
     let best: Outcome | null = null;
     for (const mx of ordered) {
       const host = mx.exchange.replace(/\.$/, '');
-      const outcome = await tryHost(host, address, domain);
+      const outcome = await tryHost(host, address, domain, policy?.requireVerifiedTls === true);
       if (outcome.final) {
         best = outcome;
         break;
@@ -502,7 +557,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
       if (!best || rank(outcome.status) >= rank(best.status)) best = outcome;
     }
     const outcome: Outcome = best ?? {
-      ...failure('', 'no MX host to probe', false),
+      ...failure('', new SmtpError('connect', 'no MX host to probe'), false),
       mxHost: null,
     };
     const catchAll = outcome.catchAll ?? cachedCatchAll(domain);
@@ -512,6 +567,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
         outcome.status === 'greylisted' ? (outcome.retryAfterMs ?? DEFAULT_GREYLIST_RETRY_MS) : null,
       catchAll,
       evidence: {
+        failure: outcome.status === 'unknown' ? (outcome.failure ?? 'session') : null,
         mxHost: outcome.mxHost,
         replyCode: outcome.reply?.code ?? null,
         enhancedCode: outcome.reply ? enhancedCodeOf(outcome.reply) : null,
@@ -523,7 +579,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
   };
 
   return {
-    probe(address, hosts) {
+    probe(address, hosts, policy) {
       if (closed) return Promise.reject(new Error('the SMTP prober is closed'));
       try {
         assertClean('address', address.ascii);
@@ -531,7 +587,7 @@ export function createSmtpProber(options: SmtpProberOptions): SmtpProber {
         return Promise.reject(error);
       }
       if (!address.ascii.includes('@')) return Promise.reject(new TypeError('address.ascii has no domain'));
-      return track(run(address, hosts, performance.now()));
+      return track(run(address, hosts, performance.now(), policy));
     },
 
     async selfCheck(host = SELF_CHECK_HOST, timeoutMs = connectTimeoutMs) {

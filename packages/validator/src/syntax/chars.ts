@@ -17,14 +17,20 @@ for (let c = 0x41; c <= 0x5a; c++) LDH[c] = 2;
 LDH[0x2d] = 1;
 
 /**
- * Characters never accepted in a local part: controls (C0 and C1), format characters (ZWSP, ZWJ,
- * ZWNJ, LRM/RLM, bidi embeddings and isolates, BOM, soft hyphen…), lone surrogates, line and
- * paragraph separators, non-ASCII spaces (NBSP, ideographic space…), default-ignorable code points
- * (variation selectors, Hangul fillers…) and noncharacters. The ASCII space is handled by the
- * grammar (allowed in quoted strings only).
+ * Characters never accepted in a local part: controls (Cc, C0 and C1), format characters (Cf: ZWSP,
+ * ZWJ, ZWNJ, LRM/RLM, bidi embeddings and isolates, BOM, soft hyphen, tags…), lone surrogates (Cs),
+ * unassigned code points (Cn: no one can know how a future Unicode version treats them), private-use
+ * code points (Co: meaningless outside an agreement), line and paragraph separators, non-ASCII
+ * spaces (NBSP, ideographic space…), default-ignorable code points (variation selectors, Hangul
+ * fillers…) and noncharacters. The ASCII space is handled by the grammar (allowed in quoted strings
+ * only). A combining mark (M) may not start the local part or a dot-separated part of it: see
+ * LEADING_MARK.
  */
 export const FORBIDDEN_LOCAL =
-  /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}[\p{Zs}--[\x20]]]/v;
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Cn}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}[\p{Zs}--[\x20]]]/v;
+
+/** A combining mark with no base character: at the start of the local part or right after a dot. */
+export const LEADING_MARK = /(?:^|\.)\p{M}/u;
 
 /**
  * The same set for domains, minus ZWJ and ZWNJ: IDNA2008 allows those in CONTEXTJ positions (after a

@@ -13,6 +13,7 @@ import {
   hasNonAscii,
   isDotAtom,
   LDH,
+  LEADING_MARK,
   utf8Length,
 } from './chars.ts';
 import { idnaConvert } from './idna.ts';
@@ -202,6 +203,7 @@ export function parseAddress(input: string, options: ParseOptions = NO_OPTIONS):
       localChanged = true;
     }
     localNonAscii = hasNonAscii(local);
+    if (LEADING_MARK.test(local)) return fail('forbidden_character');
   }
   const first = local.charCodeAt(0);
   if (quote && local.includes('"')) {

@@ -14,8 +14,8 @@
 //   dns.queries('example.test', 'MX'); // → 1
 //   await dns.close();
 //
-// Names not in the zones get NXDOMAIN; a known name without records of the asked type gets NOERROR
-// with no answer (NODATA). Negative answers carry an SOA whose TTL and MINIMUM are `negativeTtl`
+// Names not in the zones (nor, by default, the canary domains of CANARY_ZONES) get NXDOMAIN; a known
+// name without records of the asked type gets NOERROR with no answer (NODATA). Negative answers carry an SOA whose TTL and MINIMUM are `negativeTtl`
 // (RFC 2308). `zones` stays live: tests may add, change or delete names between queries.
 import type { Socket } from 'node:net';
 import { createTCPServer, createUDPServer, Packet, type Resource } from 'dns2';
@@ -39,6 +39,8 @@ export interface Zone {
   mx?: MxRecord[];
   a?: (string | AddressRecord)[];
   aaaa?: (string | AddressRecord)[];
+  /** TXT records: a string, or the record's character-strings (each ≤ 255 octets). */
+  txt?: (string | string[])[];
   /** The name is an alias: answers start with this CNAME, then the target's records. */
   cname?: string | { target: string; ttl?: number };
   /** Answer every query for this name with this rcode (and no records), or only the listed types. */
@@ -60,7 +62,23 @@ export type Zones = Record<string, Zone>;
 export interface DnsServerOptions {
   /** TTL and MINIMUM of the SOA in negative answers; null: no SOA. Default 300. */
   negativeTtl?: number | null;
+  /**
+   * Also answer for the resolver health canaries (gmail.com, outlook.com, yahoo.com: MX records and
+   * their hosts' addresses) when `zones` does not name them, as an honest resolver would. Default
+   * true; false makes a resolver that knows nothing but `zones` (a lying one, with empty zones).
+   */
+  canaries?: boolean;
 }
+
+/** What an honest resolver says about the default canary domains (TEST-NET addresses). */
+export const CANARY_ZONES: Zones = {
+  'gmail.com': { mx: [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }] },
+  'outlook.com': { mx: [{ exchange: 'outlook-com.olc.protection.outlook.com', priority: 5 }] },
+  'yahoo.com': { mx: [{ exchange: 'mta5.am0.yahoodns.net', priority: 1 }] },
+  'gmail-smtp-in.l.google.com': { a: ['192.0.2.25'] },
+  'outlook-com.olc.protection.outlook.com': { a: ['192.0.2.26'] },
+  'mta5.am0.yahoodns.net': { a: ['192.0.2.27'] },
+};
 
 export interface QueryLogEntry {
   name: string;
@@ -90,8 +108,8 @@ const normalize = (name: string) => name.toLowerCase().replace(/\.$/, '');
 const rcodeOf = (rcode: Rcode) =>
   typeof rcode === 'number' ? rcode : (RCODES[rcode] ?? Packet.RCODE.SERVFAIL);
 
-function findZone(zones: Zones, name: string): Zone | undefined {
-  const exact = zones[name];
+function findZone(zones: Zones, name: string, canaries = false): Zone | undefined {
+  const exact = zones[name] ?? (canaries ? CANARY_ZONES[name] : undefined);
   if (exact) return exact;
   // Wildcards: '*.bulk.test' covers 'x.bulk.test' and 'y.x.bulk.test'.
   const labels = name.split('.');
@@ -104,6 +122,7 @@ function findZone(zones: Zones, name: string): Zone | undefined {
 
 export async function startDnsServer(zones: Zones, options: DnsServerOptions = {}): Promise<TestDnsServer> {
   const serverNegativeTtl = options.negativeTtl === undefined ? 300 : options.negativeTtl;
+  const withCanaries = options.canaries !== false;
   const counts = new Map<string, number>();
   const log: QueryLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -141,7 +160,7 @@ export async function startDnsServer(zones: Zones, options: DnsServerOptions = {
     counts.set(key, (counts.get(key) ?? 0) + 1);
     log.push({ name: qname, type: qtype, transport });
 
-    const first = findZone(zones, qname);
+    const first = findZone(zones, qname, withCanaries);
     if (first?.drop) return null;
     if (first?.rcode !== undefined) {
       const rcode = typeof first.rcode === 'object' ? first.rcode[qtype] : first.rcode;
@@ -170,7 +189,7 @@ export async function startDnsServer(zones: Zones, options: DnsServerOptions = {
         }),
       );
       owner = cname.target;
-      zone = findZone(zones, normalize(owner));
+      zone = findZone(zones, normalize(owner), withCanaries);
     }
     if (!zone) {
       response.header.rcode = Packet.RCODE.NXDOMAIN;
@@ -189,6 +208,8 @@ export async function startDnsServer(zones: Zones, options: DnsServerOptions = {
         const { address, ttl: recordTtl } = typeof record === 'string' ? { address: record, ttl } : record;
         add({ type: TYPE_CODES[qtype], address, ttl: recordTtl ?? ttl });
       }
+    } else if (qtype === 'TXT') {
+      for (const record of zone.txt ?? []) add({ type: Packet.TYPE.TXT, data: record } as Partial<Resource>);
     } else if (qtype === 'CNAME' && zone.cname) {
       const cname = typeof zone.cname === 'string' ? { target: zone.cname } : zone.cname;
       add({ type: Packet.TYPE.CNAME, domain: cname.target, ttl: cname.ttl ?? ttl });

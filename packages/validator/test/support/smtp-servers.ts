@@ -46,6 +46,8 @@ export interface TestSmtpServerOptions {
   pipelining?: boolean;
   /** Offer STARTTLS with smtp-server's built-in self-signed certificate (default false). */
   starttls?: boolean;
+  /** Key and certificate (PEM) for STARTTLS instead of smtp-server's built-in self-signed one. */
+  tls?: { key: string; cert: string };
   /** Offer STARTTLS but fail every handshake (TLS 1.0 only, which clients refuse). */
   brokenTls?: boolean;
   /** Refuse EHLO (502) so the client must fall back to HELO. */
@@ -150,7 +152,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   const disabled = ['AUTH'];
   if (!options.starttls && !options.brokenTls) disabled.push('STARTTLS');
   if (options.heloOnly) disabled.push('EHLO');
-  const { key, cert } = getTLSOptions();
+  const { key, cert } = options.tls ?? getTLSOptions();
 
   const server: SMTPServer = new SMTPServer({
     name: options.name ?? `mx.${host}.test`,

@@ -4,10 +4,17 @@ import {
   ZAuditExportRequest,
   ZAuditListRequest,
   ZAuditPage,
+  ZAuditVerifyRequest,
   ZAuditVerifyResult,
-  ZWorkspaceScoped,
 } from '@postern/contracts';
-import { auditScope, exportAudit, listAudit, recordAudit, verifyAuditChain } from '@postern/core';
+import {
+  auditScope,
+  auditSignerFromConfig,
+  exportAudit,
+  listAudit,
+  recordAudit,
+  verifyAuditChain,
+} from '@postern/core';
 import { router, workspaceProcedure } from '../../trpc.ts';
 
 export const auditRouter = router({
@@ -37,16 +44,26 @@ export const auditRouter = router({
 
   verify: workspaceProcedure
     .meta({ permission: 'audit.verify' })
-    .input(ZWorkspaceScoped)
+    .input(ZAuditVerifyRequest)
     .output(ZAuditVerifyResult)
     .mutation(async ({ ctx, input }) => {
-      const result = await verifyAuditChain(ctx.em, auditScope(input.workspaceId, null));
+      // Compared with the newest signed head (KV store, audit_signed_head) and a pasted checkpoint.
+      const result = await verifyAuditChain(ctx.em, auditScope(input.workspaceId, null), {
+        verifier: auditSignerFromConfig(ctx.deps.config),
+        kv: ctx.deps.kv,
+        pasted: input.checkpoint,
+      });
       recordAudit(ctx.em, ctx.deps.clock, {
         type: 'audit.verified',
         actorId: ctx.user.id,
         workspaceId: input.workspaceId,
         meta: ctx.auth.meta,
-        metadata: { ok: result.ok, entriesChecked: result.entriesChecked, problems: result.problems.length },
+        metadata: {
+          ok: result.ok,
+          entriesChecked: result.entriesChecked,
+          problems: result.problems.length,
+          ...(result.head ? { headSeq: result.head.seq, headSource: result.head.source } : {}),
+        },
       });
       await ctx.em.flush();
       return result;

@@ -15,6 +15,6 @@ export const signIn = publicProcedure
         expiresAt: result.expiresAt.toISOString(),
       };
     }
-    setSessionCookies(ctx.res, ctx.deps.config, result.issued);
+    setSessionCookies(ctx.res, ctx.deps.config, result.issued, { signedIn: true });
     return { status: 'signed_in' as const, user: toUserDto(result.user) };
   });

@@ -1,13 +1,12 @@
-import { ZSignInResponse, ZSignUpRequest } from '@postern/contracts';
-import { signUp as signUpUser, toUserDto } from '@postern/core';
-import { setSessionCookies } from '../../auth-cookies.ts';
+import { ZSignUpRequest, ZSignUpResponse } from '@postern/contracts';
+import { signUp as signUpUser } from '@postern/core';
 import { publicProcedure } from '../../trpc.ts';
 
+/** The same answer whether or not the address has an account; no session (sign in next). */
 export const signUp = publicProcedure
   .input(ZSignUpRequest)
-  .output(ZSignInResponse)
+  .output(ZSignUpResponse)
   .mutation(async ({ ctx, input }) => {
-    const { user, issued } = await signUpUser(ctx.auth, input);
-    setSessionCookies(ctx.res, ctx.deps.config, issued);
-    return { status: 'signed_in' as const, user: toUserDto(user) };
+    await signUpUser(ctx.auth, input);
+    return { status: 'check_email' as const };
   });

@@ -8,6 +8,6 @@ export const verifyTwoFactor = publicProcedure
   .output(ZSignInResponse)
   .mutation(async ({ ctx, input }) => {
     const { user, issued } = await completeChallenge(ctx.auth, input);
-    setSessionCookies(ctx.res, ctx.deps.config, issued);
+    setSessionCookies(ctx.res, ctx.deps.config, issued, { signedIn: true });
     return { status: 'signed_in' as const, user: toUserDto(user) };
   });

@@ -1,6 +1,6 @@
 // Bulk verification jobs for the dashboard: list, one job, result pages, the column-picker preview,
 // cancel, retry unknown results and delete. Uploads, downloads and progress events are plain HTTP
-// (/api/w/:workspaceId/jobs…, rest/bulk-jobs.ts), shared with the public API.
+// (/api/w/:workspaceId/jobs…, http/dashboard/jobs.ts), shared with the public API.
 import {
   BULK_PREVIEW_MAX_BYTES,
   ZBulkJob,
@@ -14,6 +14,7 @@ import {
 } from '@postern/contracts';
 import {
   bulkJobDto,
+  bulkResultItem,
   cancelBulkJob,
   DomainError,
   deleteBulkJob,
@@ -24,7 +25,6 @@ import {
   retryUnknownResults,
 } from '@postern/core';
 import { z } from 'zod';
-import { resultItem } from '../../rest/bulk-items.ts';
 import { authedProcedure, router, workspaceProcedure } from '../../trpc.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -68,7 +68,7 @@ export const bulkRouter = router({
         limit: input.limit,
         ...(input.status ? { status: input.status } : {}),
       });
-      return { items: page.items.map(resultItem), nextAfter: page.nextAfterSeq };
+      return { items: page.items.map(bulkResultItem), nextAfter: page.nextAfterSeq };
     }),
 
   /** The file's first ≤ 64 KiB, sniffed like an upload: format, header, columns, the detected column. */

@@ -10,10 +10,12 @@ import {
 import { authedProcedure, publicProcedure, router } from '../../trpc.ts';
 
 export const invitationsRouter = router({
+  // A mutation although it changes nothing: queries go over GET with their input in the URL, and a
+  // URL ends up in logs and browser history; the token must not.
   preview: publicProcedure
     .input(ZInvitationTokenRequest)
     .output(ZInvitationPreview)
-    .query(({ ctx, input }) => previewInvitation(ctx.members, input.token)),
+    .mutation(({ ctx, input }) => previewInvitation(ctx.members, input.token)),
 
   accept: authedProcedure
     .input(ZInvitationTokenRequest)

@@ -11,5 +11,6 @@ export const health = publicProcedure.output(ZHealthResponse).query(({ ctx }) =>
     version: deps.version,
     startedAt: deps.startedAt,
     workerHeartbeatStaleMs: deps.config.workerHeartbeatStaleMs,
+    resolver: deps.engine.resolverHealth,
   });
 });

@@ -1,6 +1,7 @@
 // The single check from the dashboard. Nothing about the address is stored (see core/validation).
+// Metered like POST /v1/validate: one unit from the workspace's plan bucket and its account's.
 import { ZCheckAddressRequest, ZValidationResult } from '@postern/contracts';
-import { checkAddress } from '@postern/core';
+import { chargeWorkspaceChecks, checkAddress } from '@postern/core';
 import { router, workspaceProcedure } from '../../trpc.ts';
 
 export const validationRouter = router({
@@ -8,11 +9,21 @@ export const validationRouter = router({
     .meta({ permission: 'validation.use' })
     .input(ZCheckAddressRequest)
     .output(ZValidationResult)
-    .mutation(({ ctx, input }) =>
-      checkAddress(
-        { engine: ctx.deps.engine, kv: ctx.deps.kv, secret: ctx.deps.config.secret, clock: ctx.deps.clock },
+    .mutation(async ({ ctx, input }) => {
+      const { deps, workspace } = ctx;
+      await chargeWorkspaceChecks(
+        ctx.em,
+        deps.limiter,
+        workspace,
+        deps.apiKeys.policyFor(workspace.plan),
+        1,
+        (h) => ctx.res.headers(h),
+      );
+      return checkAddress(
+        { engine: deps.engine, kv: deps.kv, secret: deps.config.secret, clock: deps.clock },
         input.email,
         input.depth,
-      ),
-    ),
+        workspace.id,
+      );
+    }),
 });

@@ -8,7 +8,7 @@ import {
   ZWorkspaceScoped,
 } from '@postern/contracts';
 import {
-  createWorkspace,
+  createOwnedWorkspace,
   leaveWorkspace,
   listWorkspaces,
   renameWorkspace,
@@ -25,8 +25,8 @@ export const workspacesRouter = router({
     .input(ZCreateWorkspaceRequest)
     .output(ZWorkspace)
     .mutation(async ({ ctx, input }) => {
-      const workspace = createWorkspace(ctx.members, ctx.user.id, input.name);
-      await ctx.em.flush();
+      const max = ctx.deps.config.maxWorkspacesPerAccount;
+      const workspace = await createOwnedWorkspace(ctx.members, ctx.user.id, input.name, max);
       return toWorkspaceDto(workspace, 'owner');
     }),
 

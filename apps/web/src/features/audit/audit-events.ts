@@ -138,9 +138,23 @@ export function describeTarget(
   return targetId ? `${type} ${targetId.slice(0, 8)}` : type;
 }
 
-export const CHAIN_PROBLEMS: Record<'altered' | 'missing' | 'reordered' | 'broken_link', string> = {
+export const CHAIN_PROBLEMS: Record<
+  | 'altered'
+  | 'missing'
+  | 'reordered'
+  | 'broken_link'
+  | 'truncated'
+  | 'tail_deleted'
+  | 'head_mismatch'
+  | 'checkpoint_invalid',
+  string
+> = {
   altered: 'The entry was changed after it was written (its hash does not match its content).',
   missing: 'An entry is missing from the sequence.',
   reordered: 'Entries are out of order.',
   broken_link: 'The entry does not link to the hash of the one before it.',
+  truncated: 'The log was emptied: a signed checkpoint shows entries that are no longer there.',
+  tail_deleted: 'The newest entries were deleted: a signed checkpoint shows the log reached further.',
+  head_mismatch: 'The entry a signed checkpoint vouches for is no longer the one that was signed.',
+  checkpoint_invalid: 'The pasted checkpoint cannot be used.',
 };

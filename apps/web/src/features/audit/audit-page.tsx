@@ -59,9 +59,15 @@ function TableSkeleton() {
 }
 
 function VerifyPanel({ result, onDismiss }: { result: VerifyResult; onDismiss: () => void }) {
-  const checkpoint = result.checkpoint
+  const purge = result.checkpoint
     ? ` Last checkpoint: entry #${result.checkpoint.seq}, ${formatDateTime(result.checkpoint.createdAt)}.`
     : '';
+  const head = result.head
+    ? ` Compared with the head signed ${formatDateTime(result.head.time)} (entry #${result.head.seq}, ${
+        result.head.source === 'pasted' ? 'the pasted checkpoint' : 'kept by Postern'
+      }).`
+    : '';
+  const checkpoint = `${purge}${head}`;
   return (
     <div data-testid="verify-result" data-ok={result.ok} className="relative">
       {result.ok ? (
@@ -82,7 +88,7 @@ function VerifyPanel({ result, onDismiss }: { result: VerifyResult; onDismiss: (
                   {problem.seq === null ? 'Chain' : `Entry #${problem.seq}`} (
                   {problem.problem.replace('_', ' ')}):
                 </span>{' '}
-                {CHAIN_PROBLEMS[problem.problem]}
+                {problem.detail ?? CHAIN_PROBLEMS[problem.problem]}
               </li>
             ))}
           </ul>
@@ -122,6 +128,8 @@ export function AuditPage() {
   const [selected, setSelected] = useState<AuditEntry>();
   const [exported, setExported] = useState<string>();
   const [verifyResult, setVerifyResult] = useState<VerifyResult>();
+  /** A signed checkpoint (audit.checkpoint webhook or owners' digest) pasted back to verify against. */
+  const [pastedCheckpoint, setPastedCheckpoint] = useState('');
 
   const emailsByUserId = useMemo(
     () => new Map((members.data?.members ?? []).map((member) => [member.userId, member.email])),
@@ -344,7 +352,12 @@ export function AuditPage() {
             </div>
             {can('audit.verify') ? (
               <Button
-                onClick={() => verify.mutate({ workspaceId: workspace.id })}
+                onClick={() =>
+                  verify.mutate({
+                    workspaceId: workspace.id,
+                    ...(pastedCheckpoint.trim() ? { checkpoint: pastedCheckpoint.trim() } : {}),
+                  })
+                }
                 loading={verify.isPending}
                 data-testid="verify-chain"
               >
@@ -356,6 +369,28 @@ export function AuditPage() {
         }
       />
 
+      {can('audit.verify') ? (
+        <details className="text-sm text-slate-600" data-testid="verify-checkpoint">
+          <summary className="cursor-pointer select-none">Verify against a saved checkpoint</summary>
+          <label className="mt-2 block">
+            <span className="block pb-1">
+              Paste a checkpoint from an <code>audit.checkpoint</code> webhook or the owners' daily email,
+              then press Verify chain: Postern reports it if the log was emptied or its newest entries removed
+              since.
+            </span>
+            <textarea
+              value={pastedCheckpoint}
+              onChange={(event) => setPastedCheckpoint(event.target.value)}
+              rows={3}
+              maxLength={4000}
+              spellCheck={false}
+              placeholder='{"scope":"ws:…","seq":42,"hash":"…","time":"…","keyId":"…","signature":"…"}'
+              className="w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+              data-testid="verify-checkpoint-input"
+            />
+          </label>
+        </details>
+      ) : null}
       {verifyResult ? (
         <VerifyPanel result={verifyResult} onDismiss={() => setVerifyResult(undefined)} />
       ) : null}

@@ -1,4 +1,7 @@
 // Sign-up: email and a password that passes the policy (checked live; the server has the last word).
+// The server answers "check your email" whether or not the address already has an account (its
+// owner is mailed instead), so the page then signs in with the same credentials: a new account lands
+// in its workspace; otherwise the visitor is asked to check their email.
 import { ZEmail } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
@@ -6,7 +9,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Field, PasswordField } from '../../components/field.tsx';
-import { errorCode, userMessage } from '../../lib/api-errors.ts';
+import { userMessage } from '../../lib/api-errors.ts';
 import { safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -30,22 +33,26 @@ export function SignUpPage() {
   const [emailError, setEmailError] = useState<string>();
   const [passwordError, setPasswordError] = useState<string>();
   const [formError, setFormError] = useState<string>();
-  const [conflict, setConflict] = useState(false);
+  const [checkEmail, setCheckEmail] = useState<string>();
   const [serverRules, recordServerRules] = useServerRules(password);
+
+  const signIn = useMutation(
+    trpc.auth.signIn.mutationOptions({
+      onSuccess: (result, variables) => {
+        if (result.status === 'signed_in') completeSignIn(result.user, next);
+        else setCheckEmail(variables.email);
+      },
+      // The address had an account already (or sign-in is throttled): the email says what to do.
+      onError: (_error, variables) => setCheckEmail(variables.email),
+    }),
+  );
 
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
-      onSuccess: (result) => {
-        // Sign-up always signs in (a new account has no second factor yet).
-        if (result.status === 'signed_in') completeSignIn(result.user, next);
-      },
+      onSuccess: (_result, variables) => signIn.mutate(variables),
       onError: (error, variables) => {
         if (recordServerRules(variables.password, error)) {
           setPasswordError('Choose a stronger password.');
-          return;
-        }
-        if (errorCode(error) === 'CONFLICT') {
-          setConflict(true);
           return;
         }
         setFormError(userMessage(error));
@@ -56,7 +63,7 @@ export function SignUpPage() {
   function submit(event: FormEvent) {
     event.preventDefault();
     setFormError(undefined);
-    setConflict(false);
+    setCheckEmail(undefined);
     const parsedEmail = ZEmail.safeParse(email);
     setEmailError(parsedEmail.success ? undefined : 'Enter a valid email address.');
     const passwordOk = passwordAcceptable(password);
@@ -80,13 +87,15 @@ export function SignUpPage() {
       }
     >
       <form noValidate onSubmit={submit} className="space-y-5">
-        {conflict ? (
-          <Alert tone="error" testId="sign-up-conflict" title="That email is already registered">
+        {checkEmail ? (
+          <Alert tone="info" testId="sign-up-check-email" title="Check your email">
+            We sent a message to {checkEmail}: it confirms your address, or tells you if you already have an
+            account.{' '}
             <Link
-              to={`${signInLink}${signInLink.includes('?') ? '&' : '?'}email=${encodeURIComponent(email.trim())}`}
+              to={`${signInLink}${signInLink.includes('?') ? '&' : '?'}email=${encodeURIComponent(checkEmail)}`}
               className="font-medium underline"
             >
-              Sign in instead
+              Sign in
             </Link>{' '}
             or{' '}
             <Link to="/forgot-password" className="font-medium underline">
@@ -125,7 +134,12 @@ export function SignUpPage() {
           />
           <PasswordChecklist id={rulesId} password={password} serverFailed={serverRules} />
         </div>
-        <Button type="submit" className="w-full" loading={signUp.isPending} data-testid="sign-up-submit">
+        <Button
+          type="submit"
+          className="w-full"
+          loading={signUp.isPending || signIn.isPending}
+          data-testid="sign-up-submit"
+        >
           Create account
         </Button>
       </form>

@@ -2,11 +2,10 @@
 // the session cookie and the same double-submit CSRF header as the dashboard's tRPC calls. The option
 // fields go BEFORE the file part, so the server knows them when the file's bytes start to arrive.
 import type { BulkJobDto } from '@postern/contracts';
-import { readCookie } from '../../lib/cookies.ts';
+import { readCsrfToken } from '../../lib/cookies.ts';
 import { uploadUrl } from './bulk-model.ts';
 
-// The contract's names (AUTH_COOKIES.csrf, CSRF_HEADER), as in lib/trpc.ts.
-const CSRF_COOKIE = 'pst_csrf';
+// The contract's header name (CSRF_HEADER), as in lib/trpc.ts.
 const CSRF_HEADER_NAME = 'x-csrf-token';
 
 export interface UploadOptions {
@@ -64,7 +63,7 @@ export function uploadJob(
     xhr.open('POST', uploadUrl(workspaceId));
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
-    const token = readCookie(document.cookie, CSRF_COOKIE);
+    const token = readCsrfToken(document.cookie);
     if (token) xhr.setRequestHeader(CSRF_HEADER_NAME, token);
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable) onProgress(event.loaded, event.total);

@@ -99,11 +99,11 @@ export const REASON_INFO = {
   },
   no_mail_host: {
     title: 'No mail server for the domain',
-    text: 'The domain exists but has neither an MX record nor an address (A/AAAA) to deliver mail to.',
+    text: 'The domain exists but has no mail server that can be reached: neither an MX record nor an address (A/AAAA), or MX records whose host names have no address (a dangling MX).',
   },
   dns_error: {
     title: 'DNS did not answer',
-    text: 'The DNS lookup failed or timed out (SERVFAIL or timeout). This is usually temporary.',
+    text: 'The DNS lookup failed or timed out (SERVFAIL or timeout), or the resolver is answering "does not exist" even for domains that surely exist, so no negative answer is trusted. This is usually temporary.',
   },
   disposable_domain: {
     title: 'Disposable address',
@@ -129,9 +129,17 @@ export const REASON_INFO = {
     title: 'The server refused to answer',
     text: 'The mail server turned the check away with an anti-spam policy (5.7.x), so the mailbox could not be confirmed.',
   },
+  smtp_timeout: {
+    title: 'The mail servers did not answer in time',
+    text: 'Connections to the mail servers, or their replies, timed out (outbound port 25 is often filtered). Try again later.',
+  },
+  smtp_connect_failed: {
+    title: 'Could not connect to the mail servers',
+    text: 'Every mail server of the domain refused the connection or was unreachable. Try again later.',
+  },
   smtp_unavailable: {
-    title: 'No mail server answered',
-    text: 'Every mail server of the domain failed to connect or timed out. Try again later.',
+    title: 'No mail server took the check',
+    text: 'The mail servers deferred or dropped the session (e.g. 421 at the greeting), or the TLS their MTA-STS policy requires failed. Try again later.',
   },
   catch_all: {
     title: 'The domain accepts every address',

@@ -11,7 +11,7 @@ import { CheckCircleIcon, MailIcon, XCircleIcon } from '../../components/icons.t
 import { Spinner } from '../../components/spinner.tsx';
 import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
 import { formatDateTime, formatUntil } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { AuthCard } from '../auth/auth-layout.tsx';
 import { useSession } from '../auth/use-session.ts';
@@ -250,13 +250,18 @@ function Decision({ token, preview }: { token: string; preview: Preview }) {
 
 export function AcceptInvitationPage() {
   useDocumentTitle('Invitation');
-  const trpc = useTRPC();
+  const trpcClient = useTRPCClient();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const valid = token.length >= 10 && token.length <= 200;
-  const preview = useQuery(
-    trpc.invitations.preview.queryOptions({ token }, { enabled: valid, staleTime: 60_000, retry: false }),
-  );
+  // A mutation on the server (sent as POST), so the token never travels in a URL; read like a query.
+  const preview = useQuery({
+    queryKey: ['invitations.preview', token],
+    queryFn: () => trpcClient.invitations.preview.mutate({ token }),
+    enabled: valid,
+    staleTime: 60_000,
+    retry: false,
+  });
 
   if (!valid || (preview.isError && errorCode(preview.error) !== undefined))
     return (

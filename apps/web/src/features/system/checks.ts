@@ -1,7 +1,14 @@
 // How each health check is presented. The order here is the order of the cards.
 import type { Check, HealthResponse } from '@postern/contracts';
 import type { ComponentType, SVGProps } from 'react';
-import { BoltIcon, CogIcon, DatabaseIcon, LayersIcon, ServerIcon } from '../../components/icons.tsx';
+import {
+  BoltIcon,
+  CogIcon,
+  DatabaseIcon,
+  LayersIcon,
+  ServerIcon,
+  WifiOffIcon,
+} from '../../components/icons.tsx';
 
 export type CheckName = keyof HealthResponse['checks'];
 
@@ -24,6 +31,13 @@ export const CHECKS: CheckMeta[] = [
   },
   { name: 'migrations', label: 'Migrations', describe: () => 'Database schema', icon: LayersIcon },
   { name: 'worker', label: 'Worker', describe: () => 'Background jobs', icon: CogIcon },
+  // Present only when canary domains are configured (DNS_CANARY_DOMAINS).
+  {
+    name: 'resolver',
+    label: 'DNS resolver',
+    describe: () => 'Address checks (canary domains)',
+    icon: WifiOffIcon,
+  },
 ];
 
 export const CHECK_LABELS: Record<CheckName, string> = Object.fromEntries(

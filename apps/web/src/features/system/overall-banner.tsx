@@ -31,7 +31,7 @@ const BANNER: Record<
 
 function summary(health: HealthResponse): string {
   const failing = (Object.entries(health.checks) as Array<[CheckName, HealthResponse['checks'][CheckName]]>)
-    .filter(([, check]) => check.status !== 'ok')
+    .filter(([, check]) => check !== undefined && check.status !== 'ok')
     .map(([name]) => CHECK_LABELS[name]);
   if (failing.length === 0) return 'Every check passed.';
   const list = failing.join(', ');

@@ -82,9 +82,10 @@ export function StatusPanel() {
           Checks
         </h2>
         <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-          {CHECKS.map((meta) => (
-            <CheckCard key={meta.name} meta={meta} check={data.checks[meta.name]} />
-          ))}
+          {CHECKS.map((meta) => {
+            const check = data.checks[meta.name];
+            return check ? <CheckCard key={meta.name} meta={meta} check={check} /> : null;
+          })}
         </div>
       </section>
     </div>

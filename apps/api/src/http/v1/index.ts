@@ -1,0 +1,26 @@
+// The public REST API, /v1: plain Fastify routes (not tRPC) so the hot path stays lean — one cached key
+// lookup and one Redis round trip for the bucket. JSON in and out, validated by the routes' zod schemas
+// (the same contracts as tRPC), from which the OpenAPI document is generated; errors have the one
+// shape { code, message, requestId } (shared/errors.ts).
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../deps.ts';
+import type { BulkHttp } from '../shared/bulk.ts';
+import { apiKeyGate } from './auth.ts';
+import { docsRoutes } from './docs.ts';
+import { jobRoutes } from './jobs.ts';
+import { meRoute } from './me.ts';
+import { usageRoute } from './usage.ts';
+import { validateRoutes } from './validate.ts';
+
+export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps; bulk: BulkHttp }) {
+  const { deps } = opts;
+  // Documentation is public.
+  await app.register(docsRoutes, { deps });
+  await app.register(async (authed) => {
+    authed.addHook('onRequest', apiKeyGate(deps));
+    await authed.register(meRoute);
+    await authed.register(validateRoutes, { deps });
+    await authed.register(jobRoutes, { deps, bulk: opts.bulk });
+    await authed.register(usageRoute, { deps });
+  });
+}

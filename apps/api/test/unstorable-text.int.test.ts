@@ -1,0 +1,297 @@
+// A property test over the whole API surface: text PostgreSQL cannot hold (U+0000, lone surrogates)
+// in any string of any procedure's input — found by walking appRouter's zod input schemas, so a new
+// procedure is covered without editing this file — and in every /v1 body and query string, gets a
+// 4xx answer: never a 500, never an error-level log line.
+import { randomUUID } from 'node:crypto';
+import { QUEUES } from '@postern/contracts';
+import { ensureQueues } from '@postern/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { appRouter } from '../src/router.ts';
+import { createApiKey, multipart } from './support/bulk.ts';
+import { type Harness, newAccount, startHarness } from './support/harness.ts';
+
+type Schema = z.ZodType;
+interface Def {
+  type: string;
+  shape?: Record<string, Schema>;
+  element?: Schema;
+  innerType?: Schema;
+  options?: Schema[];
+  keyType?: Schema;
+  valueType?: Schema;
+  in?: Schema;
+  left?: Schema;
+  right?: Schema;
+  entries?: Record<string, string | number>;
+  values?: unknown[];
+  format?: string;
+}
+const defOf = (schema: Schema) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const bag = (schema: Schema) =>
+  (schema as unknown as { _zod: { bag: { minimum?: number; maximum?: number } } })._zod.bag ?? {};
+
+/** A step into a schema: an object key, an array item, a record key or value, a union option. */
+type Step = string;
+
+/** Paths to every string of a schema (through objects, arrays, records, unions, wrappers, pipes). */
+function stringPaths(schema: Schema, prefix: Step[] = []): Step[][] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'string':
+      return [prefix];
+    case 'object':
+      return Object.entries(def.shape ?? {}).flatMap(([key, value]) =>
+        stringPaths(value, [...prefix, `.${key}`]),
+      );
+    case 'array':
+      return def.element ? stringPaths(def.element, [...prefix, '[]']) : [];
+    case 'record':
+      return [
+        ...(def.keyType ? stringPaths(def.keyType, [...prefix, '{key}']) : []),
+        ...(def.valueType ? stringPaths(def.valueType, [...prefix, '{value}']) : []),
+      ];
+    case 'union':
+      return (def.options ?? []).flatMap((option, i) => stringPaths(option, [...prefix, `|${i}`]));
+    case 'pipe':
+      return def.in ? stringPaths(def.in, prefix) : [];
+    case 'intersection':
+      return [
+        ...(def.left ? stringPaths(def.left, prefix) : []),
+        ...(def.right ? stringPaths(def.right, prefix) : []),
+      ];
+    default:
+      return def.innerType ? stringPaths(def.innerType, prefix) : [];
+  }
+}
+
+/** A string that meets the schema's length bounds, with `bad` in the middle (or plain letters). */
+function fitted(schema: Schema, bad: string | null): string {
+  const { minimum = 0, maximum = 64 } = bag(schema);
+  const length = Math.max(6, Math.min(minimum, 200), 0);
+  const size = Math.min(length, maximum);
+  if (bad === null) return 'a'.repeat(Math.max(size, 1));
+  const half = Math.max(0, Math.floor((size - bad.length) / 2));
+  return `${'a'.repeat(half)}${bad}${'a'.repeat(Math.max(0, size - half - bad.length))}`;
+}
+
+/**
+ * A plausible input for `schema`, with `bad` placed at `target` (a path from stringPaths). Formats get
+ * real-looking values (the caller's workspace id, a uuid, an address, a date), so the refusal a probe
+ * meets is about its text, not the rest of the input.
+ */
+function sample(
+  schema: Schema,
+  ctx: { workspaceId: string; key?: string },
+  target: Step[] | null,
+  bad: string,
+): unknown {
+  const def = defOf(schema);
+  const here = target !== null && target.length === 0;
+  const next = (step: Step) => (target && target[0] === step ? target.slice(1) : null);
+  switch (def.type) {
+    case 'string': {
+      if (here) return fitted(schema, bad);
+      if (ctx.key === 'workspaceId') return ctx.workspaceId;
+      if (def.format === 'uuid' || def.format === 'guid') return randomUUID();
+      if (def.format === 'email') return 'probe@example.test';
+      if (def.format === 'datetime') return new Date().toISOString();
+      return fitted(schema, null);
+    }
+    case 'number':
+      return Math.max(1, bag(schema).minimum ?? 1);
+    case 'boolean':
+      return true;
+    case 'enum':
+      return Object.values(def.entries ?? {})[0];
+    case 'literal':
+      return def.values?.[0];
+    case 'object':
+      return Object.fromEntries(
+        Object.entries(def.shape ?? {}).map(([key, value]) => [
+          key,
+          sample(value, { ...ctx, key }, next(`.${key}`), bad),
+        ]),
+      );
+    case 'array':
+      return def.element ? [sample(def.element, ctx, next('[]'), bad)] : [];
+    case 'record': {
+      const key = def.keyType ? sample(def.keyType, ctx, next('{key}'), bad) : 'k';
+      const value = def.valueType ? sample(def.valueType, ctx, next('{value}'), bad) : 'v';
+      return { [String(key)]: value };
+    }
+    case 'union': {
+      const options = def.options ?? [];
+      const chosen = target?.[0]?.startsWith('|') ? Number(target[0].slice(1)) : 0;
+      const option = options[chosen] ?? options[0];
+      return option ? sample(option, ctx, target?.[0]?.startsWith('|') ? target.slice(1) : null, bad) : null;
+    }
+    case 'pipe':
+      return def.in ? sample(def.in, ctx, target, bad) : null;
+    case 'intersection':
+      return {
+        ...(def.left ? (sample(def.left, ctx, target, bad) as object) : {}),
+        ...(def.right ? (sample(def.right, ctx, target, bad) as object) : {}),
+      };
+    default:
+      return def.innerType ? sample(def.innerType, ctx, target, bad) : 'x';
+  }
+}
+
+const BAD = { nul: '\u0000', 'lone high surrogate': '\uD800', 'lone low surrogate': '\uDC00' };
+
+let h: Harness;
+let owner: Awaited<ReturnType<typeof newAccount>>;
+let apiKey = '';
+
+beforeAll(async () => {
+  h = await startHarness();
+  await ensureQueues(h.boss, [QUEUES.webhookDispatch]);
+  owner = await newAccount(h.app);
+  apiKey = await createApiKey(owner, 'unstorable text');
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const errorLines = () => h.logs.filter((line) => /"level":"(error|fatal)"/.test(line));
+
+describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
+  it('in every string of every tRPC procedure input (walked from the router)', {
+    timeout: 120_000,
+  }, async () => {
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: Schema[] } }
+    >;
+    const answers: string[] = [];
+    let probes = 0;
+    const covered = new Set<string>();
+    for (const [path, procedure] of Object.entries(procedures)) {
+      const input = procedure._def.inputs[0];
+      if (!input || procedure._def.type === 'subscription') continue;
+      for (const target of stringPaths(input)) {
+        for (const [name, bad] of Object.entries(BAD)) {
+          const value = sample(input, { workspaceId: owner.workspaceId }, target, bad);
+          const res =
+            procedure._def.type === 'query'
+              ? await owner.client.query(path, value)
+              : await owner.client.mutate(path, value);
+          probes++;
+          covered.add(path);
+          if (res.status < 400 || res.status >= 500) {
+            answers.push(
+              `${path} ${target.join('')} (${name}): ${res.status} ${JSON.stringify(res.error ?? res.data)}`,
+            );
+          }
+        }
+      }
+    }
+    // The walk reaches the inputs named in the finding, and many more.
+    for (const path of [
+      'workspaces.create',
+      'workspaces.rename',
+      'apiKeys.create',
+      'webhooks.create',
+      'webhooks.update',
+      'audit.export',
+      'audit.list',
+      'bulk.preview',
+      'members.invite',
+      'auth.signUp',
+    ]) {
+      expect(covered, path).toContain(path);
+    }
+    expect(probes).toBeGreaterThan(100);
+    expect(answers).toEqual([]);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('in every /v1 body and query string', { timeout: 60_000 }, async () => {
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const json = (url: string, body: unknown) =>
+      h.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const get = (url: string) => h.app.inject({ method: 'GET', url, headers: auth });
+    const form = (parts: [string, string][]) => {
+      const body = multipart([...parts, { content: 'email\nada@example.com\n', filename: 'list.csv' }]);
+      return h.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { ...auth, 'content-type': body.contentType },
+        payload: body.payload,
+      });
+    };
+    const job = await json('/v1/jobs', { emails: ['ada@example.com'] });
+    expect(job.statusCode).toBe(201);
+    const jobId = (job.json() as { id: string }).id;
+
+    /**
+     * Each /v1 operation that reads text from the client, with its probes. JSON carries any of the
+     * bad characters (`\u0000`, `\ud800` escapes); raw text (form fields, query strings) is UTF-8,
+     * which cannot encode a lone surrogate at all, so those probes send U+0000 only.
+     */
+    type Probe = { send: (bad: string) => ReturnType<typeof get>; rawText?: boolean };
+    const probes: Record<string, Probe[]> = {
+      'POST /v1/validate': [{ send: (bad) => json('/v1/validate', { email: `ad${bad}a@example.com` }) }],
+      'POST /v1/validate/batch': [
+        { send: (bad) => json('/v1/validate/batch', { emails: [`ad${bad}a@example.com`] }) },
+      ],
+      'POST /v1/jobs': [
+        { send: (bad) => json('/v1/jobs', { emails: ['ada@example.com'], name: `list ${bad} one` }) },
+        {
+          send: (bad) =>
+            json('/v1/jobs', { emails: ['ada@example.com'], metadata: { crm: `hub${bad}spot` } }),
+        },
+        {
+          send: (bad) =>
+            json('/v1/jobs', { emails: ['ada@example.com'], metadata: { [`cr${bad}m`]: 'hub' } }),
+        },
+        { send: (bad) => form([['name', `list ${bad} one`]]), rawText: true },
+        { send: (bad) => form([['column', `em${bad}ail`]]), rawText: true },
+        { send: (bad) => form([['metadata', JSON.stringify({ crm: `hub${bad}spot` })]]) },
+        { send: (bad) => form([['metadata', JSON.stringify({ [`cr${bad}m`]: 'x' })]]) },
+      ],
+      'GET /v1/jobs': [
+        { send: (bad) => get(`/v1/jobs?cursor=${encodeURIComponent(`ab${bad}cd`)}`), rawText: true },
+      ],
+      'GET /v1/jobs/{id}/results': [
+        {
+          send: (bad) => get(`/v1/jobs/${jobId}/results?status=${encodeURIComponent(`do${bad}ne`)}`),
+          rawText: true,
+        },
+      ],
+    };
+    const answers: string[] = [];
+    for (const [operation, list] of Object.entries(probes)) {
+      for (const [index, probe] of list.entries()) {
+        for (const [name, bad] of Object.entries(BAD)) {
+          if (probe.rawText && bad !== BAD.nul) continue;
+          const res = await probe.send(bad);
+          if (res.statusCode < 400 || res.statusCode >= 500) {
+            answers.push(`${operation} #${index} (${name}): ${res.statusCode} ${res.body.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    expect(answers).toEqual([]);
+    expect(errorLines()).toEqual([]);
+
+    // Every documented operation with a request body is probed above (a new one fails here first).
+    const doc = (await h.app.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    const withBody = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op?.requestBody)
+        .map(([method]) => `${method.toUpperCase()} /v1${path}`),
+    );
+    expect(withBody.length).toBeGreaterThan(0);
+    for (const operation of withBody) expect(Object.keys(probes), operation).toContain(operation);
+  });
+});

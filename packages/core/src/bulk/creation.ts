@@ -1,0 +1,279 @@
+// Bulk job creation: extraction -> encrypted chunks staged batch by batch (each batch one short
+// statement: nothing is held while the client sends its file), then one short transaction that turns
+// the staged upload into the job — job row, chunk jobs (pg-boss writes through it) and audit entry.
+// A failure at any point removes what was staged before the error propagates.
+import { randomUUID } from 'node:crypto';
+import {
+  BULK_CHUNK_SIZE,
+  BULK_RESULT_RETENTION_DAYS,
+  type BulkMetadata,
+  type Depth,
+} from '@postern/contracts';
+import { BulkJob, BulkUpload } from '@postern/db';
+import { type RequestMeta, recordAudit } from '../audit/record.ts';
+import { DomainError } from '../errors.ts';
+import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
+import { sealAddresses } from './chunks.ts';
+import type { UploadSource } from './decode.ts';
+import { extractAddresses, extractFromArray } from './extract.ts';
+import {
+  type BulkContext,
+  type BulkJobView,
+  bulkJobView,
+  DAY,
+  enqueueChunks,
+  findJobByIdempotencyKey,
+  isUniqueViolation,
+  NO_META,
+  ranges,
+  recordJobEnded,
+} from './jobs.ts';
+import {
+  discardUpload,
+  openUpload,
+  STAGING_HEARTBEAT_MS,
+  touchUpload,
+  uploadGone,
+  waitForOtherUpload,
+  writeStagedChunks,
+} from './staging.ts';
+import type { ExtractedAddress, ExtractionSummary, ExtractOptions } from './types.ts';
+
+/** Addresses (in whole chunks) per insert while extracting. */
+export const BULK_INSERT_BATCH = 5000;
+/** Uploads in progress per workspace when the caller sets no limit. */
+const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
+
+export interface CreateBulkJobInput
+  extends Pick<
+    ExtractOptions,
+    | 'column'
+    | 'format'
+    | 'encoding'
+    | 'maxBytes'
+    | 'maxRows'
+    | 'maxColumns'
+    | 'maxFieldLength'
+    | 'maxRowBytes'
+    | 'dedupe'
+  > {
+  /** An upload (streamed) or a JSON array of addresses. */
+  source: UploadSource | readonly unknown[];
+  depth: Depth;
+  /** Items per chunk job. Default 500. */
+  chunkSize?: number;
+  /** Per-chunk-job expiry override (the queue's policy otherwise). */
+  chunkExpireInSeconds?: number;
+  name?: string | null;
+  metadata?: BulkMetadata | null;
+  /** A repeat of the same key in the workspace returns the first job (see findJobByIdempotencyKey). */
+  idempotencyKey?: string | null;
+  /** Set when an API key created the job (actorId is then null). */
+  apiKeyId?: string | null;
+  /** Request metadata for the audit entry. */
+  meta?: RequestMeta;
+  /** Uploads in progress at once per workspace (BULK_MAX_CONCURRENT_UPLOADS); more → RATE_LIMITED. */
+  maxConcurrentUploads?: number;
+  /** The longest an upload may take (the request timeout): the heartbeat stops after it. */
+  maxUploadMs?: number;
+  /** Told when creation waits for another upload with the same key (the source is not read meanwhile). */
+  onWaiting?: (waiting: boolean) => void;
+}
+
+/**
+ * Creates a job from an upload or an array. A repeated Idempotency-Key returns the first job without
+ * reading the source (also while the first is still uploading: this one waits for it). A job without
+ * any address is completed at once.
+ */
+export async function createBulkJob(
+  ctx: BulkContext,
+  workspaceId: string,
+  actorId: string | null,
+  input: CreateBulkJobInput,
+): Promise<BulkJobView> {
+  const chunkSize = input.chunkSize ?? BULK_CHUNK_SIZE;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
+    throw new DomainError('BAD_REQUEST', 'chunkSize must be a positive integer', { option: 'chunkSize' });
+  const key = input.idempotencyKey ?? null;
+  const jobId = randomUUID();
+
+  // Open the staged upload; with a key another upload is still sending, wait for its job.
+  for (let waiting = false; ; ) {
+    if (key) {
+      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, key);
+      if (existing) {
+        if (waiting) input.onWaiting?.(false);
+        return existing;
+      }
+    }
+    const opened = await openUpload(ctx.em, ctx.clock, {
+      id: jobId,
+      workspaceId,
+      idempotencyKey: key,
+      maxConcurrent: input.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS,
+    });
+    if (opened.kind === 'opened') {
+      if (waiting) input.onWaiting?.(false);
+      break;
+    }
+    if (!waiting) input.onWaiting?.(true);
+    waiting = true;
+    await waitForOtherUpload();
+  }
+
+  // A live upload keeps its staging row fresh; one stuck past its longest possible life stops doing
+  // so, and the sweeper removes it.
+  const openedAt = Date.now();
+  const heartbeat = setInterval(() => {
+    if (input.maxUploadMs !== undefined && Date.now() - openedAt > input.maxUploadMs)
+      return clearInterval(heartbeat);
+    touchUpload(ctx.em, ctx.clock, jobId).catch(() => {});
+  }, STAGING_HEARTBEAT_MS);
+  heartbeat.unref();
+  let job: BulkJob;
+  try {
+    const { total, summary } = await stageAddresses(ctx, jobId, chunkSize, input);
+    job = await promote(ctx, { jobId, workspaceId, actorId, chunkSize, total, summary, input });
+  } catch (error) {
+    clearInterval(heartbeat);
+    await discardUpload(ctx.em, jobId);
+    // Two requests with one Idempotency-Key whose uploads did not overlap: return the first job.
+    if (key && isUniqueViolation(error)) {
+      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, key);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+  clearInterval(heartbeat);
+  // A job without any address ended in its creating transaction (bulk_job.completed written).
+  if (job.total === 0) await requestWebhookDispatch(ctx.boss, 'bulk_job');
+  return bulkJobView(job);
+}
+
+/**
+ * Extraction into sealed chunks of `chunkSize`, written a batch at a time as one JSON parameter (the
+ * ORM's multi-row insert formats every value into the SQL text, which cost more than the insert).
+ */
+async function stageAddresses(
+  ctx: BulkContext,
+  jobId: string,
+  chunkSize: number,
+  input: CreateBulkJobInput,
+): Promise<{ total: number; summary: ExtractionSummary }> {
+  let seq = 0;
+  let chunkSeq = 0;
+  let pending: string[] = [];
+  let batch: { id: string; seq: number; from_seq: number; size: number; addresses: string }[] = [];
+  let batchAddresses = 0;
+  const writeBatch = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    batchAddresses = 0;
+    await writeStagedChunks(ctx.em, jobId, rows);
+  };
+  const closeChunk = async () => {
+    if (!pending.length) return;
+    const id = randomUUID();
+    chunkSeq += 1;
+    batch.push({
+      id,
+      seq: chunkSeq,
+      from_seq: seq - pending.length + 1,
+      size: pending.length,
+      addresses: sealAddresses(ctx.keyring, id, pending),
+    });
+    batchAddresses += pending.length;
+    pending = [];
+    if (batchAddresses >= BULK_INSERT_BATCH || batch.length >= 100) await writeBatch();
+  };
+  const onAddress = (address: ExtractedAddress) => {
+    seq += 1;
+    pending.push(address.ascii);
+    if (pending.length >= chunkSize) return closeChunk();
+  };
+  const common = {
+    onAddress,
+    ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
+    ...(input.maxFieldLength !== undefined ? { maxFieldLength: input.maxFieldLength } : {}),
+    ...(input.dedupe !== undefined ? { dedupe: input.dedupe } : {}),
+  };
+  let summary: ExtractionSummary;
+  if (Array.isArray(input.source)) {
+    summary = await extractFromArray(input.source, common);
+  } else {
+    summary = await extractAddresses(input.source as UploadSource, {
+      ...common,
+      ...(input.column !== undefined ? { column: input.column } : {}),
+      ...(input.format !== undefined ? { format: input.format } : {}),
+      ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
+      ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
+      ...(input.maxColumns !== undefined ? { maxColumns: input.maxColumns } : {}),
+      ...(input.maxRowBytes !== undefined ? { maxRowBytes: input.maxRowBytes } : {}),
+    });
+  }
+  await closeChunk();
+  await writeBatch();
+  return { total: seq, summary };
+}
+
+/** Staged upload → job, chunk jobs and audit entry, atomically (a short transaction: no client read). */
+async function promote(
+  ctx: BulkContext,
+  p: {
+    jobId: string;
+    workspaceId: string;
+    actorId: string | null;
+    chunkSize: number;
+    total: number;
+    summary: ExtractionSummary;
+    input: CreateBulkJobInput;
+  },
+): Promise<BulkJob> {
+  const { jobId, workspaceId, actorId, input, total, summary } = p;
+  return ctx.em.transactional(async (tx) => {
+    // The upload row goes with the promotion; gone already means the sweeper judged it dead.
+    if ((await tx.nativeDelete(BulkUpload, { id: jobId })) !== 1) throw uploadGone();
+    const empty = total === 0;
+    const done = ctx.clock.now();
+    await tx.insert(BulkJob, {
+      id: jobId,
+      workspaceId,
+      createdBy: actorId,
+      apiKeyId: input.apiKeyId ?? null,
+      name: input.name ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      metadata: input.metadata ?? null,
+      status: empty ? 'completed' : 'queued',
+      depth: input.depth,
+      chunkSize: p.chunkSize,
+      total,
+      summary: summary as unknown as Record<string, unknown>,
+      createdAt: done,
+      ...(empty
+        ? {
+            startedAt: done,
+            completedAt: done,
+            expiresAt: new Date(done.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
+          }
+        : {}),
+    });
+    recordAudit(tx, ctx.clock, {
+      type: 'bulk_job.created',
+      actorId,
+      workspaceId,
+      target: { type: 'bulk_job', id: jobId },
+      meta: input.meta ?? NO_META,
+      metadata: {
+        addresses: total,
+        rows: summary.rowsRead,
+        depth: input.depth,
+        ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
+      },
+    });
+    if (empty) await recordJobEnded(tx, ctx.clock, jobId);
+    // The chunk jobs commit with the job: no job without its chunks, no chunks without a job.
+    else await enqueueChunks(tx, ctx.boss, jobId, ranges(1, total, p.chunkSize), input.chunkExpireInSeconds);
+    return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
+  });
+}
