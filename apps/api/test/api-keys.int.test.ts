@@ -136,6 +136,15 @@ describe('the public API', () => {
       const res = await get(app, '/v1/me', key.secret);
       expect(res.statusCode).toBe(401);
       expect(res.json().message).toBe('This API key was revoked');
+      // A check route authorises through the two-bucket charge: the marker holds there too.
+      const check = await app.inject({
+        method: 'POST',
+        url: '/v1/validate',
+        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ email: 'someone@example.com' }),
+      });
+      expect(check.statusCode).toBe(401);
+      expect(check.json().message).toBe('This API key was revoked');
     }
   });
 

@@ -6,8 +6,8 @@ import { PLANS, type Plan } from '@postern/contracts';
 import { ApiKey, type EntityManager, type MikroORM, Workspace } from '@postern/db';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
-import { workspaceAccountId } from '../rate-limit/metering.ts';
-import type { RateLimiter, TakeResult } from '../rate-limit/token-bucket.ts';
+import { accountBucketKey, workspaceAccountId, workspaceBucketKey } from '../rate-limit/metering.ts';
+import type { BucketState, RateLimiter, TakeResult } from '../rate-limit/token-bucket.ts';
 import { apiKeyHash, isWellFormedApiKey } from './format.ts';
 import { revokedMarker } from './keys.ts';
 
@@ -25,7 +25,10 @@ export interface ApiKeyPrincipal {
 
 export interface AuthorizedRequest {
   principal: ApiKeyPrincipal;
+  /** The workspace's bucket (for a check route: allowed only when the account's could pay too). */
   limit: TakeResult;
+  /** A check route's first unit: both buckets' states, taken in the same round trip. */
+  checkBuckets?: { workspace: BucketState; account: BucketState };
   policy: { perMinute: number; burst: number };
 }
 
@@ -89,8 +92,12 @@ export class ApiKeyAuthenticator {
     return entry;
   }
 
-  /** Resolves and rate-limits one request, or throws UNAUTHENTICATED / RATE_LIMITED. */
-  async authorize(rawKey: string): Promise<AuthorizedRequest> {
+  /**
+   * Resolves and rate-limits one request, or throws UNAUTHENTICATED. `checks: true` (a route that
+   * checks addresses) also takes the first unit from the account's bucket, atomically with the
+   * workspace's and in the same round trip (see rate-limit/metering.ts).
+   */
+  async authorize(rawKey: string, options: { checks?: boolean } = {}): Promise<AuthorizedRequest> {
     if (!isWellFormedApiKey(rawKey)) {
       throw new DomainError(
         'UNAUTHENTICATED',
@@ -103,6 +110,7 @@ export class ApiKeyAuthenticator {
     if (principal.expiresAt && principal.expiresAt <= this.#clock.now())
       throw new DomainError('UNAUTHENTICATED', 'This API key has expired');
     const policy = this.policyFor(principal.plan);
+    if (options.checks) return this.#authorizeCheck(principal, policy);
     const limit = await this.#limiter.take(
       `ratelimit:ws:${principal.workspaceId}`,
       revokedMarker(principal.keyId),
@@ -113,6 +121,30 @@ export class ApiKeyAuthenticator {
     );
     if (limit.revoked) throw new DomainError('UNAUTHENTICATED', 'This API key was revoked');
     return { principal, limit, policy };
+  }
+
+  async #authorizeCheck(
+    principal: ApiKeyPrincipal,
+    policy: { perMinute: number; burst: number },
+  ): Promise<AuthorizedRequest> {
+    const result = await this.#limiter.takeAll(
+      [
+        { key: workspaceBucketKey(principal.workspaceId), cost: 1 },
+        { key: accountBucketKey(principal.accountId ?? `workspace-${principal.workspaceId}`), cost: 1 },
+      ],
+      { capacity: policy.burst, refillPerSecond: policy.perMinute / 60 },
+      revokedMarker(principal.keyId),
+    );
+    if (result.revoked) throw new DomainError('UNAUTHENTICATED', 'This API key was revoked');
+    const [workspace, account] = result.buckets as [BucketState, BucketState];
+    const limit: TakeResult = {
+      revoked: false,
+      allowed: result.allowed,
+      remaining: workspace.remaining,
+      resetSeconds: workspace.resetSeconds,
+      retryAfterSeconds: Math.max(workspace.retryAfterSeconds, account.retryAfterSeconds),
+    };
+    return { principal, limit, checkBuckets: { workspace, account }, policy };
   }
 
   /** Forgets a cached key (this process revoked it; others rely on the marker). */

@@ -1,7 +1,14 @@
 // Keyed hashes for secrets that only need checking (refresh tokens, recovery codes, email tokens):
 // HMAC-SHA-256 under a per-purpose key derived from POSTERN_SECRET, so a database dump alone lets no
 // one test guesses, and a hash made for one purpose is useless for another. Plus random tokens.
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const HMAC_KEY_INFO_PREFIX = 'postern-hmac:';
 
@@ -15,15 +22,16 @@ export function hmacKey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `${HMAC_KEY_INFO_PREFIX}${purpose}`, 32));
 }
 
-// HKDF per call would dominate hot paths (the validation cache key is computed on every check).
-const derivedKeys = new Map<string, Buffer>();
+// HKDF per call would dominate hot paths (the validation cache key is computed on every check), and
+// an HMAC made from a KeyObject costs ~1.6 µs against ~9.6 µs from a Buffer (measured on Node 24).
+const derivedKeys = new Map<string, KeyObject>();
 
 /** HMAC-SHA-256 of `value` under the purpose's key, as 64 lowercase hex characters. */
 export function keyedHash(secret: string, purpose: string, value: string | Buffer): string {
   const id = `${purpose}\u0000${secret}`;
   let key = derivedKeys.get(id);
   if (!key) {
-    key = hmacKey(secret, purpose);
+    key = createSecretKey(hmacKey(secret, purpose));
     if (derivedKeys.size > 64) derivedKeys.clear();
     derivedKeys.set(id, key);
   }

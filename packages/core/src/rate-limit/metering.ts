@@ -37,7 +37,8 @@ export interface MeterSubject {
   policy: RatePolicy;
 }
 
-function headerValues(policy: RatePolicy, scopes: [string, BucketState][]): Record<string, string> {
+/** Rate-limit headers naming each bucket (IETF draft structured fields, plus the X- headers). */
+export function headerValues(policy: RatePolicy, scopes: [string, BucketState][]): Record<string, string> {
   const window = Math.round((policy.burst / policy.perMinute) * 60);
   const remaining = Math.min(...scopes.map(([, s]) => s.remaining));
   const reset = Math.max(...scopes.map(([, s]) => s.resetSeconds));
@@ -61,13 +62,16 @@ export async function chargeAddressChecks(
   subject: MeterSubject,
   addresses: number,
   setHeaders: (headers: Record<string, string>) => void,
-  alreadyCharged = 0,
+  alreadyCharged: { workspace: number; account: number } = { workspace: 0, account: 0 },
 ): Promise<void> {
   const account = subject.accountId ?? `workspace-${subject.workspaceId}`;
   const result = await limiter.takeAll(
     [
-      { key: workspaceBucketKey(subject.workspaceId), cost: Math.max(0, addresses - alreadyCharged) },
-      { key: accountBucketKey(account), cost: addresses },
+      {
+        key: workspaceBucketKey(subject.workspaceId),
+        cost: Math.max(0, addresses - alreadyCharged.workspace),
+      },
+      { key: accountBucketKey(account), cost: Math.max(0, addresses - alreadyCharged.account) },
     ],
     { capacity: subject.policy.burst, refillPerSecond: subject.policy.perMinute / 60 },
   );
@@ -79,33 +83,51 @@ export async function chargeAddressChecks(
     ]),
   );
   if (result.allowed) return;
-  const scope = owner.retryAfterSeconds > workspace.retryAfterSeconds ? 'account' : 'workspace';
-  const retryAfterSeconds = Math.max(1, workspace.retryAfterSeconds, owner.retryAfterSeconds);
+  throw checksRefused(subject.plan, workspace, owner, addresses);
+}
+
+/** RATE_LIMITED for checks one of the two buckets could not pay, naming the bucket (details.scope). */
+export function checksRefused(
+  plan: string,
+  workspace: BucketState,
+  account: BucketState,
+  addresses: number,
+): DomainError {
+  const scope = account.retryAfterSeconds > workspace.retryAfterSeconds ? 'account' : 'workspace';
+  const retryAfterSeconds = Math.max(1, workspace.retryAfterSeconds, account.retryAfterSeconds);
   const what = addresses === 1 ? 'this check' : `these ${addresses} checks (one unit per address)`;
-  throw new DomainError(
+  return new DomainError(
     'RATE_LIMITED',
     scope === 'account'
-      ? `The account that owns this workspace has used its ${subject.plan} plan's checks for now (shared by all of its workspaces); ${what} can run in ${retryAfterSeconds} s`
-      : `This workspace has used its ${subject.plan} plan's rate limit for now; ${what} can run in ${retryAfterSeconds} s`,
+      ? `The account that owns this workspace has used its ${plan} plan's checks for now (shared by all of its workspaces); ${what} can run in ${retryAfterSeconds} s`
+      : `This workspace has used its ${plan} plan's rate limit for now; ${what} can run in ${retryAfterSeconds} s`,
     { retryAfterSeconds, scope },
   );
 }
 
-/** `chargeAddressChecks` for a /v1 request (its workspace unit is already paid by the request). */
-export function chargeApiChecks(
+/**
+ * `chargeAddressChecks` for a /v1 request: its first unit is already paid — in both buckets when the
+ * gate authorised it as a check route (`authorize(key, { checks: true })`, one round trip for a
+ * single check), else in the workspace's only.
+ */
+export async function chargeApiChecks(
   limiter: RateLimiter,
   auth: AuthorizedRequest,
   addresses: number,
   setHeaders: (headers: Record<string, string>) => void,
 ): Promise<void> {
   const { principal, policy } = auth;
+  if (auth.checkBuckets && addresses <= 1) return;
   const subject = {
     workspaceId: principal.workspaceId,
     accountId: principal.accountId,
     plan: principal.plan,
     policy,
   };
-  return chargeAddressChecks(limiter, subject, addresses, setHeaders, 1);
+  await chargeAddressChecks(limiter, subject, addresses, setHeaders, {
+    workspace: 1,
+    account: auth.checkBuckets ? 1 : 0,
+  });
 }
 
 /** `chargeAddressChecks` for the dashboard (a signed-in member): the same buckets as the workspace's keys. */

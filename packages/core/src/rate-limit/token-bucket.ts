@@ -37,7 +37,11 @@ export interface BucketState {
   retryAfterSeconds: number;
 }
 
+const REVOKED_STATE: BucketState = { remaining: 0, resetSeconds: 0, retryAfterSeconds: 0 };
+
 export interface TakeAllResult {
+  /** The key named by `revokedKey` was revoked (no bucket was touched). */
+  revoked?: boolean;
   /** Every bucket could pay: all were charged. Otherwise none was. */
   allowed: boolean;
   /** One per charge, in the order given. */
@@ -46,8 +50,11 @@ export interface TakeAllResult {
 
 export interface RateLimiter {
   take(bucketKey: string, revokedKey: string, policy: BucketPolicy, cost?: number): Promise<TakeResult>;
-  /** Charges several buckets of the same policy atomically: all of them, or none when one is short. */
-  takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult>;
+  /**
+   * Charges several buckets of the same policy atomically: all of them, or none when one is short.
+   * With `revokedKey`, a revoked API key is answered first (`revoked: true`, nothing charged), as `take`.
+   */
+  takeAll(charges: BucketCharge[], policy: BucketPolicy, revokedKey?: string): Promise<TakeAllResult>;
   /** Marks a key revoked for every API process (the local caches of key records expire sooner). */
   markRevoked(revokedKey: string, ttlSeconds: number): Promise<void>;
 }
@@ -73,17 +80,23 @@ if allowed == 0 then retry = math.ceil((cost - tokens) / rate / 1000) end
 return {allowed, math.floor(tokens), retry, math.ceil((capacity - tokens) / rate / 1000)}
 `;
 
-// takeAll: KEYS = buckets; ARGV = capacity, rate, then one cost per key. Returns allowed, then
-// (remaining, retry, reset) per key.
+// takeAll: KEYS = buckets, then (when ARGV[3] is 1) the revoked-key marker; ARGV = capacity, rate,
+// has-revoked-key, then one cost per bucket. Returns allowed (-1: revoked), then (remaining, retry,
+// reset) per bucket.
 const LUA_ALL = `
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2]) / 1000
+local n = #KEYS
+if ARGV[3] == '1' then
+  if redis.call('EXISTS', KEYS[n]) == 1 then return {-1} end
+  n = n - 1
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local tokens = {}
 local stamps = {}
 local allowed = 1
-for i = 1, #KEYS do
+for i = 1, n do
   local data = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
   local tk = tonumber(data[1])
   local ts = tonumber(data[2])
@@ -91,11 +104,11 @@ for i = 1, #KEYS do
   if now > ts then tk = math.min(capacity, tk + (now - ts) * rate) end
   tokens[i] = tk
   stamps[i] = math.max(now, ts)
-  if tk < tonumber(ARGV[2 + i]) then allowed = 0 end
+  if tk < tonumber(ARGV[3 + i]) then allowed = 0 end
 end
 local out = {allowed}
-for i = 1, #KEYS do
-  local cost = tonumber(ARGV[2 + i])
+for i = 1, n do
+  local cost = tonumber(ARGV[3 + i])
   local retry = 0
   if allowed == 1 then
     tokens[i] = tokens[i] - cost
@@ -150,14 +163,18 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
-  async takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult> {
+  async takeAll(charges: BucketCharge[], policy: BucketPolicy, revokedKey?: string): Promise<TakeAllResult> {
+    const keys = charges.map((c) => c.key);
+    if (revokedKey) keys.push(revokedKey);
     const reply = await this.#redis.postern_take_all(
-      charges.length,
-      ...charges.map((c) => c.key),
+      keys.length,
+      ...keys,
       policy.capacity,
       policy.refillPerSecond,
+      revokedKey ? 1 : 0,
       ...charges.map((c) => c.cost),
     );
+    if (reply[0] === -1) return { revoked: true, allowed: false, buckets: charges.map(() => REVOKED_STATE) };
     return {
       allowed: reply[0] === 1,
       buckets: charges.map((_, i) => ({
@@ -203,8 +220,11 @@ export class MemoryRateLimiter implements RateLimiter {
     };
   }
 
-  async takeAll(charges: BucketCharge[], policy: BucketPolicy): Promise<TakeAllResult> {
+  async takeAll(charges: BucketCharge[], policy: BucketPolicy, revokedKey?: string): Promise<TakeAllResult> {
     const now = this.#now();
+    const revokedUntil = revokedKey ? this.#revoked.get(revokedKey) : undefined;
+    if (revokedUntil && revokedUntil > now)
+      return { revoked: true, allowed: false, buckets: charges.map(() => REVOKED_STATE) };
     const rate = policy.refillPerSecond / 1000;
     const buckets = charges.map(({ key }) => {
       const bucket = this.#buckets.get(key) ?? { tokens: policy.capacity, ts: now };

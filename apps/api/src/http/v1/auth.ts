@@ -1,7 +1,7 @@
 // The API-key gate of /v1 (onRequest, before any body byte is read): a key in the URL is refused, the
 // Bearer key is authorised with the workspace's token bucket in one round trip, the rate-limit headers
 // are set on every answer, and usage is counted. `req.apiAuth` is set for the routes.
-import { type AuthorizedRequest, DomainError } from '@postern/core';
+import { type AuthorizedRequest, checksRefused, DomainError, headerValues } from '@postern/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../../deps.ts';
 import type { BulkCaller } from '../shared/bulk.ts';
@@ -42,8 +42,20 @@ export function apiKeyGate(deps: ApiDeps) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1])
       throw new DomainError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <API key>"');
-    const auth = await deps.apiKeys.authorize(match[1]);
-    rateLimitHeaders(reply, auth);
+    // A route that checks addresses pays its first unit in the workspace's and the account's buckets
+    // here, in one round trip (its handler charges any further addresses).
+    const checks = (req.routeOptions.config as { checksAddresses?: boolean }).checksAddresses === true;
+    const auth = await deps.apiKeys.authorize(match[1], { checks });
+    if (auth.checkBuckets) {
+      const { workspace, account } = auth.checkBuckets;
+      reply.headers(
+        headerValues(auth.policy, [
+          ['workspace', workspace],
+          ['account', account],
+        ]),
+      );
+      if (!auth.limit.allowed) throw checksRefused(auth.principal.plan, workspace, account, 1);
+    } else rateLimitHeaders(reply, auth);
     if (!auth.limit.allowed) {
       throw new DomainError(
         'RATE_LIMITED',

@@ -21,6 +21,7 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
   routes.post(
     '/validate',
     {
+      config: { checksAddresses: true },
       schema: {
         operationId: 'validate',
         summary: 'Check one address (syntax, DNS, optionally an SMTP probe at depth `enhanced`)',
@@ -40,6 +41,7 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
   routes.post(
     '/validate/batch',
     {
+      config: { checksAddresses: true },
       schema: {
         operationId: 'validateBatch',
         summary: 'Check up to 50 addresses at once',
