@@ -159,6 +159,12 @@ const EnvSchema = z
       .max(64 * 1024 ** 2)
       .default(4 * 1024 * 1024),
     BULK_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(1000).default(4),
+    BULK_MAX_PENDING_ADDRESSES_PER_ACCOUNT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .default(3_000_000),
     HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
     HTTP_BODY_MIN_BYTES_PER_SECOND: z.coerce
       .number()
@@ -244,6 +250,8 @@ export interface Config {
   bulkMaxJsonBytes: number;
   /** Uploads (job creations) in progress at once per workspace. */
   bulkMaxConcurrentUploads: number;
+  /** Addresses one account may have waiting in queued/running bulk jobs, across its workspaces. */
+  bulkMaxPendingAddressesPerAccount: number;
   /** Plain-HTTP limits: a request must have arrived whole within `requestTimeoutMs`, and a body
    * still arriving must bring at least `minBodyBytesPerSecond` over every `bodyRateWindowMs`. */
   http: { requestTimeoutMs: number; minBodyBytesPerSecond: number; bodyRateWindowMs: number };
@@ -329,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Never above the upload limit.
     bulkMaxJsonBytes: Math.min(e.BULK_MAX_JSON_BYTES, e.BULK_MAX_UPLOAD_BYTES),
     bulkMaxConcurrentUploads: e.BULK_MAX_CONCURRENT_UPLOADS,
+    bulkMaxPendingAddressesPerAccount: e.BULK_MAX_PENDING_ADDRESSES_PER_ACCOUNT,
     http: {
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
       minBodyBytesPerSecond: e.HTTP_BODY_MIN_BYTES_PER_SECOND,

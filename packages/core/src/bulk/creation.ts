@@ -13,6 +13,7 @@ import { BulkJob, BulkUpload } from '@postern/db';
 import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import { DomainError } from '../errors.ts';
 import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
+import { checkAccountBulkCap } from './account-cap.ts';
 import { sealAddresses } from './chunks.ts';
 import type { UploadSource } from './decode.ts';
 import { extractAddresses, extractFromArray } from './extract.ts';
@@ -74,6 +75,8 @@ export interface CreateBulkJobInput
   meta?: RequestMeta;
   /** Uploads in progress at once per workspace (BULK_MAX_CONCURRENT_UPLOADS); more → RATE_LIMITED. */
   maxConcurrentUploads?: number;
+  /** Addresses an account may have waiting in queued and running jobs across its workspaces. */
+  maxPendingAddressesPerAccount?: number;
   /** The longest an upload may take (the request timeout): the heartbeat stops after it. */
   maxUploadMs?: number;
   /** Told when creation waits for another upload with the same key (the source is not read meanwhile). */
@@ -234,6 +237,8 @@ async function promote(
   return ctx.em.transactional(async (tx) => {
     // The upload row goes with the promotion; gone already means the sweeper judged it dead.
     if ((await tx.nativeDelete(BulkUpload, { id: jobId })) !== 1) throw uploadGone();
+    if (input.maxPendingAddressesPerAccount !== undefined)
+      await checkAccountBulkCap(tx, workspaceId, total, input.maxPendingAddressesPerAccount);
     const empty = total === 0;
     const done = ctx.clock.now();
     await tx.insert(BulkJob, {

@@ -59,6 +59,7 @@ export function createJobHandler(deps: ApiDeps, dto: (view: BulkJobView) => unkn
     apiKeyId: caller.apiKeyId,
     meta: caller.meta,
     maxConcurrentUploads: deps.config.bulkMaxConcurrentUploads,
+    maxPendingAddressesPerAccount: deps.config.bulkMaxPendingAddressesPerAccount,
     // No request lasts longer: past it, a staged upload stops looking alive (the sweeper's cue).
     maxUploadMs: deps.config.http.requestTimeoutMs,
     onWaiting: (waiting: boolean) => holdBodyRate(req, waiting),
