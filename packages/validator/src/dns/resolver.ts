@@ -99,6 +99,10 @@ interface HostInfo {
   addresses: HostAddress[];
   failed: 'servfail' | 'timeout' | null;
 }
+interface HostPresence {
+  has: boolean;
+  failed: 'servfail' | 'timeout' | null;
+}
 const MAX_CNAME_HOPS = 16;
 
 /** Records of `type` for `name`, following a CNAME chain inside the answer section. */
@@ -188,19 +192,18 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
       if (hosts.length > 0) {
         // A dangling MX: every host name is NXDOMAIN/NODATA for A and AAAA. Mail cannot be delivered,
         // but only a definitive answer for each host says so; a failed lookup leaves it open.
+        // Hosts are asked in preference order and the first with an address settles it, A before AAAA
+        // (see hostPresence): one query for a live MX instead of two per host.
         const checked = hosts.slice(0, MAX_MX_ADDRESS_CHECKS);
-        const infos = await Promise.all(
-          checked.map((h) =>
-            net.isIP(h.exchange) !== 0
-              ? Promise.resolve<HostInfo>({ addresses: [{ address: h.exchange, family: 4 }], failed: null })
-              : hostInfo(h.exchange),
-          ),
-        );
-        if (infos.some((i) => i.addresses.length > 0) || hosts.length > checked.length) {
-          return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+        let failed: 'servfail' | 'timeout' | null = null;
+        for (const h of checked) {
+          const presence =
+            net.isIP(h.exchange) !== 0 ? { has: true, failed: null } : await hostPresence(h.exchange);
+          if (presence.has) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+          failed ??= presence.failed;
         }
-        const failed = infos.find((i) => i.failed !== null);
-        if (failed?.failed) return { status: failed.failed };
+        if (hosts.length > checked.length) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
+        if (failed) return { status: failed };
         return {
           status: 'no_mail_host',
           ttlSeconds: negative(undefined),
@@ -263,7 +266,12 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
   async function resolveHost(
     host: string,
   ): Promise<{ addresses: HostAddress[]; ttl: number; failed: 'servfail' | 'timeout' | null }> {
-    const [a, aaaa] = await Promise.all([client.query(host, TYPE.A), client.query(host, TYPE.AAAA)]);
+    // The A answer the dangling-MX check already got (see hostPresence) is not asked again.
+    const knownA = aAnswers.get(host);
+    const [a, aaaa] = await Promise.all([
+      knownA ?? client.query(host, TYPE.A),
+      client.query(host, TYPE.AAAA),
+    ]);
     const out: HostAddress[] = [];
     let ttl = Number.POSITIVE_INFINITY;
     let failed: 'servfail' | 'timeout' | null = null;
@@ -315,6 +323,56 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
 
   const addresses = (input: string): Promise<HostAddress[]> => hostInfo(input).then((i) => i.addresses);
 
+  const presenceCache = new TtlCache<boolean>(maxEntries, now);
+  /** A answers got by hostPresence, for resolveHost (an SMTP probe of the same host) to reuse. */
+  const aAnswers = new TtlCache<Awaited<ReturnType<typeof client.query>>>(maxEntries, now);
+  const presenceInflight = new Map<string, Promise<HostPresence>>();
+
+  /**
+   * Whether a host name has any address, for the dangling-MX rule: A first, AAAA only when A has none
+   * (NXDOMAIN on A settles both). Answers are cached (a known address list counts too); failures not.
+   */
+  function hostPresence(input: string): Promise<HostPresence> {
+    const host = input.trim().toLowerCase().replace(/\.$/, '');
+    const full = hostCache.get(host);
+    if (full) return Promise.resolve({ has: full.length > 0, failed: null });
+    const known = presenceCache.get(host);
+    if (known !== undefined) return Promise.resolve({ has: known, failed: null });
+    let pending = presenceInflight.get(host);
+    if (!pending) {
+      const startedIn = generation;
+      pending = askPresence(host)
+        .then((result) => {
+          if (startedIn === generation && result.ttl > 0) presenceCache.set(host, result.has, result.ttl);
+          return { has: result.has, failed: result.failed };
+        })
+        .finally(() => presenceInflight.delete(host));
+      presenceInflight.set(host, pending);
+    }
+    return pending;
+  }
+
+  async function askPresence(host: string): Promise<HostPresence & { ttl: number }> {
+    let failed: 'servfail' | 'timeout' | null = null;
+    for (const type of [TYPE.A, TYPE.AAAA] as const) {
+      const r = await client.query(host, type);
+      if (r.kind !== 'answer') {
+        failed = r.kind;
+        continue;
+      }
+      if (type === TYPE.A) aAnswers.set(host, r, 60);
+      if (r.message.rcode === RCODE.NXDOMAIN) break;
+      if (r.message.rcode !== RCODE.NOERROR) continue;
+      const found = follow(r.message, host, type);
+      const records = (found?.records ?? []).filter((record) => record.type === type);
+      if (records.length > 0) {
+        const ttl = Math.min(found?.ttl ?? Number.POSITIVE_INFINITY, ...records.map((record) => record.ttl));
+        return { has: true, failed: null, ttl: positive(ttl) };
+      }
+    }
+    return failed ? { has: false, failed, ttl: 0 } : { has: false, failed: null, ttl: negative(undefined) };
+  }
+
   async function txt(input: string): Promise<TxtResult> {
     const name = input.trim().toLowerCase().replace(/\.$/, '');
     const r = await client.query(name, TYPE.TXT);
@@ -360,6 +418,8 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
       generation++;
       cache.clear();
       hostCache.clear();
+      presenceCache.clear();
+      aAnswers.clear();
     },
     stats: () => ({ ...counters, inflight: inflight.size, size: cache.size }),
   };
