@@ -53,7 +53,11 @@ async function challenge(email: string, client = new Client(h.app)) {
     password: STRONG_PASSWORD,
   });
   expect(res.data?.status).toBe('two_factor_required');
-  return { client, challengeId: res.data?.challengeId ?? '' };
+  const challengeId = res.data?.challengeId ?? '';
+  // Challenge ids are secrets too (stored as keyed hashes): many are never used, so they stay in
+  // their table for the scan at the end.
+  usedSecrets.add(challengeId);
+  return { client, challengeId };
 }
 
 beforeAll(async () => {
