@@ -96,6 +96,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     handlers: [
       ...jobHandlers({
         keyring,
+        boss,
         transport: mailTransport,
         sessionIdleMs: config.sessionIdleMs,
         auditRetentionDays: config.auditRetentionDays,

@@ -172,6 +172,60 @@ describe('bulk chunks in the real runner', () => {
     }
   });
 
+  it('a chunk waiting too long for a lying resolver is handed back for later: no retry used, the job not failed', async () => {
+    // A resolver that answers NXDOMAIN for everything, the canary domain included.
+    const liar = await startDnsServer({}, { canaries: false });
+    const lying = engineFromConfig({
+      validator: {
+        dnsServers: [liar.address],
+        dnsTimeoutMs: 500,
+        heloName: 'postern.test',
+        mailFrom: 'verify@postern.test',
+        smtpPort: 25,
+        smtpTimeoutMs: 1000,
+        smtpTlsVerify: false,
+        canaryDomains: ['gmail.com'],
+      },
+    } as Parameters<typeof engineFromConfig>[0]);
+    worker = await startRunner({
+      boss: createQueueClient({
+        databaseUrl: db.url,
+        role: 'worker',
+        logger: createLogger({ level: 'silent', name: 'w' }),
+      }),
+      orm,
+      logger: createLogger({ level: 'silent', name: 'w' }),
+      clock: systemClock,
+      version: 'test',
+      // No retries: a paused chunk that threw would fail the job at once.
+      handlers: [
+        createBulkChunkJob({ keyring, engine: () => lying, retryLimit: 0, boss: producer, maxPauseMs: 1000 }),
+      ],
+      schedules: [],
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+        source: ['p1@postern-good.com', 'p2@postern-good.com'],
+        depth: 'standard',
+      });
+      const later = await waitFor('the chunk to be queued again for later', async () => {
+        const jobs = await producer.findJobs<{ jobId: string }>(QUEUES.bulkChunk.name, {
+          data: { jobId: created.id },
+        });
+        return jobs.find((j) => j.state === 'created' && j.startAfter.getTime() > Date.now() + 30_000);
+      });
+      expect(later.retryCount).toBe(0);
+      const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+      expect(job.status).not.toBe('failed');
+      expect(job.processed).toBe(0);
+    } finally {
+      await worker.stop(5000);
+      await lying.close();
+      await liar.close();
+    }
+  });
+
   it('completes a multi-chunk job with exact counts, each item once, each domain looked up once', async () => {
     const shared = engine();
     worker = await startRunner({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { auditSignerFromConfig, type BulkEngine, defaultEngine, type WebhookEngine } from '@postern/core';
 import type { JobHandler } from '../job.ts';
 import { type AuditCheckpointDeps, createAuditCheckpointJob } from './audit-checkpoint.ts';
-import { createBulkChunkJob } from './bulk.ts';
+import { type BulkJobDeps, createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { createRetentionJob, createRetentionSweepJob } from './retention.ts';
@@ -19,6 +19,8 @@ export function jobHandlers(
     webhooks?: WebhookEngine;
     /** Signs audit chain heads (start.ts builds it from AUDIT_SIGNING_KEY); without one, a dev key. */
     audit?: AuditCheckpointDeps;
+    /** Queues bulk chunks handed back during a resolver outage again (start.ts passes its client). */
+    boss?: BulkJobDeps['boss'];
   },
 ): JobHandler[] {
   let engine = deps.engine;
@@ -30,6 +32,7 @@ export function jobHandlers(
     wakesWebhooks(
       createBulkChunkJob({
         keyring: deps.keyring,
+        ...(deps.boss ? { boss: deps.boss } : {}),
         engine: () => {
           engine ??= defaultEngine();
           return engine;

@@ -31,7 +31,9 @@ export {
   listBulkJobs,
   processBulkChunk,
   purgeExpiredBulkJobs,
+  RESOLVER_RETRY_DELAY_SECONDS,
   readBulkResults,
+  requeueChunkLater,
   retryUnknownResults,
 } from './jobs.ts';
 export { type PreviewOptions, previewUpload } from './preview.ts';

@@ -243,6 +243,31 @@ export function ranges(from: number, to: number, size: number): { fromSeq: numbe
 }
 
 /** Inserts the chunk jobs (1,000 per call) on `tx`'s transaction. */
+/** The pg-boss options of a chunk job (the queue's policy). */
+function chunkJobOptions(expireInSeconds?: number) {
+  const policy = QUEUES.bulkChunk.policy;
+  return {
+    retryLimit: policy.retryLimit,
+    retryDelay: policy.retryDelaySeconds,
+    retryBackoff: policy.retryBackoff,
+    expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
+    // The worker refreshes it while the chunk runs; a killed worker's chunk is retried once it is stale.
+    heartbeatSeconds: policy.heartbeatSeconds,
+  };
+}
+
+/**
+ * Queues a chunk again to run after `delaySeconds` (a chunk handed back while the resolver is
+ * unhealthy): a new job with the full retry budget, so a long outage fails nothing.
+ */
+export async function requeueChunkLater(
+  boss: Pick<PgBoss, 'send'>,
+  range: { jobId: string; fromSeq: number; toSeq: number },
+  delaySeconds: number,
+): Promise<void> {
+  await boss.send(QUEUES.bulkChunk.name, range, { ...chunkJobOptions(), startAfter: delaySeconds });
+}
+
 export async function enqueueChunks(
   tx: EntityManager,
   boss: BulkContext['boss'],
@@ -250,15 +275,9 @@ export async function enqueueChunks(
   chunkRanges: { fromSeq: number; toSeq: number }[],
   expireInSeconds?: number,
 ): Promise<void> {
-  const policy = QUEUES.bulkChunk.policy;
   const chunks = chunkRanges.map((range) => ({
     data: { jobId, ...range },
-    retryLimit: policy.retryLimit,
-    retryDelay: policy.retryDelaySeconds,
-    retryBackoff: policy.retryBackoff,
-    expireInSeconds: expireInSeconds ?? policy.expireInSeconds,
-    // The worker refreshes it while the chunk runs; a killed worker's chunk is retried once it is stale.
-    heartbeatSeconds: policy.heartbeatSeconds,
+    ...chunkJobOptions(expireInSeconds),
   }));
   const db = transactionSql(tx);
   for (let i = 0; i < chunks.length; i += 1000)
@@ -549,6 +568,12 @@ export interface ChunkDeps {
   flushMs?: number;
   /** How often (milliseconds) cancellation and deletion are checked while validating. Default 250. */
   checkMs?: number;
+  /**
+   * The longest a chunk waits for an unhealthy resolver before it stops with `paused` (what it
+   * validated is written; the worker queues the chunk again for later). Default 4 minutes: well
+   * inside the chunk job's expiry, so a long resolver outage uses up no retry.
+   */
+  maxPauseMs?: number;
 }
 
 export interface ChunkOutcome {
@@ -556,7 +581,8 @@ export interface ChunkOutcome {
   written: number;
   /** Addresses of the range that already had a result (a retry after a crash), or that another run wrote. */
   skipped: number;
-  stopped: 'cancelled' | 'missing' | 'aborted' | null;
+  /** `paused`: the resolver stayed unhealthy for `maxPauseMs`; the rest waits for a later run. */
+  stopped: ChunkStop | null;
   completedJob: boolean;
 }
 
@@ -566,6 +592,12 @@ const FLUSH_MS = 1000;
 const CHECK_MS = 250;
 /** While the DNS resolver is unhealthy (canaries failing), runners look at its health this often. */
 const RESOLVER_PAUSE_POLL_MS = 500;
+/** See ChunkDeps.maxPauseMs. */
+export const RESOLVER_MAX_PAUSE_MS = 4 * 60_000;
+/** A chunk handed back while the resolver is unhealthy runs again after this long. */
+export const RESOLVER_RETRY_DELAY_SECONDS = 60;
+
+type ChunkStop = 'cancelled' | 'missing' | 'aborted' | 'paused';
 
 /**
  * Processes the chunks of one range of a job (normally exactly one chunk): the addresses without a
@@ -697,13 +729,17 @@ async function processChunk(
   };
 
   let next = 0;
-  let stop: 'cancelled' | 'missing' | 'aborted' | null = null;
+  let stop: ChunkStop | null = null;
   // A lying resolver (its canary domains fail) would turn addresses into unknown/dns_error: the chunk
   // pauses instead, still watching cancellation and the abort signal, and resumes on recovery.
   const health = engine.resolverHealth ?? null;
-  const pause = async (): Promise<'cancelled' | 'missing' | 'aborted' | null> => {
+  const maxPauseMs = deps.maxPauseMs ?? RESOLVER_MAX_PAUSE_MS;
+  let pausedSince: number | null = null;
+  const pause = async (): Promise<ChunkStop | null> => {
     while (health?.status().healthy === false) {
       if (deps.signal?.aborted) return 'aborted';
+      pausedSince ??= Date.now();
+      if (Date.now() - pausedSince >= maxPauseMs) return 'paused';
       const state = await check();
       if (state !== 'running') return state;
       await new Promise((resolve) => setTimeout(resolve, RESOLVER_PAUSE_POLL_MS));
@@ -732,7 +768,7 @@ async function processChunk(
       let checked = await engine.validate(addresses[i] as string, { depth });
       // The resolver turned unhealthy during this check: wait, then check the address again (a stop
       // leaves it without a result, for the next run).
-      let interrupted: 'cancelled' | 'missing' | 'aborted' | null = null;
+      let interrupted: ChunkStop | null = null;
       while (checked.resolverHealthy === false && !interrupted) {
         interrupted = await pause();
         if (!interrupted) checked = await engine.validate(addresses[i] as string, { depth });
