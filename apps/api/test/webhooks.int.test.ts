@@ -3,7 +3,8 @@
 // rotation of the secret, the delivery log with filters and paging, re-send and the test event (each
 // followed by a dispatch job), every change audited, and the secret and the URL's token never stored or
 // logged in clear (URLs are keyring ciphertexts; only the host is kept in clear).
-// Tenant isolation and the role matrix of these procedures are in tenancy.int.test.ts.
+// The delivery log, re-send and the per-workspace cap are in webhooks-deliveries.int.test.ts; tenant
+// isolation and the role matrix of these procedures are in tenancy.int.test.ts.
 import { randomBytes } from 'node:crypto';
 import { QUEUES } from '@postern/contracts';
 import { ensureQueues } from '@postern/runtime';
@@ -16,25 +17,7 @@ import {
   newAccount,
   startHarness,
 } from './support/harness.ts';
-
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  previousSecretExpiresAt: string | null;
-}
-interface Delivery {
-  id: string;
-  msgId: string;
-  eventType: string;
-  status: string;
-  payload: string;
-  attempts: number;
-  attemptLog: unknown[];
-}
+import type { Endpoint } from './support/webhooks.ts';
 
 let h: Harness;
 let owner: Awaited<ReturnType<typeof newAccount>>;
@@ -231,63 +214,6 @@ describe('endpoints', () => {
     expect(types).toContain('webhook.secret_rotated');
   });
 
-  it('sends a test event, lists, filters and pages deliveries, and re-sends with the same webhook-id', async () => {
-    const jobsBefore = (await h.boss.findJobs(QUEUES.webhookDispatch.name)).length;
-    const first = await client.mutate<{ delivery: Delivery }>('webhooks.sendTest', {
-      workspaceId,
-      endpointId: endpoint.id,
-    });
-    expect(first.data?.delivery).toMatchObject({ eventType: 'webhook.test', status: 'pending', attempts: 0 });
-    expect(JSON.parse(first.data?.delivery.payload ?? '{}')).toMatchObject({
-      type: 'webhook.test',
-      workspace_id: workspaceId,
-      data: { endpoint_id: endpoint.id },
-    });
-    // The after-commit wake-up for the workers (one may wait at a time: the queue keeps the newest).
-    expect((await h.boss.findJobs(QUEUES.webhookDispatch.name)).length).toBeGreaterThan(jobsBefore);
-    const second = await client.mutate<{ delivery: Delivery }>('webhooks.sendTest', {
-      workspaceId,
-      endpointId: endpoint.id,
-    });
-    const page = (input: Record<string, unknown>) =>
-      client.query<{ deliveries: Delivery[]; nextCursor: string | null }>('webhooks.deliveries', {
-        workspaceId,
-        endpointId: endpoint.id,
-        ...input,
-      });
-    const all = await page({});
-    expect(all.data?.deliveries.map((d) => d.id)).toEqual([
-      second.data?.delivery.id,
-      first.data?.delivery.id,
-    ]);
-    const p1 = await page({ limit: 1 });
-    expect(p1.data?.deliveries.map((d) => d.id)).toEqual([second.data?.delivery.id]);
-    const p2 = await page({ limit: 1, cursor: p1.data?.nextCursor });
-    expect(p2.data?.deliveries.map((d) => d.id)).toEqual([first.data?.delivery.id]);
-    expect(p2.data?.nextCursor).toBeNull();
-    expect((await page({ status: 'pending' })).data?.deliveries).toHaveLength(2);
-    expect((await page({ status: 'succeeded' })).data?.deliveries).toHaveLength(0);
-    expect((await page({ eventType: 'bulk_job.failed' })).data?.deliveries).toHaveLength(0);
-    const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect((await page({ from: future })).data?.deliveries).toHaveLength(0);
-    expect((await page({ to: future })).data?.deliveries).toHaveLength(2);
-    expect((await page({ cursor: 'garbage' })).error?.data.code).toBe('BAD_REQUEST');
-
-    const id = first.data?.delivery.id ?? '';
-    const pending = await client.mutate('webhooks.resend', { workspaceId, deliveryId: id });
-    expect(pending.error?.data.code).toBe('CONFLICT');
-    await h.orm.em
-      .fork()
-      .getConnection()
-      .execute("update webhook_delivery set status = 'failed', next_attempt_at = null where id = ?", [id]);
-    const resent = await client.mutate<{ delivery: Delivery }>('webhooks.resend', {
-      workspaceId,
-      deliveryId: id,
-    });
-    expect(resent.data?.delivery).toMatchObject({ id, status: 'pending', msgId: first.data?.delivery.msgId });
-    expect(await auditTypes()).toContain('webhook.delivery_resent');
-  });
-
   it('deletes the endpoint with its log, audited', async () => {
     const res = await client.mutate('webhooks.delete', { workspaceId, endpointId: endpoint.id });
     expect(res.data).toEqual({ ok: true });
@@ -303,22 +229,8 @@ describe('endpoints', () => {
     expect(await auditTypes()).toContain('webhook.endpoint_deleted');
   });
 
-  it('caps endpoints per workspace', async () => {
-    for (let i = 0; i < 20; i++) {
-      const res = await create({
-        url: `https://hooks.example.test/${i}`,
-        eventTypes: ['bulk_job.completed'],
-      });
-      expect(res.error).toBeUndefined();
-      secrets.push(res.data?.secret ?? '');
-    }
-    const over = await create({ url: 'https://hooks.example.test/21', eventTypes: ['bulk_job.completed'] });
-    expect(over.error?.data.code).toBe('CONFLICT');
-    expect(over.error?.message).toMatch(/at most 20/);
-  });
-
   it('never stores or logs a signing secret or a URL token in clear (every table and log line scanned)', async () => {
-    expect(secrets.length).toBeGreaterThan(20);
+    expect(secrets.length).toBeGreaterThan(1);
     expect(await expectNoSecretsKept(h, [...secrets, urlToken, urlToken2])).toEqual([]);
   });
 });
