@@ -2,40 +2,25 @@
 // throttling and back-off, audit entries, CSRF protection, and __Host- cookies under https.
 import { AUTH_COOKIES } from '@postern/contracts';
 import { AuditEntry } from '@postern/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
-  expectNoSecretsKept,
-  findStoredSecrets,
   type Harness,
   STRONG_PASSWORD,
   signUpIp,
   startHarness,
   uniqueEmail,
 } from './support/harness.ts';
-import { signedUpHelper } from './support/signed-in.ts';
+import { authSuite, signedUpHelper } from './support/signed-in.ts';
 
+// One harness for the file (two API servers), and the end-of-file secret scan (support/signed-in.ts).
+const suite = authSuite({ processes: 2 });
+const usedSecrets = suite.usedSecrets;
 let h: Harness;
-const usedSecrets = new Set<string>();
+beforeAll(() => {
+  h = suite.harness();
+});
 const signedUp = signedUpHelper(() => h, usedSecrets);
-
-beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
-});
-
-afterAll(async () => {
-  // The scanner sees what is stored (an address is), so an empty result below means something.
-  try {
-    const stored = (await h.orm.em.fork().getConnection().execute('select email from app_user limit 1')) as {
-      email: string;
-    }[];
-    expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
-    // Nothing the tests typed or received in plaintext is stored in the database or written to the logs.
-    expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
-  } finally {
-    await h.close();
-  }
-});
 
 describe('sign-in', () => {
   it('answers an unknown account and a wrong password the same way, in similar time', async () => {

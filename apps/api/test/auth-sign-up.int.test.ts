@@ -1,40 +1,18 @@
 // Sign-up through the real API: the password policy, answers that do not reveal registered addresses,
 // per-IP throttling, argon2id hashes and HttpOnly cookies, and email verification.
 import { AUTH_COOKIES } from '@postern/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Client,
-  expectNoSecretsKept,
-  findStoredSecrets,
-  type Harness,
-  STRONG_PASSWORD,
-  signUpIp,
-  startHarness,
-  uniqueEmail,
-} from './support/harness.ts';
-import { signedUpHelper } from './support/signed-in.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Client, type Harness, STRONG_PASSWORD, signUpIp, uniqueEmail } from './support/harness.ts';
+import { authSuite, signedUpHelper } from './support/signed-in.ts';
 
+// One harness for the file (two API servers), and the end-of-file secret scan (support/signed-in.ts).
+const suite = authSuite({ processes: 2 });
+const usedSecrets = suite.usedSecrets;
 let h: Harness;
-const usedSecrets = new Set<string>();
+beforeAll(() => {
+  h = suite.harness();
+});
 const signedUp = signedUpHelper(() => h, usedSecrets);
-
-beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
-});
-
-afterAll(async () => {
-  // The scanner sees what is stored (an address is), so an empty result below means something.
-  try {
-    const stored = (await h.orm.em.fork().getConnection().execute('select email from app_user limit 1')) as {
-      email: string;
-    }[];
-    expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
-    // Nothing the tests typed or received in plaintext is stored in the database or written to the logs.
-    expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
-  } finally {
-    await h.close();
-  }
-});
 
 describe('sign-up and the password policy', () => {
   it('reports every rule a weak password breaks', async () => {

@@ -50,6 +50,21 @@ function engineFor(servers: string[]) {
   } as Parameters<typeof engineFromConfig>[0]);
 }
 
+/** The in-process runner with a worker-role pg-boss client of the test database; `rest` adds handlers etc. */
+function startTestRunner(
+  rest: Pick<Parameters<typeof startRunner>[0], 'handlers' | 'schedules' | 'pollingIntervalSeconds'>,
+) {
+  const logger = createLogger({ level: 'silent', name: 'w' });
+  return startRunner({
+    boss: createQueueClient({ databaseUrl: db.url, role: 'worker', logger }),
+    orm,
+    logger,
+    clock: systemClock,
+    version: 'test',
+    ...rest,
+  });
+}
+
 function bulkCtx(): BulkContext {
   return { em: orm.em.fork(), keyring, clock: systemClock, boss: producer };
 }
@@ -137,16 +152,7 @@ describe('bulk chunks in the real runner', () => {
       },
       close: async () => {},
     };
-    worker = await startRunner({
-      boss: createQueueClient({
-        databaseUrl: db.url,
-        role: 'worker',
-        logger: createLogger({ level: 'silent', name: 'w' }),
-      }),
-      orm,
-      logger: createLogger({ level: 'silent', name: 'w' }),
-      clock: systemClock,
-      version: 'test',
+    worker = await startTestRunner({
       // No retries left after the first attempt.
       handlers: [createBulkChunkJob({ keyring, engine: () => failing, retryLimit: 0 })],
       schedules: [],
@@ -187,16 +193,7 @@ describe('bulk chunks in the real runner', () => {
         canaryDomains: ['gmail.com'],
       },
     } as Parameters<typeof engineFromConfig>[0]);
-    worker = await startRunner({
-      boss: createQueueClient({
-        databaseUrl: db.url,
-        role: 'worker',
-        logger: createLogger({ level: 'silent', name: 'w' }),
-      }),
-      orm,
-      logger: createLogger({ level: 'silent', name: 'w' }),
-      clock: systemClock,
-      version: 'test',
+    worker = await startTestRunner({
       // No retries: a paused chunk that threw would fail the job at once.
       handlers: [
         createBulkChunkJob({ keyring, engine: () => lying, retryLimit: 0, boss: producer, maxPauseMs: 1000 }),
@@ -228,16 +225,7 @@ describe('bulk chunks in the real runner', () => {
 
   it('completes a multi-chunk job with exact counts, each item once, each domain looked up once', async () => {
     const shared = engine();
-    worker = await startRunner({
-      boss: createQueueClient({
-        databaseUrl: db.url,
-        role: 'worker',
-        logger: createLogger({ level: 'silent', name: 'w' }),
-      }),
-      orm,
-      logger: createLogger({ level: 'silent', name: 'w' }),
-      clock: systemClock,
-      version: 'test',
+    worker = await startTestRunner({
       handlers: jobHandlers({
         keyring,
         transport: { send: async () => ({ messageId: 'x' }) },
@@ -293,16 +281,7 @@ describe('bulk chunks in the real runner', () => {
       },
       close: async () => {},
     };
-    worker = await startRunner({
-      boss: createQueueClient({
-        databaseUrl: db.url,
-        role: 'worker',
-        logger: createLogger({ level: 'silent', name: 'w' }),
-      }),
-      orm,
-      logger: createLogger({ level: 'silent', name: 'w' }),
-      clock: systemClock,
-      version: 'test',
+    worker = await startTestRunner({
       handlers: [createBulkChunkJob({ keyring, engine: () => slow })],
       schedules: [],
       pollingIntervalSeconds: 0.5,

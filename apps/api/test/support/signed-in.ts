@@ -3,8 +3,52 @@
 // and challenge id it handles is registered there, for that file's end-of-file secret scan.
 import { AUTH_COOKIES } from '@postern/contracts';
 import { Secret, TOTP } from 'otpauth';
-import { expect } from 'vitest';
-import { Client, type Harness, STRONG_PASSWORD, signUpAndIn, uniqueEmail } from './harness.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import {
+  Client,
+  expectNoSecretsKept,
+  findStoredSecrets,
+  type Harness,
+  STRONG_PASSWORD,
+  signUpAndIn,
+  startHarness,
+  uniqueEmail,
+} from './harness.ts';
+
+/**
+ * The harness of an auth test file, started before its tests; after them, the scanner is shown to see
+ * a stored address (so an empty result means something) and nothing the file registered in
+ * `usedSecrets` may be stored or logged in clear. The harness is closed whatever the scan finds.
+ */
+export function authSuite(options: Parameters<typeof startHarness>[0] = {}) {
+  const usedSecrets = new Set<string>();
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(options);
+  });
+  afterAll(async () => {
+    if (!h) return;
+    try {
+      const stored = (await h.orm.em
+        .fork()
+        .getConnection()
+        .execute('select email from app_user limit 1')) as {
+        email: string;
+      }[];
+      expect(await findStoredSecrets(h.db, [stored[0]?.email ?? 'missing'])).toHaveLength(1);
+      expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+  return {
+    usedSecrets,
+    harness(): Harness {
+      if (!h) throw new Error('the harness starts in beforeAll');
+      return h;
+    },
+  };
+}
 
 /** `signedUp(client?, password?)` for a file whose harness (set in beforeAll) is `harness()`. */
 export function signedUpHelper(harness: () => Harness, usedSecrets: Set<string>) {
