@@ -15,19 +15,6 @@ declare module 'fastify' {
 
 const KEY_IN_QUERY = /[?&](api_?key|key|token|access_token)=/i;
 
-function rateLimitHeaders(reply: FastifyReply, auth: AuthorizedRequest) {
-  const { limit, policy } = auth;
-  // IETF draft (httpapi-ratelimit-headers) structured fields, plus the common X- headers.
-  reply.header(
-    'ratelimit-policy',
-    `"workspace";q=${policy.burst};w=${Math.round((policy.burst / policy.perMinute) * 60)}`,
-  );
-  reply.header('ratelimit', `"workspace";r=${limit.remaining};t=${limit.resetSeconds}`);
-  reply.header('x-ratelimit-limit', String(policy.burst));
-  reply.header('x-ratelimit-remaining', String(limit.remaining));
-  reply.header('x-ratelimit-reset', String(limit.resetSeconds));
-}
-
 export function apiKeyGate(deps: ApiDeps) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (KEY_IN_QUERY.test(req.url)) {
@@ -46,6 +33,7 @@ export function apiKeyGate(deps: ApiDeps) {
     // here, in one round trip (its handler charges any further addresses).
     const checks = (req.routeOptions.config as { checksAddresses?: boolean }).checksAddresses === true;
     const auth = await deps.apiKeys.authorize(match[1], { checks });
+    // IETF draft (httpapi-ratelimit-headers) structured fields, plus the common X- headers.
     if (auth.checkBuckets) {
       const { workspace, account } = auth.checkBuckets;
       reply.headers(
@@ -55,7 +43,7 @@ export function apiKeyGate(deps: ApiDeps) {
         ]),
       );
       if (!auth.limit.allowed) throw checksRefused(auth.principal.plan, workspace, account, 1);
-    } else rateLimitHeaders(reply, auth);
+    } else reply.headers(headerValues(auth.policy, [['workspace', auth.limit]]));
     if (!auth.limit.allowed) {
       throw new DomainError(
         'RATE_LIMITED',
