@@ -12,7 +12,7 @@ import {
   newAccount,
   startHarness,
 } from './support/harness.ts';
-import type { Delivery, Endpoint } from './support/webhooks.ts';
+import { type Delivery, type Endpoint, webhookCalls } from './support/webhooks.ts';
 
 let h: Harness;
 let client: Client;
@@ -21,17 +21,7 @@ let endpoint: Endpoint;
 const secrets: string[] = [];
 const urlToken = randomBytes(20).toString('hex');
 
-async function auditTypes(): Promise<string[]> {
-  const res = await client.query<{ entries: { eventType: string }[] }>('audit.list', {
-    workspaceId,
-    limit: 200,
-  });
-  return (res.data?.entries ?? []).map((e) => e.eventType);
-}
-
-async function create(input: Record<string, unknown>) {
-  return client.mutate<{ endpoint: Endpoint; secret: string }>('webhooks.create', { workspaceId, ...input });
-}
+const { auditTypes, create } = webhookCalls(() => ({ client, workspaceId }));
 
 beforeAll(async () => {
   h = await startHarness();

@@ -17,7 +17,7 @@ import {
   newAccount,
   startHarness,
 } from './support/harness.ts';
-import type { Endpoint } from './support/webhooks.ts';
+import { type Endpoint, webhookCalls } from './support/webhooks.ts';
 
 let h: Harness;
 let owner: Awaited<ReturnType<typeof newAccount>>;
@@ -30,17 +30,7 @@ const urlToken2 = randomBytes(20).toString('hex');
 const URL_1 = `https://hooks.example.test/postern?token=${urlToken}`;
 const URL_2 = `https://hooks2.example.test/in?token=${urlToken2}`;
 
-async function auditTypes(): Promise<string[]> {
-  const res = await client.query<{ entries: { eventType: string }[] }>('audit.list', {
-    workspaceId,
-    limit: 200,
-  });
-  return (res.data?.entries ?? []).map((e) => e.eventType);
-}
-
-async function create(input: Record<string, unknown>) {
-  return client.mutate<{ endpoint: Endpoint; secret: string }>('webhooks.create', { workspaceId, ...input });
-}
+const { auditTypes, create } = webhookCalls(() => ({ client, workspaceId }));
 
 beforeAll(async () => {
   h = await startHarness();
