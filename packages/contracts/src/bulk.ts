@@ -1,21 +1,20 @@
 // Bulk verification jobs: statuses, counters and the chunk job payload shared by core, worker and API.
 import { z } from 'zod';
+import {
+  BULK_DOWNLOAD_FORMATS,
+  BULK_ITEM_STATUSES,
+  BULK_JOB_STATUSES,
+  BULK_PREVIEW_MAX_BYTES,
+  VERDICT_STATUSES,
+} from './constants/bulk.ts';
 import { zText } from './text.ts';
 import { ZDepth, ZValidationResult } from './validation.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
-export const BULK_JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const ZBulkJobStatus = z.enum(BULK_JOB_STATUSES);
-export type BulkJobStatus = z.infer<typeof ZBulkJobStatus>;
 
-export const BULK_ITEM_STATUSES = ['pending', 'done'] as const;
 export const ZBulkItemStatus = z.enum(BULK_ITEM_STATUSES);
 export type BulkItemStatus = z.infer<typeof ZBulkItemStatus>;
-
-/** Items per `bulk.chunk` job. */
-export const BULK_CHUNK_SIZE = 500;
-/** Bulk job results are kept this long after the job completes. */
-export const BULK_RESULT_RETENTION_DAYS = 7;
 
 export const ZBulkChunkJob = z
   .object({
@@ -30,24 +29,13 @@ export type BulkChunkJob = z.infer<typeof ZBulkChunkJob>;
 // ---------------------------------------------------------------------------------------------
 // The public shapes of bulk jobs: REST /v1/jobs, the dashboard's tRPC `bulk` router and the SDK.
 
-export const VERDICT_STATUSES = [
-  'deliverable',
-  'undeliverable',
-  'catch_all',
-  'risky',
-  'do_not_mail',
-  'unknown',
-] as const;
 export const ZVerdictStatus = z.enum(VERDICT_STATUSES);
-export type VerdictStatus = z.infer<typeof ZVerdictStatus>;
 
 /** Result filter: a verdict status, `pending` (not checked yet) or `done` (any verdict). */
 export const ZBulkResultFilter = z.enum([...VERDICT_STATUSES, 'pending', 'done']);
 export type BulkResultFilter = z.infer<typeof ZBulkResultFilter>;
 
-export const BULK_DOWNLOAD_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export const ZBulkDownloadFormat = z.enum(BULK_DOWNLOAD_FORMATS);
-export type BulkDownloadFormat = z.infer<typeof ZBulkDownloadFormat>;
 
 /** Free-form job metadata: at most 20 string keys, string/number/boolean/null values, 4 KiB as JSON. */
 export const ZBulkMetadata = z
@@ -196,7 +184,6 @@ export const ZBulkResultsRequest = ZBulkJobRef.extend({
 });
 
 /** The dashboard's column picker: the first ≤ 64 KiB of the file, sniffed by the same code as extraction. */
-export const BULK_PREVIEW_MAX_BYTES = 64 * 1024;
 export const ZBulkPreviewRequest = ZWorkspaceScoped.extend({
   /** base64 of the file's first bytes (the browser reads `file.slice(0, 65536)`). */
   sampleBase64: zText()

@@ -3,20 +3,9 @@
 // their types here; webhook endpoints subscribe to these names.
 import { z } from 'zod';
 import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
+import { EVENT_TYPES, type EventType, NOTIFICATION_KINDS } from './constants/events.ts';
 
-export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed', 'audit.checkpoint'] as const;
 export const ZEventType = z.enum(EVENT_TYPES);
-export type EventType = z.infer<typeof ZEventType>;
-
-/** The synthetic event sent by "send test event"; never written by a domain change. */
-export const TEST_EVENT_TYPE = 'webhook.test';
-
-export const EVENT_TEXT: Record<EventType, string> = {
-  'bulk_job.completed': 'A bulk verification job finished (every address has a result, or it was cancelled)',
-  'bulk_job.failed': 'A bulk verification job failed (its results so far are kept)',
-  'audit.checkpoint':
-    "The workspace's audit log grew: its new head, signed by Postern (keep it to prove later that nothing was removed)",
-};
 
 /**
  * `data` of audit.checkpoint: the signed head of the workspace's audit chain. `signature` is Ed25519
@@ -64,11 +53,6 @@ export interface EventEnvelope<T extends string = EventType> {
 }
 
 // Dashboard notifications (per user; bell in the header).
-export const NOTIFICATION_KINDS = [
-  'bulk_job.completed',
-  'bulk_job.failed',
-  'webhook.endpoint_disabled',
-] as const;
 export const ZNotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof ZNotificationKind>;
 export const ZNotification = z.object({

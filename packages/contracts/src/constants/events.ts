@@ -1,0 +1,20 @@
+// Domain event types and their descriptions (zod-free).
+export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed', 'audit.checkpoint'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The synthetic event sent by "send test event"; never written by a domain change. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export const EVENT_TEXT: Record<EventType, string> = {
+  'bulk_job.completed': 'A bulk verification job finished (every address has a result, or it was cancelled)',
+  'bulk_job.failed': 'A bulk verification job failed (its results so far are kept)',
+  'audit.checkpoint':
+    "The workspace's audit log grew: its new head, signed by Postern (keep it to prove later that nothing was removed)",
+};
+
+// Dashboard notifications (per user; bell in the header).
+export const NOTIFICATION_KINDS = [
+  'bulk_job.completed',
+  'bulk_job.failed',
+  'webhook.endpoint_disabled',
+] as const;

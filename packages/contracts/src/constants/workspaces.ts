@@ -1,0 +1,40 @@
+// Roles and the permission matrix (zod-free): the API enforces it, the dashboard hides what a role cannot do.
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'workspace.read': ['owner', 'admin', 'member', 'viewer'],
+  'workspace.rename': ['owner', 'admin'],
+  'members.read': ['owner', 'admin', 'member', 'viewer'],
+  'members.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+  'audit.verify': ['owner'],
+  'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
+  'apikeys.manage': ['owner', 'admin'],
+  'validation.use': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.read': ['owner', 'admin', 'member', 'viewer'],
+  'bulk.manage': ['owner', 'admin', 'member'],
+  'webhooks.read': ['owner', 'admin'],
+  'webhooks.manage': ['owner', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export const PERMISSION_TEXT: Record<Permission, string> = {
+  'workspace.read': 'See the workspace',
+  'workspace.rename': 'Rename the workspace',
+  'members.read': 'See members and pending invitations',
+  'members.manage': 'Invite, change roles of and remove members (only owners grant or remove ownership)',
+  'audit.read': 'Read, filter and export the audit log',
+  'audit.verify': 'Verify the audit log chain',
+  'apikeys.read': 'See API keys (names, prefixes, usage) and the plan usage',
+  'apikeys.manage': 'Create and revoke API keys',
+  'validation.use': 'Check single addresses (results are never stored)',
+  'bulk.read': 'See bulk verification jobs, their progress and download their results',
+  'bulk.manage': 'Upload, cancel, retry and delete bulk verification jobs',
+  'webhooks.read': 'See webhook endpoints and their delivery log',
+  'webhooks.manage':
+    'Create, change, delete webhook endpoints; reveal and rotate signing secrets; re-send deliveries',
+};
+
+export const can = (role: Role, permission: Permission) =>
+  (PERMISSIONS[permission] as readonly Role[]).includes(role);
