@@ -9,6 +9,7 @@ export * from './audit/verify.ts';
 export * from './auth/index.ts';
 export * from './bulk/index.ts';
 export * from './clock.ts';
+export * from './context.ts';
 export * from './crypto/index.ts';
 export * from './errors.ts';
 export * from './events/outbox.ts';
