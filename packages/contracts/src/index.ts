@@ -3,6 +3,7 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
 export * from './constants/index.ts';
+export * from './date-range.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './health.ts';

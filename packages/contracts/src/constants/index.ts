@@ -4,6 +4,7 @@ export * from './api-keys.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
+export * from './date-range.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './limits.ts';
