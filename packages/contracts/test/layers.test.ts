@@ -54,6 +54,9 @@ const refused: [string, string][] = [
   // …and plain HTTP never reaches into tRPC.
   ['apps/api/src/http/v1/probe.ts', "import { workspaceProcedure } from '../../trpc.ts';"],
   ['apps/api/src/http/dashboard/probe.ts', "import { requestMeta } from '../../trpc';"],
+  // The constants entry stays zod-free: the dashboard's first bundle and the SDK import it.
+  ['packages/contracts/src/constants/probe.ts', "import { z } from 'zod';"],
+  ['packages/contracts/src/constants/probe.ts', "import { ZRole } from '../workspaces.ts';"],
 ];
 
 const allowed: [string, string][] = [
@@ -64,6 +67,11 @@ const allowed: [string, string][] = [
   ],
   ['apps/web/src/probe.ts', "import { ZErrorCode } from '@postern/contracts';\nexport const x = ZErrorCode;"],
   ['packages/contracts/src/probe.ts', "import { z } from 'zod';\nexport const x = z;"],
+  ['apps/web/src/probe.ts', "import { ROLES } from '@postern/contracts/constants';\nexport const x = ROLES;"],
+  [
+    'packages/sdk/src/probe.ts',
+    "import { ROLES } from '@postern/contracts/constants';\nexport const x = ROLES;",
+  ],
   [
     'apps/api/src/http/v1/probe.ts',
     "import { checkWorkspaceAccess } from '../shared/access.ts';\nexport const x = checkWorkspaceAccess;",
