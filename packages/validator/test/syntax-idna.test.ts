@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { idnaConvert, tr46ToAscii } from '../src/syntax/idna.ts';
-import { punycodeEncode } from '../src/syntax/punycode.ts';
 
 /** Small deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -45,17 +44,29 @@ function randomLabel(r: () => number): string {
 }
 
 describe('IDNA conversion', () => {
-  it('encodes the RFC 3492 samples', () => {
-    // 7.1 (A) Arabic (Egyptian), (B) Chinese (simplified), (L) 3<nen>B<gumi><kinpachi><sensei>
-    expect(
-      punycodeEncode(
-        '\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F',
-      ),
-    ).toBe('egbpdaj6bu4bxfgehfvwxn');
-    expect(punycodeEncode('\u4ED6\u4EEC\u4E3A\u4EC0\u4E48\u4E0D\u8BF4\u4E2D\u6587')).toBe(
-      'ihqwcrb4cv8a8dqg056pqjye',
-    );
-    expect(punycodeEncode('3\u5E74B\u7D44\u91D1\u516B\u5148\u751F')).toBe('3B-ww4c5e180e575a65lsy2b');
+  it('encodes U-labels as the RFC 3492 samples give them', () => {
+    // 7.1 (B) Chinese (simplified), (C) Chinese (traditional), (E) Hebrew, (G) Japanese, and
+    // (L) 3<nen>B<gumi><kinpachi><sensei> lower-cased as UTS #46 maps it.
+    const samples: [string, string][] = [
+      ['\u4ED6\u4EEC\u4E3A\u4EC0\u4E48\u4E0D\u8BF4\u4E2D\u6587', 'ihqwcrb4cv8a8dqg056pqjye'],
+      ['\u4ED6\u5011\u7232\u4EC0\u9EBD\u4E0D\u8AAA\u4E2D\u6587', 'ihqwctvzc91f659drss3x8bo0yb'],
+      [
+        '\u05DC\u05DE\u05D4\u05D4\u05DD\u05E4\u05E9\u05D5\u05D8\u05DC\u05D0\u05DE\u05D3\u05D1\u05E8\u05D9\u05DD\u05E2\u05D1\u05E8\u05D9\u05EA',
+        '4dbcagdahymbxekheh6e0a7fei0b',
+      ],
+      [
+        '\u306A\u305C\u307F\u3093\u306A\u65E5\u672C\u8A9E\u3092\u8A71\u3057\u3066\u304F\u308C\u306A\u3044\u306E\u304B',
+        'n8jok5ay5dzabd5bym9f0cm5685rrjetr6pdxa',
+      ],
+      ['3\u5E74b\u7D44\u91D1\u516B\u5148\u751F', '3b-ww4c5e180e575a65lsy2b'],
+    ];
+    for (const [label, encoded] of samples) {
+      expect(idnaConvert(`${label}.com`, false)).toEqual({
+        ok: true,
+        ascii: `xn--${encoded}.com`,
+        unicode: `${label}.com`,
+      });
+    }
   });
 
   it('agrees with tr46 toASCII on 5000 random domains', () => {

@@ -18,11 +18,19 @@
 // the null MX record's own TTL), capped at negativeTtlSeconds, or negativeTtlSeconds when the reply
 // carries no SOA. servfail and timeout are never cached. Concurrent lookups of one domain share one
 // set of queries.
-import net from 'node:net';
-import type { DnsOutcome, DnsResult, MxHost } from '../types.ts';
+//
+// This file holds the stage's options and its domain cache; mx.ts works out the outcome, hosts.ts
+// the addresses of host names, txt.ts TXT lookups, answers.ts the reading of replies and TTLs.
+import type { DnsOutcome, DnsResult } from '../types.ts';
+import { normaliseName, ttlClamp } from './answers.ts';
 import { TtlCache } from './cache.ts';
-import { createDnsClient, type QueryResult } from './client.ts';
-import { type DnsMessage, type DnsRecord, RCODE, type RecordType, TYPE } from './wire.ts';
+import { createDnsClient } from './client.ts';
+import { createHostLookups, type HostAddress } from './hosts.ts';
+import { resolveMailHosts } from './mx.ts';
+import { queryTxt, type TxtResult } from './txt.ts';
+
+export type { HostAddress } from './hosts.ts';
+export type { TxtResult } from './txt.ts';
 
 export interface DnsCacheOptions {
   /** Domains kept; the least recently used goes first. 0 disables the cache. Default 10 000. */
@@ -60,19 +68,6 @@ export interface DnsStats {
   size: number;
 }
 
-export interface HostAddress {
-  address: string;
-  family: 4 | 6;
-}
-
-export type TxtResult =
-  | { kind: 'records'; records: string[]; ttlSeconds: number }
-  | { kind: 'nxdomain' | 'nodata' }
-  | { kind: 'failure'; detail: 'servfail' | 'timeout' };
-
-/** Most MX hosts whose addresses are looked up to tell a dangling MX. */
-const MAX_MX_ADDRESS_CHECKS = 8;
-
 export interface DnsStage {
   /** `domain` is an A-label (the syntax stage's ascii domain); case and a trailing dot are ignored. */
   lookup(domain: string): Promise<DnsResult>;
@@ -93,51 +88,12 @@ export interface DnsStage {
   stats(): DnsStats;
 }
 
-const HOST_LABEL = /^[a-z0-9_-]+$/;
-
-interface HostInfo {
-  addresses: HostAddress[];
-  failed: 'servfail' | 'timeout' | null;
-}
-interface HostPresence {
-  has: boolean;
-  failed: 'servfail' | 'timeout' | null;
-}
-const MAX_CNAME_HOPS = 16;
-
-/** Records of `type` for `name`, following a CNAME chain inside the answer section. */
-function follow(
-  message: DnsMessage,
-  name: string,
-  type: RecordType,
-): { records: DnsRecord[]; ttl: number } | null {
-  let owner = name;
-  let ttl = Number.POSITIVE_INFINITY;
-  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
-    const records = message.answers.filter((r) => r.name === owner && r.type === type && r.class === 1);
-    if (records.length > 0) return { records, ttl };
-    const cname = message.answers.find((r) => r.name === owner && r.type === TYPE.CNAME);
-    if (!cname || cname.type !== TYPE.CNAME) return { records: [], ttl };
-    ttl = Math.min(ttl, cname.ttl);
-    owner = cname.target;
-  }
-  return null; // a CNAME loop or an absurd chain: no usable answer
-}
-
-/** RFC 2308 §5: a negative answer lives for min(SOA TTL, SOA MINIMUM); undefined without an SOA. */
-function negativeTtl(message: DnsMessage): number | undefined {
-  let ttl: number | undefined;
-  for (const r of message.authorities) {
-    if (r.type === TYPE.SOA) ttl = Math.min(ttl ?? Number.POSITIVE_INFINITY, r.ttl, r.minimum);
-  }
-  return ttl;
-}
-
 function copy(outcome: DnsOutcome): DnsOutcome {
   return 'hosts' in outcome ? { ...outcome, hosts: outcome.hosts.map((h) => ({ ...h })) } : { ...outcome };
 }
 
-export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
+/** The options with their defaults, checked. */
+function settings(options: DnsStageOptions) {
   const timeoutMs = options.timeoutMs ?? 3000;
   const tries = options.tries ?? 2;
   if (!(timeoutMs > 0)) throw new RangeError('DNS: timeoutMs must be positive');
@@ -149,107 +105,34 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
   if (minTtl < 0 || maxTtl < minTtl || negTtl < 0) {
     throw new RangeError('DNS: need 0 ≤ minTtlSeconds ≤ maxTtlSeconds and negativeTtlSeconds ≥ 0');
   }
-  const now = options.now ?? Date.now;
+  return {
+    timeoutMs,
+    tries,
+    maxEntries,
+    clamp: ttlClamp(minTtl, maxTtl, negTtl),
+    now: options.now ?? Date.now,
+  };
+}
+
+function domainOf(input: string): string {
+  const domain = normaliseName(input);
+  if (domain === '') throw new TypeError('DNS: empty domain');
+  return domain;
+}
+
+export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
+  const { timeoutMs, tries, maxEntries, clamp, now } = settings(options);
   const client = createDnsClient({ servers: options.servers, timeoutMs, tries });
+  const hosts = createHostLookups(client, clamp, maxEntries, now);
+  const mxDeps = { client, clamp, presence: hosts.presence };
   const cache = new TtlCache<DnsOutcome>(maxEntries, now);
   const inflight = new Map<string, Promise<DnsOutcome>>();
   const counters = { hits: 0, misses: 0, coalesced: 0 };
   let generation = 0;
 
-  const positive = (ttl: number) => Math.min(maxTtl, Math.max(minTtl, Number.isFinite(ttl) ? ttl : minTtl));
-  const negative = (ttl: number | undefined) =>
-    ttl === undefined ? negTtl : Math.min(negTtl, Math.max(Math.min(minTtl, negTtl), ttl));
-
-  const failure = (r: Exclude<QueryResult, { kind: 'answer' }>): DnsOutcome =>
-    r.kind === 'servfail' ? { status: 'servfail' } : { status: 'timeout' };
-
-  async function resolve(domain: string): Promise<DnsOutcome> {
-    const mx = await client.query(domain, TYPE.MX);
-    if (mx.kind !== 'answer') return failure(mx);
-    if (mx.message.rcode === RCODE.NXDOMAIN)
-      return { status: 'nxdomain', ttlSeconds: negative(negativeTtl(mx.message)) };
-    const found = follow(mx.message, domain, TYPE.MX);
-    if (!found) return { status: 'servfail' };
-
-    if (found.records.length > 0) {
-      const sorted = found.records
-        .flatMap((r) => (r.type === TYPE.MX ? [r] : []))
-        .sort((a, b) => a.priority - b.priority); // stable: ties keep the resolver's order
-      const hosts: MxHost[] = [];
-      const seen = new Set<string>();
-      let nullMx = false;
-      let ttl = found.ttl;
-      for (const r of sorted) {
-        ttl = Math.min(ttl, r.ttl);
-        if (r.exchange === '') {
-          nullMx = true; // "MX 0 ." (RFC 7505); a root exchange is never a host, whatever its preference
-          continue;
-        }
-        if (seen.has(r.exchange) || !r.exchange.split('.').every((l) => HOST_LABEL.test(l))) continue;
-        seen.add(r.exchange);
-        hosts.push({ exchange: r.exchange, priority: r.priority });
-      }
-      if (hosts.length > 0) {
-        // A dangling MX: every host name is NXDOMAIN/NODATA for A and AAAA. Mail cannot be delivered,
-        // but only a definitive answer for each host says so; a failed lookup leaves it open.
-        // Hosts are asked in preference order and the first with an address settles it, A before AAAA
-        // (see hostPresence): one query for a live MX instead of two per host.
-        const checked = hosts.slice(0, MAX_MX_ADDRESS_CHECKS);
-        let failed: 'servfail' | 'timeout' | null = null;
-        for (const h of checked) {
-          const presence =
-            net.isIP(h.exchange) !== 0 ? { has: true, failed: null } : await hostPresence(h.exchange);
-          if (presence.has) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
-          failed ??= presence.failed;
-        }
-        if (hosts.length > checked.length) return { status: 'mx', hosts, ttlSeconds: positive(ttl) };
-        if (failed) return { status: failed };
-        return {
-          status: 'no_mail_host',
-          ttlSeconds: negative(undefined),
-          danglingMx: hosts.map((h) => h.exchange),
-        };
-      }
-      // MX records, none usable. With a null MX the domain said so; otherwise its MX names are junk.
-      return { status: nullMx ? 'null_mx' : 'no_mail_host', ttlSeconds: negative(ttl) };
-    }
-
-    // NODATA for MX: the domain itself is the mail host if it has an address (RFC 5321 §5.1).
-    const mxNegative = negativeTtl(mx.message);
-    const [a, aaaa] = await Promise.all([client.query(domain, TYPE.A), client.query(domain, TYPE.AAAA)]);
-    let addressTtl = Math.min(found.ttl, mxNegative ?? Number.POSITIVE_INFINITY);
-    let hasAddress = false;
-    for (const r of [a, aaaa]) {
-      if (r.kind !== 'answer' || r.message.rcode !== RCODE.NOERROR) continue;
-      const addresses = follow(r.message, domain, r === a ? TYPE.A : TYPE.AAAA);
-      if (addresses && addresses.records.length > 0) {
-        hasAddress = true;
-        addressTtl = Math.min(addressTtl, addresses.ttl, ...addresses.records.map((x) => x.ttl));
-      }
-    }
-    if (hasAddress) {
-      return {
-        status: 'implicit_mx',
-        hosts: [{ exchange: domain, priority: 0 }],
-        ttlSeconds: positive(addressTtl),
-      };
-    }
-    // Without an address we may only conclude "no mail host" when both address queries answered.
-    if (a.kind !== 'answer') return failure(a);
-    if (aaaa.kind !== 'answer') return failure(aaaa);
-    const ttls = [mxNegative, negativeTtl(a.message), negativeTtl(aaaa.message)].filter(
-      (t): t is number => t !== undefined,
-    );
-    const ttl = negative(ttls.length > 0 ? Math.min(...ttls) : undefined);
-    if (a.message.rcode === RCODE.NXDOMAIN && aaaa.message.rcode === RCODE.NXDOMAIN) {
-      return { status: 'nxdomain', ttlSeconds: ttl }; // deleted between our queries
-    }
-    return { status: 'no_mail_host', ttlSeconds: ttl };
-  }
-
   function start(domain: string): Promise<DnsOutcome> {
     const startedIn = generation;
-    const promise = resolve(domain)
+    const promise = resolveMailHosts(mxDeps, domain)
       .then((outcome) => {
         if (startedIn === generation && 'ttlSeconds' in outcome)
           cache.set(domain, outcome, outcome.ttlSeconds);
@@ -260,136 +143,9 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
     return promise;
   }
 
-  const hostCache = new TtlCache<HostAddress[]>(maxEntries, now);
-  const hostInflight = new Map<string, Promise<HostInfo>>();
-
-  async function resolveHost(
-    host: string,
-  ): Promise<{ addresses: HostAddress[]; ttl: number; failed: 'servfail' | 'timeout' | null }> {
-    // The A answer the dangling-MX check already got (see hostPresence) is not asked again.
-    const knownA = aAnswers.get(host);
-    const [a, aaaa] = await Promise.all([
-      knownA ?? client.query(host, TYPE.A),
-      client.query(host, TYPE.AAAA),
-    ]);
-    const out: HostAddress[] = [];
-    let ttl = Number.POSITIVE_INFINITY;
-    let failed: 'servfail' | 'timeout' | null = null;
-    for (const [r, type] of [
-      [a, TYPE.A],
-      [aaaa, TYPE.AAAA],
-    ] as const) {
-      if (r.kind !== 'answer') {
-        failed = r.kind;
-        continue;
-      }
-      if (r.message.rcode !== RCODE.NOERROR) continue;
-      const found = follow(r.message, host, type);
-      for (const record of found?.records ?? []) {
-        if (record.type === TYPE.A) out.push({ address: record.address, family: 4 });
-        else if (record.type === TYPE.AAAA) out.push({ address: record.address, family: 6 });
-        ttl = Math.min(ttl, record.ttl, found?.ttl ?? Number.POSITIVE_INFINITY);
-      }
-    }
-    // Failures are not cached at all; an empty answer only briefly.
-    return {
-      addresses: out,
-      ttl: out.length > 0 ? positive(ttl) : failed ? 0 : negative(undefined),
-      failed: out.length > 0 ? null : failed,
-    };
-  }
-
-  /** Addresses of a host, and whether an empty list is a failure (not cached) rather than an answer. */
-  function hostInfo(input: string): Promise<HostInfo> {
-    const host = input.trim().toLowerCase().replace(/\.$/, '');
-    const hit = hostCache.get(host);
-    if (hit) return Promise.resolve({ addresses: hit.map((h) => ({ ...h })), failed: null });
-    let pending = hostInflight.get(host);
-    if (!pending) {
-      const startedIn = generation;
-      pending = resolveHost(host)
-        .then(({ addresses: found, ttl, failed }) => {
-          if (startedIn === generation && ttl > 0) hostCache.set(host, found, ttl);
-          return { addresses: found, failed };
-        })
-        .finally(() => hostInflight.delete(host));
-      hostInflight.set(host, pending);
-    }
-    return pending.then((info) => ({
-      addresses: info.addresses.map((h) => ({ ...h })),
-      failed: info.failed,
-    }));
-  }
-
-  const addresses = (input: string): Promise<HostAddress[]> => hostInfo(input).then((i) => i.addresses);
-
-  const presenceCache = new TtlCache<boolean>(maxEntries, now);
-  /** A answers got by hostPresence, for resolveHost (an SMTP probe of the same host) to reuse. */
-  const aAnswers = new TtlCache<Awaited<ReturnType<typeof client.query>>>(maxEntries, now);
-  const presenceInflight = new Map<string, Promise<HostPresence>>();
-
-  /**
-   * Whether a host name has any address, for the dangling-MX rule: A first, AAAA only when A has none
-   * (NXDOMAIN on A settles both). Answers are cached (a known address list counts too); failures not.
-   */
-  function hostPresence(input: string): Promise<HostPresence> {
-    const host = input.trim().toLowerCase().replace(/\.$/, '');
-    const full = hostCache.get(host);
-    if (full) return Promise.resolve({ has: full.length > 0, failed: null });
-    const known = presenceCache.get(host);
-    if (known !== undefined) return Promise.resolve({ has: known, failed: null });
-    let pending = presenceInflight.get(host);
-    if (!pending) {
-      const startedIn = generation;
-      pending = askPresence(host)
-        .then((result) => {
-          if (startedIn === generation && result.ttl > 0) presenceCache.set(host, result.has, result.ttl);
-          return { has: result.has, failed: result.failed };
-        })
-        .finally(() => presenceInflight.delete(host));
-      presenceInflight.set(host, pending);
-    }
-    return pending;
-  }
-
-  async function askPresence(host: string): Promise<HostPresence & { ttl: number }> {
-    let failed: 'servfail' | 'timeout' | null = null;
-    for (const type of [TYPE.A, TYPE.AAAA] as const) {
-      const r = await client.query(host, type);
-      if (r.kind !== 'answer') {
-        failed = r.kind;
-        continue;
-      }
-      if (type === TYPE.A) aAnswers.set(host, r, 60);
-      if (r.message.rcode === RCODE.NXDOMAIN) break;
-      if (r.message.rcode !== RCODE.NOERROR) continue;
-      const found = follow(r.message, host, type);
-      const records = (found?.records ?? []).filter((record) => record.type === type);
-      if (records.length > 0) {
-        const ttl = Math.min(found?.ttl ?? Number.POSITIVE_INFINITY, ...records.map((record) => record.ttl));
-        return { has: true, failed: null, ttl: positive(ttl) };
-      }
-    }
-    return failed ? { has: false, failed, ttl: 0 } : { has: false, failed: null, ttl: negative(undefined) };
-  }
-
-  async function txt(input: string): Promise<TxtResult> {
-    const name = input.trim().toLowerCase().replace(/\.$/, '');
-    const r = await client.query(name, TYPE.TXT);
-    if (r.kind !== 'answer') return { kind: 'failure', detail: r.kind };
-    if (r.message.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain' };
-    const found = follow(r.message, name, TYPE.TXT);
-    if (!found) return { kind: 'failure', detail: 'servfail' };
-    const records = found.records.flatMap((x) => (x.type === TYPE.TXT ? [x.strings.join('')] : []));
-    if (records.length === 0) return { kind: 'nodata' };
-    const ttl = Math.min(found.ttl, ...found.records.map((x) => x.ttl));
-    return { kind: 'records', records, ttlSeconds: positive(ttl) };
-  }
-
   async function lookup(input: string): Promise<DnsResult> {
     const t0 = performance.now();
-    const domain = input.trim().toLowerCase().replace(/\.$/, '');
-    if (domain === '') throw new TypeError('DNS: empty domain');
+    const domain = domainOf(input);
     const hit = cache.get(domain);
     if (hit) {
       counters.hits++;
@@ -407,19 +163,13 @@ export function createDnsStage(options: DnsStageOptions = {}): DnsStage {
 
   return {
     lookup,
-    addresses,
-    txt,
-    lookupFresh(input: string) {
-      const domain = input.trim().toLowerCase().replace(/\.$/, '');
-      if (domain === '') throw new TypeError('DNS: empty domain');
-      return resolve(domain);
-    },
+    addresses: hosts.addresses,
+    txt: (input: string) => queryTxt(client, clamp, input),
+    lookupFresh: (input: string) => resolveMailHosts(mxDeps, domainOf(input)),
     clear() {
       generation++;
       cache.clear();
-      hostCache.clear();
-      presenceCache.clear();
-      aAnswers.clear();
+      hosts.clear();
     },
     stats: () => ({ ...counters, inflight: inflight.size, size: cache.size }),
   };

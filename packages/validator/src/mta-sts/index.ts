@@ -7,13 +7,16 @@
 // policy", as RFC 8461 §5 tells senders.
 //
 // The HTTPS connection resolves the policy host through `lookup`: the platform passes its
-// SSRF-checked lookup; the default resolves through the DNS stage and refuses private, loopback,
-// link-local and other special-purpose addresses unless `allowPrivateAddresses` (tests) says so.
-import https from 'node:https';
-import net, { type LookupFunction } from 'node:net';
+// SSRF-checked lookup; the default (guard.ts) resolves through the DNS stage and refuses private,
+// loopback, link-local and other special-purpose addresses unless `allowPrivateAddresses` (tests)
+// says so. The fetch itself is in fetch.ts, the record and policy formats in policy.ts.
+import type { LookupFunction } from 'node:net';
 import type { HostAddress, TxtResult } from '../dns/index.ts';
+import { fetchPolicy } from './fetch.ts';
+import { guardedLookup } from './guard.ts';
 import { type MtaStsPolicy, mxMatches, parsePolicy, parseStsRecord } from './policy.ts';
 
+export { guardedLookup, isSpecialAddress } from './guard.ts';
 export {
   MAX_AGE_LIMIT,
   type MtaStsMode,
@@ -56,89 +59,6 @@ export interface MtaSts {
   clear(): void;
 }
 
-/** Special-purpose ranges a policy fetch must not reach by default (RFC 6890 and friends). */
-const BLOCKED = new net.BlockList();
-for (const [prefix, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  BLOCKED.addSubnet(prefix, bits, 'ipv4');
-}
-for (const [prefix, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED.addSubnet(prefix, bits, 'ipv6');
-}
-
-/** Whether an address is private, loopback, link-local or otherwise special-purpose. */
-export function isSpecialAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address; in hex form, refused outright. (A
-    // ::ffff:0:0/96 subnet in the BlockList would make it match every IPv4 address.)
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return BLOCKED.check(mapped[1] as string, 'ipv4');
-    if (/^::ffff:/i.test(address)) return true;
-  }
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** The default lookup: the DNS stage's addresses, refused when any of them is special-purpose. */
-export function guardedLookup(
-  resolve: (host: string) => Promise<HostAddress[]>,
-  allowPrivate: boolean,
-): LookupFunction {
-  return ((hostname: string, options: { all?: boolean; family?: number | string }, callback) => {
-    const done = callback as (e: Error | null, a?: string | HostAddress[], f?: number) => void;
-    const found = net.isIP(hostname)
-      ? Promise.resolve([{ address: hostname, family: net.isIP(hostname) as 4 | 6 }])
-      : resolve(hostname);
-    found.then(
-      (addresses) => {
-        const family = Number(options?.family) || 0;
-        const usable = addresses.filter((a) => family === 0 || a.family === family);
-        if (usable.length === 0) {
-          return done(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
-        }
-        const refused = allowPrivate ? undefined : usable.find((a) => isSpecialAddress(a.address));
-        if (refused) {
-          return done(
-            Object.assign(
-              new Error(`${hostname} resolves to ${refused.address}, a private or special address: refused`),
-              {
-                code: 'EREFUSED_TARGET',
-              },
-            ),
-          );
-        }
-        if (options?.all) done(null, usable);
-        else done(null, usable[0]?.address, usable[0]?.family);
-      },
-      (error: Error) => done(error),
-    );
-  }) as LookupFunction;
-}
-
 interface CachedPolicy {
   id: string;
   policy: MtaStsPolicy;
@@ -171,6 +91,7 @@ export function createMtaSts(options: MtaStsOptions): MtaSts {
   const max = options.maxEntries ?? 10_000;
   const lookup =
     options.lookup ?? guardedLookup(options.dns.addresses, options.allowPrivateAddresses === true);
+  const fetchOptions = { port, timeoutMs, maxBytes, lookup, ca: options.ca };
   const records = bounded<{ id: string | null; until: number }>(max);
   const policies = bounded<CachedPolicy>(max);
   const inflight = new Map<string, Promise<MtaStsResult>>();
@@ -187,64 +108,6 @@ export function createMtaSts(options: MtaStsOptions): MtaSts {
     return id;
   }
 
-  function fetchPolicy(domain: string): Promise<string> {
-    const host = `mta-sts.${domain}`;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (error: Error | null, body?: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request.destroy();
-        if (error) reject(error);
-        else resolve(body as string);
-      };
-      const request = https.request(
-        {
-          host,
-          port,
-          path: '/.well-known/mta-sts.txt',
-          method: 'GET',
-          servername: host,
-          rejectUnauthorized: true,
-          lookup,
-          agent: false,
-          headers: { accept: 'text/plain', 'user-agent': 'Postern MTA-STS' },
-          ...(options.ca ? { ca: options.ca } : {}),
-        },
-        (response) => {
-          // RFC 8461 §3.3: 200 only, redirects are not followed; the body is text/plain.
-          if (response.statusCode !== 200) {
-            response.resume();
-            return finish(new Error(`${host} answered HTTP ${response.statusCode}`));
-          }
-          const type = String(response.headers['content-type'] ?? '');
-          if (!/^text\/plain\s*(;|$)/i.test(type)) {
-            response.resume();
-            return finish(new Error(`${host} served the policy as ${JSON.stringify(type)}, not text/plain`));
-          }
-          const declared = Number(response.headers['content-length']);
-          if (declared > maxBytes) return finish(new Error(`the policy is larger than ${maxBytes} bytes`));
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) finish(new Error(`the policy is larger than ${maxBytes} bytes`));
-            else chunks.push(chunk);
-          });
-          response.on('end', () => finish(null, Buffer.concat(chunks).toString('utf8')));
-          response.on('error', (error) => finish(error));
-        },
-      );
-      const timer = setTimeout(
-        () => finish(new Error(`no policy from ${host} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      request.on('error', (error) => finish(error));
-      request.end();
-    });
-  }
-
   async function resolve(domain: string): Promise<MtaStsResult> {
     const cached = policies.get(domain);
     const valid = cached && cached.expiresAt > now() ? cached : undefined;
@@ -259,7 +122,7 @@ export function createMtaSts(options: MtaStsOptions): MtaSts {
       return { status: 'unavailable', id: null, detail: 'the _mta-sts TXT lookup failed' };
     let detail: string;
     try {
-      const parsed = parsePolicy(await fetchPolicy(domain));
+      const parsed = parsePolicy(await fetchPolicy(domain, fetchOptions));
       if (!('error' in parsed)) {
         policies.set(domain, { id, policy: parsed, expiresAt: now() + parsed.maxAgeSeconds * 1000 });
         return { status: 'policy', id, policy: parsed, cached: false };

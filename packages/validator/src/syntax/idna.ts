@@ -2,7 +2,6 @@
 // enforce by itself (RFC 5892 code point categories and CONTEXTO rules).
 import { createRequire } from 'node:module';
 import { hasNonAscii } from './chars.ts';
-import { punycodeEncode } from './punycode.ts';
 
 interface Tr46Options {
   checkBidi?: boolean;
@@ -18,8 +17,16 @@ interface Tr46 {
   toUnicode(domain: string, options?: Tr46Options): { domain: string; error: boolean };
 }
 
-// tr46 is CommonJS without type declarations: load it through require and type it here.
-const tr46 = createRequire(import.meta.url)('tr46') as Tr46;
+interface Punycode {
+  /** RFC 3492 encoding of one label, without the "xn--" prefix. */
+  encode(label: string): string;
+}
+
+// tr46 and punycode are CommonJS without type declarations: load them through require and type them
+// here. punycode by its file path: the bare name 'punycode' is Node's deprecated built-in module.
+const require = createRequire(import.meta.url);
+const tr46 = require('tr46') as Tr46;
+const punycode = require('punycode/punycode.js') as Punycode;
 
 /**
  * IDNA2008 processing with UTS #46 mapping:
@@ -96,7 +103,7 @@ function toALabels(unicode: string): string {
   for (let i = 0; i <= unicode.length; i++) {
     if (i < unicode.length && unicode.charCodeAt(i) !== 0x2e) continue;
     const label = unicode.slice(start, i);
-    out += hasNonAscii(label) ? `xn--${punycodeEncode(label)}` : label;
+    out += hasNonAscii(label) ? `xn--${punycode.encode(label)}` : label;
     if (i < unicode.length) out += '.';
     start = i + 1;
   }
@@ -110,7 +117,7 @@ function toALabels(unicode: string): string {
  * A-label form once lower-cased (rejects non-canonical Punycode encodings).
  *
  * UTS #46 processing runs once (toUnicode validates exactly like toASCII, which only adds the
- * Punycode encoding); the A-labels are then encoded here.
+ * Punycode encoding); the A-labels are then encoded here (RFC 3492, the punycode package).
  */
 export function idnaConvert(domain: string, canonicalAscii: boolean): IdnaResult {
   const { domain: unicode, error } = tr46.toUnicode(domain, TR46_OPTIONS);

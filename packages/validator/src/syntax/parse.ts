@@ -1,8 +1,9 @@
 // parseAddress: is this string a deliverable-looking mailbox address (RFC 5321/5322 addr-spec with
 // RFC 6531/6532 UTF-8 and IDNA2008 domains), and what are its canonical forms?
 //
-// Hot path: an all-ASCII address with LDH labels is checked with two char-code loops and lookup
-// tables, no regex and no allocation beyond the two slices and the result object. Unicode
+// Hot path: an all-ASCII address with LDH labels is checked with char-code loops and lookup tables,
+// no regex and no allocation beyond the two slices and the result object. Phases, in order: the
+// whole string (scanAddress), the local part (checkLocal), the domain (checkDomain). Unicode
 // normalisation and UTS #46 (tr46) run only when a non-ASCII character or an A-label is present.
 // Reason codes and their precedence are documented in docs/validation-syntax.md.
 import type { ParseOptions, ParseResult, SyntaxReason } from '../types.ts';
@@ -146,17 +147,27 @@ function canonicalQuotedLocal(local: string): string | null {
 }
 
 /**
- * Parses one email address. Surrounding whitespace is trimmed; the result is either the canonical
- * forms of the address or the first rule it breaks (see docs/validation-syntax.md for the reason
- * codes and their order).
+ * What each phase found, for the phases after it: one object reused by every call (parsing is
+ * synchronous and never re-entered), so the hot path allocates nothing for it.
  */
-export function parseAddress(input: string, options: ParseOptions = NO_OPTIONS): ParseResult {
-  if (typeof input !== 'string') return fail('empty');
-  const s = input.trim();
-  const n = s.length;
-  if (n === 0) return fail('empty');
+const parts = {
+  /** Index of the last "@". */
+  at: -1,
+  /** Some character is non-ASCII (the slow paths are needed at all). */
+  nonAscii: false,
+  /** A `"` outside a quoted string's escape: a quoted local part (or a broken one). */
+  quote: false,
+  local: '',
+  localChanged: false,
+  localNonAscii: false,
+  domain: '',
+  unicodeDomain: '',
+  domainChanged: false,
+};
 
-  // Pass 1: controls, non-ASCII, the last "@", and (outside quoted strings) comments and angle brackets.
+/** Pass 1: controls, non-ASCII, the last "@", and (outside quoted strings) comments and angle brackets. */
+function scanAddress(s: string): SyntaxReason | null {
+  const n = s.length;
   let nonAscii = false;
   let at = -1;
   let inQuote = false;
@@ -172,7 +183,7 @@ export function parseAddress(input: string, options: ParseOptions = NO_OPTIONS):
       escaped = false;
       continue;
     }
-    if (c < 0x20 || c === 0x7f) return fail('forbidden_character');
+    if (c < 0x20 || c === 0x7f) return 'forbidden_character';
     if (c === 0x40) at = i;
     if (inQuote) {
       if (escaped) escaped = false;
@@ -185,108 +196,143 @@ export function parseAddress(input: string, options: ParseOptions = NO_OPTIONS):
     else if (c === 0x29) comment ||= parenOpen;
     else if (c === 0x3c) angle = true;
   }
-  if (angle && s.charCodeAt(n - 1) === 0x3e) return fail('display_name_not_allowed');
-  if (comment) return fail('comment_not_allowed');
-  if (at < 0) return fail('no_at_sign');
-  if (at === 0) return fail('local_empty');
-  if (at === n - 1) return fail('domain_empty');
+  if (angle && s.charCodeAt(n - 1) === 0x3e) return 'display_name_not_allowed';
+  if (comment) return 'comment_not_allowed';
+  if (at < 0) return 'no_at_sign';
+  if (at === 0) return 'local_empty';
+  if (at === n - 1) return 'domain_empty';
+  parts.at = at;
+  parts.nonAscii = nonAscii;
+  parts.quote = quote;
+  return null;
+}
 
-  // Local part.
-  let local = s.slice(0, at);
+/** A dot-atom: atext (or UTF-8) runs separated by single dots, inlined for the ASCII case. */
+function isDotAtomLocal(local: string): boolean {
+  let prevDot = true;
+  for (let i = 0; i < local.length; i++) {
+    const c = local.charCodeAt(i);
+    if (c === 0x2e) {
+      if (prevDot) return false;
+      prevDot = true;
+    } else if (c >= 0x80 || ATEXT[c] === 1) {
+      prevDot = false;
+    } else {
+      return false;
+    }
+  }
+  return !prevDot;
+}
+
+/** The local part: NFC for UTF-8, a dot-atom or (if allowed) a quoted string in canonical form. */
+function checkLocal(raw: string, options: ParseOptions): SyntaxReason | null {
+  let local = raw;
   let localChanged = false;
   let localNonAscii = false;
-  if (nonAscii && hasNonAscii(local)) {
-    if (FORBIDDEN_LOCAL.test(local)) return fail('forbidden_character');
+  if (parts.nonAscii && hasNonAscii(local)) {
+    if (FORBIDDEN_LOCAL.test(local)) return 'forbidden_character';
     const nfc = local.normalize('NFC');
     if (nfc !== local) {
       local = nfc;
       localChanged = true;
     }
     localNonAscii = hasNonAscii(local);
-    if (LEADING_MARK.test(local)) return fail('forbidden_character');
+    if (LEADING_MARK.test(local)) return 'forbidden_character';
   }
-  const first = local.charCodeAt(0);
-  if (quote && local.includes('"')) {
-    if (first !== 0x22 || local.length < 2 || local.charCodeAt(local.length - 1) !== 0x22) {
-      return fail('invalid_local_part'); // a quote inside an atom: obsolete or broken syntax
+  if (parts.quote && local.includes('"')) {
+    if (local.charCodeAt(0) !== 0x22 || local.length < 2 || local.charCodeAt(local.length - 1) !== 0x22) {
+      return 'invalid_local_part'; // a quote inside an atom: obsolete or broken syntax
     }
-    if (!options.allowQuotedLocal) return fail('quoted_local_not_allowed');
+    if (!options.allowQuotedLocal) return 'quoted_local_not_allowed';
     const canonical = canonicalQuotedLocal(local);
-    if (canonical === null) return fail('invalid_local_part');
-    if (canonical.length === 0) return fail('local_empty');
+    if (canonical === null) return 'invalid_local_part';
+    if (canonical.length === 0) return 'local_empty';
     if (canonical !== local) {
       local = canonical;
       localChanged = true;
     }
-  } else {
-    // Dot-atom, inlined for the ASCII case.
-    let prevDot = true;
-    for (let i = 0; i < local.length; i++) {
-      const c = local.charCodeAt(i);
-      if (c === 0x2e) {
-        if (prevDot) return fail('invalid_local_part');
-        prevDot = true;
-      } else if (c >= 0x80 || ATEXT[c] === 1) {
-        prevDot = false;
-      } else {
-        return fail('invalid_local_part');
-      }
-    }
-    if (prevDot) return fail('invalid_local_part');
+  } else if (!isDotAtomLocal(local)) {
+    return 'invalid_local_part';
   }
-  if (utf8Length(local, localNonAscii) > MAX_LOCAL_OCTETS) return fail('local_too_long');
+  if (utf8Length(local, localNonAscii) > MAX_LOCAL_OCTETS) return 'local_too_long';
+  parts.local = local;
+  parts.localChanged = localChanged;
+  parts.localNonAscii = localNonAscii;
+  return null;
+}
 
-  // Domain.
-  const rawDomain = s.slice(at + 1);
-  let domain: string;
-  let unicodeDomain: string;
+/** A domain name (not a literal): LDH labels, IDNA for U-labels and A-labels, lower case, the TLD. */
+function checkDomainName(raw: string, options: ParseOptions): SyntaxReason | null {
+  const domainNonAscii = parts.nonAscii && hasNonAscii(raw);
+  if (domainNonAscii && FORBIDDEN_DOMAIN.test(raw)) return 'forbidden_character';
+  if (raw.charCodeAt(raw.length - 1) === 0x2e) return 'trailing_dot';
+  let scan: number;
+  let domain = raw;
+  let unicodeDomain = raw;
   let domainChanged = false;
-  if (rawDomain.charCodeAt(0) === 0x5b) {
-    if (!options.allowDomainLiteral) return fail('domain_literal_not_allowed');
-    const literal = parseDomainLiteral(rawDomain);
-    if (literal === null) return fail('invalid_domain_literal');
-    domain = literal;
-    unicodeDomain = literal;
-    domainChanged = literal !== rawDomain;
+  if (domainNonAscii) {
+    // Bound the work given to UTS #46 (its joiner check is quadratic): mapping and NFC never shrink
+    // a domain by a factor of 8, so such a domain cannot fit in 253 octets.
+    if (raw.length > 8 * MAX_DOMAIN_OCTETS) return 'domain_too_long';
+    const idn = idnaConvert(raw, false);
+    if (!idn.ok) return 'invalid_idn';
+    scan = scanAsciiDomain(idn.ascii);
+    domain = idn.ascii;
+    unicodeDomain = idn.unicode;
+    domainChanged = true;
   } else {
-    const domainNonAscii = nonAscii && hasNonAscii(rawDomain);
-    if (domainNonAscii && FORBIDDEN_DOMAIN.test(rawDomain)) return fail('forbidden_character');
-    if (rawDomain.charCodeAt(rawDomain.length - 1) === 0x2e) return fail('trailing_dot');
-    let scan: number;
-    if (domainNonAscii) {
-      // Bound the work given to UTS #46 (its joiner check is quadratic): mapping and NFC never shrink
-      // a domain by a factor of 8, so such a domain cannot fit in 253 octets.
-      if (rawDomain.length > 8 * MAX_DOMAIN_OCTETS) return fail('domain_too_long');
-      const idn = idnaConvert(rawDomain, false);
-      if (!idn.ok) return fail('invalid_idn');
-      scan = scanAsciiDomain(idn.ascii);
+    scan = scanAsciiDomain(raw);
+    if (scan >= 0 && (scan & HAS_A_LABEL) !== 0) {
+      const idn = idnaConvert(raw, true);
+      if (!idn.ok) return 'invalid_idn';
       domain = idn.ascii;
       unicodeDomain = idn.unicode;
+      domainChanged = domain !== raw;
+    } else if (scan >= 0 && (scan & HAS_UPPER) !== 0) {
+      domain = raw.toLowerCase();
+      unicodeDomain = domain;
       domainChanged = true;
-    } else {
-      scan = scanAsciiDomain(rawDomain);
-      if (scan >= 0 && (scan & HAS_A_LABEL) !== 0) {
-        const idn = idnaConvert(rawDomain, true);
-        if (!idn.ok) return fail('invalid_idn');
-        domain = idn.ascii;
-        unicodeDomain = idn.unicode;
-        domainChanged = domain !== rawDomain;
-      } else if (scan >= 0 && (scan & HAS_UPPER) !== 0) {
-        domain = rawDomain.toLowerCase();
-        unicodeDomain = domain;
-        domainChanged = true;
-      } else {
-        domain = rawDomain;
-        unicodeDomain = rawDomain;
-      }
     }
-    if (scan < 0) return fail(SCAN_REASONS[-scan - 1] ?? 'invalid_domain');
-    const tldReason = checkTld(domain, scan >>> 2, options.allowSpecialUse === true);
-    if (tldReason !== null) return fail(tldReason);
   }
+  if (scan < 0) return SCAN_REASONS[-scan - 1] ?? 'invalid_domain';
+  const tldReason = checkTld(domain, scan >>> 2, options.allowSpecialUse === true);
+  if (tldReason !== null) return tldReason;
+  parts.domain = domain;
+  parts.unicodeDomain = unicodeDomain;
+  parts.domainChanged = domainChanged;
+  return null;
+}
+
+/** The domain: an address literal (if allowed) or a domain name. */
+function checkDomain(raw: string, options: ParseOptions): SyntaxReason | null {
+  if (raw.charCodeAt(0) !== 0x5b) return checkDomainName(raw, options);
+  if (!options.allowDomainLiteral) return 'domain_literal_not_allowed';
+  const literal = parseDomainLiteral(raw);
+  if (literal === null) return 'invalid_domain_literal';
+  parts.domain = literal;
+  parts.unicodeDomain = literal;
+  parts.domainChanged = literal !== raw;
+  return null;
+}
+
+/**
+ * Parses one email address. Surrounding whitespace is trimmed; the result is either the canonical
+ * forms of the address or the first rule it breaks (see docs/validation-syntax.md for the reason
+ * codes and their order).
+ */
+export function parseAddress(input: string, options: ParseOptions = NO_OPTIONS): ParseResult {
+  if (typeof input !== 'string') return fail('empty');
+  const s = input.trim();
+  if (s.length === 0) return fail('empty');
+  const reason =
+    scanAddress(s) ??
+    checkLocal(s.slice(0, parts.at), options) ??
+    checkDomain(s.slice(parts.at + 1), options);
+  if (reason !== null) return fail(reason);
 
   // Whole address, in both forms.
-  const ascii = localChanged || domainChanged ? `${local}@${domain}` : s;
+  const { local, localNonAscii, domain, unicodeDomain } = parts;
+  const ascii = parts.localChanged || parts.domainChanged ? `${local}@${domain}` : s;
   const unicode = unicodeDomain === domain ? ascii : `${local}@${unicodeDomain}`;
   if (utf8Length(ascii, localNonAscii) > MAX_ADDRESS_OCTETS) return fail('address_too_long');
   if (unicode !== ascii && utf8Length(unicode, true) > MAX_ADDRESS_OCTETS) return fail('address_too_long');
