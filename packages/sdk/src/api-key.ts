@@ -1,14 +1,17 @@
 // The API key format, checked before any request: `pst_live_` + 32 base62 characters + a 6-character
 // base62 CRC-32 of them. A mistyped or truncated key fails here with a clear message instead of a
-// 401 from the server. Copied from @postern/contracts (API_KEY_PATTERN) and the API's key generator
-// so the SDK loads no workspace code at run time; a test keeps the copies equal.
+// 401 from the server. The format's constants come from @postern/contracts/constants (bundled into
+// the build); the checksum is the API's key generator's, and a test keeps the two equal.
+import {
+  API_KEY_PATTERN,
+  API_KEY_CHECKSUM_LENGTH as CHECKSUM_LENGTH,
+  API_KEY_PREFIX as PREFIX,
+  API_KEY_RANDOM_LENGTH as RANDOM_LENGTH,
+} from '@postern/contracts/constants';
 
-/** What every Postern API key looks like. Equal to `API_KEY_PATTERN` of `@postern/contracts`. */
-export const API_KEY_PATTERN = /^pst_live_[0-9A-Za-z]{38}$/;
+/** What every Postern API key looks like (`pst_live_` and 38 letters and digits). */
+export { API_KEY_PATTERN };
 
-const PREFIX = 'pst_live_';
-const RANDOM_LENGTH = 32;
-const CHECKSUM_LENGTH = 6;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 let crcTable: Uint32Array | undefined;

@@ -2,11 +2,12 @@
 // plus retries: 429 after Retry-After, 5xx (not 501), network errors and timeouts with back-off,
 // all within the client's retry budget and the caller's AbortSignal.
 import { abortError, isRetryable, PosternError, type RetryStop } from './errors.ts';
-import { Jobs, type JobsApi } from './jobs.ts';
+import { Jobs } from './jobs.ts';
+import type { JobsApi } from './jobs-types.ts';
 import { type ClientOptions, type ResolvedOptions, resolveOptions, resolveTimeout } from './options.ts';
 import type { RateLimitInfo } from './rate-limit.ts';
 import { backoffDelay, RetryBudget, sleep } from './retry.ts';
-import { attempt, type RawBody } from './transport.ts';
+import { attempt, type RequestSpec } from './transport.ts';
 import type {
   CallOptions,
   Depth,
@@ -189,28 +190,6 @@ class Client implements PosternClient {
       }
     }
   }
-}
-
-/** What one call sends and expects, and which of its failures may be retried. */
-export interface RequestSpec {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Path and query string. */
-  path: string;
-  body?: unknown;
-  rawBody?: (() => RawBody) | undefined;
-  headers?: Record<string, string> | undefined;
-  expect?: 'json' | 'empty' | 'stream' | undefined;
-  accept?: string | undefined;
-  /** The per-attempt limit when the call gives none (instead of the client's `timeoutMs`). */
-  defaultTimeoutMs?: number | undefined;
-  /**
-   * `all` (default): every retryable failure, for calls that are safe to repeat. `unsent`: only
-   * failures that prove the request was not acted on (429, a refused connection), for calls that
-   * must not run twice. `none`: no retry (a body that can be sent only once).
-   */
-  retries?: 'all' | 'unsent' | 'none' | undefined;
-  /** DELETE: a 404 after an attempt whose outcome is unknown means that attempt deleted it. */
-  goneMeansDone?: boolean | undefined;
 }
 
 /** True when the failure shows the API did not act on the request (so sending it again is safe). */

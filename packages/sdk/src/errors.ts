@@ -1,6 +1,7 @@
 // The one error type of the SDK. Every failure of a call (API error, network, timeout, abort,
 // unexpected response) rejects with a PosternError with a `code` to branch on: never parse messages.
-import type { ErrorBody, ErrorCode } from '@postern/contracts';
+import type { ErrorCode } from '@postern/contracts/constants';
+import type { ErrorBody } from './api-types.ts';
 import type { RateLimitInfo } from './rate-limit.ts';
 
 /** Failures detected by the client itself, when no error body came back from the API. */
@@ -14,7 +15,7 @@ export type ClientErrorCode =
   /** The server answered something that is not a Postern API response (wrong baseUrl, proxy page). */
   | 'BAD_RESPONSE';
 
-/** A domain code from the API (see `ErrorCode` in @postern/contracts) or a client-side code. */
+/** A domain code from the API (`ErrorCode`) or a client-side code. */
 export type PosternErrorCode = ErrorCode | ClientErrorCode;
 
 export type PosternErrorIssue = NonNullable<ErrorBody['issues']>[number];

@@ -1,5 +1,6 @@
-// @postern/sdk: the TypeScript client of the Postern public API (/v1).
-export type { ErrorBody, ErrorCode, Plan } from '@postern/contracts';
+// @postern/sdk: the TypeScript client of the Postern public API (/v1). It uses no Node.js built-in
+// (webhook verification, which does, is the `@postern/sdk/webhooks` entry).
+export type { ErrorCode } from '@postern/contracts/constants';
 export { API_KEY_PATTERN, isWellFormedApiKey } from './api-key.ts';
 export { createClient, type PosternClient } from './client.ts';
 export {
@@ -13,19 +14,19 @@ export {
   type RetryStop,
   toPosternError,
 } from './errors.ts';
-export {
-  CREATE_TIMEOUT_MS,
-  type CreateJobFromEmails,
-  type CreateJobFromFile,
-  type CreateJobInput,
-  type CreateJobOptions,
-  type DownloadOptions,
-  type JobsApi,
-  type ListJobsOptions,
-  MIN_POLL_INTERVAL_MS,
-  type ResultsOptions,
-  type WaitOptions,
-} from './jobs.ts';
+export { CREATE_TIMEOUT_MS } from './jobs-create.ts';
+export type {
+  CreateJobFromEmails,
+  CreateJobFromFile,
+  CreateJobInput,
+  CreateJobOptions,
+  DownloadOptions,
+  JobsApi,
+  ListJobsOptions,
+  ResultsOptions,
+  WaitOptions,
+} from './jobs-types.ts';
+export { MIN_POLL_INTERVAL_MS } from './jobs-wait.ts';
 export type { UploadBody } from './multipart.ts';
 export {
   type ClientOptions,
@@ -38,10 +39,12 @@ export {
 } from './options.ts';
 export type { RateLimitInfo } from './rate-limit.ts';
 export type {
+  BulkCounts,
   BulkDownloadFormat,
   BulkJob,
   BulkJobList,
   BulkJobStatus,
+  BulkJobSummary,
   BulkMetadata,
   BulkProgressEvent,
   BulkResultFilter,
@@ -49,13 +52,15 @@ export type {
   BulkResultsPage,
   CallOptions,
   Depth,
+  ErrorBody,
+  Plan,
   PosternPromise,
   ResponseMeta,
   V1Me,
   V1Usage,
   ValidationBatchResult,
   ValidationResult,
+  VerdictStatus,
   WithMeta,
 } from './types.ts';
 export { SDK_VERSION } from './version.ts';
-export * from './webhooks.ts';

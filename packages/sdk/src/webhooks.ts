@@ -1,4 +1,6 @@
-// Verifying Postern webhooks in a receiver (Standard Webhooks scheme, see docs/webhooks.md):
+// Verifying Postern webhooks in a receiver (Standard Webhooks scheme, see docs/webhooks.md). This is
+// the `@postern/sdk/webhooks` entry, apart from the root one because it needs node:crypto (Node.js,
+// Deno, Bun) while the client itself runs anywhere `fetch` does:
 //
 //   const event = verifyWebhook(rawBody, req.headers, process.env.POSTERN_WEBHOOK_SECRET);
 //
@@ -9,8 +11,11 @@
 // ±toleranceSeconds are refused, so a captured request cannot be replayed later; keep the `webhook-id`s
 // you processed for that long to drop duplicates (delivery is at least once).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WEBHOOK_SECRET_PREFIX } from '@postern/contracts/constants';
 
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** Every signing secret starts with this (`whsec_`); the rest is base64 of the HMAC key. */
+export { WEBHOOK_SECRET_PREFIX };
+/** The accepted clock difference between the sender and `verifyWebhook`, either way. */
 export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export type WebhookVerificationErrorCode =

@@ -14,8 +14,12 @@ import { testServices } from '@postern/runtime';
 import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
 
 export const SDK_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const ESM_ENTRY = join(SDK_ROOT, 'dist/esm/index.js');
-export const CJS_ENTRY = join(SDK_ROOT, 'dist/cjs/index.js');
+export const ESM_ENTRY = join(SDK_ROOT, 'dist/index.js');
+export const CJS_ENTRY = join(SDK_ROOT, 'dist/index.cjs');
+/** `@postern/sdk/webhooks`. */
+export const WEBHOOKS_ESM_ENTRY = join(SDK_ROOT, 'dist/webhooks.js');
+export const WEBHOOKS_CJS_ENTRY = join(SDK_ROOT, 'dist/webhooks.cjs');
+export const CLI_ENTRY = join(SDK_ROOT, 'dist/cli/main.mjs');
 
 type Sdk = typeof import('../src/index.ts');
 
@@ -24,8 +28,11 @@ export function assertBuilt(): void {
   const missing = [
     ESM_ENTRY,
     CJS_ENTRY,
-    join(SDK_ROOT, 'dist/esm/index.d.ts'),
-    join(SDK_ROOT, 'dist/cjs/index.d.ts'),
+    WEBHOOKS_ESM_ENTRY,
+    WEBHOOKS_CJS_ENTRY,
+    CLI_ENTRY,
+    join(SDK_ROOT, 'dist/index.d.ts'),
+    join(SDK_ROOT, 'dist/index.d.cts'),
   ].filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(

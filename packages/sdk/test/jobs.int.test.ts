@@ -12,11 +12,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import {
+  CLI_ENTRY,
+  ESM_ENTRY,
   type LocalServer,
   loadBuiltEsm,
   newApiKey,
   type RunningApi,
-  SDK_ROOT,
   startApi,
   startLocalServer,
 } from './helpers.ts';
@@ -80,9 +81,12 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 describe('jobs: create, wait, results, download', () => {
   let client: Client;
+  let apiKey: string;
 
   beforeAll(async () => {
-    ({ client } = await newClient());
+    let key: { secret: string };
+    ({ client, key } = await newClient());
+    apiKey = key.secret;
   });
 
   it('create({ emails }) -> wait with progress -> completed, results and filtered results', async () => {
@@ -205,14 +209,46 @@ describe('jobs: create, wait, results, download', () => {
     expect(a.id).not.toBe(b.id);
   });
 
-  it('list() pages newest first with a cursor', async () => {
-    const page = await client.jobs.list({ limit: 2 });
+  it('listPage() pages newest first with a cursor', async () => {
+    const page = await client.jobs.listPage({ limit: 2 });
     expect(ZBulkJobList.parse(page)).toEqual(page);
     expect(page.jobs).toHaveLength(2);
     expect(page.nextCursor).toEqual(expect.any(String));
-    const next = await client.jobs.list({ limit: 2, cursor: page.nextCursor ?? '' });
+    const next = await client.jobs.listPage({ limit: 2, cursor: page.nextCursor ?? '' });
     expect((next.jobs[0]?.createdAt ?? '') <= (page.jobs[1]?.createdAt ?? '')).toBe(true);
     expect(next.jobs.map((j) => j.id)).not.toContain(page.jobs[0]?.id);
+  });
+
+  it('list() goes through every page: the same jobs as listPage() followed by hand', async () => {
+    const byHand: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.jobs.listPage({ limit: 100, ...(cursor ? { cursor } : {}) });
+      byHand.push(...page.jobs.map((job) => job.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(byHand.length).toBeGreaterThan(3);
+    const seen: string[] = [];
+    const requests: string[] = [];
+    const counting = sdk.createClient({
+      baseUrl: api.url,
+      apiKey,
+      fetch: (input, init) => {
+        requests.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    for await (const job of counting.jobs.list({ limit: 2 })) {
+      expect(ZBulkJob.parse(job)).toEqual(job);
+      seen.push(job.id);
+    }
+    expect(seen).toEqual(byHand);
+    // Pages of 2, asked for one after another, each with the previous page's cursor (a full last
+    // page may still carry a cursor, answered by an empty page).
+    expect(requests.length).toBeGreaterThanOrEqual(Math.ceil(byHand.length / 2));
+    expect(requests.length).toBeLessThanOrEqual(Math.ceil(byHand.length / 2) + 1);
+    expect(requests[1]).toMatch(/[?&]cursor=/);
+    expect(() => client.jobs.list({ limit: 0 })).toThrow(/limit must be an integer from 1 to 100/);
   });
 
   it('API refusals are typed errors', async () => {
@@ -369,7 +405,7 @@ describe('uploads stream from disk', () => {
     try {
       const script = `
         import { readFileSync } from 'node:fs';
-        const { createClient } = await import(${JSON.stringify(join(SDK_ROOT, 'dist/esm/index.js'))});
+        const { createClient } = await import(${JSON.stringify(ESM_ENTRY)});
         const client = createClient({ baseUrl: process.argv[1], apiKey: process.env.KEY });
         const answer = await client.jobs.create({ file: process.argv[2] });
         const hwm = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
@@ -391,7 +427,7 @@ describe('uploads stream from disk', () => {
 });
 
 describe('the postern CLI', () => {
-  const cli = join(SDK_ROOT, 'dist/esm/cli/main.js');
+  const cli = CLI_ENTRY;
   let secret: string;
 
   beforeAll(async () => {
@@ -458,6 +494,37 @@ describe('the postern CLI', () => {
       .map((l) => JSON.parse(l) as { status: string });
     expect(lines).toHaveLength(81);
     expect(lines[0]?.status).toBe('undeliverable');
+  });
+
+  it('--json: the outcome as one JSON object on stdout; the installation from POSTERN_API_URL', async () => {
+    await writeFile(join(dir, 'json.csv'), 'email\na@sdk-bulk.com\nb@nullmx-bulk.org\n');
+    const env = { POSTERN_API_KEY: secret, POSTERN_API_URL: api.url };
+    const done = await postern(['verify', 'json.csv', '-o', 'json-out.ndjson', '--json'], env);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    const outcome = JSON.parse(done.stdout) as { job: unknown; output: string };
+    expect(ZBulkJob.parse(outcome.job)).toEqual(outcome.job);
+    expect(outcome).toMatchObject({ output: 'json-out.ndjson', job: { status: 'completed', total: 2 } });
+    const lines = (await readFile(join(dir, 'json-out.ndjson'), 'utf8')).trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { email: string }).email).sort()).toEqual([
+      'a@sdk-bulk.com',
+      'b@nullmx-bulk.org',
+    ]);
+
+    const { wellFormedKey } = await import('./helpers.ts');
+    const refused = await postern(['verify', 'json.csv', '-o', 'x.csv', '--json'], {
+      ...env,
+      POSTERN_API_KEY: wellFormedKey(),
+    });
+    expect(refused.code).toBe(3);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      error: { code: 'UNAUTHENTICATED', httpStatus: 401, requestId: expect.any(String) },
+      job: null,
+    });
+    // The outcome takes standard output: the results need a file.
+    const noOutput = await postern(['verify', 'json.csv', '--json'], env);
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toMatch(/--json .* give -o <file>/);
   });
 
   it('refuses a missing key (exit 2) and reports a key the API refuses (exit 3)', async () => {

@@ -1,29 +1,64 @@
-// The built declarations work for TypeScript users of both module systems: tsc checks a consumer
-// of the "import" entry and one of the "require" entry (test/fixtures/types). The result types are
-// exactly what the API's zod schemas produce (checked by `pnpm typecheck`, which covers this file).
+// The built declarations are self-contained and work for TypeScript users of both module systems:
+// tsc checks a consumer of the "import" entry and one of the "require" entry (test/fixtures/types),
+// with the library checks on, and the program holds no file of the workspace or of zod. The result
+// types, written out in src/api-types.ts, are exactly what the API's zod schemas produce (checked by
+// `pnpm typecheck`, which covers this file).
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ErrorCode, ZV1Me, ZV1Usage } from '@postern/contracts';
+import type {
+  ErrorBody as ContractErrorBody,
+  Plan as ContractPlan,
+  ErrorCode,
+  ZBulkJob,
+  ZBulkJobList,
+  ZBulkProgressEvent,
+  ZBulkResultFilter,
+  ZBulkResultItem,
+  ZBulkResultsPage,
+  ZV1Me,
+  ZV1Usage,
+  ZValidationBatchResult,
+  ZValidationResult,
+} from '@postern/contracts';
+import type {
+  BULK_DOWNLOAD_FORMATS,
+  BULK_JOB_STATUSES,
+  VERDICT_STATUSES,
+} from '@postern/contracts/constants';
 import { beforeAll, expect, expectTypeOf, it } from 'vitest';
-import type { PosternErrorCode, V1Me, V1Usage } from '../src/index.ts';
+import type * as Sdk from '../src/index.ts';
 import { assertBuilt, SDK_ROOT } from './helpers.ts';
 
 const run = promisify(execFile);
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+type Out<Schema extends { _zod: { output: unknown } }> = Schema['_zod']['output'];
 
 beforeAll(() => {
   assertBuilt();
 });
 
-it('V1Me and V1Usage are the outputs of ZV1Me and ZV1Usage', () => {
-  expectTypeOf<V1Me>().toEqualTypeOf<ReturnType<typeof ZV1Me.parse>>();
-  expectTypeOf<V1Usage>().toEqualTypeOf<ReturnType<typeof ZV1Usage.parse>>();
-  expectTypeOf<ErrorCode>().toExtend<PosternErrorCode>();
+it('the written-out result types are the outputs of the API schemas', () => {
+  expectTypeOf<Sdk.V1Me>().toEqualTypeOf<Out<typeof ZV1Me>>();
+  expectTypeOf<Sdk.V1Usage>().toEqualTypeOf<Out<typeof ZV1Usage>>();
+  expectTypeOf<Sdk.ValidationResult>().toEqualTypeOf<Out<typeof ZValidationResult>>();
+  expectTypeOf<Sdk.ValidationBatchResult>().toEqualTypeOf<Out<typeof ZValidationBatchResult>>();
+  expectTypeOf<Sdk.BulkJob>().toEqualTypeOf<Out<typeof ZBulkJob>>();
+  expectTypeOf<Sdk.BulkJobList>().toEqualTypeOf<Out<typeof ZBulkJobList>>();
+  expectTypeOf<Sdk.BulkResultItem>().toEqualTypeOf<Out<typeof ZBulkResultItem>>();
+  expectTypeOf<Sdk.BulkResultsPage>().toEqualTypeOf<Out<typeof ZBulkResultsPage>>();
+  expectTypeOf<Sdk.BulkProgressEvent>().toEqualTypeOf<Out<typeof ZBulkProgressEvent>>();
+  expectTypeOf<Sdk.BulkResultFilter>().toEqualTypeOf<Out<typeof ZBulkResultFilter>>();
+  expectTypeOf<Sdk.ErrorBody>().toEqualTypeOf<ContractErrorBody>();
+  expectTypeOf<Sdk.Plan>().toEqualTypeOf<ContractPlan>();
+  expectTypeOf<Sdk.BulkJobStatus>().toEqualTypeOf<(typeof BULK_JOB_STATUSES)[number]>();
+  expectTypeOf<Sdk.VerdictStatus>().toEqualTypeOf<(typeof VERDICT_STATUSES)[number]>();
+  expectTypeOf<Sdk.BulkDownloadFormat>().toEqualTypeOf<(typeof BULK_DOWNLOAD_FORMATS)[number]>();
+  expectTypeOf<ErrorCode>().toExtend<Sdk.PosternErrorCode>();
 });
 
-it('dist/esm and dist/cjs declarations type-check a consumer of each, without the API sources', async () => {
+it('dist/index.d.ts and dist/index.d.cts type-check a consumer of each, on their own', async () => {
   const project = join(SDK_ROOT, 'test/fixtures/types/tsconfig.json');
   const result = await run(process.execPath, [tsc, '-p', project, '--explainFiles'], {
     cwd: SDK_ROOT,
@@ -37,8 +72,12 @@ it('dist/esm and dist/cjs declarations type-check a consumer of each, without th
   });
   const files = result.stdout.split('\n');
   // --explainFiles lists the program's files relative to the working directory (SDK_ROOT).
-  expect(files).toContain('dist/esm/index.d.ts');
-  expect(files).toContain('dist/cjs/index.d.ts');
-  // The declarations need @postern/contracts' types only: no router, no server code.
-  expect(files.filter((file) => /apps\/api|@trpc/.test(file))).toEqual([]);
+  expect(files).toContain('dist/index.d.ts');
+  expect(files).toContain('dist/index.d.cts');
+  expect(files).toContain('dist/webhooks.d.ts');
+  // Self-contained: no workspace source, no zod, no router or server code.
+  expect(
+    files.filter((file) => /contracts|zod|apps\/api|@trpc|\.ts$/.test(file) && !/\.d\.c?ts$/.test(file)),
+  ).toEqual([]);
+  expect(files.filter((file) => /contracts|zod/.test(file))).toEqual([]);
 });

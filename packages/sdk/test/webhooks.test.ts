@@ -1,14 +1,15 @@
-// verifyWebhook from the built ESM and CommonJS packages: signatures made here independently (node's
+// verifyWebhook from the built ESM and CommonJS `@postern/sdk/webhooks` entries: signatures made here independently (node's
 // HMAC over "id.timestamp.body", Standard Webhooks) are accepted; a tampered body, a stale or future
 // timestamp and a wrong secret are refused with a typed error; during a rotation both signatures are
 // sent and either secret verifies. (Real deliveries are checked with this verifier and with the
 // `standardwebhooks` package in packages/core and apps/worker tests.)
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CJS_ENTRY, loadBuiltEsm } from './helpers.ts';
+import { assertBuilt, ESM_ENTRY, WEBHOOKS_CJS_ENTRY, WEBHOOKS_ESM_ENTRY } from './helpers.ts';
 
-type Sdk = Awaited<ReturnType<typeof loadBuiltEsm>>;
+type Sdk = typeof import('../src/webhooks.ts');
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const sign = (secret: string, id: string, ts: number, body: string) =>
@@ -31,9 +32,19 @@ function headers(signature: string, timestamp = ts) {
 }
 
 const builds: [string, () => Promise<Sdk>][] = [
-  ['ESM', loadBuiltEsm],
-  ['CommonJS', async () => createRequire(import.meta.url)(CJS_ENTRY) as Sdk],
+  ['ESM', async () => (await import(pathToFileURL(WEBHOOKS_ESM_ENTRY).href)) as Sdk],
+  ['CommonJS', async () => createRequire(import.meta.url)(WEBHOOKS_CJS_ENTRY) as Sdk],
 ];
+
+it('the root entry has no webhook verification and imports no Node.js built-in', async () => {
+  assertBuilt();
+  const root = await import(pathToFileURL(ESM_ENTRY).href);
+  expect(root).not.toHaveProperty('verifyWebhook');
+  const { readFile } = await import('node:fs/promises');
+  const code = await readFile(ESM_ENTRY, 'utf8');
+  // Only the lazy node:fs of jobs.create({ file: path }) (Node.js only, loaded on that call).
+  expect(code.match(/["']node:[a-z/_]+["']/g) ?? []).toEqual(['"node:fs"']);
+});
 
 describe.each(builds)('verifyWebhook (%s build)', (_name, load) => {
   let sdk: Sdk;
