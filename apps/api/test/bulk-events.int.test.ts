@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBulkJob } from '@postern/core';
+import { createBulkJob, NO_REQUEST_META } from '@postern/core';
 import { BulkJob } from '@postern/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,12 +115,11 @@ afterAll(async () => {
 
 /** A job of two pending addresses (no worker runs here: the test moves its counters). */
 async function newJob(): Promise<string> {
-  const job = await createBulkJob(
-    { em: h.orm.em.fork(), keyring: h.keyring, clock: h.clock, boss: h.boss },
-    workspaceId,
-    null,
-    { source: ['one@postern-events.com', 'two@postern-events.com'], depth: 'standard' },
-  );
+  const core = { em: h.orm.em.fork(), keyring: h.keyring, clock: h.clock, queue: h.boss };
+  const job = await createBulkJob({ ...core, actor: null, meta: NO_REQUEST_META }, workspaceId, {
+    source: ['one@postern-events.com', 'two@postern-events.com'],
+    depth: 'standard',
+  });
   return job.id;
 }
 

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
 import {
-  type BulkContext,
   type BulkEngine,
   createBulkJob,
   createKeyring,
   engineFromConfig,
   getBulkJob,
+  NO_REQUEST_META,
   parseEncryptionKeys,
   readBulkResults,
   systemClock,
@@ -65,8 +65,16 @@ function startTestRunner(
   });
 }
 
-function bulkCtx(): BulkContext {
-  return { em: orm.em.fork(), keyring, clock: systemClock, boss: producer };
+/** The core context's part bulk jobs use: a system actor, a fresh fork, the producer as the queue. */
+function bulkCtx() {
+  return {
+    em: orm.em.fork(),
+    keyring,
+    clock: systemClock,
+    queue: producer,
+    actor: { kind: 'system', name: 'bulk-chunks-test' } as const,
+    meta: NO_REQUEST_META,
+  };
 }
 
 const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000) =>
@@ -76,7 +84,7 @@ const waitCompleted = (jobId: string, timeoutMs?: number) =>
   waitFor(
     `job ${jobId} to complete`,
     async () => {
-      const job = await getBulkJob(orm.em.fork(), WORKSPACE, jobId);
+      const job = await getBulkJob(bulkCtx(), WORKSPACE, jobId);
       return job.status === 'completed' ? job : undefined;
     },
     timeoutMs,
@@ -94,11 +102,11 @@ async function itemStats(jobId: string) {
     [jobId],
   )) as { n: number; counted: number; chunks_done: number; chunks: number; workers: number }[];
   const stats = rows[0] as NonNullable<(typeof rows)[0]>;
-  const done = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, jobId, {
+  const done = await readBulkResults(bulkCtx(), WORKSPACE, jobId, {
     status: 'done',
     limit: 10_000,
   });
-  const pending = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, jobId, {
+  const pending = await readBulkResults(bulkCtx(), WORKSPACE, jobId, {
     status: 'pending',
     limit: 10_000,
   });
@@ -159,12 +167,12 @@ describe('bulk chunks in the real runner', () => {
       pollingIntervalSeconds: 0.5,
     });
     try {
-      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, {
         source: ['f1@postern-good.com', 'f2@postern-good.com'],
         depth: 'standard',
       });
       const job = await waitFor('the job to fail', async () => {
-        const current = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+        const current = await getBulkJob(bulkCtx(), WORKSPACE, created.id);
         return current.status === 'failed' ? current : undefined;
       });
       expect(job.error).toMatch(/could not be checked after 1 attempts/);
@@ -202,7 +210,7 @@ describe('bulk chunks in the real runner', () => {
       pollingIntervalSeconds: 0.5,
     });
     try {
-      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, {
         source: ['p1@postern-good.com', 'p2@postern-good.com'],
         depth: 'standard',
       });
@@ -213,7 +221,7 @@ describe('bulk chunks in the real runner', () => {
         return jobs.find((j) => j.state === 'created' && j.startAfter.getTime() > Date.now() + 30_000);
       });
       expect(later.retryCount).toBe(0);
-      const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+      const job = await getBulkJob(bulkCtx(), WORKSPACE, created.id);
       expect(job.status).not.toBe('failed');
       expect(job.processed).toBe(0);
     } finally {
@@ -240,7 +248,7 @@ describe('bulk chunks in the real runner', () => {
       const list = Array.from({ length: 45 }, (_, i) =>
         i % 3 === 2 ? `n${i}@postern-nullmx.org` : `g${i}@postern-good.com`,
       );
-      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, {
         source: list,
         depth: 'standard',
         chunkSize: 10,
@@ -287,7 +295,7 @@ describe('bulk chunks in the real runner', () => {
       pollingIntervalSeconds: 0.5,
     });
     try {
-      const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+      const created = await createBulkJob(bulkCtx(), WORKSPACE, {
         source: ['long1@postern-good.com', 'long2@postern-good.com'],
         depth: 'standard',
       });
@@ -327,7 +335,7 @@ describe('bulk chunks across worker processes', () => {
 
   it('two workers take different chunks and no result is written twice', async () => {
     const list = slowAddresses(300, 'two');
-    const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+    const created = await createBulkJob(bulkCtx(), WORKSPACE, {
       source: list,
       depth: 'standard',
       chunkSize: 20,
@@ -356,7 +364,7 @@ describe('bulk chunks across worker processes', () => {
     const list = slowAddresses(800, 'kill');
     // The queue's own policy: no expiry override, and no supervising instance but the workers'.
     expect(QUEUES.bulkChunk.policy).toMatchObject({ expireInSeconds: 600, heartbeatSeconds: 20 });
-    const created = await createBulkJob(bulkCtx(), WORKSPACE, null, {
+    const created = await createBulkJob(bulkCtx(), WORKSPACE, {
       source: list,
       depth: 'standard',
       // 5 batches of 20 a chunk (~1.5 s): the kill lands inside one.

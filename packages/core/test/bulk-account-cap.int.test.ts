@@ -7,14 +7,21 @@ import { createOrm, Membership, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Clock, createBulkJob, createKeyring, DomainError } from '../src/index.ts';
+import { type Clock, createBulkJob, createKeyring, DomainError, NO_REQUEST_META } from '../src/index.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
 let orm: MikroORM;
 let boss: PgBoss;
 const clock: Clock = { now: () => new Date() };
-const ctx = () => ({ em: orm.em.fork(), keyring, clock, boss });
+const ctx = (userId: string | null = null) => ({
+  em: orm.em.fork(),
+  keyring,
+  clock,
+  queue: boss,
+  actor: userId ? ({ kind: 'user', userId } as const) : null,
+  meta: NO_REQUEST_META,
+});
 const CAP = 10;
 
 async function ownedWorkspace(userId: string): Promise<string> {
@@ -27,7 +34,7 @@ async function ownedWorkspace(userId: string): Promise<string> {
 
 const addresses = (n: number) => Array.from({ length: n }, () => `a${randomUUID()}@cap.example.com`);
 const create = (workspaceId: string, n: number) =>
-  createBulkJob(ctx(), workspaceId, null, {
+  createBulkJob(ctx(), workspaceId, {
     source: addresses(n),
     depth: 'standard',
     maxPendingAddressesPerAccount: CAP,

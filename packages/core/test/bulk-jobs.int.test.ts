@@ -19,6 +19,7 @@ import {
   DomainError,
   deleteBulkJob,
   getBulkJob,
+  NO_REQUEST_META,
   processBulkChunk,
   purgeExpired,
   readBulkResults,
@@ -49,11 +50,17 @@ function csv(addresses: string[]): Readable {
 
 const dumpDatabase = () => dumpAll(db.url);
 
+const ctx = (userId: string | null = null) => ({
+  em: orm.em.fork(),
+  keyring,
+  clock,
+  queue: boss,
+  actor: userId ? ({ kind: 'user', userId } as const) : null,
+  meta: NO_REQUEST_META,
+});
+
 function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number; checkMs: number }> = {}) {
   return {
-    em: orm.em.fork(),
-    keyring,
-    clock,
     engine: overrides.engine ?? engine,
     workerId: 'test-worker',
     ...(overrides.concurrency ? { concurrency: overrides.concurrency } : {}),
@@ -108,7 +115,7 @@ const addresses = (n: number, prefix: string) =>
 describe('bulk jobs', () => {
   it('creates encrypted chunks from a CSV stream, processes chunks, counts and reads results', async () => {
     const list = addresses(30, 'zebulon');
-    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: csv(list),
       depth: 'standard',
       chunkSize: 12,
@@ -127,8 +134,8 @@ describe('bulk jobs', () => {
     for (const address of list) expect(dump).not.toContain(address);
     expect(dump).not.toContain('zebulon');
 
-    for (const chunk of chunks) await processBulkChunk(deps(), chunk);
-    const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    for (const chunk of chunks) await processBulkChunk(ctx(), deps(), chunk);
+    const job = await getBulkJob(ctx(), WORKSPACE, created.id);
     expect(job.status).toBe('completed');
     expect(job.processed).toBe(30);
     expect(job.counts).toEqual({
@@ -155,7 +162,7 @@ describe('bulk jobs', () => {
     const seen: string[] = [];
     let afterSeq: number | undefined;
     for (;;) {
-      const page = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+      const page = await readBulkResults(ctx(), WORKSPACE, created.id, {
         limit: 7,
         ...(afterSeq !== undefined ? { afterSeq } : {}),
       });
@@ -165,7 +172,7 @@ describe('bulk jobs', () => {
       afterSeq = page.nextAfterSeq;
     }
     expect(seen).toEqual(list);
-    const nullMx = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+    const nullMx = await readBulkResults(ctx(), WORKSPACE, created.id, {
       status: 'undeliverable',
       limit: 100,
     });
@@ -177,7 +184,7 @@ describe('bulk jobs', () => {
     });
 
     // A retried chunk (e.g. after a crash) skips done chunks: nothing is written or counted twice.
-    const again = await processBulkChunk(deps(), chunks[0] as (typeof chunks)[0]);
+    const again = await processBulkChunk(ctx(), deps(), chunks[0] as (typeof chunks)[0]);
     expect(again).toMatchObject({ written: 0 });
     const stored = await orm.em.fork().find(BulkJobChunk, { jobId: created.id }, { orderBy: { seq: 'asc' } });
     expect(stored.map((c) => [c.seq, c.fromSeq, c.size, c.status, c.processed, c.version])).toEqual([
@@ -185,11 +192,11 @@ describe('bulk jobs', () => {
       [2, 13, 12, 'done', 12, 1],
       [3, 25, 6, 'done', 6, 1],
     ]);
-    expect((await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).processed).toBe(30);
+    expect((await getBulkJob(ctx(), WORKSPACE, created.id)).processed).toBe(30);
 
     // Another workspace cannot see it.
     await expect(
-      readBulkResults(orm.em.fork(), keyring, '00000000-0000-4000-8000-0000000000cc', created.id, {
+      readBulkResults(ctx(), '00000000-0000-4000-8000-0000000000cc', created.id, {
         limit: 5,
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -197,7 +204,7 @@ describe('bulk jobs', () => {
 
   it('leaves nothing behind when extraction fails', async () => {
     const before = await orm.em.fork().count(BulkJob, {});
-    const error = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const error = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: csv(addresses(2500, 'overflow')),
       depth: 'standard',
       maxRows: 2000,
@@ -209,7 +216,7 @@ describe('bulk jobs', () => {
   });
 
   it('accepts a JSON array and completes an empty job at once', async () => {
-    const empty = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const empty = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: ['not an address', 42],
       depth: 'standard',
     });
@@ -219,7 +226,7 @@ describe('bulk jobs', () => {
 
   it('cancel stops chunks early and keeps partial results', async () => {
     const list = addresses(30, 'cancelme');
-    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: list,
       depth: 'standard',
       chunkSize: 30,
@@ -230,7 +237,7 @@ describe('bulk jobs', () => {
       async validate(email, options) {
         calls += 1;
         // The fifth address cancels the job; it and those in flight with it wait for the commit.
-        if (calls === 5) cancelled = cancelBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id);
+        if (calls === 5) cancelled = cancelBulkJob(ctx(), WORKSPACE, created.id);
         if (cancelled) await cancelled;
         return engine.validate(email, options);
       },
@@ -238,7 +245,7 @@ describe('bulk jobs', () => {
     };
     // Checked before every address here (every 250 ms by default): the four runners finish the
     // addresses they hold (at most 8 in all), then stop.
-    const outcome = await processBulkChunk(deps({ engine: cancelling, concurrency: 4, checkMs: 0 }), {
+    const outcome = await processBulkChunk(ctx(), deps({ engine: cancelling, concurrency: 4, checkMs: 0 }), {
       jobId: created.id,
       fromSeq: 1,
       toSeq: 30,
@@ -246,14 +253,14 @@ describe('bulk jobs', () => {
     expect(outcome).toMatchObject({ stopped: 'cancelled', completedJob: false });
     expect(outcome.written).toBeGreaterThanOrEqual(5);
     expect(outcome.written).toBeLessThanOrEqual(8);
-    const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+    const job = await getBulkJob(ctx(), WORKSPACE, created.id);
     expect(job).toMatchObject({ status: 'cancelled', processed: outcome.written });
-    const done = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+    const done = await readBulkResults(ctx(), WORKSPACE, created.id, {
       status: 'done',
       limit: 100,
     });
     expect(done.items.map((i) => i.email)).toEqual(list.slice(0, outcome.written));
-    const pending = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, {
+    const pending = await readBulkResults(ctx(), WORKSPACE, created.id, {
       status: 'pending',
       limit: 100,
     });
@@ -272,18 +279,18 @@ describe('bulk jobs', () => {
       close: async () => {},
     };
     for (let round = 0; round < 8; round++) {
-      const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
         source: addresses(50, `racers${round}`),
         depth: 'standard',
         chunkSize: 50,
       });
-      const outcome = await processBulkChunk(deps({ engine: steady, concurrency: 8, checkMs: 0 }), {
+      const outcome = await processBulkChunk(ctx(), deps({ engine: steady, concurrency: 8, checkMs: 0 }), {
         jobId: created.id,
         fromSeq: 1,
         toSeq: 50,
       });
       expect(outcome).toMatchObject({ written: 50, skipped: 0, completedJob: true });
-      const job = await getBulkJob(orm.em.fork(), WORKSPACE, created.id);
+      const job = await getBulkJob(ctx(), WORKSPACE, created.id);
       expect(job).toMatchObject({ status: 'completed', processed: 50 });
       expect(Object.values(job.counts).reduce((a, b) => a + b, 0)).toBe(50);
       const [chunk] = await orm.em.fork().find(BulkJobChunk, { jobId: created.id });
@@ -300,19 +307,19 @@ describe('bulk jobs', () => {
     });
     try {
       const list = ['a@pause-good.com', 'b@pause-good.com', 'c@pause-missing.com'];
-      const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+      const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
         source: list,
         depth: 'standard',
         chunkSize: 10,
       });
-      const running = processBulkChunk(deps({ engine: watched, checkMs: 0 }), {
+      const running = processBulkChunk(ctx(), deps({ engine: watched, checkMs: 0 }), {
         jobId: created.id,
         fromSeq: 1,
         toSeq: 3,
       });
       expect(await watched.resolverHealth?.ready()).toMatchObject({ healthy: false });
       await new Promise((resolve) => setTimeout(resolve, 600));
-      expect(await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).toMatchObject({
+      expect(await getBulkJob(ctx(), WORKSPACE, created.id)).toMatchObject({
         status: 'running',
         processed: 0,
       });
@@ -323,7 +330,7 @@ describe('bulk jobs', () => {
       });
       const outcome = await running;
       expect(outcome).toMatchObject({ written: 3, stopped: null, completedJob: true });
-      const results = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, { limit: 10 });
+      const results = await readBulkResults(ctx(), WORKSPACE, created.id, { limit: 10 });
       expect(results.items.map((i) => [i.email, i.result?.reason])).toEqual([
         ['a@pause-good.com', 'mail_host_found'],
         ['b@pause-good.com', 'mail_host_found'],
@@ -337,14 +344,14 @@ describe('bulk jobs', () => {
 
   it('key rotation re-encrypts chunks: results read the same with the old key gone', async () => {
     const list = addresses(9, 'rotated');
-    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: list,
       depth: 'standard',
       chunkSize: 4,
     });
     // Two chunks with results, the last one left pending (no results ciphertext yet).
-    await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 8 });
-    const before = await readBulkResults(orm.em.fork(), keyring, WORKSPACE, created.id, { limit: 100 });
+    await processBulkChunk(ctx(), deps(), { jobId: created.id, fromSeq: 1, toSeq: 8 });
+    const before = await readBulkResults(ctx(), WORKSPACE, created.id, { limit: 100 });
     expect(before.items.filter((i) => i.status === 'done')).toHaveLength(8);
 
     const newKey = { id: 'n', key: randomBytes(32) };
@@ -365,32 +372,34 @@ describe('bulk jobs', () => {
       if (again.results) expect(again.results.startsWith('v1.n.')).toBe(true);
     }
     const newOnly = createKeyring([newKey]);
-    const after = await readBulkResults(orm.em.fork(), newOnly, WORKSPACE, created.id, { limit: 100 });
+    const after = await readBulkResults({ em: orm.em.fork(), keyring: newOnly }, WORKSPACE, created.id, {
+      limit: 100,
+    });
     expect(after).toEqual(before);
   });
 
   it('delete removes the job and its chunks', async () => {
-    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: addresses(5, 'deleteme'),
       depth: 'standard',
     });
-    await deleteBulkJob({ em: orm.em.fork(), clock }, WORKSPACE, created.id, { actorId: ACTOR });
+    await deleteBulkJob(ctx(ACTOR), WORKSPACE, created.id);
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
     expect(await orm.em.fork().count(BulkJobChunk, { jobId: created.id })).toBe(0);
     // A chunk of a deleted job stops quietly.
-    expect(await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 5 })).toMatchObject({
+    expect(await processBulkChunk(ctx(), deps(), { jobId: created.id, fromSeq: 1, toSeq: 5 })).toMatchObject({
       stopped: 'missing',
     });
   });
 
   it('the retention table purges a job 7 days after completion', async () => {
     now = new Date('2026-11-02T10:00:00Z');
-    const created = await createBulkJob({ em: orm.em.fork(), keyring, clock, boss }, WORKSPACE, ACTOR, {
+    const created = await createBulkJob(ctx(ACTOR), WORKSPACE, {
       source: addresses(4, 'retain'),
       depth: 'standard',
     });
-    await processBulkChunk(deps(), { jobId: created.id, fromSeq: 1, toSeq: 4 });
-    expect((await getBulkJob(orm.em.fork(), WORKSPACE, created.id)).status).toBe('completed');
+    await processBulkChunk(ctx(), deps(), { jobId: created.id, fromSeq: 1, toSeq: 4 });
+    expect((await getBulkJob(ctx(), WORKSPACE, created.id)).status).toBe('completed');
     const settings = { sessionIdleMs: 30 * 86_400_000, auditRetentionDays: 365 };
 
     now = new Date('2026-11-09T09:59:00Z');

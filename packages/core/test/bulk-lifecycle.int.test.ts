@@ -30,6 +30,7 @@ import {
   listBulkJobs,
   listNotifications,
   markNotificationsRead,
+  NO_REQUEST_META,
   processBulkChunk,
   purgeExpired,
   readBulkResults,
@@ -56,17 +57,21 @@ async function workspace() {
   return { workspaceId, userId };
 }
 
-const ctx = () => ({ em: orm.em.fork(), keyring, clock, boss });
-const chunkDeps = (withEngine: VerificationEngine = engine) => ({
+const ctx = (userId: string | null = null) => ({
   em: orm.em.fork(),
   keyring,
   clock,
+  queue: boss,
+  actor: userId ? ({ kind: 'user', userId } as const) : null,
+  meta: NO_REQUEST_META,
+});
+const chunkDeps = (withEngine: VerificationEngine = engine) => ({
   engine: withEngine,
   workerId: 'lifecycle-test',
 });
 const runAll = async (jobId: string, withEngine?: VerificationEngine) => {
   const job = await orm.em.fork().findOneOrFail(BulkJob, { id: jobId });
-  return processBulkChunk(chunkDeps(withEngine), { jobId, fromSeq: 1, toSeq: job.total });
+  return processBulkChunk(ctx(), chunkDeps(withEngine), { jobId, fromSeq: 1, toSeq: job.total });
 };
 
 beforeAll(async () => {
@@ -101,7 +106,7 @@ afterAll(async () => {
 describe('bulk job lifecycle', () => {
   it('completion writes bulk_job.completed to the outbox and notifies the creator, exactly once', async () => {
     const { workspaceId, userId } = await workspace();
-    const created = await createBulkJob(ctx(), workspaceId, userId, {
+    const created = await createBulkJob(ctx(userId), workspaceId, {
       source: ['a@life-good.com', 'b@life-good.com', 'c@life-good.com'],
       depth: 'standard',
       name: 'march.csv',
@@ -129,57 +134,57 @@ describe('bulk job lifecycle', () => {
     // Counts and ids only: no address in the event.
     expect(JSON.stringify(events[0]?.payload)).not.toContain('life-good.com');
 
-    const inbox = await listNotifications(orm.em.fork(), userId);
+    const inbox = await listNotifications({ em: orm.em.fork() }, userId);
     expect(inbox.unread).toBe(1);
     expect(inbox.notifications[0]).toMatchObject({
       kind: 'bulk_job.completed',
       title: 'march.csv finished',
       link: `/w/${workspaceId}/jobs/${created.id}`,
     });
-    expect(await markNotificationsRead(orm.em.fork(), clock, userId)).toBe(1);
-    expect((await listNotifications(orm.em.fork(), userId)).unread).toBe(0);
+    expect(await markNotificationsRead({ em: orm.em.fork(), clock }, userId)).toBe(1);
+    expect((await listNotifications({ em: orm.em.fork() }, userId)).unread).toBe(0);
     // Another user cannot mark it (or see it).
-    expect(await markNotificationsRead(orm.em.fork(), clock, randomUUID())).toBe(0);
+    expect(await markNotificationsRead({ em: orm.em.fork(), clock }, randomUUID())).toBe(0);
 
     // A member who leaves the workspace no longer sees its notifications.
     await orm.em
       .getConnection()
       .execute('delete from workspace_member where workspace_id = ?', [workspaceId]);
-    expect((await listNotifications(orm.em.fork(), userId)).notifications).toHaveLength(0);
+    expect((await listNotifications({ em: orm.em.fork() }, userId)).notifications).toHaveLength(0);
   });
 
   it('cancel records bulk_job.completed with status cancelled; fail records bulk_job.failed once', async () => {
     const { workspaceId, userId } = await workspace();
-    const toCancel = await createBulkJob(ctx(), workspaceId, userId, {
+    const toCancel = await createBulkJob(ctx(userId), workspaceId, {
       source: ['x@life-good.com'],
       depth: 'standard',
     });
     await boss.deleteAllJobs(QUEUES.webhookDispatch.name);
-    await cancelBulkJob({ em: orm.em.fork(), clock, boss }, workspaceId, toCancel.id, { actorId: userId });
+    await cancelBulkJob(ctx(userId), workspaceId, toCancel.id);
     // The cancellation asks a worker to deliver its event now (the dispatch queue), after the commit.
     expect(await boss.findJobs(QUEUES.webhookDispatch.name)).toHaveLength(1);
     await boss.deleteAllJobs(QUEUES.webhookDispatch.name);
     // A second cancel changes nothing, records nothing and wakes nobody.
-    await cancelBulkJob({ em: orm.em.fork(), clock, boss }, workspaceId, toCancel.id, { actorId: userId });
+    await cancelBulkJob(ctx(userId), workspaceId, toCancel.id);
     expect(await boss.findJobs(QUEUES.webhookDispatch.name)).toHaveLength(0);
-    const toFail = await createBulkJob(ctx(), workspaceId, userId, {
+    const toFail = await createBulkJob(ctx(userId), workspaceId, {
       source: ['y@life-good.com'],
       depth: 'standard',
     });
-    expect(
-      await failBulkJob({ em: orm.em.fork(), clock }, toFail.id, 'chunk 1–1 exhausted its retries'),
-    ).toBe(true);
-    expect(await failBulkJob({ em: orm.em.fork(), clock }, toFail.id, 'again')).toBe(false);
+    expect(await failBulkJob(ctx(), toFail.id, 'chunk 1–1 exhausted its retries')).toBe(true);
+    expect(await failBulkJob(ctx(), toFail.id, 'again')).toBe(false);
 
     const events = await orm.em.fork().find(OutboxEvent, { workspaceId }, { orderBy: { createdAt: 'asc' } });
     expect(events.map((e) => [e.type, e.payload.status])).toEqual([
       ['bulk_job.completed', 'cancelled'],
       ['bulk_job.failed', 'failed'],
     ]);
-    const failed = await getBulkJob(orm.em.fork(), workspaceId, toFail.id);
+    const failed = await getBulkJob(ctx(), workspaceId, toFail.id);
     expect(failed).toMatchObject({ status: 'failed', error: 'chunk 1–1 exhausted its retries' });
     expect(failed.expiresAt?.getTime()).toBe(now.getTime() + 7 * 86_400_000);
-    const kinds = (await listNotifications(orm.em.fork(), userId)).notifications.map((n) => n.kind).sort();
+    const kinds = (await listNotifications({ em: orm.em.fork() }, userId)).notifications
+      .map((n) => n.kind)
+      .sort();
     expect(kinds).toEqual(['bulk_job.completed', 'bulk_job.failed']);
     const audit = await orm.em.fork().find(AuditEntry, { workspaceId, eventType: 'bulk_job.cancelled' });
     expect(audit).toHaveLength(1);
@@ -187,7 +192,7 @@ describe('bulk job lifecycle', () => {
 
   it('retries unknown results: only those results run again, counters stay consistent, a new event follows', async () => {
     const { workspaceId, userId } = await workspace();
-    const created = await createBulkJob(ctx(), workspaceId, userId, {
+    const created = await createBulkJob(ctx(userId), workspaceId, {
       source: ['ok1@life-good.com', 'f1@life-flaky.net', 'ok2@life-good.com', 'f2@life-flaky.net'],
       depth: 'standard',
       chunkSize: 2,
@@ -196,10 +201,10 @@ describe('bulk job lifecycle', () => {
       code: 'CONFLICT',
     });
     await runAll(created.id);
-    const first = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    const first = await getBulkJob(ctx(), workspaceId, created.id);
     expect(first.status).toBe('completed');
     expect(first.counts.unknown).toBe(2);
-    const goodBefore = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, {
+    const goodBefore = await readBulkResults(ctx(), workspaceId, created.id, {
       status: 'done',
       limit: 10,
     });
@@ -208,7 +213,7 @@ describe('bulk job lifecycle', () => {
     dns.zones['life-flaky.net'] = { mx: [{ exchange: 'mx.life-flaky.net', priority: 10 }] };
     const recovered = createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 300, tries: 1 } });
     try {
-      const queued = await retryUnknownResults(ctx(), workspaceId, created.id, { actorId: userId });
+      const queued = await retryUnknownResults(ctx(userId), workspaceId, created.id);
       expect(queued).toMatchObject({
         status: 'queued',
         processed: 2,
@@ -230,9 +235,13 @@ describe('bulk job lifecycle', () => {
         [3, 4],
         [3, 4],
       ]);
-      const first = await processBulkChunk(chunkDeps(recovered), { jobId: created.id, fromSeq: 1, toSeq: 2 });
+      const first = await processBulkChunk(ctx(), chunkDeps(recovered), {
+        jobId: created.id,
+        fromSeq: 1,
+        toSeq: 2,
+      });
       expect(first).toMatchObject({ written: 1, skipped: 1, completedJob: false });
-      const second = await processBulkChunk(chunkDeps(recovered), {
+      const second = await processBulkChunk(ctx(), chunkDeps(recovered), {
         jobId: created.id,
         fromSeq: 3,
         toSeq: 4,
@@ -241,13 +250,13 @@ describe('bulk job lifecycle', () => {
     } finally {
       await recovered.close();
     }
-    const after = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    const after = await getBulkJob(ctx(), workspaceId, created.id);
     expect(after).toMatchObject({ status: 'completed', processed: 4, total: 4 });
     expect(after.counts.unknown).toBe(0);
     const sum = Object.values(after.counts).reduce((a, b) => a + b, 0);
     expect(sum).toBe(4);
     // Results that were not unknown are untouched.
-    const all = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, { limit: 10 });
+    const all = await readBulkResults(ctx(), workspaceId, created.id, { limit: 10 });
     for (const item of goodBefore.items.filter((i) => i.result?.status !== 'unknown'))
       expect(all.items.find((i) => i.seq === item.seq)?.result).toEqual(item.result);
     const events = await orm.em.fork().find(OutboxEvent, { workspaceId });
@@ -260,25 +269,23 @@ describe('bulk job lifecycle', () => {
 
   it('a job that ended with addresses unchecked cannot retry its unknown results (it could never complete)', async () => {
     const { workspaceId, userId } = await workspace();
-    const created = await createBulkJob(ctx(), workspaceId, userId, {
+    const created = await createBulkJob(ctx(userId), workspaceId, {
       source: ['u1@life-broken.net', 'ok1@life-good.com', 'ok2@life-good.com'],
       depth: 'standard',
       chunkSize: 1,
     });
-    await processBulkChunk(chunkDeps(engine), { jobId: created.id, fromSeq: 1, toSeq: 1 });
-    await cancelBulkJob({ em: orm.em.fork(), clock }, workspaceId, created.id, { actorId: userId });
-    const cancelled = await getBulkJob(orm.em.fork(), workspaceId, created.id);
+    await processBulkChunk(ctx(), chunkDeps(engine), { jobId: created.id, fromSeq: 1, toSeq: 1 });
+    await cancelBulkJob(ctx(userId), workspaceId, created.id);
+    const cancelled = await getBulkJob(ctx(), workspaceId, created.id);
     expect(cancelled).toMatchObject({ status: 'cancelled', processed: 1, total: 3 });
     expect(cancelled.counts.unknown).toBe(1);
-    await expect(
-      retryUnknownResults(ctx(), workspaceId, created.id, { actorId: userId }),
-    ).rejects.toMatchObject({
+    await expect(retryUnknownResults(ctx(userId), workspaceId, created.id)).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('2 addresses unchecked'),
     });
     // Nothing moved: the job, its counters and its unknown result stay as they were.
-    expect(await getBulkJob(orm.em.fork(), workspaceId, created.id)).toEqual(cancelled);
-    const unknown = await readBulkResults(orm.em.fork(), keyring, workspaceId, created.id, {
+    expect(await getBulkJob(ctx(), workspaceId, created.id)).toEqual(cancelled);
+    const unknown = await readBulkResults(ctx(), workspaceId, created.id, {
       status: 'unknown',
       limit: 10,
     });
@@ -291,7 +298,7 @@ describe('bulk job lifecycle', () => {
     const key = `import-${randomUUID()}`;
     const jobs = await Promise.all(
       Array.from({ length: 6 }, () =>
-        createBulkJob(ctx(), workspaceId, userId, {
+        createBulkJob(ctx(userId), workspaceId, {
           source: ['i1@life-good.com', 'i2@life-good.com'],
           depth: 'standard',
           idempotencyKey: key,
@@ -300,7 +307,7 @@ describe('bulk job lifecycle', () => {
     );
     expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
     expect(await orm.em.fork().count(BulkJob, { workspaceId })).toBe(1);
-    const theirs = await createBulkJob(ctx(), other.workspaceId, other.userId, {
+    const theirs = await createBulkJob(ctx(other.userId), other.workspaceId, {
       source: ['i1@life-good.com'],
       depth: 'standard',
       idempotencyKey: key,
@@ -319,7 +326,7 @@ describe('bulk job lifecycle', () => {
       },
     };
     await expect(
-      createBulkJob({ em: orm.em.fork(), keyring, clock, boss: failingAfterInsert }, workspaceId, userId, {
+      createBulkJob({ ...ctx(userId), queue: failingAfterInsert }, workspaceId, {
         source: ['t1@life-good.com', 't2@life-good.com'],
         depth: 'standard',
       }),
@@ -341,32 +348,30 @@ describe('bulk job lifecycle', () => {
       now = new Date(now.getTime() + 1000);
       ids.push(
         (
-          await createBulkJob(ctx(), workspaceId, userId, {
+          await createBulkJob(ctx(userId), workspaceId, {
             source: [`l${i}@life-good.com`],
             depth: 'standard',
           })
         ).id,
       );
     }
-    const first = await listBulkJobs(orm.em.fork(), workspaceId, { limit: 2 });
+    const first = await listBulkJobs(ctx(), workspaceId, { limit: 2 });
     expect(first.jobs.map((j) => j.id)).toEqual([ids[4], ids[3]]);
-    const second = await listBulkJobs(orm.em.fork(), workspaceId, {
+    const second = await listBulkJobs(ctx(), workspaceId, {
       limit: 2,
       cursor: first.nextCursor ?? '',
     });
-    const third = await listBulkJobs(orm.em.fork(), workspaceId, {
+    const third = await listBulkJobs(ctx(), workspaceId, {
       limit: 2,
       cursor: second.nextCursor ?? '',
     });
     expect([...second.jobs, ...third.jobs].map((j) => j.id)).toEqual([ids[2], ids[1], ids[0]]);
     expect(third.nextCursor).toBeNull();
-    await expect(
-      listBulkJobs(orm.em.fork(), workspaceId, { limit: 2, cursor: 'garbage' }),
-    ).rejects.toMatchObject({
+    await expect(listBulkJobs(ctx(), workspaceId, { limit: 2, cursor: 'garbage' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
 
-    const view = await getBulkJob(orm.em.fork(), workspaceId, ids[0] as string);
+    const view = await getBulkJob(ctx(), workspaceId, ids[0] as string);
     const running = {
       ...view,
       status: 'running' as const,
@@ -382,16 +387,17 @@ describe('bulk job lifecycle', () => {
 
   it('deleting a job and the retention purge are both audited', async () => {
     const { workspaceId, userId } = await workspace();
-    const deleted = await createBulkJob(ctx(), workspaceId, userId, {
+    const deleted = await createBulkJob(ctx(userId), workspaceId, {
       source: ['d@life-good.com'],
       depth: 'standard',
       name: 'gone.csv',
     });
-    await deleteBulkJob({ em: orm.em.fork(), clock }, workspaceId, deleted.id, {
-      actorId: userId,
-      meta: { ip: '203.0.113.9', userAgent: 'vitest' },
-    });
-    const expiring = await createBulkJob(ctx(), workspaceId, userId, {
+    await deleteBulkJob(
+      { ...ctx(userId), meta: { ip: '203.0.113.9', userAgent: 'vitest' } },
+      workspaceId,
+      deleted.id,
+    );
+    const expiring = await createBulkJob(ctx(userId), workspaceId, {
       source: ['e@life-good.com'],
       depth: 'standard',
     });

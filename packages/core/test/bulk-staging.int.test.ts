@@ -13,6 +13,7 @@ import {
   createBulkJob,
   createKeyring,
   DomainError,
+  NO_REQUEST_META,
   purgeExpired,
   STAGING_STALE_MS,
 } from '../src/index.ts';
@@ -23,7 +24,14 @@ let orm: MikroORM;
 let boss: PgBoss;
 const now = new Date('2026-11-01T10:00:00Z');
 const clock: Clock = { now: () => now };
-const ctx = () => ({ em: orm.em.fork(), keyring, clock, boss });
+const ctx = (userId: string | null = null) => ({
+  em: orm.em.fork(),
+  keyring,
+  clock,
+  queue: boss,
+  actor: userId ? ({ kind: 'user', userId } as const) : null,
+  meta: NO_REQUEST_META,
+});
 const settings = { sessionIdleMs: 30 * 86_400_000, auditRetentionDays: 365 };
 
 /** Open transactions of this database other than the asking one. */
@@ -111,7 +119,7 @@ describe('staged bulk uploads', () => {
     const workspaceId = randomUUID();
     // 12,000 addresses: two full batches of chunks are written while the source is still open.
     const upload = pausedSource(12_000);
-    const creating = createBulkJob(ctx(), workspaceId, null, { source: upload.source, depth: 'standard' });
+    const creating = createBulkJob(ctx(), workspaceId, { source: upload.source, depth: 'standard' });
     await until('staged chunks', async () => (await count(BulkJobChunk)) > 0);
     expect(await count(BulkUpload, { workspaceId })).toBe(1);
     expect(await count(BulkJob, { workspaceId })).toBe(0);
@@ -126,7 +134,7 @@ describe('staged bulk uploads', () => {
   it('removes what was staged at once when the source fails', async () => {
     const workspaceId = randomUUID();
     const upload = pausedSource(12_000);
-    const creating = createBulkJob(ctx(), workspaceId, null, { source: upload.source, depth: 'standard' });
+    const creating = createBulkJob(ctx(), workspaceId, { source: upload.source, depth: 'standard' });
     await until('staged chunks', async () => (await count(BulkUpload, { workspaceId })) === 1);
     upload.failWith(new DomainError('BAD_REQUEST', 'The upload was cut off'));
     await expect(creating).rejects.toThrow('cut off');
@@ -144,7 +152,7 @@ describe('staged bulk uploads', () => {
     const workspaceId = randomUUID();
     const uploads = [pausedSource(10), pausedSource(10)];
     const running = uploads.map((u) =>
-      createBulkJob(ctx(), workspaceId, null, {
+      createBulkJob(ctx(), workspaceId, {
         source: u.source,
         depth: 'standard',
         maxConcurrentUploads: 2,
@@ -152,13 +160,13 @@ describe('staged bulk uploads', () => {
     );
     await until('two uploads', async () => (await count(BulkUpload, { workspaceId })) === 2);
     await expect(
-      createBulkJob(ctx(), workspaceId, null, {
+      createBulkJob(ctx(), workspaceId, {
         source: ['a@stage.example.com'],
         depth: 'standard',
         maxConcurrentUploads: 2,
       }),
     ).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 5 } });
-    const other = await createBulkJob(ctx(), randomUUID(), null, {
+    const other = await createBulkJob(ctx(), randomUUID(), {
       source: ['a@stage.example.com'],
       depth: 'standard',
       maxConcurrentUploads: 2,

@@ -1,4 +1,4 @@
-// Processes one range of a bulk verification job (see core/bulk/jobs.ts): pending items only, results
+// Processes one range of a bulk verification job (see core/bulk/process.ts): pending items only, results
 // encrypted, counters atomic, the job completed exactly once. One engine per worker process serves
 // every chunk, so each domain is looked up once (DNS stage cache and request coalescing).
 import { QUEUES } from '@postern/contracts';
@@ -28,11 +28,10 @@ export interface BulkJobDeps {
 export function createBulkChunkJob(deps: BulkJobDeps): JobHandler<typeof QUEUES.bulkChunk> {
   return defineJob(QUEUES.bulkChunk, async (payload, ctx) => {
     try {
+      // The core context's part that chunk processing uses, from the job's EntityManager and clock.
       const outcome = await processBulkChunk(
+        { em: ctx.em, keyring: deps.keyring, clock: ctx.clock },
         {
-          em: ctx.em,
-          keyring: deps.keyring,
-          clock: ctx.clock,
           engine: deps.engine(),
           workerId: ctx.worker.workerId,
           signal: ctx.signal,
@@ -44,7 +43,7 @@ export function createBulkChunkJob(deps: BulkJobDeps): JobHandler<typeof QUEUES.
       // new chunk job, so a long DNS outage uses up none of this chunk's retries (nor fails the job).
       if (outcome.stopped === 'paused') {
         if (!deps.boss) throw new Error('bulk chunk paused on an unhealthy DNS resolver');
-        await requeueChunkLater(deps.boss, payload, RESOLVER_RETRY_DELAY_SECONDS);
+        await requeueChunkLater({ queue: deps.boss }, payload, RESOLVER_RETRY_DELAY_SECONDS);
         ctx.logger.warn(
           { jobId: payload.jobId, fromSeq: payload.fromSeq, retryInSeconds: RESOLVER_RETRY_DELAY_SECONDS },
           'bulk chunk handed back: the DNS resolver is unhealthy',

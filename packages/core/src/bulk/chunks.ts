@@ -60,3 +60,27 @@ export function openResults(
   if (!Array.isArray(value) || value.length !== size) throw corrupt();
   return value as ChunkResults;
 }
+
+/** Per-status counter columns of bulk_job and bulk_job_chunk, keyed by verdict status. */
+export const STATUS_COLUMNS = {
+  deliverable: 'deliverable',
+  undeliverable: 'undeliverable',
+  catch_all: 'catch_all',
+  risky: 'risky',
+  do_not_mail: 'do_not_mail',
+  unknown: 'unknown',
+} as const;
+export type VerdictStatus = keyof typeof STATUS_COLUMNS;
+
+/** The columns of a chunk read as a plain row (not an entity: nothing for the unit of work to track). */
+export const CHUNK_COLUMNS = `id, seq, from_seq, size, addresses, results, status, version`;
+export interface ChunkRow {
+  id: string;
+  seq: number;
+  from_seq: number;
+  size: number;
+  addresses: string;
+  results: string | null;
+  status: string;
+  version: number;
+}

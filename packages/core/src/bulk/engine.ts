@@ -35,6 +35,9 @@ export function engineFromConfig(
       connectTimeoutMs: v.smtpTimeoutMs,
       commandTimeoutMs: v.smtpTimeoutMs,
       tls: { rejectUnauthorized: v.smtpTlsVerify },
+      // Politeness limits of the batched probe (bulk): RCPTs per session, sessions per MX host.
+      maxRcptsPerSession: v.smtpMaxRcptsPerSession,
+      maxConnectionsPerHost: v.smtpMaxConnectionsPerHost,
     },
     // The policy host (mta-sts.<domain>) is chosen by whoever owns the domain: it is reached through
     // the webhook SSRF guard, which refuses private, loopback and other special addresses.

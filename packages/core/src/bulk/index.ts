@@ -1,42 +1,52 @@
-// Bulk verification input: address extraction from uploads and JSON arrays.
+// Bulk verification jobs, by phase: create.ts (upload -> staged chunks -> job), process.ts (the chunk
+// queue's work), read.ts (views, lists, results), lifecycle.ts (cancel, fail, retry, delete, purge).
+// Upload parsing lives in ../ingest/; its entry points are re-exported here for the existing callers.
 
-export { BULK_INSERT_BATCH, type CreateBulkJobInput, createBulkJob } from './creation.ts';
-export { decodeUpload, firstInvalidUtf8, formatBytes, type UploadSource } from './decode.ts';
-export { type BulkEngine, defaultEngine, engineFromConfig } from './engine.ts';
 export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_COLUMNS,
   DEFAULT_MAX_FIELD_LENGTH,
   DEFAULT_MAX_ROW_BYTES,
   DEFAULT_MAX_ROWS,
+  decodeUpload,
   dedupeKey,
   extractAddresses,
   extractFromArray,
-} from './extract.ts';
+  firstInvalidUtf8,
+  formatBytes,
+  type PreviewOptions,
+  previewUpload,
+  type UploadSource,
+} from '../ingest/index.ts';
+export type * from '../ingest/types.ts';
+export { type ChunkQueue, requeueChunkLater } from './chunk-queue.ts';
+export { BULK_INSERT_BATCH, type CreateBulkJobInput, createBulkJob } from './create.ts';
+export { type BulkEngine, defaultEngine, engineFromConfig } from './engine.ts';
+export {
+  cancelBulkJob,
+  deleteBulkJob,
+  failBulkJob,
+  purgeExpiredBulkJobs,
+  retryUnknownResults,
+} from './lifecycle.ts';
 export {
   BULK_VALIDATE_CONCURRENCY,
-  type BulkContext,
+  type ChunkOptions,
+  type ChunkOutcome,
+  processBulkChunk,
+  RESOLVER_RETRY_DELAY_SECONDS,
+} from './process.ts';
+export {
   type BulkJobView,
   type BulkResultRow,
   bulkJobDto,
   bulkJobView,
   bulkProgress,
-  type ChunkDeps,
-  type ChunkOutcome,
-  cancelBulkJob,
-  deleteBulkJob,
-  failBulkJob,
   findJobByIdempotencyKey,
   getBulkJob,
   listBulkJobs,
-  processBulkChunk,
-  purgeExpiredBulkJobs,
-  RESOLVER_RETRY_DELAY_SECONDS,
   readBulkResults,
-  requeueChunkLater,
-  retryUnknownResults,
-} from './jobs.ts';
-export { type PreviewOptions, previewUpload } from './preview.ts';
+} from './read.ts';
 export {
   bulkDownload,
   bulkResultItem,
@@ -48,4 +58,3 @@ export {
   readBulkProgress,
 } from './results-out.ts';
 export { purgeAbandonedUploads, STAGING_HEARTBEAT_MS, STAGING_STALE_MS } from './staging.ts';
-export type * from './types.ts';

@@ -8,11 +8,9 @@ import type {
   BulkResultFilter,
   BulkResultItem,
 } from '@postern/contracts';
-import type { EntityManager } from '@postern/db';
 import { stringify } from 'csv-stringify/sync';
-import { neutraliseCell } from '../audit/query.ts';
-import type { Keyring } from '../crypto/index.ts';
-import { type BulkResultRow, bulkProgress, readBulkResults } from './jobs.ts';
+import type { CoreContext } from '../context.ts';
+import { type BulkResultRow, bulkProgress, readBulkResults } from './read.ts';
 
 /** Rows per page of a download. */
 export const DOWNLOAD_PAGE = 1000;
@@ -33,6 +31,12 @@ export const CSV_COLUMNS = [
   'checked_at',
 ] as const;
 
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR, and their full-width forms) gets a
+ * leading apostrophe, as OWASP advises: addresses and suggestions come from the uploader.
+ */
+const CSV_OPTIONS = { escape_formulas: true } as const;
+
 export const DOWNLOAD_CONTENT_TYPES: Record<BulkDownloadFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
@@ -45,16 +49,15 @@ export function bulkResultItem(row: BulkResultRow): BulkResultItem {
 }
 
 /**
- * A job's progress from one single-row read on `em`'s connection (no identity map, no entity), or null
- * when the job is not in the workspace.
+ * A job's progress from one single-row read on `ctx.em`'s connection (no identity map, no entity), or
+ * null when the job is not in the workspace.
  */
 export async function readBulkProgress(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   workspaceId: string,
   jobId: string,
-  now: Date,
 ): Promise<BulkProgressEvent | null> {
-  const rows = (await em.getConnection().execute(
+  const rows = (await ctx.em.getConnection().execute(
     `select status, total, processed, deliverable, undeliverable, catch_all, risky, do_not_mail,
               unknown, started_at from bulk_job where id = ? and workspace_id = ?`,
     [jobId, workspaceId],
@@ -89,11 +92,11 @@ export async function readBulkProgress(
       },
       startedAt: row.started_at ? new Date(row.started_at) : null,
     },
-    now,
+    ctx.clock.now(),
   );
 }
 
-/** One result as a CSV row; every cell a spreadsheet could run as a formula is neutralised. */
+/** One result as a CSV row's cells (neutralised when written: see CSV_OPTIONS). */
 export function csvCells(item: BulkResultItem): string[] {
   const r = item.result;
   const flag = (value: boolean | undefined) => (value === undefined ? '' : String(value));
@@ -112,7 +115,7 @@ export function csvCells(item: BulkResultItem): string[] {
     r?.checks.smtp?.reply_code == null ? '' : String(r.checks.smtp.reply_code),
     r?.checked_at ?? '',
   ];
-  return cells.map(neutraliseCell);
+  return cells;
 }
 
 /** `attachment` with an ASCII-safe filename and the UTF-8 one (RFC 6266 / 8187). */
@@ -140,12 +143,11 @@ export function downloadDisposition(jobName: string | null, jobId: string, forma
 
 /**
  * Every result of a job (the caller has checked it exists in the workspace) in `format`, as text
- * pieces; each page is read through a fresh EntityManager from `fork` so the identity map never grows
- * past one page.
+ * pieces; each page is read through a fresh fork of `ctx.em` so the identity map never grows past one
+ * page.
  */
 export async function* bulkDownload(
-  fork: () => EntityManager,
-  keyring: Keyring,
+  ctx: Pick<CoreContext, 'em' | 'keyring'>,
   workspaceId: string,
   jobId: string,
   options: { format: BulkDownloadFormat; status?: BulkResultFilter | undefined },
@@ -154,7 +156,7 @@ export async function* bulkDownload(
   async function* pages(): AsyncGenerator<BulkResultItem[]> {
     let after = 0;
     for (;;) {
-      const page = await readBulkResults(fork(), keyring, workspaceId, jobId, {
+      const page = await readBulkResults({ em: ctx.em.fork(), keyring: ctx.keyring }, workspaceId, jobId, {
         afterSeq: after,
         limit: DOWNLOAD_PAGE,
         ...(status ? { status } : {}),
@@ -165,8 +167,8 @@ export async function* bulkDownload(
     }
   }
   if (format === 'csv') {
-    yield stringify([[...CSV_COLUMNS]]);
-    for await (const items of pages()) if (items.length) yield stringify(items.map(csvCells));
+    yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
+    for await (const items of pages()) if (items.length) yield stringify(items.map(csvCells), CSV_OPTIONS);
   } else if (format === 'ndjson') {
     for await (const items of pages()) {
       if (items.length) yield `${items.map((item) => JSON.stringify(item)).join('\n')}\n`;

@@ -3,8 +3,8 @@
 // while we wait for the client's bytes. A `bulk_upload` row marks the upload as alive (a heartbeat
 // moves `touched_at`); the job is created from it in one short transaction at the end (creation.ts).
 // An upload that fails is removed at once; one whose process died is removed by the sweeper.
-import { BulkUpload, type EntityManager } from '@postern/db';
-import type { Clock } from '../clock.ts';
+import { BulkJob, BulkUpload, type EntityManager } from '@postern/db';
+import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 
 /** How often a live upload moves its `touched_at`. */
@@ -18,18 +18,17 @@ export type OpenedUpload = { kind: 'opened'; id: string } | { kind: 'busy' };
 
 /**
  * Opens an upload for `workspaceId` in one short transaction, serialised per workspace (advisory lock):
- * 'busy' when a live upload with the same Idempotency-Key exists (the caller waits for its job);
+ * 'busy' when a live upload or a job with the same Idempotency-Key exists (the caller waits for its job);
  * RATE_LIMITED when the workspace already has `maxConcurrent` uploads in progress.
  */
 export async function openUpload(
-  em: EntityManager,
-  clock: Clock,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   input: { id: string; workspaceId: string; idempotencyKey: string | null; maxConcurrent: number },
 ): Promise<OpenedUpload> {
-  return em.transactional(async (tx) => {
+  return ctx.em.transactional(async (tx) => {
     const conn = tx.getConnection();
     const tctx = tx.getTransactionContext();
-    const now = clock.now();
+    const now = ctx.clock.now();
     const liveAfter = new Date(now.getTime() - STAGING_STALE_MS);
     await conn.execute(
       `select pg_advisory_xact_lock(hashtextextended('bulk_upload:' || ?, 0))`,
@@ -38,6 +37,11 @@ export async function openUpload(
       tctx,
     );
     if (input.idempotencyKey) {
+      const key = { workspaceId: input.workspaceId, idempotencyKey: input.idempotencyKey };
+      // The upload with this key may have become its job since the caller looked (the promotion
+      // removes the upload and inserts the job at once): 'busy' sends the caller to that job, rather
+      // than reading its source for a job that would be refused as a duplicate.
+      if ((await tx.count(BulkJob, key)) > 0) return { kind: 'busy' } as const;
       const same = await tx.findOne(
         BulkUpload,
         { workspaceId: input.workspaceId, idempotencyKey: input.idempotencyKey },
@@ -74,12 +78,12 @@ export const waitForOtherUpload = () => new Promise((resolve) => setTimeout(reso
 
 /** Writes a batch of sealed chunks of a staged upload; refused once the upload was removed. */
 export async function writeStagedChunks(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   uploadId: string,
   rows: { id: string; seq: number; from_seq: number; size: number; addresses: string }[],
 ): Promise<void> {
   // FOR KEY SHARE: the sweeper's delete of the upload row waits for this insert, then removes its chunks.
-  const inserted = (await em.getConnection().execute(
+  const inserted = (await ctx.em.getConnection().execute(
     `insert into bulk_job_chunk (id, job_id, seq, from_seq, size, addresses, status)
        select r.id, ?, r.seq, r.from_seq, r.size, r.addresses, 'pending'
          from json_to_recordset(cast(? as json))
@@ -96,8 +100,8 @@ export const uploadGone = () =>
   new DomainError('BAD_REQUEST', 'The upload stalled and was discarded; upload the file again');
 
 /** Moves a live upload's `touched_at` forward. */
-export async function touchUpload(em: EntityManager, clock: Clock, uploadId: string): Promise<void> {
-  await em.nativeUpdate(BulkUpload, { id: uploadId }, { touchedAt: clock.now() });
+export async function touchUpload(ctx: Pick<CoreContext, 'em' | 'clock'>, uploadId: string): Promise<void> {
+  await ctx.em.nativeUpdate(BulkUpload, { id: uploadId }, { touchedAt: ctx.clock.now() });
 }
 
 /** Removes uploads and their staged chunks (never the chunks of a job that exists). */
@@ -122,8 +126,8 @@ export async function removeUploads(em: EntityManager, ids: readonly string[]): 
 }
 
 /** Removes an upload that failed or was abandoned, at once (its own short transaction). */
-export async function discardUpload(em: EntityManager, uploadId: string): Promise<void> {
-  await em.transactional((tx) => removeUploads(tx, [uploadId]));
+export async function discardUpload(ctx: Pick<CoreContext, 'em'>, uploadId: string): Promise<void> {
+  await ctx.em.transactional((tx) => removeUploads(tx, [uploadId]));
 }
 
 /** The sweeper (retention table, every 5 minutes): removes uploads whose process stopped. */

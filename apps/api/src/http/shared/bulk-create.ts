@@ -8,14 +8,18 @@
 //   200 and `idempotent-replayed: true`; its body is read and dropped.
 import { ZCreateBulkJobJson, ZIdempotencyKey } from '@postern/contracts';
 import {
+  type Actor,
   type BulkJobView,
+  type CoreContext,
+  type CreateBulkJobInput,
+  coreContext,
   createBulkJob,
   DomainError,
   findJobByIdempotencyKey,
   type RequestMeta,
 } from '@postern/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiDeps } from '../../deps.ts';
+import { type ApiDeps, coreServicesOf } from '../../deps.ts';
 import { discardRestOfBody, holdBodyRate } from './body.ts';
 import { parseInput } from './errors.ts';
 import { MULTIPART_OVERHEAD, multipartFailure, readUploadForm, tooLarge } from './multipart.ts';
@@ -27,6 +31,16 @@ export interface BulkCaller {
   actorId: string | null;
   apiKeyId: string | null;
   meta: RequestMeta;
+}
+
+/** The core context of one bulk request by `caller`: a fresh EntityManager fork, the caller as actor. */
+export function bulkCore(deps: ApiDeps, caller: BulkCaller): CoreContext {
+  const actor: Actor | null = caller.apiKeyId
+    ? { kind: 'api_key', keyId: caller.apiKeyId, workspaceId: caller.workspaceId }
+    : caller.actorId
+      ? { kind: 'user', userId: caller.actorId }
+      : null;
+  return coreContext(coreServicesOf(deps), { em: deps.orm.em.fork(), actor, meta: caller.meta });
 }
 
 /** An array the extractor iterates; records that it did (Array.isArray stays true). */
@@ -46,101 +60,124 @@ const cutOff = () =>
 export const jsonTooLargeMessage = (maxJsonBytes: number) =>
   `A JSON job body may be at most ${Math.floor(maxJsonBytes / 1024)} KiB; send a larger list as a multipart/form-data upload (a "file" part, up to the upload limit)`;
 
-export function createJobHandler(deps: ApiDeps, dto: (view: BulkJobView) => unknown) {
-  const { bulkMaxUploadBytes: maxBytes, bulkMaxRows: maxRows } = deps.config;
-  const ctx = () => ({ em: deps.orm.em.fork(), keyring: deps.keyring, clock: deps.clock, boss: deps.boss });
+/** What every creation of one API process shares: its deps, the limits, how a job is answered. */
+interface Creation {
+  deps: ApiDeps;
+  dto: (view: BulkJobView) => unknown;
+  maxBytes: number;
   /** A replay's body is dropped as it arrives, to its end (at most the upload limit), no time limit. */
-  const replayBody = { maxBytes: maxBytes + MULTIPART_OVERHEAD, lingerMs: null };
-  const replay = (reply: FastifyReply, view: BulkJobView) =>
-    reply.code(200).header('idempotent-replayed', 'true').send(dto(view));
-  const common = (caller: BulkCaller, req: FastifyRequest, idempotencyKey: string | null) => ({
-    maxRows,
+  replayBody: { maxBytes: number; lingerMs: null };
+}
+
+const replay = (c: Creation, reply: FastifyReply, view: BulkJobView) =>
+  reply.code(200).header('idempotent-replayed', 'true').send(c.dto(view));
+
+/** The options of a creation that come from the deployment and the request, not from the body. */
+function commonInput(c: Creation, req: FastifyRequest, idempotencyKey: string | null) {
+  const { config } = c.deps;
+  return {
+    maxRows: config.bulkMaxRows,
     idempotencyKey,
-    apiKeyId: caller.apiKeyId,
-    meta: caller.meta,
-    maxConcurrentUploads: deps.config.bulkMaxConcurrentUploads,
-    maxPendingAddressesPerAccount: deps.config.bulkMaxPendingAddressesPerAccount,
+    maxConcurrentUploads: config.bulkMaxConcurrentUploads,
+    maxPendingAddressesPerAccount: config.bulkMaxPendingAddressesPerAccount,
     // No request lasts longer: past it, a staged upload stops looking alive (the sweeper's cue).
-    maxUploadMs: deps.config.http.requestTimeoutMs,
+    maxUploadMs: config.http.requestTimeoutMs,
     onWaiting: (waiting: boolean) => holdBodyRate(req, waiting),
-  });
+  } satisfies Partial<CreateBulkJobInput>;
+}
 
-  async function fromUpload(
-    caller: BulkCaller,
-    key: string | null,
-    req: FastifyRequest,
-    reply: FastifyReply,
-  ) {
-    // A declared length far over the limit is refused before any byte is read.
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
-    let file: { destroyed: boolean; destroy(error?: Error): void } | undefined;
-    // A client gone mid-file (or cut for being too slow) must fail the extraction, so what was staged
-    // is removed at once: the parser alone would leave the file stream waiting for bytes forever.
-    const onClose = () => {
-      if (!req.raw.complete && file && !file.destroyed) file.destroy(cutOff());
-    };
-    req.raw.once('close', onClose);
-    try {
-      const form = await readUploadForm(req, maxBytes, (f) => {
-        file = f;
-        if (req.raw.destroyed && !req.raw.complete) f.destroy(cutOff());
-      });
-      const { options } = form;
-      const view = await createBulkJob(ctx(), caller.workspaceId, caller.actorId, {
-        ...common(caller, req, key),
-        source: form.source,
-        depth: options.depth,
-        dedupe: options.dedupe,
-        format: options.format,
-        encoding: options.encoding,
-        ...(options.column !== undefined ? { column: options.column } : {}),
-        name: options.name ?? null,
-        metadata: options.metadata ?? null,
-        maxBytes,
-      });
-      if (key && !form.wasRead()) {
-        // Another request with this key created the job while this one waited: a replay.
-        form.file.destroy();
-        discardRestOfBody(req, reply, replayBody);
-        return replay(reply, view);
-      }
-      return reply.code(201).send(dto(view));
-    } catch (error) {
-      if (file && !file.destroyed) file.destroy();
-      discardRestOfBody(req, reply);
-      throw multipartFailure(error);
-    } finally {
-      req.raw.off('close', onClose);
-    }
-  }
-
-  async function fromJson(caller: BulkCaller, key: string | null, req: FastifyRequest, reply: FastifyReply) {
-    const input = parseInput(ZCreateBulkJobJson, req.body);
-    const state = { read: false };
-    const view = await createBulkJob(ctx(), caller.workspaceId, caller.actorId, {
-      ...common(caller, req, key),
-      source: trackedArray(input.emails, state),
-      depth: input.depth,
-      dedupe: input.dedupe,
-      name: input.name ?? null,
-      metadata: input.metadata ?? null,
+async function fromUpload(
+  c: Creation,
+  caller: BulkCaller,
+  key: string | null,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const { maxBytes } = c;
+  // A declared length far over the limit is refused before any byte is read.
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
+  let file: { destroyed: boolean; destroy(error?: Error): void } | undefined;
+  // A client gone mid-file (or cut for being too slow) must fail the extraction, so what was staged
+  // is removed at once: the parser alone would leave the file stream waiting for bytes forever.
+  const onClose = () => {
+    if (!req.raw.complete && file && !file.destroyed) file.destroy(cutOff());
+  };
+  req.raw.once('close', onClose);
+  try {
+    const form = await readUploadForm(req, maxBytes, (f) => {
+      file = f;
+      if (req.raw.destroyed && !req.raw.complete) f.destroy(cutOff());
     });
-    if (key && !state.read) return replay(reply, view);
-    return reply.code(201).send(dto(view));
+    const { options } = form;
+    const view = await createBulkJob(bulkCore(c.deps, caller), caller.workspaceId, {
+      ...commonInput(c, req, key),
+      source: form.source,
+      depth: options.depth,
+      dedupe: options.dedupe,
+      format: options.format,
+      encoding: options.encoding,
+      ...(options.column !== undefined ? { column: options.column } : {}),
+      name: options.name ?? null,
+      metadata: options.metadata ?? null,
+      maxBytes,
+    });
+    if (key && !form.wasRead()) {
+      // Another request with this key created the job while this one waited: a replay.
+      form.file.destroy();
+      discardRestOfBody(req, reply, c.replayBody);
+      return replay(c, reply, view);
+    }
+    return reply.code(201).send(c.dto(view));
+  } catch (error) {
+    if (file && !file.destroyed) file.destroy();
+    discardRestOfBody(req, reply);
+    throw multipartFailure(error);
+  } finally {
+    req.raw.off('close', onClose);
   }
+}
 
+async function fromJson(
+  c: Creation,
+  caller: BulkCaller,
+  key: string | null,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const input = parseInput(ZCreateBulkJobJson, req.body);
+  const state = { read: false };
+  const view = await createBulkJob(bulkCore(c.deps, caller), caller.workspaceId, {
+    ...commonInput(c, req, key),
+    source: trackedArray(input.emails, state),
+    depth: input.depth,
+    dedupe: input.dedupe,
+    name: input.name ?? null,
+    metadata: input.metadata ?? null,
+  });
+  if (key && !state.read) return replay(c, reply, view);
+  return reply.code(201).send(c.dto(view));
+}
+
+export function createJobHandler(deps: ApiDeps, dto: (view: BulkJobView) => unknown) {
+  const maxBytes = deps.config.bulkMaxUploadBytes;
+  const c: Creation = {
+    deps,
+    dto,
+    maxBytes,
+    replayBody: { maxBytes: maxBytes + MULTIPART_OVERHEAD, lingerMs: null },
+  };
   return async (caller: BulkCaller, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const header = req.headers['idempotency-key'];
     const key = header === undefined ? null : parseInput(ZIdempotencyKey, header, 'Idempotency-Key');
     if (key) {
-      const existing = await findJobByIdempotencyKey(deps.orm.em.fork(), caller.workspaceId, key);
+      const existing = await findJobByIdempotencyKey(bulkCore(deps, caller), caller.workspaceId, key);
       if (existing) {
-        discardRestOfBody(req, reply, replayBody);
-        return replay(reply, existing);
+        discardRestOfBody(req, reply, c.replayBody);
+        return replay(c, reply, existing);
       }
     }
-    if (req.isMultipart()) return fromUpload(caller, key, req, reply);
-    return fromJson(caller, key, req, reply);
+    if (req.isMultipart()) return fromUpload(c, caller, key, req, reply);
+    return fromJson(c, caller, key, req, reply);
   };
 }

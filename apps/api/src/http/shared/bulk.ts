@@ -9,6 +9,7 @@ import {
   bulkDownload,
   bulkJobDto,
   bulkResultItem,
+  type CoreContext,
   cancelBulkJob,
   DOWNLOAD_CONTENT_TYPES,
   DomainError,
@@ -23,7 +24,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps.ts';
-import { type BulkCaller, createJobHandler } from './bulk-create.ts';
+import { type BulkCaller, bulkCore, createJobHandler } from './bulk-create.ts';
+import { streamProgress } from './bulk-events.ts';
 import { EventStreams } from './sse.ts';
 
 export type { BulkCaller } from './bulk-create.ts';
@@ -31,7 +33,6 @@ export type { BulkCaller } from './bulk-create.ts';
 /** How often an event stream re-reads its job's row. */
 const EVENTS_POLL_MS = 500;
 const EVENTS_KEEPALIVE_MS = 15_000;
-const ENDED = new Set(['completed', 'failed', 'cancelled']);
 const ZJobId = z.uuid();
 
 export interface BulkHttp {
@@ -63,34 +64,47 @@ export interface BulkHttp {
   closeStreams(): void;
 }
 
+const jobIdOf = (jobId: string) => {
+  if (!ZJobId.safeParse(jobId).success) throw new DomainError('NOT_FOUND', 'No such bulk job');
+  return jobId;
+};
+
+/** Every result of a job in `format`, streamed a page at a time (core bulkDownload). */
+async function sendDownload(
+  core: CoreContext,
+  workspaceId: string,
+  jobId: string,
+  query: { format: BulkDownloadFormat; status?: BulkResultFilter | undefined },
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const job = await getBulkJob(core, workspaceId, jobId);
+  const body = bulkDownload(core, workspaceId, jobId, query);
+  return reply
+    .header('content-type', DOWNLOAD_CONTENT_TYPES[query.format])
+    .header('content-disposition', downloadDisposition(job.name, jobId, query.format))
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(Readable.from(body));
+}
+
 export function createBulkHttp(
   deps: ApiDeps,
   options: { pollMs?: number; keepAliveMs?: number } = {},
 ): BulkHttp {
+  const streams = new EventStreams();
   const pollMs = options.pollMs ?? EVENTS_POLL_MS;
   const keepAliveMs = options.keepAliveMs ?? EVENTS_KEEPALIVE_MS;
-  const streams = new EventStreams();
-  const fork = () => deps.orm.em.fork();
-  const ctx = () => ({ em: fork(), keyring: deps.keyring, clock: deps.clock, boss: deps.boss });
+  const core = (caller: BulkCaller) => bulkCore(deps, caller);
   const dto = (view: BulkJobView) => bulkJobDto(view, deps.clock.now());
-  const jobIdOf = (jobId: string) => {
-    if (!ZJobId.safeParse(jobId).success) throw new DomainError('NOT_FOUND', 'No such bulk job');
-    return jobId;
-  };
-  const actor = (caller: BulkCaller) => ({
-    actorId: caller.actorId,
-    apiKeyId: caller.apiKeyId,
-    meta: caller.meta,
-  });
   // The one-row progress read runs on the root EntityManager's connection: no fork, no identity map.
   const progress = (caller: BulkCaller, id: string) =>
-    readBulkProgress(deps.orm.em, caller.workspaceId, id, deps.clock.now());
+    readBulkProgress({ em: deps.orm.em, clock: deps.clock }, caller.workspaceId, id);
 
   return {
     create: createJobHandler(deps, dto),
 
     async list(caller, query) {
-      const page = await listBulkJobs(fork(), caller.workspaceId, {
+      const page = await listBulkJobs(core(caller), caller.workspaceId, {
         limit: query.limit,
         ...(query.cursor ? { cursor: query.cursor } : {}),
       });
@@ -98,11 +112,11 @@ export function createBulkHttp(
     },
 
     async get(caller, jobId) {
-      return dto(await getBulkJob(fork(), caller.workspaceId, jobIdOf(jobId)));
+      return dto(await getBulkJob(core(caller), caller.workspaceId, jobIdOf(jobId)));
     },
 
     async results(caller, jobId, query) {
-      const page = await readBulkResults(fork(), deps.keyring, caller.workspaceId, jobIdOf(jobId), {
+      const page = await readBulkResults(core(caller), caller.workspaceId, jobIdOf(jobId), {
         afterSeq: query.after,
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
@@ -111,70 +125,29 @@ export function createBulkHttp(
     },
 
     async cancel(caller, jobId) {
-      return dto(await cancelBulkJob(ctx(), caller.workspaceId, jobIdOf(jobId), actor(caller)));
+      return dto(await cancelBulkJob(core(caller), caller.workspaceId, jobIdOf(jobId)));
     },
 
     async retry(caller, jobId) {
-      return dto(await retryUnknownResults(ctx(), caller.workspaceId, jobIdOf(jobId), actor(caller)));
+      return dto(await retryUnknownResults(core(caller), caller.workspaceId, jobIdOf(jobId)));
     },
 
     async remove(caller, jobId) {
-      await deleteBulkJob(
-        { em: fork(), clock: deps.clock },
-        caller.workspaceId,
-        jobIdOf(jobId),
-        actor(caller),
-      );
+      await deleteBulkJob(core(caller), caller.workspaceId, jobIdOf(jobId));
     },
 
     async events(caller, jobId, req, reply) {
       const id = jobIdOf(jobId);
-      const first = await progress(caller, id);
-      if (!first) throw new DomainError('NOT_FOUND', 'No such bulk job');
-      let timer: NodeJS.Timeout | undefined;
-      let lastKey = '';
-      const stream = streams.open(reply, { keepAliveMs, onStop: () => clearTimeout(timer) });
-      const publish = (p: NonNullable<typeof first>) => {
-        const key = `${p.status}|${p.total}|${p.processed}|${Object.values(p.counts).join(',')}`;
-        if (key !== lastKey) {
-          lastKey = key;
-          stream.send('progress', p);
-        }
-        if (!ENDED.has(p.status)) return true;
-        stream.send('done', p);
-        stream.stop();
-        return false;
-      };
-      const tick = async () => {
-        if (stream.stopped) return;
-        try {
-          const next = await progress(caller, id);
-          if (stream.stopped) return;
-          if (!next) {
-            stream.send('error', { code: 'NOT_FOUND', message: 'The job was deleted' });
-            stream.stop();
-            return;
-          }
-          if (!publish(next)) return;
-        } catch (error) {
-          req.log.warn({ err: error, jobId: id }, 'bulk job event poll failed');
-        }
-        if (!stream.stopped) timer = setTimeout(tick, pollMs);
-      };
-      if (publish(first)) timer = setTimeout(tick, pollMs);
-      return reply;
+      return streamProgress(
+        { streams, pollMs, keepAliveMs, read: () => progress(caller, id) },
+        id,
+        req,
+        reply,
+      );
     },
 
     async download(caller, jobId, query, reply) {
-      const id = jobIdOf(jobId);
-      const job = await getBulkJob(fork(), caller.workspaceId, id);
-      const body = bulkDownload(fork, deps.keyring, caller.workspaceId, id, query);
-      return reply
-        .header('content-type', DOWNLOAD_CONTENT_TYPES[query.format])
-        .header('content-disposition', downloadDisposition(job.name, id, query.format))
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
-        .send(Readable.from(body));
+      return sendDownload(core(caller), caller.workspaceId, jobIdOf(jobId), query, reply);
     },
 
     closeStreams() {

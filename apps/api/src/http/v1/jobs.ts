@@ -12,51 +12,52 @@ import { keyCaller } from './auth.ts';
 import { jobResultRoutes } from './job-results.ts';
 import { authErrors, jobErrors, ok, withError, ZJobIdParams } from './schemas.ts';
 
+const job = (description: string) => ok(ZBulkJob, description);
+
+/** POST /jobs: its body limit and OpenAPI schema (a multipart upload or a JSON list). */
+function createJobOptions(deps: ApiDeps) {
+  return {
+    // The JSON form is parsed whole: it stays small; larger lists go as a streamed upload.
+    bodyLimit: deps.config.bulkMaxJsonBytes,
+    config: { bodyTooLargeMessage: jsonTooLargeMessage(deps.config.bulkMaxJsonBytes) },
+    schema: {
+      operationId: 'createJob',
+      summary: 'Create a bulk verification job from an uploaded file (multipart) or a JSON list of addresses',
+      description:
+        'multipart/form-data: the option fields first, then one file part named `file`, streamed as it arrives (limits: BULK_MAX_UPLOAD_BYTES, default 100 MiB, and BULK_MAX_ROWS, default 1,000,000 rows); a file over the size limit is answered 413 as soon as the limit is passed. application/json: `{ "emails": [...] }` with the same options, at most BULK_MAX_JSON_BYTES (default 4 MiB). With an Idempotency-Key, a repeat returns the first job (200, `idempotent-replayed: true`) and its body is discarded. At most BULK_MAX_CONCURRENT_UPLOADS uploads per workspace at a time (429 beyond). A body that arrives slower than HTTP_BODY_MIN_BYTES_PER_SECOND is cut (408).',
+      headers: z.looseObject({
+        'idempotency-key': z
+          .string()
+          .optional()
+          .describe(
+            'Printable ASCII, at most 255 characters: a repeat within the workspace returns the same job',
+          ),
+      }),
+      response: {
+        201: job('Created: the addresses are extracted and the job is queued'),
+        200: job('A repeat of an Idempotency-Key: the job created by the first request'),
+        ...authErrors,
+        400: withError(
+          'The file cannot be read: empty, header only, binary, UTF-16, invalid UTF-8, cut off, an unclosed quote',
+        ),
+        408: withError('The body arrived too slowly and was cut'),
+        413: withError('The file is larger than the upload limit, or the JSON body larger than its limit'),
+        422: withError(
+          'Invalid options or form (a field after the file, a second file, no file), no email column, too many rows or columns',
+        ),
+      },
+    },
+  };
+}
+
 export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bulk: BulkHttp }) {
   const { deps, bulk } = opts;
   await registerMultipart(app, deps.config.bulkMaxUploadBytes);
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const job = (description: string) => ok(ZBulkJob, description);
 
-  routes.post(
-    '/jobs',
-    {
-      // The JSON form is parsed whole: it stays small; larger lists go as a streamed upload.
-      bodyLimit: deps.config.bulkMaxJsonBytes,
-      config: { bodyTooLargeMessage: jsonTooLargeMessage(deps.config.bulkMaxJsonBytes) },
-      schema: {
-        operationId: 'createJob',
-        summary:
-          'Create a bulk verification job from an uploaded file (multipart) or a JSON list of addresses',
-        description:
-          'multipart/form-data: the option fields first, then one file part named `file`, streamed as it arrives (limits: BULK_MAX_UPLOAD_BYTES, default 100 MiB, and BULK_MAX_ROWS, default 1,000,000 rows); a file over the size limit is answered 413 as soon as the limit is passed. application/json: `{ "emails": [...] }` with the same options, at most BULK_MAX_JSON_BYTES (default 4 MiB). With an Idempotency-Key, a repeat returns the first job (200, `idempotent-replayed: true`) and its body is discarded. At most BULK_MAX_CONCURRENT_UPLOADS uploads per workspace at a time (429 beyond). A body that arrives slower than HTTP_BODY_MIN_BYTES_PER_SECOND is cut (408).',
-        headers: z.looseObject({
-          'idempotency-key': z
-            .string()
-            .optional()
-            .describe(
-              'Printable ASCII, at most 255 characters: a repeat within the workspace returns the same job',
-            ),
-        }),
-        response: {
-          201: job('Created: the addresses are extracted and the job is queued'),
-          200: job('A repeat of an Idempotency-Key: the job created by the first request'),
-          ...authErrors,
-          400: withError(
-            'The file cannot be read: empty, header only, binary, UTF-16, invalid UTF-8, cut off, an unclosed quote',
-          ),
-          408: withError('The body arrived too slowly and was cut'),
-          413: withError('The file is larger than the upload limit, or the JSON body larger than its limit'),
-          422: withError(
-            'Invalid options or form (a field after the file, a second file, no file), no email column, too many rows or columns',
-          ),
-        },
-      },
-    },
-    async (req, reply) => {
-      await bulk.create(keyCaller(req), req, reply);
-    },
-  );
+  routes.post('/jobs', createJobOptions(deps), async (req, reply) => {
+    await bulk.create(keyCaller(req), req, reply);
+  });
 
   routes.get(
     '/jobs',

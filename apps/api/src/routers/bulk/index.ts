@@ -34,19 +34,19 @@ export const bulkRouter = router({
   limits: authedProcedure
     .output(z.object({ maxUploadBytes: z.number().int(), maxRows: z.number().int() }))
     .query(({ ctx }) => ({
-      maxUploadBytes: ctx.deps.config.bulkMaxUploadBytes,
-      maxRows: ctx.deps.config.bulkMaxRows,
+      maxUploadBytes: ctx.core.config.bulkMaxUploadBytes,
+      maxRows: ctx.core.config.bulkMaxRows,
     })),
   list: workspaceProcedure
     .meta({ permission: 'bulk.read' })
     .input(ZBulkJobListRequest)
     .output(ZBulkJobList)
     .query(async ({ ctx, input }) => {
-      const page = await listBulkJobs(ctx.em, input.workspaceId, {
+      const page = await listBulkJobs(ctx.core, input.workspaceId, {
         limit: input.limit,
         ...(input.cursor ? { cursor: input.cursor } : {}),
       });
-      const now = ctx.deps.clock.now();
+      const now = ctx.core.clock.now();
       return { jobs: page.jobs.map((job) => bulkJobDto(job, now)), nextCursor: page.nextCursor };
     }),
 
@@ -55,7 +55,7 @@ export const bulkRouter = router({
     .input(ZBulkJobRef)
     .output(ZBulkJob)
     .query(async ({ ctx, input }) =>
-      bulkJobDto(await getBulkJob(ctx.em, input.workspaceId, input.jobId), ctx.deps.clock.now()),
+      bulkJobDto(await getBulkJob(ctx.core, input.workspaceId, input.jobId), ctx.core.clock.now()),
     ),
 
   results: workspaceProcedure
@@ -63,7 +63,7 @@ export const bulkRouter = router({
     .input(ZBulkResultsRequest)
     .output(ZBulkResultsPage)
     .query(async ({ ctx, input }) => {
-      const page = await readBulkResults(ctx.em, ctx.deps.keyring, input.workspaceId, input.jobId, {
+      const page = await readBulkResults(ctx.core, input.workspaceId, input.jobId, {
         afterSeq: input.after,
         limit: input.limit,
         ...(input.status ? { status: input.status } : {}),
@@ -94,16 +94,8 @@ export const bulkRouter = router({
     .input(ZBulkJobRef)
     .output(ZBulkJob)
     .mutation(async ({ ctx, input }) => {
-      const view = await cancelBulkJob(
-        { em: ctx.em, clock: ctx.deps.clock, boss: ctx.deps.boss },
-        input.workspaceId,
-        input.jobId,
-        {
-          actorId: ctx.user.id,
-          meta: ctx.auth.meta,
-        },
-      );
-      return bulkJobDto(view, ctx.deps.clock.now());
+      const view = await cancelBulkJob(ctx.core, input.workspaceId, input.jobId);
+      return bulkJobDto(view, ctx.core.clock.now());
     }),
 
   retry: workspaceProcedure
@@ -111,13 +103,8 @@ export const bulkRouter = router({
     .input(ZBulkJobRef)
     .output(ZBulkJob)
     .mutation(async ({ ctx, input }) => {
-      const view = await retryUnknownResults(
-        { em: ctx.em, keyring: ctx.deps.keyring, clock: ctx.deps.clock, boss: ctx.deps.boss },
-        input.workspaceId,
-        input.jobId,
-        { actorId: ctx.user.id, meta: ctx.auth.meta },
-      );
-      return bulkJobDto(view, ctx.deps.clock.now());
+      const view = await retryUnknownResults(ctx.core, input.workspaceId, input.jobId);
+      return bulkJobDto(view, ctx.core.clock.now());
     }),
 
   delete: workspaceProcedure
@@ -125,10 +112,7 @@ export const bulkRouter = router({
     .input(ZBulkJobRef)
     .output(z.object({ deleted: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await deleteBulkJob({ em: ctx.em, clock: ctx.deps.clock }, input.workspaceId, input.jobId, {
-        actorId: ctx.user.id,
-        meta: ctx.auth.meta,
-      });
+      await deleteBulkJob(ctx.core, input.workspaceId, input.jobId);
       return { deleted: true as const };
     }),
 });

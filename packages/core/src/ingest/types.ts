@@ -1,4 +1,4 @@
-// Types of the bulk address extraction (uploads and JSON arrays -> a stream of parsed addresses).
+// Types of address extraction (uploads and JSON arrays -> a stream of parsed addresses).
 import type { SyntaxReason } from '@postern/validator';
 
 export type UploadFormat = 'csv' | 'tsv' | 'list';

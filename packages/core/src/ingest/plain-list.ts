@@ -1,4 +1,4 @@
-// Plain-list reader: one address a line (LF, CRLF or CR, even split across chunks), blank lines
+// Plain-list reader (uploads): one address a line (LF, CRLF or CR, even split across chunks), blank lines
 // skipped, a line wrapped whole in double quotes unquoted. Memory: one line at most `maxRowBytes`.
 import { DomainError } from '../errors.ts';
 import { formatBytes } from './decode.ts';

@@ -3,32 +3,26 @@
 // the staged upload into the job — job row, chunk jobs (pg-boss writes through it) and audit entry.
 // A failure at any point removes what was staged before the error propagates.
 import { randomUUID } from 'node:crypto';
-import {
-  BULK_CHUNK_SIZE,
-  BULK_RESULT_RETENTION_DAYS,
-  type BulkMetadata,
-  type Depth,
-} from '@postern/contracts';
+import { BULK_CHUNK_SIZE, type BulkMetadata, type Depth } from '@postern/contracts';
 import { BulkJob, BulkUpload } from '@postern/db';
-import { type RequestMeta, recordAudit } from '../audit/record.ts';
+import { recordAudit } from '../audit/record.ts';
+import { actorUserId, type CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import {
+  type ExtractedAddress,
+  type ExtractionSummary,
+  type ExtractOptions,
+  extractAddresses,
+  extractFromArray,
+  type UploadSource,
+} from '../ingest/index.ts';
 import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
 import { checkAccountBulkCap } from './account-cap.ts';
+import { actingApiKeyId, auditedActor } from './acting.ts';
+import { type ChunkQueue, enqueueChunks, ranges } from './chunk-queue.ts';
 import { sealAddresses } from './chunks.ts';
-import type { UploadSource } from './decode.ts';
-import { extractAddresses, extractFromArray } from './extract.ts';
-import {
-  type BulkContext,
-  type BulkJobView,
-  bulkJobView,
-  DAY,
-  enqueueChunks,
-  findJobByIdempotencyKey,
-  isUniqueViolation,
-  NO_META,
-  ranges,
-  recordJobEnded,
-} from './jobs.ts';
+import { recordJobEnded, resultsExpireAt } from './job-ended.ts';
+import { type BulkJobView, bulkJobView, findJobByIdempotencyKey } from './read.ts';
 import {
   discardUpload,
   openUpload,
@@ -38,7 +32,9 @@ import {
   waitForOtherUpload,
   writeStagedChunks,
 } from './staging.ts';
-import type { ExtractedAddress, ExtractionSummary, ExtractOptions } from './types.ts';
+
+/** What creating a job uses of the core context (who acts and the request's metadata included). */
+type CreateContext = Pick<CoreContext, 'em' | 'clock' | 'keyring' | 'actor' | 'meta'> & { queue: ChunkQueue };
 
 /** Addresses (in whole chunks) per insert while extracting. */
 export const BULK_INSERT_BATCH = 5000;
@@ -69,10 +65,6 @@ export interface CreateBulkJobInput
   metadata?: BulkMetadata | null;
   /** A repeat of the same key in the workspace returns the first job (see findJobByIdempotencyKey). */
   idempotencyKey?: string | null;
-  /** Set when an API key created the job (actorId is then null). */
-  apiKeyId?: string | null;
-  /** Request metadata for the audit entry. */
-  meta?: RequestMeta;
   /** Uploads in progress at once per workspace (BULK_MAX_CONCURRENT_UPLOADS); more → RATE_LIMITED. */
   maxConcurrentUploads?: number;
   /** Addresses an account may have waiting in queued and running jobs across its workspaces. */
@@ -89,9 +81,8 @@ export interface CreateBulkJobInput
  * any address is completed at once.
  */
 export async function createBulkJob(
-  ctx: BulkContext,
+  ctx: CreateContext,
   workspaceId: string,
-  actorId: string | null,
   input: CreateBulkJobInput,
 ): Promise<BulkJobView> {
   const chunkSize = input.chunkSize ?? BULK_CHUNK_SIZE;
@@ -103,13 +94,13 @@ export async function createBulkJob(
   // Open the staged upload; with a key another upload is still sending, wait for its job.
   for (let waiting = false; ; ) {
     if (key) {
-      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, key);
+      const existing = await findJobByIdempotencyKey(ctx, workspaceId, key);
       if (existing) {
         if (waiting) input.onWaiting?.(false);
         return existing;
       }
     }
-    const opened = await openUpload(ctx.em, ctx.clock, {
+    const opened = await openUpload(ctx, {
       id: jobId,
       workspaceId,
       idempotencyKey: key,
@@ -130,27 +121,32 @@ export async function createBulkJob(
   const heartbeat = setInterval(() => {
     if (input.maxUploadMs !== undefined && Date.now() - openedAt > input.maxUploadMs)
       return clearInterval(heartbeat);
-    touchUpload(ctx.em, ctx.clock, jobId).catch(() => {});
+    touchUpload(ctx, jobId).catch(() => {});
   }, STAGING_HEARTBEAT_MS);
   heartbeat.unref();
   let job: BulkJob;
   try {
     const { total, summary } = await stageAddresses(ctx, jobId, chunkSize, input);
-    job = await promote(ctx, { jobId, workspaceId, actorId, chunkSize, total, summary, input });
+    job = await promote(ctx, { jobId, workspaceId, chunkSize, total, summary, input });
   } catch (error) {
     clearInterval(heartbeat);
-    await discardUpload(ctx.em, jobId);
+    await discardUpload(ctx, jobId);
     // Two requests with one Idempotency-Key whose uploads did not overlap: return the first job.
     if (key && isUniqueViolation(error)) {
-      const existing = await findJobByIdempotencyKey(ctx.em, workspaceId, key);
+      const existing = await findJobByIdempotencyKey(ctx, workspaceId, key);
       if (existing) return existing;
     }
     throw error;
   }
   clearInterval(heartbeat);
   // A job without any address ended in its creating transaction (bulk_job.completed written).
-  if (job.total === 0) await requestWebhookDispatch(ctx.boss, 'bulk_job');
+  if (job.total === 0) await requestWebhookDispatch(ctx.queue, 'bulk_job');
   return bulkJobView(job);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; name?: string } | null;
+  return e?.code === '23505' || e?.name === 'UniqueConstraintViolationException';
 }
 
 /**
@@ -158,7 +154,7 @@ export async function createBulkJob(
  * ORM's multi-row insert formats every value into the SQL text, which cost more than the insert).
  */
 async function stageAddresses(
-  ctx: BulkContext,
+  ctx: CreateContext,
   jobId: string,
   chunkSize: number,
   input: CreateBulkJobInput,
@@ -173,7 +169,7 @@ async function stageAddresses(
     const rows = batch;
     batch = [];
     batchAddresses = 0;
-    await writeStagedChunks(ctx.em, jobId, rows);
+    await writeStagedChunks(ctx, jobId, rows);
   };
   const closeChunk = async () => {
     if (!pending.length) return;
@@ -222,18 +218,17 @@ async function stageAddresses(
 
 /** Staged upload → job, chunk jobs and audit entry, atomically (a short transaction: no client read). */
 async function promote(
-  ctx: BulkContext,
+  ctx: CreateContext,
   p: {
     jobId: string;
     workspaceId: string;
-    actorId: string | null;
     chunkSize: number;
     total: number;
     summary: ExtractionSummary;
     input: CreateBulkJobInput;
   },
 ): Promise<BulkJob> {
-  const { jobId, workspaceId, actorId, input, total, summary } = p;
+  const { jobId, workspaceId, input, total, summary } = p;
   return ctx.em.transactional(async (tx) => {
     // The upload row goes with the promotion; gone already means the sweeper judged it dead.
     if ((await tx.nativeDelete(BulkUpload, { id: jobId })) !== 1) throw uploadGone();
@@ -244,8 +239,8 @@ async function promote(
     await tx.insert(BulkJob, {
       id: jobId,
       workspaceId,
-      createdBy: actorId,
-      apiKeyId: input.apiKeyId ?? null,
+      createdBy: actorUserId(ctx),
+      apiKeyId: actingApiKeyId(ctx),
       name: input.name ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       metadata: input.metadata ?? null,
@@ -259,26 +254,19 @@ async function promote(
         ? {
             startedAt: done,
             completedAt: done,
-            expiresAt: new Date(done.getTime() + BULK_RESULT_RETENTION_DAYS * DAY),
+            expiresAt: resultsExpireAt(done),
           }
         : {}),
     });
     recordAudit(tx, ctx.clock, {
       type: 'bulk_job.created',
-      actorId,
       workspaceId,
       target: { type: 'bulk_job', id: jobId },
-      meta: input.meta ?? NO_META,
-      metadata: {
-        addresses: total,
-        rows: summary.rowsRead,
-        depth: input.depth,
-        ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
-      },
+      ...auditedActor(ctx, { addresses: total, rows: summary.rowsRead, depth: input.depth }),
     });
     if (empty) await recordJobEnded(tx, ctx.clock, jobId);
     // The chunk jobs commit with the job: no job without its chunks, no chunks without a job.
-    else await enqueueChunks(tx, ctx.boss, jobId, ranges(1, total, p.chunkSize), input.chunkExpireInSeconds);
+    else await enqueueChunks(tx, ctx.queue, jobId, ranges(1, total, p.chunkSize), input.chunkExpireInSeconds);
     return tx.findOneOrFail(BulkJob, { id: jobId }, { refresh: true });
   });
 }

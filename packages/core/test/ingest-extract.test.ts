@@ -4,6 +4,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../src/errors.ts';
 import {
   dedupeKey,
   type ExtractedAddress,
@@ -11,8 +12,7 @@ import {
   extractAddresses,
   extractFromArray,
   firstInvalidUtf8,
-} from '../src/bulk/index.ts';
-import { DomainError } from '../src/errors.ts';
+} from '../src/ingest/index.ts';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 

@@ -7,7 +7,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { DomainError } from '../errors.ts';
 import { decodeUpload } from './decode.ts';
 import { chooseFormat, DEFAULT_MAX_COLUMNS } from './extract.ts';
-import { unquoteLine } from './lines.ts';
+import { unquoteLine } from './plain-list.ts';
 import { emailColumnByContent, emailColumnByHeader, looksLikeAddress, SAMPLE_ROWS } from './sniff.ts';
 import type { UploadFormat } from './types.ts';
 
