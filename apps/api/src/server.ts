@@ -17,7 +17,7 @@ import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
 import { enforceBodyRate } from './http/shared/body.ts';
-import { createBulkHttp } from './http/shared/bulk.ts';
+import { type BulkHttp, createBulkHttp } from './http/shared/bulk.ts';
 import { httpErrorHandler } from './http/shared/errors.ts';
 import { v1Routes } from './http/v1/index.ts';
 import { registerOpenApi } from './http/v1/openapi.ts';
@@ -57,11 +57,44 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
 
-  // On shutdown, requests still in flight answer with `Connection: close`, so keep-alive clients
-  // (load balancers, SDKs) let go of their sockets and the server can finish closing. Sockets with
-  // no request in flight are closed at once and while draining: Node's closeIdleConnections() leaves
-  // a connection that never sent a byte (a client's spare, a port scan) open until headersTimeout,
-  // and the close waited for it (seen in the bulk benchmark: 20 s).
+  // Bulk jobs over plain HTTP (/v1/jobs and the dashboard's /api), one implementation for both.
+  const bulk = createBulkHttp(deps);
+  drainOnClose(app, () => bulk.closeStreams());
+
+  const headers = securityHeaders(config);
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.headers(headers);
+  });
+
+  // Set before any route plugin is registered: a child context keeps the error handler it was
+  // created with, so one set at the end would not reach /v1's errors (bad JSON, body too large).
+  app.setErrorHandler(httpErrorHandler);
+  // Records the /v1 routes' schemas as they are added: registered before them.
+  await registerOpenApi(app, { publicUrl: config.publicUrl, version: deps.version });
+
+  await app.register(fastifyCookie);
+  app.addHook('onRequest', async (req, reply) => {
+    // Only the dashboard needs the CSRF token; API-key clients and probes never send it back.
+    if (!NO_CSRF_COOKIE.test(req.url)) ensureCsrfCookie(req, reply, config);
+  });
+
+  healthRoutes(app, deps);
+  await app.register(dashboardApi(deps, bulk));
+
+  await app.register(v1Routes, { prefix: '/v1', deps, bulk });
+
+  await serveDashboard(app, config.webDist ?? DEFAULT_WEB_DIST);
+  return app;
+}
+
+/**
+ * On shutdown, requests still in flight answer with `Connection: close`, so keep-alive clients
+ * (load balancers, SDKs) let go of their sockets and the server can finish closing. Sockets with no
+ * request in flight are closed at once and while draining: Node's closeIdleConnections() leaves a
+ * connection that never sent a byte (a client's spare, a port scan) open until headersTimeout, and
+ * the close waited for it (seen in the bulk benchmark: 20 s).
+ */
+function drainOnClose(app: FastifyInstance, endStreams: () => void) {
   let draining = false;
   const sockets = new Set<Socket>();
   const busy = new Set<Socket>();
@@ -84,8 +117,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     for (const socket of sockets) if (!busy.has(socket)) socket.destroy();
   };
   let sweeper: NodeJS.Timeout | undefined;
-  // Bulk jobs over plain HTTP (/v1/jobs and the dashboard's /api), one implementation for both.
-  const bulk = createBulkHttp(deps);
   app.addHook('preClose', async () => {
     draining = true;
     closeIdleSockets();
@@ -93,7 +124,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     sweeper = setInterval(closeIdleSockets, 200);
     sweeper.unref();
     // Event streams never end by themselves while a job runs: end them so the server can close.
-    bulk.closeStreams();
+    endStreams();
   });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
@@ -102,24 +133,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (draining) reply.header('connection', 'close');
     return payload;
   });
+}
 
-  const headers = securityHeaders(config);
-  app.addHook('onRequest', async (_req, reply) => {
-    reply.headers(headers);
-  });
-
-  // Set before any route plugin is registered: a child context keeps the error handler it was
-  // created with, so one set at the end would not reach /v1's errors (bad JSON, body too large).
-  app.setErrorHandler(httpErrorHandler);
-  // Records the /v1 routes' schemas as they are added: registered before them.
-  await registerOpenApi(app, { publicUrl: config.publicUrl, version: deps.version });
-
-  await app.register(fastifyCookie);
-  app.addHook('onRequest', async (req, reply) => {
-    // Only the dashboard needs the CSRF token; API-key clients and probes never send it back.
-    if (!NO_CSRF_COOKIE.test(req.url)) ensureCsrfCookie(req, reply, config);
-  });
-
+/** Liveness (/healthz) and readiness (/readyz). */
+function healthRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.get(
     '/healthz',
     async (): Promise<LivenessResponse> => ({ status: 'ok', uptimeSeconds: process.uptime() }),
@@ -134,7 +151,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       clock: deps.clock,
       version: deps.version,
       startedAt: deps.startedAt,
-      workerHeartbeatStaleMs: config.workerHeartbeatStaleMs,
+      workerHeartbeatStaleMs: deps.config.workerHeartbeatStaleMs,
       resolver: deps.engine.resolverHealth,
     });
     reply.header('cache-control', 'no-store');
@@ -146,11 +163,16 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         : Object.values({ ...own, worker: health.checks.worker }).every((check) => check.status === 'ok');
     return reply.code(ready ? 200 : 503).send(health);
   });
+}
 
-  // The dashboard's API: CORS (for the dashboard's dev server origin) applies here only, so the
-  // public /v1 path does not pay for it.
-  await app.register(async (dashboardApi) => {
-    await dashboardApi.register(fastifyCors, {
+/**
+ * The dashboard's API: CORS (for the dashboard's dev server origin) applies here only, so the public
+ * /v1 path does not pay for it.
+ */
+function dashboardApi(deps: ApiDeps, bulk: BulkHttp) {
+  const { config } = deps;
+  return async (api: FastifyInstance) => {
+    await api.register(fastifyCors, {
       origin: [config.dashboardOrigin],
       credentials: true,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -166,7 +188,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         'content-disposition',
       ],
     });
-    await dashboardApi.register(fastifyTRPCPlugin, {
+    await api.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
@@ -184,12 +206,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
     // The dashboard's plain-HTTP routes (bulk upload, download, progress events): same CORS as tRPC.
-    await dashboardApi.register(dashboardJobRoutes, { prefix: '/api', deps, bulk });
-  });
+    await api.register(dashboardJobRoutes, { prefix: '/api', deps, bulk });
+  };
+}
 
-  await app.register(v1Routes, { prefix: '/v1', deps, bulk });
-
-  const webDist = config.webDist ?? DEFAULT_WEB_DIST;
+/** The built dashboard as static files; client-side routes get index.html; everything else a 404. */
+async function serveDashboard(app: FastifyInstance, webDist: string) {
   const serveWeb = existsSync(`${webDist}/index.html`);
   if (serveWeb) {
     await app.register(fastifyStatic, { root: webDist, index: 'index.html', wildcard: false });
@@ -209,6 +231,4 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     };
     return reply.code(404).send(body);
   });
-
-  return app;
 }

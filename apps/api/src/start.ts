@@ -89,20 +89,7 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     startedAt: new Date(),
   };
   const app = await buildServer(deps);
-  // Enhanced checks need outbound port 25, which many hosts block: say so at start-up, without waiting.
-  const selfCheckHost = config.validator.selfCheckHost;
-  if (selfCheckHost && deps.engine.smtp) {
-    void deps.engine.smtp.selfCheck(selfCheckHost, 5000).then(
-      (result) =>
-        result.port25Open
-          ? logger.info({ host: selfCheckHost }, 'SMTP self-check: outbound port 25 is open')
-          : logger.warn(
-              { host: selfCheckHost, detail: result.detail },
-              'SMTP self-check: outbound port 25 looks blocked; enhanced checks will return unknown',
-            ),
-      () => {},
-    );
-  }
+  reportSmtpSelfCheck(deps);
   options.extend?.(app);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');
@@ -121,4 +108,21 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     },
   });
   return { app, orm, kv, logger, address };
+}
+
+/** Enhanced checks need outbound port 25, which many hosts block: say so at start-up, without waiting. */
+function reportSmtpSelfCheck(deps: ApiDeps) {
+  const { logger } = deps;
+  const selfCheckHost = deps.config.validator.selfCheckHost;
+  if (!selfCheckHost || !deps.engine.smtp) return;
+  void deps.engine.smtp.selfCheck(selfCheckHost, 5000).then(
+    (result) =>
+      result.port25Open
+        ? logger.info({ host: selfCheckHost }, 'SMTP self-check: outbound port 25 is open')
+        : logger.warn(
+            { host: selfCheckHost, detail: result.detail },
+            'SMTP self-check: outbound port 25 looks blocked; enhanced checks will return unknown',
+          ),
+    () => {},
+  );
 }

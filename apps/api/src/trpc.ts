@@ -1,13 +1,7 @@
 // tRPC instance: context per request, error formatting through the one error table, and the
 // procedure builders (public, CSRF-checked mutations, authenticated with a narrowed context).
 import { CSRF_HEADER, type Permission, TRPC_MAX_BATCH_SIZE, ZWorkspaceScoped } from '@postern/contracts';
-import {
-  type AuthContext,
-  authenticate,
-  DomainError,
-  type EntityManager,
-  type MembersContext,
-} from '@postern/core';
+import { authenticate, type CoreContext, DomainError } from '@postern/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,9 +10,9 @@ import { accessTokenOf, csrfProblem } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { codeForTrpc, ERROR_TABLE, storeOutageError } from './errors.ts';
 import { checkWorkspaceAccess } from './http/shared/access.ts';
-import { authContextFor, requestMeta } from './http/shared/request.ts';
+import { coreContextFor, requestMeta } from './http/shared/request.ts';
 
-export { authContextFor, requestMeta };
+export { coreContextFor, requestMeta };
 
 export interface Context {
   deps: ApiDeps;
@@ -27,12 +21,8 @@ export interface Context {
   requestId: string;
   ip: string;
   userAgent: string | undefined;
-  /** One EntityManager fork per request. */
-  em: EntityManager;
-  /** The core auth context of this request. */
-  auth: AuthContext;
-  /** The core context of workspace and member operations. */
-  members: MembersContext;
+  /** What core functions take: the process's services, this request's fork, actor and metadata. */
+  core: CoreContext;
 }
 
 /** Declared by every workspace procedure: what the caller's role must allow. */
@@ -42,8 +32,8 @@ export interface ProcedureMeta {
 
 export function contextFactory(deps: ApiDeps) {
   return ({ req, res }: CreateFastifyContextOptions): Context => {
-    const em = deps.orm.em.fork();
-    const meta = requestMeta(req);
+    // The actor is the signed-in user once `authenticated` has resolved the session.
+    const core = coreContextFor(deps, req);
     return {
       deps,
       req,
@@ -51,16 +41,7 @@ export function contextFactory(deps: ApiDeps) {
       requestId: String(req.id),
       ip: req.ip,
       userAgent: req.headers['user-agent'],
-      em,
-      auth: authContextFor(deps, req, em),
-      members: {
-        em,
-        clock: deps.clock,
-        meta,
-        secret: deps.config.secret,
-        publicUrl: deps.config.publicUrl,
-        sendMail: deps.sendMail,
-      },
+      core,
     };
   };
 }
@@ -150,8 +131,9 @@ const csrf = t.middleware(async ({ ctx, type, next }) => {
 const authenticated = t.middleware(async ({ ctx, next }) => {
   const token = accessTokenOf(ctx.req, ctx.deps.config);
   if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
-  const { user, session } = await authenticate(ctx.auth, token);
-  return next({ ctx: { user, session } });
+  const { user, session } = await authenticate(ctx.core, token);
+  const core: CoreContext = { ...ctx.core, actor: { kind: 'user', userId: user.id } };
+  return next({ ctx: { user, session, core } });
 });
 
 export const router = t.router;
@@ -170,7 +152,7 @@ export const workspaceProcedure = authedProcedure.use(async ({ ctx, meta, getRaw
   const permission = meta?.permission;
   if (!permission) throw new Error('a workspace procedure must declare its permission in .meta()');
   const { membership, workspace } = await checkWorkspaceAccess(
-    ctx.em,
+    ctx.core,
     scoped.data.workspaceId,
     ctx.user.id,
     permission,

@@ -1,4 +1,4 @@
-// API keys and the public API through the real API on two processes: keys shown once and stored as
+// API keys and the public API through the real API on two instances: keys shown once and stored as
 // hashes, role checks and audit, bearer auth, revocation and expiry, rate limits, usage, OpenAPI.
 import { API_KEY_PATTERN } from '@postern/contracts';
 import { isWellFormedApiKey } from '@postern/core';
@@ -8,7 +8,7 @@ import { addMember, findStoredSecrets, type Harness, newAccount, startHarness } 
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
+  h = await startHarness({ instances: 2 });
 });
 afterAll(async () => {
   await h.close();
@@ -142,7 +142,7 @@ describe('the public API', () => {
     }
   });
 
-  it('admits exactly the burst of an untouched bucket under 1,000 simultaneous requests over two processes, then 429 with Retry-After', async () => {
+  it('admits exactly the burst of an untouched bucket under 1,000 simultaneous requests over two API instances, then 429 with Retry-After', async () => {
     const account = await newAccount(h.app);
     const key = await keyFor(account);
     const started = performance.now();

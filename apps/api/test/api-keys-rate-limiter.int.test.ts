@@ -8,7 +8,7 @@ import { type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
+  h = await startHarness({ instances: 2 });
 });
 afterAll(async () => {
   await h.close();

@@ -2,7 +2,7 @@
 // the CSV export with formula-looking cells neutralised.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from './support/audit.ts';
+import { type Page, superuserOf } from './support/audit.ts';
 import { addMember, Client, type Harness, newAccount, startHarness } from './support/harness.ts';
 
 let h: Harness;
@@ -12,6 +12,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
+const superuser = superuserOf(() => h);
 
 describe('filters and export', () => {
   it('filter by event type, user and date range return exactly the matching entries, page by page', async () => {
@@ -51,6 +52,45 @@ describe('filters and export', () => {
     });
     expect(first.data?.entries).toHaveLength(3);
     expect(second.data?.entries[0]?.seq).toBe((first.data?.entries[2]?.seq ?? 0) - 1);
+  });
+
+  it('the date range includes both bounds: an entry at exactly `to` is listed, one 1 ms later is not', async () => {
+    const owner = await newAccount(h.app);
+    for (const name of ['At the bound', 'Just after'])
+      await owner.client.mutate('workspaces.rename', { workspaceId: owner.workspaceId, name });
+    const renames = async (range: { from?: string; to?: string }) =>
+      (
+        await owner.client.query<Page & { entries: { occurredAt: string }[] }>('audit.list', {
+          workspaceId: owner.workspaceId,
+          eventTypes: ['workspace.renamed'],
+          ...range,
+        })
+      ).data?.entries ?? [];
+    const [later, atTo] = await renames({});
+    if (!later || !atTo) throw new Error('two renames expected');
+    const to = new Date(atTo.occurredAt);
+    const justAfter = new Date(to.getTime() + 1).toISOString();
+    // Entries are immutable for the application: only a superuser (bypassing the triggers) can place
+    // the second one exactly 1 ms after the first.
+    await superuser((c) =>
+      c.query('update audit_entry set occurred_at = $1 where seq = $2 and workspace_id = $3', [
+        justAfter,
+        later.seq,
+        owner.workspaceId,
+      ]),
+    );
+    expect((await renames({ to: to.toISOString() })).map((e) => e.seq)).toEqual([atTo.seq]);
+    expect((await renames({ from: to.toISOString(), to: justAfter })).map((e) => e.seq)).toEqual([
+      later.seq,
+      atTo.seq,
+    ]);
+    expect((await renames({ from: justAfter })).map((e) => e.seq)).toEqual([later.seq]);
+    const inverted = await owner.client.query('audit.list', {
+      workspaceId: owner.workspaceId,
+      from: justAfter,
+      to: to.toISOString(),
+    });
+    expect(inverted.error?.data.code).toBe('VALIDATION_FAILED');
   });
 
   it('exports the filtered view as CSV a standard parser reads, with formula-looking cells neutralised', async () => {

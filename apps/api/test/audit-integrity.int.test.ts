@@ -33,7 +33,35 @@ describe('the audit log cannot be changed by the application', () => {
     await expect(
       conn.execute('delete from audit_entry where workspace_id = ?', [workspaceId]),
     ).rejects.toThrow(/cannot be modified or deleted/);
-    await expect(conn.execute('delete from audit_checkpoint')).resolves.toBeDefined(); // no rows: nothing to refuse
+    const [row] = await conn.execute('select count(*)::int as n from audit_entry where workspace_id = ?', [
+      workspaceId,
+    ]);
+    expect(row?.n).toBeGreaterThan(0); // the refused statements had rows to change
+  });
+
+  it('refuses UPDATE and DELETE of existing checkpoints and signed heads; the rows stay', async () => {
+    const conn = h.orm.em.fork().getConnection();
+    const scope = `test-scope-${crypto.randomUUID()}`;
+    await conn.execute(
+      `insert into audit_checkpoint (id, scope, seq, hash, purged_entries, created_at)
+         values (gen_random_uuid(), ?, 1, repeat('a', 64), 3, now())`,
+      [scope],
+    );
+    await conn.execute(
+      `insert into audit_signed_head (id, scope, seq, hash, signed_at, key_id, signature, created_at)
+         values (gen_random_uuid(), ?, 1, repeat('b', 64), now(), 'k', 's', now())`,
+      [scope],
+    );
+    for (const table of ['audit_checkpoint', 'audit_signed_head']) {
+      await expect(
+        conn.execute(`update ${table} set hash = repeat('c', 64) where scope = ?`, [scope]),
+      ).rejects.toThrow(/cannot be modified or deleted/);
+      await expect(conn.execute(`delete from ${table} where scope = ?`, [scope])).rejects.toThrow(
+        /cannot be modified or deleted/,
+      );
+      const rows = await conn.execute(`select seq::int as seq, hash from ${table} where scope = ?`, [scope]);
+      expect(rows).toEqual([{ seq: 1, hash: (table === 'audit_checkpoint' ? 'a' : 'b').repeat(64) }]);
+    }
   });
 
   it('refuses deleting recent entries even with the purge flag raised', async () => {

@@ -119,7 +119,7 @@ describe('signed heads: truncation and tail deletion are reported', () => {
     expect(stored).toMatchObject({ seq: 5 });
     await asSuperuser('delete from audit_entry where workspace_id = $1 and seq = 5', [owner.workspaceId]);
     await asSuperuser('delete from audit_signed_head where scope = $1', [`ws:${owner.workspaceId}`]);
-    const result = await verifyAuditChain(h.orm.em.fork(), `ws:${owner.workspaceId}`, {
+    const result = await verifyAuditChain({ em: h.orm.em.fork() }, `ws:${owner.workspaceId}`, {
       verifier: signer(),
       kv,
     });

@@ -1,4 +1,4 @@
-// Sessions through the real API on two processes: the device list, revocation on the next request,
+// Sessions through the real API on two instances: the device list, revocation on the next request,
 // refresh-token rotation and replay detection, expiry, and signing out other sessions.
 import { AUTH_COOKIES } from '@postern/contracts';
 import { type AuthSettings, refreshTokenHash } from '@postern/core';
@@ -8,7 +8,7 @@ import { Client, type Harness, STRONG_PASSWORD } from './support/harness.ts';
 import { authSuite, signedUpHelper } from './support/signed-in.ts';
 
 // One harness for the file (two API servers), and the end-of-file secret scan (support/signed-in.ts).
-const suite = authSuite({ processes: 2 });
+const suite = authSuite({ instances: 2 });
 const usedSecrets = suite.usedSecrets;
 let h: Harness;
 beforeAll(() => {

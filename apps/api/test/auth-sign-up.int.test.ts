@@ -6,7 +6,7 @@ import { Client, type Harness, STRONG_PASSWORD, signUpIp, uniqueEmail } from './
 import { authSuite, signedUpHelper } from './support/signed-in.ts';
 
 // One harness for the file (two API servers), and the end-of-file secret scan (support/signed-in.ts).
-const suite = authSuite({ processes: 2 });
+const suite = authSuite({ instances: 2 });
 const usedSecrets = suite.usedSecrets;
 let h: Harness;
 beforeAll(() => {

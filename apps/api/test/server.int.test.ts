@@ -48,7 +48,7 @@ describe('API server', () => {
       logger: createLogger({ level: 'silent', name: 'api-test' }),
       clock: systemClock,
       keyring: keyringFromConfig(config),
-      boss: { insert: async () => [] },
+      boss: { insert: async () => [], send: async () => null },
       sendMail: async () => {},
       ...publicApiDeps({ orm, kv, clock: systemClock }),
       engine: createVerificationEngine({ dns: { servers: ['127.0.0.1:1'], timeoutMs: 200, tries: 1 } }),

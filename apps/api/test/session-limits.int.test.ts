@@ -23,7 +23,7 @@ async function signedUp(client = new Client(h.app)) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
+  h = await startHarness({ instances: 2 });
 });
 
 afterAll(async () => {

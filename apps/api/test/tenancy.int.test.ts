@@ -105,9 +105,15 @@ beforeAll(async () => {
   });
   bIds.apiKey = bKey.data?.key.id ?? '';
   const bJob = await createBulkJob(
-    { em: h.orm.em.fork(), keyring: h.keyring, clock: h.clock, boss: h.boss },
+    {
+      em: h.orm.em.fork(),
+      keyring: h.keyring,
+      clock: h.clock,
+      queue: h.boss,
+      actor: null,
+      meta: { ip: null, userAgent: null },
+    },
     b.workspaceId,
-    null,
     { source: ['b-only@postern-b.com'], depth: 'standard' },
   );
   bIds.bulkJob = bJob.id;
@@ -199,7 +205,7 @@ describe('cross-tenant access', () => {
   });
 
   it("left B's bulk job untouched", async () => {
-    const job = await getBulkJob(h.orm.em.fork(), b.workspaceId, bIds.bulkJob ?? '');
+    const job = await getBulkJob({ em: h.orm.em.fork() }, b.workspaceId, bIds.bulkJob ?? '');
     expect(job).toMatchObject({ status: 'queued', total: 1, retries: 0 });
   });
 

@@ -18,7 +18,7 @@ const usedSecrets = new Set<string>();
 const { totp, nextStep, enrolled, otherDevice } = twoFactorHelpers(() => h, usedSecrets);
 
 beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
+  h = await startHarness({ instances: 2 });
 });
 
 afterAll(async () => {

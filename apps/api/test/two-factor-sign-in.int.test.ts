@@ -1,4 +1,4 @@
-// Signing in with a second factor through the real API on two processes: TOTP codes (single use, ±1
+// Signing in with a second factor through the real API on two instances: TOTP codes (single use, ±1
 // step, expiry, attempt limits and lock-out under bursts) and recovery codes (single use, regeneration).
 import { AUTH_COOKIES } from '@postern/contracts';
 import { consumeRecoveryCode } from '@postern/core';
@@ -11,7 +11,7 @@ const usedSecrets = new Set<string>();
 const { totp, nextStep, enrolled, challenge } = twoFactorHelpers(() => h, usedSecrets);
 
 beforeAll(async () => {
-  h = await startHarness({ processes: 2 });
+  h = await startHarness({ instances: 2 });
 });
 
 afterAll(async () => {
@@ -39,7 +39,7 @@ describe('sign-in with a second factor', () => {
     expect(replay.error?.data.code).toBe('UNAUTHENTICATED');
   });
 
-  it('eight sign-in challenges racing one code on two API processes: exactly one signs in', async () => {
+  it('eight sign-in challenges racing one code on two API instances: exactly one signs in', async () => {
     const { email, secret } = await enrolled();
     const challenges = [];
     for (let i = 0; i < 8; i++) challenges.push(await challenge(email));
@@ -162,21 +162,7 @@ describe('recovery codes', () => {
     const user = (
       await h.orm.em.fork().getConnection().execute('select id from app_user where email = ?', [email])
     )[0] as { id: string };
-    const ctx = (em = h.orm.em.fork()) => ({
-      em,
-      kv: undefined as never,
-      keyring: h.keyring,
-      clock: h.clock,
-      settings: {
-        secret: h.config.secret,
-        accessTokenTtlSeconds: 900,
-        sessionIdleMs: 1,
-        sessionAbsoluteMs: 1,
-        publicUrl: '',
-      },
-      sendMail: async () => {},
-      meta: { ip: null, userAgent: null },
-    });
+    const ctx = (em = h.orm.em.fork()) => ({ em, clock: h.clock, config: h.config });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => consumeRecoveryCode(ctx(), user.id, codes[1] ?? '')),
     );

@@ -99,6 +99,43 @@ describe('deliveries', () => {
     expect(await auditTypes()).toContain('webhook.delivery_resent');
   });
 
+  it('filters by creation time with both bounds inclusive: `to` keeps a delivery at that instant, not one 1 ms later', async () => {
+    const send = async () =>
+      (
+        await client.mutate<{ delivery: Delivery }>('webhooks.sendTest', {
+          workspaceId,
+          endpointId: endpoint.id,
+        })
+      ).data?.delivery as Delivery;
+    const atTo = await send();
+    const later = await send();
+    const to = new Date(atTo.createdAt);
+    const justAfter = new Date(to.getTime() + 1);
+    await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('update webhook_delivery set created_at = ? where id = ?', [justAfter, later.id]);
+    const ids = async (range: { from: Date; to: Date }) =>
+      (
+        await client.query<{ deliveries: Delivery[] }>('webhooks.deliveries', {
+          workspaceId,
+          endpointId: endpoint.id,
+          from: range.from.toISOString(),
+          to: range.to.toISOString(),
+        })
+      ).data?.deliveries.map((d) => d.id);
+    expect(await ids({ from: to, to })).toEqual([atTo.id]);
+    expect(await ids({ from: to, to: justAfter })).toEqual([later.id, atTo.id]);
+    expect(await ids({ from: justAfter, to: justAfter })).toEqual([later.id]);
+    const inverted = await client.query('webhooks.deliveries', {
+      workspaceId,
+      endpointId: endpoint.id,
+      from: justAfter.toISOString(),
+      to: to.toISOString(),
+    });
+    expect(inverted.error?.data.code).toBe('VALIDATION_FAILED');
+  });
+
   it('caps endpoints per workspace', async () => {
     // One endpoint exists already (beforeAll): 19 more reach the cap of 20.
     for (let i = 1; i < 20; i++) {

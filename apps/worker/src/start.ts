@@ -3,12 +3,15 @@
 import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import {
   auditSignerFromConfig,
+  type CoreServices,
   createMailTransport,
   engineFromConfig,
   enqueueEmail,
+  type Keyring,
   keyringFromConfig,
   MAIL_NOT_CONFIGURED,
   type MailTransport,
+  type MikroORM,
   sealPlaintextWebhookUrls,
   systemClock,
   WebhookEngine,
@@ -20,7 +23,9 @@ import {
   createKvStore,
   createLogger,
   createQueueClient,
+  type KvStore,
   onShutdown,
+  type PgBoss,
   requireDatabaseUrl,
 } from '@postern/runtime';
 import type { JobHandler } from './job.ts';
@@ -39,47 +44,8 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   const auditSigner = auditSignerFromConfig(config);
   // One engine for the whole process: its DNS cache serves every bulk chunk.
   const engine = engineFromConfig(config, { logger });
-  const orm = await createOrm({
-    databaseUrl,
-    ssl: config.databaseSsl,
-    poolMax: config.databasePoolMax,
-    connectTimeoutMs: config.connectTimeoutMs,
-  });
   const extra = options.extraHandlers ?? [];
-  // Migrations, pg-boss's schema and queues run as the owner role (MIGRATION_DATABASE_URL); the
-  // process itself then works as the application role (DATABASE_URL). See packages/db/src/roles.ts.
-  const { applied, ownerRole } = await prepareAtStartup({
-    databaseUrl,
-    migrationDatabaseUrl: config.migrationDatabaseUrl,
-    ssl: config.databaseSsl,
-    logger,
-    waitForMigrations: { orm },
-    extraQueues: extra.map((handler): QueueDefinition => handler.queue),
-  }).catch(async (error) => {
-    await orm.close(true);
-    throw error;
-  });
-  if (applied.length) logger.info({ applied }, 'applied migrations');
-  // The latest signed audit head of each scope is kept here too (outside PostgreSQL with Redis).
-  const kv = await createKvStore(config.redisUrl, {
-    connectTimeoutMs: config.connectTimeoutMs,
-    keyPrefix: config.redisKeyPrefix,
-  }).catch(async (error) => {
-    await orm.close(true);
-    throw error;
-  });
-  // Webhook URLs stored in clear before they were encrypted (readers accept them until then).
-  const sealed = await sealPlaintextWebhookUrls(orm.em.fork(), keyring);
-  if (sealed > 0) logger.info({ sealed }, 'encrypted webhook endpoint URLs stored in clear');
-  // Webhook delivery loop of this process (core/webhooks/engine.ts); started once the queues exist.
-  const webhooks = new WebhookEngine({
-    em: () => orm.em.fork(),
-    keyring,
-    clock: systemClock,
-    logger: logger.child({ component: 'webhooks' }),
-    settings: webhookSettingsFromConfig(config),
-  });
-
+  const { orm, kv, ownerRole } = await openStores(config, logger, extra);
   const boss = createQueueClient({
     databaseUrl,
     logger,
@@ -87,11 +53,13 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     migrate: ownerRole,
     ssl: pgSslOptions(config.databaseSsl),
   });
+  const services = workerServices(config, keyring, kv, boss);
+  const webhooks = await startDeliveries(services, orm, logger);
   const worker = await startRunner({
     boss,
     orm,
     logger,
-    clock: systemClock,
+    clock: services.clock,
     version: VERSION,
     handlers: [
       ...jobHandlers({
@@ -102,13 +70,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
         auditRetentionDays: config.auditRetentionDays,
         engine,
         webhooks,
-        audit: {
-          signer: auditSigner,
-          kv,
-          sendMail: async (message) => {
-            await enqueueEmail(boss, keyring, message);
-          },
-        },
+        audit: { signer: auditSigner, kv, sendMail: services.sendMail },
       }),
       ...extra,
     ],
@@ -136,14 +98,76 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   return { boss, orm, logger, worker, webhooks };
 }
 
+type WorkerLogger = ReturnType<typeof createLogger>;
+
+/** The database (migrated, with pg-boss's schema and the queues) and the KV store. */
+async function openStores(config: Config, logger: WorkerLogger, extra: JobHandler[]) {
+  const databaseUrl = requireDatabaseUrl(config);
+  const orm = await createOrm({
+    databaseUrl,
+    ssl: config.databaseSsl,
+    poolMax: config.databasePoolMax,
+    connectTimeoutMs: config.connectTimeoutMs,
+  });
+  // Migrations, pg-boss's schema and queues run as the owner role (MIGRATION_DATABASE_URL); the
+  // process itself then works as the application role (DATABASE_URL). See packages/db/src/roles.ts.
+  const { applied, ownerRole } = await prepareAtStartup({
+    databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+    ssl: config.databaseSsl,
+    logger,
+    waitForMigrations: { orm },
+    extraQueues: extra.map((handler): QueueDefinition => handler.queue),
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
+  if (applied.length) logger.info({ applied }, 'applied migrations');
+  // The latest signed audit head of each scope is kept here too (outside PostgreSQL with Redis).
+  const kv = await createKvStore(config.redisUrl, {
+    connectTimeoutMs: config.connectTimeoutMs,
+    keyPrefix: config.redisKeyPrefix,
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
+  return { orm, kv, ownerRole };
+}
+
+/** The core services of this process, built once: every job's core context shares them. */
+function workerServices(config: Config, keyring: Keyring, kv: KvStore, boss: PgBoss): CoreServices {
+  return {
+    config,
+    clock: systemClock,
+    keyring,
+    kv,
+    queue: boss,
+    sendMail: async (message) => {
+      await enqueueEmail(boss, keyring, message);
+    },
+  };
+}
+
+/** Seals legacy plaintext webhook URLs, then builds this process's delivery loop (started later). */
+async function startDeliveries(services: CoreServices, orm: MikroORM, logger: WorkerLogger) {
+  // Webhook URLs stored in clear before they were encrypted (readers accept them until then).
+  const sealed = await sealPlaintextWebhookUrls(orm.em.fork(), services.keyring);
+  if (sealed > 0) logger.info({ sealed }, 'encrypted webhook endpoint URLs stored in clear');
+  // Webhook delivery loop of this process (core/webhooks/engine.ts); started once the queues exist.
+  return new WebhookEngine({
+    em: () => orm.em.fork(),
+    keyring: services.keyring,
+    clock: services.clock,
+    logger: logger.child({ component: 'webhooks' }),
+    settings: webhookSettingsFromConfig(services.config),
+  });
+}
+
 /**
  * Production requires SMTP_URL (config enforces it). Elsewhere a worker without SMTP_URL or MAIL_DIR
  * still starts, and each email job fails with the reason (and is retried once mail is configured).
  */
-function mailTransportOrWarning(
-  config: Config,
-  logger: ReturnType<typeof createLogger>,
-): Pick<MailTransport, 'send' | 'close'> {
+function mailTransportOrWarning(config: Config, logger: WorkerLogger): Pick<MailTransport, 'send' | 'close'> {
   if (config.smtpUrl || config.mailDir) return createMailTransport(config);
   logger.warn(MAIL_NOT_CONFIGURED);
   return {

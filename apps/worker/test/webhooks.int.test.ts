@@ -7,21 +7,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ALL_QUEUES, ZBulkJobEventData } from '@postern/contracts';
 import {
-  type BulkContext,
   createBulkJob,
   createKeyring,
-  createTargetPolicy,
   createWebhookEndpoint,
   parseEncryptionKeys,
   recordEvent,
   requestWebhookDispatch,
   systemClock,
   urlContext,
-  type WebhookContext,
 } from '@postern/core';
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { createLogger, createQueueClient, ensureQueues, loadConfig, type PgBoss } from '@postern/runtime';
 import { freePort, type SpawnedApp, spawnApp, waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +28,8 @@ import { startDnsServer, type TestDnsServer } from '../../../packages/validator/
 
 const KEYS = `t:${randomBytes(32).toString('base64url')}`;
 const keyring = createKeyring(parseEncryptionKeys(KEYS));
-const targets = createTargetPolicy({ allowedTargets: ['127.0.0.1'] });
+/** Webhook targets on this machine are allowed, as for the worker processes below. */
+const config = loadConfig({ WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -56,8 +54,8 @@ async function startWorkerProcess(extra: Record<string, string> = {}) {
   return worker;
 }
 
-function ctx(): WebhookContext {
-  return { em: orm.em.fork(), clock: systemClock, keyring, meta: { ip: null, userAgent: null }, targets };
+function ctx() {
+  return { em: orm.em.fork(), clock: systemClock, keyring, meta: { ip: null, userAgent: null }, config };
 }
 
 async function emitEvent(workspaceId: string) {
@@ -204,8 +202,8 @@ describe('webhooks in worker processes', () => {
       url: `${receiver.url}/bulk`,
       eventTypes: ['bulk_job.completed', 'bulk_job.failed'],
     });
-    const bulk: BulkContext = { em: orm.em.fork(), keyring, clock: systemClock, boss: producer };
-    const job = await createBulkJob(bulk, workspaceId, null, {
+    const bulk = { ...ctx(), queue: producer, actor: null };
+    const job = await createBulkJob(bulk, workspaceId, {
       source: ['a@postern-good.com', 'b@postern-good.com', 'not-an-address'],
       depth: 'standard',
       name: 'webhook e2e',

@@ -12,6 +12,7 @@ import {
   WEBHOOK_DISABLED_REASONS,
   WEBHOOK_MAX_OVERLAP_HOURS,
 } from './constants/webhooks.ts';
+import { ZDateRange } from './date-range.ts';
 import { ZEventType } from './events.ts';
 import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
@@ -146,13 +147,14 @@ export type WebhookDeliveryDto = z.infer<typeof ZWebhookDelivery>;
 export const ZWebhookDeliveriesRequest = ZWebhookEndpointRef.extend({
   status: ZWebhookDeliveryStatus.optional(),
   eventType: zText().max(64).optional(),
-  /** Deliveries created at or after this time. */
-  from: z.iso.datetime().optional(),
-  /** Deliveries created before this time. */
-  to: z.iso.datetime().optional(),
+  /** Deliveries created from `from` to `to`, both inclusive (the date-range convention, ZDateRange). */
+  ...ZDateRange.shape,
   /** The previous page's nextCursor. */
   cursor: zText().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(25),
+}).refine((r) => ZDateRange.safeParse({ from: r.from, to: r.to }).success, {
+  message: 'The start of the range must not be after its end',
+  path: ['to'],
 });
 export const ZWebhookDeliveryPage = z.object({
   deliveries: z.array(ZWebhookDelivery),

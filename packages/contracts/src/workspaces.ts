@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ZEmail } from './auth.ts';
 import { ROLES } from './constants/workspaces.ts';
+import { ZDateRange } from './date-range.ts';
 import { zText } from './text.ts';
 
 export const ZRole = z.enum(ROLES);
@@ -56,17 +57,21 @@ export const ZInvitationPreview = z.object({
   expiresAt: z.iso.datetime(),
 });
 
+/** `from` and `to` follow the date-range convention (ZDateRange): instants, both inclusive. */
 export const ZAuditFilter = ZWorkspaceScoped.extend({
   eventTypes: z.array(zText().max(80)).max(50).optional(),
   actorId: z.string().uuid().optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  ...ZDateRange.shape,
 });
+/** ZDateRange's order check, on the requests built from ZAuditFilter (a refined object cannot be extended). */
+const rangeInOrder = (r: { from?: string | undefined; to?: string | undefined }) =>
+  ZDateRange.safeParse({ from: r.from, to: r.to }).success;
+const RANGE_ORDER = { message: 'The start of the range must not be after its end', path: ['to'] };
 export const ZAuditListRequest = ZAuditFilter.extend({
   /** Entries with seq below this (the previous page's last seq). */
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),
-});
+}).refine(rangeInOrder, RANGE_ORDER);
 export const ZAuditEntryDto = z.object({
   id: z.string(),
   seq: z.number().int(),
@@ -86,7 +91,10 @@ export const ZAuditPage = z.object({
   entries: z.array(ZAuditEntryDto),
   nextCursor: z.number().int().nullable(),
 });
-export const ZAuditExportRequest = ZAuditFilter.extend({ format: z.enum(['csv', 'json']) });
+export const ZAuditExportRequest = ZAuditFilter.extend({ format: z.enum(['csv', 'json']) }).refine(
+  rangeInOrder,
+  RANGE_ORDER,
+);
 export const ZAuditExport = z.object({
   filename: z.string(),
   contentType: z.string(),

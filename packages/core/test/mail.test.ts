@@ -17,7 +17,7 @@ import {
   smtpOptionsFromUrl,
   twoFactorChangedNotice,
   verifyEmailMessage,
-} from '../src/mail/index.ts';
+} from '../src/system-mail/index.ts';
 
 const keyring = createKeyring([{ id: 'k1', key: randomBytes(32) }]);
 const TOKEN = 'tok_Zx81qPq0s3cr3tT0k3nV4lu3';

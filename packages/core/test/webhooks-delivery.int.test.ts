@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createOrm, type MikroORM, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
 import { createTestDatabase, dumpDatabase as dumpAll, type TestDatabase } from '@postern/db/testing';
-import { createLogger } from '@postern/runtime';
+import { createLogger, loadConfig } from '@postern/runtime';
 import { waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,6 @@ import {
   systemClock,
   updateWebhookEndpoint,
   urlContext,
-  type WebhookContext,
   WebhookEngine,
   type WebhookSettings,
   webhookSettings,
@@ -99,13 +98,16 @@ function startEngine(overrides: Partial<WebhookSettings> = {}) {
   return engine;
 }
 
-function ctx(): WebhookContext {
+/** Webhook targets on this machine are allowed, as WEBHOOK_ALLOWED_TARGETS=127.0.0.1 would. */
+const config = loadConfig({ WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
+
+function ctx() {
   return {
     em: orm.em.fork(),
     clock: systemClock,
     keyring,
     meta: { ip: '127.0.0.1', userAgent: 'test' },
-    targets: createTargetPolicy({ allowedTargets: ['127.0.0.1'] }),
+    config,
   };
 }
 
@@ -458,11 +460,14 @@ describe('fan-out', () => {
     const dispatcher = async () => {
       let total = 0;
       for (;;) {
-        const r = await fanOutOutbox(orm.em.fork(), keyring, systemClock, {
-          limit: 25,
-          claim: 0,
-          leaseMs: 0,
-        });
+        const r = await fanOutOutbox(
+          { em: orm.em.fork(), keyring, clock: systemClock },
+          {
+            limit: 25,
+            claim: 0,
+            leaseMs: 0,
+          },
+        );
         total += r.events;
         if (r.events === 0) return total;
       }
@@ -505,9 +510,18 @@ describe('data at rest and retention', () => {
     });
     expect(endpoint.url).toBe(url);
     expect(
-      (await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, endpoint.id)).url,
+      (
+        await getWebhookEndpoint(
+          { em: orm.em.fork(), keyring: keyring, clock: systemClock },
+          workspaceId,
+          endpoint.id,
+        )
+      ).url,
     ).toBe(url);
-    const listed = await listWebhookEndpoints(orm.em.fork(), keyring, systemClock, workspaceId);
+    const listed = await listWebhookEndpoints(
+      { em: orm.em.fork(), keyring, clock: systemClock },
+      workspaceId,
+    );
     expect(listed.map((e) => e.url)).toEqual([url]);
     const stored = await storedUrl(endpoint.id);
     expect(stored.url).toMatch(/^v1\.t\./);
@@ -565,14 +579,22 @@ describe('data at rest and retention', () => {
       [a.id, b.id],
     );
     await expect(
-      getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, b.id),
+      getWebhookEndpoint({ em: orm.em.fork(), keyring: keyring, clock: systemClock }, workspaceId, b.id),
     ).rejects.toMatchObject({ code: 'INTERNAL' });
-    await expect(loadEndpointTargets(orm.em.fork(), keyring, systemClock, [b.id])).rejects.toMatchObject({
+    await expect(
+      loadEndpointTargets({ em: orm.em.fork(), keyring, clock: systemClock }, [b.id]),
+    ).rejects.toMatchObject({
       code: 'INTERNAL',
     });
-    expect((await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, workspaceId, a.id)).url).toBe(
-      `${receiver.url}/own-a?token=a`,
-    );
+    expect(
+      (
+        await getWebhookEndpoint(
+          { em: orm.em.fork(), keyring: keyring, clock: systemClock },
+          workspaceId,
+          a.id,
+        )
+      ).url,
+    ).toBe(`${receiver.url}/own-a?token=a`);
     // Not left behind for the key rotation test (it would count as a value that cannot be decrypted).
     await conn.execute('delete from webhook_endpoint where id = ?', [b.id]);
   });
@@ -627,7 +649,11 @@ describe('data at rest and retention', () => {
     expect(next.decryptString(url.url, urlContext(endpoint.id))).toBe(
       `${receiver.url}/keys?token=rotation-token`,
     );
-    const shown = await getWebhookEndpoint(orm.em.fork(), next, systemClock, workspaceId, endpoint.id);
+    const shown = await getWebhookEndpoint(
+      { em: orm.em.fork(), keyring: next, clock: systemClock },
+      workspaceId,
+      endpoint.id,
+    );
     expect(shown.url).toBe(`${receiver.url}/keys?token=rotation-token`);
   });
 

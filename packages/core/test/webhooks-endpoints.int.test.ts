@@ -165,7 +165,11 @@ describe('webhook endpoint URLs stored in clear before they were encrypted', () 
     if (!first) throw new Error('no legacy row');
     for (const row of legacy)
       expect(await stored(row.id)).toEqual({ url: row.url, host: `127.0.0.1:${receiver.port}` });
-    const view = await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, first.workspaceId, first.id);
+    const view = await getWebhookEndpoint(
+      { em: orm.em.fork(), keyring, clock: systemClock },
+      first.workspaceId,
+      first.id,
+    );
     expect(view.url).toBe(first.url);
     startEngine();
     await deliveredTo(first, 1);
@@ -191,7 +195,11 @@ describe('webhook endpoint URLs stored in clear before they were encrypted', () 
       expect(sealed.url).toMatch(/^v1\.t\./);
       expect(sealed.host).toBe(`127.0.0.1:${receiver.port}`);
       expect(keyring.decryptString(sealed.url, urlContext(row.id))).toBe(row.url);
-      const view = await getWebhookEndpoint(orm.em.fork(), keyring, systemClock, row.workspaceId, row.id);
+      const view = await getWebhookEndpoint(
+        { em: orm.em.fork(), keyring, clock: systemClock },
+        row.workspaceId,
+        row.id,
+      );
       expect(view.url).toBe(row.url);
     }
     // Deliveries go on to the same URL, now read from its ciphertext.

@@ -39,7 +39,7 @@ export interface Harness {
   clock: TestClock;
   boss: PgBoss;
   logs: string[];
-  /** Another API process on the same database and Redis (to prove cross-process behaviour). */
+  /** Every Fastify instance (`instances`), all in this process on the same database and Redis. */
   apps: FastifyInstance[];
   app: FastifyInstance;
   keyring: ReturnType<typeof keyringFromConfig>;
@@ -50,7 +50,10 @@ export interface Harness {
 
 export async function startHarness(
   options: {
-    processes?: number;
+    /** Fastify instances built in this one process on the same database and Redis (each with its own
+     * Redis connection), for shared-state behaviour; a real second process is `spawnApp` (see
+     * revocation-processes.int.test.ts). */
+    instances?: number;
     engine?: () => VerificationEngine;
     /** Extra settings, as environment variables (e.g. BULK_MAX_UPLOAD_BYTES). */
     env?: Record<string, string>;
@@ -86,7 +89,7 @@ export async function startHarness(
   const prefix = `test:${randomUUID()}:`;
   const stores: RedisKvStore[] = [];
   const apps: FastifyInstance[] = [];
-  for (let i = 0; i < (options.processes ?? 1); i++) {
+  for (let i = 0; i < (options.instances ?? 1); i++) {
     const kv = new RedisKvStore(
       await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000, keyPrefix: prefix }),
     );

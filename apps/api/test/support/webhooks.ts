@@ -17,6 +17,7 @@ export interface Delivery {
   status: string;
   payload: string;
   attempts: number;
+  createdAt: string;
   attemptLog: unknown[];
 }
 

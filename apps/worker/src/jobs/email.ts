@@ -1,4 +1,4 @@
-// Sends one transactional email: opens the sealed message (see core/mail/outbox.ts) and hands it to the
+// Sends one transactional email: opens the sealed message (see core/system-mail/outbox.ts) and hands it to the
 // mail transport. Any failure throws, so pg-boss retries with back-off per the queue's policy. What the
 // job row keeps is the Message-ID on success, and on failure the reason with the recipient's address
 // blanked out: never the address or the content, which holds single-use tokens.

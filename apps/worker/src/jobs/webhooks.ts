@@ -22,11 +22,14 @@ export function createWebhookDispatchJob(deps: WebhookJobDeps): JobHandler<typeo
     }
     let events = 0;
     for (;;) {
-      const result = await fanOutOutbox(ctx.em, deps.keyring, ctx.clock, {
-        limit: FAN_OUT_BATCH,
-        claim: 0,
-        leaseMs: 0,
-      });
+      const result = await fanOutOutbox(
+        { em: ctx.em, keyring: deps.keyring, clock: ctx.clock },
+        {
+          limit: FAN_OUT_BATCH,
+          claim: 0,
+          leaseMs: 0,
+        },
+      );
       events += result.events;
       if (result.events < FAN_OUT_BATCH) return { via: 'fan-out', events };
     }

@@ -2,14 +2,17 @@
 import type { ApiKey as ApiKeyDto } from '@postern/contracts';
 import { ApiKey, ApiKeyUsage, type EntityManager, User } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { RateLimiter } from '../rate-limit/token-bucket.ts';
-import type { WorkspaceContext } from '../workspaces/workspaces.ts';
 import { apiKeyHash, displayPrefix, generateApiKey } from './format.ts';
 
 /** How long a revocation marker outlives every process's cache of key records. */
 export const REVOCATION_MARKER_SECONDS = 24 * 3600;
 export const revokedMarker = (keyId: string) => `apikey:revoked:${keyId}`;
+
+/** What key management uses of the core context. */
+type KeysCtx = Pick<CoreContext, 'em' | 'clock' | 'meta'>;
 
 export async function toApiKeyDtos(em: EntityManager, keys: ApiKey[]): Promise<ApiKeyDto[]> {
   const creators = await em.find(User, {
@@ -30,7 +33,7 @@ export async function toApiKeyDtos(em: EntityManager, keys: ApiKey[]): Promise<A
 }
 
 export async function createApiKey(
-  ctx: WorkspaceContext,
+  ctx: KeysCtx,
   workspaceId: string,
   actorId: string,
   input: { name: string; expiresAt?: string | undefined },
@@ -64,14 +67,15 @@ export async function createApiKey(
   return { key: dto, secret };
 }
 
-export async function listApiKeys(em: EntityManager, workspaceId: string) {
-  const keys = await em.find(ApiKey, { workspaceId }, { orderBy: { createdAt: 'desc' } });
-  return toApiKeyDtos(em, keys);
+export async function listApiKeys(ctx: Pick<CoreContext, 'em'>, workspaceId: string) {
+  const keys = await ctx.em.find(ApiKey, { workspaceId }, { orderBy: { createdAt: 'desc' } });
+  return toApiKeyDtos(ctx.em, keys);
 }
 
 /** Revokes at once on every API process: the database row, plus a marker the rate-limit call reads. */
 export async function revokeApiKey(
-  ctx: WorkspaceContext & { limiter: RateLimiter },
+  ctx: KeysCtx,
+  limiter: Pick<RateLimiter, 'markRevoked'>,
   workspaceId: string,
   actorId: string,
   keyId: string,
@@ -82,7 +86,7 @@ export async function revokeApiKey(
     { revokedAt: ctx.clock.now() },
   );
   if (revoked !== 1) throw new DomainError('NOT_FOUND', 'No such active API key');
-  await ctx.limiter.markRevoked(revokedMarker(keyId), REVOCATION_MARKER_SECONDS);
+  await limiter.markRevoked(revokedMarker(keyId), REVOCATION_MARKER_SECONDS);
   recordAudit(ctx.em, ctx.clock, {
     type: 'apikey.revoked',
     actorId,
@@ -96,7 +100,13 @@ export async function revokeApiKey(
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Requests per key per day (UTC) over the last `days` days, zero-filled for charts. */
-export async function apiKeyUsageSeries(em: EntityManager, workspaceId: string, days: number, now: Date) {
+export async function apiKeyUsageSeries(
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
+  workspaceId: string,
+  days: number,
+) {
+  const { em } = ctx;
+  const now = ctx.clock.now();
   const dayList: string[] = [];
   for (let i = days - 1; i >= 0; i--) dayList.push(isoDay(new Date(now.getTime() - i * 86_400_000)));
   const [first] = dayList;
@@ -113,13 +123,14 @@ export async function apiKeyUsageSeries(em: EntityManager, workspaceId: string, 
 
 /** The plan's limits, tokens left right now, and requests today and this month (UTC). */
 export async function planUsage(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   limiter: RateLimiter,
   workspaceId: string,
   plan: 'starter' | 'professional' | 'business',
   policy: { perMinute: number; burst: number },
-  now: Date,
 ) {
+  const { em } = ctx;
+  const now = ctx.clock.now();
   const peek = await limiter.take(
     `ratelimit:ws:${workspaceId}`,
     'apikey:revoked:none',
@@ -143,12 +154,11 @@ export async function planUsage(
 
 /** Requests of all the workspace's keys per day (UTC) over the last `days` days, zero-filled. */
 export async function workspaceRequestsByDay(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   workspaceId: string,
   days: number,
-  now: Date,
 ) {
-  const { days: dayList, series } = await apiKeyUsageSeries(em, workspaceId, days, now);
+  const { days: dayList, series } = await apiKeyUsageSeries(ctx, workspaceId, days);
   return dayList.map((day, i) => ({
     day,
     requests: series.reduce((sum, key) => sum + (key.counts[i] ?? 0), 0),

@@ -18,10 +18,10 @@ import {
 import { type AuditCheckpoint, ZAuditCheckpoint } from '@postern/contracts';
 import { type EntityManager, execute, Membership, User } from '@postern/db';
 import { ConfigError, type KvStore, type Logger } from '@postern/runtime';
-import type { Clock } from '../clock.ts';
+import type { CoreContext } from '../context.ts';
 import { recordEvent } from '../events/outbox.ts';
-import type { MailMessage } from '../mail/messages.ts';
-import { escapeHtml } from '../mail/messages.ts';
+import { escapeHtml } from '../html.ts';
+import type { MailMessage } from '../system-mail/messages.ts';
 
 const SETTING = 'AUDIT_SIGNING_KEY';
 const DEV_KEY_INFO = 'postern audit signing key v1';
@@ -145,17 +145,16 @@ interface HeadRow {
   occurred_at: Date | string;
 }
 
-export interface CheckpointDeps {
-  em: EntityManager;
-  clock: Clock;
-  signer: AuditSigner;
-  /** Where the latest head of each scope is kept outside PostgreSQL (Redis in production). */
-  kv?: KvStore | undefined;
-  logger?: Logger | undefined;
-  /** Queues an email (the worker seals it into the email.send queue). Without it, no digest. */
-  sendMail?: ((message: MailMessage) => Promise<void>) | undefined;
-  publicUrl?: string | undefined;
-}
+/**
+ * What the checkpoint job works with: the core context's em and clock, its KV store (where the latest
+ * head of each scope is kept outside PostgreSQL) and sendMail (the owners' digest; without it, none),
+ * plus the signer of the heads.
+ */
+export type CheckpointDeps = Pick<CoreContext, 'em' | 'clock'> &
+  Partial<Pick<CoreContext, 'kv' | 'sendMail'>> & {
+    signer: AuditSigner;
+    logger?: Logger | undefined;
+  };
 
 export interface CheckpointResult {
   signed: number;

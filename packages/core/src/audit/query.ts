@@ -1,8 +1,11 @@
 // Reading the audit log of a workspace: filters (event types, actor, date range), keyset pagination
-// by sequence number, and export as CSV (formula injection neutralised) or JSON.
+// by sequence number, and export as CSV (formula injection neutralised by csv-stringify's
+// escape_formulas, which also covers the full-width ＝＋－＠) or JSON.
 import type { AuditEntryDto } from '@postern/contracts';
 import { AuditEntry, type EntityManager, User } from '@postern/db';
 import { stringify } from 'csv-stringify/sync';
+import { actorUserId, type CoreContext } from '../context.ts';
+import { recordAudit } from './record.ts';
 
 export interface AuditFilter {
   eventTypes?: string[] | undefined;
@@ -51,10 +54,11 @@ async function toDtos(em: EntityManager, entries: AuditEntry[]): Promise<AuditEn
 }
 
 export async function listAudit(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   workspaceId: string,
   filter: AuditFilter & { cursor?: number | undefined; limit: number },
 ) {
+  const { em } = ctx;
   const entries = await em.find(AuditEntry, where(workspaceId, filter, filter.cursor), {
     orderBy: { seq: 'desc' },
     limit: filter.limit + 1,
@@ -66,22 +70,32 @@ export async function listAudit(
   };
 }
 
-/** A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice). */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
+/** The workspace's log as a file (at most EXPORT_MAX_ROWS entries); the export itself is audited. */
 export async function exportAudit(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em' | 'clock' | 'actor' | 'meta'>,
   workspaceId: string,
   filter: AuditFilter,
   format: 'csv' | 'json',
 ) {
+  const { em } = ctx;
   const entries = await em.find(AuditEntry, where(workspaceId, filter), {
     orderBy: { seq: 'asc' },
     limit: EXPORT_MAX_ROWS,
   });
   const rows = await toDtos(em, entries);
+  const file = auditFile(rows, format);
+  recordAudit(em, ctx.clock, {
+    type: 'audit.exported',
+    actorId: actorUserId(ctx),
+    workspaceId,
+    meta: ctx.meta,
+    metadata: { format, rows: file.rows, filter },
+  });
+  await em.flush();
+  return file;
+}
+
+function auditFile(rows: AuditEntryDto[], format: 'csv' | 'json') {
   const stamp = new Date().toISOString().slice(0, 10);
   if (format === 'json') {
     return {
@@ -108,16 +122,11 @@ export async function exportAudit(
     rows.map((row) =>
       columns.map((column) => {
         const value = row[column];
-        const text =
-          value === null || value === undefined
-            ? ''
-            : typeof value === 'object'
-              ? JSON.stringify(value)
-              : String(value);
-        return neutraliseCell(text);
+        if (value === null || value === undefined) return '';
+        return typeof value === 'object' ? JSON.stringify(value) : String(value);
       }),
     ),
-    { header: true, columns: [...columns] },
+    { header: true, columns: [...columns], escape_formulas: true },
   );
   return { filename: `audit-log-${stamp}.csv`, contentType: 'text/csv', body, rows: rows.length };
 }

@@ -3,6 +3,7 @@
 import type { User as UserDto } from '@postern/contracts';
 import { EmailToken, User } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import {
@@ -10,9 +11,8 @@ import {
   passwordResetMessage,
   signUpAttemptNotice,
   verifyEmailMessage,
-} from '../mail/index.ts';
+} from '../system-mail/index.ts';
 import { createWorkspace, defaultWorkspaceName } from '../workspaces/workspaces.ts';
-import type { AuthContext } from './context.ts';
 import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions } from './sessions.ts';
 import { LIMITS, reserveSignUp, SignInThrottle } from './throttle.ts';
@@ -32,11 +32,11 @@ export function toUserDto(user: User): UserDto {
   };
 }
 
-const emailTokenHash = (ctx: AuthContext, token: string) =>
-  keyedHash(ctx.settings.secret, 'email-token', token);
+const emailTokenHash = (ctx: CoreContext, token: string) =>
+  keyedHash(ctx.config.secret, 'email-token', token);
 
 function createEmailToken(
-  ctx: AuthContext,
+  ctx: CoreContext,
   userId: string,
   purpose: 'verify_email' | 'reset_password',
   ttlMs: number,
@@ -54,7 +54,7 @@ function createEmailToken(
 
 /** Uses a token once (compare-and-set); returns its user id, or throws a clear BAD_REQUEST. */
 async function consumeEmailToken(
-  ctx: AuthContext,
+  ctx: CoreContext,
   token: string,
   purpose: 'verify_email' | 'reset_password',
 ) {
@@ -72,8 +72,8 @@ async function consumeEmailToken(
   return record.userId;
 }
 
-const link = (ctx: AuthContext, path: string, token: string) =>
-  `${ctx.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+const link = (ctx: CoreContext, path: string, token: string) =>
+  `${ctx.config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
 
 /**
  * Creates an account and mails the verification link; it does not sign in. The answer is the same
@@ -81,7 +81,7 @@ const link = (ctx: AuthContext, path: string, token: string) =>
  * timing matches too): an existing owner is mailed "someone tried to sign up with your address"
  * instead, at most once per address per hour. Sign-ups are throttled per IP address.
  */
-export async function signUp(ctx: AuthContext, input: { email: string; password: string }): Promise<void> {
+export async function signUp(ctx: CoreContext, input: { email: string; password: string }): Promise<void> {
   assertPasswordPolicy(input.password);
   await reserveSignUp(ctx.kv, ctx.meta.ip);
   const passwordHash = await hashPassword(input.password);
@@ -119,9 +119,9 @@ export async function signUp(ctx: AuthContext, input: { email: string; password:
 }
 
 /** Tells an account's owner someone tried to sign up with the address (rate-limited per address). */
-async function notifySignUpAttempt(ctx: AuthContext, user: User): Promise<void> {
+async function notifySignUpAttempt(ctx: CoreContext, user: User): Promise<void> {
   const count = await ctx.kv.incr(
-    `auth:signup-notice:${keyedHash(ctx.settings.secret, 'throttle-signup-notice', user.email)}`,
+    `auth:signup-notice:${keyedHash(ctx.config.secret, 'throttle-signup-notice', user.email)}`,
     LIMITS.signUpNoticeWindowSeconds,
   );
   if (count > LIMITS.signUpNoticesPerAddress) return;
@@ -135,11 +135,11 @@ export type SignInResult =
   | { status: 'two_factor_required'; challengeId: string; expiresAt: Date };
 
 export async function signIn(
-  ctx: AuthContext,
+  ctx: CoreContext,
   input: { email: string; password: string },
 ): Promise<SignInResult> {
   const throttle = new SignInThrottle(ctx.kv);
-  const accountKey = keyedHash(ctx.settings.secret, 'throttle-account', input.email);
+  const accountKey = keyedHash(ctx.config.secret, 'throttle-account', input.email);
   await throttle.reserve(accountKey, ctx.meta.ip);
   const user = await ctx.em.findOne(User, { email: input.email });
   const ok = user
@@ -177,13 +177,13 @@ export async function signIn(
 
 /** Changes the password (the current one is required) and signs out every other session. */
 export async function changePassword(
-  ctx: AuthContext,
+  ctx: CoreContext,
   user: User,
   sessionId: string,
   input: { currentPassword: string; newPassword: string },
 ): Promise<number> {
   const throttle = new SignInThrottle(ctx.kv);
-  const accountKey = keyedHash(ctx.settings.secret, 'throttle-account', user.email);
+  const accountKey = keyedHash(ctx.config.secret, 'throttle-account', user.email);
   await throttle.reserve(accountKey, ctx.meta.ip);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await throttle.failed(accountKey);
@@ -201,7 +201,7 @@ export async function changePassword(
 
 /** Stores a new password, signs out the other sessions (all of them when none is kept), audits, notifies. */
 async function setPassword(
-  ctx: AuthContext,
+  ctx: CoreContext,
   user: User,
   newPassword: string,
   options: { keepSessionId: string | null; event: 'auth.password_changed' | 'auth.password_reset' },
@@ -224,9 +224,9 @@ async function setPassword(
 }
 
 /** Always answers the same way; mails a single-use link when the account exists. */
-export async function requestPasswordReset(ctx: AuthContext, input: { email: string }): Promise<void> {
+export async function requestPasswordReset(ctx: CoreContext, input: { email: string }): Promise<void> {
   const count = await ctx.kv.incr(
-    `auth:reset:${keyedHash(ctx.settings.secret, 'throttle-reset', input.email)}`,
+    `auth:reset:${keyedHash(ctx.config.secret, 'throttle-reset', input.email)}`,
     3600,
   );
   if (count > RESET_REQUESTS_PER_HOUR) return;
@@ -248,7 +248,7 @@ export async function requestPasswordReset(ctx: AuthContext, input: { email: str
  * user then signs in normally, second factor included, so a reset never bypasses 2FA.
  */
 export async function resetPassword(
-  ctx: AuthContext,
+  ctx: CoreContext,
   input: { token: string; newPassword: string },
 ): Promise<void> {
   assertPasswordPolicy(input.newPassword);
@@ -257,7 +257,7 @@ export async function resetPassword(
   await setPassword(ctx, user, input.newPassword, { keepSessionId: null, event: 'auth.password_reset' });
 }
 
-export async function verifyEmail(ctx: AuthContext, input: { token: string }): Promise<void> {
+export async function verifyEmail(ctx: CoreContext, input: { token: string }): Promise<void> {
   const userId = await consumeEmailToken(ctx, input.token, 'verify_email');
   const user = await ctx.em.findOneOrFail(User, { id: userId });
   user.emailVerifiedAt ??= ctx.clock.now();
@@ -265,7 +265,7 @@ export async function verifyEmail(ctx: AuthContext, input: { token: string }): P
   await ctx.em.flush();
 }
 
-export async function resendVerification(ctx: AuthContext, user: User): Promise<void> {
+export async function resendVerification(ctx: CoreContext, user: User): Promise<void> {
   if (user.emailVerifiedAt) return;
   const count = await ctx.kv.incr(`auth:verify-resend:${user.id}`, 3600);
   if (count > RESET_REQUESTS_PER_HOUR)

@@ -1,5 +1,4 @@
 export * from './accounts.ts';
-export * from './context.ts';
 export * from './devices.ts';
 export * from './passwords.ts';
 export * from './sessions.ts';

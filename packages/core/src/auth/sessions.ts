@@ -4,12 +4,13 @@
 // Every authenticated request reads its session row, so a revocation holds on the very next
 // request on every API process.
 import { hkdfSync } from 'node:crypto';
-import { type EntityManager, RefreshToken, Session, User } from '@postern/db';
+import { RefreshToken, Session, User } from '@postern/db';
+import type { Config } from '@postern/runtime';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
-import type { AuthContext, AuthSettings } from './context.ts';
 import { describeDevice, locateIp } from './devices.ts';
 
 const ISSUER = 'postern';
@@ -32,6 +33,12 @@ function jwtKey(secret: string): Uint8Array {
   return key;
 }
 
+/** The part of the configuration sessions and account emails work from. */
+export type AuthSettings = Pick<
+  Config,
+  'secret' | 'accessTokenTtlSeconds' | 'sessionIdleMs' | 'sessionAbsoluteMs' | 'publicUrl'
+>;
+
 export const refreshTokenHash = (settings: AuthSettings, token: string) =>
   keyedHash(settings.secret, 'refresh-token', token);
 
@@ -46,9 +53,9 @@ export interface IssuedSession {
   refreshToken: string;
 }
 
-async function signAccessToken(ctx: AuthContext, userId: string, sessionId: string) {
+async function signAccessToken(ctx: CoreContext, userId: string, sessionId: string) {
   const now = ctx.clock.now();
-  const expiresAt = new Date(now.getTime() + ctx.settings.accessTokenTtlSeconds * 1000);
+  const expiresAt = new Date(now.getTime() + ctx.config.accessTokenTtlSeconds * 1000);
   const token = await new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
@@ -56,14 +63,14 @@ async function signAccessToken(ctx: AuthContext, userId: string, sessionId: stri
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(jwtKey(ctx.settings.secret));
+    .sign(jwtKey(ctx.config.secret));
   return { token, expiresAt };
 }
 
-function newRefreshToken(ctx: AuthContext, sessionId: string): string {
+function newRefreshToken(ctx: CoreContext, sessionId: string): string {
   const token = randomToken(32);
   ctx.em.create(RefreshToken, {
-    tokenHash: refreshTokenHash(ctx.settings, token),
+    tokenHash: refreshTokenHash(ctx.config, token),
     sessionId,
     rotatedAt: null,
   });
@@ -71,13 +78,13 @@ function newRefreshToken(ctx: AuthContext, sessionId: string): string {
 }
 
 /** Opens a session for the user (the caller flushes). */
-export async function issueSession(ctx: AuthContext, userId: string): Promise<IssuedSession> {
+export async function issueSession(ctx: CoreContext, userId: string): Promise<IssuedSession> {
   const now = ctx.clock.now();
   const device = describeDevice(ctx.meta.userAgent);
   const session = ctx.em.create(Session, {
     userId,
     lastActiveAt: now,
-    expiresAt: new Date(now.getTime() + ctx.settings.sessionAbsoluteMs),
+    expiresAt: new Date(now.getTime() + ctx.config.sessionAbsoluteMs),
     ip: ctx.meta.ip,
     userAgent: ctx.meta.userAgent?.slice(0, 512) ?? null,
     ...device,
@@ -90,12 +97,12 @@ export async function issueSession(ctx: AuthContext, userId: string): Promise<Is
   return { session, accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken };
 }
 
-function sessionProblem(ctx: AuthContext, session: Session | null): string | null {
+function sessionProblem(ctx: CoreContext, session: Session | null): string | null {
   const now = ctx.clock.now().getTime();
   if (!session) return 'no_session';
   if (session.revokedAt) return 'session_revoked';
   if (session.expiresAt.getTime() <= now) return 'session_expired';
-  if (session.lastActiveAt.getTime() + ctx.settings.sessionIdleMs <= now) return 'session_expired';
+  if (session.lastActiveAt.getTime() + ctx.config.sessionIdleMs <= now) return 'session_expired';
   return null;
 }
 
@@ -105,10 +112,10 @@ export interface Authenticated {
 }
 
 /** Resolves the access token to a live session and its user, or throws UNAUTHENTICATED with the reason. */
-export async function authenticate(ctx: AuthContext, accessToken: string): Promise<Authenticated> {
+export async function authenticate(ctx: CoreContext, accessToken: string): Promise<Authenticated> {
   let claims: { sub?: string; sid?: unknown };
   try {
-    const verified = await jwtVerify(accessToken, jwtKey(ctx.settings.secret), {
+    const verified = await jwtVerify(accessToken, jwtKey(ctx.config.secret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
@@ -135,8 +142,8 @@ export async function authenticate(ctx: AuthContext, accessToken: string): Promi
 }
 
 /** Exchanges a refresh token for a new pair; replaying a rotated one revokes the session. */
-export async function refreshSession(ctx: AuthContext, refreshToken: string): Promise<IssuedSession> {
-  const hash = refreshTokenHash(ctx.settings, refreshToken);
+export async function refreshSession(ctx: CoreContext, refreshToken: string): Promise<IssuedSession> {
+  const hash = refreshTokenHash(ctx.config, refreshToken);
   const record = await ctx.em.findOne(RefreshToken, { tokenHash: hash });
   if (!record) throw unauthenticated('no_session');
   const now = ctx.clock.now();
@@ -175,7 +182,7 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
   return { session, accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken: token };
 }
 
-async function revokeSessionRow(ctx: AuthContext, session: Session, reason: string) {
+async function revokeSessionRow(ctx: CoreContext, session: Session, reason: string) {
   const now = ctx.clock.now();
   await ctx.em.nativeUpdate(
     Session,
@@ -186,16 +193,20 @@ async function revokeSessionRow(ctx: AuthContext, session: Session, reason: stri
   session.revokedReason = reason;
 }
 
-export async function listSessions(em: EntityManager, ctx: AuthContext, userId: string) {
+export async function listSessions(ctx: CoreContext, userId: string) {
   const now = ctx.clock.now().getTime();
-  const sessions = await em.find(Session, { userId, revokedAt: null }, { orderBy: { lastActiveAt: 'desc' } });
+  const sessions = await ctx.em.find(
+    Session,
+    { userId, revokedAt: null },
+    { orderBy: { lastActiveAt: 'desc' } },
+  );
   return sessions.filter(
     (session) => sessionProblem(ctx, session) === null && session.expiresAt.getTime() > now,
   );
 }
 
 /** Revokes one of the user's own sessions (another user's id is NOT_FOUND). */
-export async function revokeSession(ctx: AuthContext, userId: string, sessionId: string): Promise<void> {
+export async function revokeSession(ctx: CoreContext, userId: string, sessionId: string): Promise<void> {
   const session = await ctx.em.findOne(Session, { id: sessionId, userId, revokedAt: null });
   if (!session) throw new DomainError('NOT_FOUND', 'No such active session');
   await revokeSessionRow(ctx, session, 'revoked_by_user');
@@ -210,7 +221,7 @@ export async function revokeSession(ctx: AuthContext, userId: string, sessionId:
 
 /** Revokes every live session of the user except `keepSessionId` (all of them when null). */
 export async function revokeOtherSessions(
-  ctx: AuthContext,
+  ctx: CoreContext,
   userId: string,
   keepSessionId: string | null,
   reason: string,
@@ -221,7 +232,24 @@ export async function revokeOtherSessions(
   return ctx.em.nativeUpdate(Session, where, { revokedAt: ctx.clock.now(), revokedReason: reason });
 }
 
-export async function signOut(ctx: AuthContext, sessionId: string): Promise<void> {
+/** "Sign out everywhere else": every other live session of the user revoked, and audited. */
+export async function signOutOtherSessions(
+  ctx: CoreContext,
+  userId: string,
+  keepSessionId: string,
+): Promise<number> {
+  const revoked = await revokeOtherSessions(ctx, userId, keepSessionId, 'signed_out_by_user');
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.sessions_revoked',
+    actorId: userId,
+    meta: ctx.meta,
+    metadata: { revoked },
+  });
+  await ctx.em.flush();
+  return revoked;
+}
+
+export async function signOut(ctx: CoreContext, sessionId: string): Promise<void> {
   await ctx.em.nativeUpdate(
     Session,
     { id: sessionId, revokedAt: null },

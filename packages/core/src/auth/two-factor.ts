@@ -2,12 +2,12 @@
 // Both "use once" rules are compare-and-set updates in PostgreSQL, so they hold under concurrency.
 import { RecoveryCode, TwoFactorChallenge, User } from '@postern/db';
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { encryptionContext, keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
-import type { AuthContext } from './context.ts';
 import { verifyPassword } from './passwords.ts';
+import { qrCodeDataUrl } from './qr-code.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions, unauthenticated } from './sessions.ts';
 import { TwoFactorThrottle } from './throttle.ts';
 
@@ -19,10 +19,10 @@ export const CHALLENGE_MAX_ATTEMPTS = 5;
 const ISSUER = 'Postern';
 
 const totpContext = (userId: string) => encryptionContext('app_user', userId, 'totp_secret');
-const recoveryHash = (ctx: AuthContext, code: string) =>
-  keyedHash(ctx.settings.secret, 'recovery-code', code);
-export const challengeHash = (ctx: AuthContext, id: string) =>
-  keyedHash(ctx.settings.secret, 'two-factor-challenge', id);
+const recoveryHash = (ctx: Pick<CoreContext, 'config'>, code: string) =>
+  keyedHash(ctx.config.secret, 'recovery-code', code);
+export const challengeHash = (ctx: Pick<CoreContext, 'config'>, id: string) =>
+  keyedHash(ctx.config.secret, 'two-factor-challenge', id);
 
 const normaliseRecoveryCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 const formatRecoveryCode = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
@@ -39,7 +39,7 @@ async function requirePassword(user: User, password: string) {
  * Checks a TOTP code (±1 time step) and consumes its time step: the same code, or any code of an
  * earlier step, is refused afterwards.
  */
-export async function consumeTotp(ctx: AuthContext, user: User, code: string): Promise<boolean> {
+export async function consumeTotp(ctx: CoreContext, user: User, code: string): Promise<boolean> {
   if (!user.totpSecret) return false;
   const secret = ctx.keyring.decryptString(user.totpSecret, totpContext(user.id));
   const result = await verify({
@@ -63,7 +63,11 @@ export async function consumeTotp(ctx: AuthContext, user: User, code: string): P
 }
 
 /** Uses a recovery code once: of concurrent uses of one code, exactly one succeeds. */
-export async function consumeRecoveryCode(ctx: AuthContext, userId: string, code: string): Promise<boolean> {
+export async function consumeRecoveryCode(
+  ctx: Pick<CoreContext, 'em' | 'clock' | 'config'>,
+  userId: string,
+  code: string,
+): Promise<boolean> {
   const used = await ctx.em.nativeUpdate(
     RecoveryCode,
     { userId, codeHash: recoveryHash(ctx, normaliseRecoveryCode(code)), usedAt: null },
@@ -72,7 +76,7 @@ export async function consumeRecoveryCode(ctx: AuthContext, userId: string, code
   return used === 1;
 }
 
-async function replaceRecoveryCodes(ctx: AuthContext, userId: string): Promise<string[]> {
+async function replaceRecoveryCodes(ctx: CoreContext, userId: string): Promise<string[]> {
   await ctx.em.nativeDelete(RecoveryCode, { userId });
   const codes: string[] = [];
   for (let i = 0; i < RECOVERY_CODE_COUNT; i++) {
@@ -83,12 +87,12 @@ async function replaceRecoveryCodes(ctx: AuthContext, userId: string): Promise<s
   return codes;
 }
 
-export async function remainingRecoveryCodes(ctx: AuthContext, userId: string): Promise<number> {
+export async function remainingRecoveryCodes(ctx: CoreContext, userId: string): Promise<number> {
   return ctx.em.count(RecoveryCode, { userId, usedAt: null });
 }
 
 /** Step 1 of enrolment: needs the password; stores a new secret (encrypted), not yet active. */
-export async function enrolTwoFactor(ctx: AuthContext, user: User, password: string) {
+export async function enrolTwoFactor(ctx: CoreContext, user: User, password: string) {
   await requirePassword(user, password);
   if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
   const secret = generateSecret();
@@ -96,16 +100,11 @@ export async function enrolTwoFactor(ctx: AuthContext, user: User, password: str
   user.totpLastStep = null;
   await ctx.em.flush();
   const otpauthUri = generateURI({ issuer: ISSUER, label: user.email, secret });
-  const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, {
-    errorCorrectionLevel: 'M',
-    margin: 1,
-    width: 240,
-  });
-  return { secret, otpauthUri, qrCodeDataUrl };
+  return { secret, otpauthUri, qrCodeDataUrl: qrCodeDataUrl(otpauthUri) };
 }
 
 /** Step 2: a valid code turns 2FA on, issues recovery codes and signs out the other sessions. */
-export async function activateTwoFactor(ctx: AuthContext, user: User, sessionId: string, code: string) {
+export async function activateTwoFactor(ctx: CoreContext, user: User, sessionId: string, code: string) {
   if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
   if (!user.totpSecret) throw new DomainError('BAD_REQUEST', 'Start the set-up first');
   if (!(await consumeTotp(ctx, user, code))) {
@@ -125,7 +124,7 @@ export async function activateTwoFactor(ctx: AuthContext, user: User, sessionId:
   return { codes };
 }
 
-async function requireTotp(ctx: AuthContext, user: User, code: string) {
+async function requireTotp(ctx: CoreContext, user: User, code: string) {
   const throttle = new TwoFactorThrottle(ctx.kv);
   await throttle.reserve(user.id);
   if (!(await consumeTotp(ctx, user, code))) {
@@ -136,7 +135,7 @@ async function requireTotp(ctx: AuthContext, user: User, code: string) {
 }
 
 export async function disableTwoFactor(
-  ctx: AuthContext,
+  ctx: CoreContext,
   user: User,
   sessionId: string,
   password: string,
@@ -155,7 +154,7 @@ export async function disableTwoFactor(
 }
 
 export async function regenerateRecoveryCodes(
-  ctx: AuthContext,
+  ctx: CoreContext,
   user: User,
   sessionId: string,
   password: string,
@@ -176,7 +175,7 @@ export async function regenerateRecoveryCodes(
 }
 
 /** The second step of sign-in; the challenge id is the bearer secret (stored hashed). */
-export async function startChallenge(ctx: AuthContext, userId: string) {
+export async function startChallenge(ctx: CoreContext, userId: string) {
   const id = randomToken(24);
   const expiresAt = new Date(ctx.clock.now().getTime() + CHALLENGE_TTL_MS);
   ctx.em.create(TwoFactorChallenge, {
@@ -193,7 +192,7 @@ export async function startChallenge(ctx: AuthContext, userId: string) {
 }
 
 export async function completeChallenge(
-  ctx: AuthContext,
+  ctx: CoreContext,
   input: { challengeId: string; code?: string; recoveryCode?: string },
 ): Promise<{ user: User; issued: IssuedSession }> {
   const hash = challengeHash(ctx, input.challengeId);

@@ -10,6 +10,7 @@ import {
 } from '@postern/contracts';
 import { type EntityManager, execute, Membership, Notification } from '@postern/db';
 import type { Clock } from '../clock.ts';
+import type { CoreContext } from '../context.ts';
 
 /** Inserts an outbox row on `tx`'s transaction (call it inside `em.transactional`). */
 export async function recordEvent<T extends EventType>(
@@ -89,9 +90,10 @@ function notificationDto(n: Notification): NotificationDto {
 
 /** The user's latest notifications (only workspaces they still belong to) and the unread count. */
 export async function listNotifications(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   userId: string,
 ): Promise<{ notifications: NotificationDto[]; unread: number }> {
+  const { em } = ctx;
   const memberships = await em.find(Membership, { userId }, { fields: ['workspaceId'] });
   const visible = {
     userId,
@@ -106,14 +108,13 @@ export async function listNotifications(
 
 /** Marks the given notifications (or all of them) read; only the user's own. */
 export async function markNotificationsRead(
-  em: EntityManager,
-  clock: Clock,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   userId: string,
   ids?: readonly string[],
 ): Promise<number> {
-  return em.nativeUpdate(
+  return ctx.em.nativeUpdate(
     Notification,
     { userId, readAt: null, ...(ids ? { id: { $in: [...ids] } } : {}) },
-    { readAt: clock.now() },
+    { readAt: ctx.clock.now() },
   );
 }

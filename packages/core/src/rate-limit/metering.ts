@@ -5,6 +5,7 @@
 // charged in one atomic step: all or nothing.
 import { type EntityManager, Membership } from '@postern/db';
 import type { AuthorizedRequest } from '../api-keys/authenticate.ts';
+import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { BucketState, RateLimiter } from './token-bucket.ts';
 
@@ -132,14 +133,14 @@ export async function chargeApiChecks(
 
 /** `chargeAddressChecks` for the dashboard (a signed-in member): the same buckets as the workspace's keys. */
 export async function chargeWorkspaceChecks(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   limiter: RateLimiter,
   workspace: { id: string; plan: string },
   policy: RatePolicy,
   addresses: number,
   setHeaders: (headers: Record<string, string>) => void,
 ): Promise<void> {
-  const accountId = await workspaceAccountId(em, workspace.id);
+  const accountId = await workspaceAccountId(ctx.em, workspace.id);
   const subject = { workspaceId: workspace.id, accountId, plan: workspace.plan, policy };
   await chargeAddressChecks(limiter, subject, addresses, setHeaders);
 }

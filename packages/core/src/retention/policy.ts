@@ -12,7 +12,7 @@ import {
   WorkerHeartbeat,
 } from '@postern/db';
 import { purgeAuditLog } from '../audit/purge.ts';
-import { purgeExpiredBulkJobs } from '../bulk/jobs.ts';
+import { purgeExpiredBulkJobs } from '../bulk/lifecycle.ts';
 import { purgeAbandonedUploads } from '../bulk/staging.ts';
 import type { Clock } from '../clock.ts';
 import { purgeWebhookDeliveries } from '../webhooks/deliveries.ts';

@@ -4,9 +4,9 @@
 // request). TTL 1 hour. The cache is per workspace: one workspace never learns (from `cached: true` or
 // a faster answer) what another checked.
 import type { Depth, ValidationResult } from '@postern/contracts';
-import type { KvStore } from '@postern/runtime';
 import { decide, type EngineResult, parseAddress } from '@postern/validator';
 import type { Clock } from '../clock.ts';
+import type { CoreContext } from '../context.ts';
 import { keyedHash } from '../crypto/index.ts';
 
 export const VALIDATION_CACHE_TTL_SECONDS = 3600;
@@ -30,11 +30,9 @@ function localSet(key: string, value: string, now: number) {
   local.set(key, { until: now + LOCAL_TTL_MS, value });
 }
 
-export interface SingleCheckDeps {
-  engine: { validate(email: string, options: { depth: Depth }): Promise<EngineResult> };
-  kv: KvStore;
-  secret: string;
-  clock: Clock;
+/** The verification engine (per process; the API's deps hold it). */
+export interface SingleCheckEngine {
+  validate(email: string, options: { depth: Depth }): Promise<EngineResult>;
 }
 
 type Cached = Omit<ValidationResult, 'suggestion' | 'cached'> & { suggestedDomain: string | null };
@@ -108,7 +106,8 @@ export function validationCacheKey(secret: string, workspaceId: string, depth: D
 }
 
 export async function checkAddress(
-  deps: SingleCheckDeps,
+  ctx: Pick<CoreContext, 'kv' | 'clock' | 'config'>,
+  engine: SingleCheckEngine,
   email: string,
   depth: Depth,
   workspaceId: string,
@@ -116,20 +115,20 @@ export async function checkAddress(
   const parsed = parseAddress(email);
   const localPart = parsed.valid ? parsed.local : null;
   // Only valid addresses are cached (a syntax verdict is cheaper than a cache round trip).
-  const key = parsed.valid ? validationCacheKey(deps.secret, workspaceId, depth, parsed.ascii) : null;
+  const key = parsed.valid ? validationCacheKey(ctx.config.secret, workspaceId, depth, parsed.ascii) : null;
   if (key) {
     const now = Date.now();
-    const hit = localGet(key, now) ?? (await deps.kv.get(key));
+    const hit = localGet(key, now) ?? (await ctx.kv.get(key));
     if (hit) {
       localSet(key, hit, now);
       return present(JSON.parse(hit) as Cached, localPart, true);
     }
   }
-  const result = shape(await deps.engine.validate(email, { depth }), deps.clock);
+  const result = shape(await engine.validate(email, { depth }), ctx.clock);
   // Transient outcomes are not cached: a retry should really retry.
   if (key && result.action !== 'retry_later') {
     const value = JSON.stringify(result);
-    await deps.kv.set(key, value, VALIDATION_CACHE_TTL_SECONDS);
+    await ctx.kv.set(key, value, VALIDATION_CACHE_TTL_SECONDS);
     localSet(key, value, Date.now());
   }
   return present(result, localPart, false);

@@ -10,13 +10,18 @@ import {
 } from '@postern/contracts';
 import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { afterCursor, keysetOrder, keysetPage } from '../pagination.ts';
-import { webhookBody } from './dispatch.ts';
-import { findWebhookEndpoint, type WebhookContext } from './endpoints.ts';
+import { requestWebhookDispatch } from './dispatch.ts';
+import { webhookBody } from './endpoint-targets.ts';
+import { findWebhookEndpoint } from './endpoints.ts';
 import { webhookMsgId } from './signing.ts';
 
 const DAY = 86_400_000;
+
+/** What re-sends and test events use of the core context (the worker is woken through ctx.queue). */
+type DeliveryCtx = Pick<CoreContext, 'em' | 'clock' | 'meta' | 'queue'>;
 
 function attemptDto(a: WebhookAttempt): WebhookAttemptDto {
   return {
@@ -69,18 +74,20 @@ export interface DeliveryFilter {
 
 /** A page of an endpoint's deliveries, newest first, each with its attempts. The cursor is opaque. */
 export async function listWebhookDeliveries(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   workspaceId: string,
   filter: DeliveryFilter,
 ): Promise<{ deliveries: WebhookDeliveryDto[]; nextCursor: string | null }> {
-  await findWebhookEndpoint(em, workspaceId, filter.endpointId);
+  const { em } = ctx;
+  await findWebhookEndpoint(ctx, workspaceId, filter.endpointId);
   const limit = Math.max(1, Math.min(100, Math.floor(filter.limit)));
   const where: Record<string, unknown> = { workspaceId, endpointId: filter.endpointId };
   if (filter.status) where.status = filter.status;
   if (filter.eventType) where.eventType = filter.eventType;
+  // Both bounds inclusive (contracts' date-range convention).
   const created: Record<string, Date> = {};
   if (filter.from) created.$gte = new Date(filter.from);
-  if (filter.to) created.$lt = new Date(filter.to);
+  if (filter.to) created.$lte = new Date(filter.to);
   if (Object.keys(created).length) where.createdAt = created;
   const after = afterCursor(filter.cursor);
   if (after) where.$and = [after];
@@ -100,7 +107,7 @@ async function deliveryDto(em: EntityManager, id: string): Promise<WebhookDelive
  * The endpoint must be enabled; a pending delivery is already on its way.
  */
 export async function resendWebhookDelivery(
-  ctx: WebhookContext,
+  ctx: DeliveryCtx,
   workspaceId: string,
   actorId: string,
   deliveryId: string,
@@ -131,16 +138,17 @@ export async function resendWebhookDelivery(
     metadata: { endpointId: endpoint.id, eventType: delivery.eventType, msgId: delivery.msgId },
   });
   await ctx.em.flush();
+  await requestWebhookDispatch(ctx.queue, 'resend');
   return deliveryDto(ctx.em, deliveryId);
 }
 
 /** Queues a `webhook.test` delivery to the endpoint, due now. */
 export async function sendWebhookTest(
-  ctx: WebhookContext,
+  ctx: DeliveryCtx,
   workspaceId: string,
   endpointId: string,
 ): Promise<WebhookDeliveryDto> {
-  const endpoint = await findWebhookEndpoint(ctx.em, workspaceId, endpointId);
+  const endpoint = await findWebhookEndpoint(ctx, workspaceId, endpointId);
   if (!endpoint.enabled)
     throw new DomainError('CONFLICT', 'The endpoint is disabled: enable it before sending a test event');
   const now = ctx.clock.now();
@@ -166,6 +174,7 @@ export async function sendWebhookTest(
     lastStatusCode: null,
     lastError: null,
   });
+  await requestWebhookDispatch(ctx.queue, 'test');
   return deliveryDto(ctx.em, id);
 }
 

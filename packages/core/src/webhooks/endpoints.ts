@@ -12,29 +12,23 @@ import {
   type WebhookEndpointDto,
 } from '@postern/contracts';
 import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
-import { type RequestMeta, recordAudit } from '../audit/record.ts';
-import type { Clock } from '../clock.ts';
+import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import type { Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import {
-  disableEndpointInTx,
   hostOf,
   openWebhookUrl,
   previousSecretContext,
   sealWebhookUrl,
   secretContext,
-} from './dispatch.ts';
+} from './endpoint-targets.ts';
+import { disableEndpointInTx } from './record.ts';
 import { generateWebhookSecret } from './signing.ts';
-import { checkWebhookUrl, type TargetPolicy } from './targets.ts';
+import { checkWebhookUrl, targetPolicyFor } from './targets.ts';
 
-export interface WebhookContext {
-  em: EntityManager;
-  clock: Clock;
-  keyring: Keyring;
-  meta: RequestMeta;
-  /** The deployment's target rules (targetPolicyFor(config)). */
-  targets: TargetPolicy;
-}
+/** What endpoint operations use of the core context (target rules come from ctx.config). */
+type WebhookCtx = Pick<CoreContext, 'em' | 'clock' | 'keyring' | 'meta' | 'config'>;
 
 const HOUR = 3_600_000;
 
@@ -67,38 +61,35 @@ export function webhookEndpointDto(
 
 /** The endpoint of the workspace, or NOT_FOUND (another workspace's looks the same as none). */
 export async function findWebhookEndpoint(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   workspaceId: string,
   endpointId: string,
 ): Promise<WebhookEndpoint> {
-  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, workspaceId }, { refresh: true });
+  const endpoint = await ctx.em.findOne(WebhookEndpoint, { id: endpointId, workspaceId }, { refresh: true });
   if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
   return endpoint;
 }
 
 export async function listWebhookEndpoints(
-  em: EntityManager,
-  keyring: Keyring,
-  clock: Clock,
+  ctx: Pick<CoreContext, 'em' | 'keyring' | 'clock'>,
   workspaceId: string,
 ): Promise<WebhookEndpointDto[]> {
-  const endpoints = await em.find(
+  const endpoints = await ctx.em.find(
     WebhookEndpoint,
     { workspaceId },
     { orderBy: { createdAt: 'asc', id: 'asc' } },
   );
-  const now = clock.now();
-  return endpoints.map((e) => webhookEndpointDto(keyring, e, now));
+  const now = ctx.clock.now();
+  return endpoints.map((e) => webhookEndpointDto(ctx.keyring, e, now));
 }
 
 export async function getWebhookEndpoint(
-  em: EntityManager,
-  keyring: Keyring,
-  clock: Clock,
+  ctx: Pick<CoreContext, 'em' | 'keyring' | 'clock'>,
   workspaceId: string,
   endpointId: string,
 ): Promise<WebhookEndpointDto> {
-  return webhookEndpointDto(keyring, await findWebhookEndpoint(em, workspaceId, endpointId), clock.now());
+  const endpoint = await findWebhookEndpoint(ctx, workspaceId, endpointId);
+  return webhookEndpointDto(ctx.keyring, endpoint, ctx.clock.now());
 }
 
 export interface CreateWebhookEndpointInput {
@@ -109,12 +100,12 @@ export interface CreateWebhookEndpointInput {
 }
 
 export async function createWebhookEndpoint(
-  ctx: WebhookContext,
+  ctx: WebhookCtx,
   workspaceId: string,
   actorId: string,
   input: CreateWebhookEndpointInput,
 ): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
-  const url = checkWebhookUrl(ctx.targets, input.url).href;
+  const url = checkWebhookUrl(targetPolicyFor(ctx.config), input.url).href;
   const count = await ctx.em.count(WebhookEndpoint, { workspaceId });
   if (count >= WEBHOOK_MAX_ENDPOINTS)
     throw new DomainError(
@@ -167,12 +158,13 @@ export interface UpdateWebhookEndpointInput {
 }
 
 export async function updateWebhookEndpoint(
-  ctx: WebhookContext,
+  ctx: WebhookCtx,
   workspaceId: string,
   actorId: string,
   input: UpdateWebhookEndpointInput,
 ): Promise<WebhookEndpointDto> {
-  const url = input.url === undefined ? undefined : checkWebhookUrl(ctx.targets, input.url).href;
+  const url =
+    input.url === undefined ? undefined : checkWebhookUrl(targetPolicyFor(ctx.config), input.url).href;
   return ctx.em.transactional(async (tx) => {
     const endpoint = await tx.findOne(
       WebhookEndpoint,
@@ -242,7 +234,7 @@ export async function updateWebhookEndpoint(
 
 /** Deletes the endpoint with its delivery log; pending deliveries are never sent. */
 export async function deleteWebhookEndpoint(
-  ctx: WebhookContext,
+  ctx: WebhookCtx,
   workspaceId: string,
   actorId: string,
   endpointId: string,
@@ -274,7 +266,7 @@ export interface WebhookSecretView {
   previousSecretExpiresAt: string | null;
 }
 
-function secretView(ctx: WebhookContext, endpoint: WebhookEndpoint, now: Date): WebhookSecretView {
+function secretView(ctx: WebhookCtx, endpoint: WebhookEndpoint, now: Date): WebhookSecretView {
   const inOverlap =
     endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return {
@@ -288,12 +280,12 @@ function secretView(ctx: WebhookContext, endpoint: WebhookEndpoint, now: Date): 
 
 /** The signing secret (and the previous one during an overlap); audited. */
 export async function revealWebhookSecret(
-  ctx: WebhookContext,
+  ctx: WebhookCtx,
   workspaceId: string,
   actorId: string,
   endpointId: string,
 ): Promise<WebhookSecretView> {
-  const endpoint = await findWebhookEndpoint(ctx.em, workspaceId, endpointId);
+  const endpoint = await findWebhookEndpoint(ctx, workspaceId, endpointId);
   const view = secretView(ctx, endpoint, ctx.clock.now());
   recordAudit(ctx.em, ctx.clock, {
     type: 'webhook.secret_revealed',
@@ -311,7 +303,7 @@ export async function revealWebhookSecret(
  * sent), so receivers can switch without missing an event; 0 = the old one stops at once.
  */
 export async function rotateWebhookSecret(
-  ctx: WebhookContext,
+  ctx: WebhookCtx,
   workspaceId: string,
   actorId: string,
   endpointId: string,

@@ -9,26 +9,19 @@
 //   - the poll timer fires (every WORKER_POLL_SECONDS: the safety net for a lost job and for retries
 //     scheduled by other processes),
 //   - a retry scheduled by this process falls due, or capacity frees up while work was left waiting.
-// Attempt results are written in batches (one transaction per batch, see dispatch.ts recordAttempts),
+// Attempt results are written in batches (one transaction per batch, see record.ts recordAttempts),
 // so the database sees a few statements per batch, not per delivery.
 import type { EntityManager } from '@postern/db';
 import type { Logger } from '@postern/runtime';
 import type { Clock } from '../clock.ts';
 import type { Keyring } from '../crypto/index.ts';
-import {
-  type AttemptResult,
-  type ClaimedDelivery,
-  claimDueDeliveries,
-  classifyAttempt,
-  type EndpointTarget,
-  fanOutOutbox,
-  loadEndpointTargets,
-  outboxPending,
-  recordAttempts,
-} from './dispatch.ts';
-import { createWebhookHttp, type WebhookHttp, type WebhookHttpResult } from './http.ts';
+import { attemptDelivery } from './attempt.ts';
+import { type ClaimedDelivery, claimDueDeliveries } from './claim.ts';
+import { type EndpointTarget, loadEndpointTargets } from './endpoint-targets.ts';
+import { fanOutOutbox, outboxPending } from './fan-out.ts';
+import { createWebhookHttp, type WebhookHttp } from './http.ts';
+import { type AttemptResult, recordAttempts } from './record.ts';
 import type { WebhookSettings } from './settings.ts';
-import { webhookSignatureHeader } from './signing.ts';
 
 export interface WebhookEngineDeps {
   /** Forks an EntityManager per operation (e.g. `() => orm.em.fork()`). */
@@ -55,15 +48,6 @@ const RESULT_BATCH = 250;
 /** Claims repeated at once when another worker held some of the deliveries ranked first. */
 const CONTENDED_RETRIES = 3;
 const RESULT_FLUSH_MS = 10;
-
-const notSent = (error: string): WebhookHttpResult => ({
-  statusCode: null,
-  response: null,
-  error,
-  refused: false,
-  retryAfterMs: null,
-  durationMs: 0,
-});
 
 export class WebhookEngine {
   readonly #deps: WebhookEngineDeps;
@@ -182,16 +166,22 @@ export class WebhookEngine {
     await this.#http.close();
   }
 
+  /** The core context of one operation: its own EntityManager fork. */
+  #ctx() {
+    const { keyring, clock } = this.#deps;
+    return { em: this.#deps.em(), keyring, clock };
+  }
+
   #free(): number {
     return Math.max(0, this.#deps.settings.concurrency - this.#stats.inFlight);
   }
 
   async #fanOut(): Promise<void> {
-    const { settings, keyring, clock } = this.#deps;
+    const { settings } = this.#deps;
     while (!this.#stopping) {
-      const em = this.#deps.em();
-      if (!(await outboxPending(em))) return;
-      const result = await fanOutOutbox(em, keyring, clock, {
+      const ctx = this.#ctx();
+      if (!(await outboxPending(ctx))) return;
+      const result = await fanOutOutbox(ctx, {
         limit: settings.batchSize,
         claim: this.#free(),
         leaseMs: settings.leaseMs,
@@ -212,7 +202,7 @@ export class WebhookEngine {
   }
 
   async #claim(): Promise<void> {
-    const { settings, keyring, clock } = this.#deps;
+    const { settings } = this.#deps;
     let retries = 0;
     while (!this.#stopping) {
       const want = Math.min(this.#free(), settings.batchSize);
@@ -220,10 +210,10 @@ export class WebhookEngine {
         this.#saturated = true;
         return;
       }
-      const em = this.#deps.em();
+      const ctx = this.#ctx();
       const report = { eligible: 0 };
       const busyBefore = new Map(this.#busy);
-      const claimed = await claimDueDeliveries(em, clock, {
+      const claimed = await claimDueDeliveries(ctx, {
         limit: want,
         leaseMs: settings.leaseMs,
         perEndpoint: { cap: settings.endpointConcurrency, busy: this.#busy },
@@ -244,9 +234,7 @@ export class WebhookEngine {
       }
       if (claimed.length) {
         const targets = await loadEndpointTargets(
-          em,
-          keyring,
-          clock,
+          ctx,
           claimed.map((d) => d.endpointId),
         );
         for (const delivery of claimed) this.#begin(delivery, targets.get(delivery.endpointId));
@@ -282,27 +270,9 @@ export class WebhookEngine {
 
   async #attempt(delivery: ClaimedDelivery, target: EndpointTarget | undefined): Promise<void> {
     const { clock, settings } = this.#deps;
-    const startedAt = clock.now();
-    let http: WebhookHttpResult;
-    let skipped = false;
-    if (!target?.enabled) {
-      skipped = true;
-      http = notSent(target ? 'not sent: the endpoint is disabled' : 'not sent: the endpoint was deleted');
-    } else {
-      const timestamp = Math.floor(startedAt.getTime() / 1000);
-      http = await this.#http.post(
-        target.url,
-        {
-          'content-type': 'application/json',
-          'user-agent': this.#deps.userAgent ?? 'Postern-Webhooks/1.0',
-          'webhook-id': delivery.msgId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': webhookSignatureHeader(target.keys, delivery.msgId, timestamp, delivery.body),
-        },
-        delivery.body,
-      );
-    }
-    const result = classifyAttempt(settings, delivery, http, startedAt, clock.now(), { skipped });
+    const userAgent = this.#deps.userAgent ?? 'Postern-Webhooks/1.0';
+    const result = await attemptDelivery(this.#http, { clock, settings, userAgent }, delivery, target);
+    const { http } = result;
     this.#stats.attempts += 1;
     if (result.outcome === 'succeeded') this.#stats.succeeded += 1;
     else if (result.outcome === 'failed') this.#stats.failed += 1;
@@ -356,12 +326,7 @@ export class WebhookEngine {
         while (this.#results.length) {
           const batch = this.#results.splice(0, RESULT_BATCH);
           try {
-            const disabled = await recordAttempts(
-              this.#deps.em(),
-              this.#deps.clock,
-              batch,
-              this.#deps.settings,
-            );
+            const disabled = await recordAttempts(this.#ctx(), batch, this.#deps.settings);
             this.#flushFailures = 0;
             for (const d of disabled)
               this.#deps.logger.warn(

@@ -4,23 +4,19 @@
 import type { Role } from '@postern/contracts';
 import { Invitation, Membership, User, Workspace } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
-import type { OutgoingMail } from '../auth/context.ts';
+import type { CoreContext } from '../context.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
-import { invitationMessage } from '../mail/index.ts';
-import type { WorkspaceContext } from './workspaces.ts';
+import { invitationMessage } from '../system-mail/index.ts';
 
 export const INVITATION_TTL_DAYS = 7;
 
-export interface MembersContext extends WorkspaceContext {
-  secret: string;
-  publicUrl: string;
-  sendMail(message: OutgoingMail): Promise<void>;
-}
+/** What member and invitation operations use of the core context. */
+type MembersCtx = Pick<CoreContext, 'em' | 'clock' | 'meta' | 'config' | 'sendMail'>;
 
-const invitationHash = (ctx: MembersContext, token: string) => keyedHash(ctx.secret, 'invitation', token);
+const invitationHash = (ctx: MembersCtx, token: string) => keyedHash(ctx.config.secret, 'invitation', token);
 
-export async function listMembers(ctx: WorkspaceContext, workspaceId: string, viewerId: string) {
+export async function listMembers(ctx: MembersCtx, workspaceId: string, viewerId: string) {
   const members = await ctx.em.find(Membership, { workspaceId }, { orderBy: { createdAt: 'asc' } });
   const users = await ctx.em.find(User, { id: { $in: members.map((m) => m.userId) } });
   const emails = new Map(users.map((u) => [u.id, u.email]));
@@ -53,7 +49,7 @@ export async function listMembers(ctx: WorkspaceContext, workspaceId: string, vi
 }
 
 export async function inviteMember(
-  ctx: MembersContext,
+  ctx: MembersCtx,
   workspaceId: string,
   actorId: string,
   input: { email: string; role: 'admin' | 'member' | 'viewer' },
@@ -98,7 +94,7 @@ export async function inviteMember(
       workspaceName: workspace.name,
       invitedBy: inviter.email,
       role: input.role,
-      link: `${ctx.publicUrl}/invitations/accept?token=${encodeURIComponent(token)}`,
+      link: `${ctx.config.publicUrl}/invitations/accept?token=${encodeURIComponent(token)}`,
       expiresInDays: INVITATION_TTL_DAYS,
     }),
   );
@@ -106,7 +102,7 @@ export async function inviteMember(
 }
 
 export async function revokeInvitation(
-  ctx: WorkspaceContext,
+  ctx: MembersCtx,
   workspaceId: string,
   actorId: string,
   invitationId: string,
@@ -127,7 +123,7 @@ export async function revokeInvitation(
   await ctx.em.flush();
 }
 
-async function pendingInvitation(ctx: MembersContext, token: string) {
+async function pendingInvitation(ctx: MembersCtx, token: string) {
   const invitation = await ctx.em.findOne(Invitation, { tokenHash: invitationHash(ctx, token) });
   const now = ctx.clock.now();
   if (
@@ -145,7 +141,7 @@ async function pendingInvitation(ctx: MembersContext, token: string) {
   return invitation;
 }
 
-export async function previewInvitation(ctx: MembersContext, token: string) {
+export async function previewInvitation(ctx: MembersCtx, token: string) {
   const invitation = await pendingInvitation(ctx, token);
   const workspace = await ctx.em.findOneOrFail(Workspace, { id: invitation.workspaceId });
   const inviter = await ctx.em.findOne(User, { id: invitation.invitedBy });
@@ -159,7 +155,7 @@ export async function previewInvitation(ctx: MembersContext, token: string) {
 }
 
 /** Accepts once (compare-and-set), for the account the invitation was sent to. */
-export async function acceptInvitation(ctx: MembersContext, user: User, token: string) {
+export async function acceptInvitation(ctx: MembersCtx, user: User, token: string) {
   const invitation = await pendingInvitation(ctx, token);
   if (invitation.email !== user.email) {
     throw new DomainError(
@@ -196,7 +192,7 @@ export async function acceptInvitation(ctx: MembersContext, user: User, token: s
   return invitation.workspaceId;
 }
 
-export async function declineInvitation(ctx: MembersContext, user: User, token: string) {
+export async function declineInvitation(ctx: MembersCtx, user: User, token: string) {
   const invitation = await pendingInvitation(ctx, token);
   if (invitation.email !== user.email)
     throw new DomainError('FORBIDDEN', 'This invitation was sent to another address');
@@ -215,12 +211,12 @@ export async function declineInvitation(ctx: MembersContext, user: User, token: 
   await ctx.em.flush();
 }
 
-async function ownerCount(ctx: WorkspaceContext, workspaceId: string) {
+async function ownerCount(ctx: MembersCtx, workspaceId: string) {
   return ctx.em.count(Membership, { workspaceId, role: 'owner' });
 }
 
 export async function changeRole(
-  ctx: WorkspaceContext,
+  ctx: MembersCtx,
   workspaceId: string,
   actor: { userId: string; role: Role },
   memberId: string,
@@ -250,7 +246,7 @@ export async function changeRole(
 }
 
 export async function removeMember(
-  ctx: WorkspaceContext,
+  ctx: MembersCtx,
   workspaceId: string,
   actor: { userId: string; role: Role },
   memberId: string,
@@ -274,7 +270,7 @@ export async function removeMember(
   await ctx.em.flush();
 }
 
-export async function leaveWorkspace(ctx: WorkspaceContext, workspaceId: string, userId: string) {
+export async function leaveWorkspace(ctx: MembersCtx, workspaceId: string, userId: string) {
   const member = await ctx.em.findOne(Membership, { workspaceId, userId });
   if (!member) throw new DomainError('NOT_FOUND', 'No such workspace');
   if (member.role === 'owner' && (await ownerCount(ctx, workspaceId)) <= 1) {

@@ -1,15 +1,12 @@
 // Workspaces and membership resolution. Every core function takes the workspace id explicitly.
 import type { Role, Workspace as WorkspaceDto } from '@postern/contracts';
-import { type EntityManager, Membership, Workspace } from '@postern/db';
-import { type RequestMeta, recordAudit } from '../audit/record.ts';
-import type { Clock } from '../clock.ts';
+import { Membership, Workspace } from '@postern/db';
+import { recordAudit } from '../audit/record.ts';
+import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 
-export interface WorkspaceContext {
-  em: EntityManager;
-  clock: Clock;
-  meta: RequestMeta;
-}
+/** What workspace operations use of the core context. */
+type WorkspaceCtx = Pick<CoreContext, 'em' | 'clock' | 'meta'>;
 
 export const toWorkspaceDto = (workspace: Workspace, role: Role): WorkspaceDto => ({
   id: workspace.id,
@@ -20,7 +17,7 @@ export const toWorkspaceDto = (workspace: Workspace, role: Role): WorkspaceDto =
 });
 
 /** Creates a workspace with the user as its owner (the caller flushes). */
-export function createWorkspace(ctx: WorkspaceContext, userId: string, name: string): Workspace {
+export function createWorkspace(ctx: WorkspaceCtx, userId: string, name: string): Workspace {
   const workspace = ctx.em.create(Workspace, { name, plan: 'starter' });
   ctx.em.create(Membership, { workspaceId: workspace.id, userId, role: 'owner' });
   recordAudit(ctx.em, ctx.clock, {
@@ -40,7 +37,7 @@ export function createWorkspace(ctx: WorkspaceContext, userId: string, name: str
  * account's limits. Serialised per user, so concurrent creations cannot pass the count together.
  */
 export async function createOwnedWorkspace(
-  ctx: WorkspaceContext,
+  ctx: WorkspaceCtx,
   userId: string,
   name: string,
   maxPerAccount: number,
@@ -71,10 +68,10 @@ export function defaultWorkspaceName(email: string): string {
   return `${local.slice(0, 60)}'s workspace`;
 }
 
-export async function listWorkspaces(em: EntityManager, userId: string): Promise<WorkspaceDto[]> {
-  const memberships = await em.find(Membership, { userId }, { orderBy: { createdAt: 'asc' } });
+export async function listWorkspaces(ctx: Pick<CoreContext, 'em'>, userId: string): Promise<WorkspaceDto[]> {
+  const memberships = await ctx.em.find(Membership, { userId }, { orderBy: { createdAt: 'asc' } });
   if (!memberships.length) return [];
-  const workspaces = await em.find(Workspace, { id: { $in: memberships.map((m) => m.workspaceId) } });
+  const workspaces = await ctx.em.find(Workspace, { id: { $in: memberships.map((m) => m.workspaceId) } });
   const byId = new Map(workspaces.map((w) => [w.id, w]));
   return memberships.flatMap((m) => {
     const workspace = byId.get(m.workspaceId);
@@ -86,19 +83,14 @@ export async function listWorkspaces(em: EntityManager, userId: string): Promise
  * The caller's membership of the workspace. An unknown workspace and one the user does not belong
  * to look the same (NOT_FOUND), so ids cannot be probed.
  */
-export async function resolveMembership(em: EntityManager, workspaceId: string, userId: string) {
-  const membership = await em.findOne(Membership, { workspaceId, userId });
-  const workspace = membership ? await em.findOne(Workspace, { id: workspaceId }) : null;
+export async function resolveMembership(ctx: Pick<CoreContext, 'em'>, workspaceId: string, userId: string) {
+  const membership = await ctx.em.findOne(Membership, { workspaceId, userId });
+  const workspace = membership ? await ctx.em.findOne(Workspace, { id: workspaceId }) : null;
   if (!membership || !workspace) throw new DomainError('NOT_FOUND', 'No such workspace');
   return { membership, workspace };
 }
 
-export async function renameWorkspace(
-  ctx: WorkspaceContext,
-  workspaceId: string,
-  actorId: string,
-  name: string,
-) {
+export async function renameWorkspace(ctx: WorkspaceCtx, workspaceId: string, actorId: string, name: string) {
   const workspace = await ctx.em.findOneOrFail(Workspace, { id: workspaceId });
   const previous = workspace.name;
   workspace.name = name;

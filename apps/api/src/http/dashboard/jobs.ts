@@ -15,7 +15,7 @@ import { checkWorkspaceAccess } from '../shared/access.ts';
 import type { BulkCaller, BulkHttp } from '../shared/bulk.ts';
 import { jsonTooLargeMessage } from '../shared/bulk-create.ts';
 import { registerMultipart } from '../shared/multipart.ts';
-import { authContextFor, requestMeta } from '../shared/request.ts';
+import { coreContextFor, requestMeta } from '../shared/request.ts';
 
 const callers = new WeakMap<FastifyRequest, BulkCaller>();
 
@@ -42,11 +42,11 @@ async function resolveCaller(
   }
   const token = accessTokenOf(req, deps.config);
   if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
-  const em = deps.orm.em.fork();
-  const { user } = await authenticate(authContextFor(deps, req, em), token);
+  const ctx = coreContextFor(deps, req);
+  const { user } = await authenticate(ctx, token);
   const { workspaceId } = req.params as { workspaceId: string };
   if (!ZWorkspaceId.safeParse(workspaceId).success) throw new DomainError('NOT_FOUND', 'No such workspace');
-  await checkWorkspaceAccess(em, workspaceId, user.id, permission);
+  await checkWorkspaceAccess(ctx, workspaceId, user.id, permission);
   return { workspaceId, actorId: user.id, apiKeyId: null, meta: requestMeta(req) };
 }
 

@@ -2,15 +2,15 @@
 // routes: the caller's membership of the workspace (an unknown workspace and someone else's look the
 // same: NOT_FOUND) and the role's permission (FORBIDDEN, naming the permission).
 import { can, type Permission } from '@postern/contracts';
-import { DomainError, type EntityManager, resolveMembership } from '@postern/core';
+import { type CoreContext, DomainError, resolveMembership } from '@postern/core';
 
 export async function checkWorkspaceAccess(
-  em: EntityManager,
+  ctx: Pick<CoreContext, 'em'>,
   workspaceId: string,
   userId: string,
   permission: Permission,
 ) {
-  const { membership, workspace } = await resolveMembership(em, workspaceId, userId);
+  const { membership, workspace } = await resolveMembership(ctx, workspaceId, userId);
   if (!can(membership.role, permission)) {
     throw new DomainError('FORBIDDEN', `Your role (${membership.role}) does not allow this`, { permission });
   }

@@ -1,9 +1,8 @@
 // A readable API reference rendered on the server from the OpenAPI document: no script, no CDN.
-const escapeHtml = (value: unknown) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+import { escapeHtml as escapeText } from '@postern/core';
+
+/** Any value of the document (status codes are numbers) escaped as text (core's one escaper). */
+const escapeHtml = (value: unknown) => escapeText(String(value));
 
 interface Doc {
   info: { title: string; version: string; description: string };

@@ -4,6 +4,7 @@ import { planUsage, workspaceRequestsByDay } from '@postern/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../../deps.ts';
+import { coreContextFor } from '../shared/request.ts';
 import { apiAuthOf } from './auth.ts';
 import { authErrors, ok } from './schemas.ts';
 
@@ -21,10 +22,13 @@ export async function usageRoute(app: FastifyInstance, opts: { deps: ApiDeps }) 
     async (req) => {
       const { principal, policy } = apiAuthOf(req);
       await deps.usage.flush();
-      const em = deps.orm.em.fork();
-      const now = deps.clock.now();
-      const usage = await planUsage(em, deps.limiter, principal.workspaceId, principal.plan, policy, now);
-      const last30Days = await workspaceRequestsByDay(em, principal.workspaceId, 30, now);
+      const ctx = coreContextFor(deps, req, {
+        kind: 'api_key',
+        keyId: principal.keyId,
+        workspaceId: principal.workspaceId,
+      });
+      const usage = await planUsage(ctx, deps.limiter, principal.workspaceId, principal.plan, policy);
+      const last30Days = await workspaceRequestsByDay(ctx, principal.workspaceId, 30);
       return ZV1Usage.parse({
         plan: usage.plan,
         limits: usage.limits,

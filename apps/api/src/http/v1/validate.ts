@@ -8,13 +8,14 @@ import {
 import { chargeApiChecks, checkAddress } from '@postern/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ApiDeps } from '../../deps.ts';
+import { type ApiDeps, coreServicesOf } from '../../deps.ts';
 import { apiAuthOf } from './auth.ts';
 import { authErrors, ok, withError } from './schemas.ts';
 
 export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
   const { deps } = opts;
-  const checkDeps = { engine: deps.engine, kv: deps.kv, secret: deps.config.secret, clock: deps.clock };
+  // A check needs no database: the process's services (cache, clock, secret) and its engine.
+  const services = coreServicesOf(deps);
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const invalid = withError('The input is not valid (the first problem, as "<field>: <message>")');
 
@@ -34,7 +35,7 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       const auth = apiAuthOf(req);
       await chargeApiChecks(deps.limiter, auth, 1, (headers) => reply.headers(headers));
       // The result is built by core to the ZValidationResult type (checked by tsc and by the tests).
-      return await checkAddress(checkDeps, input.email, input.depth, auth.principal.workspaceId);
+      return await checkAddress(services, deps.engine, input.email, input.depth, auth.principal.workspaceId);
     },
   );
 
@@ -56,7 +57,7 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       const results = await Promise.all(
         input.emails.map(async (email) => ({
           email,
-          result: await checkAddress(checkDeps, email, input.depth, auth.principal.workspaceId),
+          result: await checkAddress(services, deps.engine, email, input.depth, auth.principal.workspaceId),
         })),
       );
       return { results };

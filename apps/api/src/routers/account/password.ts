@@ -6,6 +6,6 @@ export const changePassword = authedProcedure
   .input(ZChangePasswordRequest)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await change(ctx.auth, ctx.user, ctx.session.id, input);
+    await change(ctx.core, ctx.user, ctx.session.id, input);
     return { ok: true as const };
   });

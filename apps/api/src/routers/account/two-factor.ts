@@ -20,14 +20,14 @@ import { authedProcedure } from '../../trpc.ts';
 export const enrolTwoFactor = authedProcedure
   .input(ZTwoFactorEnrolRequest)
   .output(ZTwoFactorEnrolResponse)
-  .mutation(({ ctx, input }) => enrol(ctx.auth, ctx.user, input.password));
+  .mutation(({ ctx, input }) => enrol(ctx.core, ctx.user, input.password));
 
 export const activateTwoFactor = authedProcedure
   .input(ZTwoFactorActivateRequest)
   .output(ZRecoveryCodesResponse)
   .mutation(async ({ ctx, input }) => {
-    const result = await activate(ctx.auth, ctx.user, ctx.session.id, input.code);
-    await ctx.deps.sendMail(twoFactorChangedNotice({ to: ctx.user.email, enabled: true }));
+    const result = await activate(ctx.core, ctx.user, ctx.session.id, input.code);
+    await ctx.core.sendMail(twoFactorChangedNotice({ to: ctx.user.email, enabled: true }));
     return result;
   });
 
@@ -35,12 +35,12 @@ export const disableTwoFactor = authedProcedure
   .input(ZTwoFactorDisableRequest)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await disable(ctx.auth, ctx.user, ctx.session.id, input.password, input.code);
-    await ctx.deps.sendMail(twoFactorChangedNotice({ to: ctx.user.email, enabled: false }));
+    await disable(ctx.core, ctx.user, ctx.session.id, input.password, input.code);
+    await ctx.core.sendMail(twoFactorChangedNotice({ to: ctx.user.email, enabled: false }));
     return { ok: true as const };
   });
 
 export const regenerateRecoveryCodes = authedProcedure
   .input(ZRegenerateRecoveryCodesRequest)
   .output(ZRecoveryCodesResponse)
-  .mutation(({ ctx, input }) => regenerate(ctx.auth, ctx.user, ctx.session.id, input.password, input.code));
+  .mutation(({ ctx, input }) => regenerate(ctx.core, ctx.user, ctx.session.id, input.password, input.code));

@@ -19,25 +19,21 @@ export const apiKeysRouter = router({
     .meta({ permission: 'apikeys.read' })
     .input(ZWorkspaceScoped)
     .output(ZApiKeyList)
-    .query(async ({ ctx, input }) => ({ keys: await listApiKeys(ctx.em, input.workspaceId) })),
+    .query(async ({ ctx, input }) => ({ keys: await listApiKeys(ctx.core, input.workspaceId) })),
 
   create: workspaceProcedure
     .meta({ permission: 'apikeys.manage' })
     .input(ZCreateApiKeyRequest)
     .output(ZCreatedApiKey)
-    .mutation(({ ctx, input }) => createApiKey(ctx.members, input.workspaceId, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => createApiKey(ctx.core, input.workspaceId, ctx.user.id, input)),
 
   revoke: workspaceProcedure
     .meta({ permission: 'apikeys.manage' })
     .input(ZRevokeApiKeyRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await revokeApiKey(
-        { ...ctx.members, limiter: ctx.deps.limiter },
-        input.workspaceId,
-        ctx.user.id,
-        input.keyId,
-      );
+      await revokeApiKey(ctx.core, ctx.deps.limiter, input.workspaceId, ctx.user.id, input.keyId);
+      // This process's cache of key records (other processes read the revocation marker).
       ctx.deps.apiKeys.forget();
       return { ok: true as const };
     }),
@@ -46,9 +42,7 @@ export const apiKeysRouter = router({
     .meta({ permission: 'apikeys.read' })
     .input(ZApiKeyUsageRequest)
     .output(ZUsageSeries)
-    .query(({ ctx, input }) =>
-      apiKeyUsageSeries(ctx.em, input.workspaceId, input.days, ctx.deps.clock.now()),
-    ),
+    .query(({ ctx, input }) => apiKeyUsageSeries(ctx.core, input.workspaceId, input.days)),
 
   plan: workspaceProcedure
     .meta({ permission: 'apikeys.read' })
@@ -56,12 +50,11 @@ export const apiKeysRouter = router({
     .output(ZPlanUsage)
     .query(({ ctx, input }) =>
       planUsage(
-        ctx.em,
+        ctx.core,
         ctx.deps.limiter,
         input.workspaceId,
         ctx.workspace.plan,
         ctx.deps.apiKeys.policyFor(ctx.workspace.plan),
-        ctx.deps.clock.now(),
       ),
     ),
 });

@@ -7,14 +7,7 @@ import {
   ZAuditVerifyRequest,
   ZAuditVerifyResult,
 } from '@postern/contracts';
-import {
-  auditScope,
-  auditSignerFromConfig,
-  exportAudit,
-  listAudit,
-  recordAudit,
-  verifyAuditChain,
-} from '@postern/core';
+import { exportAudit, listAudit, verifyWorkspaceAudit } from '@postern/core';
 import { router, workspaceProcedure } from '../../trpc.ts';
 
 export const auditRouter = router({
@@ -22,50 +15,21 @@ export const auditRouter = router({
     .meta({ permission: 'audit.read' })
     .input(ZAuditListRequest)
     .output(ZAuditPage)
-    .query(({ ctx, input }) => listAudit(ctx.em, input.workspaceId, input)),
+    .query(({ ctx, input }) => listAudit(ctx.core, input.workspaceId, input)),
 
   export: workspaceProcedure
     .meta({ permission: 'audit.read' })
     .input(ZAuditExportRequest)
     .output(ZAuditExport)
-    .mutation(async ({ ctx, input }) => {
+    .mutation(({ ctx, input }) => {
       const { workspaceId, format, ...filter } = input;
-      const file = await exportAudit(ctx.em, workspaceId, filter, format);
-      recordAudit(ctx.em, ctx.deps.clock, {
-        type: 'audit.exported',
-        actorId: ctx.user.id,
-        workspaceId,
-        meta: ctx.auth.meta,
-        metadata: { format, rows: file.rows, filter },
-      });
-      await ctx.em.flush();
-      return file;
+      return exportAudit(ctx.core, workspaceId, filter, format);
     }),
 
   verify: workspaceProcedure
     .meta({ permission: 'audit.verify' })
     .input(ZAuditVerifyRequest)
     .output(ZAuditVerifyResult)
-    .mutation(async ({ ctx, input }) => {
-      // Compared with the newest signed head (KV store, audit_signed_head) and a pasted checkpoint.
-      const result = await verifyAuditChain(ctx.em, auditScope(input.workspaceId, null), {
-        verifier: auditSignerFromConfig(ctx.deps.config),
-        kv: ctx.deps.kv,
-        pasted: input.checkpoint,
-      });
-      recordAudit(ctx.em, ctx.deps.clock, {
-        type: 'audit.verified',
-        actorId: ctx.user.id,
-        workspaceId: input.workspaceId,
-        meta: ctx.auth.meta,
-        metadata: {
-          ok: result.ok,
-          entriesChecked: result.entriesChecked,
-          problems: result.problems.length,
-          ...(result.head ? { headSeq: result.head.seq, headSource: result.head.source } : {}),
-        },
-      });
-      await ctx.em.flush();
-      return result;
-    }),
+    // Compared with the newest signed head (KV store, audit_signed_head) and a pasted checkpoint.
+    .mutation(({ ctx, input }) => verifyWorkspaceAudit(ctx.core, input.workspaceId, input.checkpoint)),
 });

@@ -17,12 +17,12 @@ export const verifyEmail = publicProcedure
   .input(ZVerifyEmailRequest)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await verify(ctx.auth, input);
+    await verify(ctx.core, input);
     return { ok: true as const };
   });
 
 export const resendVerification = authedProcedure.output(ZOk).mutation(async ({ ctx }) => {
-  await resend(ctx.auth, ctx.user);
+  await resend(ctx.core, ctx.user);
   return { ok: true as const };
 });
 
@@ -30,7 +30,7 @@ export const requestPasswordReset = publicProcedure
   .input(ZRequestPasswordResetRequest)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await requestReset(ctx.auth, input);
+    await requestReset(ctx.core, input);
     return { ok: true as const };
   });
 
@@ -38,6 +38,6 @@ export const resetPassword = publicProcedure
   .input(ZResetPasswordRequest)
   .output(ZOk)
   .mutation(async ({ ctx, input }) => {
-    await reset(ctx.auth, input);
+    await reset(ctx.core, input);
     return { ok: true as const };
   });

@@ -7,7 +7,7 @@ export const refresh = publicProcedure.output(ZOk).mutation(async ({ ctx }) => {
   const token = refreshTokenOf(ctx.req, ctx.deps.config);
   if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
   try {
-    setSessionCookies(ctx.res, ctx.deps.config, await refreshSession(ctx.auth, token));
+    setSessionCookies(ctx.res, ctx.deps.config, await refreshSession(ctx.core, token));
   } catch (error) {
     clearSessionCookies(ctx.res, ctx.deps.config);
     throw error;

@@ -7,7 +7,7 @@ export const signIn = publicProcedure
   .input(ZSignInRequest)
   .output(ZSignInResponse)
   .mutation(async ({ ctx, input }) => {
-    const result = await signInUser(ctx.auth, input);
+    const result = await signInUser(ctx.core, input);
     if (result.status === 'two_factor_required') {
       return {
         status: result.status,

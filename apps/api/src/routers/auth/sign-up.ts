@@ -7,6 +7,6 @@ export const signUp = publicProcedure
   .input(ZSignUpRequest)
   .output(ZSignUpResponse)
   .mutation(async ({ ctx, input }) => {
-    await signUpUser(ctx.auth, input);
+    await signUpUser(ctx.core, input);
     return { status: 'check_email' as const };
   });

@@ -7,7 +7,7 @@ export const verifyTwoFactor = publicProcedure
   .input(ZTwoFactorVerifyRequest)
   .output(ZSignInResponse)
   .mutation(async ({ ctx, input }) => {
-    const { user, issued } = await completeChallenge(ctx.auth, input);
+    const { user, issued } = await completeChallenge(ctx.core, input);
     setSessionCookies(ctx.res, ctx.deps.config, issued, { signedIn: true });
     return { status: 'signed_in' as const, user: toUserDto(user) };
   });

@@ -15,14 +15,14 @@ export const invitationsRouter = router({
   preview: publicProcedure
     .input(ZInvitationTokenRequest)
     .output(ZInvitationPreview)
-    .mutation(({ ctx, input }) => previewInvitation(ctx.members, input.token)),
+    .mutation(({ ctx, input }) => previewInvitation(ctx.core, input.token)),
 
   accept: authedProcedure
     .input(ZInvitationTokenRequest)
     .output(ZWorkspace)
     .mutation(async ({ ctx, input }) => {
-      const workspaceId = await acceptInvitation(ctx.members, ctx.user, input.token);
-      const { workspace, membership } = await resolveMembership(ctx.em, workspaceId, ctx.user.id);
+      const workspaceId = await acceptInvitation(ctx.core, ctx.user, input.token);
+      const { workspace, membership } = await resolveMembership(ctx.core, workspaceId, ctx.user.id);
       return toWorkspaceDto(workspace, membership.role);
     }),
 
@@ -30,7 +30,7 @@ export const invitationsRouter = router({
     .input(ZInvitationTokenRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await declineInvitation(ctx.members, ctx.user, input.token);
+      await declineInvitation(ctx.core, ctx.user, input.token);
       return { ok: true as const };
     }),
 });

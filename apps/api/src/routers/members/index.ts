@@ -24,14 +24,14 @@ export const membersRouter = router({
     .meta({ permission: 'members.read' })
     .input(ZWorkspaceScoped)
     .output(ZMemberList)
-    .query(({ ctx, input }) => listMembers(ctx.members, input.workspaceId, ctx.user.id)),
+    .query(({ ctx, input }) => listMembers(ctx.core, input.workspaceId, ctx.user.id)),
 
   invite: workspaceProcedure
     .meta({ permission: 'members.manage' })
     .input(ZInviteRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await inviteMember(ctx.members, input.workspaceId, ctx.user.id, {
+      await inviteMember(ctx.core, input.workspaceId, ctx.user.id, {
         email: input.email,
         role: input.role,
       });
@@ -43,7 +43,7 @@ export const membersRouter = router({
     .input(ZRevokeInvitationRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await revokeInvitation(ctx.members, input.workspaceId, ctx.user.id, input.invitationId);
+      await revokeInvitation(ctx.core, input.workspaceId, ctx.user.id, input.invitationId);
       return { ok: true as const };
     }),
 
@@ -52,7 +52,7 @@ export const membersRouter = router({
     .input(ZChangeRoleRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await changeRole(ctx.members, input.workspaceId, actor(ctx), input.memberId, input.role);
+      await changeRole(ctx.core, input.workspaceId, actor(ctx), input.memberId, input.role);
       return { ok: true as const };
     }),
 
@@ -61,7 +61,7 @@ export const membersRouter = router({
     .input(ZRemoveMemberRequest)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.members, input.workspaceId, actor(ctx), input.memberId);
+      await removeMember(ctx.core, input.workspaceId, actor(ctx), input.memberId);
       return { ok: true as const };
     }),
 });

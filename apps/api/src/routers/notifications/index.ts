@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { authedProcedure, router } from '../../trpc.ts';
 
 export const notificationsRouter = router({
-  list: authedProcedure.output(ZNotificationList).query(({ ctx }) => listNotifications(ctx.em, ctx.user.id)),
+  list: authedProcedure
+    .output(ZNotificationList)
+    .query(({ ctx }) => listNotifications(ctx.core, ctx.user.id)),
 
   markRead: authedProcedure
     .input(ZMarkNotificationsRead)
     .output(z.object({ updated: z.number().int() }))
     .mutation(async ({ ctx, input }) => ({
-      updated: await markNotificationsRead(ctx.em, ctx.deps.clock, ctx.user.id, input.ids),
+      updated: await markNotificationsRead(ctx.core, ctx.user.id, input.ids),
     })),
 });

@@ -12,18 +12,13 @@ export const validationRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { deps, workspace } = ctx;
       await chargeWorkspaceChecks(
-        ctx.em,
+        ctx.core,
         deps.limiter,
         workspace,
         deps.apiKeys.policyFor(workspace.plan),
         1,
         (h) => ctx.res.headers(h),
       );
-      return checkAddress(
-        { engine: deps.engine, kv: deps.kv, secret: deps.config.secret, clock: deps.clock },
-        input.email,
-        input.depth,
-        workspace.id,
-      );
+      return checkAddress(ctx.core, deps.engine, input.email, input.depth, workspace.id);
     }),
 });

@@ -23,24 +23,13 @@ import {
   getWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
-  requestWebhookDispatch,
   resendWebhookDelivery,
   revealWebhookSecret,
   rotateWebhookSecret,
   sendWebhookTest,
-  targetPolicyFor,
   updateWebhookEndpoint,
-  type WebhookContext,
 } from '@postern/core';
-import { type Context, router, workspaceProcedure } from '../../trpc.ts';
-
-const webhookContext = (ctx: Context): WebhookContext => ({
-  em: ctx.em,
-  clock: ctx.deps.clock,
-  keyring: ctx.deps.keyring,
-  meta: ctx.members.meta,
-  targets: targetPolicyFor(ctx.deps.config),
-});
+import { router, workspaceProcedure } from '../../trpc.ts';
 
 export const webhooksRouter = router({
   list: workspaceProcedure
@@ -48,7 +37,7 @@ export const webhooksRouter = router({
     .input(ZWorkspaceScoped)
     .output(ZWebhookEndpointList)
     .query(async ({ ctx, input }) => ({
-      endpoints: await listWebhookEndpoints(ctx.em, ctx.deps.keyring, ctx.deps.clock, input.workspaceId),
+      endpoints: await listWebhookEndpoints(ctx.core, input.workspaceId),
       eventTypes: [...WEBHOOK_EVENT_TYPES],
     })),
 
@@ -56,33 +45,27 @@ export const webhooksRouter = router({
     .meta({ permission: 'webhooks.read' })
     .input(ZWebhookEndpointRef)
     .output(ZWebhookEndpoint)
-    .query(({ ctx, input }) =>
-      getWebhookEndpoint(ctx.em, ctx.deps.keyring, ctx.deps.clock, input.workspaceId, input.endpointId),
-    ),
+    .query(({ ctx, input }) => getWebhookEndpoint(ctx.core, input.workspaceId, input.endpointId)),
 
   /** Returns the signing secret once; later only revealSecret shows it. */
   create: workspaceProcedure
     .meta({ permission: 'webhooks.manage' })
     .input(ZCreateWebhookEndpointRequest)
     .output(ZCreatedWebhookEndpoint)
-    .mutation(({ ctx, input }) =>
-      createWebhookEndpoint(webhookContext(ctx), input.workspaceId, ctx.user.id, input),
-    ),
+    .mutation(({ ctx, input }) => createWebhookEndpoint(ctx.core, input.workspaceId, ctx.user.id, input)),
 
   update: workspaceProcedure
     .meta({ permission: 'webhooks.manage' })
     .input(ZUpdateWebhookEndpointRequest)
     .output(ZWebhookEndpoint)
-    .mutation(({ ctx, input }) =>
-      updateWebhookEndpoint(webhookContext(ctx), input.workspaceId, ctx.user.id, input),
-    ),
+    .mutation(({ ctx, input }) => updateWebhookEndpoint(ctx.core, input.workspaceId, ctx.user.id, input)),
 
   delete: workspaceProcedure
     .meta({ permission: 'webhooks.manage' })
     .input(ZWebhookEndpointRef)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await deleteWebhookEndpoint(webhookContext(ctx), input.workspaceId, ctx.user.id, input.endpointId);
+      await deleteWebhookEndpoint(ctx.core, input.workspaceId, ctx.user.id, input.endpointId);
       return { ok: true as const };
     }),
 
@@ -92,7 +75,7 @@ export const webhooksRouter = router({
     .input(ZWebhookEndpointRef)
     .output(ZWebhookSecret)
     .mutation(({ ctx, input }) =>
-      revealWebhookSecret(webhookContext(ctx), input.workspaceId, ctx.user.id, input.endpointId),
+      revealWebhookSecret(ctx.core, input.workspaceId, ctx.user.id, input.endpointId),
     ),
 
   /** A new secret; the previous one keeps signing too for `overlapHours` (default 24). */
@@ -101,20 +84,14 @@ export const webhooksRouter = router({
     .input(ZRotateWebhookSecretRequest)
     .output(ZWebhookSecret)
     .mutation(({ ctx, input }) =>
-      rotateWebhookSecret(
-        webhookContext(ctx),
-        input.workspaceId,
-        ctx.user.id,
-        input.endpointId,
-        input.overlapHours,
-      ),
+      rotateWebhookSecret(ctx.core, input.workspaceId, ctx.user.id, input.endpointId, input.overlapHours),
     ),
 
   deliveries: workspaceProcedure
     .meta({ permission: 'webhooks.read' })
     .input(ZWebhookDeliveriesRequest)
     .output(ZWebhookDeliveryPage)
-    .query(({ ctx, input }) => listWebhookDeliveries(ctx.em, input.workspaceId, input)),
+    .query(({ ctx, input }) => listWebhookDeliveries(ctx.core, input.workspaceId, input)),
 
   /** One more round of attempts for a finished delivery, same webhook-id and body. */
   resend: workspaceProcedure
@@ -123,12 +100,11 @@ export const webhooksRouter = router({
     .output(ZQueuedWebhookDelivery)
     .mutation(async ({ ctx, input }) => {
       const delivery = await resendWebhookDelivery(
-        webhookContext(ctx),
+        ctx.core,
         input.workspaceId,
         ctx.user.id,
         input.deliveryId,
       );
-      await requestWebhookDispatch(ctx.deps.boss, 'resend');
       return { delivery };
     }),
 
@@ -138,8 +114,7 @@ export const webhooksRouter = router({
     .input(ZWebhookEndpointRef)
     .output(ZQueuedWebhookDelivery)
     .mutation(async ({ ctx, input }) => {
-      const delivery = await sendWebhookTest(webhookContext(ctx), input.workspaceId, input.endpointId);
-      await requestWebhookDispatch(ctx.deps.boss, 'test');
+      const delivery = await sendWebhookTest(ctx.core, input.workspaceId, input.endpointId);
       return { delivery };
     }),
 });

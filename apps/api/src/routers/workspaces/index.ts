@@ -19,14 +19,14 @@ import { authedProcedure, router, workspaceProcedure } from '../../trpc.ts';
 export const workspacesRouter = router({
   list: authedProcedure
     .output(ZWorkspaceList)
-    .query(async ({ ctx }) => ({ workspaces: await listWorkspaces(ctx.em, ctx.user.id) })),
+    .query(async ({ ctx }) => ({ workspaces: await listWorkspaces(ctx.core, ctx.user.id) })),
 
   create: authedProcedure
     .input(ZCreateWorkspaceRequest)
     .output(ZWorkspace)
     .mutation(async ({ ctx, input }) => {
-      const max = ctx.deps.config.maxWorkspacesPerAccount;
-      const workspace = await createOwnedWorkspace(ctx.members, ctx.user.id, input.name, max);
+      const max = ctx.core.config.maxWorkspacesPerAccount;
+      const workspace = await createOwnedWorkspace(ctx.core, ctx.user.id, input.name, max);
       return toWorkspaceDto(workspace, 'owner');
     }),
 
@@ -41,7 +41,7 @@ export const workspacesRouter = router({
     .input(ZRenameWorkspaceRequest)
     .output(ZWorkspace)
     .mutation(async ({ ctx, input }) => {
-      const workspace = await renameWorkspace(ctx.members, input.workspaceId, ctx.user.id, input.name);
+      const workspace = await renameWorkspace(ctx.core, input.workspaceId, ctx.user.id, input.name);
       return toWorkspaceDto(workspace, ctx.membership.role);
     }),
 
@@ -50,7 +50,7 @@ export const workspacesRouter = router({
     .input(ZWorkspaceScoped)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await leaveWorkspace(ctx.members, input.workspaceId, ctx.user.id);
+      await leaveWorkspace(ctx.core, input.workspaceId, ctx.user.id);
       return { ok: true as const };
     }),
 });

@@ -1,21 +1,13 @@
 // Transactional messages (account emails). Each builder returns the whole message: plain text and
 // HTML alternatives, with every interpolated value escaped for HTML and every link checked to be an
 // http(s) URL, so a hostile address or link can never inject markup or a `javascript:` href.
+import type { SystemMail } from '../context.ts';
+import { escapeHtml } from '../html.ts';
 
-/** A message ready to send: one recipient, both alternatives. */
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+/** A message ready to send: one recipient, both alternatives (the builders' name for SystemMail). */
+export type MailMessage = SystemMail;
 
 const PRODUCT = 'Postern';
-
-/** Escapes a value for HTML text and double- or single-quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 /** Refuses addresses that could smuggle extra headers or recipients into the message. */
 function checkRecipient(to: string): string {
