@@ -15,7 +15,6 @@ import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import { ALL_QUEUES } from '../../packages/contracts/src/index.ts';
 import {
   createKeyring,
-  createTargetPolicy,
   createWebhookEndpoint,
   parseEncryptionKeys,
   recordEvent,
@@ -25,7 +24,12 @@ import {
 import { startReceiver } from '../../packages/core/test/support/webhook-receiver.ts';
 import { createOrm } from '../../packages/db/src/index.ts';
 import { createTestDatabase } from '../../packages/db/src/testing.ts';
-import { createLogger, createQueueClient, ensureQueues } from '../../packages/runtime/src/index.ts';
+import {
+  createLogger,
+  createQueueClient,
+  ensureQueues,
+  loadConfig,
+} from '../../packages/runtime/src/index.ts';
 import { verifyWebhook } from '../../packages/sdk/src/webhooks.ts';
 import { percentile, round, rssMb, ticks } from '../lib.ts';
 
@@ -84,7 +88,7 @@ const { secret } = await createWebhookEndpoint(
     clock: systemClock,
     keyring,
     meta: { ip: null, userAgent: 'bench' },
-    targets: createTargetPolicy({ allowedTargets: ['127.0.0.1'] }),
+    config: loadConfig({ WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' }),
   },
   workspaceId,
   randomUUID(),
