@@ -1,6 +1,6 @@
 // What a job handler receives and how handlers are declared against the queues in contracts.
 import type { QueueDefinition } from '@postern/contracts';
-import type { Clock, WorkerIdentity } from '@postern/core';
+import type { Clock, CoreContext, WorkerIdentity } from '@postern/core';
 import type { EntityManager } from '@postern/db';
 import type { Logger } from '@postern/runtime';
 import type { z } from 'zod';
@@ -10,6 +10,11 @@ export interface JobContext {
   attempt: number;
   /** A fresh EntityManager fork for this job alone. */
   em: EntityManager;
+  /**
+   * The job's core context (the process's services, this job's `em`, actor `system:<queue>`): what
+   * handlers pass to core. Null only in runners started without services (tests of the runtime).
+   */
+  core: CoreContext | null;
   logger: Logger;
   clock: Clock;
   worker: WorkerIdentity;

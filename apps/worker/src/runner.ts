@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ALL_QUEUES } from '@postern/contracts';
-import type { Clock, WorkerIdentity } from '@postern/core';
+import { type Clock, type CoreServices, coreContext, type WorkerIdentity } from '@postern/core';
 import type { MikroORM } from '@postern/db';
 import { ensureQueues, type Logger, type PgBoss } from '@postern/runtime';
 import type { JobHandler } from './job.ts';
@@ -19,6 +19,8 @@ export interface RunnerOptions {
   handlers: JobHandler[];
   schedules: ScheduleEntry[];
   pollingIntervalSeconds: number;
+  /** The process's core services: each job gets its own core context built from them. */
+  services?: CoreServices;
   /** Extra queues beyond contracts' (tests register fixtures through the same runner). */
   extraQueues?: JobHandler['queue'][];
 }
@@ -76,10 +78,14 @@ export async function startRunner(options: RunnerOptions): Promise<RunningWorker
             }
             const started = performance.now();
             try {
+              const em = orm.em.fork();
               const output = await handler.handle(parsed.data, {
                 jobId: job.id,
                 attempt: job.retryCount,
-                em: orm.em.fork(),
+                em,
+                core: options.services
+                  ? coreContext(options.services, { em, actor: { kind: 'system', name: queue.name } })
+                  : null,
                 logger: log,
                 clock,
                 worker: identity,

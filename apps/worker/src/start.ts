@@ -60,6 +60,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
     orm,
     logger,
     clock: services.clock,
+    services,
     version: VERSION,
     handlers: [
       ...jobHandlers({

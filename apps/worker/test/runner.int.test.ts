@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { ALL_QUEUES, QUEUES } from '@postern/contracts';
-import { createKeyring, createMailTransport, systemClock } from '@postern/core';
+import { type CoreServices, createKeyring, createMailTransport, systemClock } from '@postern/core';
 import { createOrm, type MikroORM, RefreshToken, Session, WorkerHeartbeat } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, type PgBoss } from '@postern/runtime';
+import { createLogger, createQueueClient, loadConfig, MemoryKvStore, type PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineJob } from '../src/job.ts';
 import { jobHandlers } from '../src/jobs/index.ts';
 import { type RunningWorker, startRunner } from '../src/runner.ts';
 import { SCHEDULES } from '../src/schedules.ts';
@@ -30,6 +32,21 @@ async function waitForJob(boss: PgBoss, queue: string, id: string, states: strin
   throw new Error(`job ${id} did not reach ${states.join('/')}`);
 }
 
+/** A fixture queue whose handler reports what its job context holds. */
+const CONTEXT_QUEUE = {
+  name: 'test.core-context',
+  payload: z.object({}),
+  policy: { retryLimit: 0, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60, concurrency: 2 },
+};
+const contextProbe = defineJob(CONTEXT_QUEUE, async (_payload, ctx) => ({
+  hasCore: ctx.core !== null,
+  sameEm: ctx.core?.em === ctx.em,
+  actor: ctx.core?.actor ?? null,
+  emId: (ctx.em as unknown as { id: number }).id,
+  sharedServices: ctx.core?.config === services.config && ctx.core?.kv === services.kv,
+}));
+let services: CoreServices;
+
 describe('worker runner', () => {
   let db: TestDatabase;
   let orm: MikroORM;
@@ -41,13 +58,23 @@ describe('worker runner', () => {
     orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
     const logger = createLogger({ level: 'silent', name: 'worker-test' });
     boss = createQueueClient({ databaseUrl: db.url, role: 'worker', logger });
+    services = {
+      config: loadConfig({ DATABASE_URL: db.url }),
+      clock: systemClock,
+      keyring: createKeyring([{ id: 't', key: randomBytes(32) }]),
+      kv: new MemoryKvStore(),
+      queue: boss,
+      sendMail: async () => {},
+    };
     worker = await startRunner({
       boss,
       orm,
       logger,
       clock: systemClock,
+      services,
       version: 'test',
-      handlers: JOB_HANDLERS,
+      extraQueues: [CONTEXT_QUEUE],
+      handlers: [...JOB_HANDLERS, contextProbe],
       schedules: SCHEDULES,
       pollingIntervalSeconds: 0.5,
     });
@@ -63,6 +90,22 @@ describe('worker runner', () => {
     const queues = await boss.getQueues();
     const names = queues.map((queue) => queue.name);
     for (const queue of ALL_QUEUES) expect(names).toContain(queue.name);
+  });
+
+  it("gives each job its own core context: the process's services, the job's em, the system actor", async () => {
+    const ids = await Promise.all([boss.send(CONTEXT_QUEUE.name, {}), boss.send(CONTEXT_QUEUE.name, {})]);
+    const jobs = await Promise.all(
+      ids.map((id) => waitForJob(boss, CONTEXT_QUEUE.name, String(id), ['completed', 'failed'])),
+    );
+    const outputs = jobs.map((job) => job.output as Record<string, unknown>);
+    for (const output of outputs)
+      expect(output).toMatchObject({
+        hasCore: true,
+        sameEm: true,
+        sharedServices: true,
+        actor: { kind: 'system', name: CONTEXT_QUEUE.name },
+      });
+    expect(outputs[0]?.emId).not.toBe(outputs[1]?.emId);
   });
 
   it('has a handler for every queue in contracts', () => {

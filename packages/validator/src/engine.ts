@@ -8,12 +8,23 @@ import { isDisposableDomain, isFreeProvider, isRoleAccount, suggestDomain } from
 import { allowedHosts, createMtaSts, type MtaSts, type MtaStsOptions } from './mta-sts/index.ts';
 import {
   createSmtpProber,
+  type ProbeAddress,
   type ProbeTlsPolicy,
   type SmtpProber,
   type SmtpProberOptions,
 } from './smtp/index.ts';
 import { parseAddress } from './syntax/index.ts';
-import type { Depth, EngineResult, MtaStsEvidence, ParseOptions, SmtpResult } from './types.ts';
+import type {
+  Depth,
+  DnsOutcome,
+  DnsResult,
+  EngineResult,
+  MtaStsEvidence,
+  MxHost,
+  ParseOptions,
+  ParseResult,
+  SmtpResult,
+} from './types.ts';
 
 export interface VerificationEngineOptions {
   dns?: DnsStageOptions;
@@ -33,7 +44,11 @@ export interface VerificationEngineOptions {
 }
 
 export interface VerificationEngine {
-  validate(input: string, options?: { depth?: Depth }): Promise<EngineResult>;
+  /**
+   * One address through every stage. `batch`: at depth `enhanced`, the SMTP probe shares a session
+   * with other addresses for the same MX host (createVerifier's verifyMany sets it).
+   */
+  validate(input: string, options?: { depth?: Depth; batch?: boolean }): Promise<EngineResult>;
   readonly dns: DnsStage;
   readonly smtp: SmtpProber | null;
   readonly mtaSts: MtaSts | null;
@@ -57,6 +72,58 @@ const noMatchingMx = (id: string): SmtpResult => ({
   },
 });
 
+/** What the DNS stage found for a valid address, as the SMTP stage needs it. */
+interface SmtpTarget {
+  address: ProbeAddress;
+  dnsResult: DnsResult;
+  hosts: MxHost[];
+}
+
+/** MTA-STS, then the SMTP probe (alone, or batched with other addresses for the same MX host). */
+async function smtpStage(
+  smtp: SmtpProber,
+  mtaSts: MtaSts | null,
+  target: SmtpTarget,
+  batch: boolean,
+): Promise<{ smtp: SmtpResult; mtaSts: MtaStsEvidence | null }> {
+  let probeHosts = target.hosts;
+  let policy: ProbeTlsPolicy | undefined;
+  let sts: MtaStsEvidence | null = null;
+  if (mtaSts) {
+    const found = await mtaSts.lookup(target.dnsResult.domain);
+    if (found.status === 'policy') {
+      const enforced = found.policy.mode === 'enforce';
+      sts = { status: 'policy', id: found.id, mode: found.policy.mode, enforced, detail: null };
+      if (enforced) {
+        probeHosts = allowedHosts(target.hosts, found.policy);
+        policy = { requireVerifiedTls: true };
+      }
+    } else {
+      sts = {
+        status: found.status,
+        id: found.status === 'unavailable' ? found.id : null,
+        mode: null,
+        enforced: false,
+        detail: found.status === 'unavailable' ? found.detail : null,
+      };
+    }
+  }
+  if (probeHosts.length === 0) return { smtp: noMatchingMx(sts?.id ?? ''), mtaSts: sts };
+  const probe = batch ? smtp.probeBatched : smtp.probe;
+  return { smtp: await probe(target.address, probeHosts, policy), mtaSts: sts };
+}
+
+const invalid = (depth: Depth, syntax: ParseResult): EngineResult => ({
+  depth,
+  syntax,
+  dns: null,
+  smtp: null,
+  lists: { disposable: false, freeProvider: false, roleAccount: false, suggestion: null },
+  suggestedDomain: null,
+  resolverHealthy: true,
+  mtaSts: null,
+});
+
 export function createVerificationEngine(options: VerificationEngineOptions = {}): VerificationEngine {
   const dns = createDnsStage(options.dns ?? {});
   // MX host names resolve through the same DNS stage (DNS_SERVERS, cache), not the system resolver.
@@ -68,25 +135,24 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
     ? createResolverHealth({ ...options.resolverHealth, dns })
     : null;
   resolverHealth?.start();
+
+  /** A negative answer from a resolver not checked lately: check the canaries first (coalesced). */
+  const recheckResolver = async (outcome: DnsOutcome | undefined) => {
+    const negative = outcome?.status === 'nxdomain' || outcome?.status === 'no_mail_host';
+    if (!resolverHealth || !negative) return;
+    const { checkedAt } = resolverHealth.status();
+    const recheckMs = options.resolverHealth?.negativeRecheckMs ?? 10_000;
+    if (checkedAt === null || Date.now() - checkedAt >= recheckMs) await resolverHealth.check();
+  };
+
   return {
     dns,
     smtp,
     mtaSts,
     resolverHealth,
-    async validate(input, { depth = 'standard' } = {}) {
+    async validate(input, { depth = 'standard', batch = false } = {}) {
       const syntax = parseAddress(input, options.parse);
-      if (!syntax.valid) {
-        return {
-          depth,
-          syntax,
-          dns: null,
-          smtp: null,
-          lists: { disposable: false, freeProvider: false, roleAccount: false, suggestion: null },
-          suggestedDomain: null,
-          resolverHealthy: true,
-          mtaSts: null,
-        };
-      }
+      if (!syntax.valid) return invalid(depth, syntax);
       // Until the first canary check has answered, no answer can be judged.
       if (resolverHealth && resolverHealth.status().healthy === null) await resolverHealth.ready();
       const typo = suggestDomain(syntax.ascii);
@@ -100,51 +166,22 @@ export function createVerificationEngine(options: VerificationEngineOptions = {}
       const outcome = dnsResult?.outcome;
       const hosts =
         outcome && (outcome.status === 'mx' || outcome.status === 'implicit_mx') ? outcome.hosts : null;
-      // A negative answer from a resolver not checked lately: check the canaries first (coalesced).
-      const negative = outcome?.status === 'nxdomain' || outcome?.status === 'no_mail_host';
-      if (resolverHealth && negative) {
-        const { checkedAt } = resolverHealth.status();
-        const recheckMs = options.resolverHealth?.negativeRecheckMs ?? 10_000;
-        if (checkedAt === null || Date.now() - checkedAt >= recheckMs) await resolverHealth.check();
-      }
+      await recheckResolver(outcome);
       const resolverHealthy = resolverHealth?.status().healthy !== false;
-      let smtpResult: SmtpResult | null = null;
-      let sts: MtaStsEvidence | null = null;
+      let stage: { smtp: SmtpResult | null; mtaSts: MtaStsEvidence | null } = { smtp: null, mtaSts: null };
       if (depth === 'enhanced' && smtp && hosts && !lists.disposable && dnsResult) {
-        let probeHosts = hosts;
-        let policy: ProbeTlsPolicy | undefined;
-        if (mtaSts) {
-          const found = await mtaSts.lookup(dnsResult.domain);
-          if (found.status === 'policy') {
-            const enforced = found.policy.mode === 'enforce';
-            sts = { status: 'policy', id: found.id, mode: found.policy.mode, enforced, detail: null };
-            if (enforced) {
-              probeHosts = allowedHosts(hosts, found.policy);
-              policy = { requireVerifiedTls: true };
-            }
-          } else {
-            sts = {
-              status: found.status,
-              id: found.status === 'unavailable' ? found.id : null,
-              mode: null,
-              enforced: false,
-              detail: found.status === 'unavailable' ? found.detail : null,
-            };
-          }
-        }
         const address = { local: syntax.local, ascii: syntax.ascii, smtputf8: syntax.smtputf8 };
-        smtpResult =
-          probeHosts.length > 0 ? await smtp.probe(address, probeHosts, policy) : noMatchingMx(sts?.id ?? '');
+        stage = await smtpStage(smtp, mtaSts, { address, dnsResult, hosts }, batch);
       }
       return {
         depth,
         syntax,
         dns: dnsResult,
-        smtp: smtpResult,
+        smtp: stage.smtp,
         lists,
         suggestedDomain: typo?.domain ?? null,
         resolverHealthy,
-        mtaSts: sts,
+        mtaSts: stage.mtaSts,
       };
     },
     async close() {

@@ -9,3 +9,4 @@ export * from './smtp/index.ts';
 export * from './syntax/index.ts';
 export * from './types.ts';
 export * from './verdict.ts';
+export * from './verifier.ts';

@@ -28,9 +28,9 @@ export interface BulkJobDeps {
 export function createBulkChunkJob(deps: BulkJobDeps): JobHandler<typeof QUEUES.bulkChunk> {
   return defineJob(QUEUES.bulkChunk, async (payload, ctx) => {
     try {
-      // The core context's part that chunk processing uses, from the job's EntityManager and clock.
+      // The job's core context; runners started without services (tests) get its part from the job.
       const outcome = await processBulkChunk(
-        { em: ctx.em, keyring: deps.keyring, clock: ctx.clock },
+        ctx.core ?? { em: ctx.em, keyring: deps.keyring, clock: ctx.clock },
         {
           engine: deps.engine(),
           workerId: ctx.worker.workerId,

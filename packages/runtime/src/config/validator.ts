@@ -14,6 +14,10 @@ export const validatorEnv = z.object({
   SMTP_PROBE_PORT: port.default(25),
   SMTP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMTP_PROBE_TLS_VERIFY: bool.default(false),
+  /** RCPTs per SMTP session (catch-all RCPTs included): more looks like a directory-harvest attack. */
+  SMTP_PROBE_MAX_RCPTS_PER_SESSION: z.coerce.number().int().min(1).max(100).default(20),
+  /** Concurrent sessions per MX host, at most (fewer while a host answers 421). */
+  SMTP_PROBE_MAX_CONNECTIONS_PER_HOST: z.coerce.number().int().min(1).max(50).default(5),
   DNS_CANARY_DOMAINS: z
     .string()
     .regex(
@@ -32,6 +36,10 @@ export interface ValidatorConfig {
   smtpPort: number;
   smtpTimeoutMs: number;
   smtpTlsVerify: boolean;
+  /** SMTP_PROBE_MAX_RCPTS_PER_SESSION (default 20). */
+  smtpMaxRcptsPerSession: number;
+  /** SMTP_PROBE_MAX_CONNECTIONS_PER_HOST (default 5). */
+  smtpMaxConnectionsPerHost: number;
   /** DNS_CANARY_DOMAINS: domains that surely have MX records, to catch a lying resolver; [] (`none`) = off. */
   canaryDomains: string[];
   /** An MX host to try on port 25 at start-up (reports a blocked port 25); unset: skipped. */
@@ -50,6 +58,8 @@ export function validatorSettings(e: z.output<typeof validatorEnv>, publicUrl: s
     smtpPort: e.SMTP_PROBE_PORT,
     smtpTimeoutMs: e.SMTP_PROBE_TIMEOUT_MS,
     smtpTlsVerify: e.SMTP_PROBE_TLS_VERIFY,
+    smtpMaxRcptsPerSession: e.SMTP_PROBE_MAX_RCPTS_PER_SESSION,
+    smtpMaxConnectionsPerHost: e.SMTP_PROBE_MAX_CONNECTIONS_PER_HOST,
     canaryDomains: e.DNS_CANARY_DOMAINS === 'none' ? [] : e.DNS_CANARY_DOMAINS.split(',').filter(Boolean),
     selfCheckHost: e.SMTP_PROBE_SELF_CHECK_HOST,
   };

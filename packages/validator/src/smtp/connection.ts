@@ -69,6 +69,8 @@ export class SmtpConnection {
   tlsError: string | null = null;
   /** Transactions run on this connection (for the reuse limit). */
   transactions = 0;
+  /** RCPT commands sent on this connection (for the per-session limit). */
+  rcpts = 0;
   /** 4xx/5xx replies received (servers slow down or hang up after too many, e.g. Postfix at 10/20). */
   errors = 0;
   /** A transaction may be open (MAIL sent, no RSET since): the next user sends RSET first. */
@@ -259,6 +261,9 @@ export class SmtpConnection {
   /** QUIT, wait (bounded) for 221 and the server closing, then make sure the socket is gone. */
   async quit(timeoutMs: number): Promise<void> {
     this.clearIdle();
+    // An idle socket is unref'd: the QUIT exchange must keep the process alive until it ends (else a
+    // script awaiting close() exits with an unsettled promise).
+    this.socket.ref();
     if (this.usable) {
       try {
         const closed = new Promise<void>((resolve) => this.onceClosed(resolve));

@@ -1,14 +1,7 @@
+export { randomLocalPart } from './catch-all.ts';
 export { type HostResolver, SmtpConnection, SmtpError, type SmtpErrorKind } from './connection.ts';
-export {
-  createSmtpProber,
-  type ProbeAddress,
-  type ProbeTlsPolicy,
-  randomLocalPart,
-  SELF_CHECK_HOST,
-  type SelfCheckResult,
-  type SmtpProber,
-  type SmtpProberOptions,
-} from './probe.ts';
+export type { SmtpProberOptions } from './options.ts';
+export { createSmtpProber, type SmtpProber } from './probe.ts';
 export {
   classifyRcpt,
   DEFAULT_GREYLIST_RETRY_MS,
@@ -18,3 +11,5 @@ export {
   retryAfterOf,
   type SmtpReply,
 } from './reply.ts';
+export { SELF_CHECK_HOST, type SelfCheckResult } from './self-check.ts';
+export type { ProbeAddress, ProbeTlsPolicy } from './single.ts';

@@ -58,6 +58,8 @@ export interface TestSmtpServerOptions {
   rcptDelayMs?: number;
   /** How long a `slow` mailbox waits (default 5 s). */
   slowMs?: number;
+  /** Sessions at once; one more gets `421 … Too many connected clients` (smtp-server's maxClients). */
+  maxClients?: number;
 }
 
 export interface RecordedSession {
@@ -83,6 +85,8 @@ export interface TestSmtpServer {
   /** Sessions open right now, and the most ever open at once. */
   concurrent(): number;
   maxConcurrent(): number;
+  /** The most command lines that arrived in one TCP read (more than 1: the client pipelined). */
+  largestPipeline(): number;
   /** Forget recorded sessions, RCPTs and the peak (open sessions keep counting). */
   reset(): void;
   /** Hangs up on every open session (as a server's idle timeout would). */
@@ -126,6 +130,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
   let connections = 0;
   let open = 0;
   let peak = 0;
+  let pipeline = 0;
 
   const record = (id: string): RecordedSession => {
     let session = sessions.get(id);
@@ -163,6 +168,7 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     hideSMTPUTF8: options.smtputf8 === false,
     hidePIPELINING: options.pipelining === false,
     disableReverseLookup: true,
+    ...(options.maxClients ? { maxClients: options.maxClients } : {}),
     maxAllowedUnauthenticatedCommands: false,
     closeTimeout: 100,
     socketTimeout: 30_000,
@@ -226,6 +232,11 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     open++;
     peak = Math.max(peak, open);
     socket.once('close', () => open--);
+    // Counted beside smtp-server's own reader (plain text only: after STARTTLS this sees TLS records).
+    socket.on('data', (chunk: Buffer) => {
+      const lines = chunk.toString('latin1').split('\r\n').length - 1;
+      pipeline = Math.max(pipeline, lines);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -246,10 +257,12 @@ export async function startSmtpServer(options: TestSmtpServerOptions = {}): Prom
     connections: () => connections,
     concurrent: () => open,
     maxConcurrent: () => peak,
+    largestPipeline: () => pipeline,
     reset() {
       recorded.length = 0;
       rcpts.length = 0;
       connections = 0;
+      pipeline = 0;
       peak = open;
     },
     dropAll() {
