@@ -4,7 +4,8 @@
 //   smtp_probe_p50_ms / smtp_probe_p99_ms: one probe at a time over warm (reused) connections,
 //     each answered after one RCPT delay;
 //   smtp_probes_per_s: probes per second with CONCURRENCY callers spread over MX_HOSTS hosts, at
-//     the default limit of 2 sessions per MX.
+//     the single-check path's default per-host limit (it starts at 2 sessions per MX and grows to
+//     SMTP_PROBE_MAX_CONNECTIONS_PER_HOST, 5). Batched bulk probing is measured by `pnpm bench smtp`.
 // The cold cost (a new connection per probe: connect, greeting, EHLO) is logged, not returned:
 // smtp-server pauses 100 ms before its greeting, which would measure the test server. Progress
 // goes to stderr.
@@ -90,7 +91,9 @@ export async function benchSmtp(): Promise<Record<string, number>> {
         }),
       );
       const perSecond = done / ((performance.now() - t0) / 1000);
-      log(`throughput: ${Math.round(perSecond)} probes/s (${CONCURRENCY} callers, ${MX_HOSTS} MX, 2 per MX)`);
+      log(
+        `throughput: ${Math.round(perSecond)} probes/s (${CONCURRENCY} callers, ${MX_HOSTS} MX, adaptive 2–5 per MX)`,
+      );
 
       const cold = createSmtpProber({ ...options, reuseConnections: false });
       const coldSamples: number[] = [];

@@ -39,6 +39,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DNS_CANARY_DOMAINS: 'a b' })).toThrow(/DNS_CANARY_DOMAINS/);
   });
 
+  it('batches SMTP probes politely by default: 20 RCPTs a session, up to 5 connections a host', () => {
+    expect(loadConfig({}).validator).toMatchObject({
+      smtpMaxRcptsPerSession: 20,
+      smtpMaxConnectionsPerHost: 5,
+    });
+    expect(
+      loadConfig({ SMTP_PROBE_MAX_RCPTS_PER_SESSION: '10', SMTP_PROBE_MAX_CONNECTIONS_PER_HOST: '2' })
+        .validator,
+    ).toMatchObject({ smtpMaxRcptsPerSession: 10, smtpMaxConnectionsPerHost: 2 });
+    expect(() => loadConfig({ SMTP_PROBE_MAX_RCPTS_PER_SESSION: '0' })).toThrow(
+      /SMTP_PROBE_MAX_RCPTS_PER_SESSION/,
+    );
+    expect(() => loadConfig({ SMTP_PROBE_MAX_CONNECTIONS_PER_HOST: '500' })).toThrow(
+      /SMTP_PROBE_MAX_CONNECTIONS_PER_HOST/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ REDIS_URL: '', PORT: '' })).toMatchObject({ redisUrl: undefined, port: 3000 });
   });
