@@ -1,9 +1,12 @@
 // The HTTP process: Fastify with security headers, CORS for the dashboard, request ids, health
-// endpoints, tRPC at /trpc, and the built dashboard served as static files.
+// endpoints, security.txt, tRPC at /trpc, and the built dashboard served as static files; HTTPS
+// itself when given TLS options (tls.ts).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
@@ -11,11 +14,12 @@ import fastifyStatic from '@fastify/static';
 import { type ErrorBody, type LivenessResponse, TRPC_MAX_BATCH_SIZE } from '@postern/contracts';
 import { checkHealth } from '@postern/core';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
+import { securityTxtRoute } from './http/public/security-txt.ts';
 import { enforceBodyRate } from './http/shared/body.ts';
 import { type BulkHttp, createBulkHttp } from './http/shared/bulk.ts';
 import { httpErrorHandler } from './http/shared/errors.ts';
@@ -23,16 +27,20 @@ import { v1Routes } from './http/v1/index.ts';
 import { registerOpenApi } from './http/v1/openapi.ts';
 import { type AppRouter, appRouter } from './router.ts';
 import { securityHeaders } from './security-headers.ts';
+import type { httpsOptions } from './tls.ts';
 import { contextFactory } from './trpc.ts';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const API_PREFIXES = ['/trpc', '/v1', '/api', '/healthz', '/readyz'];
-const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz)(\/|\?|$)/;
+const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz|\.well-known)(\/|\?|$)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
+export async function buildServer(
+  deps: ApiDeps,
+  options: { https?: ReturnType<typeof httpsOptions> } = {},
+): Promise<FastifyInstance> {
   const { config } = deps;
-  const app = Fastify({
+  const fastifyOptions: FastifyServerOptions = {
     loggerInstance: deps.logger as FastifyBaseLogger,
     requestIdHeader: false,
     genReqId: (req) => {
@@ -46,7 +54,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     // The whole request (headers and body) must have arrived within this; a slow body is also cut
     // by the minimum transfer rate (http/shared/body.ts).
     requestTimeout: config.http.requestTimeoutMs,
-  });
+  };
+  // With TLS files the server is https (same request/connection API), typed as the plain one the
+  // routes are written against.
+  const app = options.https
+    ? (Fastify<HttpsServer>({
+        ...(fastifyOptions as FastifyServerOptions<HttpsServer>),
+        https: options.https,
+      }) as unknown as FastifyInstance)
+    : Fastify(fastifyOptions);
   // Route schemas are zod (validation, and the generated OpenAPI document); answers are built to their
   // contract types by the handlers and serialised as they are.
   app.setValidatorCompiler(validatorCompiler);
@@ -79,6 +95,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, deps);
+  securityTxtRoute(app, config);
   await app.register(dashboardApi(deps, bulk));
 
   await app.register(v1Routes, { prefix: '/v1', deps, bulk });
@@ -98,7 +115,10 @@ function drainOnClose(app: FastifyInstance, endStreams: () => void) {
   let draining = false;
   const sockets = new Set<Socket>();
   const busy = new Set<Socket>();
-  app.server.on('connection', (socket: Socket) => {
+  // An https server's requests arrive on the TLS socket, which 'secureConnection' gives (a
+  // connection still in its handshake is bounded by handshakeTimeout, see tls.ts).
+  const connectionEvent = app.server instanceof TlsServer ? 'secureConnection' : 'connection';
+  app.server.on(connectionEvent, (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);

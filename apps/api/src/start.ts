@@ -1,5 +1,7 @@
 // Starts one API process from a Config: database (migrated), KV store, HTTP server, graceful stop.
 // main.ts calls it; tests call it from fixtures to exercise the very same start and stop path.
+
+import type { Server as HttpsServer } from 'node:https';
 import { ALL_QUEUES } from '@postern/contracts';
 import {
   auditSignerFromConfig,
@@ -23,12 +25,15 @@ import type { ApiDeps } from './deps.ts';
 
 import { publicApiDeps } from './public-api.ts';
 import { buildServer } from './server.ts';
+import { httpsOptions, reloadOnSighup } from './tls.ts';
 import { VERSION } from './version.ts';
 
 export async function startApi(config: Config, options: { extend?: (app: FastifyInstance) => void } = {}) {
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   if (config.insecureDevSecret)
     logger.warn('POSTERN_SECRET is not set: using the development secret (never in production)');
+  // Read before connecting anywhere: a bad certificate or key fails start-up at once, naming the setting.
+  const https = config.tls ? httpsOptions(config.tls) : undefined;
   const databaseUrl = requireDatabaseUrl(config);
   // audit.verify checks signed heads with it: a missing production key fails start-up, not a request.
   auditSignerFromConfig(config);
@@ -88,16 +93,20 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
     version: VERSION,
     startedAt: new Date(),
   };
-  const app = await buildServer(deps);
+  const app = await buildServer(deps, { https });
   reportSmtpSelfCheck(deps);
   options.extend?.(app);
   const address = await app.listen({ host: config.host, port: config.port });
-  logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind }, 'api ready');
+  const stopReloading = config.tls
+    ? reloadOnSighup(app.server as unknown as HttpsServer, config.tls, logger)
+    : () => {};
+  logger.info({ address, publicUrl: config.publicUrl, kv: kv.kind, tls: Boolean(https) }, 'api ready');
 
   onShutdown({
     logger,
     timeoutMs: config.shutdownTimeoutMs,
     stop: async () => {
+      stopReloading();
       // Fastify stops accepting, answers 503 to new requests and waits for in-flight ones.
       await app.close();
       await deps.usage.close();

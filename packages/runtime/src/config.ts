@@ -7,6 +7,7 @@ import { type LimitsConfig, limitsEnv, limitsSettings } from './config/limits.ts
 import { type MailConfig, mailEnv, mailSettings } from './config/mail.ts';
 import { type SecurityConfig, securityEnv, securitySettings } from './config/security.ts';
 import { type ServerConfig, serverEnv, serverSettings } from './config/server.ts';
+import { type TlsConfig, tlsEnv, tlsIssue, tlsSettings } from './config/tls.ts';
 import { type ValidatorConfig, validatorEnv, validatorSettings } from './config/validator.ts';
 import { type WebhookConfig, webhookEnv, webhookSettings } from './config/webhooks.ts';
 
@@ -23,6 +24,7 @@ const EnvSchema = z
     ...validatorEnv.shape,
     ...limitsEnv.shape,
     ...webhookEnv.shape,
+    ...tlsEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -32,9 +34,17 @@ const EnvSchema = z
         message: 'is required when NODE_ENV=production',
       });
     }
+    const tls = tlsIssue(env);
+    if (tls) ctx.addIssue({ code: 'custom', path: [tls.setting], message: tls.message });
   });
 
-export interface Config extends ServerConfig, DatabaseConfig, SecurityConfig, MailConfig, LimitsConfig {
+export interface Config
+  extends ServerConfig,
+    DatabaseConfig,
+    SecurityConfig,
+    MailConfig,
+    LimitsConfig,
+    TlsConfig {
   webhooks: WebhookConfig;
   validator: ValidatorConfig;
 }
@@ -62,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...securitySettings(e),
     ...mailSettings(e),
     ...limitsSettings(e),
+    ...tlsSettings(e, server.publicUrl),
     webhooks: webhookSettings(e),
     validator: validatorSettings(e, server.publicUrl),
   };

@@ -210,19 +210,27 @@ export async function connectRedis(
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     ...(url.startsWith('rediss:') ? { tls: {} } : {}),
   });
-  client.on('error', () => {
-    // Connection errors surface through the commands that fail; ioredis reconnects on its own.
-  });
+  // Connection errors surface through the commands that fail; ioredis reconnects on its own. The last
+  // one is kept for the start-up message: a TLS failure (wrong CA) otherwise reads "Connection is closed".
+  let lastError: Error | null = null;
+  const remember = (error: Error) => {
+    lastError = error;
+  };
+  client.on('error', remember);
   try {
     await client.connect();
     await client.ping();
     return client;
   } catch (error) {
     client.disconnect();
+    const cause = lastError && lastError !== error ? ` (${(lastError as Error).message})` : '';
     throw new ConfigError(
       'REDIS_URL',
-      `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`,
+      `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}${cause}`,
     );
+  } finally {
+    client.off('error', remember);
+    client.on('error', () => {});
   }
 }
 

@@ -212,8 +212,9 @@ describe('TLS to PostgreSQL (verify-full) and Redis (rediss://) with a generated
     // DATABASE_SSL=require encrypts without verifying, so only Redis's verification can fail.
     const errors = await startFails(env('wrong-ca', { DATABASE_SSL: 'require' }));
     expect(errors).toHaveLength(1);
-    // ioredis reports the refused handshake as "Connection is closed." (the TLS error itself goes to
-    // its 'error' event, which kv-store.ts does not quote), so the line names the setting only.
+    // ioredis reports the refused handshake as "Connection is closed."; kv-store.ts quotes the TLS
+    // error its 'error' event carried, so the line says why.
     expect(errors[0]).toMatch(/REDIS_URL: cannot reach Redis at rediss:\/\/127\.0\.0\.1:\d+\/0/);
+    expect(errors[0]).toMatch(/certificate/i);
   });
 });
