@@ -3,33 +3,21 @@
 // reminder to verify the email address.
 import type { User, Workspace } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type ComponentType, type SVGProps, useState } from 'react';
+import { useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useForgetSession, useSession } from '../features/auth/use-session.ts';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { ResolverBanner } from '../features/system/resolver-banner.tsx';
-import { SECTION_PERMISSION, type WorkspaceSection, workspacePath } from '../features/workspaces/paths.ts';
+import { workspacePath } from '../features/workspaces/paths.ts';
 import { can } from '../features/workspaces/permissions.ts';
+import { SECTIONS } from '../features/workspaces/sections.ts';
 import { useShellWorkspace } from '../features/workspaces/use-workspaces.ts';
 import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx';
 import { isUnauthenticated, userMessage } from '../lib/api-errors.ts';
 import { cn } from '../lib/cn.ts';
 import { useTRPC } from '../lib/trpc.ts';
 import { buttonClass } from './button.tsx';
-import {
-  ActivityIcon,
-  CloseIcon,
-  KeyIcon,
-  ListChecksIcon,
-  LogOutIcon,
-  MailCheckIcon,
-  MailIcon,
-  MenuIcon,
-  ScrollIcon,
-  ShieldIcon,
-  UsersIcon,
-  WebhookIcon,
-} from './icons.tsx';
+import { ActivityIcon, CloseIcon, type Icon, LogOutIcon, MailIcon, MenuIcon, ShieldIcon } from './icons.tsx';
 import { Logo } from './logo.tsx';
 import { Skeleton } from './skeleton.tsx';
 import { Spinner } from './spinner.tsx';
@@ -37,7 +25,7 @@ import { Spinner } from './spinner.tsx';
 interface NavItem {
   to: string;
   label: string;
-  icon: ComponentType<SVGProps<SVGSVGElement>>;
+  icon: Icon;
 }
 
 interface NavSection {
@@ -46,31 +34,14 @@ interface NavSection {
 }
 
 /**
- * The workspace's pages in the navigation, in order. A new page is one line here (plus its section in
- * features/workspaces/paths.ts, which also decides who may open it).
- */
-const WORKSPACE_NAV: ReadonlyArray<{
-  section: WorkspaceSection;
-  label: string;
-  icon: ComponentType<SVGProps<SVGSVGElement>>;
-}> = [
-  { section: 'check', label: 'Check address', icon: MailCheckIcon },
-  { section: 'jobs', label: 'Bulk jobs', icon: ListChecksIcon },
-  { section: 'members', label: 'Members', icon: UsersIcon },
-  { section: 'api-keys', label: 'API keys', icon: KeyIcon },
-  { section: 'webhooks', label: 'Webhooks', icon: WebhookIcon },
-  { section: 'audit', label: 'Audit log', icon: ScrollIcon },
-];
-
-/**
  * Only pages that exist are linked; account pages only for a signed-in user, workspace pages only
  * those the role there can open.
  */
 function navFor(signedIn: boolean, workspace: Workspace | undefined): NavSection[] {
   const sections: NavSection[] = [];
   if (signedIn && workspace) {
-    const items = WORKSPACE_NAV.filter(({ section }) => can(workspace.role, SECTION_PERMISSION[section])).map(
-      ({ section, label, icon }) => ({ to: workspacePath(workspace.id, section), label, icon }),
+    const items = SECTIONS.filter(({ permission }) => can(workspace.role, permission)).map(
+      ({ id, label, icon }) => ({ to: workspacePath(workspace.id, id), label, icon }),
     );
     sections.push({ title: 'Workspace', items });
   }
@@ -97,7 +68,7 @@ function Navigation({ sections, onNavigate }: { sections: NavSection[]; onNaviga
     <nav aria-label="Main" className="flex flex-col gap-6">
       {sections.map((section) => (
         <div key={section.title}>
-          <p className="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">
+          <p className="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-500">
             {section.title}
           </p>
           <div className="flex flex-col gap-1">
@@ -120,7 +91,7 @@ function Navigation({ sections, onNavigate }: { sections: NavSection[]; onNaviga
                     <Icon
                       className={cn(
                         'size-5 shrink-0',
-                        isActive ? 'text-indigo-600' : 'text-slate-400 group-hover:text-slate-600',
+                        isActive ? 'text-indigo-600' : 'text-slate-500 group-hover:text-slate-600',
                       )}
                     />
                     {label}
@@ -156,7 +127,7 @@ function SignOutButton() {
         disabled={signOut.isPending}
         aria-label="Sign out"
         title="Sign out"
-        className="rounded-md p-2 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:cursor-wait"
+        className="rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:cursor-wait"
       >
         {signOut.isPending ? <Spinner className="size-5" /> : <LogOutIcon className="size-5" />}
       </button>

@@ -16,6 +16,18 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   id?: string;
 };
 
+/** The label on its line, with whatever goes in its corner. */
+function FieldLabel({ htmlFor, label, corner }: { htmlFor: string; label: ReactNode; corner: ReactNode }) {
+  return (
+    <div className="flex items-center justify-between gap-3">
+      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {corner}
+    </div>
+  );
+}
+
 /** A labelled input (`<label for>`), with its hint or error wired through aria-describedby. */
 export function Field({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
   const generated = useId();
@@ -23,12 +35,7 @@ export function Field({ label, hint, error, corner, testId, id, className, ...pr
   const describedBy = describe(inputId, hint, error, props['aria-describedby']);
   return (
     <div className={className}>
-      <div className="flex items-center justify-between gap-3">
-        <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
-          {label}
-        </label>
-        {corner}
-      </div>
+      <FieldLabel htmlFor={inputId} label={label} corner={corner} />
       <input
         id={inputId}
         data-testid={testId}
@@ -72,12 +79,7 @@ export function PasswordField({ label, hint, error, corner, testId, id, classNam
   const describedBy = describe(inputId, hint, error, props['aria-describedby']);
   return (
     <div className={className}>
-      <div className="flex items-center justify-between gap-3">
-        <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
-          {label}
-        </label>
-        {corner}
-      </div>
+      <FieldLabel htmlFor={inputId} label={label} corner={corner} />
       <div className="relative mt-1.5">
         <input
           id={inputId}
@@ -94,7 +96,7 @@ export function PasswordField({ label, hint, error, corner, testId, id, classNam
           aria-label={visible ? 'Hide password' : 'Show password'}
           aria-pressed={visible}
           aria-controls={inputId}
-          className="absolute inset-y-0 right-0 flex items-center rounded-r-lg px-3 text-slate-400 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          className="absolute inset-y-0 right-0 flex items-center rounded-r-lg px-3 text-slate-500 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
           {visible ? <EyeOffIcon className="size-4" /> : <EyeIcon className="size-4" />}
         </button>

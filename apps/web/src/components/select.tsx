@@ -14,7 +14,7 @@ export function Select({
   return (
     <div className={cn('relative', wrapperClassName)}>
       <select className={cn(SELECT_CLASS, className)} {...props} />
-      <ChevronDownIcon className="pointer-events-none absolute top-1/2 right-2.5 size-4 -translate-y-1/2 text-slate-400" />
+      <ChevronDownIcon className="pointer-events-none absolute top-1/2 right-2.5 size-4 -translate-y-1/2 text-slate-500" />
     </div>
   );
 }

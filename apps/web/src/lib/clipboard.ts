@@ -1,3 +1,5 @@
+import { downloadBlob } from './download.ts';
+
 /** Copies text; true when it worked (the async Clipboard API, else the legacy copy command). */
 export async function copyText(text: string): Promise<boolean> {
   try {
@@ -23,13 +25,5 @@ export async function copyText(text: string): Promise<boolean> {
 
 /** Saves text as a file through the browser's download flow. */
 export function downloadText(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(filename, 'text/plain;charset=utf-8', text);
 }

@@ -1,3 +1,5 @@
+import { authCookieNames } from '@postern/contracts/constants';
+
 /** The value of one cookie in a `document.cookie`-style string, or undefined when it is absent or empty. */
 export function readCookie(cookies: string, name: string): string | undefined {
   for (const part of cookies.split(';')) {
@@ -15,10 +17,7 @@ export function readCookie(cookies: string, name: string): string | undefined {
   return undefined;
 }
 
-/**
- * The dashboard's CSRF token: `__Host-pst_csrf` on https deployments, `pst_csrf` over http (the
- * contract's AUTH_COOKIES.csrf and HOST_COOKIE_PREFIX, spelled out to keep zod out of the first bundle).
- */
+/** The dashboard's CSRF token: `__Host-pst_csrf` on https deployments, `pst_csrf` over http. */
 export function readCsrfToken(cookies: string): string | undefined {
-  return readCookie(cookies, '__Host-pst_csrf') ?? readCookie(cookies, 'pst_csrf');
+  return readCookie(cookies, authCookieNames(true).csrf) ?? readCookie(cookies, authCookieNames(false).csrf);
 }

@@ -9,6 +9,13 @@ const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 31_536_000],
 ];
 
+/** The largest unit that fits in `seconds` (at least a minute), and its length in seconds. */
+function largestUnit(seconds: number): [Intl.RelativeTimeFormatUnit, number] {
+  let found: [Intl.RelativeTimeFormatUnit, number] = ['minute', 60];
+  for (const step of STEPS) if (seconds >= step[1]) found = step;
+  return found;
+}
+
 /**
  * A past instant relative to `now` (both ms epoch): "just now" under a minute, then "5 minutes ago",
  * "yesterday", "3 weeks ago"… Future instants (clock skew) read as "just now".
@@ -16,14 +23,7 @@ const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 export function formatRelative(then: number, now: number): string {
   const seconds = Math.floor((now - then) / 1000);
   if (seconds < 60) return 'just now';
-  let unit: Intl.RelativeTimeFormatUnit = 'minute';
-  let size = 60;
-  for (const [name, length] of STEPS) {
-    if (seconds >= length) {
-      unit = name;
-      size = length;
-    }
-  }
+  const [unit, size] = largestUnit(seconds);
   return RELATIVE.format(-Math.floor(seconds / size), unit);
 }
 
@@ -43,14 +43,7 @@ export function formatUntil(then: number, now: number): string {
   const seconds = Math.floor((then - now) / 1000);
   if (seconds <= 0) return 'expired';
   if (seconds < 60) return 'in less than a minute';
-  let unit: Intl.RelativeTimeFormatUnit = 'minute';
-  let size = 60;
-  for (const [name, length] of STEPS) {
-    if (seconds >= length) {
-      unit = name;
-      size = length;
-    }
-  }
+  const [unit, size] = largestUnit(seconds);
   // Rounded, not floored: an invitation sent a minute ago still expires "in 7 days".
   return RELATIVE.format(Math.round(seconds / size), unit);
 }

@@ -1,7 +1,7 @@
 // The typed tRPC client of the dashboard. Only the *type* of the router crosses the boundary.
 
 import type { AppRouter } from '@postern/api/router';
-import type { CSRF_HEADER, TRPC_MAX_BATCH_SIZE } from '@postern/contracts';
+import { CSRF_HEADER, TRPC_MAX_BATCH_SIZE } from '@postern/contracts/constants';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
@@ -28,11 +28,6 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-// The contract's names, spelled out (the types check they match) to keep zod out of the first bundle.
-const CSRF_HEADER_NAME: typeof CSRF_HEADER = 'x-csrf-token';
-// The server refuses a batched request with more calls than this: split batches at it.
-const MAX_BATCH_ITEMS: typeof TRPC_MAX_BATCH_SIZE = 20;
-
 // Same origin: the API serves the dashboard (and Vite proxies /trpc in development).
 const TRPC_URL = '/trpc';
 
@@ -42,7 +37,7 @@ const withCredentials = (input: RequestInfo | URL, init?: RequestInit) =>
 /** Double-submit CSRF: every request echoes the readable CSRF cookie (`pst_csrf`, `__Host-pst_csrf` under https) in a header. */
 function csrfHeaders(): Record<string, string> {
   const token = readCsrfToken(document.cookie);
-  return token ? { [CSRF_HEADER_NAME]: token } : {};
+  return token ? { [CSRF_HEADER]: token } : {};
 }
 
 export interface TrpcClientOptions {
@@ -84,7 +79,8 @@ export function createTrpcClient(options: TrpcClientOptions = {}) {
         url: TRPC_URL,
         fetch: withCredentials,
         headers: csrfHeaders,
-        maxItems: MAX_BATCH_ITEMS,
+        // The server refuses a batched request with more calls than this: split batches at it.
+        maxItems: TRPC_MAX_BATCH_SIZE,
       }),
     ],
   });

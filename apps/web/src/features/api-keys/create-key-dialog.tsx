@@ -4,9 +4,9 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { CopyButton } from '../../components/copy-button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
+import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -115,14 +115,12 @@ function KeyForm({
         ) : null}
       </div>
       {expiry !== 'custom' && errors.day ? <p className="text-xs text-rose-600">{errors.day}</p> : null}
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={create.isPending} data-testid="create-key-submit">
-          Create key
-        </Button>
-      </div>
+      <FormActions
+        label="Create key"
+        busy={create.isPending}
+        testId="create-key-submit"
+        onCancel={onCancel}
+      />
     </form>
   );
 }
@@ -131,27 +129,20 @@ function SecretView({ created, onDone }: { created: Created; onDone: () => void 
   const [stored, setStored] = useState(false);
   return (
     <div className="space-y-5" data-testid="key-secret-view">
-      <Alert tone="warning" title="Copy the key now: it will not be shown again">
-        Postern keeps only a hash of it. Store it in your secret manager or environment; if you lose it,
-        revoke it and create a new one.
-      </Alert>
-      <div>
-        <p className="text-sm font-medium text-slate-800">
-          Secret of <span className="text-slate-900">“{created.name}”</span>
-        </p>
-        <div className="mt-1.5 flex flex-col gap-2 sm:flex-row sm:items-center">
-          <code
-            data-testid="api-key-secret"
-            className="min-w-0 flex-1 rounded-lg bg-slate-100 px-3 py-2.5 font-mono text-sm break-all text-slate-900 ring-1 ring-slate-200 select-all"
-          >
-            {created.secret}
-          </code>
-          <CopyButton text={created.secret} label="Copy key" testId="copy-api-key" />
-        </div>
-        <p className="mt-1.5 text-xs text-slate-500">
-          {created.expiresAt ? `Works until ${formatDateTime(created.expiresAt)}.` : 'Does not expire.'}
-        </p>
-      </div>
+      <SecretOnce
+        warningTitle="Copy the key now: it will not be shown again"
+        warning="Postern keeps only a hash of it. Store it in your secret manager or environment; if you lose it, revoke it and create a new one."
+        label={
+          <>
+            Secret of <span className="text-slate-900">“{created.name}”</span>
+          </>
+        }
+        secret={created.secret}
+        testId="api-key-secret"
+        copyLabel="Copy key"
+        copyTestId="copy-api-key"
+        note={created.expiresAt ? `Works until ${formatDateTime(created.expiresAt)}.` : 'Does not expire.'}
+      />
       <div>
         <p className="mb-1.5 text-sm font-medium text-slate-800">Try it</p>
         <ApiSnippet secret={created.secret} />
@@ -187,37 +178,17 @@ export function CreateKeyDialog({
   /** The key exists (the list should be re-read), whether or not the dialog is still open. */
   onCreated: (name: string) => void;
 }) {
-  const [created, setCreated] = useState<Created>();
-  const close = () => {
-    // The secret leaves memory with the dialog.
-    setCreated(undefined);
-    onClose();
-  };
   return (
-    <Dialog
+    <SecretOnceDialog<Created>
       open={open}
-      onClose={close}
-      dismissable={!created}
+      onClose={onClose}
       testId="create-key-dialog"
-      title={created ? 'Your new API key' : 'Create an API key'}
-      description={
-        created
-          ? undefined
-          : 'Keys act on behalf of this workspace. Owners and admins can revoke them at any time.'
-      }
-    >
-      {created ? (
-        <SecretView created={created} onDone={close} />
-      ) : (
-        <KeyForm
-          workspaceId={workspaceId}
-          onCancel={close}
-          onCreated={(key) => {
-            setCreated(key);
-            onCreated(key.name);
-          }}
-        />
-      )}
-    </Dialog>
+      formTitle="Create an API key"
+      formDescription="Keys act on behalf of this workspace. Owners and admins can revoke them at any time."
+      secretTitle="Your new API key"
+      form={(created, cancel) => <KeyForm workspaceId={workspaceId} onCancel={cancel} onCreated={created} />}
+      onCreated={(key) => onCreated(key.name)}
+      shown={(created, done) => <SecretView created={created} onDone={done} />}
+    />
   );
 }

@@ -1,6 +1,6 @@
 // The workspace's plan: its rate limits, tokens left in the bucket now, and requests today and this
 // month against what the plan's sustained rate allows.
-import { PLANS } from '@postern/contracts';
+import { PLANS } from '@postern/contracts/constants';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Badge } from '../../components/badge.tsx';

@@ -1,5 +1,7 @@
 // Presenting audit entries: event names for people, groups for the filter, targets, chain problems.
-import { AUDIT_EVENTS, type AuditEventType } from '@postern/contracts';
+
+import type { AuditEventType } from '@postern/contracts';
+import { AUDIT_EVENTS } from '@postern/contracts/constants';
 import type { BadgeTone } from '../../components/badge.tsx';
 
 export const EVENT_LABELS: Record<AuditEventType, string> = {

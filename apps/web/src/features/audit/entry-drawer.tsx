@@ -1,24 +1,15 @@
 // One audit entry in full: who, what, from where, its metadata and its place in the hash chain.
-import type { ReactNode } from 'react';
+
 import { Badge } from '../../components/badge.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { DetailRow, NONE } from '../../components/detail-row.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { describeTarget, eventLabel, eventTone } from './audit-events.ts';
 import type { AuditEntry } from './use-audit.ts';
 
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="grid gap-1 py-3 sm:grid-cols-[8rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-900" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
-
-const none = <span className="text-slate-400">—</span>;
+const Row = DetailRow;
+const none = NONE;
 
 export function EntryDrawer({
   entry,

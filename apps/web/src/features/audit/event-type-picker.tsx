@@ -1,5 +1,7 @@
-// A multi-select of event types: a button showing how many are chosen, opening grouped checkboxes.
-import { useEffect, useId, useRef, useState } from 'react';
+// A multi-select of event types: a button showing how many are chosen, opening grouped checkboxes in a
+// popover (Radix: focus moves in and back, Escape and a click outside close it).
+import * as Popover from '@radix-ui/react-popover';
+import { useId, useState } from 'react';
 import { ChevronDownIcon, FilterIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { eventLabel, WORKSPACE_EVENT_GROUPS } from './audit-events.ts';
@@ -16,23 +18,6 @@ export function EventTypePicker({
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const labelId = useId();
-  const root = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
 
   const summary =
     selected.length === 0
@@ -42,38 +27,40 @@ export function EventTypePicker({
         : `${selected.length} event types`;
 
   return (
-    <div ref={root} className="relative">
+    <div>
       <span id={labelId} className="block text-sm font-medium text-slate-800">
         Event types
       </span>
-      <button
-        type="button"
-        data-testid="event-type-filter"
-        aria-expanded={open}
-        aria-controls={panelId}
-        aria-labelledby={`${labelId} ${panelId}-summary`}
-        onClick={() => setOpen((value) => !value)}
-        className={cn(
-          'mt-1.5 flex w-full items-center gap-2 rounded-lg bg-white px-3 py-2 text-left text-sm shadow-sm ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-indigo-600',
-          selected.length ? 'text-indigo-700 ring-indigo-300' : 'text-slate-900 ring-slate-300',
-        )}
-      >
-        <FilterIcon className="size-4 shrink-0 text-slate-400" />
-        <span id={`${panelId}-summary`} className="min-w-0 flex-1 truncate">
-          {summary}
-        </span>
-        <ChevronDownIcon className="size-4 shrink-0 text-slate-400" />
-      </button>
-      {open ? (
-        <div
-          id={panelId}
+      <Popover.Root open={open} onOpenChange={setOpen}>
+        <Popover.Trigger asChild>
+          <button
+            type="button"
+            data-testid="event-type-filter"
+            aria-labelledby={`${labelId} ${panelId}-summary`}
+            className={cn(
+              'mt-1.5 flex w-full items-center gap-2 rounded-lg bg-white px-3 py-2 text-left text-sm shadow-sm ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-indigo-600',
+              selected.length ? 'text-indigo-700 ring-indigo-300' : 'text-slate-900 ring-slate-300',
+            )}
+          >
+            <FilterIcon className="size-4 shrink-0 text-slate-500" />
+            <span id={`${panelId}-summary`} className="min-w-0 flex-1 truncate">
+              {summary}
+            </span>
+            <ChevronDownIcon className="size-4 shrink-0 text-slate-500" />
+          </button>
+        </Popover.Trigger>
+        <Popover.Content
+          align="start"
+          sideOffset={8}
+          collisionPadding={16}
+          aria-label="Event types to show"
           data-testid="event-type-menu"
-          className="absolute left-0 z-30 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-900/10"
+          className="z-30 w-80 max-w-[calc(100vw-2rem)] rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-900/10"
         >
           <div className="max-h-80 overflow-y-auto">
             {WORKSPACE_EVENT_GROUPS.map((group) => (
               <fieldset key={group.id} className="px-1 pb-2">
-                <legend className="px-2 pt-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">
+                <legend className="px-2 pt-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-500">
                   {group.label}
                 </legend>
                 {group.events.map((type) => (
@@ -90,7 +77,7 @@ export function EventTypePicker({
                     />
                     <span className="min-w-0 flex-1">
                       <span className="block">{eventLabel(type)}</span>
-                      <code className="block truncate font-mono text-[0.7rem] text-slate-400">{type}</code>
+                      <code className="block truncate font-mono text-[0.7rem] text-slate-500">{type}</code>
                     </span>
                   </label>
                 ))}
@@ -106,17 +93,15 @@ export function EventTypePicker({
             >
               Clear
             </button>
-            <button
-              type="button"
+            <Popover.Close
               className="text-xs font-semibold text-indigo-600 hover:text-indigo-500"
-              onClick={() => setOpen(false)}
               data-testid="event-type-done"
             >
               Done
-            </button>
+            </Popover.Close>
           </div>
-        </div>
-      ) : null}
+        </Popover.Content>
+      </Popover.Root>
     </div>
   );
 }

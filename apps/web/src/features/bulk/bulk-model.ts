@@ -1,6 +1,7 @@
 // Bulk verification jobs, presented (pure: testable): job and verdict statuses in words and colours,
 // progress, ETA, the status breakdown as chart segments, file sizes and upload refusals, the URLs of
-// the plain-HTTP endpoints (upload, download, live events). Type-only imports: no zod at run time.
+// the plain-HTTP endpoints (upload, download, live events). Values from the zod-free constants entry.
+
 import type {
   BulkDownloadFormat,
   BulkJobDto,
@@ -9,6 +10,7 @@ import type {
   BulkResultFilter,
   VerdictStatus,
 } from '@postern/contracts';
+import { VERDICT_STATUSES } from '@postern/contracts/constants';
 import type { BadgeTone } from '../../components/badge.tsx';
 import { humanize, isKnownSyntaxReason, STATUS_INFO, SYNTAX_REASON_TEXT } from '../check/explain.ts';
 
@@ -24,20 +26,22 @@ export const JOB_STATUS_INFO: Record<BulkJobStatus, { label: string; tone: Badge
   cancelled: { label: 'Cancelled', tone: 'amber', text: 'Stopped on request; results so far are kept.' },
 };
 
+/** The colour of a job's progress bar in each status. */
+export const PROGRESS_TONE = {
+  queued: 'slate',
+  running: 'indigo',
+  completed: 'emerald',
+  failed: 'rose',
+  cancelled: 'amber',
+} as const satisfies Record<BulkJobStatus, string>;
+
 /** Still moving: progress may change, the job can be cancelled. */
 export function isActive(status: BulkJobStatus): boolean {
   return status === 'queued' || status === 'running';
 }
 
-/** The verdict statuses in display order (spelled out: the contract's array is a zod-module value). */
-export const VERDICTS: readonly VerdictStatus[] = [
-  'deliverable',
-  'undeliverable',
-  'catch_all',
-  'risky',
-  'do_not_mail',
-  'unknown',
-];
+/** The verdict statuses in display order. */
+export const VERDICTS: readonly VerdictStatus[] = VERDICT_STATUSES;
 
 /** A colour per verdict for the chart and its legend (readable on white, distinct side by side). */
 export const VERDICT_COLOURS: Record<VerdictStatus | 'pending', string> = {

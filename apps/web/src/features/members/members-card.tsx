@@ -1,39 +1,20 @@
 // The members of the workspace: role (changed in place by those who may), joined, remove.
-import type { Role } from '@postern/contracts';
+import type { Role } from '@postern/contracts/constants';
 import { useMutation } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
-import { Badge, type BadgeTone } from '../../components/badge.tsx';
-import { Button } from '../../components/button.tsx';
+import { useState } from 'react';
 import { Card } from '../../components/card.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
-import { Select } from '../../components/select.tsx';
-import { Skeleton } from '../../components/skeleton.tsx';
-import { Spinner } from '../../components/spinner.tsx';
-import { cn } from '../../lib/cn.ts';
-import { formatDate, formatDateTime, formatRelative } from '../../lib/time.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { DataTable } from '../../components/list-kit/data-table.tsx';
+import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
+import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { type ActionProblem, workspaceActionError } from '../workspaces/action-errors.ts';
-import { assignableRoles, canRemove, ROLE_LABELS, ROLE_ORDER } from '../workspaces/permissions.ts';
+import { canRemove, ROLE_LABELS, ROLE_ORDER } from '../workspaces/permissions.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { memberColumns } from './member-columns.tsx';
 import { type Member, useInvalidateMembers, useMembersQuery } from './use-members.ts';
-
-export const ROLE_TONES: Record<Role, BadgeTone> = {
-  owner: 'violet',
-  admin: 'indigo',
-  member: 'sky',
-  viewer: 'slate',
-};
-
-export function RoleBadge({ role, testId }: { role: Role; testId?: string }) {
-  return (
-    <Badge tone={ROLE_TONES[role]} testId={testId}>
-      {ROLE_LABELS[role]}
-    </Badge>
-  );
-}
 
 /** This user first, then owners, admins…, then by joining date (the server's order). */
 export function sortMembers(members: readonly Member[]): Member[] {
@@ -43,49 +24,30 @@ export function sortMembers(members: readonly Member[]): Member[] {
   });
 }
 
-function MembersSkeleton() {
-  return (
-    <div data-testid="members-loading" aria-busy="true" className="divide-y divide-slate-100 px-5 sm:px-6">
-      <span className="sr-only">Loading members…</span>
-      {[0, 1, 2].map((row) => (
-        <div key={row} className="flex items-center gap-4 py-3.5">
-          <Skeleton className="size-9 rounded-full" />
-          <Skeleton className="h-4 w-56" />
-          <Skeleton className="ml-auto h-8 w-28" />
-        </div>
-      ))}
-    </div>
-  );
-}
-
-export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRole: Role }) {
+/** Changing a member's role and removing one (after a confirmation), with what happened. */
+function useMemberActions(workspaceId: string, members: ReturnType<typeof useMembersQuery>) {
   const trpc = useTRPC();
-  const now = useNow(60_000);
-  const members = useMembersQuery(workspaceId);
   const invalidateMembers = useInvalidateMembers(workspaceId);
   const invalidateWorkspaces = useInvalidateWorkspaces();
   const [problem, setProblem] = useState<ActionProblem>();
-  const [notice, setNotice] = useState<string>();
-  const [removing, setRemoving] = useState<Member>();
-
+  const confirm = useRowConfirm<Member>();
   const onFailure = (action: 'changeRole' | 'remove') => (error: unknown) => {
     const found = workspaceActionError(error, action);
     if (found.staleRole) void invalidateWorkspaces();
     void invalidateMembers();
     return found;
   };
-
   const changeRole = useMutation(
     trpc.members.changeRole.mutationOptions({
       onMutate: () => {
         setProblem(undefined);
-        setNotice(undefined);
+        confirm.setNotice(undefined);
       },
       onSuccess: async (_result, variables) => {
         const member = members.data?.members.find((candidate) => candidate.id === variables.memberId);
         await invalidateMembers();
         if (member?.you) await invalidateWorkspaces();
-        setNotice(
+        confirm.setNotice(
           member
             ? `${member.you ? 'You are' : `${member.email} is`} now ${ROLE_LABELS[variables.role].toLowerCase()}.`
             : 'Role updated.',
@@ -94,158 +56,54 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
       onError: (error) => setProblem(onFailure('changeRole')(error)),
     }),
   );
-
   const remove = useMutation(
     trpc.members.remove.mutationOptions({
       onSuccess: async () => {
-        const email = removing?.email;
-        setRemoving(undefined);
+        const email = confirm.target?.email;
+        confirm.close();
         await invalidateMembers();
-        setNotice(email ? `${email} was removed from the workspace.` : 'The member was removed.');
+        confirm.setNotice(email ? `${email} was removed from the workspace.` : 'The member was removed.');
       },
       onError: (error) => {
         onFailure('remove')(error);
       },
     }),
   );
+  return { changeRole, remove, problem, confirm };
+}
 
+export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRole: Role }) {
+  const now = useNow(60_000);
+  const members = useMembersQuery(workspaceId);
+  const { changeRole, remove, problem, confirm } = useMemberActions(workspaceId, members);
+  const { notice, target: removing } = confirm;
   const list = members.data ? sortMembers(members.data.members) : [];
   const owners = list.filter((member) => member.role === 'owner').length;
-  let body: ReactNode;
-  if (members.isPending) body = <MembersSkeleton />;
-  else if (members.isError && !members.data)
-    body = (
-      <LoadError
-        title="Could not load the members"
-        error={members.error}
-        onRetry={() => void members.refetch()}
-        retrying={members.isFetching}
-        testId="members-error"
-        className="m-5 sm:m-6"
-      />
-    );
-  else
-    body = (
-      <div className="relative overflow-x-auto">
-        <table data-testid="members-table" className="w-full text-left text-sm">
-          <caption className="sr-only">Members of the workspace</caption>
-          <thead className="border-b border-slate-100 bg-slate-50/70 text-xs font-medium text-slate-500">
-            <tr>
-              <th scope="col" className="px-5 py-2.5 font-medium sm:px-6">
-                Member
-              </th>
-              <th scope="col" className="px-3 py-2.5 font-medium">
-                Role
-              </th>
-              <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">
-                Joined
-              </th>
-              <th scope="col" className="px-5 py-2.5 text-right font-medium sm:px-6">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {list.map((member) => {
-              // The only owner keeps the role (the server would refuse): a badge says so.
-              const soleOwner = member.role === 'owner' && owners === 1;
-              const roles = soleOwner ? [] : assignableRoles(myRole, member.role);
-              const busy = changeRole.isPending && changeRole.variables?.memberId === member.id;
-              return (
-                <tr
-                  key={member.id}
-                  data-testid="member-row"
-                  data-email={member.email}
-                  data-you={member.you}
-                  className={cn(member.you && 'bg-indigo-50/30')}
-                >
-                  <td className="px-5 py-3 sm:px-6">
-                    <div className="flex items-center gap-3">
-                      <span
-                        aria-hidden="true"
-                        className="flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-semibold text-slate-600 uppercase"
-                      >
-                        {member.email.charAt(0)}
-                      </span>
-                      <div className="min-w-0">
-                        <div className="flex flex-wrap items-center gap-2">
-                          <span className="font-medium break-all text-slate-900" data-testid="member-email">
-                            {member.email}
-                          </span>
-                          {member.you ? (
-                            <Badge tone="indigo" testId="member-you">
-                              You
-                            </Badge>
-                          ) : null}
-                        </div>
-                        <p className="text-xs text-slate-500 sm:hidden">
-                          Joined {formatDate(member.joinedAt)}
-                        </p>
-                      </div>
-                    </div>
-                  </td>
-                  <td className="px-3 py-3">
-                    {roles.length > 1 ? (
-                      <div className="flex items-center gap-2">
-                        <Select
-                          aria-label={`Role of ${member.email}`}
-                          data-testid="member-role-select"
-                          value={busy ? changeRole.variables?.role : member.role}
-                          disabled={changeRole.isPending}
-                          onChange={(event) =>
-                            changeRole.mutate({
-                              workspaceId,
-                              memberId: member.id,
-                              role: event.target.value as Role,
-                            })
-                          }
-                          wrapperClassName="w-32"
-                          className="py-1.5 text-xs"
-                        >
-                          {roles.map((role) => (
-                            <option key={role} value={role}>
-                              {ROLE_LABELS[role]}
-                            </option>
-                          ))}
-                        </Select>
-                        {busy ? <Spinner className="size-4 text-indigo-600" /> : null}
-                      </div>
-                    ) : (
-                      <span className="flex flex-wrap items-center gap-2">
-                        <RoleBadge role={member.role} testId="member-role" />
-                        {soleOwner ? <span className="text-xs text-slate-400">Only owner</span> : null}
-                      </span>
-                    )}
-                  </td>
-                  <td className="hidden px-3 py-3 whitespace-nowrap text-slate-600 sm:table-cell">
-                    <time dateTime={member.joinedAt} title={formatDateTime(member.joinedAt)}>
-                      {formatRelative(Date.parse(member.joinedAt), now)}
-                    </time>
-                  </td>
-                  <td className="px-5 py-3 text-right sm:px-6">
-                    {!member.you && canRemove(myRole, member.role) ? (
-                      <Button
-                        variant="secondary"
-                        className="px-2.5 py-1.5 text-xs"
-                        data-testid="remove-member"
-                        aria-label={`Remove ${member.email}`}
-                        onClick={() => {
-                          remove.reset();
-                          setNotice(undefined);
-                          setRemoving(member);
-                        }}
-                      >
-                        Remove
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    );
+  const body = (
+    <DataTable
+      rows={list}
+      columns={memberColumns({ workspaceId, myRole, owners, now, changeRole })}
+      caption="Members of the workspace"
+      testId="members-table"
+      rowTestId="member-row"
+      rowData={(member) => ({ 'data-email': member.email, 'data-you': member.you })}
+      rowClassName={(member) => member.you && 'bg-indigo-50/30'}
+      actions={(member) =>
+        !member.you && canRemove(myRole, member.role) ? (
+          <RowButton
+            testId="remove-member"
+            label={`Remove ${member.email}`}
+            onClick={() => {
+              remove.reset();
+              confirm.ask(member);
+            }}
+          >
+            Remove
+          </RowButton>
+        ) : null
+      }
+    />
+  );
 
   const removeProblem = remove.isError ? workspaceActionError(remove.error, 'remove') : undefined;
   return (
@@ -260,18 +118,21 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
           : 'People with access to this workspace.'
       }
     >
-      {notice ? (
-        <Alert tone="success" testId="members-notice" className="mx-5 mt-5 mb-4 sm:mx-6">
-          {notice}
-        </Alert>
-      ) : null}
+      {notice ? <ListNotice testId="members-notice">{notice}</ListNotice> : null}
       {problem ? (
-        <Alert tone="error" title={problem.title} testId="members-problem" className="mx-5 mt-5 mb-4 sm:mx-6">
+        <ListNotice tone="error" title={problem.title} testId="members-problem">
           {problem.message}
-        </Alert>
+        </ListNotice>
       ) : null}
-      {body}
-      <ConfirmDialog
+      <QueryState
+        query={members}
+        what="the members"
+        testId="members"
+        skeleton={{ cells: ['size-9 rounded-full', 'h-4 w-56', 'ml-auto h-8 w-28'] }}
+      >
+        {body}
+      </QueryState>
+      <ConfirmAction
         open={removing !== undefined}
         testId="remove-member-dialog"
         title="Remove this member?"
@@ -284,7 +145,7 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
             </>
           ) : undefined
         }
-        onCancel={() => setRemoving(undefined)}
+        onCancel={confirm.close}
         onConfirm={() => removing && remove.mutate({ workspaceId, memberId: removing.id })}
       >
         {removing ? (
@@ -293,7 +154,7 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
             workspace at once. You can invite them again later.
           </p>
         ) : null}
-      </ConfirmDialog>
+      </ConfirmAction>
     </Card>
   );
 }

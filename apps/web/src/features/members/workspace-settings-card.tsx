@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { Field } from '../../components/field.tsx';
 import { formatDate } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -17,7 +17,7 @@ import { can, ROLE_LABELS } from '../workspaces/permissions.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { workspaceNameProblem } from '../workspaces/validation.ts';
 import { PLAN_LABELS } from '../workspaces/workspace-switcher.tsx';
-import { RoleBadge } from './members-card.tsx';
+import { RoleBadge } from './role-badge.tsx';
 
 function RenameForm({ workspace }: { workspace: Workspace }) {
   const trpc = useTRPC();
@@ -159,7 +159,7 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
           </Button>
         </div>
       </div>
-      <ConfirmDialog
+      <ConfirmAction
         open={leaving}
         testId="leave-dialog"
         title={`Leave ${workspace.name}?`}
@@ -179,7 +179,7 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
           You are {/^[aeiou]/i.test(workspace.role) ? 'an' : 'a'} {ROLE_LABELS[workspace.role].toLowerCase()}{' '}
           of this workspace. After leaving you will no longer see its members, API keys or audit log.
         </p>
-      </ConfirmDialog>
+      </ConfirmAction>
     </Card>
   );
 }

@@ -6,12 +6,12 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
+import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { EventTypesField } from './event-types-field.tsx';
-import { SecretValue } from './secret-value.tsx';
 import type { OfferedEventType, WebhookEndpoint } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
 import { webhookPath } from './webhook-paths.ts';
@@ -125,14 +125,12 @@ function EndpointForm({
           </span>
         </span>
       </label>
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={create.isPending} data-testid="create-endpoint-submit">
-          Add endpoint
-        </Button>
-      </div>
+      <FormActions
+        label="Add endpoint"
+        busy={create.isPending}
+        testId="create-endpoint-submit"
+        onCancel={onCancel}
+      />
     </form>
   );
 }
@@ -149,17 +147,23 @@ function CreatedView({
   const navigate = useNavigate();
   return (
     <div className="space-y-5" data-testid="endpoint-created">
-      <Alert tone="warning" title="Copy the signing secret now">
-        Your receiver needs it to check the <code className="font-mono text-xs">webhook-signature</code>{' '}
-        header of every request. It is shown here once; later, owners and admins can reveal it on the
-        endpoint's page (each reveal is recorded in the audit log).
-      </Alert>
-      <div>
-        <p className="text-sm font-medium text-slate-800">
-          Signing secret of <span className="break-all text-slate-900">{created.endpoint.url}</span>
-        </p>
-        <SecretValue secret={created.secret} testId="created-secret" className="mt-1.5" />
-      </div>
+      <SecretOnce
+        warningTitle="Copy the signing secret now"
+        warning={
+          <>
+            Your receiver needs it to check the <code className="font-mono text-xs">webhook-signature</code>{' '}
+            header of every request. It is shown here once; later, owners and admins can reveal it on the
+            endpoint's page (each reveal is recorded in the audit log).
+          </>
+        }
+        label={
+          <>
+            Signing secret of <span className="break-all text-slate-900">{created.endpoint.url}</span>
+          </>
+        }
+        secret={created.secret}
+        testId="created-secret"
+      />
       <div className="flex flex-col-reverse gap-2 border-t border-slate-100 pt-5 sm:flex-row sm:justify-end">
         <Button variant="secondary" onClick={onDone} data-testid="created-done">
           Done
@@ -192,39 +196,20 @@ export function CreateEndpointDialog({
   /** The endpoint exists (the list should be re-read), whether or not the dialog is still open. */
   onCreated: (endpoint: WebhookEndpoint) => void;
 }) {
-  const [created, setCreated] = useState<Created>();
-  const close = () => {
-    // The secret leaves memory with the dialog.
-    setCreated(undefined);
-    onClose();
-  };
   return (
-    <Dialog
+    <SecretOnceDialog<Created>
       open={open}
-      onClose={close}
-      dismissable={!created}
+      onClose={onClose}
       testId="create-endpoint-dialog"
       className="max-w-xl"
-      title={created ? 'Endpoint added' : 'Add a webhook endpoint'}
-      description={
-        created
-          ? undefined
-          : 'Postern sends the chosen events to this URL as they happen, signed with the endpoint’s secret.'
-      }
-    >
-      {created ? (
-        <CreatedView workspaceId={workspaceId} created={created} onDone={close} />
-      ) : (
-        <EndpointForm
-          workspaceId={workspaceId}
-          offered={offered}
-          onCancel={close}
-          onCreated={(result) => {
-            setCreated(result);
-            onCreated(result.endpoint);
-          }}
-        />
+      formTitle="Add a webhook endpoint"
+      formDescription="Postern sends the chosen events to this URL as they happen, signed with the endpoint’s secret."
+      secretTitle="Endpoint added"
+      form={(created, cancel) => (
+        <EndpointForm workspaceId={workspaceId} offered={offered} onCancel={cancel} onCreated={created} />
       )}
-    </Dialog>
+      onCreated={(result) => onCreated(result.endpoint)}
+      shown={(created, done) => <CreatedView workspaceId={workspaceId} created={created} onDone={done} />}
+    />
   );
 }

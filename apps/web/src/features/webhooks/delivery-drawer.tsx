@@ -1,11 +1,13 @@
 // One delivery in full: its state, the payload sent (the same bytes on every attempt), every attempt
 // with the receiver's answer, and "Re-send" (same webhook-id, attempted now).
+
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { DetailRow, NONE } from '../../components/detail-row.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { RefreshIcon } from '../../components/icons.tsx';
 import { formatDateTime } from '../../lib/time.ts';
@@ -29,18 +31,11 @@ import {
   statusCodeTone,
 } from './webhooks-model.ts';
 
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div className="grid gap-1 py-2.5 sm:grid-cols-[8rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-900" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
+function Row(props: { label: string; children: ReactNode; testId?: string }) {
+  return <DetailRow {...props} className="py-2.5" />;
 }
 
-const none = <span className="text-slate-400">—</span>;
+const none = NONE;
 
 function When({ iso, now }: { iso: string | null; now: number }) {
   if (!iso) return none;
@@ -83,7 +78,7 @@ function AttemptItem({ attempt }: { attempt: WebhookAttempt }) {
           {attempt.response}
         </pre>
       ) : attempt.statusCode !== null ? (
-        <p className="mt-2 text-xs text-slate-400">Empty response body.</p>
+        <p className="mt-2 text-xs text-slate-500">Empty response body.</p>
       ) : null}
     </li>
   );

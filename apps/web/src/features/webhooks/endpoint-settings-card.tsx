@@ -7,8 +7,9 @@ import { useNavigate } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
 import { TrashIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -84,44 +85,51 @@ function EnabledSwitch({
   );
 }
 
-export function EndpointSettingsCard({
-  endpoint,
-  offered,
-  canManage,
+type Offered = ReadonlyArray<{ type: EventType; description: string }>;
+
+/** The server's list, plus any type the endpoint has that is no longer offered (so it can be unticked). */
+function eventChoices(offered: Offered, current: readonly EventType[]) {
+  return [
+    ...offered,
+    ...current
+      .filter((type) => !offered.some((choice) => choice.type === type))
+      .map((type) => ({ type, description: eventTypeLabel(type) })),
+  ];
+}
+
+function SaveButtons({
+  dirty,
+  saving,
+  onDiscard,
 }: {
-  endpoint: WebhookEndpoint;
-  offered: ReadonlyArray<{ type: EventType; description: string }> | undefined;
-  canManage: boolean;
+  dirty: boolean;
+  saving: boolean;
+  onDiscard: () => void;
 }) {
-  const { workspace } = useCurrentWorkspace();
+  return (
+    <FormActions
+      label="Save changes"
+      busy={saving}
+      disabled={!dirty}
+      testId="settings-save"
+      onCancel={onDiscard}
+      cancelLabel="Discard changes"
+      cancelVariant="ghost"
+      cancelDisabled={!dirty}
+    />
+  );
+}
+
+/** Saving the changed settings; `onSaved(true)` once they are stored. */
+function useSaveEndpoint(onSaved: (saved: boolean) => void) {
   const trpc = useTRPC();
-  const navigate = useNavigate();
   const refresh = useRefreshWebhooks();
   const invalidateWorkspaces = useInvalidateWorkspaces();
-  const [url, setUrl] = useState(endpoint.url);
-  const [description, setDescription] = useState(endpoint.description ?? '');
-  const [eventTypes, setEventTypes] = useState<EventType[]>(endpoint.eventTypes);
-  const [errors, setErrors] = useState<{ url?: string; eventTypes?: string }>({});
-  const [saved, setSaved] = useState(false);
-  const [switchProblem, setSwitchProblem] = useState<WebhookProblem>();
-  const [deleting, setDeleting] = useState(false);
-
-  // Follow the saved values when they change (after a save, or another member's change).
-  const savedKey = `${endpoint.url}\n${endpoint.description ?? ''}\n${[...endpoint.eventTypes].sort().join(',')}`;
-  useEffect(() => {
-    setUrl(endpoint.url);
-    setDescription(endpoint.description ?? '');
-    setEventTypes(endpoint.eventTypes);
-  }, [savedKey]);
-
-  const changes = endpointChanges(endpoint, { url, description, eventTypes });
-  const dirty = Object.keys(changes).length > 0;
-
-  const save = useMutation(
+  return useMutation(
     trpc.webhooks.update.mutationOptions({
-      onMutate: () => setSaved(false),
+      onMutate: () => onSaved(false),
       onSuccess: () => {
-        setSaved(true);
+        onSaved(true);
         void refresh();
       },
       onError: (error) => {
@@ -129,6 +137,31 @@ export function EndpointSettingsCard({
       },
     }),
   );
+}
+
+/** The edited URL, description and event types; they follow the saved values when those change. */
+function useEndpointDraft(endpoint: WebhookEndpoint) {
+  const [url, setUrl] = useState(endpoint.url);
+  const [description, setDescription] = useState(endpoint.description ?? '');
+  const [eventTypes, setEventTypes] = useState<EventType[]>(endpoint.eventTypes);
+  const discard = () => {
+    setUrl(endpoint.url);
+    setDescription(endpoint.description ?? '');
+    setEventTypes(endpoint.eventTypes);
+  };
+  // After a save, or another member's change.
+  const savedKey = `${endpoint.url}\n${endpoint.description ?? ''}\n${[...endpoint.eventTypes].sort().join(',')}`;
+  useEffect(discard, [savedKey]);
+  return { url, setUrl, description, setDescription, eventTypes, setEventTypes, discard };
+}
+
+/** Deleting the endpoint (confirmed): the page then goes back to the list, saying so. */
+function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
+  const { workspace } = useCurrentWorkspace();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [deleting, setDeleting] = useState(false);
   const remove = useMutation(
     trpc.webhooks.delete.mutationOptions({
       onSuccess: () => {
@@ -146,16 +179,68 @@ export function EndpointSettingsCard({
       },
     }),
   );
-  const saveProblem = save.isError ? webhookActionError(save.error, 'update') : undefined;
-  const deleteProblem = remove.isError ? webhookActionError(remove.error, 'delete') : undefined;
+  const problem = remove.isError ? webhookActionError(remove.error, 'delete') : undefined;
+  return (
+    <div className="flex flex-col gap-3 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
+      <div>
+        <p className="text-sm font-medium text-slate-900">Delete the endpoint</p>
+        <p className="text-xs text-slate-500">Stops all deliveries to it and deletes its delivery log.</p>
+      </div>
+      <Button
+        variant="secondary"
+        className="text-rose-700"
+        onClick={() => {
+          remove.reset();
+          setDeleting(true);
+        }}
+        data-testid="delete-endpoint"
+      >
+        <TrashIcon className="size-4" />
+        Delete
+      </Button>
+      <ConfirmAction
+        open={deleting}
+        testId="delete-endpoint-dialog"
+        title="Delete this endpoint?"
+        confirmLabel="Delete endpoint"
+        busy={remove.isPending}
+        error={problem ? `${problem.title}. ${problem.message}` : undefined}
+        onCancel={() => setDeleting(false)}
+        onConfirm={() => remove.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
+      >
+        <p>
+          Postern stops sending events to{' '}
+          <span className="font-mono text-xs break-all text-slate-900">{endpoint.url}</span>, including
+          retries still waiting, and deletes its delivery log. This cannot be undone.
+        </p>
+      </ConfirmAction>
+    </div>
+  );
+}
 
-  // The server's list, plus any type the endpoint has that is no longer offered (so it can be unticked).
-  const choices = [
-    ...(offered ?? []),
-    ...endpoint.eventTypes
-      .filter((type) => !(offered ?? []).some((choice) => choice.type === type))
-      .map((type) => ({ type, description: eventTypeLabel(type) })),
-  ];
+export function EndpointSettingsCard({
+  endpoint,
+  offered,
+  canManage,
+}: {
+  endpoint: WebhookEndpoint;
+  offered: Offered | undefined;
+  canManage: boolean;
+}) {
+  const { workspace } = useCurrentWorkspace();
+  const { url, setUrl, description, setDescription, eventTypes, setEventTypes, discard } =
+    useEndpointDraft(endpoint);
+  const [errors, setErrors] = useState<{ url?: string; eventTypes?: string }>({});
+  const [saved, setSaved] = useState(false);
+  const [switchProblem, setSwitchProblem] = useState<WebhookProblem>();
+
+  const changes = endpointChanges(endpoint, { url, description, eventTypes });
+  const dirty = Object.keys(changes).length > 0;
+
+  const save = useSaveEndpoint(setSaved);
+  const saveProblem = save.isError ? webhookActionError(save.error, 'update') : undefined;
+
+  const choices = eventChoices(offered ?? [], endpoint.eventTypes);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -232,65 +317,19 @@ export function EndpointSettingsCard({
             error={errors.eventTypes}
           />
           {canManage ? (
-            <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <Button
-                variant="ghost"
-                disabled={!dirty || save.isPending}
-                onClick={() => {
-                  setUrl(endpoint.url);
-                  setDescription(endpoint.description ?? '');
-                  setEventTypes(endpoint.eventTypes);
-                  setErrors({});
-                  save.reset();
-                }}
-              >
-                Discard changes
-              </Button>
-              <Button type="submit" disabled={!dirty} loading={save.isPending} data-testid="settings-save">
-                Save changes
-              </Button>
-            </div>
+            <SaveButtons
+              dirty={dirty}
+              saving={save.isPending}
+              onDiscard={() => {
+                discard();
+                setErrors({});
+                save.reset();
+              }}
+            />
           ) : null}
         </form>
-        {canManage ? (
-          <div className="flex flex-col gap-3 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
-            <div>
-              <p className="text-sm font-medium text-slate-900">Delete the endpoint</p>
-              <p className="text-xs text-slate-500">
-                Stops all deliveries to it and deletes its delivery log.
-              </p>
-            </div>
-            <Button
-              variant="secondary"
-              className="text-rose-700"
-              onClick={() => {
-                remove.reset();
-                setDeleting(true);
-              }}
-              data-testid="delete-endpoint"
-            >
-              <TrashIcon className="size-4" />
-              Delete
-            </Button>
-          </div>
-        ) : null}
+        {canManage ? <DeleteEndpoint endpoint={endpoint} /> : null}
       </div>
-      <ConfirmDialog
-        open={deleting}
-        testId="delete-endpoint-dialog"
-        title="Delete this endpoint?"
-        confirmLabel="Delete endpoint"
-        busy={remove.isPending}
-        error={deleteProblem ? `${deleteProblem.title}. ${deleteProblem.message}` : undefined}
-        onCancel={() => setDeleting(false)}
-        onConfirm={() => remove.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
-      >
-        <p>
-          Postern stops sending events to{' '}
-          <span className="font-mono text-xs break-all text-slate-900">{endpoint.url}</span>, including
-          retries still waiting, and deletes its delivery log. This cannot be undone.
-        </p>
-      </ConfirmDialog>
     </Card>
   );
 }

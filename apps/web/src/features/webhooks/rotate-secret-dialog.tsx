@@ -3,9 +3,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import type { WebhookSecret } from './use-webhooks.ts';
@@ -77,14 +77,7 @@ function RotateForm({
         hint={`0 to ${MAX_OVERLAP_HOURS} hours (7 days). ${DEFAULT_OVERLAP_HOURS} hours leaves a day to update receivers.`}
         autoFocus
       />
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={rotate.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={rotate.isPending} data-testid="rotate-submit">
-          Rotate secret
-        </Button>
-      </div>
+      <FormActions label="Rotate secret" busy={rotate.isPending} testId="rotate-submit" onCancel={onCancel} />
     </form>
   );
 }

@@ -6,12 +6,12 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EyeIcon, EyeOffIcon, RefreshIcon } from '../../components/icons.tsx';
+import { SecretValue } from '../../components/secret-value.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { RotateSecretDialog } from './rotate-secret-dialog.tsx';
-import { SecretValue } from './secret-value.tsx';
 import { useRefreshWebhooks, type WebhookEndpoint, type WebhookSecret } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
 import { maskSecret, overlapLeftText } from './webhooks-model.ts';
@@ -106,7 +106,7 @@ export function SecretCard({ endpoint, canManage }: { endpoint: WebhookEndpoint;
         ) : (
           <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
             <code
-              className="min-w-0 flex-1 rounded-lg bg-slate-100 px-3 py-2.5 font-mono text-sm text-slate-400 ring-1 ring-slate-200"
+              className="min-w-0 flex-1 rounded-lg bg-slate-100 px-3 py-2.5 font-mono text-sm text-slate-600 ring-1 ring-slate-200"
               data-testid="secret-hidden"
             >
               <span aria-hidden="true">{maskSecret()}</span>

@@ -3,7 +3,8 @@ import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@t
 import { useCallback } from 'react';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { anyPending, type DeliveriesInput } from './webhooks-model.ts';
+import type { DeliveriesInput } from './delivery-filters.ts';
+import { anyPending } from './webhooks-model.ts';
 
 export type WebhookEndpoint = RouterOutputs['webhooks']['list']['endpoints'][number];
 export type OfferedEventType = RouterOutputs['webhooks']['list']['eventTypes'][number];

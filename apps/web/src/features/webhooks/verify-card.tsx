@@ -25,7 +25,11 @@ export function VerifyCard() {
             className="px-2 py-1 text-xs text-slate-300 hover:bg-white/10 hover:text-white"
           />
         </div>
-        <pre className="max-h-96 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-slate-100">
+        <pre
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to scroll it.
+          tabIndex={0}
+          className="max-h-96 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-400"
+        >
           <code>{code}</code>
         </pre>
       </div>

@@ -7,36 +7,38 @@ import {
 } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../lib/time.ts';
+import {
+  type DeliveryFilters,
+  dateRangeProblem,
+  deliveriesInput,
+  filtersFromSearch,
+  filtersToSearch,
+  isDay,
+  isFiltered,
+  NO_FILTERS,
+  sameFilters,
+} from './delivery-filters.ts';
 import { webhookActionError } from './webhook-errors.ts';
 import { isEndpointId, webhookPath, webhooksPath } from './webhook-paths.ts';
 import {
   anyPending,
   DEFAULT_OVERLAP_HOURS,
   DELIVERY_STATUSES,
-  type DeliveryFilters,
-  dateRangeProblem,
-  deliveriesInput,
   deliveryStatus,
   disabledReasonText,
   endpointChanges,
   endpointState,
   eventTypeLabel,
-  filtersFromSearch,
-  filtersToSearch,
   formatDuration,
-  isDay,
-  isFiltered,
   lastDuration,
   lastSuccessText,
   MAX_OVERLAP_HOURS,
-  NO_FILTERS,
   nextAttemptText,
   orderedTypes,
   overlapLeftText,
   parseOverlapHours,
   prettyJson,
   relativeTime,
-  sameFilters,
   statusCodeText,
   statusCodeTone,
   TEST_EVENT,
@@ -271,7 +273,7 @@ describe('delivery log filters', () => {
     expect(dateRangeProblem({ from: '2026-11-01', to: '2026-11-01' })).toBeUndefined();
   });
 
-  it('becomes the API input: empty filters left out, days as local instants, `to` exclusive', () => {
+  it('becomes the API input: empty filters left out, days as local instants, both included', () => {
     expect(deliveriesInput('ws', 'ep', NO_FILTERS)).toEqual({ workspaceId: 'ws', endpointId: 'ep' });
     expect(
       deliveriesInput('ws', 'ep', {
@@ -286,11 +288,12 @@ describe('delivery log filters', () => {
       status: 'succeeded',
       eventType: 'webhook.test',
       from: new Date(2026, 10, 1, 0, 0, 0, 0).toISOString(),
-      // The whole of the 21st is included: the server's `to` is "before this time".
-      to: new Date(2026, 10, 22, 0, 0, 0, 0).toISOString(),
+      // The whole of the 21st is included: the contract's `to` is inclusive (#17).
+      to: new Date(2026, 10, 21, 23, 59, 59, 999).toISOString(),
     });
-    // The end of a month rolls over.
-    expect(deliveriesInput('ws', 'ep', { to: '2026-11-30' }).to).toBe(new Date(2026, 11, 1).toISOString());
+    expect(deliveriesInput('ws', 'ep', { to: '2026-11-30' }).to).toBe(
+      new Date(2026, 10, 30, 23, 59, 59, 999).toISOString(),
+    );
   });
 });
 

@@ -1,16 +1,22 @@
 // Webhook endpoints and deliveries, presented (pure: testable): an endpoint's state and why, a
-// delivery's status, the delivery log's filters (kept in the URL) and the API input they make,
-// durations and relative times, and the verification snippet.
+// delivery's status, durations and relative times, and the verification snippet (the delivery log's
+// filters are in delivery-filters.ts).
+import {
+  TEST_EVENT_TYPE,
+  WEBHOOK_DEFAULT_OVERLAP_HOURS,
+  WEBHOOK_DELIVERY_STATUSES,
+  type WEBHOOK_DISABLED_REASONS,
+  WEBHOOK_MAX_OVERLAP_HOURS,
+} from '@postern/contracts/constants';
 import type { BadgeTone } from '../../components/badge.tsx';
 import { formatDateTime, formatRelative, formatUntil } from '../../lib/time.ts';
 
-// Spelled out (the types check they match the contract) so this module stays free of zod.
-type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
-type DisabledReason = 'manual' | 'gone' | 'failing';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
-export const MAX_OVERLAP_HOURS = 168;
-export const DEFAULT_OVERLAP_HOURS = 24;
-export const TEST_EVENT = 'webhook.test';
+export type DeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+type DisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = WEBHOOK_DELIVERY_STATUSES;
+export const MAX_OVERLAP_HOURS = WEBHOOK_MAX_OVERLAP_HOURS;
+export const DEFAULT_OVERLAP_HOURS = WEBHOOK_DEFAULT_OVERLAP_HOURS;
+export const TEST_EVENT = TEST_EVENT_TYPE;
 
 // ── Endpoints ────────────────────────────────────────────────────────────────────────────────────
 
@@ -281,102 +287,6 @@ export function eventTypeLabel(type: string): string {
   const [domain = '', action = ''] = type.split('.');
   const words = `${domain.replace(/_/g, ' ')} ${action.replace(/_/g, ' ')}`.trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-// ── Delivery log filters ─────────────────────────────────────────────────────────────────────────
-
-export interface DeliveryFilters {
-  status?: DeliveryStatus | undefined;
-  eventType?: string | undefined;
-  /** Calendar days (YYYY-MM-DD) in the viewer's time zone, both included. */
-  from?: string | undefined;
-  to?: string | undefined;
-}
-
-export const NO_FILTERS: DeliveryFilters = {};
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const EVENT = /^[a-z_]+\.[a-z_]+$/;
-
-/** A real calendar day written YYYY-MM-DD (not 2026-02-31). */
-export function isDay(value: string | null | undefined): value is string {
-  const match = value ? DAY.exec(value) : null;
-  if (!match) return false;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(y, m - 1, d);
-  return date.getFullYear() === y && date.getMonth() === m - 1 && date.getDate() === d;
-}
-
-function isStatus(value: string | null): value is DeliveryStatus {
-  return value !== null && (DELIVERY_STATUSES as readonly string[]).includes(value);
-}
-
-/** Filters from the page's query string (`?status=failed&event=…&from=…&to=…`); junk is ignored. */
-export function filtersFromSearch(params: URLSearchParams): DeliveryFilters {
-  const status = params.get('status');
-  const event = params.get('event');
-  const from = params.get('from');
-  const to = params.get('to');
-  const filters: DeliveryFilters = {};
-  if (isStatus(status)) filters.status = status;
-  if (event && event.length <= 64 && EVENT.test(event)) filters.eventType = event;
-  if (isDay(from)) filters.from = from;
-  if (isDay(to)) filters.to = to;
-  return filters;
-}
-
-export function filtersToSearch(filters: DeliveryFilters): URLSearchParams {
-  const params = new URLSearchParams();
-  if (filters.status) params.set('status', filters.status);
-  if (filters.eventType) params.set('event', filters.eventType);
-  if (filters.from) params.set('from', filters.from);
-  if (filters.to) params.set('to', filters.to);
-  return params;
-}
-
-export function sameFilters(a: DeliveryFilters, b: DeliveryFilters): boolean {
-  return filtersToSearch(a).toString() === filtersToSearch(b).toString();
-}
-
-export function isFiltered(filters: DeliveryFilters): boolean {
-  return Boolean(filters.status || filters.eventType || filters.from || filters.to);
-}
-
-/** Why the date range cannot be used, if it cannot. */
-export function dateRangeProblem(filters: DeliveryFilters): string | undefined {
-  if (filters.from && filters.to && filters.from > filters.to) return 'The start date is after the end date.';
-  return undefined;
-}
-
-function localMidnight(day: string, plusDays = 0): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d + plusDays, 0, 0, 0, 0);
-}
-
-export interface DeliveriesInput {
-  workspaceId: string;
-  endpointId: string;
-  status?: DeliveryStatus;
-  eventType?: string;
-  from?: string;
-  to?: string;
-}
-
-/**
- * The `webhooks.deliveries` input: empty filters left out; days become instants in the viewer's
- * zone: `from` is the start of that day, `to` (exclusive on the server) the start of the day after.
- */
-export function deliveriesInput(
-  workspaceId: string,
-  endpointId: string,
-  filters: DeliveryFilters,
-): DeliveriesInput {
-  const input: DeliveriesInput = { workspaceId, endpointId };
-  if (filters.status) input.status = filters.status;
-  if (filters.eventType) input.eventType = filters.eventType;
-  if (filters.from) input.from = localMidnight(filters.from).toISOString();
-  if (filters.to) input.to = localMidnight(filters.to, 1).toISOString();
-  return input;
 }
 
 // ── Secrets ──────────────────────────────────────────────────────────────────────────────────────

@@ -1,16 +1,15 @@
 // Webhook endpoints of the workspace (owners and admins): what each receives, whether it is healthy
 // (or why it was disabled), its last success and failures; add an endpoint (its secret shown once).
-import { WEBHOOK_MAX_ENDPOINTS } from '@postern/contracts';
+import { WEBHOOK_MAX_ENDPOINTS } from '@postern/contracts/constants';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
+import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { Skeleton } from '../../components/skeleton.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -29,19 +28,19 @@ import { lastSuccessText, orderedTypes } from './webhooks-model.ts';
 
 const MAX_ENDPOINTS = WEBHOOK_MAX_ENDPOINTS;
 
-function ListSkeleton() {
+function NoEndpoints({ addButton }: { addButton: ReactNode }) {
   return (
-    <div data-testid="endpoints-loading" aria-busy="true" className="divide-y divide-slate-100">
-      <span className="sr-only">Loading the endpoints…</span>
-      {[0, 1].map((row) => (
-        <div key={row} className="space-y-2.5 px-5 py-4 sm:px-6">
-          <Skeleton className="h-4 w-72" />
-          <div className="flex gap-2">
-            <Skeleton className="h-5 w-32 rounded-full" />
-            <Skeleton className="h-5 w-28 rounded-full" />
-          </div>
-        </div>
-      ))}
+    <div data-testid="endpoints-empty" className="flex flex-col items-center px-6 py-10 text-center">
+      <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
+        <WebhookIcon className="size-5" />
+      </div>
+      <h3 className="mt-3 text-sm font-semibold text-slate-900">No webhook endpoints yet</h3>
+      <p className="mt-1 max-w-lg text-sm text-slate-500">
+        Add the URL of your server and Postern POSTs a signed JSON event to it whenever something happens,
+        such as a bulk verification job finishing, instead of your code polling the API.
+      </p>
+      <SigningExplainer className="mt-4 max-w-lg rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-left text-sm text-slate-600" />
+      {addButton ? <div className="mt-5">{addButton}</div> : null}
     </div>
   );
 }
@@ -103,7 +102,7 @@ function EndpointRow({
             </span>
           </p>
         </div>
-        <ChevronDownIcon className="mt-1 size-4 shrink-0 -rotate-90 text-slate-400 group-hover:text-slate-600" />
+        <ChevronDownIcon className="mt-1 size-4 shrink-0 -rotate-90 text-slate-500 group-hover:text-slate-600" />
       </Link>
     </li>
   );
@@ -114,14 +113,8 @@ function stateText(state: unknown, key: 'notice' | 'deletedEndpointId'): string 
   return typeof value === 'string' ? value : undefined;
 }
 
-// Members and viewers never get here: the workspace layout refuses the section to their role.
-export function WebhooksPage() {
-  const { workspace, can } = useCurrentWorkspace();
-  useDocumentTitle(`Webhooks · ${workspace.name}`);
-  const endpoints = useEndpointsQuery(workspace.id);
-  const now = useNow(30_000);
-  const [creating, setCreating] = useState(false);
-  // A deletion on the endpoint's page comes back here with what happened.
+/** A deletion on the endpoint's page comes back here with what happened (and the list forgets it). */
+function useReturnNotice() {
   const location = useLocation();
   const [notice, setNotice] = useState<string | undefined>(() => stateText(location.state, 'notice'));
   const deletedId = stateText(location.state, 'deletedEndpointId');
@@ -129,65 +122,58 @@ export function WebhooksPage() {
   useEffect(() => {
     if (deletedId) forgetEndpoint(deletedId);
   }, [deletedId, forgetEndpoint]);
+  return [notice, setNotice] as const;
+}
+
+// Members and viewers never get here: the workspace layout refuses the section to their role.
+export function WebhooksPage() {
+  const { workspace, can } = useCurrentWorkspace();
+  useDocumentTitle(`Webhooks · ${workspace.name}`);
+  const endpoints = useEndpointsQuery(workspace.id);
+  const now = useNow(30_000);
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useReturnNotice();
   const canManage = can('webhooks.manage');
   const list = endpoints.data?.endpoints ?? [];
   const offered: readonly OfferedEventType[] = endpoints.data?.eventTypes ?? [];
-  const offeredTypes = offered.map(({ type }) => type);
   const full = list.length >= MAX_ENDPOINTS;
 
-  const openCreate = () => {
-    setNotice(undefined);
-    setCreating(true);
-  };
   const addButton = (
-    <Button onClick={openCreate} disabled={full || !endpoints.data} data-testid="add-endpoint">
+    <Button
+      onClick={() => {
+        setNotice(undefined);
+        setCreating(true);
+      }}
+      disabled={full || !endpoints.data}
+      data-testid="add-endpoint"
+    >
       <PlusIcon className="size-4" />
       Add endpoint
     </Button>
   );
 
-  let body: ReactNode;
-  if (endpoints.isPending) body = <ListSkeleton />;
-  else if (endpoints.isError && !endpoints.data)
-    body = (
-      <LoadError
-        title="Could not load the webhook endpoints"
-        error={endpoints.error}
-        onRetry={() => void endpoints.refetch()}
-        retrying={endpoints.isFetching}
-        testId="endpoints-error"
-        className="m-5 sm:m-6"
-      />
-    );
-  else if (list.length === 0)
-    body = (
-      <div data-testid="endpoints-empty" className="flex flex-col items-center px-6 py-10 text-center">
-        <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
-          <WebhookIcon className="size-5" />
-        </div>
-        <h3 className="mt-3 text-sm font-semibold text-slate-900">No webhook endpoints yet</h3>
-        <p className="mt-1 max-w-lg text-sm text-slate-500">
-          Add the URL of your server and Postern POSTs a signed JSON event to it whenever something happens,
-          such as a bulk verification job finishing, instead of your code polling the API.
-        </p>
-        <SigningExplainer className="mt-4 max-w-lg rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-left text-sm text-slate-600" />
-        {canManage ? <div className="mt-5">{addButton}</div> : null}
-      </div>
-    );
-  else
-    body = (
+  const body = (
+    <QueryState
+      query={endpoints}
+      what="the webhook endpoints"
+      testId="endpoints"
+      skeleton={{ rows: 2, cells: ['h-4 w-72', 'h-5 w-32 rounded-full', 'h-5 w-28 rounded-full'] }}
+      isEmpty={list.length === 0}
+      empty={<NoEndpoints addButton={canManage ? addButton : null} />}
+    >
       <ul className="divide-y divide-slate-100" data-testid="endpoints-list">
         {list.map((endpoint) => (
           <EndpointRow
             key={endpoint.id}
             workspaceId={workspace.id}
             endpoint={endpoint}
-            offered={offeredTypes}
+            offered={offered.map(({ type }) => type)}
             now={now}
           />
         ))}
       </ul>
-    );
+    </QueryState>
+  );
 
   return (
     <div className="space-y-6" data-testid="webhooks-page">

@@ -3,9 +3,9 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
 import { BuildingIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -52,16 +52,12 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
         hint="Usually your company or team. You can rename it later."
         autoFocus
       />
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        {onCancel ? (
-          <Button variant="secondary" onClick={onCancel} disabled={create.isPending}>
-            Cancel
-          </Button>
-        ) : null}
-        <Button type="submit" loading={create.isPending} data-testid="create-workspace-submit">
-          Create workspace
-        </Button>
-      </div>
+      <FormActions
+        label="Create workspace"
+        busy={create.isPending}
+        testId="create-workspace-submit"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

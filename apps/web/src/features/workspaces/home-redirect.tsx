@@ -9,22 +9,26 @@ import { pickWorkspace, rememberedWorkspace } from './last-workspace.ts';
 import { workspacePath } from './paths.ts';
 import { useWorkspacesQuery } from './use-workspaces.ts';
 
+/** The user's workspaces could not be read: say so, with a retry. */
+export function WorkspacesError({ list }: { list: ReturnType<typeof useWorkspacesQuery> }) {
+  return (
+    <LoadError
+      title="Could not load your workspaces"
+      error={list.error}
+      onRetry={() => void list.refetch()}
+      retrying={list.isFetching}
+      testId="workspaces-error"
+    />
+  );
+}
+
 export function HomeRedirect() {
   const session = useSession();
   const list = useWorkspacesQuery();
   if (session.status === 'loading') return <PageLoading />;
   if (session.status !== 'signed_in') return <Navigate to="/status" replace />;
   if (list.isPending) return <PageLoading label="Opening your workspace…" />;
-  if (list.isError && !list.data)
-    return (
-      <LoadError
-        title="Could not load your workspaces"
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        retrying={list.isFetching}
-        testId="workspaces-error"
-      />
-    );
+  if (list.isError && !list.data) return <WorkspacesError list={list} />;
   const target = pickWorkspace(list.data.workspaces, rememberedWorkspace(session.user.id));
   if (!target) return <NoWorkspace />;
   return <Navigate to={workspacePath(target.id)} replace />;

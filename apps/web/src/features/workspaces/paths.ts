@@ -1,19 +1,14 @@
-// The workspace pages and their URLs: /w/:workspaceId/<section>.
-import type { Permission, Role } from '@postern/contracts';
+// The URLs of the workspace pages: /w/:workspaceId/<section> (the sections are in sections.ts).
+import type { Permission, Role } from '@postern/contracts/constants';
 import { can } from './permissions.ts';
+import { SECTIONS, type WorkspaceSection } from './sections.ts';
 
-export const WORKSPACE_SECTIONS = ['members', 'audit', 'api-keys', 'check', 'jobs', 'webhooks'] as const;
-export type WorkspaceSection = (typeof WORKSPACE_SECTIONS)[number];
+export type { WorkspaceSection };
 
 /** What a role needs to open each page. */
-export const SECTION_PERMISSION: Record<WorkspaceSection, Permission> = {
-  members: 'members.read',
-  audit: 'audit.read',
-  'api-keys': 'apikeys.read',
-  check: 'validation.use',
-  jobs: 'bulk.read',
-  webhooks: 'webhooks.read',
-};
+export const SECTION_PERMISSION = Object.fromEntries(
+  SECTIONS.map((section) => [section.id, section.permission]),
+) as Record<WorkspaceSection, Permission>;
 
 export function workspacePath(workspaceId: string, section: WorkspaceSection = 'members'): string {
   return `/w/${encodeURIComponent(workspaceId)}/${section}`;
@@ -23,7 +18,7 @@ export function workspacePath(workspaceId: string, section: WorkspaceSection = '
 export function sectionOf(pathname: string): WorkspaceSection | undefined {
   const match = /^\/w\/[^/]+\/([^/?#]+)/.exec(pathname);
   const section = match?.[1];
-  return WORKSPACE_SECTIONS.find((known) => known === section);
+  return SECTIONS.find((known) => known.id === section)?.id;
 }
 
 /** Switching workspace keeps the page when the role there allows it, else opens its members. */

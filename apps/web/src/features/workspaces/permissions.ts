@@ -1,25 +1,10 @@
-// What a role may do in a workspace, for hiding or disabling actions (the server decides anyway).
-// The matrix is spelled out here so the app shell does not pull zod (through @postern/contracts'
-// values) into the first bundle; its type is the contract's, and a test checks the values match.
-import type { PERMISSIONS, Permission, Role } from '@postern/contracts';
+// What a role may do in a workspace, for hiding or disabling actions (the server decides anyway). The
+// matrix and `can` are the contract's (its zod-free constants entry, so the app shell stays light).
+import { can, ROLES, type Role } from '@postern/contracts/constants';
 
-export const WORKSPACE_PERMISSIONS: typeof PERMISSIONS = {
-  'workspace.read': ['owner', 'admin', 'member', 'viewer'],
-  'workspace.rename': ['owner', 'admin'],
-  'members.read': ['owner', 'admin', 'member', 'viewer'],
-  'members.manage': ['owner', 'admin'],
-  'audit.read': ['owner', 'admin'],
-  'audit.verify': ['owner'],
-  'apikeys.read': ['owner', 'admin', 'member', 'viewer'],
-  'apikeys.manage': ['owner', 'admin'],
-  'validation.use': ['owner', 'admin', 'member', 'viewer'],
-  'bulk.read': ['owner', 'admin', 'member', 'viewer'],
-  'bulk.manage': ['owner', 'admin', 'member'],
-  'webhooks.read': ['owner', 'admin'],
-  'webhooks.manage': ['owner', 'admin'],
-};
+export { can };
 
-export const ROLE_ORDER: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];
+export const ROLE_ORDER: readonly Role[] = ROLES;
 
 export const ROLE_LABELS: Record<Role, string> = {
   owner: 'Owner',
@@ -34,10 +19,6 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   member: 'Uses the workspace; sees members and API keys.',
   viewer: 'Read-only access.',
 };
-
-export function can(role: Role, permission: Permission): boolean {
-  return (WORKSPACE_PERMISSIONS[permission] as readonly Role[]).includes(role);
-}
 
 /** Roles `actor` may give a member who now has `current` (owners alone grant or take away ownership). */
 export function assignableRoles(actor: Role, current: Role): Role[] {

@@ -1,15 +1,16 @@
 // The frame of every /w/:workspaceId page: resolves the workspace among the user's (an unknown id and
 // someone else's workspace look the same), remembers it, and refuses pages the role cannot open.
+import { PERMISSIONS, type Permission } from '@postern/contracts/constants';
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { Link, Navigate, Outlet, useLocation, useParams } from 'react-router';
 import { buttonClass } from '../../components/button.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { BuildingIcon, LockIcon } from '../../components/icons.tsx';
 import { PageLoading } from '../auth/guards.tsx';
 import { useSession } from '../auth/use-session.ts';
+import { WorkspacesError } from './home-redirect.tsx';
 import { rememberWorkspace } from './last-workspace.ts';
 import { SECTION_PERMISSION, sectionOf, workspacePath } from './paths.ts';
-import { ROLE_LABELS, WORKSPACE_PERMISSIONS } from './permissions.ts';
+import { ROLE_LABELS } from './permissions.ts';
 import { currentWorkspace, useWorkspacesQuery, WorkspaceContext } from './use-workspaces.ts';
 
 function Blocked({
@@ -38,8 +39,8 @@ function Blocked({
 }
 
 /** "owners and admins": the roles that hold a permission, for people. */
-function allowedRoles(permission: keyof typeof WORKSPACE_PERMISSIONS): string {
-  const roles = WORKSPACE_PERMISSIONS[permission].map((role) => `${ROLE_LABELS[role].toLowerCase()}s`);
+function allowedRoles(permission: Permission): string {
+  const roles = PERMISSIONS[permission].map((role) => `${ROLE_LABELS[role].toLowerCase()}s`);
   return new Intl.ListFormat('en', { type: 'conjunction' }).format(roles);
 }
 
@@ -59,16 +60,7 @@ export function WorkspaceLayout() {
   const value = useMemo(() => (workspace ? currentWorkspace(workspace) : undefined), [workspace]);
 
   if (list.isPending) return <PageLoading label="Loading the workspace…" />;
-  if (list.isError && !list.data)
-    return (
-      <LoadError
-        title="Could not load your workspaces"
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        retrying={list.isFetching}
-        testId="workspaces-error"
-      />
-    );
+  if (list.isError && !list.data) return <WorkspacesError list={list} />;
   if (!workspace || !value)
     return (
       <Blocked icon={BuildingIcon} title="Workspace not found" testId="workspace-not-found">

@@ -1,11 +1,12 @@
 // The shell's workspace switcher: the current workspace and your role in it; opens a list of your
 // workspaces (the page stays the same when the role there allows it) and "Create workspace".
 import type { Workspace } from '@postern/contracts';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { CheckIcon, ChevronUpDownIcon, PlusIcon } from '../../components/icons.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { cn } from '../../lib/cn.ts';
+import { useDismiss } from '../../lib/use-dismiss.ts';
 import { CreateWorkspaceDialog } from './create-workspace.tsx';
 import { switchTarget } from './paths.ts';
 import { ROLE_LABELS } from './permissions.ts';
@@ -39,23 +40,10 @@ export function WorkspaceSwitcher({ onNavigate }: { onNavigate?: () => void }) {
   const [creating, setCreating] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => setOpen(false), []);
 
   // Close on a click elsewhere, on Escape, and when the page changes.
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  useDismiss(open, root, close);
   useEffect(() => setOpen(false), [pathname]);
 
   if (list.isPending)
@@ -99,7 +87,7 @@ export function WorkspaceSwitcher({ onNavigate }: { onNavigate?: () => void }) {
             {list.isError ? 'Workspaces unavailable' : 'Choose a workspace'}
           </span>
         )}
-        <ChevronUpDownIcon className="size-4 shrink-0 text-slate-400" />
+        <ChevronUpDownIcon className="size-4 shrink-0 text-slate-500" />
       </button>
 
       {open ? (
@@ -108,7 +96,7 @@ export function WorkspaceSwitcher({ onNavigate }: { onNavigate?: () => void }) {
           data-testid="workspace-menu"
           className="absolute inset-x-0 top-full z-40 mt-2 overflow-hidden rounded-xl bg-white shadow-lg ring-1 ring-slate-900/10"
         >
-          <p className="px-3 pt-3 pb-1.5 text-xs font-semibold uppercase tracking-wider text-slate-400">
+          <p className="px-3 pt-3 pb-1.5 text-xs font-semibold uppercase tracking-wider text-slate-500">
             Your workspaces
           </p>
           <ul className="max-h-72 overflow-y-auto px-1.5 pb-1.5" aria-label="Your workspaces">

@@ -1,17 +1,19 @@
-// A signing secret on screen: monospace, selectable, with a copy button.
-import { CopyButton } from '../../components/copy-button.tsx';
-import { cn } from '../../lib/cn.ts';
+// A secret (API key, signing secret) on screen: monospace, selectable, with a copy button.
+import { cn } from '../lib/cn.ts';
+import { CopyButton } from './copy-button.tsx';
 
 export function SecretValue({
   secret,
   testId,
   className,
   copyLabel = 'Copy secret',
+  copyTestId,
 }: {
   secret: string;
   testId?: string;
   className?: string;
   copyLabel?: string;
+  copyTestId?: string;
 }) {
   return (
     <div className={cn('flex flex-col gap-2 sm:flex-row sm:items-center', className)}>
@@ -21,7 +23,7 @@ export function SecretValue({
       >
         {secret}
       </code>
-      <CopyButton text={secret} label={copyLabel} testId={testId && `${testId}-copy`} />
+      <CopyButton text={secret} label={copyLabel} testId={copyTestId ?? (testId && `${testId}-copy`)} />
     </div>
   );
 }

@@ -1,0 +1,52 @@
+// The small buttons acting on one row of a DataTable (Revoke, Remove, Details) and the notice above a
+// list saying what the last one did.
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { Alert } from '../alert.tsx';
+import { Button, type ButtonVariant } from '../button.tsx';
+
+export function RowButton({
+  label,
+  testId,
+  onClick,
+  variant = 'secondary',
+  children,
+  ...props
+}: Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'aria-label' | 'children'> & {
+  /** The accessible name, naming the row ("Revoke Production key"). */
+  label: string;
+  testId: string;
+  variant?: ButtonVariant;
+  children: ReactNode;
+}) {
+  return (
+    <Button
+      variant={variant}
+      className="px-2.5 py-1.5 text-xs"
+      data-testid={testId}
+      aria-label={label}
+      onClick={onClick}
+      {...props}
+    >
+      {children}
+    </Button>
+  );
+}
+
+/** A success or error line at the top of a list card. */
+export function ListNotice({
+  tone = 'success',
+  title,
+  testId,
+  children,
+}: {
+  tone?: 'success' | 'error';
+  title?: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Alert tone={tone} title={title} testId={testId} className="mx-5 mt-5 mb-4 sm:mx-6">
+      {children}
+    </Alert>
+  );
+}

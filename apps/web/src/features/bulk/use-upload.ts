@@ -1,0 +1,151 @@
+// The state of the upload page: the chosen file, its preview (re-read when the format or encoding
+// changes), the chosen column and options, and the upload itself (progress, abort, one retry after the
+// session is renewed), ending on the new job's page.
+import type { BulkJobDto } from '@postern/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { userMessage } from '../../lib/api-errors.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
+import {
+  fileProblem,
+  jobPath,
+  MAX_UPLOAD_BYTES,
+  PREVIEW_BYTES,
+  type UploadProblem,
+  uploadProblem,
+} from './bulk-model.ts';
+import { columnToSend } from './preview-model.ts';
+import { isUploadFailure, sampleBase64, type UploadOptions, uploadJob } from './upload.ts';
+import { DEFAULT_CHOICES, type UploadChoices } from './upload-fields.tsx';
+import { useBulkLimits, useInvalidateBulk } from './use-bulk.ts';
+
+export type UploadState =
+  | { phase: 'idle' }
+  | { phase: 'sending'; loaded: number; total: number }
+  | { phase: 'reading' }
+  | { phase: 'failed'; problem: UploadProblem };
+
+/** Sends the file, renewing the session once if the access token expired since the page opened. */
+function useSendFile(workspaceId: string) {
+  const trpcClient = useTRPCClient();
+  const abortRef = useRef<() => void>(undefined);
+  useEffect(() => () => abortRef.current?.(), []);
+  const send = async (
+    file: File,
+    options: UploadOptions,
+    onProgress: (loaded: number, total: number) => void,
+  ): Promise<BulkJobDto> => {
+    const once = () => {
+      const handle = uploadJob(workspaceId, file, options, onProgress);
+      abortRef.current = handle.abort;
+      return handle.promise;
+    };
+    try {
+      return await once();
+    } catch (error) {
+      // Any tRPC call renews the session (see lib/auth-link.ts); then send once more.
+      if (!isUploadFailure(error) || error.status !== 401) throw error;
+      await trpcClient.bulk.list.query({ workspaceId, limit: 1 });
+      return await once();
+    } finally {
+      abortRef.current = undefined;
+    }
+  };
+  return { send, abort: () => abortRef.current?.() };
+}
+
+export function useUpload(workspaceId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invalidateBulk = useInvalidateBulk();
+  const navigate = useNavigate();
+  const [file, setFile] = useState<File>();
+  const [fileError, setFileError] = useState<string>();
+  const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const [column, setColumn] = useState<number | null>(null);
+  const [choices, setChoices] = useState<UploadChoices>(DEFAULT_CHOICES);
+  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
+  const { send, abort } = useSendFile(workspaceId);
+  const preview = useMutation(trpc.bulk.preview.mutationOptions());
+
+  async function runPreview(chosen: File, { format, encoding }: Pick<UploadChoices, 'format' | 'encoding'>) {
+    setColumn(null);
+    preview.reset();
+    try {
+      const sample = await sampleBase64(chosen, PREVIEW_BYTES);
+      // Callbacks given to `mutate` run for the latest call only: a slower earlier preview is ignored.
+      preview.mutate(
+        { workspaceId, sampleBase64: sample, encoding, format },
+        { onSuccess: (result) => setColumn(result.detectedColumn) },
+      );
+    } catch {
+      setFileError('The file could not be read by the browser. Choose it again.');
+    }
+  }
+
+  function chooseFile(chosen: File | undefined) {
+    setUpload({ phase: 'idle' });
+    const problem = chosen && fileProblem(chosen, maxUploadBytes);
+    setFileError(problem);
+    setFile(problem ? undefined : chosen);
+    preview.reset();
+    setColumn(null);
+    if (chosen && !problem) void runPreview(chosen, choices);
+  }
+
+  function choose(next: Partial<UploadChoices>) {
+    const merged = { ...choices, ...next };
+    setChoices(merged);
+    if (file && (next.format || next.encoding)) void runPreview(file, merged);
+  }
+
+  async function start() {
+    if (!file || !preview.data || column === null) return;
+    const { name, depth, format, encoding, dedupe } = choices;
+    const options: UploadOptions = {
+      ...(name.trim() ? { name: name.trim() } : {}),
+      depth,
+      format,
+      encoding,
+      dedupe,
+    };
+    const chosenColumn = columnToSend(column, preview.data.detectedColumn);
+    if (chosenColumn !== undefined) options.column = chosenColumn;
+    setUpload({ phase: 'sending', loaded: 0, total: file.size });
+    let job: BulkJobDto;
+    try {
+      job = await send(file, options, (loaded, total) =>
+        setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
+      );
+    } catch (error) {
+      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
+      return setUpload({
+        phase: 'failed',
+        problem: isUploadFailure(error)
+          ? uploadProblem(error.status, error.body, maxUploadBytes)
+          : { title: 'You are signed out', message: userMessage(error) },
+      });
+    }
+    queryClient.setQueryData(trpc.bulk.get.queryKey({ workspaceId, jobId: job.id }), job);
+    void invalidateBulk();
+    navigate(jobPath(workspaceId, job.id));
+  }
+
+  const busy = upload.phase === 'sending' || upload.phase === 'reading';
+  return {
+    file,
+    fileError,
+    maxUploadBytes,
+    column,
+    setColumn,
+    choices,
+    choose,
+    upload,
+    preview,
+    busy,
+    chooseFile,
+    start,
+    abort,
+  };
+}

@@ -1,0 +1,147 @@
+// The rows of the delivery log: event, status, attempts, last response, duration, times; "Details"
+// opens the delivery's side panel.
+import { Badge } from '../../components/badge.tsx';
+import { Button } from '../../components/button.tsx';
+import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
+import type { LoadMoreProps } from '../../components/list-kit/load-more-footer.tsx';
+import { formatDateTime } from '../../lib/time.ts';
+import type { WebhookDelivery } from './use-webhooks.ts';
+import {
+  deliveryStatus,
+  eventTypeLabel,
+  formatDuration,
+  lastDuration,
+  nextAttemptText,
+  relativeTime,
+  statusCodeText,
+  statusCodeTone,
+} from './webhooks-model.ts';
+
+function deliveryColumns(now: number): Column<WebhookDelivery>[] {
+  return [
+    {
+      id: 'event',
+      header: 'Event',
+      primary: true,
+      cell: (delivery) => (
+        <>
+          <span className="block font-medium text-slate-900">{eventTypeLabel(delivery.eventType)}</span>
+          <code className="block font-mono text-[0.7rem] text-slate-500" data-testid="delivery-event-type">
+            {delivery.eventType}
+          </code>
+        </>
+      ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (delivery) => {
+        const status = deliveryStatus(delivery);
+        return (
+          <span>
+            <Badge tone={status.tone} dot testId="delivery-status">
+              {status.label}
+            </Badge>
+          </span>
+        );
+      },
+    },
+    {
+      id: 'attempts',
+      header: 'Attempts',
+      align: 'right',
+      testId: 'delivery-attempts',
+      className: 'text-slate-700',
+      cell: (delivery) => delivery.attempts,
+    },
+    {
+      id: 'response',
+      header: 'Last response',
+      testId: 'delivery-status-code',
+      cell: (delivery) =>
+        delivery.lastStatusCode !== null || delivery.lastError ? (
+          <span>
+            <Badge tone={statusCodeTone(delivery.lastStatusCode)} title={delivery.lastError ?? undefined}>
+              {statusCodeText(delivery.lastStatusCode, delivery.lastError)}
+            </Badge>
+          </span>
+        ) : (
+          <span className="text-slate-500">—</span>
+        ),
+    },
+    {
+      id: 'duration',
+      header: 'Duration',
+      align: 'right',
+      from: 'md',
+      testId: 'delivery-duration',
+      className: 'text-slate-600',
+      cell: (delivery) => formatDuration(lastDuration(delivery)),
+    },
+    {
+      id: 'created',
+      header: 'Created',
+      className: 'whitespace-nowrap text-slate-600',
+      cell: (delivery) => (
+        <time dateTime={delivery.createdAt} title={formatDateTime(delivery.createdAt)}>
+          {relativeTime(delivery.createdAt, now)}
+        </time>
+      ),
+    },
+    {
+      id: 'next',
+      header: 'Next attempt',
+      from: 'lg',
+      testId: 'delivery-next-attempt',
+      className: 'whitespace-nowrap text-slate-600',
+      title: (delivery) => (delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt) : undefined),
+      cell: (delivery) => nextAttemptText(delivery, now),
+    },
+  ];
+}
+
+export function DeliveryTable({
+  deliveries,
+  now,
+  selectedId,
+  onSelect,
+  stale,
+  pagination,
+}: {
+  deliveries: readonly WebhookDelivery[];
+  now: number;
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+  stale: boolean;
+  pagination: LoadMoreProps;
+}) {
+  return (
+    <DataTable
+      rows={deliveries}
+      columns={deliveryColumns(now)}
+      caption="Deliveries to this endpoint, newest first"
+      testId="deliveries-table"
+      rowTestId="delivery-row"
+      rowData={(delivery) => ({
+        'data-delivery-id': delivery.id,
+        'data-msg-id': delivery.msgId,
+        'data-status': delivery.status,
+      })}
+      rowClassName={(delivery) => selectedId === delivery.id && 'bg-indigo-50/40'}
+      stale={stale}
+      actionsHeader="Details"
+      actions={(delivery) => (
+        <Button
+          variant="ghost"
+          className="px-2.5 py-1.5 text-xs"
+          data-testid="delivery-details"
+          aria-label={`Details of the ${eventTypeLabel(delivery.eventType)} delivery (${delivery.msgId})`}
+          onClick={() => onSelect(delivery.id)}
+        >
+          Details
+        </Button>
+      )}
+      pagination={pagination}
+    />
+  );
+}

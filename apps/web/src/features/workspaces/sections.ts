@@ -1,0 +1,94 @@
+// The workspace's pages, in navigation order: the one place a new page is added (#17). Each names its
+// URL section, its label and icon in the navigation, what a role needs to open it, and its routes
+// (loaded on demand: they bring the contracts' validators, i.e. zod, and charts, which the shell's
+// first bundle must not). The router, the navigation and the access check all read this list.
+import type { Permission } from '@postern/contracts/constants';
+import type { ComponentType } from 'react';
+import {
+  type Icon,
+  KeyIcon,
+  ListChecksIcon,
+  MailCheckIcon,
+  ScrollIcon,
+  UsersIcon,
+  WebhookIcon,
+} from '../../components/icons.tsx';
+
+export interface SectionRoute {
+  /** Below /w/:workspaceId. */
+  path: string;
+  load: () => Promise<ComponentType>;
+}
+
+export interface SectionDefinition {
+  id: string;
+  label: string;
+  icon: Icon;
+  permission: Permission;
+  routes: readonly SectionRoute[];
+}
+
+export const SECTIONS = [
+  {
+    id: 'check',
+    label: 'Check address',
+    icon: MailCheckIcon,
+    permission: 'validation.use',
+    routes: [{ path: 'check', load: async () => (await import('../check/check-page.tsx')).CheckPage }],
+  },
+  {
+    id: 'jobs',
+    label: 'Bulk jobs',
+    icon: ListChecksIcon,
+    permission: 'bulk.read',
+    routes: [
+      { path: 'jobs', load: async () => (await import('../bulk/jobs-page.tsx')).JobsPage },
+      { path: 'jobs/new', load: async () => (await import('../bulk/upload-page.tsx')).UploadPage },
+      { path: 'jobs/:jobId', load: async () => (await import('../bulk/job-page.tsx')).JobPage },
+    ],
+  },
+  {
+    id: 'members',
+    label: 'Members',
+    icon: UsersIcon,
+    permission: 'members.read',
+    routes: [
+      { path: 'members', load: async () => (await import('../members/members-page.tsx')).MembersPage },
+    ],
+  },
+  {
+    id: 'api-keys',
+    label: 'API keys',
+    icon: KeyIcon,
+    permission: 'apikeys.read',
+    routes: [
+      { path: 'api-keys', load: async () => (await import('../api-keys/api-keys-page.tsx')).ApiKeysPage },
+    ],
+  },
+  {
+    id: 'webhooks',
+    label: 'Webhooks',
+    icon: WebhookIcon,
+    permission: 'webhooks.read',
+    routes: [
+      { path: 'webhooks', load: async () => (await import('../webhooks/webhooks-page.tsx')).WebhooksPage },
+      {
+        path: 'webhooks/:endpointId',
+        load: async () => (await import('../webhooks/endpoint-page.tsx')).EndpointPage,
+      },
+    ],
+  },
+  {
+    id: 'audit',
+    label: 'Audit log',
+    icon: ScrollIcon,
+    permission: 'audit.read',
+    routes: [{ path: 'audit', load: async () => (await import('../audit/audit-page.tsx')).AuditPage }],
+  },
+] as const satisfies readonly SectionDefinition[];
+
+export type WorkspaceSection = (typeof SECTIONS)[number]['id'];
+
+export function sectionDefinition(id: WorkspaceSection): SectionDefinition {
+  return SECTIONS.find((section) => section.id === id) as SectionDefinition;
+}
