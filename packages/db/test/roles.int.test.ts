@@ -80,7 +80,21 @@ describe('database roles', () => {
     );
     await query(appUrl, "update worker_heartbeat set beats = 1 where worker_id = 'w'");
     await query(appUrl, "delete from worker_heartbeat where worker_id = 'w'");
-    await expect(query(appUrl, 'select count(*) from audit_entry')).resolves.toBeDefined();
+    await query(
+      appUrl,
+      `insert into audit_checkpoint (id, scope, seq, hash, purged_entries, created_at)
+         values (gen_random_uuid(), 'roles-test', 1, repeat('a', 64), 1, now())`,
+    );
+    await expect(query(appUrl, 'truncate audit_checkpoint')).rejects.toThrow(/permission denied/);
+    await expect(query(appUrl, 'delete from audit_checkpoint')).rejects.toThrow(
+      /cannot be modified or deleted/,
+    );
+    await expect(query(appUrl, "update audit_checkpoint set hash = repeat('b', 64)")).rejects.toThrow(
+      /cannot be modified or deleted/,
+    );
+    expect(
+      (await query(appUrl, "select scope, hash from audit_checkpoint where scope = 'roles-test'")).rows,
+    ).toEqual([{ scope: 'roles-test', hash: 'a'.repeat(64) }]);
     await expect(query(appUrl, 'truncate audit_entry')).rejects.toThrow(/permission denied/);
     await expect(query(appUrl, 'truncate worker_heartbeat')).rejects.toThrow(/permission denied/);
     await expect(
@@ -92,8 +106,18 @@ describe('database roles', () => {
   });
 
   it('TRUNCATE of the audit tables is refused to the non-superuser owner too', async () => {
+    await query(
+      ownerUrl,
+      `insert into audit_checkpoint (id, scope, seq, hash, purged_entries, created_at)
+         values (gen_random_uuid(), 'owner-truncate-test', 1, repeat('a', 64), 1, now())`,
+    );
     for (const table of ['audit_entry', 'audit_checkpoint', 'audit_signed_head'])
       await expect(query(ownerUrl, `truncate ${table}`)).rejects.toThrow(/append-only: TRUNCATE is refused/);
+    const kept = await query(
+      ownerUrl,
+      "select count(*)::int as n from audit_checkpoint where scope = 'owner-truncate-test'",
+    );
+    expect(kept.rows[0].n).toBe(1);
   });
 
   it('pg-boss runs under the application role with migrate: false (queues made by the owner)', async () => {
