@@ -11,6 +11,7 @@ import type { SpawnedApp } from '@postern/runtime/testing';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
 import {
   cspViolations,
   launchChromium,
@@ -280,6 +281,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('activate-submit').click();
 
     await page.getByTestId('recovery-codes').waitFor({ timeout: UI_TIMEOUT });
+    await expectAccessible(page, 'security: recovery codes shown', '[data-testid="two-factor-card"]');
     story.recoveryCodes = await page.getByTestId('recovery-code').allTextContents();
     expect(story.recoveryCodes).toHaveLength(10);
     expect(new Set(story.recoveryCodes).size).toBe(10);
@@ -360,6 +362,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('two-factor-error').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('two-factor-error').textContent()).toContain('not valid');
     await page.screenshot({ path: join(RESULTS, 'auth-two-factor.png'), fullPage: true });
+    await expectAccessible(page, 'sign-in: a wrong two-factor code');
 
     // The enrolment used this step's code: wait for the next one (replay protection).
     const fresh = await freshTotpCode(story.secret, story.lastTotpStep);
@@ -642,6 +645,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     expect(await page.getByTestId('retry-after').textContent()).toMatch(/^\d+ (second|minute)s?$/);
     expect(await page.getByTestId('sign-in-submit').isDisabled()).toBe(true);
     await page.screenshot({ path: join(RESULTS, 'auth-rate-limited.png'), fullPage: true });
+    await expectAccessible(page, 'sign-in: paused after repeated failures');
     // The wait counts down and the form comes back.
     await expect
       .poll(() => page.getByTestId('sign-in-submit').isDisabled(), { timeout: 40_000, interval: 500 })

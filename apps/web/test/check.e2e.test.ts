@@ -17,6 +17,7 @@ import {
   startSmtpServer,
   type TestSmtpServer,
 } from '../../../packages/validator/test/support/smtp-servers.ts';
+import { expectAccessible } from './support/axe.ts';
 import { launchChromium, prepareBrowserRun, RESULTS, shot, WEB_DIST } from './support/browser.ts';
 import { type PageProblems, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH, watch } from './support/page-checks.ts';
 import { startApi } from './support/stack.ts';
@@ -174,6 +175,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       'Did you mean ann@gmail.com?',
     );
     await shot(page, 'check-typo.png');
+    await expectAccessible(page, 'check: a typo and its suggestion', '[data-testid="check-page"]');
 
     await page.getByTestId('suggestion-button').click();
     await expect.poll(() => page.getByTestId('result-email').textContent()).toBe('ann@gmail.com');
@@ -206,6 +208,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
     expect(await error.textContent()).toContain('512');
     expect(await result().count()).toBe(0);
     await shot(page, 'check-error.png');
+    await expectAccessible(page, 'check: the address refused', '[data-testid="check-page"]');
 
     expect(problems.console).toEqual([]);
     expect(problems.pageErrors).toEqual([]);

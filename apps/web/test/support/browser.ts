@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const WEB_DIST = join(WEB_ROOT, 'dist');
+/** The built dashboard; WEB_DIST points elsewhere (a build of its own, for runs side by side). */
+export const WEB_DIST = process.env.WEB_DIST ?? join(WEB_ROOT, 'dist');
 export const RESULTS = join(WEB_ROOT, 'test-results');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [

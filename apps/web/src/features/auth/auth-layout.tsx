@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { Link, Outlet } from 'react-router';
 import { Logo } from '../../components/logo.tsx';
+import { cn } from '../../lib/cn.ts';
 
 export function AuthLayout() {
   return (
@@ -24,9 +25,9 @@ export function AuthLayout() {
           <Outlet />
         </div>
       </main>
-      <footer className="relative pb-8 text-center text-xs text-slate-400">
+      <footer className="relative pb-8 text-center text-xs text-slate-500">
         Self-hosted email platform ·{' '}
-        <Link to="/status" className="hover:text-slate-600">
+        <Link to="/status" className="hover:text-slate-700">
           System status
         </Link>
       </footer>
@@ -63,6 +64,32 @@ export function AuthCard({
       </section>
       {footer ? <div className="mt-6 text-center text-sm text-slate-500">{footer}</div> : null}
     </>
+  );
+}
+
+const OUTCOME_TONE = {
+  success: 'bg-emerald-50 text-emerald-600',
+  error: 'bg-rose-50 text-rose-600',
+  info: 'bg-indigo-50 text-indigo-600',
+} as const;
+
+/** What an email link or request came to, centred in its card: a round icon in its tone, then words. */
+export function AuthOutcome({
+  tone,
+  icon,
+  children,
+}: {
+  tone: keyof typeof OUTCOME_TONE;
+  icon: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col items-center text-center">
+      <div className={cn('flex size-12 items-center justify-center rounded-full', OUTCOME_TONE[tone])}>
+        {icon}
+      </div>
+      {children}
+    </div>
   );
 }
 

@@ -5,12 +5,12 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { Field } from '../../components/field.tsx';
 import { ArrowLeftIcon, MailIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+import { EmailField } from './account-fields.tsx';
+import { AuthCard, AuthOutcome, LINK_CLASS } from './auth-layout.tsx';
 
 function BackToSignIn() {
   return (
@@ -43,10 +43,7 @@ export function ForgotPasswordPage() {
   if (sentTo) {
     return (
       <AuthCard title="Check your inbox" testId="reset-requested" footer={<BackToSignIn />}>
-        <div className="flex flex-col items-center text-center">
-          <div className="flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
-            <MailIcon className="size-6" />
-          </div>
+        <AuthOutcome tone="info" icon={<MailIcon className="size-6" />}>
           <p className="mt-4 text-sm text-slate-600">
             If an account exists for <span className="font-medium text-slate-900">{sentTo}</span>, we have
             sent it a link to choose a new password. The link works once and expires soon.
@@ -58,7 +55,7 @@ export function ForgotPasswordPage() {
             </button>
             .
           </p>
-        </div>
+        </AuthOutcome>
       </AuthCard>
     );
   }
@@ -76,17 +73,7 @@ export function ForgotPasswordPage() {
             {userMessage(request.error)}
           </Alert>
         ) : null}
-        <Field
-          label="Email address"
-          name="email"
-          type="email"
-          autoComplete="email"
-          testId="email"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={emailError}
-          required
-        />
+        <EmailField value={email} onChange={setEmail} error={emailError} />
         <Button
           type="submit"
           className="w-full"

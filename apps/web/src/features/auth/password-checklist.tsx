@@ -1,6 +1,6 @@
 // The live list of password rules under a new-password field. "Not a common password" is checked
 // by the server only: it appears when the server reported it for the password being typed.
-import { PASSWORD_RULE_TEXT, type PasswordRule } from '@postern/contracts';
+import { PASSWORD_RULE_TEXT, type PasswordRule } from '@postern/contracts/constants';
 import { CheckIcon, DotIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { checklistItems } from './password-rules.ts';

@@ -1,5 +1,5 @@
 // Which password rules to list, and which are met (pure: the checklist component renders this).
-import { failedPasswordRules, type PasswordRule } from '@postern/contracts';
+import { failedPasswordRules, type PasswordRule } from '@postern/contracts/constants';
 
 const ALWAYS_SHOWN: PasswordRule[] = ['min_length', 'uppercase', 'lowercase', 'digit', 'special'];
 

@@ -1,15 +1,14 @@
 // The page of the emailed reset link: choose a new password. It does not sign in: sign-in follows.
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button, buttonClass } from '../../components/button.tsx';
-import { PasswordField } from '../../components/field.tsx';
 import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { ConfirmPasswordField, NewPasswordField } from './account-fields.tsx';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
-import { PasswordChecklist } from './password-checklist.tsx';
 import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 
@@ -48,7 +47,6 @@ export function ResetPasswordPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const rulesId = useId();
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [passwordError, setPasswordError] = useState<string>();
@@ -90,30 +88,13 @@ export function ResetPasswordPage() {
             {otherError}
           </Alert>
         ) : null}
-        <div>
-          <PasswordField
-            label="New password"
-            name="new-password"
-            autoComplete="new-password"
-            testId="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            error={passwordError}
-            aria-describedby={rulesId}
-            required
-          />
-          <PasswordChecklist id={rulesId} password={password} serverFailed={serverRules} />
-        </div>
-        <PasswordField
-          label="Confirm new password"
-          name="confirm-password"
-          autoComplete="new-password"
-          testId="confirm-password"
-          value={confirm}
-          onChange={(event) => setConfirm(event.target.value)}
-          error={confirmError}
-          required
+        <NewPasswordField
+          value={password}
+          onChange={setPassword}
+          error={passwordError}
+          serverFailed={serverRules}
         />
+        <ConfirmPasswordField value={confirm} onChange={setConfirm} error={confirmError} />
         <Button
           type="submit"
           className="w-full"

@@ -4,37 +4,33 @@
 // in its workspace; otherwise the visitor is asked to check their email.
 import { ZEmail } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { Field, PasswordField } from '../../components/field.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { EmailField, NewPasswordField } from './account-fields.tsx';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
-import { PasswordChecklist } from './password-checklist.tsx';
 import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 import { useCompleteSignIn } from './use-session.ts';
 
-export function SignUpPage() {
-  useDocumentTitle('Create your account');
+/**
+ * Signs up, then in with the same credentials. A password the server's policy refuses goes to
+ * `onWeakPassword` (after `recordServerRules` has noted which rules failed).
+ */
+function useSignUpThenIn(
+  next: string,
+  recordServerRules: (password: string, error: unknown) => boolean,
+  onWeakPassword: () => void,
+) {
   const trpc = useTRPC();
-  const [params] = useSearchParams();
-  const next = safeNextPath(params.get('next'));
-  // Back to where the visitor came from (an invitation, say) also after choosing to sign in instead.
-  const signInLink = next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
   const completeSignIn = useCompleteSignIn();
-  const rulesId = useId();
-  const [email, setEmail] = useState(params.get('email') ?? '');
-  const [password, setPassword] = useState('');
-  const [emailError, setEmailError] = useState<string>();
-  const [passwordError, setPasswordError] = useState<string>();
   const [formError, setFormError] = useState<string>();
   const [checkEmail, setCheckEmail] = useState<string>();
-  const [serverRules, recordServerRules] = useServerRules(password);
 
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
@@ -51,25 +47,71 @@ export function SignUpPage() {
     trpc.auth.signUp.mutationOptions({
       onSuccess: (_result, variables) => signIn.mutate(variables),
       onError: (error, variables) => {
-        if (recordServerRules(variables.password, error)) {
-          setPasswordError('Choose a stronger password.');
-          return;
-        }
+        if (recordServerRules(variables.password, error)) return onWeakPassword();
         setFormError(userMessage(error));
       },
     }),
   );
 
+  return {
+    formError,
+    checkEmail,
+    pending: signUp.isPending || signIn.isPending,
+    start(credentials: { email: string; password: string }) {
+      signUp.mutate(credentials);
+    },
+    /** A new attempt: whatever the last one said no longer applies. */
+    clear() {
+      setFormError(undefined);
+      setCheckEmail(undefined);
+    },
+  };
+}
+
+/** The answer when the address may already have an account: the email says which. */
+function CheckEmailNotice({ email, signInLink }: { email: string; signInLink: string }) {
+  return (
+    <Alert tone="info" testId="sign-up-check-email" title="Check your email">
+      We sent a message to {email}: it confirms your address, or tells you if you already have an account.{' '}
+      <Link
+        to={`${signInLink}${signInLink.includes('?') ? '&' : '?'}email=${encodeURIComponent(email)}`}
+        className="font-medium underline"
+      >
+        Sign in
+      </Link>{' '}
+      or{' '}
+      <Link to="/forgot-password" className="font-medium underline">
+        reset your password
+      </Link>
+      .
+    </Alert>
+  );
+}
+
+export function SignUpPage() {
+  useDocumentTitle('Create your account');
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
+  // Back to where the visitor came from (an invitation, say) also after choosing to sign in instead.
+  const signInLink = next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
+  const [email, setEmail] = useState(params.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [emailError, setEmailError] = useState<string>();
+  const [passwordError, setPasswordError] = useState<string>();
+  const [serverRules, recordServerRules] = useServerRules(password);
+  const account = useSignUpThenIn(next, recordServerRules, () =>
+    setPasswordError('Choose a stronger password.'),
+  );
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    setFormError(undefined);
-    setCheckEmail(undefined);
+    account.clear();
     const parsedEmail = ZEmail.safeParse(email);
     setEmailError(parsedEmail.success ? undefined : 'Enter a valid email address.');
     const passwordOk = passwordAcceptable(password);
     setPasswordError(passwordOk ? undefined : 'Your password does not meet all the requirements yet.');
     if (!parsedEmail.success || !passwordOk) return;
-    signUp.mutate({ email: parsedEmail.data, password });
+    account.start({ email: parsedEmail.data, password });
   }
 
   return (
@@ -87,59 +129,22 @@ export function SignUpPage() {
       }
     >
       <form noValidate onSubmit={submit} className="space-y-5">
-        {checkEmail ? (
-          <Alert tone="info" testId="sign-up-check-email" title="Check your email">
-            We sent a message to {checkEmail}: it confirms your address, or tells you if you already have an
-            account.{' '}
-            <Link
-              to={`${signInLink}${signInLink.includes('?') ? '&' : '?'}email=${encodeURIComponent(checkEmail)}`}
-              className="font-medium underline"
-            >
-              Sign in
-            </Link>{' '}
-            or{' '}
-            <Link to="/forgot-password" className="font-medium underline">
-              reset your password
-            </Link>
-            .
-          </Alert>
-        ) : null}
-        {formError ? (
+        {account.checkEmail ? <CheckEmailNotice email={account.checkEmail} signInLink={signInLink} /> : null}
+        {account.formError ? (
           <Alert tone="error" testId="sign-up-error">
-            {formError}
+            {account.formError}
           </Alert>
         ) : null}
-        <Field
-          label="Email address"
-          name="email"
-          type="email"
-          autoComplete="email"
-          testId="email"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={emailError}
-          required
+        <EmailField value={email} onChange={setEmail} error={emailError} />
+        <NewPasswordField
+          label="Password"
+          testId="password"
+          value={password}
+          onChange={setPassword}
+          error={passwordError}
+          serverFailed={serverRules}
         />
-        <div>
-          <PasswordField
-            label="Password"
-            name="new-password"
-            autoComplete="new-password"
-            testId="password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            error={passwordError}
-            aria-describedby={rulesId}
-            required
-          />
-          <PasswordChecklist id={rulesId} password={password} serverFailed={serverRules} />
-        </div>
-        <Button
-          type="submit"
-          className="w-full"
-          loading={signUp.isPending || signIn.isPending}
-          data-testid="sign-up-submit"
-        >
+        <Button type="submit" className="w-full" loading={account.pending} data-testid="sign-up-submit">
           Create account
         </Button>
       </form>

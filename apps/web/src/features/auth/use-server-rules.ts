@@ -1,4 +1,4 @@
-import type { PasswordRule } from '@postern/contracts';
+import type { PasswordRule } from '@postern/contracts/constants';
 import { useCallback, useState } from 'react';
 import { failedRulesOf } from '../../lib/api-errors.ts';
 

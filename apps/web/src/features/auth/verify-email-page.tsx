@@ -9,7 +9,7 @@ import { Spinner } from '../../components/spinner.tsx';
 import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
 import { ME_QUERY_KEY, useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { AuthCard } from './auth-layout.tsx';
+import { AuthCard, AuthOutcome } from './auth-layout.tsx';
 import { useSession } from './use-session.ts';
 
 function ResendLink() {
@@ -66,15 +66,12 @@ export function VerifyEmailPage() {
   if (verify.isSuccess) {
     return (
       <AuthCard title="Email verified" testId="email-verified">
-        <div className="flex flex-col items-center text-center">
-          <div className="flex size-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
-            <CheckCircleIcon className="size-7" />
-          </div>
+        <AuthOutcome tone="success" icon={<CheckCircleIcon className="size-7" />}>
           <p className="mt-4 text-sm text-slate-600">Thank you: your email address is confirmed.</p>
           <Link to={signedIn ? '/' : '/sign-in'} className={buttonClass('primary', 'mt-6 w-full')}>
             {signedIn ? 'Continue to the dashboard' : 'Sign in'}
           </Link>
-        </div>
+        </AuthOutcome>
       </AuthCard>
     );
   }
@@ -83,10 +80,7 @@ export function VerifyEmailPage() {
     const transport = verify.isError && !apiErrorData(verify.error);
     return (
       <AuthCard title="This link cannot be used" testId="email-verify-failed">
-        <div className="flex flex-col items-center text-center">
-          <div className="flex size-12 items-center justify-center rounded-full bg-rose-50 text-rose-600">
-            <XCircleIcon className="size-7" />
-          </div>
+        <AuthOutcome tone="error" icon={<XCircleIcon className="size-7" />}>
           <p className="mt-4 text-sm text-slate-600">
             {transport
               ? userMessage(verify.error)
@@ -99,7 +93,7 @@ export function VerifyEmailPage() {
               Sign in to get a new link
             </Link>
           )}
-        </div>
+        </AuthOutcome>
       </AuthCard>
     );
   }

@@ -2,7 +2,7 @@
 // The address is checked in memory and never stored (only a keyed-hash cache entry, for an hour).
 import type { ValidationResult } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
@@ -12,50 +12,14 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { errorCode, isClientError, userMessage } from '../../lib/api-errors.ts';
-import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { type CheckDepth, DEPTH_INFO, EXAMPLE_ADDRESSES } from './explain.ts';
+import { DepthToggle } from './depth-toggle.tsx';
+import { type CheckDepth, EXAMPLE_ADDRESSES } from './explain.ts';
 import { ResultCard } from './result-card.tsx';
 
-const DEPTHS: CheckDepth[] = ['standard', 'enhanced'];
 const EMAIL_INPUT_ID = 'check-email';
-
-function DepthToggle({ value, onChange }: { value: CheckDepth; onChange: (depth: CheckDepth) => void }) {
-  return (
-    <fieldset>
-      <legend className="block text-sm font-medium text-slate-800">Depth</legend>
-      <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
-        {DEPTHS.map((depth) => (
-          <label
-            key={depth}
-            className={cn(
-              'flex cursor-pointer items-start gap-3 rounded-lg px-3.5 py-3 ring-1 ring-inset transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600',
-              value === depth
-                ? 'bg-indigo-50/70 ring-indigo-300'
-                : 'bg-white ring-slate-200 hover:bg-slate-50',
-            )}
-          >
-            <input
-              type="radio"
-              name="depth"
-              value={depth}
-              checked={value === depth}
-              onChange={() => onChange(depth)}
-              data-testid={`depth-${depth}`}
-              className="mt-0.5 size-4 accent-indigo-600"
-            />
-            <span>
-              <span className="block text-sm font-semibold text-slate-900">{DEPTH_INFO[depth].label}</span>
-              <span className="block text-xs text-slate-500">{DEPTH_INFO[depth].text}</span>
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
 
 function CheckingSkeleton({ email }: { email: string }) {
   return (
@@ -108,6 +72,41 @@ function Examples({ onPick }: { onPick: (email: string) => void }) {
   );
 }
 
+/** A refused or failed check; offers to try again only when another try may pass. */
+function CheckError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const refused = errorCode(error) === 'VALIDATION_FAILED';
+  // The same request gets the same refusal; a rate limit or a server failure may pass later.
+  const retryable = !isClientError(error) || errorCode(error) === 'RATE_LIMITED';
+  return (
+    <Alert
+      tone="error"
+      title={refused ? 'The address was refused before checking' : 'Could not check the address'}
+      testId="check-error"
+    >
+      <p>{userMessage(error)}</p>
+      {refused ? <p>Correct the address above and check it again.</p> : null}
+      {retryable ? (
+        <Button variant="secondary" className="mt-3" onClick={onRetry}>
+          Try again
+        </Button>
+      ) : null}
+    </Alert>
+  );
+}
+
+function NotStoredBadge() {
+  return (
+    <span
+      className="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-200"
+      data-testid="not-stored"
+      title="The address is checked in memory. Results are cached for an hour under a keyed hash, never with the address."
+    >
+      <LockIcon className="size-3.5" />
+      Checked in memory; not stored
+    </span>
+  );
+}
+
 export function CheckPage() {
   const { workspace } = useCurrentWorkspace();
   useDocumentTitle(`Check an address · ${workspace.name}`);
@@ -139,56 +138,12 @@ export function CheckPage() {
     run(email);
   }
 
-  let result: ReactNode;
-  if (check.isPending) result = <CheckingSkeleton email={check.variables.email} />;
-  else if (check.isError) {
-    const refused = errorCode(check.error) === 'VALIDATION_FAILED';
-    // The same request gets the same refusal; a rate limit or a server failure may pass later.
-    const retryable = !isClientError(check.error) || errorCode(check.error) === 'RATE_LIMITED';
-    result = (
-      <Alert
-        tone="error"
-        title={refused ? 'The address was refused before checking' : 'Could not check the address'}
-        testId="check-error"
-      >
-        <p>{userMessage(check.error)}</p>
-        {refused ? <p>Correct the address above and check it again.</p> : null}
-        {retryable ? (
-          <Button
-            variant="secondary"
-            className="mt-3"
-            onClick={() => check.mutate(check.variables ?? { workspaceId: workspace.id, email, depth })}
-          >
-            Try again
-          </Button>
-        ) : null}
-      </Alert>
-    );
-  } else if (shown)
-    result = (
-      <ResultCard
-        email={shown.email}
-        result={shown.result}
-        onSuggestion={(suggestion) => run(suggestion, shown.result.depth)}
-      />
-    );
-  else result = <Examples onPick={(example) => run(example)} />;
-
   return (
     <div className="space-y-6" data-testid="check-page">
       <PageHeader
         title="Check an address"
         description="Find out whether an email address can receive mail before you send to it."
-        actions={
-          <span
-            className="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-inset ring-slate-200"
-            data-testid="not-stored"
-            title="The address is checked in memory. Results are cached for an hour under a keyed hash, never with the address."
-          >
-            <LockIcon className="size-3.5" />
-            Checked in memory; not stored
-          </span>
-        }
+        actions={<NotStoredBadge />}
       />
       <Card
         id="check"
@@ -227,7 +182,24 @@ export function CheckPage() {
           </p>
         </form>
       </Card>
-      <div aria-live="polite">{result}</div>
+      <div aria-live="polite">
+        {check.isPending ? (
+          <CheckingSkeleton email={check.variables.email} />
+        ) : check.isError ? (
+          <CheckError
+            error={check.error}
+            onRetry={() => check.mutate(check.variables ?? { workspaceId: workspace.id, email, depth })}
+          />
+        ) : shown ? (
+          <ResultCard
+            email={shown.email}
+            result={shown.result}
+            onSuggestion={(suggestion) => run(suggestion, shown.result.depth)}
+          />
+        ) : (
+          <Examples onPick={(example) => run(example)} />
+        )}
+      </div>
     </div>
   );
 }

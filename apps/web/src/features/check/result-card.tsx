@@ -43,7 +43,7 @@ function EvidenceGroup({
 }) {
   return (
     <div data-testid={testId} className={cn('rounded-lg border border-slate-200 px-4 py-2', className)}>
-      <h4 className="pt-2 text-xs font-semibold uppercase tracking-wider text-slate-400">{title}</h4>
+      <h4 className="pt-2 text-xs font-semibold uppercase tracking-wider text-slate-500">{title}</h4>
       <dl className="divide-y divide-slate-100">{children}</dl>
     </div>
   );
@@ -99,7 +99,7 @@ function DnsEvidence({ dns }: { dns: ValidationResult['checks']['dns'] }) {
               .sort((a, b) => a.priority - b.priority)
               .map((mx) => (
                 <li key={`${mx.priority}-${mx.host}`} className="flex items-baseline gap-2">
-                  <span className="w-8 shrink-0 text-right text-xs text-slate-400 tabular-nums">
+                  <span className="w-8 shrink-0 text-right text-xs text-slate-500 tabular-nums">
                     {mx.priority}
                   </span>
                   <span className="break-all font-mono text-xs">{mx.host}</span>
@@ -212,7 +212,7 @@ export function ResultCard({
       <div className="space-y-5 px-5 py-5 sm:px-6">
         <div className="grid gap-4 md:grid-cols-2">
           <div data-testid="result-action">
-            <p className="text-xs font-semibold uppercase tracking-wider text-slate-400">
+            <p className="text-xs font-semibold uppercase tracking-wider text-slate-500">
               Recommended action
             </p>
             <p className="mt-1.5 flex flex-wrap items-center gap-2">
@@ -233,7 +233,7 @@ export function ResultCard({
             ) : null}
           </div>
           <div data-testid="result-flags">
-            <p className="text-xs font-semibold uppercase tracking-wider text-slate-400">Flags</p>
+            <p className="text-xs font-semibold uppercase tracking-wider text-slate-500">Flags</p>
             {flags.length > 0 ? (
               <ul className="mt-1.5 flex flex-wrap gap-1.5">
                 {flags.map((flag) => (

@@ -1,6 +1,7 @@
 // The bell in the app header: the unread count, and a panel listing the signed-in user's
 // notifications (a finished bulk job, say) with a link to what each is about and "Mark all read".
-import { useEffect, useId, useRef, useState } from 'react';
+import * as Popover from '@radix-ui/react-popover';
+import { type ComponentProps, useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { BellIcon } from '../../components/icons.tsx';
 import { Spinner } from '../../components/spinner.tsx';
@@ -61,7 +62,7 @@ function NotificationItem({
         <time
           dateTime={notification.createdAt}
           title={formatDateTime(notification.createdAt)}
-          className="mt-1 block text-xs text-slate-400"
+          className="mt-1 block text-xs text-slate-500"
         >
           {formatRelative(Date.parse(notification.createdAt), now)}
         </time>
@@ -86,130 +87,142 @@ function NotificationItem({
   );
 }
 
+/** The panel's body: loading, failed, empty, or the list. */
+function NotificationList({
+  notifications,
+  now,
+  onOpen,
+}: {
+  notifications: ReturnType<typeof useNotifications>;
+  now: number;
+  onOpen: (notification: NotificationDto) => void;
+}) {
+  if (notifications.isPending)
+    return (
+      <p className="flex items-center gap-2 px-4 py-6 text-sm text-slate-500">
+        <Spinner className="size-4" /> Loading…
+      </p>
+    );
+  if (notifications.isError && !notifications.data)
+    return (
+      <div role="alert" className="px-4 py-5 text-sm text-rose-700" data-testid="notifications-error">
+        <p>Could not load your notifications. {userMessage(notifications.error)}</p>
+        <button
+          type="button"
+          onClick={() => void notifications.refetch()}
+          className="mt-2 text-xs font-semibold text-indigo-600 hover:underline"
+        >
+          Try again
+        </button>
+      </div>
+    );
+  const list = notifications.data?.notifications ?? [];
+  if (list.length === 0)
+    return (
+      <div className="px-4 py-8 text-center" data-testid="notifications-empty">
+        <BellIcon className="mx-auto size-6 text-slate-300" />
+        <p className="mt-2 text-sm font-medium text-slate-700">No notifications</p>
+        <p className="mt-0.5 text-xs text-slate-500">You will hear here when a bulk job finishes.</p>
+      </div>
+    );
+  return (
+    <ul className="divide-y divide-slate-100" aria-label="Notifications">
+      {list.map((notification) => (
+        <NotificationItem key={notification.id} notification={notification} now={now} onOpen={onOpen} />
+      ))}
+    </ul>
+  );
+}
+
+/** The bell itself; Radix's trigger adds the open state and the link to the panel. */
+function BellButton({ unread, ...props }: { unread: number } & ComponentProps<'button'>) {
+  const badge = badgeText(unread);
+  return (
+    <button
+      type="button"
+      data-testid="notification-bell"
+      data-unread={unread}
+      aria-label={bellLabel(unread)}
+      className="relative rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      {...props}
+    >
+      <BellIcon className="size-5" />
+      {badge ? (
+        <span
+          data-testid="notification-count"
+          aria-hidden="true"
+          className="absolute top-0.5 right-0.5 flex h-4 min-w-4 items-center justify-center rounded-full bg-rose-600 px-1 text-[0.65rem] font-semibold text-white ring-2 ring-white tabular-nums"
+        >
+          {badge}
+        </span>
+      ) : null}
+    </button>
+  );
+}
+
+/**
+ * The bell and its panel: a Radix popover (focus moves into the panel and back, Escape and a click
+ * outside close it), rendered in place rather than in a portal so it stays in the bar it belongs to.
+ */
 export function NotificationBell({ align = 'left' }: { align?: 'left' | 'right' }) {
   const notifications = useNotifications(true);
   const markRead = useMarkRead();
   const [open, setOpen] = useState(false);
   const now = useNow(30_000);
-  const panelId = useId();
-  const root = useRef<HTMLDivElement>(null);
   const { pathname } = useLocation();
+  const unread = notifications.data?.unread ?? 0;
 
-  // Close on a click elsewhere, on Escape, and when the page changes.
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  // A new page closes the panel.
   useEffect(() => setOpen(false), [pathname]);
 
-  const unread = notifications.data?.unread ?? 0;
-  const list = notifications.data?.notifications ?? [];
-  const badge = badgeText(unread);
-
   return (
-    <div ref={root} className="relative">
-      <button
-        type="button"
-        data-testid="notification-bell"
-        data-unread={unread}
-        aria-label={bellLabel(unread)}
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => {
-          setOpen((value) => !value);
-          if (!open) void notifications.refetch();
-        }}
-        className="relative rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+    <Popover.Root
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) void notifications.refetch();
+      }}
+    >
+      <Popover.Trigger asChild>
+        <BellButton unread={unread} />
+      </Popover.Trigger>
+      <Popover.Content
+        data-testid="notification-panel"
+        aria-label="Notifications"
+        align={align === 'left' ? 'start' : 'end'}
+        sideOffset={8}
+        collisionPadding={16}
+        className="z-40 w-[min(22rem,calc(100vw-2rem))] overflow-hidden rounded-xl bg-white shadow-xl ring-1 ring-slate-900/10"
       >
-        <BellIcon className="size-5" />
-        {badge ? (
-          <span
-            data-testid="notification-count"
-            aria-hidden="true"
-            className="absolute top-0.5 right-0.5 flex h-4 min-w-4 items-center justify-center rounded-full bg-rose-600 px-1 text-[0.65rem] font-semibold text-white ring-2 ring-white tabular-nums"
+        <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
+          <h2 className="text-sm font-semibold text-slate-900">Notifications</h2>
+          <button
+            type="button"
+            data-testid="mark-all-read"
+            disabled={unread === 0 || markRead.isPending}
+            onClick={() => markRead.mutate({})}
+            className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-semibold text-indigo-600 hover:bg-indigo-50 disabled:cursor-not-allowed disabled:text-slate-400 disabled:hover:bg-transparent"
           >
-            {badge}
-          </span>
-        ) : null}
-      </button>
-      {open ? (
-        <div
-          id={panelId}
-          data-testid="notification-panel"
-          className={cn(
-            'absolute top-full z-40 mt-2 w-[min(22rem,calc(100vw-2rem))] overflow-hidden rounded-xl bg-white shadow-xl ring-1 ring-slate-900/10',
-            align === 'left' ? 'left-0' : 'right-0',
-          )}
-        >
-          <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
-            <h2 className="text-sm font-semibold text-slate-900">Notifications</h2>
-            <button
-              type="button"
-              data-testid="mark-all-read"
-              disabled={unread === 0 || markRead.isPending}
-              onClick={() => markRead.mutate({})}
-              className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-semibold text-indigo-600 hover:bg-indigo-50 disabled:cursor-not-allowed disabled:text-slate-400 disabled:hover:bg-transparent"
-            >
-              {markRead.isPending ? <Spinner className="size-3" /> : null}
-              Mark all read
-            </button>
-          </div>
-          {markRead.isError ? (
-            <p role="alert" className="border-b border-slate-100 px-4 py-2 text-xs text-rose-600">
-              {userMessage(markRead.error)}
-            </p>
-          ) : null}
-          <div className="max-h-[min(28rem,70vh)] overflow-y-auto">
-            {notifications.isPending ? (
-              <p className="flex items-center gap-2 px-4 py-6 text-sm text-slate-500">
-                <Spinner className="size-4" /> Loading…
-              </p>
-            ) : notifications.isError && !notifications.data ? (
-              <div role="alert" className="px-4 py-5 text-sm text-rose-700" data-testid="notifications-error">
-                <p>Could not load your notifications. {userMessage(notifications.error)}</p>
-                <button
-                  type="button"
-                  onClick={() => void notifications.refetch()}
-                  className="mt-2 text-xs font-semibold text-indigo-600 hover:underline"
-                >
-                  Try again
-                </button>
-              </div>
-            ) : list.length === 0 ? (
-              <div className="px-4 py-8 text-center" data-testid="notifications-empty">
-                <BellIcon className="mx-auto size-6 text-slate-300" />
-                <p className="mt-2 text-sm font-medium text-slate-700">No notifications</p>
-                <p className="mt-0.5 text-xs text-slate-500">You will hear here when a bulk job finishes.</p>
-              </div>
-            ) : (
-              <ul className="divide-y divide-slate-100" aria-label="Notifications">
-                {list.map((notification) => (
-                  <NotificationItem
-                    key={notification.id}
-                    notification={notification}
-                    now={now}
-                    onOpen={(opened) => {
-                      if (opened.readAt === null) markRead.mutate({ ids: [opened.id] });
-                      setOpen(false);
-                    }}
-                  />
-                ))}
-              </ul>
-            )}
-          </div>
+            {markRead.isPending ? <Spinner className="size-3" /> : null}
+            Mark all read
+          </button>
         </div>
-      ) : null}
-    </div>
+        {markRead.isError ? (
+          <p role="alert" className="border-b border-slate-100 px-4 py-2 text-xs text-rose-600">
+            {userMessage(markRead.error)}
+          </p>
+        ) : null}
+        <div className="max-h-[min(28rem,70vh)] overflow-y-auto">
+          <NotificationList
+            notifications={notifications}
+            now={now}
+            onOpen={(opened) => {
+              if (opened.readAt === null) markRead.mutate({ ids: [opened.id] });
+              setOpen(false);
+            }}
+          />
+        </div>
+      </Popover.Content>
+    </Popover.Root>
   );
 }

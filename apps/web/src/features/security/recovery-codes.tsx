@@ -41,7 +41,7 @@ export function RecoveryCodes({
             key={code}
             className="flex items-center gap-3 rounded-md bg-white px-3 py-1.5 ring-1 ring-slate-200"
           >
-            <span className="w-5 text-right text-xs text-slate-400 tabular-nums">{index + 1}.</span>
+            <span className="w-5 text-right text-xs text-slate-500 tabular-nums">{index + 1}.</span>
             <span data-testid="recovery-code" className="tracking-wide select-all">
               {formatRecoveryCode(code)}
             </span>
