@@ -7,21 +7,15 @@ import { createOrm, Membership, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Clock, createBulkJob, createKeyring, DomainError, NO_REQUEST_META } from '../src/index.ts';
+import { type Clock, createBulkJob, createKeyring, DomainError } from '../src/index.ts';
+import { bulkContextFactory } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
 let orm: MikroORM;
 let boss: PgBoss;
 const clock: Clock = { now: () => new Date() };
-const ctx = (userId: string | null = null) => ({
-  em: orm.em.fork(),
-  keyring,
-  clock,
-  queue: boss,
-  actor: userId ? ({ kind: 'user', userId } as const) : null,
-  meta: NO_REQUEST_META,
-});
+const ctx = bulkContextFactory(() => ({ em: orm.em.fork(), keyring, clock, queue: boss }));
 const CAP = 10;
 
 async function ownedWorkspace(userId: string): Promise<string> {

@@ -19,12 +19,12 @@ import {
   DomainError,
   deleteBulkJob,
   getBulkJob,
-  NO_REQUEST_META,
   processBulkChunk,
   purgeExpired,
   readBulkResults,
   rotateEncryptedFields,
 } from '../src/index.ts';
+import { bulkContextFactory } from './support/bulk-context.ts';
 
 const WORKSPACE = '00000000-0000-4000-8000-0000000000aa';
 const ACTOR = '00000000-0000-4000-8000-0000000000bb';
@@ -50,14 +50,7 @@ function csv(addresses: string[]): Readable {
 
 const dumpDatabase = () => dumpAll(db.url);
 
-const ctx = (userId: string | null = null) => ({
-  em: orm.em.fork(),
-  keyring,
-  clock,
-  queue: boss,
-  actor: userId ? ({ kind: 'user', userId } as const) : null,
-  meta: NO_REQUEST_META,
-});
+const ctx = bulkContextFactory(() => ({ em: orm.em.fork(), keyring, clock, queue: boss }));
 
 function deps(overrides: Partial<{ engine: BulkEngine; concurrency: number; checkMs: number }> = {}) {
   return {

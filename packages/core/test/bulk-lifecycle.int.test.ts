@@ -30,12 +30,12 @@ import {
   listBulkJobs,
   listNotifications,
   markNotificationsRead,
-  NO_REQUEST_META,
   processBulkChunk,
   purgeExpired,
   readBulkResults,
   retryUnknownResults,
 } from '../src/index.ts';
+import { bulkContextFactory } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
@@ -57,14 +57,7 @@ async function workspace() {
   return { workspaceId, userId };
 }
 
-const ctx = (userId: string | null = null) => ({
-  em: orm.em.fork(),
-  keyring,
-  clock,
-  queue: boss,
-  actor: userId ? ({ kind: 'user', userId } as const) : null,
-  meta: NO_REQUEST_META,
-});
+const ctx = bulkContextFactory(() => ({ em: orm.em.fork(), keyring, clock, queue: boss }));
 const chunkDeps = (withEngine: VerificationEngine = engine) => ({
   engine: withEngine,
   workerId: 'lifecycle-test',

@@ -13,10 +13,10 @@ import {
   createBulkJob,
   createKeyring,
   DomainError,
-  NO_REQUEST_META,
   purgeExpired,
   STAGING_STALE_MS,
 } from '../src/index.ts';
+import { bulkContextFactory } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
@@ -24,14 +24,7 @@ let orm: MikroORM;
 let boss: PgBoss;
 const now = new Date('2026-11-01T10:00:00Z');
 const clock: Clock = { now: () => now };
-const ctx = (userId: string | null = null) => ({
-  em: orm.em.fork(),
-  keyring,
-  clock,
-  queue: boss,
-  actor: userId ? ({ kind: 'user', userId } as const) : null,
-  meta: NO_REQUEST_META,
-});
+const ctx = bulkContextFactory(() => ({ em: orm.em.fork(), keyring, clock, queue: boss }));
 const settings = { sessionIdleMs: 30 * 86_400_000, auditRetentionDays: 365 };
 
 /** Open transactions of this database other than the asking one. */

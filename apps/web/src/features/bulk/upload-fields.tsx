@@ -6,7 +6,7 @@ import { Field } from '../../components/field.tsx';
 import { FileIcon, UploadIcon } from '../../components/icons.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { cn } from '../../lib/cn.ts';
-import { DEPTH_INFO } from '../check/explain.ts';
+import { DepthToggle } from '../check/depth-toggle.tsx';
 import { formatFileSize } from './bulk-model.ts';
 import type { UploadOptions } from './upload.ts';
 
@@ -101,41 +101,6 @@ export function DropZone({
   );
 }
 
-function DepthChoice({ value, onChange }: { value: Depth; onChange: (depth: Depth) => void }) {
-  return (
-    <fieldset>
-      <legend className="block text-sm font-medium text-slate-800">Depth</legend>
-      <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
-        {(['standard', 'enhanced'] as const).map((depth) => (
-          <label
-            key={depth}
-            className={cn(
-              'flex cursor-pointer items-start gap-3 rounded-lg px-3.5 py-3 ring-1 ring-inset transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600',
-              value === depth
-                ? 'bg-indigo-50/70 ring-indigo-300'
-                : 'bg-white ring-slate-200 hover:bg-slate-50',
-            )}
-          >
-            <input
-              type="radio"
-              name="bulk-depth"
-              value={depth}
-              checked={value === depth}
-              onChange={() => onChange(depth)}
-              data-testid={`bulk-depth-${depth}`}
-              className="mt-0.5 size-4 accent-indigo-600"
-            />
-            <span>
-              <span className="block text-sm font-semibold text-slate-900">{DEPTH_INFO[depth].label}</span>
-              <span className="block text-xs text-slate-500">{DEPTH_INFO[depth].text}</span>
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 /** Name, depth, de-duplication, and how the file is read (a change re-reads the preview). */
 export function OptionsCard({
   options,
@@ -160,7 +125,12 @@ export function OptionsCard({
           onChange={(event) => onChange({ name: event.target.value })}
           hint="Shown in the list of jobs and in notifications. The file's name by default."
         />
-        <DepthChoice value={options.depth} onChange={(depth) => onChange({ depth })} />
+        <DepthToggle
+          name="bulk-depth"
+          testIdPrefix="bulk-depth"
+          value={options.depth}
+          onChange={(depth) => onChange({ depth })}
+        />
         <label className="flex items-start gap-2.5 text-sm text-slate-700">
           <input
             type="checkbox"
