@@ -4,21 +4,19 @@
 // webhook endpoint and a pending invitation (so the pages are not empty), a second one with two-factor
 // authentication (for the sign-in code step), and a visitor. Each page is checked at 1440 px and at
 // 390 px; any serious or critical finding fails its test, listed by rule and element.
-import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
+import { createTestDatabase } from '@postern/db/testing';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { type A11yViolation, axeViolations, formatViolations } from './support/axe.ts';
 import { launchChromium, prepareBrowserRun, RESULTS, WEB_DIST } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
 import { PASSWORD, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH } from './support/page-checks.ts';
 import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
+import { freshSecret, probeEnv, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
 import { mutate, uploadCsv } from './support/trpc.ts';
 
 const VIEWPORTS = [
@@ -169,71 +167,49 @@ function totpNow(secret: string): string {
 }
 
 describe('accessibility of every page (built SPA, real API + worker, local DNS, Chromium, axe-core)', () => {
-  let db: TestDatabase | undefined;
-  let dns: TestDnsServer | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
-  let browser: Browser | undefined;
-  let mailDir = '';
+  const stack: Stack = {};
   const contexts: Partial<Record<Who, BrowserContext>> = {};
   const pages: Partial<Record<Who, Page>> = {};
   const found: A11yViolation[] = [];
 
-  const url = (path: string) => (path.startsWith('http') ? path : `${api?.url}${path}`);
+  const url = (path: string) => (path.startsWith('http') ? path : `${stack.api?.url}${path}`);
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    dns = await startDnsServer({
+    stack.dns = await startDnsServer({
       'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
       'mx.example-mail.com': { a: ['192.0.2.25'] },
     });
-    mailDir = await makeMailDir();
-    db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: testServices().redisUrl,
-      LOG_LEVEL: 'warn',
-      POSTERN_SECRET: randomBytes(36).toString('base64url'),
-      DNS_SERVERS: dns.address,
+    stack.mailDir = await makeMailDir();
+    stack.db = await createTestDatabase();
+    const env = stackEnv(stack.db, {
+      POSTERN_SECRET: freshSecret(),
+      DNS_SERVERS: stack.dns.address,
       DNS_TIMEOUT_MS: '2000',
-      // Standard depth never probes SMTP; were it to, the port is a closed local one.
-      SMTP_PROBE_PORT: '9',
-      SMTP_PROBE_HELO: 'probe.postern-e2e.com',
-      SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
+      ...probeEnv(),
       // The endpoint is never called here; loopback is refused unless the deployment allows it.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-    };
-    [api, worker] = await Promise.all([startApi({ ...env, WEB_DIST }), startMailWorker(env, mailDir)]);
-    browser = await launchChromium();
+    });
+    [stack.api, stack.worker] = await Promise.all([
+      startApi({ ...env, WEB_DIST }),
+      startMailWorker(env, stack.mailDir),
+    ]);
+    stack.browser = await launchChromium();
     for (const who of ['visitor', 'member'] as const) {
       // Bars and drawers jump to their end state: axe sees what the page settles on.
-      contexts[who] = await browser.newContext({ viewport: VIEWPORTS[0], reducedMotion: 'reduce' });
+      contexts[who] = await stack.browser.newContext({ viewport: VIEWPORTS[0], reducedMotion: 'reduce' });
       pages[who] = await contexts[who].newPage();
     }
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    const name = test.task.name.slice(0, 40).replace(/\W+/g, '-');
-    for (const page of Object.values(pages))
-      await page
-        ?.screenshot({ path: join(RESULTS, `failed-a11y-${name}.png`), fullPage: true })
-        .catch(() => {});
-    if (api) await writeFile(join(RESULTS, 'failed-a11y-api.log'), api.lines.join('\n')).catch(() => {});
-  });
+  afterEach((test) => saveFailure(test, 'failed-a11y', Object.values(pages), stack));
 
   afterAll(async () => {
     // The findings of this run, all in one file (none: no file, so an old one cannot mislead).
     const report = join(RESULTS, 'a11y-violations.txt');
     if (found.length > 0) await writeFile(report, formatViolations(found));
     else await rm(report, { force: true });
-    for (const context of Object.values(contexts)) await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    await dns?.close();
-    if (mailDir) await rm(mailDir, { recursive: true, force: true });
+    await stopStack(stack, { contexts: Object.values(contexts) });
   });
 
   it('sets up an account with a workspace, an API key, a webhook endpoint and an invitation', {
@@ -258,12 +234,12 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
     await mutate(page, 'members.invite', { workspaceId, email: guest, role: 'member' });
 
     story.verifyLink = await mailLink(
-      mailDir,
+      stack.mailDir ?? '',
       story.email,
       /https?:\/\/[^\s"<>]+\/verify-email\?token=[\w-]+/,
     );
     story.invitationLink = await mailLink(
-      mailDir,
+      stack.mailDir ?? '',
       guest,
       /https?:\/\/[^\s"<>]+\/invitations\/accept\?token=[\w%-]+/,
     );
@@ -271,14 +247,14 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
     await visitor.goto(url('/status'));
     await mutate(visitor, 'auth.requestPasswordReset', { email: story.email });
     story.resetLink = await mailLink(
-      mailDir,
+      stack.mailDir ?? '',
       story.email,
       /https?:\/\/[^\s"<>]+\/reset-password\?token=[\w-]+/,
     );
   });
 
   it('sets up a second account with two-factor authentication', { timeout: 40_000 }, async () => {
-    const other = await (browser as Browser).newContext({ viewport: VIEWPORTS[0] });
+    const other = await (stack.browser as Browser).newContext({ viewport: VIEWPORTS[0] });
     try {
       const page = await other.newPage();
       await submitSignUp(page, url(''), story.twoFactorEmail);

@@ -3,13 +3,11 @@
 // is computed here from the secret the page shows) → save recovery codes → sign out → sign in with
 // password + code → a second browser signs in with a recovery code → the first revokes it → the second
 // is signed out on its next navigation. Also: reset password by email, back-off, silent token refresh.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
+import { createTestDatabase } from '@postern/db/testing';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import {
@@ -23,6 +21,7 @@ import {
 import { mailLink } from './support/mail.ts';
 import { expectClean, PASSWORD, type PageProblems, UI_TIMEOUT, watch } from './support/page-checks.ts';
 import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
+import { openPages, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
 
 /** Short-lived access tokens, so the silent refresh is exercised (30 s is the lowest allowed). */
 const ACCESS_TOKEN_TTL_SECONDS = 30;
@@ -54,11 +53,7 @@ async function freshTotpCode(secret: string, usedStep: number): Promise<{ code: 
 // ---- the suite ----------------------------------------------------------------------------------
 
 describe('accounts and security (built SPA, real API + worker, Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
-  let browser: Browser | undefined;
-  let mailDir = '';
+  const stack: Stack = {};
   const contexts: BrowserContext[] = [];
 
   const email = `ada.${Date.now()}@example.com`;
@@ -72,8 +67,8 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   };
 
   async function newContext(): Promise<BrowserContext> {
-    if (!browser) throw new Error('setup failed');
-    const context = await browser.newContext({
+    if (!stack.browser) throw new Error('setup failed');
+    const context = await stack.browser.newContext({
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
     });
@@ -82,7 +77,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     return context;
   }
 
-  const url = (path: string) => `${api?.url}${path}`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
   const pathOf = (page: Page) => {
     const current = new URL(page.url());
     return `${current.pathname}${current.search}`;
@@ -96,44 +91,22 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    mailDir = await makeMailDir();
-    db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: testServices().redisUrl,
-      LOG_LEVEL: 'warn',
-      ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS),
-    };
-    api = await startApi({ ...env, WEB_DIST });
-    worker = await startMailWorker(env, mailDir);
-    browser = await launchChromium();
+    stack.mailDir = await makeMailDir();
+    stack.db = await createTestDatabase();
+    const env = stackEnv(stack.db, { ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS) });
+    stack.api = await startApi({ ...env, WEB_DIST });
+    stack.worker = await startMailWorker(env, stack.mailDir);
+    stack.browser = await launchChromium();
   });
 
   // When a step fails, keep a picture of every open page.
   afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    if (first) await writeFile(join(RESULTS, 'failed-first-browser-calls.txt'), first.calls.join('\n'));
-    let index = 0;
-    for (const context of contexts) {
-      for (const page of context.pages()) {
-        index += 1;
-        await page
-          .screenshot({
-            path: join(RESULTS, `failed-${test.task.name.slice(0, 30).replace(/\W+/g, '-')}-${index}.png`),
-          })
-          .catch(() => {});
-      }
-    }
+    if (test.task.result?.state === 'fail' && first)
+      await writeFile(join(RESULTS, 'failed-first-browser-calls.txt'), first.calls.join('\n'));
+    await saveFailure(test, 'failed', openPages(contexts));
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    if (mailDir) await rm(mailDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopStack(stack, { contexts }));
 
   it('sends signed-out visitors of account pages to sign-in, and keeps /status public', async () => {
     const context = await newContext();
@@ -200,8 +173,12 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.waitForURL(inWorkspace);
 
     // The worker delivered the verification mail; its link verifies the address.
-    const link = await mailLink(mailDir, email, /https?:\/\/[^\s"<>]+\/verify-email\?token=[\w-]+/);
-    expect(new URL(link).origin).toBe(api?.url);
+    const link = await mailLink(
+      stack.mailDir ?? '',
+      email,
+      /https?:\/\/[^\s"<>]+\/verify-email\?token=[\w-]+/,
+    );
+    expect(new URL(link).origin).toBe(stack.api?.url);
     await page.goto(link);
     await page.getByTestId('email-verified').waitFor({ timeout: UI_TIMEOUT });
     await page.screenshot({ path: join(RESULTS, 'auth-email-verified.png'), fullPage: true });
@@ -243,7 +220,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('enrols two-factor authentication and hands out recovery codes once', { timeout: 60_000 }, async () => {
     const context = await newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api?.url });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url });
     const page = await context.newPage();
     const problems = watch(page);
 
@@ -523,7 +500,11 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     await page.getByTestId('reset-requested').waitFor({ timeout: UI_TIMEOUT });
     await page.screenshot({ path: join(RESULTS, 'auth-forgot-password.png'), fullPage: true });
 
-    const link = await mailLink(mailDir, email, /https?:\/\/[^\s"<>]+\/reset-password\?token=[\w-]+/);
+    const link = await mailLink(
+      stack.mailDir ?? '',
+      email,
+      /https?:\/\/[^\s"<>]+\/reset-password\?token=[\w-]+/,
+    );
     await page.goto(link);
     await page.getByTestId('reset-password-form').waitFor();
     const next = 'Quiet-Lighthouse-77';

@@ -4,17 +4,13 @@
 // email column; the preview finds the column; the job page follows the job live to 100% with its chart,
 // the results download as CSV, the bell announces the completion, and the job is deleted. A viewer of
 // the workspace is not offered the upload.
-import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createOrm } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase } from '@postern/db/testing';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
-import { launchChromium, prepareBrowserRun, RESULTS, shot, WEB_DIST } from './support/browser.ts';
+import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { launchChromium, prepareBrowserRun, shot, WEB_DIST } from './support/browser.ts';
 import {
   expectClean,
   type PageProblems,
@@ -24,6 +20,15 @@ import {
   watch,
 } from './support/page-checks.ts';
 import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
+import {
+  freshSecret,
+  openPages,
+  probeEnv,
+  type Stack,
+  saveFailure,
+  stackEnv,
+  stopStack,
+} from './support/suite.ts';
 
 const JOBS_PATH = /^\/w\/([0-9a-f-]{36})\/jobs$/;
 const JOB_PATH = /^\/w\/([0-9a-f-]{36})\/jobs\/([0-9a-f-]{36})$/;
@@ -40,12 +45,7 @@ const CSV = [
 ].join('\n');
 
 describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let dns: TestDnsServer | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
-  let browser: Browser | undefined;
-  let mailDir = '';
+  const stack: Stack = {};
   const contexts: BrowserContext[] = [];
   let page: Page;
   let problems: PageProblems;
@@ -53,13 +53,13 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
   const requested: string[] = [];
   const story = { workspaceId: '', jobId: '' };
 
-  const url = (path: string) => `${api?.url}${path}`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
   const pathOf = (p: Page) => new URL(p.url()).pathname;
   const bell = () => page.locator('aside [data-testid="notification-bell"]');
 
   async function newContext(): Promise<BrowserContext> {
-    if (!browser) throw new Error('setup failed');
-    const context = await browser.newContext({
+    if (!stack.browser) throw new Error('setup failed');
+    const context = await stack.browser.newContext({
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
       // Bars jump to their value (no width transition), so screenshots show what the page says.
@@ -71,7 +71,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    dns = await startDnsServer({
+    stack.dns = await startDnsServer({
       'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
       // Answers late: a job with it runs long enough to watch.
       'slow-mail.com': { delayMs: 2_500, mx: [{ exchange: 'mx.slow-mail.com', priority: 10 }] },
@@ -81,57 +81,32 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
       'mx.example-mail.com': { a: ['192.0.2.25'] },
       'mx.slow-mail.com': { a: ['192.0.2.26'] },
     });
-    mailDir = await makeMailDir();
-    db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: testServices().redisUrl,
-      LOG_LEVEL: 'warn',
+    stack.mailDir = await makeMailDir();
+    stack.db = await createTestDatabase();
+    const env = stackEnv(stack.db, {
       // Shared by API and worker (the addresses are encrypted with keys derived from it); fresh, so
       // no verdict comes from another run's cache.
-      POSTERN_SECRET: randomBytes(36).toString('base64url'),
-      DNS_SERVERS: dns.address,
+      POSTERN_SECRET: freshSecret(),
+      DNS_SERVERS: stack.dns.address,
       DNS_TIMEOUT_MS: '5000',
-      // Standard depth never probes SMTP; were it to, the port is a closed local one.
-      SMTP_PROBE_PORT: '9',
-      SMTP_PROBE_HELO: 'probe.postern-e2e.com',
-      SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
+      ...probeEnv(),
       // Small, so a refused upload is cheap to provoke.
       BULK_MAX_UPLOAD_BYTES: '4096',
-    };
-    [api, worker] = await Promise.all([startApi({ ...env, WEB_DIST }), startMailWorker(env, mailDir)]);
-    browser = await launchChromium();
+    });
+    [stack.api, stack.worker] = await Promise.all([
+      startApi({ ...env, WEB_DIST }),
+      startMailWorker(env, stack.mailDir),
+    ]);
+    stack.browser = await launchChromium();
     const context = await newContext();
     page = await context.newPage();
     problems = watch(page);
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    const name = test.task.name.slice(0, 30).replace(/\W+/g, '-');
-    let index = 0;
-    for (const context of contexts)
-      for (const open of context.pages()) {
-        index += 1;
-        await open
-          .screenshot({ path: join(RESULTS, `failed-bulk-${name}-${index}.png`), fullPage: true })
-          .catch(() => {});
-      }
-    if (api) await writeFile(join(RESULTS, 'failed-bulk-api.log'), api.lines.join('\n')).catch(() => {});
-    if (worker)
-      await writeFile(join(RESULTS, 'failed-bulk-worker.log'), worker.lines.join('\n')).catch(() => {});
-  });
+  afterEach((test) => saveFailure(test, 'failed-bulk', openPages(contexts), stack));
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    await dns?.close();
-    if (mailDir) await rm(mailDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopStack(stack, { contexts }));
 
   it('uploads a CSV: the preview finds the email column, the job page follows it to 100%', {
     timeout: 40_000,
@@ -217,7 +192,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     await expect
       .poll(() => page.getByTestId('result-email').allTextContents(), { timeout: UI_TIMEOUT })
       .toEqual(['cy@no-such-domain-here.com']);
-    expect(dns?.queries('example-mail.com')).toBeGreaterThan(0);
+    expect(stack.dns?.queries('example-mail.com')).toBeGreaterThan(0);
     await shot(page, 'bulk-job-done.png');
   });
 
@@ -347,7 +322,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     await viewer.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
 
     // Made a viewer of the owner's workspace directly in the database (the invitation flow has its own test).
-    const orm = await createOrm({ databaseUrl: db?.url ?? '', poolMax: 1 });
+    const orm = await createOrm({ databaseUrl: stack.db?.url ?? '', poolMax: 1 });
     try {
       await orm.em
         .fork()

@@ -1,40 +1,27 @@
-// "Check an address" in a real browser: the built dashboard served by the real API, whose resolver is a
-// local DNS server (DNS_SERVERS) and whose SMTP probe talks to a local SMTP server, so nothing here
-// touches the network. A new account opens the page from the navigation and checks a domain that does
-// not exist, a malformed address, a deliverable one (twice: the second answer comes from the cache), a
-// typo of a big provider (the suggestion re-runs the check), an enhanced check the mail server
-// refuses, and an address the API refuses to check at all.
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase } from '@postern/db/testing';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
+import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import {
   startSmtpServer,
   type TestSmtpServer,
 } from '../../../packages/validator/test/support/smtp-servers.ts';
 import { expectAccessible } from './support/axe.ts';
-import { launchChromium, prepareBrowserRun, RESULTS, shot, WEB_DIST } from './support/browser.ts';
+import { launchChromium, prepareBrowserRun, shot, WEB_DIST } from './support/browser.ts';
 import { type PageProblems, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH, watch } from './support/page-checks.ts';
 import { startApi } from './support/stack.ts';
+import { freshSecret, probeEnv, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
 
 const CHECK_PATH = /^\/w\/([0-9a-f-]{36})\/check$/;
 
 describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let dns: TestDnsServer | undefined;
+  const stack: Stack = {};
   let smtp: TestSmtpServer | undefined;
-  let api: SpawnedApp | undefined;
-  let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
 
-  const url = (path: string) => `${api?.url}${path}`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
   const result = () => page.getByTestId('check-result');
 
   /** Types an address, submits, and waits for the answer about it (or for the refusal). */
@@ -57,7 +44,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       mailboxes: { someone: 'accept', gone: 'not_found' },
       otherwise: 'not_found',
     });
-    dns = await startDnsServer({
+    stack.dns = await startDnsServer({
       'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
       // The probe connects to MX hosts by name through the system resolver: an address keeps it local.
       'smtp-mail.com': { mx: [smtp.mx] },
@@ -67,45 +54,28 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
       'mx.example-mail.com': { a: ['192.0.2.25'] },
       'mx.gmial.com': { a: ['192.0.2.26'] },
     });
-    db = await createTestDatabase();
-    api = await startApi({
-      DATABASE_URL: db.url,
-      REDIS_URL: testServices().redisUrl,
-      LOG_LEVEL: 'warn',
-      WEB_DIST,
-      // Results are cached (in the shared test Redis) under a key derived from the secret: a fresh
-      // secret makes this run's first checks real ones.
-      POSTERN_SECRET: randomBytes(36).toString('base64url'),
-      DNS_SERVERS: dns.address,
-      DNS_TIMEOUT_MS: '2000',
-      SMTP_PROBE_PORT: String(smtp.port),
-      SMTP_PROBE_HELO: 'probe.postern-e2e.com',
-      SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
-      SMTP_PROBE_TIMEOUT_MS: '5000',
-    });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    stack.db = await createTestDatabase();
+    stack.api = await startApi(
+      stackEnv(stack.db, {
+        WEB_DIST,
+        // Results are cached (in the shared test Redis) under a key derived from the secret: a fresh
+        // secret makes this run's first checks real ones.
+        POSTERN_SECRET: freshSecret(),
+        DNS_SERVERS: stack.dns.address,
+        DNS_TIMEOUT_MS: '2000',
+        ...probeEnv(String(smtp.port)),
+        SMTP_PROBE_TIMEOUT_MS: '5000',
+      }),
+    );
+    stack.browser = await launchChromium();
+    context = await stack.browser.newContext({ viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
     problems = watch(page);
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    const name = test.task.name.slice(0, 30).replace(/\W+/g, '-');
-    await page
-      ?.screenshot({ path: join(RESULTS, `failed-check-${name}.png`), fullPage: true })
-      .catch(() => {});
-    if (api) await writeFile(join(RESULTS, 'failed-check-api.log'), api.lines.join('\n')).catch(() => {});
-  });
+  afterEach((test) => saveFailure(test, 'failed-check', [page], stack));
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    await dns?.close();
-    await smtp?.close();
-  });
+  afterAll(() => stopStack(stack, { contexts: [context], servers: [smtp] }));
 
   it('opens the page from the navigation, empty, saying nothing is stored', async () => {
     await submitSignUp(page, url(''), `nora.${Date.now()}@example.com`);
@@ -133,7 +103,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
     expect(await page.getByTestId('dns-outcome').textContent()).toContain('NXDOMAIN');
     expect(await page.getByTestId('evidence-smtp').textContent()).toContain('standard depth');
     // Answered by the local server, not the network.
-    expect(dns?.queries('no-such-domain-here.com')).toBeGreaterThan(0);
+    expect(stack.dns?.queries('no-such-domain-here.com')).toBeGreaterThan(0);
     await shot(page, 'check-undeliverable.png');
   });
 
@@ -183,7 +153,7 @@ describe('check an address (built SPA, real API, local DNS and SMTP, Chromium)',
     expect(await result().getAttribute('data-status')).toBe('deliverable');
     expect(await page.getByTestId('result-flag').allTextContents()).toContain('Free provider');
     expect(await page.getByTestId('result-suggestion').count()).toBe(0);
-    expect(dns?.queries('gmail.com', 'MX')).toBeGreaterThan(0);
+    expect(stack.dns?.queries('gmail.com', 'MX')).toBeGreaterThan(0);
   });
 
   it('shows the SMTP evidence of an enhanced check', async () => {

@@ -1,23 +1,23 @@
 // The built dashboard, served by the real API process, driven in a real Chromium. No mocks: the
 // status page must show what the API reports, and follow it live when the worker starts.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
+import { createTestDatabase } from '@postern/db/testing';
+import { spawnApp } from '@postern/runtime/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
   cspViolations,
+  prepareBrowserRun,
   RESULTS,
   recordCspViolations,
   WEB_DIST,
 } from './support/browser.ts';
 import { startApi } from './support/stack.ts';
+import { type Stack, stackEnv, stopStack } from './support/suite.ts';
 
 const LIVE_TIMEOUT = 30_000;
 
@@ -65,31 +65,16 @@ async function overallStatus(page: Page): Promise<string | null> {
 }
 
 describe('dashboard (built SPA served by the API, in Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
+  const stack: Stack = {};
   let context: BrowserContext | undefined;
   let userDataDir: string | undefined;
   let apiEnv: Record<string, string>;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(
-        `The dashboard is not built: ${WEB_DIST}/index.html is missing. Run \`pnpm --filter @postern/web build\` first.`,
-      );
-    }
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\`.`);
-    }
-    await mkdir(RESULTS, { recursive: true });
-    db = await createTestDatabase();
-    apiEnv = {
-      DATABASE_URL: db.url,
-      WEB_DIST,
-      LOG_LEVEL: 'warn',
-      REDIS_URL: testServices().redisUrl,
-    };
-    api = await startApi(apiEnv);
+    await prepareBrowserRun();
+    stack.db = await createTestDatabase();
+    apiEnv = stackEnv(stack.db, { WEB_DIST });
+    stack.api = await startApi(apiEnv);
 
     userDataDir = await mkdtemp(join(tmpdir(), 'postern-web-e2e-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -101,21 +86,15 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
     await recordCspViolations(context);
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopStack(stack, { contexts: [context], dirs: [userDataDir] }));
 
   it('lands on /status and follows the health live as the worker starts', { timeout: 90_000 }, async () => {
-    if (!api || !context) throw new Error('setup failed');
+    if (!stack.api || !context) throw new Error('setup failed');
     const page = await context.newPage();
     const problems = watch(page);
 
-    await page.goto(`${api.url}/`);
-    await page.waitForURL(`${api.url}/status`);
+    await page.goto(`${stack.api.url}/`);
+    await page.waitForURL(`${stack.api.url}/status`);
     expect(new URL(page.url()).pathname).toBe('/status');
     await expect.poll(() => page.title()).toBe('Status · Postern');
     await expect(page.getByRole('link', { name: 'Status' }).first().isVisible()).resolves.toBe(true);
@@ -141,7 +120,7 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
       (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
     });
 
-    worker = await spawnApp('worker', {
+    stack.worker = await spawnApp('worker', {
       DATABASE_URL: apiEnv.DATABASE_URL ?? '',
       WORKER_POLL_SECONDS: '0.5',
     });
@@ -164,17 +143,17 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
   });
 
   it('serves client routes loaded directly (SPA fallback) and a 404 page for unknown ones', async () => {
-    if (!api || !context) throw new Error('setup failed');
+    if (!stack.api || !context) throw new Error('setup failed');
     const page = await context.newPage();
     const problems = watch(page);
 
-    const response = await page.goto(`${api.url}/status`);
+    const response = await page.goto(`${stack.api.url}/status`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.waitForSelector('[data-testid="check-api"][data-status="ok"]', { timeout: LIVE_TIMEOUT });
     expect(new URL(page.url()).pathname).toBe('/status');
 
-    const unknown = await page.goto(`${api.url}/no/such/page`);
+    const unknown = await page.goto(`${stack.api.url}/no/such/page`);
     expect(unknown?.status()).toBe(200);
     await page.waitForSelector('[data-testid="not-found"]');
     expect(await page.textContent('[data-testid="not-found"]')).toContain('/no/such/page');
@@ -183,7 +162,7 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
 
     // The 404 page links back into the app without a full reload.
     await page.getByRole('link', { name: 'Go to system status' }).click();
-    await page.waitForURL(`${api.url}/status`);
+    await page.waitForURL(`${stack.api.url}/status`);
     await page.waitForSelector('[data-testid="overall-status"]', { timeout: LIVE_TIMEOUT });
 
     expect(await cspViolations(page)).toEqual([]);
@@ -194,18 +173,18 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
   it('says so when the API goes away, keeps retrying, and recovers when it is back', {
     timeout: 90_000,
   }, async () => {
-    if (!api || !context) throw new Error('setup failed');
+    if (!stack.api || !context) throw new Error('setup failed');
     const page = await context.newPage();
-    await page.goto(`${api.url}/status`);
+    await page.goto(`${stack.api.url}/status`);
     await page.waitForSelector('[data-testid="check-database"][data-status="ok"]', { timeout: LIVE_TIMEOUT });
 
-    const port = new URL(api.url).port;
-    await api.stop('SIGTERM');
+    const port = new URL(stack.api.url).port;
+    await stack.api.stop('SIGTERM');
     await page.waitForSelector('[data-testid="health-stale"]', { timeout: LIVE_TIMEOUT });
     expect(await page.textContent('[data-testid="overall-banner"]')).toContain('Reconnecting');
     await page.screenshot({ path: join(RESULTS, 'status-connection-lost.png'), fullPage: true });
 
-    api = await startApi({ ...apiEnv, PORT: port });
+    stack.api = await startApi({ ...apiEnv, PORT: port });
     await page.waitForSelector('[data-testid="health-stale"]', { state: 'detached', timeout: LIVE_TIMEOUT });
     // Fresh figures from the new process: its uptime restarted from zero.
     expect(await statusOf(page, 'database')).toBe('ok');

@@ -6,17 +6,13 @@
 // both during the overlap), re-sends the delivery (same webhook-id, now signed with both secrets),
 // then disables and deletes the endpoint.
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase } from '@postern/db/testing';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../../packages/sdk/src/webhooks.ts';
-import { launchChromium, prepareBrowserRun, RESULTS, shot, WEB_DIST } from './support/browser.ts';
+import { launchChromium, prepareBrowserRun, shot, WEB_DIST } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
 import {
   expectClean,
@@ -28,6 +24,7 @@ import {
   watch,
 } from './support/page-checks.ts';
 import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
+import { freshSecret, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
 
 const WEBHOOKS_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks$/;
 const ENDPOINT_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks\/([0-9a-f-]{36})$/;
@@ -59,12 +56,8 @@ function startReceiver(): Promise<{ server: Server; url: string; received: Recei
 }
 
 describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
-  let mailDir: string | undefined;
+  const stack: Stack = {};
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
@@ -74,7 +67,7 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
   let testMsgId = '';
   let workspaceId = '';
 
-  const url = (path: string) => `${api?.url}${path}`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
   const rows = () => page.getByTestId('delivery-row');
   const received = () => receiver?.received ?? [];
 
@@ -88,43 +81,29 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
   beforeAll(async () => {
     await prepareBrowserRun();
     receiver = await startReceiver();
-    mailDir = await makeMailDir();
-    db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: testServices().redisUrl,
-      LOG_LEVEL: 'warn',
+    stack.mailDir = await makeMailDir();
+    stack.db = await createTestDatabase();
+    const env = stackEnv(stack.db, {
       // Shared by API and worker: the signing secrets are encrypted with keys derived from it.
-      POSTERN_SECRET: randomBytes(36).toString('base64url'),
+      POSTERN_SECRET: freshSecret(),
       // The receiver is on loopback, which webhooks refuse unless the deployment allows it.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-    };
-    [api, worker] = await Promise.all([startApi({ ...env, WEB_DIST }), startMailWorker(env, mailDir)]);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    });
+    [stack.api, stack.worker] = await Promise.all([
+      startApi({ ...env, WEB_DIST }),
+      startMailWorker(env, stack.mailDir),
+    ]);
+    stack.browser = await launchChromium();
+    context = await stack.browser.newContext({ viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
     problems = watch(page);
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    const name = test.task.name.slice(0, 30).replace(/\W+/g, '-');
-    await page
-      ?.screenshot({ path: join(RESULTS, `failed-webhooks-${name}.png`), fullPage: true })
-      .catch(() => {});
-    if (api) await writeFile(join(RESULTS, 'failed-webhooks-api.log'), api.lines.join('\n')).catch(() => {});
-    if (worker)
-      await writeFile(join(RESULTS, 'failed-webhooks-worker.log'), worker.lines.join('\n')).catch(() => {});
-  });
+  afterEach((test) => saveFailure(test, 'failed-webhooks', [page], stack));
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
+    await stopStack(stack, { contexts: [context] });
     await new Promise((resolve) => receiver?.server.close(resolve) ?? resolve(undefined));
-    if (mailDir) await rm(mailDir, { recursive: true, force: true });
   });
 
   it('opens Webhooks from the navigation: an empty state explaining signing', async () => {
@@ -335,12 +314,12 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
     await page.getByTestId('invite-submit').click();
     await page.getByTestId('invite-sent').waitFor({ timeout: UI_TIMEOUT });
     const link = await mailLink(
-      mailDir ?? '',
+      stack.mailDir ?? '',
       memberEmail,
       /https?:\/\/[^\s"<>]+\/invitations\/accept\?token=[\w%-]+/,
     );
 
-    const memberContext = await browser?.newContext({ viewport: { width: 1360, height: 900 } });
+    const memberContext = await stack.browser?.newContext({ viewport: { width: 1360, height: 900 } });
     if (!memberContext) throw new Error('setup failed');
     try {
       const member = await memberContext.newPage();

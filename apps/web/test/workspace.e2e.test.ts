@@ -4,12 +4,10 @@
 // address and accepts; the owner promotes them, reads the audit log (filters, details, CSV export,
 // chain verification), then creates an API key, sees its secret once, calls the public API with it
 // from here, watches the usage appear, revokes it, and the same call is refused.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { testServices } from '@postern/runtime';
-import type { SpawnedApp } from '@postern/runtime/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase } from '@postern/db/testing';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   cspViolations,
@@ -31,6 +29,7 @@ import {
   watch,
 } from './support/page-checks.ts';
 import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
+import { openPages, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
 
 // ---- page hygiene -------------------------------------------------------------------------------
 
@@ -42,11 +41,7 @@ async function fitsWidth(page: Page): Promise<boolean> {
 // ---- the story ----------------------------------------------------------------------------------
 
 describe('workspaces, members, audit log and API keys (built SPA, real API + worker, Chromium)', () => {
-  let db: TestDatabase | undefined;
-  let api: SpawnedApp | undefined;
-  let worker: SpawnedApp | undefined;
-  let browser: Browser | undefined;
-  let mailDir = '';
+  const stack: Stack = {};
   const contexts: BrowserContext[] = [];
 
   const stamp = Date.now();
@@ -57,16 +52,16 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
   let owner: { page: Page; problems: PageProblems } | undefined;
   let member: { page: Page; problems: PageProblems } | undefined;
 
-  const url = (path: string) => `${api?.url}${path}`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
   async function newContext(): Promise<BrowserContext> {
-    if (!browser || !api) throw new Error('setup failed');
-    const context = await browser.newContext({
+    if (!stack.browser || !stack.api) throw new Error('setup failed');
+    const context = await stack.browser.newContext({
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
     });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api.url });
     await recordCspViolations(context);
     contexts.push(context);
     return context;
@@ -80,39 +75,17 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    mailDir = await makeMailDir();
-    db = await createTestDatabase();
-    const env = { DATABASE_URL: db.url, REDIS_URL: testServices().redisUrl, LOG_LEVEL: 'warn' };
-    api = await startApi({ ...env, WEB_DIST });
-    worker = await startMailWorker(env, mailDir);
-    browser = await launchChromium();
+    stack.mailDir = await makeMailDir();
+    stack.db = await createTestDatabase();
+    const env = stackEnv(stack.db);
+    stack.api = await startApi({ ...env, WEB_DIST });
+    stack.worker = await startMailWorker(env, stack.mailDir);
+    stack.browser = await launchChromium();
   });
 
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    let index = 0;
-    for (const context of contexts) {
-      for (const page of context.pages()) {
-        index += 1;
-        await page
-          .screenshot({
-            path: join(RESULTS, `failed-ws-${test.task.name.slice(0, 30).replace(/\W+/g, '-')}-${index}.png`),
-            fullPage: true,
-          })
-          .catch(() => {});
-      }
-    }
-    if (api) await writeFile(join(RESULTS, 'failed-ws-api.log'), api.lines.join('\n')).catch(() => {});
-  });
+  afterEach((test) => saveFailure(test, 'failed-ws', openPages(contexts), stack));
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await worker?.stop('SIGTERM');
-    await api?.stop('SIGTERM');
-    await db?.drop();
-    if (mailDir) await rm(mailDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopStack(stack, { contexts }));
 
   it('signs the owner up into their own workspace, and invites a teammate by email', {
     timeout: 60_000,
@@ -172,11 +145,11 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.getByTestId('workspace-menu').waitFor({ state: 'detached' });
 
     story.invitationLink = await mailLink(
-      mailDir,
+      stack.mailDir ?? '',
       memberEmail,
       /https?:\/\/[^\s"<>]+\/invitations\/accept\?token=[\w%-]+/,
     );
-    expect(new URL(story.invitationLink).origin).toBe(api?.url);
+    expect(new URL(story.invitationLink).origin).toBe(stack.api?.url);
 
     // Opened by someone else (the owner is signed in): it says whose it is, and offers to switch.
     await page.goto(story.invitationLink);
@@ -353,17 +326,17 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
   it('creates an API key, shows its secret once, counts its use and refuses it once revoked', {
     timeout: 90_000,
   }, async () => {
-    if (!owner || !api) throw new Error('previous steps failed');
+    if (!owner || !stack.api) throw new Error('previous steps failed');
     const { page } = owner;
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.waitForURL(url(`/w/${story.workspaceId}/api-keys`));
     await page.getByTestId('keys-empty').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('plan-name').textContent()).toBe('Starter');
     expect(await page.getByTestId('plan-remaining-value').textContent()).toBe('100');
-    expect(await page.getByTestId('api-snippet').textContent()).toContain(`${api.url}/v1/me`);
+    expect(await page.getByTestId('api-snippet').textContent()).toContain(`${stack.api.url}/v1/me`);
     const docs = page.getByTestId('api-docs-link').first();
     expect(await docs.getAttribute('href')).toBe('/v1/docs');
-    expect((await fetch(`${api.url}/v1/docs`)).status).toBe(200);
+    expect((await fetch(`${stack.api.url}/v1/docs`)).status).toBe(200);
     await shot(page, 'api-keys-empty.png');
 
     await page.getByTestId('create-key-empty').click();
@@ -392,7 +365,8 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     expect(await row.getByTestId('key-prefix').textContent()).toBe(`${story.secret.slice(0, 13)}…`);
 
     // The key works on the public API.
-    const call = () => fetch(`${api?.url}/v1/me`, { headers: { authorization: `Bearer ${story.secret}` } });
+    const call = () =>
+      fetch(`${stack.api?.url}/v1/me`, { headers: { authorization: `Bearer ${story.secret}` } });
     const ok = await call();
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { workspace: { id: string; name: string }; key: { name: string } };

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
 import { KeyIcon, PlusIcon } from '../../components/icons.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
@@ -19,29 +20,28 @@ import type { ApiKeyRow, useKeysQuery } from './use-api-keys.ts';
 
 function NoKeys({ canManage, onCreate }: { canManage: boolean; onCreate: () => void }) {
   return (
-    <div data-testid="keys-empty" className="flex flex-col items-center px-6 py-10 text-center">
-      <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
-        <KeyIcon className="size-5" />
-      </div>
-      <h3 className="mt-3 text-sm font-semibold text-slate-900">No API keys yet</h3>
-      <p className="mt-1 max-w-md text-sm text-slate-500">
-        {canManage
-          ? 'Create a key to call the Postern REST API from your servers. Send it as a Bearer token:'
-          : 'Owners and admins create keys to call the Postern REST API. Calls look like this:'}
-      </p>
-      <div className="mt-4 w-full max-w-xl">
-        <ApiSnippet testId="api-snippet" />
-      </div>
-      <div className="mt-5 flex flex-wrap items-center justify-center gap-4 text-sm">
-        {canManage ? (
-          <Button onClick={onCreate} data-testid="create-key-empty">
-            <PlusIcon className="size-4" />
-            Create your first key
-          </Button>
-        ) : null}
-        <DocsLink />
-      </div>
-    </div>
+    <EmptyState
+      accent
+      icon={KeyIcon}
+      title="No API keys yet"
+      testId="keys-empty"
+      extra={<ApiSnippet testId="api-snippet" />}
+      action={
+        <>
+          {canManage ? (
+            <Button onClick={onCreate} data-testid="create-key-empty">
+              <PlusIcon className="size-4" />
+              Create your first key
+            </Button>
+          ) : null}
+          <DocsLink />
+        </>
+      }
+    >
+      {canManage
+        ? 'Create a key to call the Postern REST API from your servers. Send it as a Bearer token:'
+        : 'Owners and admins create keys to call the Postern REST API. Calls look like this:'}
+    </EmptyState>
   );
 }
 

@@ -1,13 +1,14 @@
 // The live status view: overall banner, key figures and one card per health check.
 import { AlertTriangleIcon } from '../../components/icons.tsx';
 import { describeApiError } from '../../lib/errors.ts';
+import { useNow } from '../../lib/use-now.ts';
 import { CheckCard } from './check-card.tsx';
 import { CHECKS } from './checks.ts';
 import { formatAgo, formatUptime } from './format.ts';
 import { HealthError } from './health-error.tsx';
 import { HealthSkeleton } from './health-skeleton.tsx';
 import { OverallBanner } from './overall-banner.tsx';
-import { useHealth, useNow } from './use-health.ts';
+import { useHealth } from './use-health.ts';
 
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (

@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { useTRPC } from '../../lib/trpc.ts';
 
 export const HEALTH_POLL_MS = 3_000;
@@ -15,14 +14,4 @@ export function useHealth() {
       retryDelay: 1_000,
     }),
   );
-}
-
-/** The current time, re-rendered every `intervalMs` (for "updated 3s ago" labels). */
-export function useNow(intervalMs = 1_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }

@@ -7,6 +7,7 @@ import { Alert } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
 import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -30,18 +31,19 @@ const MAX_ENDPOINTS = WEBHOOK_MAX_ENDPOINTS;
 
 function NoEndpoints({ addButton }: { addButton: ReactNode }) {
   return (
-    <div data-testid="endpoints-empty" className="flex flex-col items-center px-6 py-10 text-center">
-      <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
-        <WebhookIcon className="size-5" />
-      </div>
-      <h3 className="mt-3 text-sm font-semibold text-slate-900">No webhook endpoints yet</h3>
-      <p className="mt-1 max-w-lg text-sm text-slate-500">
-        Add the URL of your server and Postern POSTs a signed JSON event to it whenever something happens,
-        such as a bulk verification job finishing, instead of your code polling the API.
-      </p>
-      <SigningExplainer className="mt-4 max-w-lg rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-left text-sm text-slate-600" />
-      {addButton ? <div className="mt-5">{addButton}</div> : null}
-    </div>
+    <EmptyState
+      accent
+      icon={WebhookIcon}
+      title="No webhook endpoints yet"
+      testId="endpoints-empty"
+      extra={
+        <SigningExplainer className="mx-auto max-w-lg rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-left text-sm text-slate-600" />
+      }
+      action={addButton}
+    >
+      Add the URL of your server and Postern POSTs a signed JSON event to it whenever something happens, such
+      as a bulk verification job finishing, instead of your code polling the API.
+    </EmptyState>
   );
 }
 

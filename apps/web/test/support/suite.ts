@@ -1,0 +1,94 @@
+// Shared by the Chromium e2e suites: the environment every stack starts from, what a failed step
+// leaves behind to look at, and the teardown, so each suite declares only what it is about.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestDatabase } from '@postern/db/testing';
+import { testServices } from '@postern/runtime';
+import type { SpawnedApp } from '@postern/runtime/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
+import type { TestDnsServer } from '../../../../packages/validator/test/support/dns-server.ts';
+import { RESULTS } from './browser.ts';
+
+/** The settings every API and worker of a suite share, plus the suite's own. */
+export function stackEnv(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: db.url, REDIS_URL: testServices().redisUrl, LOG_LEVEL: 'warn', ...extra };
+}
+
+/** A fresh secret: nothing is read from another run's cache, and API and worker derive the same keys. */
+export function freshSecret(): string {
+  return randomBytes(36).toString('base64url');
+}
+
+/** SMTP probe settings; the default port is a closed local one (standard depth never probes). */
+export function probeEnv(port = '9'): Record<string, string> {
+  return {
+    SMTP_PROBE_PORT: port,
+    SMTP_PROBE_HELO: 'probe.postern-e2e.com',
+    SMTP_PROBE_MAIL_FROM: 'probe@postern-e2e.com',
+  };
+}
+
+/** The parts of a suite's stack, filled by its beforeAll (each only what it needs). */
+export interface Stack {
+  db?: TestDatabase;
+  dns?: TestDnsServer;
+  api?: SpawnedApp;
+  worker?: SpawnedApp;
+  browser?: Browser;
+  /** Where the worker delivers mail. */
+  mailDir?: string;
+}
+
+/** When a step failed: a picture of every page given and the processes' logs, under `prefix`. */
+export async function saveFailure(
+  test: TestContext,
+  prefix: string,
+  pages: readonly (Page | undefined)[],
+  stack: Stack = {},
+): Promise<void> {
+  if (test.task.result?.state !== 'fail') return;
+  const name = test.task.name.slice(0, 30).replace(/\W+/g, '-');
+  let index = 0;
+  for (const page of pages) {
+    index += 1;
+    await page
+      ?.screenshot({ path: join(RESULTS, `${prefix}-${name}-${index}.png`), fullPage: true })
+      .catch(() => {});
+  }
+  for (const [label, app] of [
+    ['api', stack.api],
+    ['worker', stack.worker],
+  ] as const) {
+    if (app) await writeFile(join(RESULTS, `${prefix}-${label}.log`), app.lines.join('\n')).catch(() => {});
+  }
+}
+
+/** Every open page of the contexts, for `saveFailure`. */
+export function openPages(contexts: readonly (BrowserContext | undefined)[]): Page[] {
+  return contexts.flatMap((context) => context?.pages() ?? []);
+}
+
+interface Closable {
+  close(): Promise<unknown> | unknown;
+}
+
+/** Closes the browser side first, then the processes, the database, the local servers and folders. */
+export async function stopStack(
+  stack: Stack,
+  more: {
+    contexts?: readonly (BrowserContext | undefined)[];
+    servers?: readonly (Closable | undefined)[];
+    dirs?: readonly (string | undefined)[];
+  } = {},
+): Promise<void> {
+  for (const context of more.contexts ?? []) await context?.close().catch(() => {});
+  await stack.browser?.close().catch(() => {});
+  await stack.worker?.stop('SIGTERM');
+  await stack.api?.stop('SIGTERM');
+  await stack.db?.drop();
+  for (const server of [stack.dns, ...(more.servers ?? [])]) await server?.close();
+  for (const dir of [stack.mailDir, ...(more.dirs ?? [])])
+    if (dir) await rm(dir, { recursive: true, force: true });
+}
