@@ -19,9 +19,9 @@ export {
   type UploadSource,
 } from '../ingest/index.ts';
 export type * from '../ingest/types.ts';
+export { type BulkEngine, defaultEngine, engineFromConfig } from '../validation/engine.ts';
 export { type ChunkQueue, requeueChunkLater } from './chunk-queue.ts';
 export { BULK_INSERT_BATCH, type CreateBulkJobInput, createBulkJob } from './create.ts';
-export { type BulkEngine, defaultEngine, engineFromConfig } from './engine.ts';
 export {
   cancelBulkJob,
   deleteBulkJob,

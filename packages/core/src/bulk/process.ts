@@ -7,10 +7,10 @@ import { BulkJob } from '@postern/db';
 import { verifyManyWith } from '@postern/validator';
 import type { Clock } from '../clock.ts';
 import type { CoreContext } from '../context.ts';
+import type { BulkEngine } from '../validation/engine.ts';
 import { shapeValidationResult } from '../validation/single-check.ts';
 import { chunkWriter } from './chunk-write.ts';
 import { CHUNK_COLUMNS, type ChunkRow, openAddresses, openResults } from './chunks.ts';
-import type { BulkEngine } from './engine.ts';
 
 /** Addresses validated at the same time within one chunk. */
 export const BULK_VALIDATE_CONCURRENCY = 20;
