@@ -1,0 +1,70 @@
+// Deleting the account in Chromium (built SPA, real API and mail worker): Settings → Data & privacy
+// lists what goes with the account, the request needs the password and signs out; signing in again
+// shows only the cancel page, and cancelling brings the workspace back.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { prepareBrowserRun } from './support/browser.ts';
+import {
+  expectClean,
+  PASSWORD,
+  type PageProblems,
+  signUpIntoWorkspace,
+  UI_TIMEOUT,
+  WORKSPACE_PATH,
+  watchedPage,
+} from './support/page-checks.ts';
+import { freshSecret, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+
+describe('deleting the account (built SPA, real API, Chromium)', () => {
+  const stack: Stack = {};
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let problems: PageProblems;
+  const email = `dora.${Date.now()}@example.com`;
+  const url = (path: string) => `${stack.api?.url}${path}`;
+
+  beforeAll(async () => {
+    await prepareBrowserRun();
+    const browser = await startWebStack(stack, { POSTERN_SECRET: freshSecret() });
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    ({ page, problems } = await watchedPage(context));
+  });
+
+  afterEach((test) => saveFailure(test, 'failed-privacy', [page], stack));
+
+  afterAll(() => stopStack(stack, { contexts: [context] }));
+
+  it('asks for the password, lists the workspace that goes with the account and signs out', async () => {
+    await signUpIntoWorkspace(page, url(''), email);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Data & privacy' })
+      .click();
+    await page.getByTestId('erased-workspaces').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('delete-account-start').click();
+    await page.getByLabel('Your password').fill('Not-the-password-1');
+    await page.getByTestId('delete-account-form-submit').click();
+    await page.getByText('That password is not correct.').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByLabel('Your password').fill(PASSWORD);
+    await page.getByTestId('delete-account-form-submit').click();
+    await page.waitForURL((u) => u.pathname === '/sign-in', { timeout: UI_TIMEOUT });
+  });
+
+  it('signs in to the cancel page only; cancelling restores the workspace', async () => {
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('deletion-pending-page').waitFor({ timeout: UI_TIMEOUT });
+    await expect
+      .poll(() => page.getByTestId('deletion-pending-page').textContent(), { timeout: UI_TIMEOUT })
+      .toMatch(/permanently erased on \d+ \w+ \d{4}/);
+    await page.getByTestId('cancel-deletion').click();
+    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Data & privacy' })
+      .waitFor();
+    // Refused: the wrong password, and (signed out, or pending) the account's reads before the gate.
+    expectClean(problems, /^40[13] \/trpc\/(auth\.me|privacy\.|workspaces\.list|notifications\.list)/);
+  });
+});
