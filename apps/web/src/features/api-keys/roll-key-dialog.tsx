@@ -1,0 +1,121 @@
+// Roll a key: a new secret with the same name and scopes (shown this once); the old secret keeps
+// working for the chosen overlap (up to 7 days) so deployments can switch, then stops.
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
+import { SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
+import { SelectField } from '../../components/select.tsx';
+import { formatDateTime } from '../../lib/time.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { workspaceActionError } from '../workspaces/action-errors.ts';
+import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { OVERLAP_CHOICES } from './api-keys-model.ts';
+import { type Created, SecretView } from './create-key-dialog.tsx';
+import type { ApiKeyRow } from './use-api-keys.ts';
+
+interface Rolled extends Created {
+  /** When the old secret stops working. */
+  oldStopsAt: string | null;
+}
+
+function RollForm({
+  workspaceId,
+  apiKey,
+  onRolled,
+  onCancel,
+}: {
+  workspaceId: string;
+  apiKey: ApiKeyRow;
+  onRolled: (rolled: Rolled) => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const [overlap, setOverlap] = useState(24);
+  const roll = useMutation(
+    trpc.apiKeys.roll.mutationOptions({
+      onSuccess: (result) =>
+        onRolled({
+          name: result.key.name,
+          secret: result.secret,
+          expiresAt: result.key.expiresAt,
+          oldStopsAt: result.previous.revokedAt,
+        }),
+      onError: (error) => {
+        if (workspaceActionError(error, 'rollKey').staleRole) void invalidateWorkspaces();
+      },
+    }),
+  );
+  const problem = roll.isError ? workspaceActionError(roll.error, 'rollKey') : undefined;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    roll.mutate({ workspaceId, keyId: apiKey.id, overlapHours: overlap });
+  }
+  return (
+    <form noValidate onSubmit={submit} className="space-y-5" data-testid="roll-key-form">
+      {problem ? (
+        <Alert tone="error" title={problem.title}>
+          {problem.message}
+        </Alert>
+      ) : null}
+      <p className="text-sm text-slate-600">
+        “{apiKey.name}” (<code className="font-mono text-xs">{apiKey.displayPrefix}</code>) gets a new secret
+        with the same scopes. Deploy the new secret, then let the old one run out.
+      </p>
+      <SelectField
+        label="Old secret keeps working for"
+        testId="roll-overlap"
+        value={String(overlap)}
+        onChange={(event) => setOverlap(Number(event.target.value))}
+        hint="Both secrets work during the overlap; the list shows when each was last used."
+      >
+        {OVERLAP_CHOICES.map((choice) => (
+          <option key={choice.hours} value={choice.hours}>
+            {choice.label}
+          </option>
+        ))}
+      </SelectField>
+      <FormActions label="Roll key" busy={roll.isPending} testId="roll-key-submit" onCancel={onCancel} />
+    </form>
+  );
+}
+
+export function RollKeyDialog({
+  workspaceId,
+  apiKey,
+  onClose,
+  onRolled,
+}: {
+  workspaceId: string;
+  apiKey: ApiKeyRow | undefined;
+  onClose: () => void;
+  /** The new key exists (the list should be re-read). */
+  onRolled: (name: string) => void;
+}) {
+  return (
+    <SecretOnceDialog<Rolled>
+      open={apiKey !== undefined}
+      onClose={onClose}
+      testId="roll-key-dialog"
+      formTitle="Roll this API key?"
+      secretTitle="The new secret"
+      form={(rolled, cancel) =>
+        apiKey ? (
+          <RollForm workspaceId={workspaceId} apiKey={apiKey} onRolled={rolled} onCancel={cancel} />
+        ) : null
+      }
+      onCreated={(rolled) => onRolled(rolled.name)}
+      shown={(rolled, done) => (
+        <div className="space-y-4">
+          <p className="text-sm text-slate-600" data-testid="roll-old-stops">
+            {rolled.oldStopsAt
+              ? `The old secret works until ${formatDateTime(rolled.oldStopsAt)}.`
+              : 'The old secret stopped working.'}
+          </p>
+          <SecretView created={rolled} onDone={done} />
+        </div>
+      )}
+    />
+  );
+}
