@@ -154,10 +154,12 @@ export async function downloadAll(client: Client, done: Job) {
     for (const byte of chunk) if (byte === 10) lines++;
   }
   const ms = performance.now() - started;
-  // One line per address and the header (a quoted cell never holds a line break here).
-  if (lines !== done.total + 1) throw new Error(`the download had ${lines} lines for ${done.total} results`);
+  // One line per data row of the file (refused and duplicate rows included) and the header (a quoted
+  // cell never holds a line break here).
+  const rows = done.summary?.rowsRead ?? done.total;
+  if (lines !== rows + 1) throw new Error(`the download had ${lines} lines for ${rows} rows`);
   log(
-    `downloaded ${lines - 1} results as CSV (${round(bytes / 1024 / 1024, 1)} MB) in ${round(ms / 1000, 1)} s`,
+    `downloaded ${lines - 1} rows as CSV (${round(bytes / 1024 / 1024, 1)} MB) in ${round(ms / 1000, 1)} s`,
   );
   return { ms, bytes, lines };
 }

@@ -27,6 +27,6 @@ export function publicApiDeps(options: {
   return {
     limiter,
     apiKeys: new ApiKeyAuthenticator({ orm: options.orm, limiter, clock: options.clock, limits }),
-    usage: new UsageRecorder(options.orm),
+    usage: new UsageRecorder(options.orm, { kv: options.kv }),
   };
 }

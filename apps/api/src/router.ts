@@ -4,9 +4,13 @@ import { apiKeysRouter } from './routers/api-keys/index.ts';
 import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
 import { bulkRouter } from './routers/bulk/index.ts';
+import { homeRouter } from './routers/home/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
 import { membersRouter } from './routers/members/index.ts';
 import { notificationsRouter } from './routers/notifications/index.ts';
+import { ownershipRouter } from './routers/ownership/index.ts';
+import { policiesRouter } from './routers/policies/index.ts';
+import { privacyRouter } from './routers/privacy/index.ts';
 import { systemRouter } from './routers/system/index.ts';
 import { validationRouter } from './routers/validation/index.ts';
 import { webhooksRouter } from './routers/webhooks/index.ts';
@@ -18,6 +22,7 @@ export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   workspaces: workspacesRouter,
+  home: homeRouter,
   members: membersRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
@@ -26,6 +31,9 @@ export const appRouter = router({
   bulk: bulkRouter,
   notifications: notificationsRouter,
   webhooks: webhooksRouter,
+  policies: policiesRouter,
+  privacy: privacyRouter,
+  ownership: ownershipRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
+import { devMailDir, devMailRoutes } from './http/dashboard/dev-mail.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
 import { securityTxtRoute } from './http/public/security-txt.ts';
 import { enforceBodyRate } from './http/shared/body.ts';
@@ -227,6 +228,9 @@ function dashboardApi(deps: ApiDeps, bulk: BulkHttp) {
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
     // The dashboard's plain-HTTP routes (bulk upload, download, progress events): same CORS as tRPC.
     await api.register(dashboardJobRoutes, { prefix: '/api', deps, bulk });
+    // Development only (never with NODE_ENV=production): the captured mail of MAIL_DIR.
+    const mailDir = devMailDir(config);
+    if (mailDir) await api.register(devMailRoutes, { prefix: '/api', deps, dir: mailDir });
   };
 }
 

@@ -28,6 +28,8 @@ export interface Context {
 /** Declared by every workspace procedure: what the caller's role must allow. */
 export interface ProcedureMeta {
   permission?: Permission;
+  /** Open to a member without two-factor authentication where the workspace requires it (leaving it). */
+  withoutTwoFactor?: boolean;
 }
 
 export function contextFactory(deps: ApiDeps) {
@@ -156,6 +158,7 @@ export const workspaceProcedure = authedProcedure.use(async ({ ctx, meta, getRaw
     scoped.data.workspaceId,
     ctx.user.id,
     permission,
+    { withoutTwoFactor: meta?.withoutTwoFactor === true },
   );
   return next({ ctx: { workspace, membership } });
 });

@@ -136,7 +136,9 @@ describe('the public API', () => {
     expect((await get(h.app, '/v1/me', res.data?.secret)).statusCode).toBe(200);
     h.clock.advance(2 * 60_000);
     try {
-      expect((await get(h.app, '/v1/me', res.data?.secret)).json().message).toBe('This API key has expired');
+      const expired = (await get(h.app, '/v1/me', res.data?.secret)).json();
+      expect(expired.code).toBe('API_KEY_EXPIRED');
+      expect(expired.message).toMatch(/^This API key expired on /);
     } finally {
       h.clock.advance(-2 * 60_000);
     }
@@ -210,6 +212,7 @@ describe('the public API', () => {
         '/jobs/{id}/cancel',
         '/jobs/{id}/retry',
         '/me',
+        '/policy',
         '/usage',
         '/validate',
         '/validate/batch',

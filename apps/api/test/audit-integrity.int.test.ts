@@ -3,23 +3,18 @@
 import { purgeAuditLog } from '@postern/core';
 import { TEST_APP_ROLE } from '@postern/db/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Page, superuserOf } from './support/audit.ts';
-import {
-  addMember,
-  type Client,
-  type Harness,
-  newAccount,
-  STRONG_PASSWORD,
-  startHarness,
-} from './support/harness.ts';
+import { addMember, type Client, type Harness, newAccount, STRONG_PASSWORD } from './support/harness.ts';
+import { authSuite } from './support/signed-in.ts';
 
+// After the tests, the shared auth set-up checks that the accounts' password is neither stored nor
+// logged in clear, and closes the harness whatever that finds.
+const { usedSecrets, harness } = authSuite();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
+beforeAll(() => {
+  h = harness();
+  usedSecrets.add(STRONG_PASSWORD);
 });
 const superuser = superuserOf(() => h);
 

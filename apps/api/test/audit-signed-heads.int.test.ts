@@ -9,16 +9,18 @@ import {
   verifyAuditChain,
 } from '@postern/core';
 import { MemoryKvStore } from '@postern/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signedHeadHelpers, superuserOf } from './support/audit.ts';
-import { type Harness, startHarness } from './support/harness.ts';
+import { type Harness, STRONG_PASSWORD } from './support/harness.ts';
+import { authSuite } from './support/signed-in.ts';
 
+// After the tests, the shared auth set-up checks that the accounts' password is neither stored nor
+// logged in clear, and closes the harness whatever that finds.
+const { usedSecrets, harness } = authSuite();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
+beforeAll(() => {
+  h = harness();
+  usedSecrets.add(STRONG_PASSWORD);
 });
 const superuser = superuserOf(() => h);
 

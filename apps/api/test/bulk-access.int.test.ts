@@ -118,9 +118,10 @@ describe('the dashboard routes (/api)', () => {
       headers: await dashboardHeaders(viewer.client, { csrf: false }),
     });
     expect(download.statusCode).toBe(200);
+    // Every data row with its row of the file (the header is row 1); no verdict yet.
     expect(download.body.trimEnd().split('\n').slice(1)).toEqual([
-      'one@postern-a.com,pending,,,,,,,,,,,',
-      'two@postern-a.com,pending,,,,,,,,,,,',
+      `2,one@postern-a.com,one@postern-a.com,pending${','.repeat(13)}`,
+      `3,two@postern-a.com,two@postern-a.com,pending${','.repeat(13)}`,
     ]);
 
     const events = await readEvents(

@@ -51,31 +51,78 @@ describe('Idempotency-Key', () => {
       ])) as { n: number; total: number }[];
     expect(rows[0]).toEqual({ n: 1, total: 3000 });
 
-    // A later repeat (even with another body) is answered from the first job, without reading it.
-    const later = await h.app.inject({
-      method: 'POST',
-      url: '/v1/jobs',
-      headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
-      payload: JSON.stringify({ emails: ['other@postern-good.com'] }),
-    });
+    // A later repeat of the same upload (a new multipart boundary) is answered from the first job.
+    const later = await uploadCsv(csv, [], { 'idempotency-key': idem });
     expect(later.statusCode).toBe(200);
     expect(later.headers['idempotent-replayed']).toBe('true');
     expect(later.json()).toMatchObject({ id: a.json().id, total: 3000 });
+    // Another body, another file, other options or the JSON form under the same key: 422, no job.
+    const reused = [
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
+        payload: JSON.stringify({ emails: ['other@postern-good.com'] }),
+      }),
+      await uploadCsv(`${csv}extra@postern-good.com\n`, [], { 'idempotency-key': idem }),
+      await uploadCsv(csv, [['name', 'renamed']], { 'idempotency-key': idem }),
+    ];
+    for (const res of reused) {
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: /different request/ });
+    }
+    const jobs = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from bulk_job where idempotency_key = ?', [idem])) as {
+      n: number;
+    }[];
+    expect(jobs[0]?.n).toBe(1);
     await api('POST', `/v1/jobs/${a.json().id}/cancel`);
+  });
+
+  it('two concurrent uploads with one key but different files: one job, the other 422', async () => {
+    const idem = `race-${randomUUID()}`;
+    const csv = (tag: string) =>
+      `email\n${Array.from({ length: 3000 }, (_, i) => `${tag}${i}@postern-good.com`).join('\n')}\n`;
+    const [a, b] = await Promise.all([
+      uploadCsv(csv('first'), [], { 'idempotency-key': idem }),
+      uploadCsv(csv('second'), [], { 'idempotency-key': idem }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 422]);
+    const loser = a.statusCode === 422 ? a : b;
+    expect(loser.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const winner = a.statusCode === 201 ? a : b;
+    await api('POST', `/v1/jobs/${winner.json().id}/cancel`);
   });
 
   it('two concurrent JSON creations with one key: one job', async () => {
     const idem = `json-${randomUUID()}`;
+    const emails = Array.from({ length: 2000 }, (_, i) => `j${i}@postern-good.com`);
     const send = () =>
       h.app.inject({
         method: 'POST',
         url: '/v1/jobs',
         headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
-        payload: JSON.stringify({ emails: Array.from({ length: 2000 }, (_, i) => `j${i}@postern-good.com`) }),
+        payload: JSON.stringify({ emails, name: 'json' }),
       });
     const results = await Promise.all([send(), send(), send()]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    // The same body with its keys in another order is the same request; an added option is not.
+    const repeat = (payload: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': idem },
+        payload,
+      });
+    const reordered = await repeat(`{"name":"json","emails":${JSON.stringify(emails)}}`);
+    expect(reordered.statusCode).toBe(200);
+    expect(reordered.json().id).toBe(results[0]?.json().id);
+    const withOption = await repeat(JSON.stringify({ emails, name: 'json', dedupe: false }));
+    expect(withOption.statusCode).toBe(422);
+    expect(withOption.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     await api('POST', `/v1/jobs/${results[0]?.json().id}/cancel`);
   });
 });

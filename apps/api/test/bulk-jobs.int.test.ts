@@ -2,7 +2,7 @@
 // event stream reports progress and `done`; results paged and filtered; CSV (formula cells neutralised),
 // JSON and NDJSON downloads; cancel, retry, delete (audited). Creation paths: bulk-create.int.test.ts.
 import { randomUUID } from 'node:crypto';
-import { type BulkJobDto, ZBulkJob, ZBulkResultItem, ZBulkResultsPage } from '@postern/contracts';
+import { type BulkJobDto, ZBulkJob, ZBulkResultsPage, ZBulkRowItem } from '@postern/contracts';
 import { CSV_COLUMNS } from '@postern/core';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,14 +121,21 @@ describe('a job over /v1, from upload to delete', () => {
     const rows = parse(res.body) as string[][];
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(47);
-    const byEmail = new Map(rows.slice(1).map((r) => [r[0], r]));
-    // A spreadsheet would run these as formulas: each got a leading apostrophe.
+    // Every data row, in file order, with the file's row number (the header is row 1).
+    expect(rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 46 }, (_, i) => String(i + 2)));
+    const byEmail = new Map(rows.slice(1).map((r) => [r[1], r]));
+    // A spreadsheet would run these as formulas: each got a leading apostrophe (both address columns).
     expect([...byEmail.keys()].filter((e) => /^[=+\-@]/.test(e ?? ''))).toEqual([]);
-    for (const email of special) expect(byEmail.get(`'${email}`)?.[1]).toBe('deliverable');
+    for (const email of special)
+      expect(byEmail.get(`'${email}`)?.slice(2, 4)).toEqual([`'${email}`, 'deliverable']);
     const ann = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, byEmail.get('ann@postern-good.com')?.[i]]));
     expect(ann).toMatchObject({
+      row: '5',
+      email_ascii: 'ann@postern-good.com',
       status: 'deliverable',
       action: 'accept',
+      policy_action: 'accept',
+      duplicate_of: '',
       has_mx: 'true',
       disposable: 'false',
       mx_host: 'mx.postern-good.com',
@@ -140,19 +147,21 @@ describe('a job over /v1, from upload to delete', () => {
     const json = await api('GET', `/v1/jobs/${job.id}/download?format=json`);
     expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(json.headers['content-disposition']).toContain('filename="customers-results.json"');
-    const items = ZBulkResultItem.array().parse(JSON.parse(json.body));
-    expect(items.map((i) => i.seq)).toEqual(Array.from({ length: 46 }, (_, i) => i + 1));
+    const items = ZBulkRowItem.array().parse(JSON.parse(json.body));
+    expect(items.map((i) => [i.row, i.seq])).toEqual(Array.from({ length: 46 }, (_, i) => [i + 2, i + 1]));
 
     const nd = await api('GET', `/v1/jobs/${job.id}/download?format=ndjson&status=deliverable`);
     expect(nd.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
     const lines = nd.body.trimEnd().split('\n');
     expect(lines).toHaveLength(44);
-    expect(
-      lines.map((l) => ZBulkResultItem.parse(JSON.parse(l)).status).every((s) => s === 'deliverable'),
-    ).toBe(true);
+    expect(lines.map((l) => ZBulkRowItem.parse(JSON.parse(l)).status).every((s) => s === 'deliverable')).toBe(
+      true,
+    );
 
     const undeliverable = parse((await api('GET', `/v1/jobs/${job.id}/download?status=undeliverable`)).body);
-    expect(undeliverable.slice(1).map((r: string[]) => r[0])).toEqual(['bob@postern-nullmx.org']);
+    expect(undeliverable.slice(1).map((r: string[]) => [r[0], r[1]])).toEqual([
+      ['6', 'bob@postern-nullmx.org'],
+    ]);
     const none = await api('GET', `/v1/jobs/${job.id}/download?format=json&status=pending`);
     expect(JSON.parse(none.body)).toEqual([]);
     const badFormat = await api('GET', `/v1/jobs/${job.id}/download?format=xlsx`);

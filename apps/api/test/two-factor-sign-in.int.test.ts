@@ -2,24 +2,16 @@
 // step, expiry, attempt limits and lock-out under bursts) and recovery codes (single use, regeneration).
 import { AUTH_COOKIES } from '@postern/contracts';
 import { consumeRecoveryCode } from '@postern/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoSecretsKept, type Harness, STRONG_PASSWORD, startHarness } from './support/harness.ts';
-import { twoFactorHelpers } from './support/signed-in.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, STRONG_PASSWORD } from './support/harness.ts';
+import { authSuite, twoFactorHelpers } from './support/signed-in.ts';
 
+// Two API instances; after the tests, nothing in usedSecrets may be stored or logged in clear.
+const { usedSecrets, harness } = authSuite({ instances: 2 });
+const { totp, nextStep, enrolled, challenge } = twoFactorHelpers(harness, usedSecrets);
 let h: Harness;
-const usedSecrets = new Set<string>();
-const { totp, nextStep, enrolled, challenge } = twoFactorHelpers(() => h, usedSecrets);
-
-beforeAll(async () => {
-  h = await startHarness({ instances: 2 });
-});
-
-afterAll(async () => {
-  try {
-    expect(await expectNoSecretsKept(h, usedSecrets)).toEqual([]);
-  } finally {
-    await h.close();
-  }
+beforeAll(() => {
+  h = harness();
 });
 
 describe('sign-in with a second factor', () => {

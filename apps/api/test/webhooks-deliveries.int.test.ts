@@ -48,7 +48,12 @@ describe('deliveries', () => {
       workspaceId,
       endpointId: endpoint.id,
     });
-    expect(first.data?.delivery).toMatchObject({ eventType: 'webhook.test', status: 'pending', attempts: 0 });
+    expect(first.data?.delivery).toMatchObject({
+      eventType: 'webhook.test',
+      status: 'pending',
+      state: 'queued',
+      attempts: 0,
+    });
     expect(JSON.parse(first.data?.delivery.payload ?? '{}')).toMatchObject({
       type: 'webhook.test',
       workspace_id: workspaceId,

@@ -77,6 +77,7 @@ describe('endpoints', () => {
       'bulk_job.completed',
       'bulk_job.failed',
       'audit.checkpoint',
+      'api_key.usage_alert',
     ]);
     expect(JSON.stringify(list.data)).not.toContain(secret);
     const get = await client.query<Endpoint>('webhooks.get', { workspaceId, endpointId: endpoint.id });

@@ -4,6 +4,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
+import { startTheme } from './lib/theme.ts';
 import { createQueryClient, createTrpcClient, ME_QUERY_KEY, TRPCProvider } from './lib/trpc.ts';
 import { router } from './routes/router.tsx';
 import './index.css';
@@ -27,6 +28,9 @@ function App() {
     </QueryClientProvider>
   );
 }
+
+// The theme is already on <html> (public/theme-boot.js, before the first paint): follow changes.
+startTheme();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -3,26 +3,29 @@
 // only through a local DNS server. One account with a workspace, a finished bulk job, an API key, a
 // webhook endpoint and a pending invitation (so the pages are not empty), a second one with two-factor
 // authentication (for the sign-in code step), and a visitor. Each page is checked at 1440 px and at
-// 390 px; any serious or critical finding fails its test, listed by rule and element.
+// 390 px, in the light and the dark theme (the system's preference, which the dashboard follows by
+// default); any serious or critical finding (colour contrast included) fails its test, listed by rule
+// and element.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase } from '@postern/db/testing';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { type A11yViolation, axeViolations, formatViolations } from './support/axe.ts';
-import { launchChromium, prepareBrowserRun, RESULTS, WEB_DIST } from './support/browser.ts';
+import { prepareBrowserRun, RESULTS } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
-import { PASSWORD, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH } from './support/page-checks.ts';
-import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
-import { freshSecret, probeEnv, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
+import { PASSWORD, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { freshSecret, probeEnv, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 import { mutate, uploadCsv } from './support/trpc.ts';
 
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
+
+/** Both themes, chosen the way a visitor's system does (prefers-color-scheme). */
+const THEMES = ['light', 'dark'] as const;
 
 const CSV = ['email', 'ada@example-mail.com', 'bob@example-mail.com', 'cy@no-such-domain-here.com', ''].join(
   '\n',
@@ -87,7 +90,10 @@ const VISITS: Visit[] = [
   },
   { name: 'status', who: 'visitor', open: goto(() => '/status') },
   { name: 'not found', who: 'visitor', open: goto(() => '/no-such-page') },
+  { name: 'development mail', who: 'visitor', open: goto(() => '/dev/mail') },
+  { name: 'home', who: 'member', open: goto(() => inWorkspace('home')) },
   { name: 'members', who: 'member', open: goto(() => inWorkspace('members')) },
+  { name: 'workspace settings', who: 'member', open: goto(() => inWorkspace('settings')) },
   { name: 'audit log', who: 'member', open: goto(() => inWorkspace('audit')) },
   { name: 'API keys', who: 'member', open: goto(() => inWorkspace('api-keys')) },
   { name: 'check', who: 'member', open: goto(() => inWorkspace('check')) },
@@ -180,9 +186,7 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
       'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
       'mx.example-mail.com': { a: ['192.0.2.25'] },
     });
-    stack.mailDir = await makeMailDir();
-    stack.db = await createTestDatabase();
-    const env = stackEnv(stack.db, {
+    const browser = await startWebStack(stack, {
       POSTERN_SECRET: freshSecret(),
       DNS_SERVERS: stack.dns.address,
       DNS_TIMEOUT_MS: '2000',
@@ -190,14 +194,9 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
       // The endpoint is never called here; loopback is refused unless the deployment allows it.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
     });
-    [stack.api, stack.worker] = await Promise.all([
-      startApi({ ...env, WEB_DIST }),
-      startMailWorker(env, stack.mailDir),
-    ]);
-    stack.browser = await launchChromium();
     for (const who of ['visitor', 'member'] as const) {
       // Bars and drawers jump to their end state: axe sees what the page settles on.
-      contexts[who] = await stack.browser.newContext({ viewport: VIEWPORTS[0], reducedMotion: 'reduce' });
+      contexts[who] = await browser.newContext({ viewport: VIEWPORTS[0], reducedMotion: 'reduce' });
       pages[who] = await contexts[who].newPage();
     }
   });
@@ -216,9 +215,7 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
     timeout: 60_000,
   }, async () => {
     const page = pages.member as Page;
-    await submitSignUp(page, url(''), story.email);
-    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
-    story.workspaceId = WORKSPACE_PATH.exec(new URL(page.url()).pathname)?.[1] ?? '';
+    story.workspaceId = await signUpIntoWorkspace(page, url(''), story.email);
     const workspaceId = story.workspaceId;
 
     await mutate(page, 'apiKeys.create', { workspaceId, name: 'CI deploys' });
@@ -257,8 +254,7 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
     const other = await (stack.browser as Browser).newContext({ viewport: VIEWPORTS[0] });
     try {
       const page = await other.newPage();
-      await submitSignUp(page, url(''), story.twoFactorEmail);
-      await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+      await signUpIntoWorkspace(page, url(''), story.twoFactorEmail);
       const enrolled = await mutate<{ secret: string }>(page, 'account.enrolTwoFactor', {
         password: PASSWORD,
       });
@@ -287,19 +283,24 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
       .toBe('completed');
   });
 
-  for (const viewport of VIEWPORTS) {
-    for (const visit of VISITS.filter((candidate) => !candidate.only || candidate.only === viewport.name)) {
-      it(`${visit.name} at ${viewport.width} px`, { timeout: 45_000 }, async () => {
-        if (!story.workspaceId) throw new Error('the set-up failed');
-        if (visit.needs && !story[visit.needs]) throw new Error(`the set-up of ${visit.needs} failed`);
-        const page = pages[visit.who] as Page;
-        await page.setViewportSize({ width: viewport.width, height: viewport.height });
-        await visit.open(page, url);
-        await settle(page);
-        const violations = await axeViolations(page, `${visit.name} at ${viewport.width} px`);
-        found.push(...violations);
-        expect(formatViolations(violations)).toBe('');
-      });
+  for (const theme of THEMES) {
+    for (const viewport of VIEWPORTS) {
+      for (const visit of VISITS.filter((candidate) => !candidate.only || candidate.only === viewport.name)) {
+        const label = `${visit.name} at ${viewport.width} px, ${theme} theme`;
+        it(label, { timeout: 45_000 }, async () => {
+          if (!story.workspaceId) throw new Error('the set-up failed');
+          if (visit.needs && !story[visit.needs]) throw new Error(`the set-up of ${visit.needs} failed`);
+          const page = pages[visit.who] as Page;
+          await page.emulateMedia({ colorScheme: theme });
+          await page.setViewportSize({ width: viewport.width, height: viewport.height });
+          await visit.open(page, url);
+          await settle(page);
+          expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+          const violations = await axeViolations(page, label);
+          found.push(...violations);
+          expect(formatViolations(violations)).toBe('');
+        });
+      }
     }
   }
 });

@@ -5,28 +5,19 @@
 // is signed out on its next navigation. Also: reset password by email, back-off, silent token refresh.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase } from '@postern/db/testing';
 import { Secret, TOTP } from 'otpauth';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import {
-  cspViolations,
-  launchChromium,
-  prepareBrowserRun,
-  RESULTS,
-  recordCspViolations,
-  WEB_DIST,
-} from './support/browser.ts';
+import { cspViolations, prepareBrowserRun, RESULTS, recordCspViolations } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
-import { expectClean, PASSWORD, type PageProblems, UI_TIMEOUT, watch } from './support/page-checks.ts';
-import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
-import { openPages, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
+import { expectClean, PASSWORD, type PageProblems, UI_TIMEOUT, watchedPage } from './support/page-checks.ts';
+import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 /** Short-lived access tokens, so the silent refresh is exercised (30 s is the lowest allowed). */
 const ACCESS_TOKEN_TTL_SECONDS = 30;
 /** Signed in, the dashboard opens the user's (last) workspace. */
-const inWorkspace = (u: URL) => /^\/w\/[0-9a-f-]{36}\/members$/.test(u.pathname);
+const inWorkspace = (u: URL) => /^\/w\/[0-9a-f-]{36}\/home$/.test(u.pathname);
 
 // ---- codes -------------------------------------------------------------------------------------
 
@@ -91,12 +82,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    stack.mailDir = await makeMailDir();
-    stack.db = await createTestDatabase();
-    const env = stackEnv(stack.db, { ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS) });
-    stack.api = await startApi({ ...env, WEB_DIST });
-    stack.worker = await startMailWorker(env, stack.mailDir);
-    stack.browser = await launchChromium();
+    await startWebStack(stack, { ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS) });
   });
 
   // When a step fails, keep a picture of every open page.
@@ -110,8 +96,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('sends signed-out visitors of account pages to sign-in, and keeps /status public', async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
 
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
@@ -135,8 +120,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     timeout: 60_000,
   }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
 
     await page.goto(url('/sign-up'));
     await page.getByTestId('sign-up-form').waitFor();
@@ -201,8 +185,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     timeout: 30_000,
   }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     await page.goto(url('/sign-up'));
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill('Someone-Elses-Password-42');
@@ -221,8 +204,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   it('enrols two-factor authentication and hands out recovery codes once', { timeout: 60_000 }, async () => {
     const context = await newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url });
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
 
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
@@ -311,8 +293,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     timeout: 90_000,
   }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     // Every API answer this browser gets, with its time (the refresh test reads it).
     const calls: string[] = [];
     page.on('response', async (response) => {
@@ -354,8 +335,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('signs in a second browser with a recovery code', { timeout: 60_000 }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     second = { context, page, problems };
 
     await page.goto(url('/sign-in'));
@@ -489,8 +469,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('resets a forgotten password from the emailed link', { timeout: 60_000 }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
 
     await page.goto(url('/sign-in'));
     await page.getByRole('link', { name: 'Forgot password?' }).click();
@@ -542,8 +521,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     timeout: 120_000,
   }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
     await signInWithPassword(page, story.password);
@@ -607,8 +585,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
 
   it('shows the back-off with its retry time after repeated failures', { timeout: 60_000 }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     await page.goto(url('/sign-in'));
     await page.getByTestId('sign-in-form').waitFor();
     await page.getByLabel('Email address').fill(`nobody.${Date.now()}@example.com`);

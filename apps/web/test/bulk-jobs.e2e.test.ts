@@ -6,27 +6,24 @@
 // the workspace is not offered the upload.
 import { readFile } from 'node:fs/promises';
 import { createOrm } from '@postern/db';
-import { createTestDatabase } from '@postern/db/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
-import { launchChromium, prepareBrowserRun, shot, WEB_DIST } from './support/browser.ts';
+import { prepareBrowserRun, shot } from './support/browser.ts';
 import {
   expectClean,
   type PageProblems,
-  submitSignUp,
+  signUpIntoWorkspace,
   UI_TIMEOUT,
-  WORKSPACE_PATH,
   watch,
 } from './support/page-checks.ts';
-import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
 import {
   freshSecret,
   openPages,
   probeEnv,
   type Stack,
   saveFailure,
-  stackEnv,
+  startWebStack,
   stopStack,
 } from './support/suite.ts';
 
@@ -81,9 +78,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
       'mx.example-mail.com': { a: ['192.0.2.25'] },
       'mx.slow-mail.com': { a: ['192.0.2.26'] },
     });
-    stack.mailDir = await makeMailDir();
-    stack.db = await createTestDatabase();
-    const env = stackEnv(stack.db, {
+    await startWebStack(stack, {
       // Shared by API and worker (the addresses are encrypted with keys derived from it); fresh, so
       // no verdict comes from another run's cache.
       POSTERN_SECRET: freshSecret(),
@@ -93,11 +88,6 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
       // Small, so a refused upload is cheap to provoke.
       BULK_MAX_UPLOAD_BYTES: '4096',
     });
-    [stack.api, stack.worker] = await Promise.all([
-      startApi({ ...env, WEB_DIST }),
-      startMailWorker(env, stack.mailDir),
-    ]);
-    stack.browser = await launchChromium();
     const context = await newContext();
     page = await context.newPage();
     problems = watch(page);
@@ -111,9 +101,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
   it('uploads a CSV: the preview finds the email column, the job page follows it to 100%', {
     timeout: 40_000,
   }, async () => {
-    await submitSignUp(page, url(''), `bea.${Date.now()}@example.com`);
-    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
-    story.workspaceId = WORKSPACE_PATH.exec(pathOf(page))?.[1] ?? '';
+    story.workspaceId = await signUpIntoWorkspace(page, url(''), `bea.${Date.now()}@example.com`);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bulk jobs' }).click();
     await page.waitForURL((u) => JOBS_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
@@ -204,11 +192,14 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     const file = await download.path();
     const text = await readFile(file, 'utf8');
     const lines = text.trim().split(/\r?\n/);
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/email/);
-    expect(lines[1]).toMatch(/^.*ada@example-mail\.com.*deliverable/);
-    expect(lines[2]).toMatch(/bob@example-mail\.com.*deliverable/);
-    expect(lines[3]).toMatch(/cy@no-such-domain-here\.com.*undeliverable/);
+    // Every data row of the file, in file order: the duplicate and the refused row included.
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^row,email,email_ascii,status,reason,action,policy_action,duplicate_of,/);
+    expect(lines[1]).toMatch(/^2,ada@example-mail\.com,ada@example-mail\.com,deliverable,/);
+    expect(lines[2]).toMatch(/^3,bob@example-mail\.com,.*,deliverable,/);
+    expect(lines[3]).toMatch(/^4,cy@no-such-domain-here\.com,.*,undeliverable,/);
+    expect(lines[4]).toMatch(/^5,ada@example-mail\.com,ada@example-mail\.com,duplicate,duplicate,,,2,/);
+    expect(lines[5]).toMatch(/^6,not-an-address,,rejected,invalid_syntax,reject,reject,,/);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
 
     // Only the undeliverable ones.
@@ -220,6 +211,61 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     const filteredLines = (await readFile(await filtered.path(), 'utf8')).trim().split(/\r?\n/);
     expect(filteredLines).toHaveLength(2);
     expect(filteredLines[1]).toContain('cy@no-such-domain-here.com');
+  });
+
+  it('adds the results to the original file in the browser: byte for byte, nothing uploaded', async () => {
+    // The original with a BOM and CRLF line breaks (the upload had LF: the join goes by row numbers).
+    const original = Buffer.from(`\uFEFF${CSV.replaceAll('\n', '\r\n')}`, 'utf8');
+    const sent: string[] = [];
+    const onRequest = (request: { method(): string; url(): string; postData(): string | null }) => {
+      if (request.method() !== 'GET')
+        sent.push(`${request.method()} ${request.url()} ${request.postData() ?? ''}`);
+    };
+    page.on('request', onRequest);
+    const [joined] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT }),
+      page
+        .getByTestId('join-file-input')
+        .setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: original }),
+    ]);
+    page.off('request', onRequest);
+    expect(joined.suggestedFilename()).toBe('leads-with-results.csv');
+    await page.getByTestId('join-success').waitFor({ timeout: UI_TIMEOUT });
+    const out = await readFile(await joined.path());
+    const records = original.toString('utf8').split('\r\n');
+    const lines = out.toString('utf8').split('\r\n');
+    expect(lines).toHaveLength(records.length);
+    // Each row is the original's, byte for byte, followed by the appended columns.
+    for (const [i, line] of lines.entries()) {
+      const record = records[i] as string;
+      if (record === '') {
+        expect(line).toBe('');
+        continue;
+      }
+      expect(line.startsWith(`${record},`), `row ${i + 1}`).toBe(true);
+      expect(line.slice(record.length + 1).split(',')).toHaveLength(14);
+    }
+    expect(out.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(lines[0]).toBe(
+      '\uFEFFname,email,company,status,reason,action,policy_action,duplicate_of,suggestion,free_provider,role_account,disposable,catch_all,has_mx,mx_host,smtp_reply_code,checked_at',
+    );
+    expect(lines[1]).toMatch(/^Ada,ada@example-mail\.com,Acme,deliverable,mail_host_found,accept,accept,,/);
+    expect(lines[4]).toMatch(/^Ada again,ada@example-mail\.com,Acme,duplicate,duplicate,,,2,/);
+    expect(lines[5]).toMatch(/^Dee,not-an-address,Gamma,rejected,invalid_syntax,reject,reject,,/);
+    // The file stayed in the browser: no request carried it (the session renewal is a tRPC GET).
+    expect(sent.filter((entry) => entry.includes('Ada again'))).toEqual([]);
+    expect(sent.filter((entry) => /\/jobs(\?|$| )/.test(entry))).toEqual([]);
+
+    // Another file: refused with a clear message, nothing saved.
+    await page.getByTestId('join-file-input').setInputFiles({
+      name: 'other.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email\nx@example-mail.com\n'),
+    });
+    await page.getByTestId('join-error').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('join-error').textContent()).toMatch(
+      /Pick the file this job was made from/,
+    );
   });
 
   it('announces the completion in the bell, which marks it read', async () => {
@@ -275,6 +321,16 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     await page.goto(url(`/w/${story.workspaceId}/jobs`));
     await page.getByTestId('jobs-empty').waitFor({ timeout: UI_TIMEOUT });
     await shot(page, 'bulk-empty.png');
+
+    // The bell's notification about it says it was deleted, instead of leading to "Job not found".
+    await bell().click();
+    const item = page.locator('aside [data-testid="notification-panel"]').getByTestId('notification');
+    await item.getByTestId('notification-deleted').waitFor({ timeout: UI_TIMEOUT });
+    expect(await item.getByTestId('notification-deleted').textContent()).toBe(
+      'This job has since been deleted.',
+    );
+    expect(await item.locator('a').count()).toBe(0);
+    await page.keyboard.press('Escape');
   });
 
   it('says when a file holds no addresses, and when the server refuses it', async () => {
@@ -318,8 +374,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
     const viewer = await context.newPage();
     const viewerProblems = watch(viewer);
     const email = `vic.${Date.now()}@example.com`;
-    await submitSignUp(viewer, url(''), email);
-    await viewer.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+    await signUpIntoWorkspace(viewer, url(''), email);
 
     // Made a viewer of the owner's workspace directly in the database (the invitation flow has its own test).
     const orm = await createOrm({ databaseUrl: stack.db?.url ?? '', poolMax: 1 });

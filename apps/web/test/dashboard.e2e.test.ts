@@ -88,13 +88,17 @@ describe('dashboard (built SPA served by the API, in Chromium)', () => {
 
   afterAll(() => stopStack(stack, { contexts: [context], dirs: [userDataDir] }));
 
-  it('lands on /status and follows the health live as the worker starts', { timeout: 90_000 }, async () => {
+  it('sends a visitor from / to sign-in; /status follows the health live as the worker starts', {
+    timeout: 90_000,
+  }, async () => {
     if (!stack.api || !context) throw new Error('setup failed');
     const page = await context.newPage();
     const problems = watch(page);
 
     await page.goto(`${stack.api.url}/`);
-    await page.waitForURL(`${stack.api.url}/status`);
+    await page.waitForURL(`${stack.api.url}/sign-in`);
+    await page.getByTestId('sign-in-form').waitFor();
+    await page.goto(`${stack.api.url}/status`);
     expect(new URL(page.url()).pathname).toBe('/status');
     await expect.poll(() => page.title()).toBe('Status · Postern');
     await expect(page.getByRole('link', { name: 'Status' }).first().isVisible()).resolves.toBe(true);

@@ -8,23 +8,21 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase } from '@postern/db/testing';
+import { EVENT_TYPES } from '@postern/contracts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../../packages/sdk/src/webhooks.ts';
-import { launchChromium, prepareBrowserRun, shot, WEB_DIST } from './support/browser.ts';
+import { prepareBrowserRun, shot } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
 import {
   expectClean,
   PASSWORD,
   type PageProblems,
-  submitSignUp,
+  signUpIntoWorkspace,
   UI_TIMEOUT,
-  WORKSPACE_PATH,
   watch,
 } from './support/page-checks.ts';
-import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
-import { freshSecret, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
+import { freshSecret, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 const WEBHOOKS_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks$/;
 const ENDPOINT_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks\/([0-9a-f-]{36})$/;
@@ -81,20 +79,13 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
   beforeAll(async () => {
     await prepareBrowserRun();
     receiver = await startReceiver();
-    stack.mailDir = await makeMailDir();
-    stack.db = await createTestDatabase();
-    const env = stackEnv(stack.db, {
+    const browser = await startWebStack(stack, {
       // Shared by API and worker: the signing secrets are encrypted with keys derived from it.
       POSTERN_SECRET: freshSecret(),
       // The receiver is on loopback, which webhooks refuse unless the deployment allows it.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
     });
-    [stack.api, stack.worker] = await Promise.all([
-      startApi({ ...env, WEB_DIST }),
-      startMailWorker(env, stack.mailDir),
-    ]);
-    stack.browser = await launchChromium();
-    context = await stack.browser.newContext({ viewport: { width: 1360, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
     problems = watch(page);
   });
@@ -107,9 +98,7 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
   });
 
   it('opens Webhooks from the navigation: an empty state explaining signing', async () => {
-    await submitSignUp(page, url(''), `wren.${Date.now()}@example.com`);
-    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
-    workspaceId = WORKSPACE_PATH.exec(new URL(page.url()).pathname)?.[1] ?? '';
+    workspaceId = await signUpIntoWorkspace(page, url(''), `wren.${Date.now()}@example.com`);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
     await page.waitForURL((u) => WEBHOOKS_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
     await page.getByTestId('endpoints-empty').waitFor({ timeout: UI_TIMEOUT });
@@ -196,6 +185,12 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
     expect(await drawer.getByTestId('attempt').count()).toBe(1);
     expect(await drawer.getByTestId('attempt-status-code').textContent()).toBe('200 OK');
     expect(await drawer.getByTestId('attempt-response').textContent()).toBe('received');
+    // The request headers sent, the signature the receiver got included.
+    const headers = drawer.getByTestId('attempt-headers');
+    await headers.locator('summary').click();
+    const header = (name: string) => headers.locator(`[data-name="${name}"] dd`).textContent();
+    expect(await header('webhook-id')).toBe(testMsgId);
+    expect(await header('webhook-signature')).toBe(String(request.headers['webhook-signature']));
     await shot(page, 'webhooks-delivery.png');
     await drawer.getByTestId('delivery-drawer-close').click();
 
@@ -208,11 +203,8 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
       .toBe('Last success just now');
     expect(await endpointRow.getByTestId('endpoint-url').textContent()).toBe(receiver?.url);
     expect(await endpointRow.getByTestId('endpoint-description').textContent()).toBe('Local receiver');
-    expect(await endpointRow.getByTestId('endpoint-event-type').allTextContents()).toEqual([
-      'bulk_job.completed',
-      'bulk_job.failed',
-      'audit.checkpoint',
-    ]);
+    // Subscribed to every event type offered (the dialog's default).
+    expect(await endpointRow.getByTestId('endpoint-event-type').allTextContents()).toEqual([...EVENT_TYPES]);
     expect(await endpointRow.getByTestId('endpoint-state').textContent()).toBe('Enabled');
     expect(await endpointRow.getByTestId('endpoint-failures').textContent()).toBe('No recent failures');
     await shot(page, 'webhooks-list.png');

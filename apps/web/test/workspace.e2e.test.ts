@@ -6,30 +6,20 @@
 // from here, watches the usage appear, revokes it, and the same call is refused.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase } from '@postern/db/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cspViolations,
-  launchChromium,
-  prepareBrowserRun,
-  RESULTS,
-  recordCspViolations,
-  shot,
-  WEB_DIST,
-} from './support/browser.ts';
+import { cspViolations, prepareBrowserRun, RESULTS, recordCspViolations, shot } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
 import {
   expectClean,
   PASSWORD,
   type PageProblems,
-  submitSignUp,
+  signUpIntoWorkspace,
   UI_TIMEOUT,
   WORKSPACE_PATH,
-  watch,
+  watchedPage,
 } from './support/page-checks.ts';
-import { makeMailDir, startApi, startMailWorker } from './support/stack.ts';
-import { openPages, type Stack, saveFailure, stackEnv, stopStack } from './support/suite.ts';
+import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 // ---- page hygiene -------------------------------------------------------------------------------
 
@@ -75,12 +65,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    stack.mailDir = await makeMailDir();
-    stack.db = await createTestDatabase();
-    const env = stackEnv(stack.db);
-    stack.api = await startApi({ ...env, WEB_DIST });
-    stack.worker = await startMailWorker(env, stack.mailDir);
-    stack.browser = await launchChromium();
+    await startWebStack(stack);
   });
 
   afterEach((test) => saveFailure(test, 'failed-ws', openPages(contexts), stack));
@@ -91,18 +76,19 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     timeout: 60_000,
   }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     owner = { page, problems };
 
-    await submitSignUp(page, url(''), ownerEmail);
     // Signed in: straight into the workspace every account gets.
-    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
-    story.workspaceId = WORKSPACE_PATH.exec(pathOf(page))?.[1] ?? '';
+    story.workspaceId = await signUpIntoWorkspace(page, url(''), ownerEmail);
+    // It opens on the workspace's home; the members are one page away.
+    await page.goto(url(`/w/${story.workspaceId}/members`));
     await page.getByTestId('members-table').waitFor({ timeout: UI_TIMEOUT });
     story.workspaceName = (await page.getByTestId('current-workspace-name').textContent()) ?? '';
     expect(story.workspaceName).toContain('olivia');
     expect(await page.getByTestId('current-workspace-role').textContent()).toBe('Owner');
+    // Signed up on their own: the address is not proven yet.
+    await page.getByTestId('verify-email-banner').waitFor();
     expect(
       await page.evaluate(
         () => Object.entries(localStorage).find(([k]) => k.startsWith('postern.lastWorkspace'))?.[1],
@@ -167,8 +153,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
 
   it('lets the invited teammate sign up from the link and join', { timeout: 60_000 }, async () => {
     const context = await newContext();
-    const page = await context.newPage();
-    const problems = watch(page);
+    const { page, problems } = await watchedPage(context);
     member = { page, problems };
 
     // Signed out: the invitation is shown, with the way in.
@@ -197,6 +182,8 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.getByTestId('members-table').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('current-workspace-name').textContent()).toBe(story.workspaceName);
     expect(await page.getByTestId('current-workspace-role').textContent()).toBe('Member');
+    // Signed up from the invitation mailed to them: the address is proven, nothing to confirm.
+    expect(await page.getByTestId('verify-email-banner').count()).toBe(0);
     // A member: no invitations to send, no role selectors, no audit log.
     expect(await page.getByTestId('invite-card').count()).toBe(0);
     expect(await page.getByTestId('member-role-select').count()).toBe(0);
@@ -229,20 +216,24 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     const select = row.getByTestId('member-role-select');
     expect(await select.inputValue()).toBe('member');
     await select.selectOption('admin');
+    // A promotion is confirmed first.
+    await page.getByTestId('promote-dialog-confirm').click({ timeout: UI_TIMEOUT });
     await page.getByTestId('members-notice').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('members-notice').textContent()).toContain(`${memberEmail} is now admin`);
     expect(await select.inputValue()).toBe('admin');
 
-    // The only owner cannot leave: the dialog says why.
-    await page.getByTestId('leave-workspace').click();
-    await page.getByTestId('leave-dialog-confirm').click();
-    await page.getByTestId('leave-error').waitFor({ timeout: UI_TIMEOUT });
-    expect(await page.getByTestId('leave-error').textContent()).toContain('The workspace needs an owner');
-    await page.getByTestId('leave-dialog').screenshot({ path: join(RESULTS, 'workspace-last-owner.png') });
-    await page.getByRole('button', { name: 'Cancel' }).click();
     await shot(page, 'workspace-members.png');
 
-    expectClean(owner.problems, /^(401 \/trpc\/auth\.me|409 \/trpc\/workspaces\.leave)$/);
+    // The only owner cannot leave (workspace settings): the button is disabled and says why (#28).
+    await page.goto(url(`/w/${story.workspaceId}/settings`));
+    await page.getByTestId('leave-blocked').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByTestId('leave-blocked').textContent()).toContain('You are the only owner');
+    expect(await page.getByTestId('leave-workspace').isDisabled()).toBe(true);
+    await page
+      .getByTestId('workspace-settings-card')
+      .screenshot({ path: join(RESULTS, 'workspace-last-owner.png') });
+
+    expectClean(owner.problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('shows the audit log with details, filters, a CSV export and a verified chain', {
@@ -260,8 +251,14 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     expect(types[0]).toBe('member.role_changed');
     await shot(page, 'audit-log.png');
 
-    // The details of the role change.
+    // The role change: who did it, to whom (named as everywhere: address and short id), what changed.
     const changed = page.locator('[data-testid="audit-row"][data-event-type="member.role_changed"]');
+    expect(await changed.getByTestId('audit-actor').textContent()).toBe(ownerEmail);
+    expect(await changed.getByTestId('audit-target').textContent()).toMatch(
+      new RegExp(`^User “${memberEmail.replace(/[.+]/g, '\\$&')}” \\([0-9a-f]{8}\\)`),
+    );
+    expect(await changed.getByTestId('change-from').textContent()).toBe('member');
+    expect(await changed.getByTestId('change-to').textContent()).toBe('admin');
     await changed.getByTestId('audit-details').click();
     const drawer = page.getByTestId('audit-entry-drawer');
     await drawer.getByTestId('entry-metadata').waitFor();
@@ -271,6 +268,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     expect(await drawer.getByTestId('entry-user-agent').textContent()).toMatch(/Chrom/);
     expect(await drawer.getByTestId('entry-hash').textContent()).toMatch(/^[0-9a-f]{32,}$/);
     expect(await drawer.getByTestId('entry-actor').textContent()).toContain(ownerEmail);
+    expect(await drawer.getByTestId('entry-target').textContent()).toContain(memberEmail);
     await page.screenshot({ path: join(RESULTS, 'audit-entry.png') });
     await page.keyboard.press('Escape');
     await drawer.getByTestId('entry-metadata').waitFor({ state: 'detached' });
@@ -288,6 +286,14 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await expect.poll(() => auditTypes(page), { timeout: UI_TIMEOUT }).toEqual(['member.role_changed']);
     expect(new URL(page.url()).searchParams.getAll('type')).toEqual(['member.role_changed']);
     await shot(page, 'audit-log-filtered.png');
+    // Actor and target are separate: the change was made to the teammate, not by them.
+    await page.getByTestId('target-filter').selectOption({ label: memberEmail });
+    await expect.poll(() => auditTypes(page), { timeout: UI_TIMEOUT }).toEqual(['member.role_changed']);
+    expect(new URL(page.url()).searchParams.get('targetType')).toBe('user');
+    await page.getByTestId('actor-filter').selectOption({ label: memberEmail });
+    await page.getByTestId('audit-empty').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('actor-filter').selectOption('');
+    await expect.poll(() => auditTypes(page), { timeout: UI_TIMEOUT }).toEqual(['member.role_changed']);
 
     // The export holds exactly the filtered view.
     const [download] = await Promise.all([
@@ -298,7 +304,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     const csv = await readFile((await download.path()) ?? '', 'utf8');
     const lines = csv.trim().split(/\r?\n/);
     expect(lines[0]).toBe(
-      'seq,occurredAt,eventType,actorEmail,actorId,targetType,targetId,ip,userAgent,metadata,hash',
+      'seq,occurredAt,eventType,actorType,actorLabel,actorEmail,actorId,targetType,targetId,targetLabel,ip,userAgent,metadata,hash',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('member.role_changed');
@@ -320,7 +326,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await shot(page, 'audit-verified.png');
 
     expect(await cspViolations(page)).toEqual([]);
-    expectClean(owner.problems, /^(401 \/trpc\/auth\.me|409 \/trpc\/workspaces\.leave)$/);
+    expectClean(owner.problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('creates an API key, shows its secret once, counts its use and refuses it once revoked', {
@@ -407,7 +413,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await shot(page, 'api-keys-revoked.png');
 
     expect(await cspViolations(page)).toEqual([]);
-    expectClean(owner.problems, /^(401 \/trpc\/auth\.me|409 \/trpc\/workspaces\.leave)$/);
+    expectClean(owner.problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('lands a returning user in their last workspace, and lays the pages out on a phone', {
@@ -422,7 +428,10 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page
       .locator(`[data-testid="workspace-option"]:not([data-workspace-id="${story.workspaceId}"])`)
       .click();
-    await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname) && !u.pathname.includes(story.workspaceId));
+    // The page is kept: the other workspace's members.
+    await page.waitForURL(
+      (u) => /^\/w\/[0-9a-f-]{36}\/members$/.test(u.pathname) && !u.pathname.includes(story.workspaceId),
+    );
     await page.getByTestId('members-table').waitFor({ timeout: UI_TIMEOUT });
     // The shell re-renders the switcher once the new workspace's data arrives: wait for it.
     await expect
@@ -449,7 +458,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
 
     // Back at the dashboard's root (as after signing in): the last workspace used opens.
     await page.goto(url('/'));
-    await page.waitForURL(url(`/w/${created}/members`), { timeout: UI_TIMEOUT });
+    await page.waitForURL(url(`/w/${created}/home`), { timeout: UI_TIMEOUT });
 
     // Promoted to admin meanwhile: the audit log opens now.
     await page.goto(url(`/w/${story.workspaceId}/audit`));

@@ -30,6 +30,20 @@ export const SCHEDULES: ScheduleEntry[] = [
       'signs the head of every audit chain that grew (KV, audit_signed_head, audit.checkpoint webhook); owners digest in the 00:xx UTC run',
   },
   {
+    queue: QUEUES.apiKeyUsageAlerts,
+    cron: '*/5 * * * *',
+    data: {},
+    description:
+      'API key usage alerts: traffic spikes, refusal bursts and new IP ranges against the counters in Redis (at most one per key per hour)',
+  },
+  {
+    queue: QUEUES.erasure,
+    cron: '41 * * * *',
+    data: {},
+    description:
+      'erases the accounts and workspaces whose 30-day deletion grace has ended (core/erasure registry), then mails the person',
+  },
+  {
     queue: QUEUES.heartbeat,
     cron: '* * * * *',
     data: { trigger: 'schedule' },

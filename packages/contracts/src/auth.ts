@@ -15,7 +15,12 @@ export const ZPasswordInput = zText()
   .min(1, 'Enter a password')
   .max(PASSWORD_MAX_LENGTH + 1);
 
-export const ZSignUpRequest = z.object({ email: ZEmail, password: ZPasswordInput });
+export const ZSignUpRequest = z.object({
+  email: ZEmail,
+  password: ZPasswordInput,
+  /** The token of the invitation being followed: when it was sent to `email`, the account starts verified. */
+  invitationToken: zText().min(10).max(200).optional(),
+});
 /**
  * Sign-up answers the same whether or not the address already has an account (its owner is mailed
  * instead) and does not sign in: the client signs in next, and the address is confirmed by email.
@@ -34,6 +39,8 @@ export const ZUser = z.object({
   emailVerified: z.boolean(),
   twoFactorEnabled: z.boolean(),
   createdAt: z.iso.datetime(),
+  /** Set while a deletion of the account is pending (#28): the day it is erased; the dashboard shows the cancel page. */
+  deletionScheduledFor: z.iso.datetime().nullable().optional(),
 });
 export type User = z.infer<typeof ZUser>;
 

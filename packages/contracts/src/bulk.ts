@@ -7,6 +7,7 @@ import {
   BULK_PREVIEW_MAX_BYTES,
   VERDICT_STATUSES,
 } from './constants/bulk.ts';
+import { BULK_ROW_STATUSES } from './constants/bulk-rows.ts';
 import { zText } from './text.ts';
 import { ZDepth, ZValidationResult } from './validation.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
@@ -77,6 +78,8 @@ export const ZBulkJobSummary = z.object({
   format: z.enum(['csv', 'tsv', 'list', 'json']),
   delimiter: z.string().nullable(),
   header: z.boolean(),
+  /** The header's row of the file (after leading blank lines it is not 1); absent on older jobs. */
+  headerRow: z.number().int().nullable().optional(),
   column: z.object({
     index: z.number().int(),
     name: z.string().nullable(),
@@ -129,7 +132,10 @@ export const ZBulkJobList = z.object({ jobs: z.array(ZBulkJob), nextCursor: z.st
 export type BulkJobList = z.infer<typeof ZBulkJobList>;
 
 export const ZBulkResultItem = z.object({
-  /** 1-based position among the job's addresses. */
+  /**
+   * 1-based position among the job's verified addresses (refused and duplicate rows have none), in file
+   * order: not the file's row. The downloads give both (`row` and `seq`, see ZBulkRowItem).
+   */
   seq: z.number().int(),
   email: z.string(),
   /** Verdict status once checked, `pending` before. */
@@ -137,6 +143,22 @@ export const ZBulkResultItem = z.object({
   result: ZValidationResult.nullable(),
 });
 export type BulkResultItem = z.infer<typeof ZBulkResultItem>;
+/** A row of a JSON or NDJSON download: every data row of the file, in file order (BulkRowItem). */
+export const ZBulkRowItem = z.object({
+  row: z.number().int().nullable(),
+  seq: z.number().int().nullable(),
+  email: z.string(),
+  email_ascii: z.string(),
+  status: z.enum(BULK_ROW_STATUSES),
+  reason: z.string().nullable(),
+  action: z.string().nullable(),
+  policy_action: z.string().nullable(),
+  duplicate_of: z.number().int().nullable(),
+  syntax_error: z.string().nullable(),
+  result: ZValidationResult.nullable(),
+});
+export type BulkRowItemDto = z.infer<typeof ZBulkRowItem>;
+
 /** GET /v1/jobs/:id/results (JSON page) — `after` is the last seq seen. */
 export const ZBulkResultsQuery = z.object({
   status: ZBulkResultFilter.optional(),

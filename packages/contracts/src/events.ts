@@ -3,6 +3,7 @@
 // their types here; webhook endpoints subscribe to these names.
 import { z } from 'zod';
 import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
+import { API_KEY_ALERT_KINDS } from './constants/api-keys.ts';
 import { EVENT_TYPES, type EventType, NOTIFICATION_KINDS } from './constants/events.ts';
 
 export const ZEventType = z.enum(EVENT_TYPES);
@@ -37,10 +38,23 @@ export const ZBulkJobEventData = z.object({
 });
 export type BulkJobEventData = z.infer<typeof ZBulkJobEventData>;
 
+/** `data` of api_key.usage_alert: which key, why, and the figures behind it (never a secret). */
+export const ZApiKeyUsageAlertEventData = z.object({
+  key_id: z.string(),
+  key_name: z.string(),
+  display_prefix: z.string(),
+  kind: z.enum(API_KEY_ALERT_KINDS),
+  /** Human summary, e.g. "1,200 requests in 10 minutes, 8× the usual". */
+  summary: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  detected_at: z.iso.datetime(),
+});
+
 export const EVENT_DATA = {
   'bulk_job.completed': ZBulkJobEventData,
   'bulk_job.failed': ZBulkJobEventData,
   'audit.checkpoint': ZAuditCheckpointEventData,
+  'api_key.usage_alert': ZApiKeyUsageAlertEventData,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 
@@ -65,6 +79,8 @@ export const ZNotification = z.object({
   link: z.string().nullable(),
   createdAt: z.iso.datetime(),
   readAt: z.iso.datetime().nullable(),
+  /** The object the notification is about (its link) was deleted since: the link leads nowhere. */
+  targetDeleted: z.boolean(),
 });
 export type NotificationDto = z.infer<typeof ZNotification>;
 export const ZNotificationList = z.object({

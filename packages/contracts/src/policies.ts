@@ -10,6 +10,7 @@ import {
   VERDICT_ACTIONS,
   VERDICT_REASONS,
 } from './constants/policies.ts';
+import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
 export const ZVerdictAction = z.enum(VERDICT_ACTIONS);
@@ -77,10 +78,10 @@ export const ZPolicyDryRunSource = z.discriminatedUnion('kind', [
   /** A sample file (CSV, TSV or a plain list), checked in memory at depth `standard`; nothing stored. */
   z.object({
     kind: z.literal('sample'),
-    fileBase64: z
-      .string()
+    fileBase64: zText()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The sample file must be base64')
       .max(Math.ceil((POLICY_SAMPLE_MAX_BYTES * 4) / 3) + 8, 'The sample file is too large (at most 256 KB)'),
-    filename: z.string().max(255).optional(),
+    filename: zText().max(255).optional(),
   }),
 ]);
 

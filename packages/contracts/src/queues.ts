@@ -105,6 +105,24 @@ export const QUEUES = {
     expireInSeconds: 600,
     concurrency: 1,
   }),
+  /**
+   * Compares every API key's recent traffic (counted in Redis by the API) with its baseline and raises
+   * usage alerts (core/api-keys/alerts.ts); every few minutes.
+   */
+  apiKeyUsageAlerts: defineQueue('api_keys.usage_alerts', z.object({}).default({}), {
+    retryLimit: 1,
+    expireInSeconds: 300,
+    concurrency: 1,
+  }),
+  /**
+   * Erases the accounts and workspaces whose 30-day deletion grace has ended, as the erasure registry
+   * says (core/erasure); hourly.
+   */
+  erasure: defineQueue('erasure.run', z.object({}).default({}), {
+    retryLimit: 2,
+    expireInSeconds: 900,
+    concurrency: 1,
+  }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,
     expireInSeconds: 60,

@@ -1,6 +1,7 @@
 // The single check: request and result shapes shared by tRPC, /v1/validate and the SDK. A result
 // never contains the address it describes (results are cached under a keyed hash of it).
 import { z } from 'zod';
+import { VERDICT_ACTIONS } from './constants/policies.ts';
 import { zText } from './text.ts';
 import { ZWorkspaceScoped } from './workspaces.ts';
 
@@ -26,7 +27,9 @@ export const ZCheckAddressRequest = ZWorkspaceScoped.extend({
 export const ZValidationResult = z.object({
   status: z.enum(['deliverable', 'undeliverable', 'catch_all', 'risky', 'do_not_mail', 'unknown']),
   reason: z.string(),
-  action: z.enum(['accept', 'accept_with_caution', 'reject', 'retry_later']),
+  action: z.enum(VERDICT_ACTIONS),
+  /** The workspace's validation policy applied to this verdict (see docs/validation.md, Policies). */
+  policy_action: z.enum(VERDICT_ACTIONS),
   flags: z.object({
     free_provider: z.boolean(),
     role_account: z.boolean(),
@@ -68,6 +71,9 @@ export const ZValidationResult = z.object({
   cached: z.boolean(),
 });
 export type ValidationResult = z.infer<typeof ZValidationResult>;
+/** A result before a workspace policy is applied: what the cache and the bulk store hold. */
+export const ZValidationVerdict = ZValidationResult.omit({ policy_action: true });
+export type ValidationVerdict = z.infer<typeof ZValidationVerdict>;
 export const ZValidationBatchResult = z.object({
   results: z.array(z.object({ email: z.string(), result: ZValidationResult })),
 });

@@ -24,6 +24,8 @@ export type WebhookDisabledReason = z.infer<typeof ZWebhookDisabledReason>;
 /** pending = waiting for its next attempt (or being attempted); succeeded = a 2xx; failed = given up. */
 export const ZWebhookDeliveryStatus = z.enum(WEBHOOK_DELIVERY_STATUSES);
 export type WebhookDeliveryStatus = z.infer<typeof ZWebhookDeliveryStatus>;
+export const ZWebhookDeliveryState = z.enum(['queued', 'sending', 'retrying', 'succeeded', 'failed']);
+export type WebhookDeliveryState = z.infer<typeof ZWebhookDeliveryState>;
 
 /** The shape is checked here; the server then refuses private, loopback and metadata targets. */
 export const ZWebhookUrl = zText()
@@ -117,6 +119,8 @@ export const ZWebhookAttempt = z.object({
   /** The start of the response body (at most WEBHOOK_RESPONSE_SNIPPET_BYTES bytes). */
   response: z.string().nullable(),
   error: z.string().nullable(),
+  /** The request headers sent, signature headers included (null for attempts made before they were kept). */
+  requestHeaders: z.record(z.string(), z.string()).nullable(),
 });
 export type WebhookAttemptDto = z.infer<typeof ZWebhookAttempt>;
 
@@ -129,6 +133,11 @@ export const ZWebhookDelivery = z.object({
   eventId: z.string().nullable(),
   eventType: z.string(),
   status: ZWebhookDeliveryStatus,
+  /**
+   * What the delivery is doing now: `sending` while an attempt is in flight, `queued` before the first
+   * attempt (of a re-send too), `retrying` between attempts, then `succeeded` or `failed`.
+   */
+  state: ZWebhookDeliveryState,
   attempts: z.number().int(),
   /** When the next attempt is due (pending only). */
   nextAttemptAt: z.iso.datetime().nullable(),

@@ -21,6 +21,8 @@ export const ZWorkspace = z.object({
   plan: z.enum(['starter', 'professional', 'business']),
   role: ZRole,
   createdAt: z.iso.datetime(),
+  /** Members must turn on two-factor authentication to open it (owners set it). */
+  requireTwoFactor: z.boolean(),
 });
 export type Workspace = z.infer<typeof ZWorkspace>;
 export const ZWorkspaceList = z.object({ workspaces: z.array(ZWorkspace) });
@@ -60,7 +62,14 @@ export const ZInvitationPreview = z.object({
 /** `from` and `to` follow the date-range convention (ZDateRange): instants, both inclusive. */
 export const ZAuditFilter = ZWorkspaceScoped.extend({
   eventTypes: z.array(zText().max(80)).max(50).optional(),
+  /** Entries by this member. */
   actorId: z.string().uuid().optional(),
+  /** Entries by this API key (actor type `api_key`). */
+  actorKeyId: z.string().uuid().optional(),
+  /** Entries about this object: a member's user id, a key, a job, an endpoint… */
+  targetId: zText().max(100).optional(),
+  /** With targetId or alone: entries about objects of this type (`user`, `api_key`, `bulk_job`…). */
+  targetType: zText().max(40).optional(),
   ...ZDateRange.shape,
 });
 /** ZDateRange's order check, on the requests built from ZAuditFilter (a refined object cannot be extended). */
@@ -77,10 +86,16 @@ export const ZAuditEntryDto = z.object({
   seq: z.number().int(),
   occurredAt: z.iso.datetime(),
   eventType: z.string(),
+  /** Who acted: a member (`actorId`), an API key (`metadata.apiKeyId`) or the system. */
+  actorType: z.enum(['user', 'api_key', 'system']),
   actorId: z.string().nullable(),
   actorEmail: z.string().nullable(),
+  /** The actor as shown: the member's email, `Key “name” (1a2b3c4d)`, `Deleted account` or `System`. */
+  actorLabel: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /** The target as shown, the same on every entry about it: `Key “name” (1a2b3c4d)`. */
+  targetLabel: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable(),

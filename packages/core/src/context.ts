@@ -20,7 +20,13 @@ export interface SystemMail {
 /** Who performs an operation: a signed-in user, an API key of a workspace, or the system (a job). */
 export type Actor =
   | { kind: 'user'; userId: string }
-  | { kind: 'api_key'; keyId: string; workspaceId: string }
+  | {
+      kind: 'api_key';
+      keyId: string;
+      workspaceId: string;
+      /** The key's name, for audit labels. */
+      name?: string;
+    }
   | { kind: 'system'; name: string };
 
 /** What a process is built from, once. */

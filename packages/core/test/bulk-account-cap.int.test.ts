@@ -2,13 +2,12 @@
 // workspace an account is charged for (its longest-standing ownership) may not pass a cap, also when
 // creations race; other accounts are not affected.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ALL_QUEUES } from '@postern/contracts';
-import { createOrm, Membership, type MikroORM } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { Membership, type MikroORM } from '@postern/db';
+import type { TestDatabase } from '@postern/db/testing';
+import type { PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Clock, createBulkJob, createKeyring, DomainError } from '../src/index.ts';
-import { bulkContextFactory } from './support/bulk-context.ts';
+import { bulkContextFactory, startBulkStore, stopBulkStore } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
@@ -35,21 +34,11 @@ const create = (workspaceId: string, n: number) =>
   });
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
-  boss = createQueueClient({
-    databaseUrl: db.url,
-    role: 'producer',
-    logger: createLogger({ level: 'silent', name: 'test' }),
-  });
-  await boss.start();
-  await ensureQueues(boss, ALL_QUEUES);
+  ({ db, orm, boss } = await startBulkStore('test', 6));
 });
 
 afterAll(async () => {
-  await boss?.stop({ graceful: false });
-  await orm?.close(true);
-  await db?.drop();
+  await stopBulkStore({ db, orm, boss });
 });
 
 describe('bulk addresses per account', () => {

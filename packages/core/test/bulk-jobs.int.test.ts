@@ -3,10 +3,10 @@
 // one DNS lookup per domain), cancel, delete and the 7-day retention purge.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ALL_QUEUES, QUEUES } from '@postern/contracts';
-import { BulkJob, BulkJobChunk, createOrm, type MikroORM } from '@postern/db';
-import { createTestDatabase, dumpDatabase as dumpAll, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { QUEUES } from '@postern/contracts';
+import { BulkJob, BulkJobChunk, BulkJobRows, type MikroORM } from '@postern/db';
+import { dumpDatabase as dumpAll, type TestDatabase } from '@postern/db/testing';
+import type { PgBoss } from '@postern/runtime';
 import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_ZONES, startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
@@ -24,7 +24,7 @@ import {
   readBulkResults,
   rotateEncryptedFields,
 } from '../src/index.ts';
-import { bulkContextFactory } from './support/bulk-context.ts';
+import { bulkContextFactory, startBulkStore, stopBulkStore } from './support/bulk-context.ts';
 
 const WORKSPACE = '00000000-0000-4000-8000-0000000000aa';
 const ACTOR = '00000000-0000-4000-8000-0000000000bb';
@@ -69,15 +69,7 @@ async function chunksOf(jobId: string) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
-  boss = createQueueClient({
-    databaseUrl: db.url,
-    role: 'producer',
-    logger: createLogger({ level: 'silent', name: 'bulk-test' }),
-  });
-  await boss.start();
-  await ensureQueues(boss, ALL_QUEUES);
+  ({ db, orm, boss } = await startBulkStore('bulk-test', 4));
   dns = await startDnsServer({
     'postern-good.com': { mx: [{ exchange: 'mx.postern-good.com', priority: 10, ttl: 600 }] },
     'postern-other.net': { mx: [{ exchange: 'mx.postern-other.net', priority: 10, ttl: 600 }] },
@@ -91,9 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  await boss?.stop({ graceful: false });
-  await orm?.close(true);
-  await db?.drop();
+  await stopBulkStore({ db, orm, boss });
   await dns?.close();
 });
 
@@ -398,11 +388,13 @@ describe('bulk jobs', () => {
     now = new Date('2026-11-09T09:59:00Z');
     await purgeExpired(orm.em.fork(), clock, settings);
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(1);
+    expect(await orm.em.fork().count(BulkJobRows, { jobId: created.id })).toBe(1);
 
     now = new Date('2026-11-09T10:01:00Z');
     const purged = await purgeExpired(orm.em.fork(), clock, settings);
     expect(purged.find((r) => r.data.startsWith('bulk'))?.deleted).toBeGreaterThanOrEqual(1);
     expect(await orm.em.fork().count(BulkJob, { id: created.id })).toBe(0);
     expect(await orm.em.fork().count(BulkJobChunk, { jobId: created.id })).toBe(0);
+    expect(await orm.em.fork().count(BulkJobRows, { jobId: created.id })).toBe(0);
   });
 });

@@ -2,19 +2,18 @@
 // transaction), the creator's notification, a failed job, retry of `unknown` results, idempotent
 // creation under concurrency, paging of the job list and the audit entries of deletions and purges.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ALL_QUEUES, QUEUES, ZBulkJob, ZBulkJobEventData } from '@postern/contracts';
+import { QUEUES, ZBulkJob, ZBulkJobEventData } from '@postern/contracts';
 import {
   AuditEntry,
   BulkJob,
-  createOrm,
   Membership,
   type MikroORM,
   Notification,
   OutboxEvent,
   Workspace,
 } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import type { TestDatabase } from '@postern/db/testing';
+import type { PgBoss } from '@postern/runtime';
 import { createVerificationEngine, type VerificationEngine } from '@postern/validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
@@ -35,7 +34,7 @@ import {
   readBulkResults,
   retryUnknownResults,
 } from '../src/index.ts';
-import { bulkContextFactory } from './support/bulk-context.ts';
+import { bulkContextFactory, startBulkStore, stopBulkStore } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
@@ -68,15 +67,7 @@ const runAll = async (jobId: string, withEngine?: VerificationEngine) => {
 };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm({ databaseUrl: db.url, poolMax: 6 });
-  boss = createQueueClient({
-    databaseUrl: db.url,
-    role: 'producer',
-    logger: createLogger({ level: 'silent', name: 'bulk-lifecycle' }),
-  });
-  await boss.start();
-  await ensureQueues(boss, ALL_QUEUES);
+  ({ db, orm, boss } = await startBulkStore('bulk-lifecycle', 6));
   dns = await startDnsServer({
     'life-good.com': { mx: [{ exchange: 'mx.life-good.com', priority: 10, ttl: 600 }] },
     'life-flaky.net': { rcode: 'SERVFAIL' },
@@ -90,9 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  await boss?.stop({ graceful: false });
-  await orm?.close(true);
-  await db?.drop();
+  await stopBulkStore({ db, orm, boss });
   await dns?.close();
 });
 

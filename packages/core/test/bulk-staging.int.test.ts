@@ -3,10 +3,9 @@
 // once, an upload whose process stopped is removed by the 5-minute sweep (the retention table), and a
 // workspace has at most N uploads in progress.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ALL_QUEUES } from '@postern/contracts';
-import { BulkJob, BulkJobChunk, BulkUpload, createOrm, type MikroORM } from '@postern/db';
-import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
-import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import { BulkJob, BulkJobChunk, BulkUpload, type MikroORM } from '@postern/db';
+import type { TestDatabase } from '@postern/db/testing';
+import type { PgBoss } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Clock,
@@ -16,7 +15,7 @@ import {
   purgeExpired,
   STAGING_STALE_MS,
 } from '../src/index.ts';
-import { bulkContextFactory } from './support/bulk-context.ts';
+import { bulkContextFactory, startBulkStore, stopBulkStore } from './support/bulk-context.ts';
 
 const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 let db: TestDatabase;
@@ -90,21 +89,11 @@ const until = async (what: string, check: () => Promise<boolean>) => {
 };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
-  boss = createQueueClient({
-    databaseUrl: db.url,
-    role: 'producer',
-    logger: createLogger({ level: 'silent', name: 'test' }),
-  });
-  await boss.start();
-  await ensureQueues(boss, ALL_QUEUES);
+  ({ db, orm, boss } = await startBulkStore('test', 4));
 });
 
 afterAll(async () => {
-  await boss?.stop({ graceful: false });
-  await orm?.close(true);
-  await db?.drop();
+  await stopBulkStore({ db, orm, boss });
 });
 
 describe('staged bulk uploads', () => {

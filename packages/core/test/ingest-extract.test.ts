@@ -99,6 +99,7 @@ describe('extractAddresses: CSV basics', () => {
       format: 'csv',
       delimiter: ',',
       header: true,
+      headerRow: 1,
       column: { index: 1, name: 'Email', detectedBy: 'header' },
       rowsRead: 5,
       addresses: 3,
@@ -106,10 +107,11 @@ describe('extractAddresses: CSV basics', () => {
       rejected: { empty: 1, no_at_sign: 1 },
       bytes: Buffer.byteLength(SAMPLE_CSV),
     });
+    // Rows of the file: the header is row 1; a quoted line break does not start a row.
     expect(addresses).toEqual([
-      { row: 1, ascii: 'Jose.Nunez@example.com', unicode: 'Jose.Nunez@example.com' },
-      { row: 2, ascii: 'jane@example.org', unicode: 'jane@example.org' },
-      { row: 3, ascii: 'jörg@xn--bcher-kva.example', unicode: 'jörg@bücher.example' },
+      { row: 2, ascii: 'Jose.Nunez@example.com', unicode: 'Jose.Nunez@example.com' },
+      { row: 3, ascii: 'jane@example.org', unicode: 'jane@example.org' },
+      { row: 4, ascii: 'jörg@xn--bcher-kva.example', unicode: 'jörg@bücher.example' },
     ]);
   });
 
@@ -160,16 +162,38 @@ describe('extractAddresses: CSV basics', () => {
     const csv = 'first,last,email\na,b,a@example.com\nshort,row\nlong,row,b@example.com,extra,extra2\nonly\n';
     const { summary, addresses } = await run(utf8(csv));
     expect(addresses.map((a) => [a.row, a.ascii])).toEqual([
-      [1, 'a@example.com'],
-      [3, 'b@example.com'],
+      [2, 'a@example.com'],
+      [4, 'b@example.com'],
     ]);
     expect(summary).toMatchObject({ rowsRead: 4, addresses: 2, rejected: { empty: 2 } });
   });
 
-  it('skips blank lines (they are not rows)', async () => {
+  it('skips blank lines (they are not data rows) but counts them in row numbers, in CSV and plain lists', async () => {
     const { summary, addresses } = await run(utf8('email\n\na@example.com\n\n\nb@example.com\n\n'));
     expect(summary.rowsRead).toBe(2);
-    expect(addresses.map((a) => a.row)).toEqual([1, 2]);
+    expect(addresses.map((a) => a.row)).toEqual([3, 6]);
+    const list = await run(utf8('\r\na@example.com\r\n\r\nb@example.com'));
+    expect(list.summary).toMatchObject({ format: 'list', header: false, headerRow: null, rowsRead: 2 });
+    expect(list.addresses.map((a) => a.row)).toEqual([2, 4]);
+    const leading = await run(utf8('\n\nname,email\nAnn,a@example.com\n'));
+    expect(leading.summary.headerRow).toBe(3);
+    expect(leading.addresses.map((a) => a.row)).toEqual([4]);
+  });
+
+  it('reports refused and duplicate rows, in file order with the addresses, with their rows', async () => {
+    const csv = 'name,email\nA,a@example.com\nB,not-an-address\n\nC,A@EXAMPLE.com\nD,=cmd@x\nE,\n';
+    const events: unknown[] = [];
+    await extractAddresses(Readable.from([utf8(csv)]), {
+      onAddress: (a) => void events.push(['address', a.row, a.ascii]),
+      onSkipped: (s) => void events.push(s),
+    });
+    expect(events).toEqual([
+      ['address', 2, 'a@example.com'],
+      { kind: 'rejected', row: 3, reason: 'no_at_sign', value: 'not-an-address' },
+      { kind: 'duplicate', row: 5, of: 2, ascii: 'A@example.com', unicode: 'A@example.com' },
+      { kind: 'rejected', row: 6, reason: expect.any(String), value: '=cmd@x' },
+      { kind: 'rejected', row: 7, reason: 'empty', value: '' },
+    ]);
   });
 });
 
@@ -233,7 +257,7 @@ describe('extractAddresses: formats and encodings', () => {
 
     // A non-ASCII local part in Latin-1 comes through as the proper character.
     const accented = await run(Buffer.from('email\njosé@example.com\n', 'latin1'), { encoding: 'latin1' });
-    expect(accented.addresses).toEqual([{ row: 1, ascii: 'josé@example.com', unicode: 'josé@example.com' }]);
+    expect(accented.addresses).toEqual([{ row: 2, ascii: 'josé@example.com', unicode: 'josé@example.com' }]);
 
     const offset = latin1.indexOf(0xe9);
     const error = await failure(extractAddresses(Readable.from([latin1])));
@@ -632,6 +656,7 @@ describe('extractFromArray', () => {
       format: 'json',
       delimiter: null,
       header: false,
+      headerRow: null,
       column: { index: 0, name: null, detectedBy: 'option' },
       rowsRead: 8,
       addresses: 2,

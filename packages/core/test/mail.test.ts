@@ -9,9 +9,11 @@ import {
   MAIL_NOT_CONFIGURED,
   MAIL_SEAL_CONTEXT,
   type MailMessage,
+  newDeviceSignInNotice,
   openMessage,
   passwordChangedNotice,
   passwordResetMessage,
+  recoveryCodeUsedNotice,
   sealMessage,
   signUpAttemptNotice,
   smtpOptionsFromUrl,
@@ -35,6 +37,14 @@ function hostileMessages(): MailMessage[] {
     twoFactorChangedNotice({ to, enabled: true }),
     twoFactorChangedNotice({ to, enabled: false }),
     signUpAttemptNotice({ to, when: new Date('2026-11-21T17:26:00Z'), ip: `203.0.113.9${SCRIPT}` }),
+    newDeviceSignInNotice({
+      to,
+      when: new Date('2026-11-21T17:26:00Z'),
+      device: `Firefox ${SCRIPT} on Windows (desktop)`,
+      location: `Paris${SCRIPT}`,
+      ip: `203.0.113.9${SCRIPT}`,
+    }),
+    recoveryCodeUsedNotice({ to, when: new Date('2026-11-21T17:26:00Z'), remaining: 1, ip: SCRIPT }),
   ];
 }
 
@@ -97,6 +107,12 @@ describe('message builders', () => {
       changed,
       withoutIp,
       twoFactorChangedNotice({ to: 'a@example.com', enabled: true }),
+      newDeviceSignInNotice({
+        to: 'a@example.com',
+        when: new Date(),
+        device: 'Firefox 128 on Linux (desktop)',
+      }),
+      recoveryCodeUsedNotice({ to: 'a@example.com', when: new Date(), remaining: 0 }),
     ]) {
       expect(notice.html).not.toMatch(/<a |href=|https?:/);
       expect(notice.text).not.toMatch(/https?:/);

@@ -282,7 +282,9 @@ describe('metering', () => {
       details: { scope: 'account', retryAfterSeconds: 2 },
     });
     expect(seen).toHaveLength(2);
-    expect(seen.at(-1)?.ratelimit).toBe('"workspace";r=7;t=3, "account";r=6;t=4');
+    // Refused: each bucket's reset is its wait to pay the 8 units (#24: the same as Retry-After, 2 s).
+    expect(seen.at(-1)?.ratelimit).toBe('"workspace";r=7;t=1, "account";r=6;t=2');
+    expect(seen.at(-1)?.['x-ratelimit-reset']).toBe('2');
     now += 1_000;
     // An ownerless workspace is charged as its own account.
     await chargeAddressChecks(limiter, { ...subject, accountId: null }, 2, (h) => seen.push(h));

@@ -18,6 +18,7 @@ import {
   ENCRYPTED_FIELDS,
   fanOutOutbox,
   getWebhookEndpoint,
+  listWebhookDeliveries,
   listWebhookEndpoints,
   loadEndpointTargets,
   parseEncryptionKeys,
@@ -193,6 +194,49 @@ describe('signed deliveries', () => {
     const attempts = await attemptsOf(delivery.id);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ attempt: 1, statusCode: 200, response: 'ok', error: null });
+  });
+
+  it('an attempt in flight reads `sending`; each attempt keeps the headers sent, signature included', async () => {
+    const { workspaceId } = await newWorkspace();
+    const { endpoint, secret } = await newEndpoint(workspaceId, '/held');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    receiver.respond = async (req, res) => {
+      if (!req.path.startsWith('/held')) return ok(req, res, 0);
+      await held;
+      res.writeHead(500).end('not yet');
+    };
+    const list = async () =>
+      (await listWebhookDeliveries(ctx(), workspaceId, { endpointId: endpoint.id, limit: 10 })).deliveries;
+    await emit(workspaceId);
+    startEngine({ timeoutMs: 3000, retryScheduleMs: [60_000] });
+    const sending = await waitFor('the attempt in flight', async () => {
+      const [delivery] = await list();
+      return delivery?.state === 'sending' ? delivery : undefined;
+    });
+    expect(sending).toMatchObject({ status: 'pending', attempts: 1, attemptLog: [] });
+    release();
+    const retrying = await waitFor('the recorded attempt', async () => {
+      const [delivery] = await list();
+      return delivery?.attemptLog.length === 1 ? delivery : undefined;
+    });
+    expect(retrying).toMatchObject({ status: 'pending', state: 'retrying' });
+    const headers = retrying.attemptLog[0]?.requestHeaders ?? {};
+    const request = receiver.received.find((r) => r.headers['webhook-id'] === retrying.msgId);
+    expect(Object.keys(headers).sort()).toEqual([
+      'content-type',
+      'user-agent',
+      'webhook-id',
+      'webhook-signature',
+      'webhook-timestamp',
+    ]);
+    for (const [name, value] of Object.entries(headers)) expect(request?.headers[name]).toBe(value);
+    // The stored signature is the one sent: it verifies the body with the endpoint's secret.
+    expect(new Webhook(secret).verify(retrying.payload, headers)).toMatchObject({
+      type: 'bulk_job.completed',
+    });
   });
 
   it('carry both signatures during a rotation overlap, each verifying with its secret', async () => {

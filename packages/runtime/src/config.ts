@@ -1,6 +1,7 @@
 // The one module that reads process.env. Everything else receives a typed, validated Config.
 // Each area's settings (variables, defaults, formats and their part of Config) are in config/.
 import { z } from 'zod';
+import { type ApiKeyAlertConfig, apiKeyAlertEnv, apiKeyAlertSettings } from './config/api-keys.ts';
 import { type DatabaseConfig, databaseEnv, databaseSettings } from './config/database.ts';
 import { ConfigError, redactUrl } from './config/errors.ts';
 import { type LimitsConfig, limitsEnv, limitsSettings } from './config/limits.ts';
@@ -24,6 +25,7 @@ const EnvSchema = z
     ...validatorEnv.shape,
     ...limitsEnv.shape,
     ...webhookEnv.shape,
+    ...apiKeyAlertEnv.shape,
     ...tlsEnv.shape,
   })
   .superRefine((env, ctx) => {
@@ -47,6 +49,7 @@ export interface Config
     TlsConfig {
   webhooks: WebhookConfig;
   validator: ValidatorConfig;
+  apiKeyAlerts: ApiKeyAlertConfig;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...limitsSettings(e),
     ...tlsSettings(e, server.publicUrl),
     webhooks: webhookSettings(e),
+    apiKeyAlerts: apiKeyAlertSettings(e),
     validator: validatorSettings(e, server.publicUrl),
   };
 }

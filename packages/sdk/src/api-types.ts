@@ -2,7 +2,7 @@
 // @postern/contracts; the published declarations cannot refer to them (contracts is private and
 // zod is no dependency of the SDK), so each type is spelled out here and test/types.test.ts checks
 // that it is exactly the schema's output.
-import type { ErrorCode } from '@postern/contracts/constants';
+import type { ApiKeyScope, ErrorCode, VerdictReason } from '@postern/contracts/constants';
 
 /** The plans of a workspace. */
 export type Plan = 'starter' | 'professional' | 'business';
@@ -22,7 +22,8 @@ export interface ErrorBody {
 /** `GET /v1/me`: the workspace and the key a request is made with. */
 export interface V1Me {
   workspace: { id: string; name: string; plan: Plan };
-  key: { id: string; name: string; displayPrefix: string; expiresAt: string | null };
+  /** `scopes`: what the key may do (`resource:action`, see API_KEY_SCOPES). */
+  key: { id: string; name: string; displayPrefix: string; expiresAt: string | null; scopes: ApiKeyScope[] };
 }
 
 /** `GET /v1/usage`: the workspace's plan, limits, requests today and over the last 30 days. */
@@ -49,6 +50,8 @@ export interface ValidationResult {
   status: VerdictStatus;
   reason: string;
   action: 'accept' | 'accept_with_caution' | 'reject' | 'retry_later';
+  /** The workspace's validation policy applied to this verdict (see `client.policy`). */
+  policy_action: 'accept' | 'accept_with_caution' | 'reject' | 'retry_later';
   flags: {
     free_provider: boolean;
     role_account: boolean;
@@ -111,6 +114,8 @@ export interface BulkJobSummary {
   format: 'csv' | 'tsv' | 'list' | 'json';
   delimiter: string | null;
   header: boolean;
+  /** The header's row of the file (after leading blank lines it is not 1); absent on older jobs. */
+  headerRow?: number | null | undefined;
   column: { index: number; name: string | null; detectedBy: 'option' | 'header' | 'content' };
   rowsRead: number;
   addresses: number;
@@ -153,7 +158,7 @@ export interface BulkJobList {
 
 /** One address of a job and its verdict (`result` is null while it is `pending`). */
 export interface BulkResultItem {
-  /** 1-based position among the job's addresses. */
+  /** 1-based position among the job's verified addresses, in file order: not the file's row (the downloads' `row`). */
   seq: number;
   email: string;
   status: VerdictStatus | 'pending';
@@ -171,3 +176,36 @@ export type BulkProgressEvent = Pick<
   BulkJob,
   'id' | 'status' | 'total' | 'processed' | 'percent' | 'counts' | 'etaSeconds'
 >;
+
+/** One rule of a validation policy: every condition given must hold; a list matches any of its values. */
+export interface PolicyRule {
+  status?: VerdictStatus[] | undefined;
+  reason?: VerdictReason[] | undefined;
+  /** `typo_suggested`: the result carries a suggestion. */
+  flags?:
+    | {
+        disposable?: boolean | undefined;
+        role_account?: boolean | undefined;
+        free_provider?: boolean | undefined;
+        catch_all?: boolean | undefined;
+        typo_suggested?: boolean | undefined;
+      }
+    | undefined;
+  action: 'accept' | 'accept_with_caution' | 'reject';
+}
+
+/**
+ * A workspace's validation policy: the first matching rule decides `policy_action`, else `default`
+ * (`engine`: the engine's `action`). A `retry_later` verdict keeps it unless a rule names its status
+ * or reason.
+ */
+export interface Policy {
+  rules: PolicyRule[];
+  default: 'engine' | 'accept' | 'accept_with_caution' | 'reject';
+}
+
+/** `GET`/`PUT /v1/policy`: the policy, and when and by whom it was saved (null for the default). */
+export interface PolicyView extends Policy {
+  updatedAt: string | null;
+  updatedBy: string | null;
+}

@@ -5,6 +5,7 @@ import { abortError, isRetryable, PosternError, type RetryStop } from './errors.
 import { Jobs } from './jobs.ts';
 import type { JobsApi } from './jobs-types.ts';
 import { type ClientOptions, type ResolvedOptions, resolveOptions, resolveTimeout } from './options.ts';
+import { Policies, type PolicyApi } from './policy.ts';
 import type { RateLimitInfo } from './rate-limit.ts';
 import { backoffDelay, RetryBudget, sleep } from './retry.ts';
 import { attempt, type RequestSpec } from './transport.ts';
@@ -34,6 +35,8 @@ export interface PosternClient {
   ): PosternPromise<ValidationBatchResult>;
   /** Bulk verification jobs (`/v1/jobs`): create, follow, read results, download, cancel, retry, delete. */
   readonly jobs: JobsApi;
+  /** The workspace's validation policy (`/v1/policy`): `get()` and `set(policy)`. */
+  readonly policy: PolicyApi;
   /**
    * The rate-limit headers of the response this client received last (any call, also a 429), or
    * undefined before the first. With concurrent calls, "last" means last to arrive.
@@ -52,6 +55,7 @@ class Client implements PosternClient {
   readonly #budget: RetryBudget | undefined;
   #lastRateLimit: RateLimitInfo | undefined;
   readonly jobs: JobsApi;
+  readonly policy: PolicyApi;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -60,6 +64,10 @@ class Client implements PosternClient {
       request: (spec, callOptions) => this.#request(spec, callOptions),
       withMeta,
       timeoutMs: options.timeoutMs,
+    });
+    this.policy = new Policies({
+      request: (spec, callOptions) => this.#request(spec, callOptions),
+      withMeta,
     });
   }
 

@@ -1,6 +1,7 @@
 // @postern/sdk: the TypeScript client of the Postern public API (/v1). It uses no Node.js built-in
 // (webhook verification, which does, is the `@postern/sdk/webhooks` entry).
-export type { ErrorCode } from '@postern/contracts/constants';
+export type { ApiKeyScope, ErrorCode } from '@postern/contracts/constants';
+export { API_KEY_SCOPES } from '@postern/contracts/constants';
 export { API_KEY_PATTERN, isWellFormedApiKey } from './api-key.ts';
 export { createClient, type PosternClient } from './client.ts';
 export {
@@ -27,6 +28,15 @@ export type {
   WaitOptions,
 } from './jobs-types.ts';
 export { MIN_POLL_INTERVAL_MS } from './jobs-wait.ts';
+export {
+  BULK_JOIN_COLUMNS,
+  type BulkRowItem,
+  type BulkRowResult,
+  type BulkRowStatus,
+  type JoinOptions,
+  joinResults,
+  ndjsonRows,
+} from './join.ts';
 export type { UploadBody } from './multipart.ts';
 export {
   type ClientOptions,
@@ -37,6 +47,7 @@ export {
   type RetryEvent,
   type RetryOptions,
 } from './options.ts';
+export type { PolicyApi } from './policy.ts';
 export type { RateLimitInfo } from './rate-limit.ts';
 export type {
   BulkCounts,
@@ -54,6 +65,9 @@ export type {
   Depth,
   ErrorBody,
   Plan,
+  Policy,
+  PolicyRule,
+  PolicyView,
   PosternPromise,
   ResponseMeta,
   V1Me,

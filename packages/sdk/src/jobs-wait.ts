@@ -54,17 +54,22 @@ export function waitForJob(
   return run(transport, get, { id, path, timeoutMs, pollMs, idleMs, options });
 }
 
-/** Calls onProgress with each change (not with repeats of the same state). */
+/**
+ * Calls onProgress when the progress moves (processed or total) and once when the job ends — never
+ * the same progress twice: not for `queued` → `running` at the same count, nor for a running job at
+ * 100 % (its ending follows at once and reports it), nor for the stream's last `progress` event, its
+ * `done` and the final read of the job, which all say the same.
+ */
 function progressReporter(onProgress: WaitOptions['onProgress']): (progress: BulkProgressEvent) => void {
   let last: BulkProgressEvent | undefined;
   return (progress) => {
-    const changed =
-      !last ||
-      last.processed !== progress.processed ||
-      last.status !== progress.status ||
-      last.total !== progress.total;
+    const ended = ENDED.has(progress.status);
+    if (!ended && progress.total > 0 && progress.processed >= progress.total) return;
+    const moved = !last || last.processed !== progress.processed || last.total !== progress.total;
+    const justEnded = ended && !(last && ENDED.has(last.status));
+    if (!moved && !justEnded) return;
     last = progress;
-    if (!changed || !onProgress) return;
+    if (!onProgress) return;
     try {
       onProgress(progress);
     } catch (error) {
@@ -96,7 +101,11 @@ async function run(
       ended = await follow(transport, plan, signal, report);
     } catch (error) {
       if (error instanceof CallbackError || signal.aborted) throw error;
-      if (isPosternError(error) && ['UNAUTHENTICATED', 'FORBIDDEN'].includes(error.code)) throw error;
+      if (
+        isPosternError(error) &&
+        ['UNAUTHENTICATED', 'API_KEY_EXPIRED', 'FORBIDDEN', 'INSUFFICIENT_SCOPE'].includes(error.code)
+      )
+        throw error;
       // Anything else (network, 5xx, a proxy that buffers, a stream that fell silent): poll.
     }
     for (;;) {

@@ -172,7 +172,7 @@ function resolveBaseUrl(value: unknown): string {
 function resolveApiKey(value: unknown): string {
   if (value === undefined || value === null || value === '') {
     throw invalid(
-      `apiKey is required: create a key in the dashboard (Settings → API keys) and pass it, e.g. ${EXAMPLE}`,
+      `apiKey is required: create a key in the dashboard (Workspace → API keys) and pass it, e.g. ${EXAMPLE}`,
     );
   }
   if (typeof value !== 'string') throw invalid(`apiKey must be a string (got ${show(value)})`);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
+import { LEGACY_API_KEY_SCOPES } from '@postern/contracts/constants';
 import { createTestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
 import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
@@ -217,7 +218,12 @@ export class DashboardUser {
   }
 
   async createKey(name = 'SDK tests'): Promise<{ id: string; secret: string }> {
-    const created = (await this.#send('POST', 'apiKeys.create', { workspaceId: this.workspaceId, name })) as {
+    const created = (await this.#send('POST', 'apiKeys.create', {
+      workspaceId: this.workspaceId,
+      name,
+      // Every scope a key had before scopes existed (#22).
+      scopes: [...LEGACY_API_KEY_SCOPES],
+    })) as {
       key: { id: string };
       secret: string;
     };

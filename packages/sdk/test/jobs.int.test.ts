@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { ZBulkJob, ZBulkJobList, ZBulkProgressEvent, ZBulkResultItem } from '@postern/contracts';
+import {
+  ZBulkJob,
+  ZBulkJobList,
+  ZBulkProgressEvent,
+  ZBulkResultItem,
+  ZBulkRowItem,
+} from '@postern/contracts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
@@ -123,6 +129,9 @@ describe('jobs: create, wait, results, download', () => {
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
     expect(seen.some((p) => p.processed > 0 && p.processed < 162)).toBe(true);
     expect(seen.at(-1)).toMatchObject({ status: 'completed', processed: 162, percent: 100 });
+    // Never the same progress twice: not queued and then running at the same count, not running at
+    // 100 % and then completed, not the stream's `done` and the final read of the job again.
+    expect(new Set(processed).size).toBe(processed.length);
 
     // Every item, in order, over several pages.
     const items = [];
@@ -166,8 +175,12 @@ describe('jobs: create, wait, results, download', () => {
       ['cy@sdk-bulk.com', 'deliverable'],
     ]);
     const json = JSON.parse(await text(await client.jobs.download(job.id, { format: 'json' })));
-    expect(json.map((i: { seq: number }) => i.seq)).toEqual([1, 2, 3]);
-    for (const item of json) expect(ZBulkResultItem.parse(item)).toEqual(item);
+    expect(json.map((i: { seq: number; row: number }) => [i.row, i.seq])).toEqual([
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
+    for (const item of json) expect(ZBulkRowItem.parse(item)).toEqual(item);
     const { data: stream, meta } = await client.jobs
       .download(job.id, { format: 'ndjson', status: 'deliverable' })
       .withMeta();
@@ -198,11 +211,16 @@ describe('jobs: create, wait, results, download', () => {
   it('idempotent create: the same key answers the first job (200), a new call gets a new job', async () => {
     const idempotencyKey = `sdk-test-${Date.now()}`;
     const first = await client.jobs.create({ emails: ['i1@sdk-bulk.com'], idempotencyKey }).withMeta();
-    const again = await client.jobs.create({ emails: ['i2@sdk-bulk.com'], idempotencyKey }).withMeta();
+    const again = await client.jobs.create({ emails: ['i1@sdk-bulk.com'], idempotencyKey }).withMeta();
     expect(first.meta.httpStatus).toBe(201);
     expect(again.meta.httpStatus).toBe(200);
     expect(again.data.id).toBe(first.data.id);
     expect(again.data.total).toBe(1);
+    // The key with another list is another request: refused (422), not answered with the first job.
+    await expect(client.jobs.create({ emails: ['i2@sdk-bulk.com'], idempotencyKey })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      httpStatus: 422,
+    });
     // Without a key the SDK sends a fresh one per call: two calls, two jobs.
     const a = await client.jobs.create({ emails: ['i3@sdk-bulk.com'] });
     const b = await client.jobs.create({ emails: ['i3@sdk-bulk.com'] });
@@ -448,7 +466,7 @@ describe('the postern CLI', () => {
       }),
     );
 
-  it('verify list.csv -o out.csv: exit 0, one row per address, progress lines on a non-TTY stderr', async () => {
+  it('verify list.csv -o out.csv: exit 0, the file with the verdicts, progress lines on a non-TTY stderr', async () => {
     const emails = [...slow(80, 'cli'), 'z@nullmx-bulk.org'];
     await writeFile(join(dir, 'list.csv'), `first,email\n${emails.map((e, i) => `n${i},${e}`).join('\n')}\n`);
     const result = await postern(
@@ -461,15 +479,28 @@ describe('the postern CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^progress: +\d+\.\d% +\d+\/81 +/m);
     expect(result.stderr).toMatch(/^progress: 100\.0% +81\/81 .*completed$/m);
-    expect(result.stderr).toMatch(/Wrote CSV to out\.csv/);
+    expect(result.stderr).toMatch(/Wrote list\.csv with the verdict columns added to out\.csv/);
     expect(result.stderr).not.toContain('\r');
     const rows = parseCsv(await readFile(join(dir, 'out.csv'), 'utf8'), { columns: true }) as Record<
       string,
       string
     >[];
     expect(rows).toHaveLength(81);
-    expect(new Set(rows.map((r) => r.email))).toEqual(new Set(emails));
+    expect(rows.map((r) => r.email)).toEqual(emails);
+    expect(rows.map((r) => r.first)).toEqual(emails.map((_, i) => `n${i}`));
     expect(rows.find((r) => r.email === 'z@nullmx-bulk.org')?.status).toBe('undeliverable');
+
+    // --results-only: the download, one row per row of the file.
+    const download = await postern(
+      ['verify', 'list.csv', '-o', 'results.csv', '--results-only', '-q', '--api-url', api.url],
+      { POSTERN_API_KEY: secret },
+    );
+    expect(download.code).toBe(0);
+    const results = parseCsv(await readFile(join(dir, 'results.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(results.map((r) => [r.row, r.email])).toEqual(emails.map((e, i) => [String(i + 2), e]));
 
     // Several statuses, NDJSON to standard output.
     const filtered = await postern(

@@ -17,6 +17,9 @@ import type {
   ZBulkResultFilter,
   ZBulkResultItem,
   ZBulkResultsPage,
+  ZBulkRowItem,
+  ZPolicy,
+  ZPolicyView,
   ZV1Me,
   ZV1Usage,
   ZValidationBatchResult,
@@ -48,8 +51,12 @@ it('the written-out result types are the outputs of the API schemas', () => {
   expectTypeOf<Sdk.BulkJobList>().toEqualTypeOf<Out<typeof ZBulkJobList>>();
   expectTypeOf<Sdk.BulkResultItem>().toEqualTypeOf<Out<typeof ZBulkResultItem>>();
   expectTypeOf<Sdk.BulkResultsPage>().toEqualTypeOf<Out<typeof ZBulkResultsPage>>();
+  // A download row as the API writes it fits the join's row type.
+  expectTypeOf<Out<typeof ZBulkRowItem>>().toExtend<Sdk.BulkRowItem>();
   expectTypeOf<Sdk.BulkProgressEvent>().toEqualTypeOf<Out<typeof ZBulkProgressEvent>>();
   expectTypeOf<Sdk.BulkResultFilter>().toEqualTypeOf<Out<typeof ZBulkResultFilter>>();
+  expectTypeOf<Sdk.Policy>().toEqualTypeOf<Out<typeof ZPolicy>>();
+  expectTypeOf<Sdk.PolicyView>().toEqualTypeOf<Out<typeof ZPolicyView>>();
   expectTypeOf<Sdk.ErrorBody>().toEqualTypeOf<ContractErrorBody>();
   expectTypeOf<Sdk.Plan>().toEqualTypeOf<ContractPlan>();
   expectTypeOf<Sdk.BulkJobStatus>().toEqualTypeOf<(typeof BULK_JOB_STATUSES)[number]>();

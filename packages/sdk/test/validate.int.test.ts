@@ -1,6 +1,6 @@
 // validate() and validateBatch() from the built SDK against the real API, which resolves through a
-// real local DNS server.
-import { ZValidationResult } from '@postern/contracts';
+// real local DNS server; client.policy (the workspace's validation policy, which validate() applies).
+import { ZPolicyView, ZValidationResult } from '@postern/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import { loadBuiltEsm, newApiKey, type RunningApi, startApi } from './helpers.ts';
@@ -14,6 +14,7 @@ describe('validate', () => {
     dns = await startDnsServer({
       'sdk-mail.com': { mx: [{ exchange: 'mx.sdk-mail.com', priority: 10 }] },
       'nullmx-sdk.org': { mx: [{ exchange: '.', priority: 0 }] },
+      'sdk-policy.com': { mx: [{ exchange: 'mx.sdk-mail.com', priority: 10 }] },
       'mx.sdk-mail.com': { a: ['192.0.2.25'] }, // without an address the MX would be dangling
     });
     api = await startApi({ DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '500' });
@@ -51,5 +52,36 @@ describe('validate', () => {
     expect(() => client.validateBatch(Array.from({ length: 51 }, (_, i) => `x${i}@sdk-mail.com`))).toThrow(
       /1 to 50/,
     );
+  });
+
+  it('reads the default, saves a policy that validate() then applies', async () => {
+    const initial = await client.policy.get();
+    expect(ZPolicyView.parse(initial)).toEqual(initial);
+    expect(initial).toMatchObject({ default: 'engine', updatedAt: null });
+    expect(await client.validate('info@sdk-policy.com')).toMatchObject({
+      reason: 'role_account',
+      action: 'accept_with_caution',
+      policy_action: 'accept_with_caution',
+    });
+    const saved = await client.policy.set({
+      rules: [{ reason: ['role_account'], action: 'accept' }],
+      default: 'engine',
+    });
+    expect(saved.updatedAt).toEqual(expect.any(String));
+    expect(await client.policy.get()).toEqual(saved);
+    expect(await client.validate('info@sdk-policy.com')).toMatchObject({
+      action: 'accept_with_caution',
+      policy_action: 'accept',
+    });
+  });
+
+  it('refuses an invalid policy with a typed error and keeps the saved one', async () => {
+    const before = await client.policy.get();
+    const error = await client.policy
+      .set({ rules: [{ action: 'reject' }], default: 'engine' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PosternError', code: 'VALIDATION_FAILED', httpStatus: 422 });
+    expect(await client.policy.get()).toEqual(before);
+    expect(() => client.policy.set(null as never)).toThrow(/rules/);
   });
 });

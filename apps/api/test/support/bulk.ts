@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AUTH_COOKIES, CSRF_HEADER } from '@postern/contracts';
+import { AUTH_COOKIES, CSRF_HEADER, LEGACY_API_KEY_SCOPES } from '@postern/contracts';
 import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import type { Client, Harness, newAccount } from './harness.ts';
 
@@ -24,6 +24,7 @@ export async function createApiKey(account: Account, name = 'bulk'): Promise<str
   const res = await account.client.mutate<{ secret: string }>('apiKeys.create', {
     workspaceId: account.workspaceId,
     name,
+    scopes: [...LEGACY_API_KEY_SCOPES],
   });
   if (!res.data?.secret) throw new Error(`no key: ${JSON.stringify(res.error)}`);
   return res.data.secret;

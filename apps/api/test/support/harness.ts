@@ -42,7 +42,11 @@ export interface Harness {
   /** Every Fastify instance (`instances`), all in this process on the same database and Redis. */
   apps: FastifyInstance[];
   app: FastifyInstance;
+  /** The first instance's key-value store (Redis, with this harness's key prefix). */
+  kv: RedisKvStore;
   keyring: ReturnType<typeof keyringFromConfig>;
+  /** The Redis key prefix of this harness's stores (a spawned process given it shares their keys). */
+  redisPrefix: string;
   /** Every email queued so far, opened with the keyring. */
   mails(): Promise<{ to: string; subject: string; text: string }[]>;
   close(): Promise<void>;
@@ -117,7 +121,8 @@ export async function startHarness(
     apps.push(app);
   }
   const [app] = apps;
-  if (!app) throw new Error('no app');
+  const [kv] = stores;
+  if (!app || !kv) throw new Error('no app');
   return {
     db,
     orm,
@@ -127,7 +132,9 @@ export async function startHarness(
     logs,
     apps,
     app,
+    kv,
     keyring,
+    redisPrefix: prefix,
     async mails() {
       const jobs = await boss.findJobs<{ sealed: string }>(QUEUES.email.name);
       // Oldest first, so "the newest mail" is the last one.

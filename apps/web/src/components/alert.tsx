@@ -53,3 +53,57 @@ export function Alert({
     </div>
   );
 }
+
+/** A refusal worded for people (`{ title, message }`), or nothing while there is none. */
+export function ProblemAlert({
+  problem,
+  testId,
+  className,
+}: {
+  problem: { title: string; message: string } | undefined;
+  testId?: string;
+  className?: string;
+}) {
+  if (!problem) return null;
+  return (
+    <Alert tone="error" title={problem.title} testId={testId} className={className}>
+      {problem.message}
+    </Alert>
+  );
+}
+
+/** A message box shown only while there is something to say (a success notice by default). */
+export function Notice({
+  children,
+  testId,
+  tone = 'success',
+}: {
+  children: ReactNode;
+  testId?: string;
+  tone?: Tone;
+}) {
+  if (!children) return null;
+  return (
+    <Alert tone={tone} testId={testId}>
+      {children}
+    </Alert>
+  );
+}
+
+/** A one-line error next to what failed (inside a dialog, a banner, a popover), or nothing. */
+export function InlineError({
+  children,
+  className,
+  testId,
+}: {
+  children: ReactNode;
+  className?: string;
+  testId?: string | undefined;
+}) {
+  if (!children) return null;
+  return (
+    <p role="alert" data-testid={testId} className={cn('text-sm text-rose-600', className)}>
+      {children}
+    </p>
+  );
+}

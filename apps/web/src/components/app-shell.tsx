@@ -16,11 +16,25 @@ import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx
 import { isUnauthenticated, userMessage } from '../lib/api-errors.ts';
 import { cn } from '../lib/cn.ts';
 import { useTRPC } from '../lib/trpc.ts';
+import { InlineError } from './alert.tsx';
+import { Avatar } from './avatar.tsx';
 import { buttonClass } from './button.tsx';
-import { ActivityIcon, CloseIcon, type Icon, LogOutIcon, MailIcon, MenuIcon, ShieldIcon } from './icons.tsx';
+import {
+  ActivityIcon,
+  CloseIcon,
+  DatabaseIcon,
+  type Icon,
+  LogOutIcon,
+  MailIcon,
+  MenuIcon,
+  ShieldIcon,
+} from './icons.tsx';
 import { Logo } from './logo.tsx';
-import { Skeleton } from './skeleton.tsx';
+import { SkeletonHeading } from './skeleton.tsx';
 import { Spinner } from './spinner.tsx';
+import { Banner } from './state-panel.tsx';
+import { ThemeToggle } from './theme-toggle.tsx';
+import { Truncated } from './truncated.tsx';
 
 interface NavItem {
   to: string;
@@ -49,7 +63,10 @@ function navFor(signedIn: boolean, workspace: Workspace | undefined): NavSection
   if (signedIn)
     sections.push({
       title: 'Account',
-      items: [{ to: '/settings/security', label: 'Security', icon: ShieldIcon }],
+      items: [
+        { to: '/settings/security', label: 'Security', icon: ShieldIcon },
+        { to: '/settings/privacy', label: 'Data & privacy', icon: DatabaseIcon },
+      ],
     });
   return sections;
 }
@@ -143,20 +160,9 @@ function SignOutButton() {
 function UserPanel({ user }: { user: User }) {
   return (
     <div className="flex flex-wrap items-center gap-3" data-testid="user-panel">
-      <div
-        aria-hidden="true"
-        className="flex size-9 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-700 uppercase"
-      >
-        {user.email.charAt(0)}
-      </div>
+      <Avatar email={user.email} accent />
       <div className="min-w-0 flex-1">
-        <p
-          className="truncate text-sm font-medium text-slate-900"
-          data-testid="user-email"
-          title={user.email}
-        >
-          {user.email}
-        </p>
+        <Truncated text={user.email} testId="user-email" className="text-sm font-medium text-slate-900" />
         <p className="text-xs text-slate-500">{user.twoFactorEnabled ? '2FA on' : 'Signed in'}</p>
       </div>
       <SignOutButton />
@@ -170,8 +176,7 @@ function AccountArea() {
   if (session.status === 'loading')
     return (
       <div className="flex items-center gap-3" aria-hidden="true">
-        <Skeleton className="size-9 rounded-full" />
-        <Skeleton className="h-4 flex-1" />
+        <SkeletonHeading mark="size-9 rounded-full" lines={['h-4']} />
       </div>
     );
   return (
@@ -190,37 +195,27 @@ function VerifyEmailBanner({ email }: { email: string }) {
   const trpc = useTRPC();
   const resend = useMutation(trpc.auth.resendVerification.mutationOptions());
   return (
-    <div
-      data-testid="verify-email-banner"
-      className="border-b border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-900 sm:px-6 lg:px-10"
-    >
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1">
-        <MailIcon className="size-4 shrink-0 text-amber-600" />
-        <span>
-          Confirm your email address: we sent a link to <span className="font-medium">{email}</span>.
+    <Banner icon={MailIcon} testId="verify-email-banner">
+      <span>
+        Confirm your email address: we sent a link to <span className="font-medium">{email}</span>.
+      </span>
+      {resend.isSuccess ? (
+        <span className="font-medium text-emerald-700" role="status">
+          Sent. Check your inbox.
         </span>
-        {resend.isSuccess ? (
-          <span className="font-medium text-emerald-700" role="status">
-            Sent. Check your inbox.
-          </span>
-        ) : (
-          <button
-            type="button"
-            onClick={() => resend.mutate()}
-            disabled={resend.isPending}
-            className="font-medium underline underline-offset-2 hover:text-amber-700 disabled:opacity-60"
-            data-testid="resend-verification"
-          >
-            {resend.isPending ? 'Sending…' : 'Send it again'}
-          </button>
-        )}
-        {resend.isError ? (
-          <span role="alert" className="text-rose-700">
-            {userMessage(resend.error)}
-          </span>
-        ) : null}
-      </div>
-    </div>
+      ) : (
+        <button
+          type="button"
+          onClick={() => resend.mutate()}
+          disabled={resend.isPending}
+          className="font-medium underline underline-offset-2 hover:text-amber-700 disabled:opacity-60"
+          data-testid="resend-verification"
+        >
+          {resend.isPending ? 'Sending…' : 'Send it again'}
+        </button>
+      )}
+      <InlineError className="text-rose-700">{resend.isError && userMessage(resend.error)}</InlineError>
+    </Banner>
   );
 }
 
@@ -248,6 +243,7 @@ export function AppShell() {
           <Navigation sections={sections} />
         </div>
         <div className="border-t border-slate-200 px-4 py-4">
+          <ThemeToggle className="mb-3" />
           <AccountArea />
         </div>
       </aside>
@@ -273,6 +269,7 @@ export function AppShell() {
           {signedIn ? <WorkspaceSwitcher onNavigate={() => setDrawerOpen(false)} /> : null}
           <Navigation sections={sections} onNavigate={() => setDrawerOpen(false)} />
           <div className="border-t border-slate-200 px-1 pt-4">
+            <ThemeToggle className="mb-3" />
             <AccountArea />
           </div>
         </div>

@@ -87,3 +87,33 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** One row of a list in full, in a side panel: open while there is a row to show. */
+export function Drawer<Item>({
+  item,
+  onClose,
+  testId,
+  title,
+  description,
+  children,
+}: {
+  item: Item | undefined;
+  onClose: () => void;
+  testId: string;
+  title: (item: Item) => ReactNode;
+  description: (item: Item) => ReactNode;
+  children: (item: Item) => ReactNode;
+}) {
+  return (
+    <Dialog
+      open={item !== undefined}
+      onClose={onClose}
+      side
+      testId={testId}
+      title={item === undefined ? null : title(item)}
+      description={item === undefined ? null : description(item)}
+    >
+      {item === undefined ? null : children(item)}
+    </Dialog>
+  );
+}

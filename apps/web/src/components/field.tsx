@@ -105,3 +105,31 @@ export function PasswordField({ label, hint, error, corner, testId, id, classNam
     </div>
   );
 }
+
+/** A checkbox with its words as its label (the whole line toggles it). */
+export function CheckboxField({
+  checked,
+  onChange,
+  testId,
+  className,
+  children,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  testId: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={cn('flex cursor-pointer items-start gap-2.5 text-sm text-slate-700', className)}>
+      <input
+        type="checkbox"
+        data-testid={testId}
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+        className="mt-0.5 size-4 shrink-0 rounded border-slate-300 accent-indigo-600"
+      />
+      {children}
+    </label>
+  );
+}

@@ -25,6 +25,8 @@ describe('day ranges (the contract convention: both days included)', () => {
     dayRangeToSearch({ from: '2026-01-01', to: '2026-01-31' }, params);
     expect(params.toString()).toBe('x=1&from=2026-01-01&to=2026-01-31');
     expect(isDay('2026-13-01')).toBe(false);
+    expect(isDay('2024-02-29')).toBe(true);
+    expect(isDay('2026-02-29')).toBe(false);
   });
 
   it('refuses a start after the end, and accepts one day', () => {

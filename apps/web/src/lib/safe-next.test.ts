@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNextPath, signInPath } from './safe-next.ts';
+import { authPath, safeNextPath, signInPath } from './safe-next.ts';
 
 describe('safeNextPath', () => {
   it('keeps in-app paths with their query and hash', () => {
@@ -30,5 +30,13 @@ describe('safeNextPath', () => {
     expect(safeNextPath(decodeURIComponent(signInPath('/status', '?a=b').split('next=')[1] ?? ''))).toBe(
       '/status?a=b',
     );
+  });
+});
+
+describe('authPath', () => {
+  it('carries the way back between sign-in and sign-up, and adds nothing for the home page', () => {
+    expect(authPath('/sign-up', '/w/1/members?tab=x')).toBe('/sign-up?next=%2Fw%2F1%2Fmembers%3Ftab%3Dx');
+    expect(authPath('/sign-in', '/')).toBe('/sign-in');
+    expect(authPath('/sign-up', '')).toBe('/sign-up');
   });
 });

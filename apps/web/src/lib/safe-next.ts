@@ -19,8 +19,12 @@ export function safeNextPath(next: string | null | undefined): string {
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
-/** `/sign-in?next=…` for the current location (nothing to add for `/`). */
+/** `/sign-in?next=…` (or sign-up's) carrying where to go afterwards (nothing to add for `/`). */
+export function authPath(page: '/sign-in' | '/sign-up', next: string): string {
+  return next === '/' || next === '' ? page : `${page}?next=${encodeURIComponent(next)}`;
+}
+
+/** `/sign-in?next=…` for the current location. */
 export function signInPath(pathname: string, search = '', hash = ''): string {
-  const here = `${pathname}${search}${hash}`;
-  return here === '/' || here === '' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`;
+  return authPath('/sign-in', `${pathname}${search}${hash}`);
 }

@@ -7,6 +7,11 @@ export interface FilterCodec<F> {
   toSearch: (filters: F) => URLSearchParams;
 }
 
+/** Two filter sets are the same view when they write the same query string. */
+export function sameFilters<F>(codec: FilterCodec<F>, a: F, b: F): boolean {
+  return codec.toSearch(a).toString() === codec.toSearch(b).toString();
+}
+
 /**
  * A list's filters, kept in the URL (a filtered view can be shared and survives a reload). The state
  * copy answers at once (the router updates the URL in a transition, which would make a controlled
@@ -17,8 +22,7 @@ export function useUrlFilters<F>(codec: FilterCodec<F>): [F, (next: F) => void] 
   const [filters, setFilterState] = useState(() => codec.fromSearch(params));
   useEffect(() => {
     const fromUrl = codec.fromSearch(params);
-    const key = (filters: F) => codec.toSearch(filters).toString();
-    setFilterState((current) => (key(current) === key(fromUrl) ? current : fromUrl));
+    setFilterState((current) => (sameFilters(codec, current, fromUrl) ? current : fromUrl));
   }, [params, codec]);
   const setFilters = (next: F) => {
     setFilterState(next);

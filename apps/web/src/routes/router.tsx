@@ -1,6 +1,6 @@
 // Client-side routes (react-router library mode). Only pages that work are routed and linked.
 // /status is public (it shows what /healthz shows); account and workspace pages need a session.
-// `/` opens the last workspace used (or /status for visitors); workspace pages live under
+// `/` opens the last workspace used (or sign-in for visitors); workspace pages live under
 // /w/:workspaceId, one route per page of the sections registry (features/workspaces/sections.ts).
 // The account, workspace and auth pages load on demand (they bring the contracts'
 // validators, i.e. zod, and charts), so /status stays light.
@@ -9,6 +9,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AppShell } from '../components/app-shell.tsx';
 import { AuthLayout } from '../features/auth/auth-layout.tsx';
 import { GuestOnly, PageLoading, RequireAuth } from '../features/auth/guards.tsx';
+import { DeletionPendingGate } from '../features/privacy/deletion-pending.tsx';
 import { HomeRedirect } from '../features/workspaces/home-redirect.tsx';
 import { SECTIONS } from '../features/workspaces/sections.ts';
 import { WorkspaceIndex, WorkspaceLayout } from '../features/workspaces/workspace-layout.tsx';
@@ -69,25 +70,42 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <HomeRedirect /> },
           { path: 'status', element: <StatusPage /> },
           {
-            element: <RequireAuth />,
+            // Development only (the API serves /api/dev/mail only outside production).
+            path: 'dev/mail',
+            ...page(async () => (await import('../features/dev-mail/dev-mail-page.tsx')).DevMailPage),
+          },
+          {
+            // An account whose deletion is pending sees only the cancel page (#28).
+            element: <DeletionPendingGate />,
             children: [
-              { path: 'settings', element: <Navigate to="/settings/security" replace /> },
+              { index: true, element: <HomeRedirect /> },
               {
-                path: 'settings/security',
-                ...page(async () => (await import('../features/security/security-page.tsx')).SecurityPage),
-              },
-              { path: 'w', element: <Navigate to="/" replace /> },
-              {
-                path: 'w/:workspaceId',
-                element: <WorkspaceLayout />,
+                element: <RequireAuth />,
                 children: [
-                  { index: true, element: <WorkspaceIndex /> },
-                  ...SECTIONS.flatMap((section) =>
-                    section.routes.map(({ path, load }) => ({ path, ...page(load) })),
-                  ),
+                  { path: 'settings', element: <Navigate to="/settings/security" replace /> },
+                  {
+                    path: 'settings/security',
+                    ...page(
+                      async () => (await import('../features/security/security-page.tsx')).SecurityPage,
+                    ),
+                  },
+                  {
+                    path: 'settings/privacy',
+                    ...page(async () => (await import('../features/privacy/privacy-page.tsx')).PrivacyPage),
+                  },
+                  { path: 'w', element: <Navigate to="/" replace /> },
+                  {
+                    path: 'w/:workspaceId',
+                    element: <WorkspaceLayout />,
+                    children: [
+                      { index: true, element: <WorkspaceIndex /> },
+                      ...SECTIONS.flatMap((section) =>
+                        section.routes.map(({ path, load }) => ({ path, ...page(load) })),
+                      ),
+                    ],
+                  },
                 ],
               },
             ],

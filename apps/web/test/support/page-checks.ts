@@ -1,12 +1,12 @@
 // Shared by the Chromium e2e suites: what a page reported that a user would count as broken, and
 // signing up through the page.
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const PASSWORD = 'Lantern-Harbour-42';
 export const UI_TIMEOUT = 15_000;
-/** Signed in, the dashboard opens the user's (last) workspace. */
-export const WORKSPACE_PATH = /^\/w\/([0-9a-f-]{36})\/members$/;
+/** Signed in, the dashboard opens the user's (last) workspace, on its home page. */
+export const WORKSPACE_PATH = /^\/w\/([0-9a-f-]{36})\/home$/;
 
 export interface PageProblems {
   console: string[];
@@ -34,6 +34,12 @@ export function watch(page: Page): PageProblems {
   return problems;
 }
 
+/** A new page of `context`, and what it reports from now on. */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await context.newPage();
+  return { page, problems: watch(page) };
+}
+
 /** Every 4xx seen was one of the `expected` procedure refusals; nothing else went wrong. */
 export function expectClean(problems: PageProblems, expected: RegExp) {
   expect(problems.console).toEqual([]);
@@ -47,4 +53,11 @@ export async function submitSignUp(page: Page, baseUrl: string, email: string, p
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByTestId('sign-up-submit').click();
+}
+
+/** Signs up through the page at `baseUrl` and waits to land in the new account's workspace; its id. */
+export async function signUpIntoWorkspace(page: Page, baseUrl: string, email: string): Promise<string> {
+  await submitSignUp(page, baseUrl, email);
+  await page.waitForURL((u) => WORKSPACE_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
+  return WORKSPACE_PATH.exec(new URL(page.url()).pathname)?.[1] ?? '';
 }

@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TestDatabase } from '@postern/db/testing';
+import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { testServices } from '@postern/runtime';
 import type { SpawnedApp } from '@postern/runtime/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
 import type { TestDnsServer } from '../../../../packages/validator/test/support/dns-server.ts';
-import { RESULTS } from './browser.ts';
+import { launchChromium, RESULTS, WEB_DIST } from './browser.ts';
+import { makeMailDir, startApi, startMailWorker } from './stack.ts';
 
 /** The settings every API and worker of a suite share, plus the suite's own. */
 export function stackEnv(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
@@ -39,6 +40,23 @@ export interface Stack {
   browser?: Browser;
   /** Where the worker delivers mail. */
   mailDir?: string;
+}
+
+/**
+ * What a dashboard suite drives: a fresh database, the API serving the built dashboard and the mail
+ * worker (both with stackEnv plus `extra`), and Chromium (returned). After prepareBrowserRun (and any DNS server).
+ */
+export async function startWebStack(stack: Stack, extra: Record<string, string> = {}): Promise<Browser> {
+  stack.mailDir = await makeMailDir();
+  stack.db = await createTestDatabase();
+  const env = stackEnv(stack.db, extra);
+  [stack.api, stack.worker] = await Promise.all([
+    // MAIL_DIR: the API's development mail viewer reads what the worker delivers.
+    startApi({ ...env, WEB_DIST, MAIL_DIR: stack.mailDir }),
+    startMailWorker(env, stack.mailDir),
+  ]);
+  stack.browser = await launchChromium();
+  return stack.browser;
 }
 
 /** When a step failed: a picture of every page given and the processes' logs, under `prefix`. */

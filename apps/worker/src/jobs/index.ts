@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { auditSignerFromConfig, type BulkEngine, defaultEngine, type WebhookEngine } from '@postern/core';
 import type { JobHandler } from '../job.ts';
+import { apiKeyUsageAlertsJob } from './api-key-alerts.ts';
 import { type AuditCheckpointDeps, createAuditCheckpointJob } from './audit-checkpoint.ts';
 import { type BulkJobDeps, createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
+import { erasureJob } from './erasure.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { createRetentionJob, createRetentionSweepJob } from './retention.ts';
 import { createWebhookDispatchJob, wakesWebhooks } from './webhooks.ts';
@@ -41,6 +43,8 @@ export function jobHandlers(
       deps.webhooks,
     ),
     createWebhookDispatchJob({ keyring: deps.keyring, webhooks: deps.webhooks }),
+    wakesWebhooks(apiKeyUsageAlertsJob, deps.webhooks),
+    erasureJob,
     // Without a configured signer (fixtures), a throw-away key: nothing it signs verifies elsewhere.
     createAuditCheckpointJob(
       deps.audit ?? {

@@ -11,3 +11,66 @@ export const PLANS = {
   professional: { name: 'Professional', perMinute: 100, burst: 200 },
   business: { name: 'Business', perMinute: 300, burst: 500 },
 } as const;
+
+/**
+ * What an API key may do on /v1: `resource:action`. Every /v1 route declares one (its Fastify route
+ * `config.scope`); a key without it is refused 403 INSUFFICIENT_SCOPE. The outreach scopes are reserved
+ * for the contacts, lists, campaigns and suppressions routes to come: no route needs them yet.
+ */
+export const API_KEY_SCOPES = [
+  'validate:write',
+  'jobs:read',
+  'jobs:write',
+  'usage:read',
+  'policy:read',
+  'policy:write',
+  'contacts:read',
+  'contacts:write',
+  'contacts:erase',
+  'lists:write',
+  'campaigns:write',
+  'suppressions:write',
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** What each scope allows, for the dashboard and the docs. */
+export const API_KEY_SCOPE_TEXT: Record<ApiKeyScope, string> = {
+  'validate:write': 'Check addresses (POST /validate, /validate/batch)',
+  'jobs:read': 'See bulk jobs and their results',
+  'jobs:write': 'Create, cancel, retry and delete bulk jobs',
+  'usage:read': 'See the plan usage (GET /usage)',
+  'policy:read': "See the workspace's verification policy",
+  'policy:write': "Change the workspace's verification policy",
+  'contacts:read': 'Read and export contacts (reserved: outreach)',
+  'contacts:write': 'Create and change contacts (reserved: outreach)',
+  'contacts:erase': "Erase a person's data (reserved: outreach)",
+  'lists:write': 'Change lists (reserved: outreach)',
+  'campaigns:write': 'Create and send campaigns (reserved: outreach)',
+  'suppressions:write': 'Change the suppression list (reserved: outreach)',
+};
+
+/** Presets of the dashboard: every scope, or only the reading ones. */
+export const API_KEY_SCOPE_PRESETS = {
+  full: API_KEY_SCOPES,
+  readOnly: API_KEY_SCOPES.filter((scope) => scope.endsWith(':read')),
+} as const satisfies Record<string, readonly ApiKeyScope[]>;
+
+/** Scopes no /v1 route uses yet (outreach): choosable, documented as reserved. */
+export const RESERVED_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES.filter((scope) =>
+  /^(contacts|lists|campaigns|suppressions):/.test(scope),
+);
+
+/**
+ * What keys made before scopes existed received: every scope of the routes of then (not the reserved
+ * ones). Also what a tRPC `apiKeys.create` without `scopes` gets.
+ */
+export const LEGACY_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES.filter(
+  (scope) => !RESERVED_API_KEY_SCOPES.includes(scope),
+);
+
+/** Longest overlap of a rolled key: the old secret keeps working up to this long. */
+export const API_KEY_MAX_OVERLAP_HOURS = 7 * 24;
+
+/** Usage alerts: why an alert was raised. */
+export const API_KEY_ALERT_KINDS = ['traffic_spike', 'refusals', 'new_ip_range'] as const;
+export type ApiKeyAlertKind = (typeof API_KEY_ALERT_KINDS)[number];

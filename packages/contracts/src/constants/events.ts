@@ -1,5 +1,10 @@
 // Domain event types and their descriptions (zod-free).
-export const EVENT_TYPES = ['bulk_job.completed', 'bulk_job.failed', 'audit.checkpoint'] as const;
+export const EVENT_TYPES = [
+  'bulk_job.completed',
+  'bulk_job.failed',
+  'audit.checkpoint',
+  'api_key.usage_alert',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The synthetic event sent by "send test event"; never written by a domain change. */
@@ -10,6 +15,8 @@ export const EVENT_TEXT: Record<EventType, string> = {
   'bulk_job.failed': 'A bulk verification job failed (its results so far are kept)',
   'audit.checkpoint':
     "The workspace's audit log grew: its new head, signed by Postern (keep it to prove later that nothing was removed)",
+  'api_key.usage_alert':
+    'An API key was used unusually: a sharp rise in traffic, a burst of refusals (401/403/429) or a new IP range',
 };
 
 // Dashboard notifications (per user; bell in the header).
@@ -17,4 +24,5 @@ export const NOTIFICATION_KINDS = [
   'bulk_job.completed',
   'bulk_job.failed',
   'webhook.endpoint_disabled',
+  'api_key.usage_alert',
 ] as const;

@@ -5,6 +5,8 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = {
   'workspace.read': ['owner', 'admin', 'member', 'viewer'],
   'workspace.rename': ['owner', 'admin'],
+  'workspace.security': ['owner'],
+  'workspace.ownership': ['owner'],
   'members.read': ['owner', 'admin', 'member', 'viewer'],
   'members.manage': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
@@ -16,24 +18,31 @@ export const PERMISSIONS = {
   'bulk.manage': ['owner', 'admin', 'member'],
   'webhooks.read': ['owner', 'admin'],
   'webhooks.manage': ['owner', 'admin'],
+  'policy.read': ['owner', 'admin', 'member', 'viewer'],
+  'policy.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
 export const PERMISSION_TEXT: Record<Permission, string> = {
   'workspace.read': 'See the workspace',
   'workspace.rename': 'Rename the workspace',
+  'workspace.security': 'Require two-factor authentication of every member',
+  'workspace.ownership':
+    'Transfer ownership to another member; delete the workspace (30 days of grace) or cancel its deletion',
   'members.read': 'See members and pending invitations',
   'members.manage': 'Invite, change roles of and remove members (only owners grant or remove ownership)',
   'audit.read': 'Read, filter and export the audit log',
   'audit.verify': 'Verify the audit log chain',
   'apikeys.read': 'See API keys (names, prefixes, usage) and the plan usage',
-  'apikeys.manage': 'Create and revoke API keys',
+  'apikeys.manage': 'Create, roll and revoke API keys',
   'validation.use': 'Check single addresses (results are never stored)',
   'bulk.read': 'See bulk verification jobs, their progress and download their results',
   'bulk.manage': 'Upload, cancel, retry and delete bulk verification jobs',
   'webhooks.read': 'See webhook endpoints and their delivery log',
   'webhooks.manage':
     'Create, change, delete webhook endpoints; reveal and rotate signing secrets; re-send deliveries',
+  'policy.read': "See the workspace's validation policy",
+  'policy.manage': 'Change the validation policy and dry-run a draft of it',
 };
 
 export const can = (role: Role, permission: Permission) =>

@@ -1,4 +1,5 @@
-// Managing a workspace's API keys: create (the secret is returned once), list, revoke, usage series.
+// Managing a workspace's API keys: create with scopes (the secret is returned once), list, revoke,
+// usage series. Rolling a key is roll.ts.
 import type { ApiKey as ApiKeyDto } from '@postern/contracts';
 import { ApiKey, ApiKeyUsage, type EntityManager, User } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
@@ -6,13 +7,14 @@ import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { RateLimiter } from '../rate-limit/token-bucket.ts';
 import { apiKeyHash, displayPrefix, generateApiKey } from './format.ts';
+import { normalizeScopes } from './scopes.ts';
 
 /** How long a revocation marker outlives every process's cache of key records. */
 export const REVOCATION_MARKER_SECONDS = 24 * 3600;
 export const revokedMarker = (keyId: string) => `apikey:revoked:${keyId}`;
 
 /** What key management uses of the core context. */
-type KeysCtx = Pick<CoreContext, 'em' | 'clock' | 'meta'>;
+export type KeysCtx = Pick<CoreContext, 'em' | 'clock' | 'meta'>;
 
 export async function toApiKeyDtos(em: EntityManager, keys: ApiKey[]): Promise<ApiKeyDto[]> {
   const creators = await em.find(User, {
@@ -29,6 +31,8 @@ export async function toApiKeyDtos(em: EntityManager, keys: ApiKey[]): Promise<A
     expiresAt: k.expiresAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,
     usageCount: Number(k.usageCount),
+    scopes: normalizeScopes(k.scopes),
+    replacedById: k.replacedById ?? null,
   }));
 }
 
@@ -36,22 +40,20 @@ export async function createApiKey(
   ctx: KeysCtx,
   workspaceId: string,
   actorId: string,
-  input: { name: string; expiresAt?: string | undefined },
+  input: { name: string; expiresAt?: string | undefined; scopes: readonly string[] },
 ) {
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt <= ctx.clock.now())
     throw new DomainError('VALIDATION_FAILED', 'The expiry date must be in the future');
-  const secret = generateApiKey();
-  const key = ctx.em.create(ApiKey, {
+  const scopes = normalizeScopes(input.scopes);
+  if (!scopes.length) throw new DomainError('VALIDATION_FAILED', 'Choose at least one scope');
+  const { key, secret } = newKey(ctx.em, {
     workspaceId,
     name: input.name,
-    displayPrefix: displayPrefix(secret),
-    keyHash: apiKeyHash(secret),
-    createdBy: actorId,
+    actorId,
+    createdAt: ctx.clock.now(),
     expiresAt,
-    lastUsedAt: null,
-    revokedAt: null,
-    usageCount: 0,
+    scopes,
   });
   recordAudit(ctx.em, ctx.clock, {
     type: 'apikey.created',
@@ -59,7 +61,12 @@ export async function createApiKey(
     workspaceId,
     target: { type: 'api_key', id: key.id },
     meta: ctx.meta,
-    metadata: { name: input.name, prefix: key.displayPrefix, expiresAt: expiresAt?.toISOString() ?? null },
+    metadata: {
+      name: input.name,
+      prefix: key.displayPrefix,
+      expiresAt: expiresAt?.toISOString() ?? null,
+      scopes,
+    },
   });
   await ctx.em.flush();
   const [dto] = await toApiKeyDtos(ctx.em, [key]);
@@ -67,12 +74,48 @@ export async function createApiKey(
   return { key: dto, secret };
 }
 
+/** A new key row (not flushed) and its secret. */
+export function newKey(
+  em: EntityManager,
+  input: {
+    workspaceId: string;
+    name: string;
+    actorId: string;
+    createdAt: Date;
+    expiresAt: Date | null;
+    scopes: string[];
+  },
+) {
+  const secret = generateApiKey();
+  const key = em.create(ApiKey, {
+    workspaceId: input.workspaceId,
+    createdAt: input.createdAt,
+    name: input.name,
+    displayPrefix: displayPrefix(secret),
+    keyHash: apiKeyHash(secret),
+    createdBy: input.actorId,
+    expiresAt: input.expiresAt,
+    lastUsedAt: null,
+    revokedAt: null,
+    usageCount: 0,
+    scopes: input.scopes,
+    replacedById: null,
+  });
+  return { key, secret };
+}
+
+/** A key that still works at `now` (not revoked yet: a roll's revocation may lie ahead). */
+export const activeAt = (now: Date) => ({ $or: [{ revokedAt: null }, { revokedAt: { $gt: now } }] });
+
 export async function listApiKeys(ctx: Pick<CoreContext, 'em'>, workspaceId: string) {
   const keys = await ctx.em.find(ApiKey, { workspaceId }, { orderBy: { createdAt: 'desc' } });
   return toApiKeyDtos(ctx.em, keys);
 }
 
-/** Revokes at once on every API process: the database row, plus a marker the rate-limit call reads. */
+/**
+ * Revokes at once on every API process: the database row, plus a marker the rate-limit call reads. A
+ * rolled key still in its overlap is revoked now too.
+ */
 export async function revokeApiKey(
   ctx: KeysCtx,
   limiter: Pick<RateLimiter, 'markRevoked'>,
@@ -80,10 +123,11 @@ export async function revokeApiKey(
   actorId: string,
   keyId: string,
 ) {
+  const now = ctx.clock.now();
   const revoked = await ctx.em.nativeUpdate(
     ApiKey,
-    { id: keyId, workspaceId, revokedAt: null },
-    { revokedAt: ctx.clock.now() },
+    { id: keyId, workspaceId, ...activeAt(now) },
+    { revokedAt: now },
   );
   if (revoked !== 1) throw new DomainError('NOT_FOUND', 'No such active API key');
   await limiter.markRevoked(revokedMarker(keyId), REVOCATION_MARKER_SECONDS);

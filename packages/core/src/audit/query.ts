@@ -1,15 +1,23 @@
-// Reading the audit log of a workspace: filters (event types, actor, date range), keyset pagination
-// by sequence number, and export as CSV (formula injection neutralised by csv-stringify's
-// escape_formulas, which also covers the full-width ＝＋－＠) or JSON.
+// Reading the audit log of a workspace: filters (event types, actor — a member or an API key —,
+// target, date range), keyset pagination by sequence number, actor and target labels (labels.ts), and
+// export as CSV (formula injection neutralised by csv-stringify's escape_formulas, which also covers
+// the full-width ＝＋－＠) or JSON.
 import type { AuditEntryDto } from '@postern/contracts';
-import { AuditEntry, type EntityManager, User } from '@postern/db';
+import { AuditEntry, type EntityManager } from '@postern/db';
 import { stringify } from 'csv-stringify/sync';
 import { actorUserId, type CoreContext } from '../context.ts';
+import { entryLabels } from './labels.ts';
 import { recordAudit } from './record.ts';
 
 export interface AuditFilter {
   eventTypes?: string[] | undefined;
+  /** Entries by this member. */
   actorId?: string | undefined;
+  /** Entries by this API key (actor type `api_key`). */
+  actorKeyId?: string | undefined;
+  /** Entries about this object (a member's user id, a key, a job…), of `targetType` when given. */
+  targetId?: string | undefined;
+  targetType?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
 }
@@ -21,6 +29,9 @@ function where(workspaceId: string, filter: AuditFilter, cursor?: number) {
     workspaceId,
     ...(filter.eventTypes?.length ? { eventType: { $in: filter.eventTypes } } : {}),
     ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(filter.actorKeyId ? { actorId: null, metadata: { apiKeyId: filter.actorKeyId } } : {}),
+    ...(filter.targetId ? { targetId: filter.targetId } : {}),
+    ...(filter.targetType ? { targetType: filter.targetType } : {}),
     ...(filter.from || filter.to
       ? {
           occurredAt: {
@@ -34,23 +45,30 @@ function where(workspaceId: string, filter: AuditFilter, cursor?: number) {
 }
 
 async function toDtos(em: EntityManager, entries: AuditEntry[]): Promise<AuditEntryDto[]> {
-  const actorIds = [...new Set(entries.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
-  const users = actorIds.length ? await em.find(User, { id: { $in: actorIds } }) : [];
-  const emails = new Map(users.map((u) => [u.id, u.email]));
-  return entries.map((e) => ({
-    id: e.id,
-    seq: e.seq,
-    occurredAt: e.occurredAt.toISOString(),
-    eventType: e.eventType,
-    actorId: e.actorId ?? null,
-    actorEmail: e.actorId ? (emails.get(e.actorId) ?? null) : null,
-    targetType: e.targetType ?? null,
-    targetId: e.targetId ?? null,
-    ip: e.ip ?? null,
-    userAgent: e.userAgent ?? null,
-    metadata: e.metadata ?? null,
-    hash: e.hash,
-  }));
+  const labels = await entryLabels(em, entries);
+  return entries.map((e) => {
+    const label = labels.get(e.id);
+    return {
+      id: e.id,
+      seq: e.seq,
+      occurredAt: e.occurredAt.toISOString(),
+      eventType: e.eventType,
+      actorType: label?.actorType ?? 'system',
+      actorId: e.actorId ?? null,
+      actorEmail:
+        label?.actorType === 'user' && e.actorId && label.actorLabel !== 'Deleted account'
+          ? label.actorLabel
+          : null,
+      actorLabel: label?.actorLabel ?? 'System',
+      targetType: e.targetType ?? null,
+      targetId: e.targetId ?? null,
+      targetLabel: label?.targetLabel ?? null,
+      ip: e.ip ?? null,
+      userAgent: e.userAgent ?? null,
+      metadata: e.metadata ?? null,
+      hash: e.hash,
+    };
+  });
 }
 
 export async function listAudit(
@@ -109,10 +127,13 @@ function auditFile(rows: AuditEntryDto[], format: 'csv' | 'json') {
     'seq',
     'occurredAt',
     'eventType',
+    'actorType',
+    'actorLabel',
     'actorEmail',
     'actorId',
     'targetType',
     'targetId',
+    'targetLabel',
     'ip',
     'userAgent',
     'metadata',

@@ -3,6 +3,7 @@
 import type { AuditEventType } from '@postern/contracts';
 import { AuditEntry, type EntityManager } from '@postern/db';
 import type { Clock } from '../clock.ts';
+import type { CoreContext } from '../context.ts';
 
 export interface RequestMeta {
   ip: string | null;
@@ -14,9 +15,33 @@ export interface AuditInput {
   actorId: string | null;
   /** The workspace the event belongs to; account-level events (sign-in, 2FA…) have none. */
   workspaceId?: string | null;
-  target?: { type: string; id: string };
+  /**
+   * What the event is about. `label` (labels.ts `auditLabel`: name plus short id) is kept with the
+   * entry, so it reads the same after the object is renamed, revoked or deleted.
+   */
+  target?: { type: string; id: string; label?: string | null | undefined };
+  /** The API key that acted (actor type `api_key`): kept with the entry, id and name. */
+  apiKey?: { id: string; name?: string | null | undefined } | null | undefined;
   meta: RequestMeta;
   metadata?: Record<string, unknown>;
+}
+
+/** The `apiKey` field of an entry made by `ctx`'s actor when it is an API key (nothing otherwise). */
+export function auditApiKey(ctx: Pick<CoreContext, 'actor'>): Pick<AuditInput, 'apiKey'> {
+  const actor = ctx.actor;
+  return actor?.kind === 'api_key' ? { apiKey: { id: actor.keyId, name: actor.name ?? null } } : {};
+}
+
+/** An update's `{ from, to }` for its entry's metadata: each of `fields` before and after the change. */
+export function auditChanges(
+  fields: readonly string[],
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { from: Record<string, unknown>; to: Record<string, unknown> } {
+  return {
+    from: Object.fromEntries(fields.map((field) => [field, before[field]])),
+    to: Object.fromEntries(fields.map((field) => [field, after[field]])),
+  };
 }
 
 /** The chain an entry joins: its workspace's, or the account's, or the system's. */
@@ -30,6 +55,12 @@ export function auditScope(workspaceId: string | null | undefined, actorId: stri
  * The database numbers and chains it (trigger `audit_entry_chain`).
  */
 export function recordAudit(em: EntityManager, clock: Clock, input: AuditInput): void {
+  // Labels and the acting key live in the hashed metadata: tamper-evident like the rest of the entry.
+  const metadata = {
+    ...input.metadata,
+    ...(input.target?.label ? { targetLabel: input.target.label } : {}),
+    ...(input.apiKey ? { apiKeyId: input.apiKey.id, apiKeyName: input.apiKey.name ?? null } : {}),
+  };
   em.create(AuditEntry, {
     scope: auditScope(input.workspaceId, input.actorId),
     workspaceId: input.workspaceId ?? null,
@@ -40,6 +71,6 @@ export function recordAudit(em: EntityManager, clock: Clock, input: AuditInput):
     targetId: input.target?.id ?? null,
     ip: input.meta.ip,
     userAgent: input.meta.userAgent?.slice(0, 512) ?? null,
-    metadata: input.metadata ?? null,
+    metadata: Object.keys(metadata).length ? metadata : (input.metadata ?? null),
   });
 }

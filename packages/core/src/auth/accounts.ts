@@ -12,7 +12,11 @@ import {
   signUpAttemptNotice,
   verifyEmailMessage,
 } from '../system-mail/index.ts';
+import { invitationProvesEmail } from '../workspaces/members.ts';
 import { createWorkspace, defaultWorkspaceName } from '../workspaces/workspaces.ts';
+import { erasureDate } from './deletion-pending.ts';
+import { accountDisabled } from './disabled.ts';
+import { noticeNewDevice } from './new-device.ts';
 import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions } from './sessions.ts';
 import { LIMITS, reserveSignUp, SignInThrottle } from './throttle.ts';
@@ -29,6 +33,9 @@ export function toUserDto(user: User): UserDto {
     emailVerified: Boolean(user.emailVerifiedAt),
     twoFactorEnabled: Boolean(user.totpEnabledAt),
     createdAt: user.createdAt.toISOString(),
+    deletionScheduledFor: user.deletionRequestedAt
+      ? erasureDate(user.deletionRequestedAt).toISOString()
+      : null,
   };
 }
 
@@ -79,9 +86,13 @@ const link = (ctx: CoreContext, path: string, token: string) =>
  * Creates an account and mails the verification link; it does not sign in. The answer is the same
  * whether or not the address already has an account (the password is hashed either way, so the
  * timing matches too): an existing owner is mailed "someone tried to sign up with your address"
- * instead, at most once per address per hour. Sign-ups are throttled per IP address.
+ * instead, at most once per address per hour. Sign-ups are throttled per IP address. Signing up
+ * from an invitation sent to the address proves it: the account starts verified, no link is mailed.
  */
-export async function signUp(ctx: CoreContext, input: { email: string; password: string }): Promise<void> {
+export async function signUp(
+  ctx: CoreContext,
+  input: { email: string; password: string; invitationToken?: string | undefined },
+): Promise<void> {
   assertPasswordPolicy(input.password);
   await reserveSignUp(ctx.kv, ctx.meta.ip);
   const passwordHash = await hashPassword(input.password);
@@ -90,17 +101,25 @@ export async function signUp(ctx: CoreContext, input: { email: string; password:
     await notifySignUpAttempt(ctx, existing);
     return;
   }
+  const proven = input.invitationToken
+    ? await invitationProvesEmail(ctx, input.invitationToken, input.email)
+    : false;
   const user = ctx.em.create(User, {
     email: input.email,
     passwordHash,
     passwordChangedAt: ctx.clock.now(),
-    emailVerifiedAt: null,
+    emailVerifiedAt: proven ? ctx.clock.now() : null,
     totpSecret: null,
     totpEnabledAt: null,
     totpLastStep: null,
   });
-  const token = createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
-  recordAudit(ctx.em, ctx.clock, { type: 'auth.signed_up', actorId: user.id, meta: ctx.meta });
+  const token = proven ? null : createEmailToken(ctx, user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
+  recordAudit(ctx.em, ctx.clock, {
+    type: 'auth.signed_up',
+    actorId: user.id,
+    meta: ctx.meta,
+    ...(proven ? { metadata: { emailVerifiedBy: 'invitation' } } : {}),
+  });
   // Every account starts with a workspace of its own.
   createWorkspace(ctx, user.id, defaultWorkspaceName(user.email));
   try {
@@ -115,7 +134,8 @@ export async function signUp(ctx: CoreContext, input: { email: string; password:
     }
     throw error;
   }
-  await ctx.sendMail(verifyEmailMessage({ to: user.email, link: link(ctx, '/verify-email', token) }));
+  if (token)
+    await ctx.sendMail(verifyEmailMessage({ to: user.email, link: link(ctx, '/verify-email', token) }));
 }
 
 /** Tells an account's owner someone tried to sign up with the address (rate-limited per address). */
@@ -159,6 +179,17 @@ export async function signIn(
     });
   }
   await throttle.succeeded(accountKey);
+  if (user.disabledAt) {
+    // Disabled by the instance operator (postern admin): said only to someone who knows the password.
+    recordAudit(ctx.em, ctx.clock, {
+      type: 'auth.login_failed',
+      actorId: user.id,
+      meta: ctx.meta,
+      metadata: { reason: 'account_disabled' },
+    });
+    await ctx.em.flush();
+    throw accountDisabled();
+  }
   if (user.totpEnabledAt) {
     const challenge = await startChallenge(ctx, user.id);
     return { status: 'two_factor_required', ...challenge };
@@ -172,7 +203,28 @@ export async function signIn(
     metadata: { method: 'password' },
   });
   await ctx.em.flush();
+  await noticeNewDevice(ctx, user, issued.session);
   return { status: 'signed_in', user, issued };
+}
+
+/**
+ * Checks the signed-in user's password, throttled like sign-in (per account and IP); a wrong one
+ * throws UNAUTHENTICATED (`wrong_password`) with `message`.
+ */
+export async function requireCurrentPassword(
+  ctx: CoreContext,
+  user: User,
+  password: string,
+  message = 'The current password is not correct',
+): Promise<void> {
+  const throttle = new SignInThrottle(ctx.kv);
+  const accountKey = keyedHash(ctx.config.secret, 'throttle-account', user.email);
+  await throttle.reserve(accountKey, ctx.meta.ip);
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    await throttle.failed(accountKey);
+    throw new DomainError('UNAUTHENTICATED', message, { authFailure: 'wrong_password' });
+  }
+  await throttle.succeeded(accountKey);
 }
 
 /** Changes the password (the current one is required) and signs out every other session. */
@@ -182,16 +234,7 @@ export async function changePassword(
   sessionId: string,
   input: { currentPassword: string; newPassword: string },
 ): Promise<number> {
-  const throttle = new SignInThrottle(ctx.kv);
-  const accountKey = keyedHash(ctx.config.secret, 'throttle-account', user.email);
-  await throttle.reserve(accountKey, ctx.meta.ip);
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await throttle.failed(accountKey);
-    throw new DomainError('UNAUTHENTICATED', 'The current password is not correct', {
-      authFailure: 'wrong_password',
-    });
-  }
-  await throttle.succeeded(accountKey);
+  await requireCurrentPassword(ctx, user, input.currentPassword);
   assertPasswordPolicy(input.newPassword);
   return setPassword(ctx, user, input.newPassword, {
     keepSessionId: sessionId,

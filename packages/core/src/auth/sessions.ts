@@ -11,7 +11,9 @@ import { recordAudit } from '../audit/record.ts';
 import type { CoreContext } from '../context.ts';
 import { keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
+import { deletionPending } from './deletion-pending.ts';
 import { describeDevice, locateIp } from './devices.ts';
+import { ACCOUNT_DISABLED_MESSAGE } from './disabled.ts';
 
 const ISSUER = 'postern';
 const AUDIENCE = 'postern-dashboard';
@@ -112,7 +114,12 @@ export interface Authenticated {
 }
 
 /** Resolves the access token to a live session and its user, or throws UNAUTHENTICATED with the reason. */
-export async function authenticate(ctx: CoreContext, accessToken: string): Promise<Authenticated> {
+export async function authenticate(
+  ctx: CoreContext,
+  accessToken: string,
+  /** Open to an account whose deletion is pending (#28: only cancelling it, and its status). */
+  options: { allowDeletionPending?: boolean } = {},
+): Promise<Authenticated> {
   let claims: { sub?: string; sid?: unknown };
   try {
     const verified = await jwtVerify(accessToken, jwtKey(ctx.config.secret), {
@@ -133,6 +140,11 @@ export async function authenticate(ctx: CoreContext, accessToken: string): Promi
   if (problem || !session) throw unauthenticated(problem ?? 'no_session');
   const user = await ctx.em.findOne(User, { id: session.userId });
   if (!user) throw unauthenticated('no_session');
+  // Disabling revokes the sessions too; this holds even for a session opened in the same instant.
+  if (user.disabledAt) throw unauthenticated('session_revoked', ACCOUNT_DISABLED_MESSAGE);
+  // Deletion requested (#28): the account may sign in only to cancel; everything else is refused.
+  if (user.deletionRequestedAt && !options.allowDeletionPending)
+    throw deletionPending(user.deletionRequestedAt);
   const now = ctx.clock.now();
   if (now.getTime() - session.lastActiveAt.getTime() > TOUCH_INTERVAL_MS) {
     await ctx.em.nativeUpdate(Session, { id: session.id }, { lastActiveAt: now });

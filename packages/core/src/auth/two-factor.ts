@@ -6,6 +6,9 @@ import { recordAudit } from '../audit/record.ts';
 import type { CoreContext } from '../context.ts';
 import { encryptionContext, keyedHash, randomToken } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
+import { recoveryCodeUsedNotice } from '../system-mail/messages.ts';
+import { assertNotDisabled } from './disabled.ts';
+import { noticeNewDevice } from './new-device.ts';
 import { verifyPassword } from './passwords.ts';
 import { qrCodeDataUrl } from './qr-code.ts';
 import { type IssuedSession, issueSession, revokeOtherSessions, unauthenticated } from './sessions.ts';
@@ -108,12 +111,12 @@ export async function activateTwoFactor(ctx: CoreContext, user: User, sessionId:
   if (user.totpEnabledAt) throw new DomainError('CONFLICT', 'Two-factor authentication is already on');
   if (!user.totpSecret) throw new DomainError('BAD_REQUEST', 'Start the set-up first');
   if (!(await consumeTotp(ctx, user, code))) {
+    // The caller is signed in: a wrong code is a bad input (422), not a failed authentication (401,
+    // which the dashboard answers by signing out).
     throw new DomainError(
-      'UNAUTHENTICATED',
+      'VALIDATION_FAILED',
       'That code is not valid. Check the time on your device and try again.',
-      {
-        authFailure: 'wrong_code',
-      },
+      { field: 'code' },
     );
   }
   user.totpEnabledAt = ctx.clock.now();
@@ -210,6 +213,8 @@ export async function completeChallenge(
       authFailure: 'challenge_expired',
     });
   const user = await ctx.em.findOneOrFail(User, { id: userId });
+  // Disabled by the instance operator after the password step (postern admin user disable).
+  assertNotDisabled(user);
   const throttle = new TwoFactorThrottle(ctx.kv);
   await throttle.reserve(userId);
   const method = input.recoveryCode ? 'recovery_code' : 'totp';
@@ -243,12 +248,13 @@ export async function completeChallenge(
       authFailure: 'challenge_expired',
     });
   const issued = await issueSession(ctx, userId);
-  if (method === 'recovery_code') {
+  const remaining = method === 'recovery_code' ? await remainingRecoveryCodes(ctx, userId) : null;
+  if (remaining !== null) {
     recordAudit(ctx.em, ctx.clock, {
       type: 'auth.recovery_code_used',
       actorId: userId,
       meta: ctx.meta,
-      metadata: { remaining: await remainingRecoveryCodes(ctx, userId) },
+      metadata: { remaining },
     });
   }
   recordAudit(ctx.em, ctx.clock, {
@@ -259,5 +265,11 @@ export async function completeChallenge(
     metadata: { method },
   });
   await ctx.em.flush();
+  // Security notices, after the sign-in is stored (system mail).
+  if (remaining !== null)
+    await ctx.sendMail(
+      recoveryCodeUsedNotice({ to: user.email, when: now, remaining, ip: ctx.meta.ip ?? undefined }),
+    );
+  await noticeNewDevice(ctx, user, issued.session);
   return { user, issued };
 }

@@ -19,16 +19,22 @@ export const chunkContext = (chunkId: string, field: ChunkField) =>
 /** Fast compression: the text is JSON of very similar records; level 1 gets most of the gain. */
 const DEFLATE = { level: constants.Z_BEST_SPEED } as const;
 
-function seal(keyring: Keyring, chunkId: string, field: ChunkField, value: unknown): string {
-  return keyring.encrypt(deflateRawSync(JSON.stringify(value), DEFLATE), chunkContext(chunkId, field));
+/** A value as a keyring ciphertext of its raw-deflated JSON, bound to `context`. */
+export function sealJson(keyring: Keyring, context: string, value: unknown): string {
+  return keyring.encrypt(deflateRawSync(JSON.stringify(value), DEFLATE), context);
 }
 
-function open(keyring: Keyring, chunkId: string, field: ChunkField, ciphertext: string): unknown {
-  const packed = keyring.decrypt(ciphertext, chunkContext(chunkId, field));
-  return JSON.parse(inflateRawSync(packed).toString('utf8'));
+export function openJson(keyring: Keyring, context: string, ciphertext: string): unknown {
+  return JSON.parse(inflateRawSync(keyring.decrypt(ciphertext, context)).toString('utf8'));
 }
 
-const corrupt = () => new DomainError('INTERNAL', 'a stored bulk chunk is not in the expected form');
+const seal = (keyring: Keyring, chunkId: string, field: ChunkField, value: unknown) =>
+  sealJson(keyring, chunkContext(chunkId, field), value);
+
+const open = (keyring: Keyring, chunkId: string, field: ChunkField, ciphertext: string) =>
+  openJson(keyring, chunkContext(chunkId, field), ciphertext);
+
+export const corrupt = () => new DomainError('INTERNAL', 'a stored bulk chunk is not in the expected form');
 
 export function sealAddresses(keyring: Keyring, chunkId: string, addresses: readonly string[]): string {
   return seal(keyring, chunkId, 'addresses', addresses);

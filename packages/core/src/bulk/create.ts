@@ -1,10 +1,11 @@
-// Bulk job creation: extraction -> encrypted chunks staged batch by batch (each batch one short
-// statement: nothing is held while the client sends its file), then one short transaction that turns
-// the staged upload into the job — job row, chunk jobs (pg-boss writes through it) and audit entry.
-// A failure at any point removes what was staged before the error propagates.
+// Bulk job creation: extraction -> encrypted chunks (and row blocks, rows.ts) staged batch by batch
+// (each batch one short statement: nothing is held while the client sends its file), then one short
+// transaction that turns the staged upload into the job — job row, chunk jobs (pg-boss writes through
+// it) and audit entry. A failure at any point removes what was staged before the error propagates.
 import { randomUUID } from 'node:crypto';
 import { BULK_CHUNK_SIZE, type BulkMetadata, type Depth } from '@postern/contracts';
 import { BulkJob, BulkUpload } from '@postern/db';
+import { auditLabel } from '../audit/labels.ts';
 import { recordAudit } from '../audit/record.ts';
 import { actorUserId, type CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -14,6 +15,7 @@ import {
   type ExtractOptions,
   extractAddresses,
   extractFromArray,
+  type SkippedRow,
   type UploadSource,
 } from '../ingest/index.ts';
 import { requestWebhookDispatch } from '../webhooks/dispatch.ts';
@@ -23,10 +25,12 @@ import { type ChunkQueue, enqueueChunks, ranges } from './chunk-queue.ts';
 import { sealAddresses } from './chunks.ts';
 import { recordJobEnded, resultsExpireAt } from './job-ended.ts';
 import { type BulkJobView, bulkJobView, findJobByIdempotencyKey } from './read.ts';
+import { RowBlockBuilder, type StagedRowBlock } from './rows.ts';
 import {
   discardUpload,
   openUpload,
   STAGING_HEARTBEAT_MS,
+  type StagedChunk,
   touchUpload,
   uploadGone,
   waitForOtherUpload,
@@ -65,6 +69,13 @@ export interface CreateBulkJobInput
   metadata?: BulkMetadata | null;
   /** A repeat of the same key in the workspace returns the first job (see findJobByIdempotencyKey). */
   idempotencyKey?: string | null;
+  /**
+   * The creating request's fingerprint (stored with the job; see idempotency.ts), read when the job is
+   * written — after the source was consumed, so an upload's digest is complete.
+   */
+  idempotencyFingerprint?: (() => string) | null;
+  /** Told when the job returned is an earlier one of the same key (a replay), not one made now. */
+  onExisting?: () => void;
   /** Uploads in progress at once per workspace (BULK_MAX_CONCURRENT_UPLOADS); more → RATE_LIMITED. */
   maxConcurrentUploads?: number;
   /** Addresses an account may have waiting in queued and running jobs across its workspaces. */
@@ -97,6 +108,7 @@ export async function createBulkJob(
       const existing = await findJobByIdempotencyKey(ctx, workspaceId, key);
       if (existing) {
         if (waiting) input.onWaiting?.(false);
+        input.onExisting?.();
         return existing;
       }
     }
@@ -134,7 +146,10 @@ export async function createBulkJob(
     // Two requests with one Idempotency-Key whose uploads did not overlap: return the first job.
     if (key && isUniqueViolation(error)) {
       const existing = await findJobByIdempotencyKey(ctx, workspaceId, key);
-      if (existing) return existing;
+      if (existing) {
+        input.onExisting?.();
+        return existing;
+      }
     }
     throw error;
   }
@@ -162,14 +177,18 @@ async function stageAddresses(
   let seq = 0;
   let chunkSeq = 0;
   let pending: string[] = [];
-  let batch: { id: string; seq: number; from_seq: number; size: number; addresses: string }[] = [];
+  let batch: StagedChunk[] = [];
+  let blocks: StagedRowBlock[] = [];
   let batchAddresses = 0;
+  const rows = new RowBlockBuilder(ctx.keyring);
   const writeBatch = async () => {
-    if (!batch.length) return;
-    const rows = batch;
+    if (!batch.length && !blocks.length) return;
+    const chunks = batch;
+    const rowBlocks = blocks;
     batch = [];
+    blocks = [];
     batchAddresses = 0;
-    await writeStagedChunks(ctx, jobId, rows);
+    await writeStagedChunks(ctx, jobId, chunks, rowBlocks);
   };
   const closeChunk = async () => {
     if (!pending.length) return;
@@ -186,13 +205,23 @@ async function stageAddresses(
     pending = [];
     if (batchAddresses >= BULK_INSERT_BATCH || batch.length >= 100) await writeBatch();
   };
+  // A full block of rows waits for the next batch, unless rows alone pile up (a file of refused rows).
+  const addBlock = (block: StagedRowBlock | null) => {
+    if (!block) return;
+    blocks.push(block);
+    if (blocks.length >= 10) return writeBatch();
+  };
   const onAddress = (address: ExtractedAddress) => {
     seq += 1;
     pending.push(address.ascii);
-    if (pending.length >= chunkSize) return closeChunk();
+    const written = addBlock(rows.verified(address, seq));
+    if (pending.length >= chunkSize) return written ? written.then(closeChunk) : closeChunk();
+    return written;
   };
+  const onSkipped = (row: SkippedRow) => addBlock(rows.skipped(row, seq + 1));
   const common = {
     onAddress,
+    onSkipped,
     ...(input.maxRows !== undefined ? { maxRows: input.maxRows } : {}),
     ...(input.maxFieldLength !== undefined ? { maxFieldLength: input.maxFieldLength } : {}),
     ...(input.dedupe !== undefined ? { dedupe: input.dedupe } : {}),
@@ -212,6 +241,7 @@ async function stageAddresses(
     });
   }
   await closeChunk();
+  await addBlock(rows.close());
   await writeBatch();
   return { total: seq, summary };
 }
@@ -243,6 +273,7 @@ async function promote(
       apiKeyId: actingApiKeyId(ctx),
       name: input.name ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      idempotencyFingerprint: input.idempotencyKey ? (input.idempotencyFingerprint?.() ?? null) : null,
       metadata: input.metadata ?? null,
       status: empty ? 'completed' : 'queued',
       depth: input.depth,
@@ -261,7 +292,7 @@ async function promote(
     recordAudit(tx, ctx.clock, {
       type: 'bulk_job.created',
       workspaceId,
-      target: { type: 'bulk_job', id: jobId },
+      target: { type: 'bulk_job', id: jobId, label: auditLabel('bulk_job', jobId, input.name) },
       ...auditedActor(ctx, { addresses: total, rows: summary.rowsRead, depth: input.depth }),
     });
     if (empty) await recordJobEnded(tx, ctx.clock, jobId);

@@ -22,6 +22,8 @@ export type * from '../ingest/types.ts';
 export { type BulkEngine, defaultEngine, engineFromConfig } from '../validation/engine.ts';
 export { type ChunkQueue, requeueChunkLater } from './chunk-queue.ts';
 export { BULK_INSERT_BATCH, type CreateBulkJobInput, createBulkJob } from './create.ts';
+export { fileRowPages } from './file-rows.ts';
+export { assertSameIdempotentRequest, idempotencyFingerprintOf } from './idempotency.ts';
 export {
   cancelBulkJob,
   deleteBulkJob,
@@ -51,10 +53,10 @@ export {
   bulkDownload,
   bulkResultItem,
   CSV_COLUMNS,
-  csvCells,
   DOWNLOAD_CONTENT_TYPES,
   DOWNLOAD_PAGE,
   downloadDisposition,
   readBulkProgress,
+  readBulkResultsPage,
 } from './results-out.ts';
 export { purgeAbandonedUploads, STAGING_HEARTBEAT_MS, STAGING_STALE_MS } from './staging.ts';

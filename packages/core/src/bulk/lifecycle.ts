@@ -1,6 +1,6 @@
 // What happens to a bulk job after it was created, other than its chunks being processed: cancel, fail,
 // retry of its unknown results, delete, and the retention purge once its results expire.
-import { BulkJob, BulkJobChunk, type EntityManager } from '@postern/db';
+import { BulkJob, BulkJobChunk, BulkJobRows, type EntityManager } from '@postern/db';
 import { recordAudit } from '../audit/record.ts';
 import { type CoreContext, NO_REQUEST_META } from '../context.ts';
 import type { Keyring } from '../crypto/index.ts';
@@ -185,7 +185,7 @@ async function clearUnknownResults(
   return { cleared: n, chunkRanges };
 }
 
-/** Deletes the job and every chunk of it (audited). A running job stops at its chunks' next check. */
+/** Deletes the job, every chunk and row block of it (audited). A running job stops at its chunks' next check. */
 export async function deleteBulkJob(
   ctx: Pick<CoreContext, 'em' | 'clock' | 'actor' | 'meta'>,
   workspaceId: string,
@@ -194,6 +194,7 @@ export async function deleteBulkJob(
   const job = await getBulkJob(ctx, workspaceId, jobId);
   await ctx.em.transactional(async (tx) => {
     await tx.nativeDelete(BulkJobChunk, { jobId });
+    await tx.nativeDelete(BulkJobRows, { jobId });
     await tx.nativeDelete(BulkJob, { id: jobId, workspaceId });
     recordAudit(tx, ctx.clock, {
       type: 'bulk_job.deleted',
@@ -220,6 +221,7 @@ export async function purgeExpiredBulkJobs(em: EntityManager, now: Date): Promis
   const clock = { now: () => now };
   return em.transactional(async (tx) => {
     await tx.nativeDelete(BulkJobChunk, { jobId: { $in: ids } });
+    await tx.nativeDelete(BulkJobRows, { jobId: { $in: ids } });
     for (const job of expired) {
       recordAudit(tx, clock, {
         type: 'bulk_job.purged',

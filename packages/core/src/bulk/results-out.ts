@@ -1,41 +1,26 @@
 // What leaves the bulk store for clients: a job's progress from one cheap row read (event streams poll
-// it), a stored result as every surface shows it, and whole downloads (CSV with formula-neutralised
-// cells, a JSON array or NDJSON) read a page at a time so memory stays flat whatever the job's size.
+// it), a stored result as every surface shows it (the workspace's policy applied), and whole downloads
+// — every data row of the file in file order (file-rows.ts) as CSV with formula-neutralised cells, a
+// JSON array or NDJSON — read a page at a time so memory stays flat whatever the job's size.
 import type {
   BulkDownloadFormat,
   BulkJobStatus,
   BulkProgressEvent,
   BulkResultFilter,
   BulkResultItem,
+  BulkResultsPage,
 } from '@postern/contracts';
-import { stringify } from 'csv-stringify/sync';
+import { BULK_ROW_COLUMNS, bulkRowCells, csvLine, type Policy } from '@postern/contracts';
 import type { CoreContext } from '../context.ts';
+import { loadPolicy, withPolicyAction } from '../validation/policy.ts';
+import { fileRowPages } from './file-rows.ts';
 import { type BulkResultRow, bulkProgress, readBulkResults } from './read.ts';
 
 /** Rows per page of a download. */
 export const DOWNLOAD_PAGE = 1000;
 
-export const CSV_COLUMNS = [
-  'email',
-  'status',
-  'reason',
-  'action',
-  'suggestion',
-  'free_provider',
-  'role_account',
-  'disposable',
-  'catch_all',
-  'has_mx',
-  'mx_host',
-  'smtp_reply_code',
-  'checked_at',
-] as const;
-
-/**
- * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR, and their full-width forms) gets a
- * leading apostrophe, as OWASP advises: addresses and suggestions come from the uploader.
- */
-const CSV_OPTIONS = { escape_formulas: true } as const;
+/** The CSV download's columns: the file's row, the address as uploaded and as verified, the verdict. */
+export const CSV_COLUMNS = BULK_ROW_COLUMNS;
 
 export const DOWNLOAD_CONTENT_TYPES: Record<BulkDownloadFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -43,9 +28,26 @@ export const DOWNLOAD_CONTENT_TYPES: Record<BulkDownloadFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-/** A stored result row as every surface shows it (REST results and downloads, tRPC results). */
-export function bulkResultItem(row: BulkResultRow): BulkResultItem {
-  return { seq: row.seq, email: row.email, status: row.result?.status ?? 'pending', result: row.result };
+/** A stored result row as every surface shows it (REST results pages, tRPC results): the policy applied. */
+export function bulkResultItem(row: BulkResultRow, policy: Policy): BulkResultItem {
+  const result = row.result ? withPolicyAction(policy, row.result) : null;
+  return { seq: row.seq, email: row.email, status: result?.status ?? 'pending', result };
+}
+
+/** A page of a job's results as REST and tRPC answer it: decrypted, the workspace's policy applied. */
+export async function readBulkResultsPage(
+  ctx: Pick<CoreContext, 'em' | 'keyring'>,
+  workspaceId: string,
+  jobId: string,
+  options: { after: number; limit: number; status?: BulkResultFilter | undefined },
+): Promise<BulkResultsPage> {
+  const page = await readBulkResults(ctx, workspaceId, jobId, {
+    afterSeq: options.after,
+    limit: options.limit,
+    ...(options.status ? { status: options.status } : {}),
+  });
+  const policy = await loadPolicy(ctx, workspaceId);
+  return { items: page.items.map((row) => bulkResultItem(row, policy)), nextAfter: page.nextAfterSeq };
 }
 
 /**
@@ -96,28 +98,6 @@ export async function readBulkProgress(
   );
 }
 
-/** One result as a CSV row's cells (neutralised when written: see CSV_OPTIONS). */
-export function csvCells(item: BulkResultItem): string[] {
-  const r = item.result;
-  const flag = (value: boolean | undefined) => (value === undefined ? '' : String(value));
-  const cells = [
-    item.email,
-    item.status,
-    r?.reason ?? '',
-    r?.action ?? '',
-    r?.suggestion ?? '',
-    flag(r?.flags.free_provider),
-    flag(r?.flags.role_account),
-    flag(r?.flags.disposable),
-    flag(r?.flags.catch_all),
-    flag(r?.flags.has_mx),
-    r?.checks.smtp?.mx_host ?? r?.checks.dns?.mx_hosts[0]?.host ?? '',
-    r?.checks.smtp?.reply_code == null ? '' : String(r.checks.smtp.reply_code),
-    r?.checked_at ?? '',
-  ];
-  return cells;
-}
-
 /** `attachment` with an ASCII-safe filename and the UTF-8 one (RFC 6266 / 8187). */
 export function downloadDisposition(jobName: string | null, jobId: string, format: BulkDownloadFormat) {
   const base = (jobName ?? '')
@@ -142,9 +122,9 @@ export function downloadDisposition(jobName: string | null, jobId: string, forma
 }
 
 /**
- * Every result of a job (the caller has checked it exists in the workspace) in `format`, as text
- * pieces; each page is read through a fresh fork of `ctx.em` so the identity map never grows past one
- * page.
+ * Every data row of a job's file (the caller has checked the job exists in the workspace) in file order
+ * (file-rows.ts), in `format`, as text pieces; the workspace's policy is read once. CSV cells that a
+ * spreadsheet would run as formulas are neutralised (csvField).
  */
 export async function* bulkDownload(
   ctx: Pick<CoreContext, 'em' | 'keyring'>,
@@ -153,31 +133,18 @@ export async function* bulkDownload(
   options: { format: BulkDownloadFormat; status?: BulkResultFilter | undefined },
 ): AsyncGenerator<string> {
   const { format, status } = options;
-  async function* pages(): AsyncGenerator<BulkResultItem[]> {
-    let after = 0;
-    for (;;) {
-      const page = await readBulkResults({ em: ctx.em.fork(), keyring: ctx.keyring }, workspaceId, jobId, {
-        afterSeq: after,
-        limit: DOWNLOAD_PAGE,
-        ...(status ? { status } : {}),
-      });
-      yield page.items.map(bulkResultItem);
-      if (page.nextAfterSeq === null) return;
-      after = page.nextAfterSeq;
-    }
-  }
+  const policy = await loadPolicy(ctx, workspaceId);
+  const pages = () => fileRowPages(ctx, workspaceId, jobId, { status, policy });
   if (format === 'csv') {
-    yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
-    for await (const items of pages()) if (items.length) yield stringify(items.map(csvCells), CSV_OPTIONS);
+    yield `${csvLine(CSV_COLUMNS)}\n`;
+    for await (const items of pages())
+      yield `${items.map((item) => csvLine(bulkRowCells(item))).join('\n')}\n`;
   } else if (format === 'ndjson') {
-    for await (const items of pages()) {
-      if (items.length) yield `${items.map((item) => JSON.stringify(item)).join('\n')}\n`;
-    }
+    for await (const items of pages()) yield `${items.map((item) => JSON.stringify(item)).join('\n')}\n`;
   } else {
     let first = true;
     yield '[';
     for await (const items of pages()) {
-      if (!items.length) continue;
       yield `${first ? '\n' : ',\n'}${items.map((item) => JSON.stringify(item)).join(',\n')}`;
       first = false;
     }

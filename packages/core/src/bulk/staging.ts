@@ -6,6 +6,7 @@
 import { BulkJob, BulkUpload, type EntityManager } from '@postern/db';
 import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import type { StagedRowBlock } from './rows.ts';
 
 /** How often a live upload moves its `touched_at`. */
 export const STAGING_HEARTBEAT_MS = 30_000;
@@ -76,24 +77,46 @@ export async function openUpload(
 /** Waits (without holding a connection) before asking again about a busy Idempotency-Key. */
 export const waitForOtherUpload = () => new Promise((resolve) => setTimeout(resolve, IDEMPOTENT_WAIT_MS));
 
-/** Writes a batch of sealed chunks of a staged upload; refused once the upload was removed. */
+export interface StagedChunk {
+  id: string;
+  seq: number;
+  from_seq: number;
+  size: number;
+  addresses: string;
+}
+
+/**
+ * Writes a batch of sealed chunks and row blocks of a staged upload in one statement; refused once
+ * the upload was removed.
+ */
 export async function writeStagedChunks(
   ctx: Pick<CoreContext, 'em'>,
   uploadId: string,
-  rows: { id: string; seq: number; from_seq: number; size: number; addresses: string }[],
+  chunks: StagedChunk[],
+  blocks: StagedRowBlock[] = [],
 ): Promise<void> {
   // FOR KEY SHARE: the sweeper's delete of the upload row waits for this insert, then removes its chunks.
   const inserted = (await ctx.em.getConnection().execute(
-    `insert into bulk_job_chunk (id, job_id, seq, from_seq, size, addresses, status)
-       select r.id, ?, r.seq, r.from_seq, r.size, r.addresses, 'pending'
-         from json_to_recordset(cast(? as json))
-           as r(id uuid, seq int, from_seq int, size int, addresses text)
-        where exists (select 1 from bulk_upload u where u.id = ? for key share)
-     returning 1 as x`,
-    [uploadId, JSON.stringify(rows), uploadId],
+    `with c as (
+       insert into bulk_job_chunk (id, job_id, seq, from_seq, size, addresses, status)
+         select r.id, ?, r.seq, r.from_seq, r.size, r.addresses, 'pending'
+           from json_to_recordset(cast(? as json))
+             as r(id uuid, seq int, from_seq int, size int, addresses text)
+          where exists (select 1 from bulk_upload u where u.id = ? for key share)
+       returning 1),
+     b as (
+       insert into bulk_job_rows (id, job_id, seq, from_row, to_row, from_seq, size, rows)
+         select r.id, ?, r.seq, r.from_row, r.to_row, r.from_seq, r.size, r.rows
+           from json_to_recordset(cast(? as json))
+             as r(id uuid, seq int, from_row int, to_row int, from_seq int, size int, rows text)
+          where exists (select 1 from bulk_upload u where u.id = ? for key share)
+       returning 1)
+     select (select count(*) from c)::int as chunks, (select count(*) from b)::int as blocks`,
+    [uploadId, JSON.stringify(chunks), uploadId, uploadId, JSON.stringify(blocks), uploadId],
     'all',
-  )) as unknown[];
-  if (inserted.length !== rows.length) throw uploadGone();
+  )) as { chunks: number; blocks: number }[];
+  const written = inserted[0];
+  if (written?.chunks !== chunks.length || written.blocks !== blocks.length) throw uploadGone();
 }
 
 export const uploadGone = () =>
@@ -104,7 +127,7 @@ export async function touchUpload(ctx: Pick<CoreContext, 'em' | 'clock'>, upload
   await ctx.em.nativeUpdate(BulkUpload, { id: uploadId }, { touchedAt: ctx.clock.now() });
 }
 
-/** Removes uploads and their staged chunks (never the chunks of a job that exists). */
+/** Removes uploads and their staged chunks and row blocks (never those of a job that exists). */
 export async function removeUploads(em: EntityManager, ids: readonly string[]): Promise<number> {
   if (!ids.length) return 0;
   const conn = em.getConnection();
@@ -115,13 +138,15 @@ export async function removeUploads(em: EntityManager, ids: readonly string[]): 
     'all',
     tctx,
   )) as unknown[];
-  await conn.execute(
-    `delete from bulk_job_chunk c where c.job_id = any(cast(? as uuid[]))
-        and not exists (select 1 from bulk_job j where j.id = c.job_id)`,
-    [`{${ids.join(',')}}`],
-    'run',
-    tctx,
-  );
+  for (const table of ['bulk_job_chunk', 'bulk_job_rows']) {
+    await conn.execute(
+      `delete from ${table} c where c.job_id = any(cast(? as uuid[]))
+          and not exists (select 1 from bulk_job j where j.id = c.job_id)`,
+      [`{${ids.join(',')}}`],
+      'run',
+      tctx,
+    );
+  }
   return gone.length;
 }
 

@@ -23,6 +23,7 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'app_user', idColumn: 'id', column: 'totp_secret' },
   { table: 'bulk_job_chunk', idColumn: 'id', column: 'addresses' },
   { table: 'bulk_job_chunk', idColumn: 'id', column: 'results' },
+  { table: 'bulk_job_rows', idColumn: 'id', column: 'rows' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'url' },

@@ -11,6 +11,7 @@ import {
 import { type EntityManager, execute, Membership, Notification } from '@postern/db';
 import type { Clock } from '../clock.ts';
 import type { CoreContext } from '../context.ts';
+import { deletedTargets } from './notification-targets.ts';
 
 /** Inserts an outbox row on `tx`'s transaction (call it inside `em.transactional`). */
 export async function recordEvent<T extends EventType>(
@@ -75,7 +76,7 @@ export async function workspaceOwnerIds(tx: EntityManager, workspaceId: string):
 
 const NOTIFICATION_PAGE = 30;
 
-function notificationDto(n: Notification): NotificationDto {
+function notificationDto(n: Notification, targetDeleted: boolean): NotificationDto {
   return {
     id: n.id,
     workspaceId: n.workspaceId ?? null,
@@ -85,6 +86,7 @@ function notificationDto(n: Notification): NotificationDto {
     link: n.link ?? null,
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
+    targetDeleted,
   };
 }
 
@@ -103,7 +105,8 @@ export async function listNotifications(
     em.find(Notification, visible, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: NOTIFICATION_PAGE }),
     em.count(Notification, { ...visible, readAt: null }),
   ]);
-  return { notifications: rows.map(notificationDto), unread };
+  const deleted = await deletedTargets(em, rows);
+  return { notifications: rows.map((n) => notificationDto(n, deleted.has(n.id))), unread };
 }
 
 /** Marks the given notifications (or all of them) read; only the user's own. */

@@ -9,7 +9,15 @@ import type {
   ExtractionFormat,
   ExtractionSummary,
   RejectionReason,
+  SkippedSink,
 } from './types.ts';
+
+/** A refused cell is kept (for the downloads) up to this many characters. */
+export const SKIPPED_VALUE_MAX = 320;
+
+type Pending = void | Promise<void>;
+const pending = (result: unknown): Pending =>
+  result && typeof (result as Promise<void>).then === 'function' ? (result as Promise<void>) : undefined;
 
 /** Rows -> addresses: limits, rejection counts, de-duplication, the sink. Shared by both entry points. */
 export class AddressCollector {
@@ -21,59 +29,70 @@ export class AddressCollector {
   private readonly maxRows: number;
   private readonly maxFieldLength: number;
   private readonly sink: AddressSink | undefined;
+  private readonly skippedSink: SkippedSink | undefined;
   private readonly rowsLimitMessage: string;
 
   constructor(
-    maxRows: number,
-    maxFieldLength: number,
-    dedupe: boolean,
-    sink: AddressSink | undefined,
-    rowsLimitMessage: string,
+    limits: { maxRows: number; maxFieldLength: number; dedupe: boolean; rowsLimitMessage: string },
+    sinks: { onAddress?: AddressSink | undefined; onSkipped?: SkippedSink | undefined },
   ) {
-    this.maxRows = maxRows;
-    this.maxFieldLength = maxFieldLength;
-    this.seen = dedupe ? new SeenKeys() : null;
-    this.sink = sink;
-    this.rowsLimitMessage = rowsLimitMessage;
+    this.maxRows = limits.maxRows;
+    this.maxFieldLength = limits.maxFieldLength;
+    this.seen = limits.dedupe ? new SeenKeys() : null;
+    this.sink = sinks.onAddress;
+    this.skippedSink = sinks.onSkipped;
+    this.rowsLimitMessage = limits.rowsLimitMessage;
   }
 
-  private reject(reason: RejectionReason): void {
+  private reject(row: number, reason: RejectionReason, value: unknown): Pending {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+    if (!this.skippedSink) return;
+    const text = typeof value === 'string' ? value.slice(0, SKIPPED_VALUE_MAX) : '';
+    return pending(this.skippedSink({ kind: 'rejected', row, reason, value: text }));
   }
 
-  /** One data row's candidate value; returns the sink's promise when it gave one. */
-  add(value: unknown): void | Promise<void> {
-    const row = ++this.rowsRead;
-    if (row > this.maxRows) {
+  /**
+   * One data row's candidate value, with its row in the file (see ExtractedAddress.row); returns the
+   * sink's promise when it gave one.
+   */
+  add(value: unknown, row: number): Pending {
+    if (++this.rowsRead > this.maxRows) {
       throw new DomainError('VALIDATION_FAILED', this.rowsLimitMessage, { maxRows: this.maxRows });
     }
-    if (value === undefined || value === null) return this.reject('empty');
-    if (typeof value !== 'string') return this.reject('not_a_string');
-    if (value.length > this.maxFieldLength) return this.reject('too_long');
+    if (value === undefined || value === null) return this.reject(row, 'empty', value);
+    if (typeof value !== 'string') return this.reject(row, 'not_a_string', value);
+    if (value.length > this.maxFieldLength) return this.reject(row, 'too_long', value);
     const parsed = parseAddress(value);
-    if (!parsed.valid) return this.reject(parsed.reason);
-    if (this.seen && !this.seen.add(parsed.ascii)) {
+    if (!parsed.valid) return this.reject(row, parsed.reason, value);
+    const first = this.seen ? this.seen.add(parsed.ascii, row) : 0;
+    if (first !== 0) {
       this.duplicates++;
-      return;
+      if (!this.skippedSink) return;
+      const skipped = {
+        kind: 'duplicate',
+        row,
+        of: first,
+        ascii: parsed.ascii,
+        unicode: parsed.unicode,
+      } as const;
+      return pending(this.skippedSink(skipped));
     }
     this.addresses++;
-    if (this.sink) {
-      const result = this.sink({ row, ascii: parsed.ascii, unicode: parsed.unicode });
-      if (result && typeof (result as Promise<void>).then === 'function') return result;
-    }
+    if (this.sink) return pending(this.sink({ row, ascii: parsed.ascii, unicode: parsed.unicode }));
   }
 
   summary(
     format: ExtractionFormat,
     delimiter: string | null,
-    header: boolean,
+    headerRow: number | null,
     column: ColumnChoice,
     bytes: number,
   ): ExtractionSummary {
     return {
       format,
       delimiter,
-      header,
+      header: headerRow !== null,
+      headerRow,
       column,
       rowsRead: this.rowsRead,
       addresses: this.addresses,

@@ -1,4 +1,5 @@
 // CSV and TSV records of an upload (csv-parse, streamed): quotes doubled as escapes, any line break,
+// empty lines kept as [''] records (for row numbers),
 // ragged rows allowed, a record's size bounded; csv-parse's own errors become DomainErrors naming the row.
 import { pipeline } from 'node:stream/promises';
 import { type CastingContext, CsvError, parse } from 'csv-parse';
@@ -27,7 +28,8 @@ export async function consumeCsv(
     bom: false,
     relax_column_count: true,
     relax_quotes: true,
-    skip_empty_lines: true,
+    // Empty lines come through as [''] records: they are not data rows but they count in row numbers.
+    skip_empty_lines: false,
     max_record_size: options.maxRowBytes,
     cast: options.checkField,
   });

@@ -103,11 +103,13 @@ export async function extractAddresses(
   const progress: DecodeProgress = { bytes: 0 };
   const decoded = decodeUpload(input, { encoding, maxBytes }, progress);
   const collector = new AddressCollector(
-    maxRows,
-    maxFieldLength,
-    options.dedupe ?? true,
-    options.onAddress,
-    `The file has more than ${count(maxRows)} rows (the limit)`,
+    {
+      maxRows,
+      maxFieldLength,
+      dedupe: options.dedupe ?? true,
+      rowsLimitMessage: `The file has more than ${count(maxRows)} rows (the limit)`,
+    },
+    options,
   );
   const consumer = new RecordConsumer(collector, options.column, maxColumns);
   let failed = true;
@@ -140,7 +142,7 @@ export async function extractAddresses(
     const column = consumer.column;
     if (!column) throw new DomainError('INTERNAL', 'extraction ended without a column');
     failed = false;
-    return collector.summary(format, delimiter, consumer.header, column, progress.bytes);
+    return collector.summary(format, delimiter, consumer.headerRow, column, progress.bytes);
   } finally {
     // A DomainError, or the sink's own failure (passed through untouched): close the source.
     if (failed) destroySource(input);
@@ -171,17 +173,20 @@ export async function extractFromArray(
     );
   }
   const collector = new AddressCollector(
-    maxRows,
-    maxFieldLength,
-    options.dedupe ?? true,
-    options.onAddress,
-    `The list has more than ${count(maxRows)} addresses (the limit)`,
+    {
+      maxRows,
+      maxFieldLength,
+      dedupe: options.dedupe ?? true,
+      rowsLimitMessage: `The list has more than ${count(maxRows)} addresses (the limit)`,
+    },
+    options,
   );
   let bytes = 0;
+  let row = 0;
   for (const value of emails) {
     if (typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
-    const pending = collector.add(value);
+    const pending = collector.add(value, ++row);
     if (pending) await pending;
   }
-  return collector.summary('json', null, false, { index: 0, name: null, detectedBy: 'option' }, bytes);
+  return collector.summary('json', null, null, { index: 0, name: null, detectedBy: 'option' }, bytes);
 }

@@ -20,7 +20,7 @@ export function unquoteLine(line: string): string {
   return inner.replaceAll('""', '"');
 }
 
-/** Records (one field each) of a plain list given as UTF-8 chunks. */
+/** Records (one field each) of a plain list given as UTF-8 chunks; an empty line is `['']` (it keeps line numbers). */
 export async function* listRecords(
   chunks: AsyncIterable<Buffer>,
   maxRowBytes: number,
@@ -45,7 +45,11 @@ export async function* listRecords(
         else if (text.charCodeAt(i + 1) === 0x0a) i++;
       }
       lineStart = i + 1;
-      if (line.length === 0) continue;
+      if (line.length === 0) {
+        rows++;
+        yield [''];
+        continue;
+      }
       if (line.length > maxRowBytes) throw rowTooLargeError(rows + 1, maxRowBytes);
       rows++;
       yield [unquoteLine(line)];

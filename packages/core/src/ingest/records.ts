@@ -15,15 +15,19 @@ import type { ColumnChoice } from './types.ts';
 const count = (n: number) => n.toLocaleString('en-US');
 
 const isBlank = (record: readonly string[]) => record.every((field) => field.trim().length === 0);
+/** An empty line: a row of the file (it counts in row numbers) but not a data row. */
+const isEmptyLine = (record: readonly string[]) => record.length === 1 && record[0] === '';
 
 /** Decides the header and the email column on the first rows, then feeds every data row on. */
 export class RecordConsumer {
   header = false;
+  /** The header's row of the file, or null. */
+  headerRow: number | null = null;
   column: ColumnChoice | null = null;
-  /** Records seen so far, counting the header and leading blank rows: "Row N" in messages. */
+  /** Records seen so far, counting the header and blank lines: the file's row of the last record. */
   fileRow = 0;
-  private first: string[] | null = null;
-  private sample: string[][] = [];
+  private first: { record: string[]; row: number } | null = null;
+  private sample: { record: string[]; row: number }[] = [];
   private readonly collector: AddressCollector;
   private readonly columnOption: string | number | undefined;
   private readonly maxColumns: number;
@@ -36,18 +40,19 @@ export class RecordConsumer {
 
   async consume(records: AsyncIterable<string[]>): Promise<void> {
     for await (const record of records) {
-      this.fileRow++;
+      const row = ++this.fileRow;
+      if (isEmptyLine(record)) continue;
       if (this.column) {
-        const pending = this.collector.add(record[this.column.index]);
+        const pending = this.collector.add(record[this.column.index], row);
         if (pending) await pending;
         continue;
       }
       if (this.first === null) {
         // Leading blank rows (e.g. a file of empty lines) are neither a header nor data.
-        if (!isBlank(record)) this.first = record;
+        if (!isBlank(record)) this.first = { record, row };
         continue;
       }
-      this.sample.push(record);
+      this.sample.push({ record, row });
       if (this.sample.length >= SAMPLE_ROWS) await this.decide();
     }
     if (!this.column) await this.decide();
@@ -56,15 +61,19 @@ export class RecordConsumer {
   private async decide(): Promise<void> {
     const first = this.first;
     if (first === null) throw new DomainError('BAD_REQUEST', 'The file is empty');
-    this.header = !first.some(looksLikeAddress);
+    this.header = !first.record.some(looksLikeAddress);
+    this.headerRow = this.header ? first.row : null;
     const rows = this.header ? this.sample : [first, ...this.sample];
     this.sample = [];
     if (rows.length === 0) throw new DomainError('BAD_REQUEST', 'The file has a header but no rows');
-    const headers = this.header ? first : null;
-    const column = this.chooseColumn(headers, rows);
+    const headers = this.header ? first.record : null;
+    const column = this.chooseColumn(
+      headers,
+      rows.map((r) => r.record),
+    );
     this.column = column;
-    for (const row of rows) {
-      const pending = this.collector.add(row[column.index]);
+    for (const { record, row } of rows) {
+      const pending = this.collector.add(record[column.index], row);
       if (pending) await pending;
     }
   }

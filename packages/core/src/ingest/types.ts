@@ -13,7 +13,11 @@ export type RejectionReason =
   | 'not_a_string';
 
 export interface ExtractedAddress {
-  /** 1-based data row (the header row, if any, is not counted; blank lines are not rows). */
+  /**
+   * The row of the file, as a spreadsheet numbers it: the first record is row 1 (the header, when
+   * there is one), every record counts — blank lines included, a quoted line break does not start a
+   * row. For a plain list: the line number. For a JSON array: the 1-based index.
+   */
   row: number;
   /** Local part as given + lower-case A-label domain (the form that is verified and stored). */
   ascii: string;
@@ -21,6 +25,26 @@ export interface ExtractedAddress {
 }
 
 export type AddressSink = (address: ExtractedAddress) => void | Promise<void>;
+
+/** A data row that gave no address to verify: refused (with its reason) or a duplicate of an earlier row. */
+export type SkippedRow =
+  | {
+      kind: 'rejected';
+      row: number;
+      reason: RejectionReason;
+      /** The cell as uploaded ('' when missing; cut to 320 characters). */
+      value: string;
+    }
+  | {
+      kind: 'duplicate';
+      row: number;
+      /** The row of the first occurrence (the address that is verified). */
+      of: number;
+      ascii: string;
+      unicode: string;
+    };
+
+export type SkippedSink = (row: SkippedRow) => void | Promise<void>;
 
 export interface ColumnChoice {
   /** 0-based index of the email column. */
@@ -36,8 +60,10 @@ export interface ExtractionSummary {
   delimiter: string | null;
   /** Whether the first row was a header (and skipped). */
   header: boolean;
+  /** The header's row (see ExtractedAddress.row: after leading blank lines it is not 1), or null. */
+  headerRow: number | null;
   column: ColumnChoice;
-  /** Data rows read (the header and blank lines excluded). */
+  /** Data rows read (the header and blank lines excluded). Blank lines still count in row numbers. */
   rowsRead: number;
   /** Addresses accepted (and handed to `onAddress`): unique ones when `dedupe` is on. */
   addresses: number;
@@ -58,6 +84,8 @@ export interface CommonExtractOptions {
   dedupe?: boolean;
   /** Receives each accepted address, in order; awaited when it returns a promise. */
   onAddress?: AddressSink;
+  /** Receives each refused or duplicate data row, in order with `onAddress`; awaited likewise. */
+  onSkipped?: SkippedSink;
 }
 
 export interface ExtractOptions extends CommonExtractOptions {

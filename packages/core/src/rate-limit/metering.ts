@@ -38,14 +38,26 @@ export interface MeterSubject {
   policy: RatePolicy;
 }
 
-/** Rate-limit headers naming each bucket (IETF draft structured fields, plus the X- headers). */
+/**
+ * When a bucket's quota is next worth asking for, in seconds: for a bucket that could not pay this
+ * request, when it can (its Retry-After); otherwise when it is full again.
+ */
+const resetOf = (s: BucketState) =>
+  s.retryAfterSeconds > 0 ? Math.max(1, s.retryAfterSeconds) : s.resetSeconds;
+
+/**
+ * Rate-limit headers naming each bucket (IETF draft structured fields, plus the X- headers). On a
+ * refusal the reset (`t`, X-RateLimit-Reset) is the wait before the request can pass — the same number
+ * as Retry-After — not the time until the bucket is full (docs/api.md "Rate limits").
+ */
 export function headerValues(policy: RatePolicy, scopes: [string, BucketState][]): Record<string, string> {
   const window = Math.round((policy.burst / policy.perMinute) * 60);
   const remaining = Math.min(...scopes.map(([, s]) => s.remaining));
-  const reset = Math.max(...scopes.map(([, s]) => s.resetSeconds));
+  const refused = scopes.filter(([, s]) => s.retryAfterSeconds > 0);
+  const reset = Math.max(...(refused.length ? refused : scopes).map(([, s]) => resetOf(s)));
   return {
     'ratelimit-policy': scopes.map(([name]) => `"${name}";q=${policy.burst};w=${window}`).join(', '),
-    ratelimit: scopes.map(([name, s]) => `"${name}";r=${s.remaining};t=${s.resetSeconds}`).join(', '),
+    ratelimit: scopes.map(([name, s]) => `"${name}";r=${s.remaining};t=${resetOf(s)}`).join(', '),
     'x-ratelimit-limit': String(policy.burst),
     'x-ratelimit-remaining': String(Math.max(0, remaining)),
     'x-ratelimit-reset': String(reset),

@@ -197,6 +197,54 @@ export function twoFactorChangedNotice(input: { to: string; enabled: boolean }):
   });
 }
 
+/** Security notice after a sign-in from a device the account had not used before. */
+export function newDeviceSignInNotice(input: {
+  to: string;
+  when: Date;
+  /** e.g. "Firefox 128 on Windows 10 (desktop)". */
+  device: string;
+  location?: string | null | undefined;
+  ip?: string | null | undefined;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const where = [input.location, input.ip ? `IP address ${input.ip}` : null].filter(Boolean).join(', ');
+  return render({
+    to,
+    subject: `New sign-in to your ${PRODUCT} account`,
+    paragraphs: [
+      'Hello,',
+      `Your ${PRODUCT} account (${to}) was signed in to from a new device on ${formatWhen(input.when)}: ${input.device}${where ? ` (${where})` : ''}.`,
+      'If this was you, there is nothing else to do.',
+      'If it was not you, change your password at once, sign out the other sessions in Account → Security and turn on two-factor authentication.',
+    ],
+    footer: securityFooter(to),
+  });
+}
+
+/** Security notice after a recovery code was used to sign in (each code works once). */
+export function recoveryCodeUsedNotice(input: {
+  to: string;
+  when: Date;
+  remaining: number;
+  ip?: string | null | undefined;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const where = input.ip ? ` from the IP address ${input.ip}` : '';
+  const left =
+    input.remaining === 1 ? '1 recovery code is left' : `${input.remaining} recovery codes are left`;
+  return render({
+    to,
+    subject: `A recovery code was used to sign in to ${PRODUCT}`,
+    paragraphs: [
+      'Hello,',
+      `A recovery code was used instead of your authenticator app to sign in to your ${PRODUCT} account (${to}) on ${formatWhen(input.when)}${where}. ${left}; each works once.`,
+      'If this was you and you lost your authenticator, set up two-factor authentication again and generate new recovery codes in Account → Security.',
+      notYou,
+    ],
+    footer: securityFooter(to),
+  });
+}
+
 /** Invitation to join a workspace: a single-use link that expires. */
 export function invitationMessage(input: {
   to: string;
@@ -220,3 +268,31 @@ export function invitationMessage(input: {
     footer: `You received this email because a member of ${input.workspaceName} invited ${to}. If you do not expect it, ignore it.`,
   });
 }
+
+/** A usage alert of an API key (owners and admins of its workspace): what was unusual and where to look. */
+export function apiKeyUsageAlertMessage(input: {
+  to: string;
+  workspaceName: string;
+  keyName: string;
+  displayPrefix: string;
+  summary: string;
+  link: string;
+}): MailMessage {
+  const to = checkRecipient(input.to);
+  const link = checkLink(input.link);
+  return render({
+    to,
+    subject: `Unusual use of the API key “${input.keyName}” in ${input.workspaceName}`,
+    paragraphs: [
+      'Hello,',
+      `The API key “${input.keyName}” (${input.displayPrefix}) of ${input.workspaceName} was used unusually: ${input.summary}.`,
+      'If this was not you or your integration, revoke or roll the key now.',
+    ],
+    action: { label: 'Review the API keys', link },
+    after: ['You get at most one such alert per key per hour.'],
+    footer: `You received this email because you are an owner or admin of ${input.workspaceName} on ${PRODUCT}.`,
+  });
+}
+
+/** The layout and the recipient check, for messages built beside their domain (core/admin/messages.ts). */
+export { checkRecipient as checkMailRecipient, render as renderSystemMail };

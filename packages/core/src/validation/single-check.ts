@@ -3,11 +3,12 @@
 // value is the result without the address (the typo suggestion is kept as a domain and rebuilt per
 // request). TTL 1 hour. The cache is per workspace: one workspace never learns (from `cached: true` or
 // a faster answer) what another checked.
-import type { Depth, ValidationResult } from '@postern/contracts';
+import type { Depth, ValidationResult, ValidationVerdict } from '@postern/contracts';
 import { decide, type EngineResult, parseAddress } from '@postern/validator';
 import type { Clock } from '../clock.ts';
 import type { CoreContext } from '../context.ts';
 import { keyedHash } from '../crypto/index.ts';
+import { DEFAULT_POLICY, withPolicyAction } from './policy.ts';
 
 export const VALIDATION_CACHE_TTL_SECONDS = 3600;
 /** A process-local copy of hot entries (same keys, same values) saves the Redis round trip. */
@@ -35,7 +36,7 @@ export interface SingleCheckEngine {
   validate(email: string, options: { depth: Depth }): Promise<EngineResult>;
 }
 
-type Cached = Omit<ValidationResult, 'suggestion' | 'cached'> & { suggestedDomain: string | null };
+type Cached = Omit<ValidationVerdict, 'suggestion' | 'cached'> & { suggestedDomain: string | null };
 
 function shape(result: EngineResult, clock: Clock): Cached {
   const verdict = decide({
@@ -86,18 +87,26 @@ function shape(result: EngineResult, clock: Clock): Cached {
   };
 }
 
-function present(cached: Cached, localPart: string | null, fromCache: boolean): ValidationResult {
+function present(cached: Cached, localPart: string | null, fromCache: boolean): ValidationVerdict {
   const { suggestedDomain, ...rest } = cached;
   const suggestion = suggestedDomain && localPart !== null ? `${localPart}@${suggestedDomain}` : null;
   return { ...rest, suggestion, cached: fromCache };
 }
 
 /**
- * An engine result -> the public result shape (no address in it, except the local part inside a typo
- * suggestion). Shared by the single check and bulk jobs.
+ * An engine result -> the public verdict shape, before any policy (no address in it, except the local
+ * part inside a typo suggestion). Shared by the single check and bulk jobs.
+ */
+export function shapeVerdict(result: EngineResult, clock: Clock): ValidationVerdict {
+  return present(shape(result, clock), result.syntax.valid ? result.syntax.local : null, false);
+}
+
+/**
+ * shapeVerdict with the default policy's `policy_action` (bulk jobs store this; every read replaces
+ * `policy_action` with the workspace's current policy through withPolicyAction).
  */
 export function shapeValidationResult(result: EngineResult, clock: Clock): ValidationResult {
-  return present(shape(result, clock), result.syntax.valid ? result.syntax.local : null, false);
+  return withPolicyAction(DEFAULT_POLICY, shapeVerdict(result, clock));
 }
 
 /** The cache key of a valid address's result in one workspace (no address in clear). */
@@ -105,13 +114,14 @@ export function validationCacheKey(secret: string, workspaceId: string, depth: D
   return `vcache:${keyedHash(secret, 'validation-cache', `${workspaceId}:${depth}:${ascii}`)}`;
 }
 
+/** One address's verdict (cached per workspace), before the workspace's policy: see checkWithPolicy. */
 export async function checkAddress(
   ctx: Pick<CoreContext, 'kv' | 'clock' | 'config'>,
   engine: SingleCheckEngine,
   email: string,
   depth: Depth,
   workspaceId: string,
-): Promise<ValidationResult> {
+): Promise<ValidationVerdict> {
   const parsed = parseAddress(email);
   const localPart = parsed.valid ? parsed.local : null;
   // Only valid addresses are cached (a syntax verdict is cheaper than a cache round trip).

@@ -31,16 +31,17 @@ export async function attemptDelivery(
     });
   }
   const timestamp = Math.floor(startedAt.getTime() / 1000);
-  const result = await http.post(
-    target.url,
-    {
-      'content-type': 'application/json',
-      'user-agent': deps.userAgent,
-      'webhook-id': delivery.msgId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': webhookSignatureHeader(target.keys, delivery.msgId, timestamp, delivery.body),
-    },
-    delivery.body,
-  );
-  return classifyAttempt(deps.settings, delivery, result, startedAt, deps.clock.now(), { skipped: false });
+  const requestHeaders = {
+    'content-type': 'application/json',
+    'user-agent': deps.userAgent,
+    'webhook-id': delivery.msgId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': webhookSignatureHeader(target.keys, delivery.msgId, timestamp, delivery.body),
+  };
+  const result = await http.post(target.url, requestHeaders, delivery.body);
+  // The headers are kept with the attempt (the delivery log shows them): signatures are not secrets.
+  return classifyAttempt(deps.settings, delivery, result, startedAt, deps.clock.now(), {
+    skipped: false,
+    requestHeaders,
+  });
 }

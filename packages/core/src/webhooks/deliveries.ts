@@ -6,6 +6,7 @@ import {
   WEBHOOK_DELIVERY_RETENTION_DAYS,
   type WebhookAttemptDto,
   type WebhookDeliveryDto,
+  type WebhookDeliveryState,
   type WebhookDeliveryStatus,
 } from '@postern/contracts';
 import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
@@ -31,10 +32,31 @@ function attemptDto(a: WebhookAttempt): WebhookAttemptDto {
     statusCode: a.statusCode ?? null,
     response: a.response ?? null,
     error: a.error ?? null,
+    requestHeaders: a.requestHeaders ?? null,
   };
 }
 
-export function webhookDeliveryDto(d: WebhookDelivery, attempts: WebhookAttempt[]): WebhookDeliveryDto {
+/**
+ * What a delivery is doing: an attempt in flight (claimed, its result not yet recorded, its claim not
+ * expired) is `sending`; a pending one is `queued` before its round's first attempt, `retrying` after.
+ */
+export function deliveryState(
+  d: WebhookDelivery,
+  attempts: readonly WebhookAttempt[],
+  now: Date,
+): WebhookDeliveryState {
+  if (d.status !== 'pending') return d.status as WebhookDeliveryState;
+  const recorded = attempts.reduce((max, a) => Math.max(max, a.attempt), 0);
+  const claimLive = d.nextAttemptAt !== null && d.nextAttemptAt !== undefined && d.nextAttemptAt > now;
+  if (d.attempts > recorded && claimLive) return 'sending';
+  return d.roundAttempts === 0 ? 'queued' : 'retrying';
+}
+
+export function webhookDeliveryDto(
+  d: WebhookDelivery,
+  attempts: WebhookAttempt[],
+  now: Date = new Date(),
+): WebhookDeliveryDto {
   return {
     id: d.id,
     endpointId: d.endpointId,
@@ -42,6 +64,7 @@ export function webhookDeliveryDto(d: WebhookDelivery, attempts: WebhookAttempt[
     eventId: d.eventId ?? null,
     eventType: d.eventType,
     status: d.status as WebhookDeliveryStatus,
+    state: deliveryState(d, attempts, now),
     attempts: d.attempts,
     nextAttemptAt: d.status === 'pending' ? (d.nextAttemptAt?.toISOString() ?? null) : null,
     createdAt: d.createdAt.toISOString(),
@@ -54,12 +77,16 @@ export function webhookDeliveryDto(d: WebhookDelivery, attempts: WebhookAttempt[
   };
 }
 
-async function withAttempts(em: EntityManager, deliveries: WebhookDelivery[]): Promise<WebhookDeliveryDto[]> {
+async function withAttempts(
+  em: EntityManager,
+  deliveries: WebhookDelivery[],
+  now: Date,
+): Promise<WebhookDeliveryDto[]> {
   if (!deliveries.length) return [];
   const attempts = await em.find(WebhookAttempt, { deliveryId: { $in: deliveries.map((d) => d.id) } });
   const byDelivery = new Map<string, WebhookAttempt[]>();
   for (const a of attempts) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);
-  return deliveries.map((d) => webhookDeliveryDto(d, byDelivery.get(d.id) ?? []));
+  return deliveries.map((d) => webhookDeliveryDto(d, byDelivery.get(d.id) ?? [], now));
 }
 
 export interface DeliveryFilter {
@@ -74,7 +101,7 @@ export interface DeliveryFilter {
 
 /** A page of an endpoint's deliveries, newest first, each with its attempts. The cursor is opaque. */
 export async function listWebhookDeliveries(
-  ctx: Pick<CoreContext, 'em'>,
+  ctx: Pick<CoreContext, 'em' | 'clock'>,
   workspaceId: string,
   filter: DeliveryFilter,
 ): Promise<{ deliveries: WebhookDeliveryDto[]; nextCursor: string | null }> {
@@ -93,12 +120,12 @@ export async function listWebhookDeliveries(
   if (after) where.$and = [after];
   const rows = await em.find(WebhookDelivery, where, keysetOrder(limit));
   const { page, nextCursor } = keysetPage(rows, limit);
-  return { deliveries: await withAttempts(em, page), nextCursor };
+  return { deliveries: await withAttempts(em, page, ctx.clock.now()), nextCursor };
 }
 
-async function deliveryDto(em: EntityManager, id: string): Promise<WebhookDeliveryDto> {
+async function deliveryDto(em: EntityManager, id: string, now: Date): Promise<WebhookDeliveryDto> {
   const delivery = await em.findOneOrFail(WebhookDelivery, { id }, { refresh: true });
-  const [dto] = await withAttempts(em, [delivery]);
+  const [dto] = await withAttempts(em, [delivery], now);
   return dto as WebhookDeliveryDto;
 }
 
@@ -139,7 +166,7 @@ export async function resendWebhookDelivery(
   });
   await ctx.em.flush();
   await requestWebhookDispatch(ctx.queue, 'resend');
-  return deliveryDto(ctx.em, deliveryId);
+  return deliveryDto(ctx.em, deliveryId, ctx.clock.now());
 }
 
 /** Queues a `webhook.test` delivery to the endpoint, due now. */
@@ -175,7 +202,7 @@ export async function sendWebhookTest(
     lastError: null,
   });
   await requestWebhookDispatch(ctx.queue, 'test');
-  return deliveryDto(ctx.em, id);
+  return deliveryDto(ctx.em, id, ctx.clock.now());
 }
 
 const PURGE_BATCH = 20_000;

@@ -12,7 +12,7 @@ import {
   type WebhookEndpointDto,
 } from '@postern/contracts';
 import { type EntityManager, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@postern/db';
-import { recordAudit } from '../audit/record.ts';
+import { auditChanges, recordAudit } from '../audit/record.ts';
 import type { CoreContext } from '../context.ts';
 import type { Keyring } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
@@ -174,7 +174,12 @@ export async function updateWebhookEndpoint(
     if (!endpoint) throw new DomainError('NOT_FOUND', 'No such webhook endpoint');
     const now = ctx.clock.now();
     const changes: string[] = [];
-    const before = { host: endpoint.host };
+    const before = {
+      host: endpoint.host,
+      description: endpoint.description ?? null,
+      eventTypes: [...endpoint.eventTypes],
+      enabled: endpoint.enabled,
+    };
     // Compared in clear: every encryption of the same URL differs.
     if (url !== undefined && url !== openWebhookUrl(ctx.keyring, endpoint.id, endpoint.url)) {
       endpoint.url = sealWebhookUrl(ctx.keyring, endpoint.id, url);
@@ -224,6 +229,17 @@ export async function updateWebhookEndpoint(
         ...(changes.includes('url') ? { fromHost: before.host, toHost: endpoint.host } : {}),
         ...(changes.includes('eventTypes') ? { eventTypes: endpoint.eventTypes } : {}),
         ...(changes.includes('enabled') ? { enabled: !disabling } : {}),
+        // The URL by its host only (its path and query may hold secrets).
+        ...auditChanges(
+          changes.map((change) => (change === 'url' ? 'host' : change)),
+          before,
+          {
+            host: endpoint.host,
+            description: endpoint.description ?? null,
+            eventTypes: endpoint.eventTypes,
+            enabled: !disabling && endpoint.enabled,
+          },
+        ),
       },
     });
     await tx.flush();

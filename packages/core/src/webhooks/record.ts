@@ -26,6 +26,8 @@ export interface AttemptResult {
   gone: boolean;
   /** No request was made (the endpoint was disabled or deleted meanwhile): not counted as a failure. */
   skipped: boolean;
+  /** The request headers sent (signature headers included); null when no request was made. */
+  requestHeaders?: Record<string, string> | null;
 }
 
 /** Decides what an attempt's result means for its delivery (pure). */
@@ -35,9 +37,16 @@ export function classifyAttempt(
   http: WebhookHttpResult,
   startedAt: Date,
   now: Date,
-  options: { skipped?: boolean } = {},
+  options: { skipped?: boolean; requestHeaders?: Record<string, string> | null } = {},
 ): AttemptResult {
-  const base = { delivery, startedAt, http, gone: false, skipped: options.skipped ?? false };
+  const base = {
+    delivery,
+    startedAt,
+    http,
+    gone: false,
+    skipped: options.skipped ?? false,
+    requestHeaders: options.requestHeaders ?? null,
+  };
   const status = http.statusCode;
   if (status !== null && status >= 200 && status < 300)
     return { ...base, outcome: 'succeeded', nextAttemptAt: null };
@@ -143,10 +152,12 @@ async function insertAttempts(tx: Tx, results: readonly AttemptResult[]) {
   await execute(
     tx,
     `insert into webhook_attempt (id, delivery_id, endpoint_id, workspace_id, attempt, started_at, duration_ms,
-                                  status_code, response, error)
-     select id, delivery_id, endpoint_id, workspace_id, attempt, started_at, duration_ms, status_code, response, error
+                                  status_code, response, error, request_headers)
+     select id, delivery_id, endpoint_id, workspace_id, attempt, started_at, duration_ms, status_code, response, error,
+            request_headers
        from jsonb_to_recordset(?::jsonb) as v(id uuid, delivery_id uuid, endpoint_id uuid, workspace_id uuid,
-            attempt int, started_at timestamptz, duration_ms int, status_code int, response text, error text)`,
+            attempt int, started_at timestamptz, duration_ms int, status_code int, response text, error text,
+            request_headers jsonb)`,
     [
       JSON.stringify(
         results.map((r) => ({
@@ -160,6 +171,7 @@ async function insertAttempts(tx: Tx, results: readonly AttemptResult[]) {
           status_code: r.http.statusCode,
           response: r.http.response,
           error: attemptError(r)?.slice(0, 500) ?? null,
+          request_headers: r.requestHeaders ?? null,
         })),
       ),
     ],

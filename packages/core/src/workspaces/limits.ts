@@ -29,14 +29,17 @@ export function withCustomLimits(plan: RatePolicy, custom: CustomLimits | null |
  * refused (a workspace with another active owner keeps working).
  */
 export async function isWorkspaceSuspended(em: EntityManager, workspaceId: string): Promise<boolean> {
-  const [row] = await execute<{ suspended: boolean }[]>(
+  const [row] = await execute<{ suspended: boolean; deleting: boolean }[]>(
     em,
-    `select bool_and(u.disabled_at is not null) as suspended
+    `select bool_and(u.disabled_at is not null) as suspended,
+            -- #28: a workspace whose deletion is pending (its own, or its sole owner's account's) is
+            -- suspended too until the deletion is cancelled (erasure/account-deletion.ts).
+            exists (select 1 from workspace w where w.id = ? and w.deletion_requested_at is not null) as deleting
        from workspace_member m join app_user u on u.id = m.user_id
       where m.workspace_id = ? and m.role = 'owner'`,
-    [workspaceId],
+    [workspaceId, workspaceId],
   );
-  return row?.suspended === true;
+  return row?.suspended === true || row?.deleting === true;
 }
 
 /** The workspaces among `workspaceIds` that are suspended now. */
@@ -56,7 +59,7 @@ export async function suspendedWorkspaces(em: EntityManager, workspaceIds: strin
 export function workspaceSuspendedError(details?: Record<string, unknown>): DomainError {
   return new DomainError(
     'ACCOUNT_DISABLED',
-    "This API key's workspace is suspended: its owner's account has been disabled by the operator of this Postern instance",
+    "This API key's workspace is suspended: its owner's account has been disabled by the operator of this Postern instance, or the workspace is scheduled for deletion",
     details,
   );
 }

@@ -14,7 +14,8 @@ export const INVITATION_TTL_DAYS = 7;
 /** What member and invitation operations use of the core context. */
 type MembersCtx = Pick<CoreContext, 'em' | 'clock' | 'meta' | 'config' | 'sendMail'>;
 
-const invitationHash = (ctx: MembersCtx, token: string) => keyedHash(ctx.config.secret, 'invitation', token);
+const invitationHash = (ctx: Pick<MembersCtx, 'config'>, token: string) =>
+  keyedHash(ctx.config.secret, 'invitation', token);
 
 export async function listMembers(ctx: MembersCtx, workspaceId: string, viewerId: string) {
   const members = await ctx.em.find(Membership, { workspaceId }, { orderBy: { createdAt: 'asc' } });
@@ -123,7 +124,8 @@ export async function revokeInvitation(
   await ctx.em.flush();
 }
 
-async function pendingInvitation(ctx: MembersCtx, token: string) {
+/** The invitation of `token` when it can still be used (not accepted, declined, revoked or expired). */
+async function usableInvitation(ctx: Pick<MembersCtx, 'em' | 'clock' | 'config'>, token: string) {
   const invitation = await ctx.em.findOne(Invitation, { tokenHash: invitationHash(ctx, token) });
   const now = ctx.clock.now();
   if (
@@ -132,7 +134,26 @@ async function pendingInvitation(ctx: MembersCtx, token: string) {
     invitation.declinedAt ||
     invitation.revokedAt ||
     invitation.expiresAt <= now
-  ) {
+  )
+    return null;
+  return invitation;
+}
+
+/**
+ * Whether `token` is a usable invitation sent to `email`: the link was mailed there, so signing up
+ * with it proves the address (the account starts verified).
+ */
+export async function invitationProvesEmail(
+  ctx: Pick<MembersCtx, 'em' | 'clock' | 'config'>,
+  token: string,
+  email: string,
+): Promise<boolean> {
+  return (await usableInvitation(ctx, token))?.email === email;
+}
+
+async function pendingInvitation(ctx: MembersCtx, token: string) {
+  const invitation = await usableInvitation(ctx, token);
+  if (!invitation) {
     throw new DomainError(
       'BAD_REQUEST',
       'This invitation is invalid, expired or already used. Ask for a new one.',

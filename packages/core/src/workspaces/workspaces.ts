@@ -14,6 +14,7 @@ export const toWorkspaceDto = (workspace: Workspace, role: Role): WorkspaceDto =
   plan: workspace.plan,
   role,
   createdAt: workspace.createdAt.toISOString(),
+  requireTwoFactor: workspace.requireTwoFactor,
 });
 
 /** Creates a workspace with the user as its owner (the caller flushes). */

@@ -21,6 +21,10 @@ export const UserSchema = defineEntity({
     totpEnabledAt: p.datetime().nullable(),
     /** The last TOTP time step accepted: a code of this step or earlier is refused (replay guard). */
     totpLastStep: p.bigint('number').nullable(),
+    /** Set by the instance operator (`postern admin user disable`): no sign-in, no session, keys of solely owned workspaces refused. */
+    disabledAt: p.datetime().nullable(),
+    /** Account deletion requested (docs/data-lifecycle.md): sign-in only to cancel; erased 30 days later. */
+    deletionRequestedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -31,6 +31,11 @@ export const BulkJobSchema = defineEntity({
     name: p.string().length(200).nullable(),
     /** Idempotency-Key of the creating request: a repeat returns this job instead of a new one. */
     idempotencyKey: p.string().length(255).nullable(),
+    /**
+     * SHA-256 (hex) of the creating request's method, path and body digest: a repeat of the key with a
+     * different request is refused (422 IDEMPOTENCY_KEY_REUSED). Null for jobs created without a key.
+     */
+    idempotencyFingerprint: p.string().length(64).nullable(),
     /** The caller's metadata (ZBulkMetadata), returned as given and in events. */
     metadata: p.json<Record<string, unknown>>().nullable(),
     /** Rounds of "retry unknown results". */
@@ -94,6 +99,37 @@ export const BulkJobChunkSchema = defineEntity({
 });
 export class BulkJobChunk extends BulkJobChunkSchema.class {}
 BulkJobChunkSchema.setClass(BulkJobChunk);
+
+/**
+ * What the downloads need of the rows of an uploaded file, in file order: one block of up to 2,000
+ * consecutive rows (`from_row`..`to_row`, rows of the file) as a keyring ciphertext of a raw-deflated
+ * JSON array (context bulk_job_rows:id:rows): for each data row, whether its address is verified
+ * (the next sequence number from `from_seq`, with the address as uploaded when it differs from the
+ * stored form), refused (reason and the cell, cut to 320 characters) or a duplicate (the row it
+ * repeats). Nothing else of the file is kept. Written with the chunks while the upload streams,
+ * removed with them.
+ */
+export const BulkJobRowsSchema = defineEntity({
+  name: 'BulkJobRows',
+  tableName: 'bulk_job_rows',
+  uniques: [{ properties: ['jobId', 'seq'] }],
+  properties: {
+    id: p.uuid().primary(),
+    jobId: p.uuid(),
+    /** Block number within the job, from 1. */
+    seq: p.integer(),
+    /** The first and last rows of the file the block describes (blank lines fall in between). */
+    fromRow: p.integer(),
+    toRow: p.integer(),
+    /** Sequence number of the block's first verified address (the next one when it has none). */
+    fromSeq: p.integer(),
+    /** Data rows described. */
+    size: p.integer(),
+    rows: p.text(),
+  },
+});
+export class BulkJobRows extends BulkJobRowsSchema.class {}
+BulkJobRowsSchema.setClass(BulkJobRows);
 
 /**
  * An upload in progress (staging): its chunks are written to bulk_job_chunk under this id — the

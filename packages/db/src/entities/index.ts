@@ -1,4 +1,4 @@
-import { ApiKeySchema, ApiKeyUsageSchema } from './api-key.ts';
+import { ApiKeyAlertSchema, ApiKeySchema, ApiKeyUsageSchema } from './api-key.ts';
 import { AuditCheckpointSchema, AuditEntrySchema, AuditSignedHeadSchema } from './audit.ts';
 import {
   EmailTokenSchema,
@@ -8,8 +8,9 @@ import {
   TwoFactorChallengeSchema,
   UserSchema,
 } from './auth.ts';
-import { BulkJobChunkSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
+import { BulkJobChunkSchema, BulkJobRowsSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
+import { ValidationPolicySchema } from './policy.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
@@ -20,6 +21,7 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
 export * from './events.ts';
+export * from './policy.ts';
 export * from './webhooks.ts';
 export * from './worker-heartbeat.ts';
 export * from './workspace.ts';
@@ -41,12 +43,15 @@ export const ALL_ENTITIES = [
   InvitationSchema,
   ApiKeySchema,
   ApiKeyUsageSchema,
+  ApiKeyAlertSchema,
   BulkJobSchema,
   BulkJobChunkSchema,
+  BulkJobRowsSchema,
   BulkUploadSchema,
   OutboxEventSchema,
   NotificationSchema,
   WebhookEndpointSchema,
   WebhookDeliverySchema,
   WebhookAttemptSchema,
+  ValidationPolicySchema,
 ];

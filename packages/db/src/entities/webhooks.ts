@@ -111,6 +111,8 @@ export const WebhookAttemptSchema = defineEntity({
     /** The first 2 KiB of the response body. */
     response: p.text().nullable(),
     error: p.string().length(500).nullable(),
+    /** The request headers sent (signature headers included; null for attempts made before they were kept). */
+    requestHeaders: p.json<Record<string, string>>().nullable(),
   },
 });
 export class WebhookAttempt extends WebhookAttemptSchema.class {}

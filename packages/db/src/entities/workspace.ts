@@ -12,6 +12,18 @@ export const WorkspaceSchema = defineEntity({
       .onCreate(() => randomUUID()),
     name: p.string().length(100),
     plan: p.enum(['starter', 'professional', 'business'] as const).default('starter'),
+    /** Custom limits set by the instance operator (`postern admin workspace set-plan --limit`); null: the plan's. */
+    rateLimitPerMinute: p.integer().nullable(),
+    rateLimitBurst: p.integer().nullable(),
+    /** Members without two-factor authentication are refused until they enrol (ASVS 6.3.3). */
+    requireTwoFactor: p.boolean().default(false),
+    /** When the workspace first checked an address (the getting-started checklist); nothing else of it. */
+    firstCheckAt: p.datetime().nullable(),
+    /** Deletion requested: keys refused, bulk jobs cancelled; erased 30 days later unless cancelled. */
+    deletionRequestedAt: p.datetime().nullable(),
+    deletionRequestedBy: p.uuid().nullable(),
+    /** 'workspace': an owner deleted it; 'account': its sole owner asked to delete their account. */
+    deletionCause: p.enum(['workspace', 'account'] as const).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

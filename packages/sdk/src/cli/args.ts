@@ -17,7 +17,10 @@ const FORMATS: readonly string[] = BULK_DOWNLOAD_FORMATS;
 export const USAGE = `Usage: postern verify <file> [-o <out>] [options]
 
 Uploads <file> (CSV, TSV or one address per line) as a bulk verification job, shows its progress
-and writes the results to <out> (standard output when -o is not given and it is not a terminal).
+and writes to <out> (standard output when -o is not given and it is not a terminal) your file as it
+is, byte for byte, with the verdict columns added to each row (status, reason, action, policy_action,
+duplicate_of, suggestion, flags, mx_host, smtp_reply_code, checked_at). With --format json or ndjson,
+--status or --results-only: the results download instead (one row per row of the file, by default).
 
 Options:
   -o, --output <file>     where to write the results
@@ -25,6 +28,7 @@ Options:
       --depth <depth>     standard (syntax, DNS, lists; default) or enhanced (also an SMTP probe)
       --format <format>   csv, json or ndjson (default: from the extension of <out>, else csv)
       --status <list>     only these verdicts, comma-separated: ${STATUSES.join(', ')}
+      --results-only      write the results download (row, email, verdict…) rather than your file
       --name <name>       the job's name (default: the file's name)
       --api-url <url>     the Postern installation (default: $POSTERN_API_URL, else ${DEFAULT_API_URL})
   -q, --quiet             no progress output
@@ -33,7 +37,7 @@ Options:
   -v, --version           the version
 
 Environment:
-  POSTERN_API_KEY         the API key (required; create one in the dashboard: Settings → API keys)
+  POSTERN_API_KEY         the API key (required; create one in the dashboard: Workspace → API keys)
   POSTERN_API_URL         the Postern installation, when --api-url is not given
 
 Exit codes: 0 done, 1 the job failed or was cancelled, 2 usage error, 3 authentication or API
@@ -69,6 +73,8 @@ export interface Parsed {
   quiet: boolean;
   /** The outcome as one JSON object on stdout (the job, or the error), no progress. */
   json: boolean;
+  /** Write the uploaded file with the verdict columns appended (CSV, no status filter, no --results-only). */
+  join: boolean;
 }
 
 export function parse(argv: string[], env: CliIo['env']): Parsed | 'help' | 'version' {
@@ -89,6 +95,7 @@ export function parse(argv: string[], env: CliIo['env']): Parsed | 'help' | 'ver
         'api-url': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         json: { type: 'boolean' },
+        'results-only': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -146,5 +153,6 @@ export function parse(argv: string[], env: CliIo['env']): Parsed | 'help' | 'ver
     apiUrl,
     quiet: values.quiet === true || values.json === true,
     json: values.json === true,
+    join: format === 'csv' && statuses.length === 0 && values['results-only'] !== true,
   };
 }

@@ -23,6 +23,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** `1 duplicate`, `2 duplicates`, `0 addresses`: the noun in the plural unless the count is 1. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 export class ProgressReporter {
   readonly #out: ProgressSink;
   readonly #now: () => number;

@@ -11,7 +11,7 @@ import type { BulkJob } from '../types.ts';
 import { SDK_VERSION } from '../version.ts';
 import { type CliIo, EXIT, type Parsed, parse, USAGE, UsageError } from './args.ts';
 import { download } from './download.ts';
-import { formatCount, formatDuration, ProgressReporter } from './progress.ts';
+import { countOf, formatCount, formatDuration, ProgressReporter } from './progress.ts';
 
 export { type CliIo, DEFAULT_API_URL, EXIT, USAGE } from './args.ts';
 
@@ -54,7 +54,7 @@ async function prepare(argv: string[], io: CliIo, say: (line: string) => void): 
   const apiKey = io.env.POSTERN_API_KEY?.trim();
   if (!apiKey) {
     say(
-      'postern: POSTERN_API_KEY is not set. Create an API key in the dashboard (Settings → API keys) and\n' +
+      'postern: POSTERN_API_KEY is not set. Create an API key in the dashboard (Workspace → API keys) and\n' +
         '  export POSTERN_API_KEY=pst_live_…\n' +
         'The key is read from the environment only, never from a flag (flags end up in shell history).',
     );
@@ -148,9 +148,8 @@ class Verification {
       if (ended.status !== 'completed') return this.#jobEnded(ended);
       if (!options.quiet) this.#say(checkedLine(ended, (performance.now() - started) / 1000));
       this.#stage = 'download';
-      const written = await download(client, ended.id, options, signal, this.#io.stdout);
-      if (!options.quiet)
-        this.#say(written ? `Wrote ${options.format.toUpperCase()} to ${written}` : 'Done.');
+      const written = await download(client, ended, options, signal, this.#io.stdout);
+      if (!options.quiet) this.#say(wroteLine(options, written));
       this.#outcome({ job: ended, output: written ?? null });
       return EXIT.ok;
     } catch (error) {
@@ -227,22 +226,29 @@ class Verification {
   }
 }
 
-/** `Job …: 970,000 addresses (12 duplicates removed, 30,000 rejected)`. */
-function createdLine(job: BulkJob): string {
+/** What was written where: the joined file, or the results download. */
+function wroteLine(options: Parsed, written: string | undefined): string {
+  if (!written) return 'Done.';
+  if (options.join) return `Wrote ${options.file} with the verdict columns added to ${written}`;
+  return `Wrote ${options.format.toUpperCase()} to ${written}`;
+}
+
+/** `Job …: 970,000 addresses (12 duplicates removed, 30,000 rejected)`; `1 duplicate removed`. */
+export function createdLine(job: Pick<BulkJob, 'id' | 'total' | 'summary'>): string {
   const summary = job.summary;
   const rejected = summary ? Object.values(summary.rejected).reduce((a, b) => a + b, 0) : 0;
   const notes = [
-    summary?.duplicates ? `${formatCount(summary.duplicates)} duplicates removed` : undefined,
+    summary?.duplicates ? `${countOf(summary.duplicates, 'duplicate')} removed` : undefined,
     rejected ? `${formatCount(rejected)} rejected` : undefined,
   ].filter(Boolean);
-  return `Job ${job.id}: ${formatCount(job.total)} addresses${notes.length ? ` (${notes.join(', ')})` : ''}`;
+  return `Job ${job.id}: ${countOf(job.total, 'address', 'addresses')}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
 
 /** `Checked 81 addresses in 0:04: 80 deliverable, 1 undeliverable`. */
-function checkedLine(job: BulkJob, seconds: number): string {
+export function checkedLine(job: Pick<BulkJob, 'counts' | 'processed'>, seconds: number): string {
   const counts = Object.entries(job.counts)
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${formatCount(n)} ${status}`)
     .join(', ');
-  return `Checked ${formatCount(job.processed)} addresses in ${formatDuration(seconds)}: ${counts || 'none'}`;
+  return `Checked ${countOf(job.processed, 'address', 'addresses')} in ${formatDuration(seconds)}: ${counts || 'none'}`;
 }

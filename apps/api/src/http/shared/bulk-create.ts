@@ -5,10 +5,12 @@
 //   client sends. Over the byte limit → 413 as the bytes arrive; the rest is dropped (body.ts).
 // - or a JSON body `{ emails: [...] }`, limited to BULK_MAX_JSON_BYTES (larger lists go as a file).
 // - Idempotency-Key: a repeat (also one sent while the first still uploads) answers the first job with
-//   200 and `idempotent-replayed: true`; its body is read and dropped.
+//   200 and `idempotent-replayed: true` when it is the same request (idempotency.ts: method, path and
+//   content); its body is read to compare it, and dropped. Another request under the key is 422.
 import { ZCreateBulkJobJson, ZIdempotencyKey } from '@postern/contracts';
 import {
   type Actor,
+  assertSameIdempotentRequest,
   type BulkJobView,
   type CoreContext,
   type CreateBulkJobInput,
@@ -22,6 +24,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiDeps, coreServicesOf } from '../../deps.ts';
 import { discardRestOfBody, holdBodyRate } from './body.ts';
 import { parseInput } from './errors.ts';
+import { jsonFingerprint, uploadFingerprint } from './idempotency.ts';
 import { MULTIPART_OVERHEAD, multipartFailure, readUploadForm, tooLarge } from './multipart.ts';
 
 /** Who is acting on which workspace, resolved by the surface (API key or session). */
@@ -30,27 +33,24 @@ export interface BulkCaller {
   /** The signed-in member; null for an API key. */
   actorId: string | null;
   apiKeyId: string | null;
+  /** The acting API key's name (kept in audit entries). */
+  apiKeyName?: string | null;
   meta: RequestMeta;
 }
 
 /** The core context of one bulk request by `caller`: a fresh EntityManager fork, the caller as actor. */
 export function bulkCore(deps: ApiDeps, caller: BulkCaller): CoreContext {
   const actor: Actor | null = caller.apiKeyId
-    ? { kind: 'api_key', keyId: caller.apiKeyId, workspaceId: caller.workspaceId }
+    ? {
+        kind: 'api_key',
+        keyId: caller.apiKeyId,
+        workspaceId: caller.workspaceId,
+        ...(caller.apiKeyName ? { name: caller.apiKeyName } : {}),
+      }
     : caller.actorId
       ? { kind: 'user', userId: caller.actorId }
       : null;
   return coreContext(coreServicesOf(deps), { em: deps.orm.em.fork(), actor, meta: caller.meta });
-}
-
-/** An array the extractor iterates; records that it did (Array.isArray stays true). */
-function trackedArray(values: unknown[], state: { read: boolean }): unknown[] {
-  return new Proxy(values, {
-    get(target, property, receiver) {
-      if (property === Symbol.iterator || property === 'length') state.read = true;
-      return Reflect.get(target, property, receiver);
-    },
-  });
 }
 
 const cutOff = () =>
@@ -65,8 +65,6 @@ interface Creation {
   deps: ApiDeps;
   dto: (view: BulkJobView) => unknown;
   maxBytes: number;
-  /** A replay's body is dropped as it arrives, to its end (at most the upload limit), no time limit. */
-  replayBody: { maxBytes: number; lingerMs: null };
 }
 
 const replay = (c: Creation, reply: FastifyReply, view: BulkJobView) =>
@@ -92,6 +90,8 @@ async function fromUpload(
   key: string | null,
   req: FastifyRequest,
   reply: FastifyReply,
+  /** The job of a repeated key, when it existed before this request. */
+  existing: BulkJobView | null,
 ) {
   const { maxBytes } = c;
   // A declared length far over the limit is refused before any byte is read.
@@ -110,22 +110,31 @@ async function fromUpload(
       if (req.raw.destroyed && !req.raw.complete) f.destroy(cutOff());
     });
     const { options } = form;
-    const view = await createBulkJob(bulkCore(c.deps, caller), caller.workspaceId, {
-      ...commonInput(c, req, key),
-      source: form.source,
-      depth: options.depth,
-      dedupe: options.dedupe,
-      format: options.format,
-      encoding: options.encoding,
-      ...(options.column !== undefined ? { column: options.column } : {}),
-      name: options.name ?? null,
-      metadata: options.metadata ?? null,
-      maxBytes,
-    });
-    if (key && !form.wasRead()) {
-      // Another request with this key created the job while this one waited: a replay.
-      form.file.destroy();
-      discardRestOfBody(req, reply, c.replayBody);
+    const fingerprint = () => uploadFingerprint(req, options, form.fileDigest());
+    let replayed = existing !== null;
+    const view =
+      existing ??
+      (await createBulkJob(bulkCore(c.deps, caller), caller.workspaceId, {
+        ...commonInput(c, req, key),
+        idempotencyFingerprint: fingerprint,
+        onExisting: () => {
+          replayed = true;
+        },
+        source: form.source,
+        depth: options.depth,
+        dedupe: options.dedupe,
+        format: options.format,
+        encoding: options.encoding,
+        ...(options.column !== undefined ? { column: options.column } : {}),
+        name: options.name ?? null,
+        metadata: options.metadata ?? null,
+        maxBytes,
+      }));
+    if (key && replayed) {
+      // A repeat of the key (its job existed, was created while this one waited, or won the race to
+      // be stored): the file is read to its end, not kept, and compared with the first request's.
+      for await (const chunk of form.source) void chunk;
+      await assertSameIdempotentRequest(bulkCore(c.deps, caller), caller.workspaceId, key, fingerprint());
       return replay(c, reply, view);
     }
     return reply.code(201).send(c.dto(view));
@@ -146,16 +155,24 @@ async function fromJson(
   reply: FastifyReply,
 ) {
   const input = parseInput(ZCreateBulkJobJson, req.body);
-  const state = { read: false };
+  const fingerprint = jsonFingerprint(req, req.body);
+  let replayed = false;
   const view = await createBulkJob(bulkCore(c.deps, caller), caller.workspaceId, {
     ...commonInput(c, req, key),
-    source: trackedArray(input.emails, state),
+    idempotencyFingerprint: () => fingerprint,
+    onExisting: () => {
+      replayed = true;
+    },
+    source: input.emails,
     depth: input.depth,
     dedupe: input.dedupe,
     name: input.name ?? null,
     metadata: input.metadata ?? null,
   });
-  if (key && !state.read) return replay(c, reply, view);
+  if (key && replayed) {
+    await assertSameIdempotentRequest(bulkCore(c.deps, caller), caller.workspaceId, key, fingerprint);
+    return replay(c, reply, view);
+  }
   return reply.code(201).send(c.dto(view));
 }
 
@@ -165,19 +182,23 @@ export function createJobHandler(deps: ApiDeps, dto: (view: BulkJobView) => unkn
     deps,
     dto,
     maxBytes,
-    replayBody: { maxBytes: maxBytes + MULTIPART_OVERHEAD, lingerMs: null },
   };
   return async (caller: BulkCaller, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const header = req.headers['idempotency-key'];
     const key = header === undefined ? null : parseInput(ZIdempotencyKey, header, 'Idempotency-Key');
-    if (key) {
-      const existing = await findJobByIdempotencyKey(bulkCore(deps, caller), caller.workspaceId, key);
-      if (existing) {
-        discardRestOfBody(req, reply, c.replayBody);
-        return replay(c, reply, existing);
-      }
+    const existing = key
+      ? await findJobByIdempotencyKey(bulkCore(deps, caller), caller.workspaceId, key)
+      : null;
+    if (req.isMultipart()) return fromUpload(c, caller, key, req, reply, existing);
+    if (key && existing) {
+      await assertSameIdempotentRequest(
+        bulkCore(deps, caller),
+        caller.workspaceId,
+        key,
+        jsonFingerprint(req, req.body),
+      );
+      return replay(c, reply, existing);
     }
-    if (req.isMultipart()) return fromUpload(c, caller, key, req, reply);
     return fromJson(c, caller, key, req, reply);
   };
 }

@@ -8,7 +8,6 @@ import {
   type BulkJobView,
   bulkDownload,
   bulkJobDto,
-  bulkResultItem,
   type CoreContext,
   cancelBulkJob,
   DOWNLOAD_CONTENT_TYPES,
@@ -18,7 +17,7 @@ import {
   getBulkJob,
   listBulkJobs,
   readBulkProgress,
-  readBulkResults,
+  readBulkResultsPage,
   retryUnknownResults,
 } from '@postern/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -116,12 +115,7 @@ export function createBulkHttp(
     },
 
     async results(caller, jobId, query) {
-      const page = await readBulkResults(core(caller), caller.workspaceId, jobIdOf(jobId), {
-        afterSeq: query.after,
-        limit: query.limit,
-        ...(query.status ? { status: query.status } : {}),
-      });
-      return { items: page.items.map(bulkResultItem), nextAfter: page.nextAfterSeq };
+      return readBulkResultsPage(core(caller), caller.workspaceId, jobIdOf(jobId), query);
     },
 
     async cancel(caller, jobId) {

@@ -21,7 +21,19 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, error: Domai
   const body: ErrorBody = { code: error.code, message: error.message, requestId: String(req.id) };
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  return reply.code(ERROR_TABLE[error.code].http).send(body);
+  const status = ERROR_TABLE[error.code].http;
+  if (status === 401 && req.url.startsWith('/v1/')) reply.header('www-authenticate', bearerChallenge(req));
+  return reply.code(status).send(body);
+}
+
+/**
+ * The RFC 6750 challenge of a 401 on /v1: without credentials, only the scheme and realm (section
+ * 3.1: no error code when the request carried no authentication); with a key that was refused,
+ * `error="invalid_token"`.
+ */
+function bearerChallenge(req: FastifyRequest): string {
+  const realm = 'Bearer realm="postern"';
+  return req.headers.authorization ? `${realm}, error="invalid_token"` : realm;
 }
 
 interface SafeParser<T> {

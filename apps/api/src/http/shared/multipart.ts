@@ -1,6 +1,7 @@
 // Multipart uploads: @fastify/multipart registered streaming (limits from configuration), the option
 // fields read up to the one `file` part, and the file handed on as a byte source whose end also checks
 // that nothing follows it. The multipart parser's errors become DomainErrors with a message for a person.
+import { createHash } from 'node:crypto';
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
 import { ZBulkJobOptions } from '@postern/contracts';
 import { DomainError, formatBytes } from '@postern/core';
@@ -110,8 +111,8 @@ export interface UploadForm {
   file: MultipartFile['file'];
   /** The file's bytes; after its end, fails unless nothing follows the file part. */
   source: AsyncGenerator<Buffer>;
-  /** Whether `source` was started (a replayed Idempotency-Key never reads it). */
-  wasRead(): boolean;
+  /** SHA-256 (hex) of the file's bytes; complete once `source` has ended. */
+  fileDigest(): string;
 }
 
 /**
@@ -162,10 +163,13 @@ export async function readUploadForm(
   }
   const options = parseInput(ZBulkJobOptions, formOptions(fields, filePart.filename), 'form');
   const file = filePart.file;
-  let read = false;
+  const hash = createHash('sha256');
+  let digest: string | undefined;
   const source = (async function* () {
-    read = true;
-    for await (const chunk of file) yield chunk as Buffer;
+    for await (const chunk of file) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
     if (file.truncated) throw tooLarge(maxBytes);
     const next = await nextPart(parts);
     if (!next.done) {
@@ -179,5 +183,9 @@ export async function readUploadForm(
       );
     }
   })();
-  return { options, file, source, wasRead: () => read };
+  const fileDigest = () => {
+    digest ??= hash.digest('hex');
+    return digest;
+  };
+  return { options, file, source, fileDigest };
 }

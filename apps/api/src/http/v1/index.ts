@@ -5,10 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../deps.ts';
 import type { BulkHttp } from '../shared/bulk.ts';
-import { apiKeyGate } from './auth.ts';
+import { registerApiKeyGate } from './auth.ts';
 import { docsRoutes } from './docs.ts';
 import { jobRoutes } from './jobs.ts';
 import { meRoute } from './me.ts';
+import { policyRoutes } from './policy.ts';
 import { usageRoute } from './usage.ts';
 import { validateRoutes } from './validate.ts';
 
@@ -17,10 +18,14 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps; bulk
   // Documentation is public.
   await app.register(docsRoutes, { deps });
   await app.register(async (authed) => {
-    authed.addHook('onRequest', apiKeyGate(deps));
+    // JSON in (and multipart uploads where a route registers them): any other body is 415
+    // UNSUPPORTED_MEDIA_TYPE, not a string for the route's schema to refuse.
+    authed.removeContentTypeParser('text/plain');
+    registerApiKeyGate(authed, deps);
     await authed.register(meRoute);
     await authed.register(validateRoutes, { deps });
     await authed.register(jobRoutes, { deps, bulk: opts.bulk });
     await authed.register(usageRoute, { deps });
+    await authed.register(policyRoutes, { deps });
   });
 }

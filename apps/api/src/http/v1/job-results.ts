@@ -3,9 +3,9 @@
 import {
   ZBulkDownloadQuery,
   ZBulkProgressEvent,
-  ZBulkResultItem,
   ZBulkResultsPage,
   ZBulkResultsQuery,
+  ZBulkRowItem,
 } from '@postern/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,6 +21,7 @@ export async function jobResultRoutes(app: FastifyInstance, opts: { bulk: BulkHt
   routes.get(
     '/jobs/:id/events',
     {
+      config: { scope: 'jobs:read' },
       schema: {
         operationId: 'jobEvents',
         summary: 'Server-sent events: `progress` at once and on every change, `done` when the job ends',
@@ -44,9 +45,12 @@ export async function jobResultRoutes(app: FastifyInstance, opts: { bulk: BulkHt
   routes.get(
     '/jobs/:id/results',
     {
+      config: { scope: 'jobs:read' },
       schema: {
         operationId: 'jobResults',
         summary: 'A page of results in address order (keyset: pass the last seq as `after`)',
+        description:
+          '`seq` is the position among the verified addresses (refused and duplicate rows have none), in file order; it is not the row of the uploaded file: the downloads list every data row with both `row` and `seq`.',
         params: ZJobIdParams,
         querystring: ZBulkResultsQuery,
         response: { 200: ok(ZBulkResultsPage), ...jobErrors },
@@ -61,11 +65,13 @@ export async function jobResultRoutes(app: FastifyInstance, opts: { bulk: BulkHt
   routes.get(
     '/jobs/:id/download',
     {
+      config: { scope: 'jobs:read' },
       schema: {
         operationId: 'downloadJobResults',
-        summary: 'All results as a file (streamed): CSV, a JSON array or NDJSON, optionally one status only',
+        summary:
+          'Every data row of the uploaded file in file order, with its verdict, as a file (streamed): CSV, a JSON array or NDJSON',
         description:
-          'CSV columns: email, status, reason, action, suggestion, free_provider, role_account, disposable, catch_all, has_mx, mx_host, smtp_reply_code, checked_at. A cell starting with = + - @ TAB or CR gets a leading apostrophe (so a spreadsheet never runs it as a formula).',
+          'One row per data row of the file (refused rows with status `rejected`, repeats with status `duplicate` and `duplicate_of`), in file order; with `status`, only the verified addresses with that verdict. CSV columns: row, email (as uploaded, Unicode), email_ascii, status, reason, action, policy_action, duplicate_of, suggestion, free_provider, role_account, disposable, catch_all, has_mx, mx_host, smtp_reply_code, checked_at. `row` is the row of the file (the header, if any, is row 1; blank lines count); `seq` (JSON) the position among verified addresses. A cell starting with = + - @ TAB or CR gets a leading apostrophe (so a spreadsheet never runs it as a formula).',
         params: ZJobIdParams,
         querystring: ZBulkDownloadQuery,
         response: {
@@ -73,8 +79,8 @@ export async function jobResultRoutes(app: FastifyInstance, opts: { bulk: BulkHt
             description: 'The file, as an attachment',
             content: {
               'text/csv': { schema: z.string() },
-              'application/json': { schema: z.array(ZBulkResultItem) },
-              'application/x-ndjson': { schema: ZBulkResultItem },
+              'application/json': { schema: z.array(ZBulkRowItem) },
+              'application/x-ndjson': { schema: ZBulkRowItem },
             },
           },
           ...jobErrors,

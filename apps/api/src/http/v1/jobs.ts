@@ -19,7 +19,10 @@ function createJobOptions(deps: ApiDeps) {
   return {
     // The JSON form is parsed whole: it stays small; larger lists go as a streamed upload.
     bodyLimit: deps.config.bulkMaxJsonBytes,
-    config: { bodyTooLargeMessage: jsonTooLargeMessage(deps.config.bulkMaxJsonBytes) },
+    config: {
+      bodyTooLargeMessage: jsonTooLargeMessage(deps.config.bulkMaxJsonBytes),
+      scope: 'jobs:write' as const,
+    },
     schema: {
       operationId: 'createJob',
       summary: 'Create a bulk verification job from an uploaded file (multipart) or a JSON list of addresses',
@@ -62,6 +65,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   routes.get(
     '/jobs',
     {
+      config: { scope: 'jobs:read' },
       schema: {
         operationId: 'listJobs',
         summary: 'Bulk verification jobs of the workspace, newest first',
@@ -75,6 +79,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   routes.get(
     '/jobs/:id',
     {
+      config: { scope: 'jobs:read' },
       schema: {
         operationId: 'getJob',
         summary: 'One job: status, progress (percent, ETA), counts per verdict, extraction summary',
@@ -88,6 +93,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   routes.delete(
     '/jobs/:id',
     {
+      config: { scope: 'jobs:write' },
       schema: {
         operationId: 'deleteJob',
         summary: 'Delete the job and all its results (a running job stops)',
@@ -104,6 +110,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   routes.post(
     '/jobs/:id/cancel',
     {
+      config: { scope: 'jobs:write' },
       schema: {
         operationId: 'cancelJob',
         summary: 'Cancel a queued or running job (results so far are kept; an ended job is returned as is)',
@@ -117,6 +124,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   routes.post(
     '/jobs/:id/retry',
     {
+      config: { scope: 'jobs:write' },
       schema: {
         operationId: 'retryJob',
         summary: 'Check the `unknown` results of an ended job again',

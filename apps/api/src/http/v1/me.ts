@@ -2,13 +2,15 @@
 import { ZV1Me } from '@postern/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { apiAuthOf } from './auth.ts';
+import { ANY_SCOPE, apiAuthOf } from './auth.ts';
 import { authErrors, ok } from './schemas.ts';
 
 export async function meRoute(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/me',
     {
+      // Any valid key: it shows the key's own identity and scopes.
+      config: { scope: ANY_SCOPE },
       schema: {
         operationId: 'getMe',
         summary: 'The workspace and key behind this request',
@@ -24,6 +26,7 @@ export async function meRoute(app: FastifyInstance) {
           name: principal.keyName,
           displayPrefix: principal.displayPrefix,
           expiresAt: principal.expiresAt?.toISOString() ?? null,
+          scopes: principal.scopes,
         },
       });
     },

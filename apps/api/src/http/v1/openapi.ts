@@ -11,6 +11,8 @@ import {
   ZBulkResultsPage,
   ZCreateBulkJobJson,
   ZErrorBody,
+  ZPolicy,
+  ZPolicyView,
   ZV1Me,
   ZV1Usage,
   ZValidateBatchRequest,
@@ -45,11 +47,34 @@ for (const [id, schema] of Object.entries({
   BulkResultsPage: ZBulkResultsPage,
   BulkProgressEvent: ZBulkProgressEvent,
   CreateBulkJobJson: ZCreateBulkJobJson,
+  Policy: ZPolicy,
+  PolicyView: ZPolicyView,
 })) {
   registry.add(schema, { id });
 }
 
 const transform = createJsonSchemaTransform({ schemaRegistry: registry, skipList: [] });
+
+/**
+ * The operation's scope (its route's `config.scope`): a security requirement with that scope, and
+ * `x-required-scope` (also "any": any valid key).
+ */
+function withScope(
+  out: ReturnType<typeof transform>,
+  config: { scope?: string } | undefined,
+): ReturnType<typeof transform> {
+  const scope = config?.scope;
+  if (!scope) return out;
+  const schema = out.schema as Record<string, unknown>;
+  return {
+    ...out,
+    schema: {
+      ...schema,
+      security: [{ bearer: scope === 'any' ? [] : [scope] }],
+      'x-required-scope': scope,
+    },
+  } as ReturnType<typeof transform>;
+}
 const transformObject = createJsonSchemaTransformObject({ schemaRegistry: registry });
 
 /** The multipart form of POST /jobs: the option fields (as strings), then the file. */
@@ -141,7 +166,7 @@ export async function registerOpenApi(app: FastifyInstance, info: { publicUrl: s
         title: 'Postern API',
         version: info.version,
         description:
-          'The public API of Postern. Authenticate with an API key from the dashboard (Settings → API keys) in the Authorization header. Requests are rate-limited per workspace by plan (token bucket); every answer carries RateLimit, RateLimit-Policy and X-RateLimit-Limit/Remaining/Reset, and a refusal (429) Retry-After. Errors are JSON: { "code", "message", "requestId" }.',
+          'The public API of Postern. Authenticate with an API key from the dashboard (Workspace → API keys) in the Authorization header. Each operation names the scope the key needs (`x-required-scope`, and the bearer requirement\'s scopes); a key without it is refused 403 INSUFFICIENT_SCOPE. Requests are rate-limited per workspace by plan (token bucket); every answer carries RateLimit, RateLimit-Policy and X-RateLimit-Limit/Remaining/Reset, and a refusal (429) Retry-After. Errors are JSON: { "code", "message", "requestId" }.',
       },
       servers: [{ url: `${info.publicUrl}${PREFIX}` }],
       security: [{ bearer: [] }],
@@ -151,7 +176,7 @@ export async function registerOpenApi(app: FastifyInstance, info: { publicUrl: s
     },
     transform: (input) =>
       input.url.startsWith(`${PREFIX}/`) && !UNDOCUMENTED.has(input.url)
-        ? transform(input)
+        ? withScope(transform(input), (input.route as { config?: { scope?: string } }).config)
         : { schema: { hide: true }, url: input.url },
     transformObject: (input) => finish(transformObject(input) as Doc) as ReturnType<typeof transformObject>,
   });

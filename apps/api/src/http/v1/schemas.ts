@@ -10,7 +10,10 @@ const error = (description: string) => ({
 /** Every authenticated route can answer these. */
 export const authErrors = {
   400: error('Bad request (e.g. an API key in the query string)'),
-  401: error('Missing, unknown, expired or revoked API key'),
+  401: error('Missing, unknown or revoked API key (UNAUTHENTICATED), or an expired one (API_KEY_EXPIRED)'),
+  403: error(
+    "The key lacks this operation's scope (INSUFFICIENT_SCOPE; the message names it), or its workspace is suspended (ACCOUNT_DISABLED)",
+  ),
   429: error('Rate limit reached; retry after Retry-After seconds'),
 };
 

@@ -13,6 +13,7 @@ export async function usageRoute(app: FastifyInstance, opts: { deps: ApiDeps }) 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/usage',
     {
+      config: { scope: 'usage:read' },
       schema: {
         operationId: 'getUsage',
         summary: 'Plan limits, tokens left and requests per day',

@@ -5,7 +5,7 @@ import {
   ZValidationBatchResult,
   ZValidationResult,
 } from '@postern/contracts';
-import { chargeApiChecks, checkAddress } from '@postern/core';
+import { cachedPolicy, chargeApiChecks, checkAddress, noteFirstCheck, withPolicyAction } from '@postern/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type ApiDeps, coreServicesOf } from '../../deps.ts';
@@ -14,15 +14,26 @@ import { authErrors, ok, withError } from './schemas.ts';
 
 export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
   const { deps } = opts;
-  // A check needs no database: the process's services (cache, clock, secret) and its engine.
+  // A check needs no database: the process's services (cache, clock, secret) and its engine; the
+  // workspace's policy is kept in process for a few seconds (cachedPolicy).
   const services = coreServicesOf(deps);
+  // The fork is made only when the cache misses (a getter): a hit costs one Map lookup.
+  const lazyEm = {
+    get em() {
+      return deps.orm.em.fork();
+    },
+  };
+  const policyOf = (workspaceId: string) => cachedPolicy(lazyEm, workspaceId);
+  // The home page's getting-started checklist: at most one update per workspace and process.
+  const firstCheck = (workspaceId: string) =>
+    noteFirstCheck({ em: deps.orm.em.fork(), clock: deps.clock }, workspaceId);
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const invalid = withError('The input is not valid (the first problem, as "<field>: <message>")');
 
   routes.post(
     '/validate',
     {
-      config: { checksAddresses: true },
+      config: { checksAddresses: true, scope: 'validate:write' },
       schema: {
         operationId: 'validate',
         summary: 'Check one address (syntax, DNS, optionally an SMTP probe at depth `enhanced`)',
@@ -34,15 +45,21 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       const input = req.body;
       const auth = apiAuthOf(req);
       await chargeApiChecks(deps.limiter, auth, 1, (headers) => reply.headers(headers));
+      await firstCheck(auth.principal.workspaceId);
       // The result is built by core to the ZValidationResult type (checked by tsc and by the tests).
-      return await checkAddress(services, deps.engine, input.email, input.depth, auth.principal.workspaceId);
+      const workspaceId = auth.principal.workspaceId;
+      const [policy, verdict] = await Promise.all([
+        policyOf(workspaceId),
+        checkAddress(services, deps.engine, input.email, input.depth, workspaceId),
+      ]);
+      return withPolicyAction(policy, verdict);
     },
   );
 
   routes.post(
     '/validate/batch',
     {
-      config: { checksAddresses: true },
+      config: { checksAddresses: true, scope: 'validate:write' },
       schema: {
         operationId: 'validateBatch',
         summary: 'Check up to 50 addresses at once',
@@ -54,13 +71,20 @@ export async function validateRoutes(app: FastifyInstance, opts: { deps: ApiDeps
       const input = req.body;
       const auth = apiAuthOf(req);
       await chargeApiChecks(deps.limiter, auth, input.emails.length, (headers) => reply.headers(headers));
-      const results = await Promise.all(
-        input.emails.map(async (email) => ({
-          email,
-          result: await checkAddress(services, deps.engine, email, input.depth, auth.principal.workspaceId),
+      await firstCheck(auth.principal.workspaceId);
+      const workspaceId = auth.principal.workspaceId;
+      const [policy, verdicts] = await Promise.all([
+        policyOf(workspaceId),
+        Promise.all(
+          input.emails.map((email) => checkAddress(services, deps.engine, email, input.depth, workspaceId)),
+        ),
+      ]);
+      return {
+        results: verdicts.map((verdict, i) => ({
+          email: input.emails[i] as string,
+          result: withPolicyAction(policy, verdict),
         })),
-      );
-      return { results };
+      };
     },
   );
 }

@@ -1,6 +1,7 @@
 import { router } from '../../trpc.ts';
 import { changePassword } from './password.ts';
 import { security } from './security.ts';
+import { exportSecurityLog, securityLog } from './security-log.ts';
 import { listSessions, revokeOtherSessions, revokeSession } from './sessions.ts';
 import {
   activateTwoFactor,
@@ -11,6 +12,8 @@ import {
 
 export const accountRouter = router({
   security,
+  securityLog,
+  exportSecurityLog,
   changePassword,
   enrolTwoFactor,
   activateTwoFactor,

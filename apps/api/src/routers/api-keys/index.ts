@@ -1,5 +1,5 @@
-// API keys of a workspace (owners and admins manage; everyone sees names, prefixes and usage) and
-// the plan's usage against its limits.
+// API keys of a workspace (owners and admins manage: create with scopes, roll with overlap, revoke;
+// everyone sees names, prefixes, scopes, usage and usage alerts) and the plan's usage against its limits.
 import {
   ZApiKeyList,
   ZApiKeyUsageRequest,
@@ -8,10 +8,20 @@ import {
   ZOk,
   ZPlanUsage,
   ZRevokeApiKeyRequest,
+  ZRollApiKeyRequest,
+  ZRolledApiKey,
   ZUsageSeries,
   ZWorkspaceScoped,
 } from '@postern/contracts';
-import { apiKeyUsageSeries, createApiKey, listApiKeys, planUsage, revokeApiKey } from '@postern/core';
+import {
+  apiKeyUsageSeries,
+  createApiKey,
+  listApiKeyAlerts,
+  listApiKeys,
+  planUsage,
+  revokeApiKey,
+  rollApiKey,
+} from '@postern/core';
 import { router, workspaceProcedure } from '../../trpc.ts';
 
 export const apiKeysRouter = router({
@@ -38,11 +48,25 @@ export const apiKeysRouter = router({
       return { ok: true as const };
     }),
 
+  roll: workspaceProcedure
+    .meta({ permission: 'apikeys.manage' })
+    .input(ZRollApiKeyRequest)
+    .output(ZRolledApiKey)
+    .mutation(async ({ ctx, input }) => {
+      const rolled = await rollApiKey(ctx.core, ctx.deps.limiter, input.workspaceId, ctx.user.id, input);
+      ctx.deps.apiKeys.forget();
+      return rolled;
+    }),
+
   usage: workspaceProcedure
     .meta({ permission: 'apikeys.read' })
     .input(ZApiKeyUsageRequest)
     .output(ZUsageSeries)
-    .query(({ ctx, input }) => apiKeyUsageSeries(ctx.core, input.workspaceId, input.days)),
+    .query(async ({ ctx, input }) => {
+      const usage = await apiKeyUsageSeries(ctx.core, input.workspaceId, input.days);
+      const since = new Date(`${usage.days[0] ?? '1970-01-01'}T00:00:00Z`);
+      return { ...usage, alerts: await listApiKeyAlerts(ctx.core, input.workspaceId, since) };
+    }),
 
   plan: workspaceProcedure
     .meta({ permission: 'apikeys.read' })
@@ -54,7 +78,7 @@ export const apiKeysRouter = router({
         ctx.deps.limiter,
         input.workspaceId,
         ctx.workspace.plan,
-        ctx.deps.apiKeys.policyFor(ctx.workspace.plan),
+        ctx.deps.apiKeys.policyFor(ctx.workspace.plan, ctx.workspace),
       ),
     ),
 });

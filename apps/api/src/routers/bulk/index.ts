@@ -14,14 +14,13 @@ import {
 } from '@postern/contracts';
 import {
   bulkJobDto,
-  bulkResultItem,
   cancelBulkJob,
   DomainError,
   deleteBulkJob,
   getBulkJob,
   listBulkJobs,
   previewUpload,
-  readBulkResults,
+  readBulkResultsPage,
   retryUnknownResults,
 } from '@postern/core';
 import { z } from 'zod';
@@ -63,12 +62,7 @@ export const bulkRouter = router({
     .input(ZBulkResultsRequest)
     .output(ZBulkResultsPage)
     .query(async ({ ctx, input }) => {
-      const page = await readBulkResults(ctx.core, input.workspaceId, input.jobId, {
-        afterSeq: input.after,
-        limit: input.limit,
-        ...(input.status ? { status: input.status } : {}),
-      });
-      return { items: page.items.map(bulkResultItem), nextAfter: page.nextAfterSeq };
+      return readBulkResultsPage(ctx.core, input.workspaceId, input.jobId, input);
     }),
 
   /** The file's first ≤ 64 KiB, sniffed like an upload: format, header, columns, the detected column. */

@@ -15,6 +15,7 @@ import {
   toWorkspaceDto,
 } from '@postern/core';
 import { authedProcedure, router, workspaceProcedure } from '../../trpc.ts';
+import { setRequireTwoFactorProcedure } from './require-two-factor.ts';
 
 export const workspacesRouter = router({
   list: authedProcedure
@@ -46,11 +47,14 @@ export const workspacesRouter = router({
     }),
 
   leave: workspaceProcedure
-    .meta({ permission: 'workspace.read' })
+    // A member who will not turn on two-factor authentication can still leave a workspace requiring it.
+    .meta({ permission: 'workspace.read', withoutTwoFactor: true })
     .input(ZWorkspaceScoped)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
       await leaveWorkspace(ctx.core, input.workspaceId, ctx.user.id);
       return { ok: true as const };
     }),
+
+  setRequireTwoFactor: setRequireTwoFactorProcedure,
 });

@@ -67,25 +67,20 @@ export function DateRangeFields({
   onChange: (range: DayRange) => void;
   problem?: string | undefined;
 }) {
-  return (
-    <>
-      <Field
-        label="From"
-        type="date"
-        testId="from-filter"
-        value={range.from ?? ''}
-        max={range.to}
-        onChange={(event) => onChange({ ...range, from: event.target.value || undefined })}
-        error={problem}
-      />
-      <Field
-        label="To"
-        type="date"
-        testId="to-filter"
-        value={range.to ?? ''}
-        min={range.from}
-        onChange={(event) => onChange({ ...range, to: event.target.value || undefined })}
-      />
-    </>
-  );
+  const ends = [
+    { key: 'from', label: 'From', bounds: { max: range.to }, error: problem },
+    { key: 'to', label: 'To', bounds: { min: range.from }, error: undefined },
+  ] as const;
+  return ends.map(({ key, label, bounds, error }) => (
+    <Field
+      key={key}
+      label={label}
+      type="date"
+      testId={`${key}-filter`}
+      value={range[key] ?? ''}
+      {...bounds}
+      onChange={(event) => onChange({ ...range, [key]: event.target.value || undefined })}
+      error={error}
+    />
+  ));
 }

@@ -19,30 +19,28 @@ export function PageSteps({
   /** Prefix of the test ids `<testId>-range`, `-prev` and `-next`. */
   testId: string;
 }) {
+  const steps = [
+    { id: 'prev', label: 'Previous', enabled: canPrevious, onClick: onPrevious },
+    { id: 'next', label: 'Next', enabled: canNext, onClick: onNext },
+  ];
   return (
     <div className="flex items-center justify-between gap-3 border-t border-slate-100 px-5 py-3 text-sm text-slate-500 sm:px-6">
       <span data-testid={`${testId}-range`} className="tabular-nums">
         {range}
       </span>
       <div className="flex gap-2">
-        <Button
-          variant="secondary"
-          className="px-2.5 py-1.5 text-xs"
-          disabled={!canPrevious}
-          onClick={onPrevious}
-          data-testid={`${testId}-prev`}
-        >
-          Previous
-        </Button>
-        <Button
-          variant="secondary"
-          className="px-2.5 py-1.5 text-xs"
-          disabled={!canNext}
-          onClick={onNext}
-          data-testid={`${testId}-next`}
-        >
-          Next
-        </Button>
+        {steps.map((step) => (
+          <Button
+            key={step.id}
+            variant="secondary"
+            className="px-2.5 py-1.5 text-xs"
+            disabled={!step.enabled}
+            onClick={step.onClick}
+            data-testid={`${testId}-${step.id}`}
+          >
+            {step.label}
+          </Button>
+        ))}
       </div>
     </div>
   );

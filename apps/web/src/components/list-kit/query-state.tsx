@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { LoadError } from '../error-panel.tsx';
 import { Skeleton } from '../skeleton.tsx';
+import { Spinner } from '../spinner.tsx';
 
 /** What QueryState reads of a TanStack query (plain or infinite). */
 export interface QueryLike {
@@ -41,15 +42,19 @@ export function QueryState({
     return (
       <LoadError
         title={`Could not load ${what}`}
-        error={query.error}
-        onRetry={() => void query.refetch()}
-        retrying={query.isFetching}
+        query={query}
         testId={`${testId}-error`}
         className="m-5 sm:m-6"
       />
     );
   if (isEmpty) return empty ?? null;
   return children;
+}
+
+/** A spinner while rows already shown are re-read (not the first load, nor a next page): a card's corner. */
+export function Refreshing({ query }: { query: QueryLike & { isFetchingNextPage?: boolean } }) {
+  if (!query.isFetching || query.isFetchingNextPage || query.isPending) return null;
+  return <Spinner className="size-4 text-slate-500" />;
 }
 
 const DEFAULT_CELLS = ['h-4 w-36', 'h-5 w-20 rounded-full', 'h-4 w-16', 'ml-auto h-4 w-24'];

@@ -32,6 +32,23 @@ export function RowButton({
   );
 }
 
+/** "Details" on a row, opening it in a side panel; `label` names the row for screen readers. */
+export function DetailsButton({
+  label,
+  testId,
+  onClick,
+}: {
+  label: string;
+  testId: string;
+  onClick: () => void;
+}) {
+  return (
+    <RowButton variant="ghost" label={label} testId={testId} onClick={onClick}>
+      Details
+    </RowButton>
+  );
+}
+
 /** A success or error line at the top of a list card. */
 export function ListNotice({
   tone = 'success',

@@ -1,14 +1,19 @@
+import { LEGACY_API_KEY_SCOPES } from '@postern/contracts/constants';
 import { describe, expect, it } from 'vitest';
 import {
+  alertsByDay,
   chartRows,
   curlSnippet,
   expiryInput,
   keyStatus,
   percentOf,
   planCapacity,
+  scopeGroups,
+  scopeSummary,
   seriesTotal,
   shortDay,
   sortKeys,
+  toggleScope,
 } from './api-keys-model.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -31,6 +36,61 @@ describe('key status', () => {
       { id: 'a2', revokedAt: null, expiresAt: null },
     ];
     expect(sortKeys(keys, NOW).map((key) => key.id)).toEqual(['a1', 'a2', 'expired', 'revoked']);
+  });
+
+  it('a rolled key works until its revocation time: rolling, then revoked', () => {
+    const rolled = { revokedAt: '2026-11-21T12:00:00.001Z', expiresAt: null, replacedById: 'k2' };
+    expect(keyStatus(rolled, NOW)).toBe('rolling');
+    expect(keyStatus(rolled, NOW + 1)).toBe('revoked');
+    // Revoked (not rolled) a moment after the page's clock last ticked: revoked, never "rolling".
+    expect(keyStatus({ ...rolled, replacedById: null }, NOW)).toBe('revoked');
+    const keys = [
+      { id: 'revoked', revokedAt: '2026-11-20T00:00:00.000Z', expiresAt: null },
+      { id: 'rolling', ...rolled },
+      { id: 'expired', revokedAt: null, expiresAt: '2026-11-01T00:00:00.000Z' },
+      { id: 'active', revokedAt: null, expiresAt: null },
+    ];
+    expect(sortKeys(keys, NOW).map((key) => key.id)).toEqual(['active', 'rolling', 'expired', 'revoked']);
+  });
+});
+
+describe('scopes', () => {
+  it('are summarised as a preset name or listed in the canonical order', () => {
+    expect(scopeSummary(['jobs:read', 'usage:read', 'policy:read', 'contacts:read'])).toBe('Read only');
+    expect(scopeSummary(['jobs:write', 'validate:write'])).toBe('validate:write, jobs:write');
+    expect(scopeSummary(LEGACY_API_KEY_SCOPES)).toBe('All verification');
+    const full = scopeGroups().flatMap(([, scopes]) => scopes);
+    expect(scopeSummary(full)).toBe('Full access');
+    expect(scopeSummary(full.slice(1))).not.toBe('Full access');
+  });
+
+  it('toggle keeps the canonical order and each scope once', () => {
+    expect(toggleScope(['jobs:write'], 'validate:write', true)).toEqual(['validate:write', 'jobs:write']);
+    expect(toggleScope(['validate:write', 'jobs:write'], 'jobs:write', true)).toEqual([
+      'validate:write',
+      'jobs:write',
+    ]);
+    expect(toggleScope(['validate:write', 'jobs:write'], 'validate:write', false)).toEqual(['jobs:write']);
+  });
+
+  it('are grouped by resource for the checkbox group', () => {
+    const groups = Object.fromEntries(scopeGroups());
+    expect(groups.jobs).toEqual(['jobs:read', 'jobs:write']);
+    expect(groups.contacts).toEqual(['contacts:read', 'contacts:write', 'contacts:erase']);
+  });
+});
+
+describe('usage alerts on the chart', () => {
+  it('are counted per UTC day', () => {
+    const days = alertsByDay([
+      { createdAt: '2026-11-20T23:59:59.000Z' },
+      { createdAt: '2026-11-21T00:00:00.000Z' },
+      { createdAt: '2026-11-21T08:00:00.000Z' },
+    ]);
+    expect([...days]).toEqual([
+      ['2026-11-20', 1],
+      ['2026-11-21', 2],
+    ]);
   });
 });
 

@@ -1,21 +1,35 @@
 // API keys and plan usage, presented (pure: testable).
+import {
+  API_KEY_SCOPE_PRESETS,
+  API_KEY_SCOPES,
+  type ApiKeyAlertKind,
+  type ApiKeyScope,
+  LEGACY_API_KEY_SCOPES,
+} from '@postern/contracts/constants';
 
-export type KeyStatus = 'active' | 'revoked' | 'expired';
+/** `rolling`: replaced by a roll, still working until its revocation time (the overlap). */
+export type KeyStatus = 'active' | 'rolling' | 'revoked' | 'expired';
 
 interface KeyDates {
   revokedAt: string | null;
   expiresAt: string | null;
+  /** Set when a roll replaced the key: only such a key can be `rolling`. */
+  replacedById?: string | null;
 }
 
+/**
+ * A revocation time in the future means a roll's overlap; only a rolled key has one (a key revoked just
+ * now may carry a time ahead of the browser's `now`, which refreshes every 30 s, or of a slow clock).
+ */
 export function keyStatus(key: KeyDates, now: number): KeyStatus {
-  if (key.revokedAt) return 'revoked';
+  if (key.revokedAt) return key.replacedById && Date.parse(key.revokedAt) > now ? 'rolling' : 'revoked';
   if (key.expiresAt && Date.parse(key.expiresAt) <= now) return 'expired';
   return 'active';
 }
 
 /** Active keys first (newest first within each group: the server's order). */
 export function sortKeys<K extends KeyDates>(keys: readonly K[], now: number): K[] {
-  const rank: Record<KeyStatus, number> = { active: 0, expired: 1, revoked: 2 };
+  const rank: Record<KeyStatus, number> = { active: 0, rolling: 1, expired: 2, revoked: 3 };
   return [...keys]
     .map((key, index) => ({ key, index }))
     .sort((a, b) => rank[keyStatus(a.key, now)] - rank[keyStatus(b.key, now)] || a.index - b.index)
@@ -111,3 +125,59 @@ export const SERIES_COLOURS = [
   '#14b8a6',
   '#64748b',
 ];
+
+/**
+ * "Full access", "Read only", "All verification" (every scope of today's routes: the dialog's default
+ * and what keys made before scopes have), or the scopes themselves (the list's Scopes column).
+ */
+export function scopeSummary(scopes: readonly string[]): string {
+  const has = new Set(scopes);
+  const same = (preset: readonly string[]) => preset.length === has.size && preset.every((s) => has.has(s));
+  if (same(API_KEY_SCOPE_PRESETS.full)) return 'Full access';
+  if (same(API_KEY_SCOPE_PRESETS.readOnly)) return 'Read only';
+  if (same(LEGACY_API_KEY_SCOPES)) return 'All verification';
+  return API_KEY_SCOPES.filter((s) => has.has(s)).join(', ');
+}
+
+/** The scopes with one added or removed, in the canonical order. */
+export function toggleScope(scopes: readonly ApiKeyScope[], scope: ApiKeyScope, on: boolean): ApiKeyScope[] {
+  const next = new Set(scopes);
+  if (on) next.add(scope);
+  else next.delete(scope);
+  return API_KEY_SCOPES.filter((s) => next.has(s));
+}
+
+/** Scopes grouped by resource for the checkbox group: [["jobs", ["jobs:read", "jobs:write"]], …]. */
+export function scopeGroups(): [string, ApiKeyScope[]][] {
+  const groups = new Map<string, ApiKeyScope[]>();
+  for (const scope of API_KEY_SCOPES) {
+    const resource = scope.split(':')[0] ?? scope;
+    groups.set(resource, [...(groups.get(resource) ?? []), scope]);
+  }
+  return [...groups];
+}
+
+/** How long the old secret of a rolled key keeps working. */
+export const OVERLAP_CHOICES = [
+  { hours: 0, label: 'Stop it now' },
+  { hours: 1, label: '1 hour' },
+  { hours: 24, label: '1 day' },
+  { hours: 72, label: '3 days' },
+  { hours: 168, label: '7 days (the most)' },
+] as const;
+
+export const ALERT_LABELS: Record<ApiKeyAlertKind, string> = {
+  traffic_spike: 'Traffic spike',
+  refusals: 'Burst of refusals',
+  new_ip_range: 'New IP range',
+};
+
+/** Usage alerts per UTC day ("2026-11-21" → count), to mark the chart's days. */
+export function alertsByDay(alerts: readonly { createdAt: string }[]): Map<string, number> {
+  const days = new Map<string, number>();
+  for (const alert of alerts) {
+    const day = alert.createdAt.slice(0, 10);
+    days.set(day, (days.get(day) ?? 0) + 1);
+  }
+  return days;
+}

@@ -1,5 +1,6 @@
-// Create an API key: a name and an optional expiry; then its secret, shown this once, with copy.
-import { ZApiKeyName } from '@postern/contracts';
+// Create an API key: a name, its scopes and an optional expiry; then its secret, shown this once.
+import { type ApiKeyScope, ZApiKeyName } from '@postern/contracts';
+import { LEGACY_API_KEY_SCOPES } from '@postern/contracts/constants';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
@@ -14,8 +15,9 @@ import { workspaceActionError } from '../workspaces/action-errors.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { EXPIRY_CHOICES, type ExpiryChoice, expiryInput } from './api-keys-model.ts';
 import { ApiSnippet } from './api-snippet.tsx';
+import { ScopePicker } from './scope-picker.tsx';
 
-interface Created {
+export interface Created {
   name: string;
   secret: string;
   expiresAt: string | null;
@@ -41,7 +43,8 @@ function KeyForm({
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<ExpiryChoice>('never');
   const [day, setDay] = useState(todayPlus(30));
-  const [errors, setErrors] = useState<{ name?: string; day?: string }>({});
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([...LEGACY_API_KEY_SCOPES]);
+  const [errors, setErrors] = useState<{ name?: string; day?: string; scopes?: string }>({});
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
       onSuccess: (result) =>
@@ -60,11 +63,13 @@ function KeyForm({
     setErrors({
       name: parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Give the key a name.'),
       day: when.error,
+      scopes: scopes.length ? undefined : 'Choose at least one scope.',
     });
-    if (!parsed.success || when.error) return;
+    if (!parsed.success || when.error || !scopes.length) return;
     create.mutate({
       workspaceId,
       name: parsed.data,
+      scopes,
       ...(when.expiresAt ? { expiresAt: when.expiresAt } : {}),
     });
   }
@@ -89,6 +94,7 @@ function KeyForm({
         hint="Where the key is used, so you know what breaks if you revoke it."
         autoFocus
       />
+      <ScopePicker value={scopes} onChange={setScopes} error={errors.scopes} />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           label="Expires"
@@ -125,7 +131,7 @@ function KeyForm({
   );
 }
 
-function SecretView({ created, onDone }: { created: Created; onDone: () => void }) {
+export function SecretView({ created, onDone }: { created: Created; onDone: () => void }) {
   const [stored, setStored] = useState(false);
   return (
     <div className="space-y-5" data-testid="key-secret-view">

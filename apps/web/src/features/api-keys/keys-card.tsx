@@ -1,5 +1,7 @@
-// The workspace's API keys: what each is, who made it, when it was last used, how much, its state.
+// The workspace's API keys: what each is, what it may do, who made it, when it was last used, how much,
+// its state; owners and admins roll (new secret, old one kept for an overlap) and revoke.
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
@@ -16,6 +18,7 @@ import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { keyStatus, sortKeys } from './api-keys-model.ts';
 import { ApiSnippet, DocsLink } from './api-snippet.tsx';
 import { keyColumns } from './key-columns.tsx';
+import { RollKeyDialog } from './roll-key-dialog.tsx';
 import type { ApiKeyRow, useKeysQuery } from './use-api-keys.ts';
 
 function NoKeys({ canManage, onCreate }: { canManage: boolean; onCreate: () => void }) {
@@ -55,24 +58,58 @@ function RevokeKeyText({ apiKey }: { apiKey: ApiKeyRow }) {
   );
 }
 
-export function KeysCard({
-  workspaceId,
-  keys,
-  canManage,
-  onCreate,
-  notice,
+/** Roll (active keys) and revoke (active, or rolled and still in the overlap). */
+function KeyActions({
+  apiKey,
+  now,
+  onRoll,
+  onRevoke,
 }: {
+  apiKey: ApiKeyRow;
+  now: number;
+  onRoll: () => void;
+  onRevoke: () => void;
+}) {
+  const status = keyStatus(apiKey, now);
+  if (status !== 'active' && status !== 'rolling') return null;
+  return (
+    <span className="inline-flex gap-2">
+      {status === 'active' ? (
+        <RowButton testId="roll-key" label={`Roll ${apiKey.name}`} onClick={onRoll}>
+          Roll
+        </RowButton>
+      ) : null}
+      <RowButton testId="revoke-key" label={`Revoke ${apiKey.name}`} onClick={onRevoke}>
+        Revoke
+      </RowButton>
+    </span>
+  );
+}
+
+function CreateKeyButton({ onCreate }: { onCreate: () => void }) {
+  return (
+    <Button onClick={onCreate} data-testid="create-key">
+      <PlusIcon className="size-4" />
+      Create key
+    </Button>
+  );
+}
+
+interface KeysCardProps {
   workspaceId: string;
   keys: ReturnType<typeof useKeysQuery>;
   canManage: boolean;
   onCreate: () => void;
   notice?: string | undefined;
-}) {
+}
+
+export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: KeysCardProps) {
   const trpc = useTRPC();
   const now = useNow(30_000);
   const invalidateWorkspaces = useInvalidateWorkspaces();
   const confirm = useRowConfirm<ApiKeyRow>();
   const revoking = confirm.target;
+  const [rolling, setRolling] = useState<ApiKeyRow>();
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
       onSuccess: async () => {
@@ -101,17 +138,16 @@ export function KeysCard({
       rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
       rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
       actions={(key) =>
-        canManage && keyStatus(key, now) === 'active' ? (
-          <RowButton
-            testId="revoke-key"
-            label={`Revoke ${key.name}`}
-            onClick={() => {
+        canManage ? (
+          <KeyActions
+            apiKey={key}
+            now={now}
+            onRoll={() => setRolling(key)}
+            onRevoke={() => {
               revoke.reset();
               confirm.ask(key);
             }}
-          >
-            Revoke
-          </RowButton>
+          />
         ) : null
       }
     />
@@ -125,14 +161,7 @@ export function KeysCard({
       bodyClassName="pb-1"
       title="API keys"
       description="Keys authenticate calls to the REST API on behalf of this workspace."
-      actions={
-        canManage && list.length > 0 ? (
-          <Button onClick={onCreate} data-testid="create-key">
-            <PlusIcon className="size-4" />
-            Create key
-          </Button>
-        ) : undefined
-      }
+      actions={canManage && list.length > 0 ? <CreateKeyButton onCreate={onCreate} /> : undefined}
     >
       {shownNotice ? <ListNotice testId="keys-notice">{shownNotice}</ListNotice> : null}
       <QueryState
@@ -145,6 +174,15 @@ export function KeysCard({
       >
         {table}
       </QueryState>
+      <RollKeyDialog
+        workspaceId={workspaceId}
+        apiKey={rolling}
+        onClose={() => setRolling(undefined)}
+        onRolled={(name) => {
+          void keys.refetch();
+          confirm.setNotice(`“${name}” was rolled: deploy the new secret before the old one stops.`);
+        }}
+      />
       <ConfirmAction
         open={revoking !== undefined}
         testId="revoke-key-dialog"

@@ -1,11 +1,13 @@
-// Requests per key over the last 30 days: a stacked bar chart (loaded on demand) and totals per key.
+// Requests per key over the last 30 days: a stacked bar chart (loaded on demand) with usage alerts
+// marked, totals per key, and the alerts themselves.
 import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { ChartIcon } from '../../components/icons.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
-import { SERIES_COLOURS, seriesTotal } from './api-keys-model.ts';
+import { formatDateTime } from '../../lib/time.ts';
+import { ALERT_LABELS, SERIES_COLOURS, seriesTotal } from './api-keys-model.ts';
 import { USAGE_DAYS, useUsageQuery } from './use-api-keys.ts';
 
 const UsageChart = lazy(async () => ({ default: (await import('./usage-chart.tsx')).UsageChart }));
@@ -18,6 +20,41 @@ function ChartSkeleton() {
       {Array.from({ length: USAGE_DAYS }, (_, index) => (
         <Skeleton key={index} className="flex-1" />
       ))}
+    </div>
+  );
+}
+
+/** The usage alerts of the period (traffic spike, burst of refusals, new IP range), newest first. */
+function AlertList({
+  usage,
+  colours,
+}: {
+  usage: NonNullable<ReturnType<typeof useUsageQuery>['data']>;
+  colours: ReadonlyMap<string, string>;
+}) {
+  if (!usage.alerts.length) return null;
+  const names = new Map(usage.series.map((series) => [series.keyId, series.name]));
+  return (
+    <div className="border-t border-slate-100 pt-4" data-testid="usage-alerts">
+      <h3 className="text-sm font-medium text-slate-900">Usage alerts</h3>
+      <ul className="mt-2 space-y-2 text-sm" aria-label="Usage alerts">
+        {usage.alerts.map((alert) => (
+          <li key={alert.id} className="flex items-start gap-2" data-testid="usage-alert">
+            <span
+              aria-hidden="true"
+              className="mt-1.5 size-2.5 shrink-0 rounded-sm"
+              style={{ background: colours.get(alert.keyId) ?? '#e11d48' }}
+            />
+            <span className="text-slate-700">
+              <span className="font-medium text-rose-700">{ALERT_LABELS[alert.kind]}</span> ·{' '}
+              {names.get(alert.keyId) ?? 'A key'}: {alert.summary}
+              <time className="block text-xs text-slate-500" dateTime={alert.createdAt}>
+                {formatDateTime(alert.createdAt)}
+              </time>
+            </span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -79,6 +116,7 @@ export function UsageCard({ workspaceId }: { workspaceId: string }) {
             </li>
           ))}
         </ul>
+        <AlertList usage={usage.data} colours={colours} />
       </div>
     );
 

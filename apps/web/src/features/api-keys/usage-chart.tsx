@@ -1,6 +1,16 @@
-// Requests per key per day as stacked bars (recharts: loaded only with this chart).
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { chartRows, SERIES_COLOURS, shortDay, type UsageSeries } from './api-keys-model.ts';
+// Requests per key per day as stacked bars, days with usage alerts marked by a red line (recharts:
+// loaded only with this chart).
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { alertsByDay, chartRows, SERIES_COLOURS, shortDay, type UsageSeries } from './api-keys-model.ts';
 
 const NUMBER = new Intl.NumberFormat('en');
 
@@ -46,11 +56,18 @@ function UsageTooltip({
   );
 }
 
-export function UsageChart({ usage, colours }: { usage: UsageSeries; colours: ReadonlyMap<string, string> }) {
+export function UsageChart({
+  usage,
+  colours,
+}: {
+  usage: UsageSeries & { alerts: readonly { createdAt: string }[] };
+  colours: ReadonlyMap<string, string>;
+}) {
   const rows = chartRows(usage);
+  const alertDays = [...alertsByDay(usage.alerts)].filter(([day]) => usage.days.includes(day));
   const names = new Map(usage.series.map((series) => [series.keyId, series.name]));
   return (
-    <div className="h-72 w-full" data-testid="usage-chart">
+    <div className="h-72 w-full" data-testid="usage-chart" data-alert-days={alertDays.length}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
@@ -80,6 +97,20 @@ export function UsageChart({ usage, colours }: { usage: UsageSeries; colours: Re
               />
             )}
           />
+          {alertDays.map(([day, count]) => (
+            <ReferenceLine
+              key={`alert-${day}`}
+              x={day}
+              stroke="#e11d48"
+              strokeDasharray="3 3"
+              label={{
+                value: count > 1 ? `⚠ ${count}` : '⚠',
+                position: 'top',
+                fill: '#e11d48',
+                fontSize: 11,
+              }}
+            />
+          ))}
           {usage.series.map((series, index) => (
             <Bar
               key={series.keyId}

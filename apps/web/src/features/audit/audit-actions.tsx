@@ -7,14 +7,15 @@ import { DownloadIcon, ShieldIcon } from '../../components/icons.tsx';
 import { downloadBlob, exportFilename } from '../../lib/download.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import type { AuditFilterInput } from './audit-filters.ts';
 import type { VerifyResult } from './use-audit.ts';
 
 export function useAuditActions(workspace: { id: string; name: string }, filtered: boolean) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const exportRefusal = useRefusal((error) => workspaceActionError(error, 'export'));
+  const verifyRefusal = useRefusal((error) => workspaceActionError(error, 'verify'));
   const [exported, setExported] = useState<string>();
   const [verifyResult, setVerifyResult] = useState<VerifyResult>();
   const refreshLog = () => queryClient.invalidateQueries({ queryKey: trpc.audit.list.pathKey() });
@@ -33,9 +34,7 @@ export function useAuditActions(workspace: { id: string; name: string }, filtere
         );
         void refreshLog();
       },
-      onError: (error) => {
-        if (workspaceActionError(error, 'export').staleRole) void invalidateWorkspaces();
-      },
+      onError: exportRefusal.onError,
     }),
   );
   const verify = useMutation(
@@ -45,16 +44,10 @@ export function useAuditActions(workspace: { id: string; name: string }, filtere
         setVerifyResult(result);
         void refreshLog();
       },
-      onError: (error) => {
-        if (workspaceActionError(error, 'verify').staleRole) void invalidateWorkspaces();
-      },
+      onError: verifyRefusal.onError,
     }),
   );
-  const problem = exportLog.isError
-    ? workspaceActionError(exportLog.error, 'export')
-    : verify.isError
-      ? workspaceActionError(verify.error, 'verify')
-      : undefined;
+  const problem = exportRefusal.problem(exportLog) ?? verifyRefusal.problem(verify);
   return {
     exportLog,
     verify,
@@ -66,6 +59,12 @@ export function useAuditActions(workspace: { id: string; name: string }, filtere
 }
 
 type AuditActions = ReturnType<typeof useAuditActions>;
+
+/** The two export buttons, joined: CSV leads with the icon, JSON is its narrow twin. */
+const EXPORTS = [
+  { format: 'csv', className: 'rounded-r-none', label: 'Export CSV', text: 'Export CSV', icon: true },
+  { format: 'json', className: '-ml-px rounded-l-none', label: 'Export JSON', text: 'JSON', icon: false },
+] as const;
 
 export function AuditHeaderActions({
   actions: { exportLog, verify },
@@ -86,28 +85,21 @@ export function AuditHeaderActions({
   return (
     <>
       <div className="flex">
-        <Button
-          variant="secondary"
-          className="rounded-r-none"
-          onClick={() => exportLog.mutate({ ...input, format: 'csv' })}
-          loading={exporting('csv')}
-          disabled={exportLog.isPending || disabled}
-          data-testid="export-csv"
-        >
-          {exporting('csv') ? null : <DownloadIcon className="size-4 text-slate-500" />}
-          Export CSV
-        </Button>
-        <Button
-          variant="secondary"
-          className="-ml-px rounded-l-none"
-          onClick={() => exportLog.mutate({ ...input, format: 'json' })}
-          loading={exporting('json')}
-          disabled={exportLog.isPending || disabled}
-          data-testid="export-json"
-          aria-label="Export JSON"
-        >
-          JSON
-        </Button>
+        {EXPORTS.map(({ format, className, label, text, icon }) => (
+          <Button
+            key={format}
+            variant="secondary"
+            className={className}
+            onClick={() => exportLog.mutate({ ...input, format })}
+            loading={exporting(format)}
+            disabled={exportLog.isPending || disabled}
+            data-testid={`export-${format}`}
+            aria-label={label}
+          >
+            {icon && !exporting(format) ? <DownloadIcon className="size-4 text-slate-500" /> : null}
+            {text}
+          </Button>
+        ))}
       </div>
       {canVerify ? (
         <Button

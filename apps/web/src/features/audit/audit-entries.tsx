@@ -2,19 +2,20 @@
 // entry; while loading, failed or empty, what QueryState shows.
 
 import { Badge } from '../../components/badge.tsx';
-import { Button } from '../../components/button.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ScrollIcon } from '../../components/icons.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { DetailsButton } from '../../components/list-kit/row-button.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
-import { describeTarget, eventLabel, eventTone } from './audit-events.ts';
+import { eventLabel, eventTone, targetText } from './audit-events.ts';
+import { EntryChanges } from './entry-changes.tsx';
 import type { AuditEntry, useAuditLog } from './use-audit.ts';
 
 const NONE = <span className="text-slate-500">—</span>;
 
-function auditColumns(now: number, emailsByUserId: ReadonlyMap<string, string>): Column<AuditEntry>[] {
+function auditColumns(now: number): Column<AuditEntry>[] {
   return [
     {
       id: 'when',
@@ -47,14 +48,27 @@ function auditColumns(now: number, emailsByUserId: ReadonlyMap<string, string>):
       from: 'md',
       testId: 'audit-actor',
       className: 'text-slate-700',
-      cell: (entry) => entry.actorEmail ?? <span className="text-slate-500">System</span>,
+      cell: (entry) => (
+        <span
+          data-actor-type={entry.actorType}
+          className={entry.actorType === 'system' ? 'text-slate-500' : undefined}
+        >
+          {entry.actorLabel}
+        </span>
+      ),
     },
     {
       id: 'target',
       header: 'Target',
       from: 'lg',
-      className: 'text-slate-600 sm:max-w-56 sm:truncate',
-      cell: (entry) => describeTarget(entry, emailsByUserId) ?? NONE,
+      testId: 'audit-target',
+      className: 'text-slate-600 sm:max-w-64',
+      cell: (entry) => (
+        <>
+          <span className="block sm:truncate">{targetText(entry) ?? NONE}</span>
+          <EntryChanges metadata={entry.metadata} className="mt-1" />
+        </>
+      ),
     },
     {
       id: 'ip',
@@ -70,14 +84,12 @@ export function AuditEntries({
   log,
   filtered,
   onClearFilters,
-  emailsByUserId,
   now,
   onSelect,
 }: {
   log: ReturnType<typeof useAuditLog>;
   filtered: boolean;
   onClearFilters: () => void;
-  emailsByUserId: ReadonlyMap<string, string>;
   now: number;
   onSelect: (entry: AuditEntry) => void;
 }) {
@@ -94,13 +106,7 @@ export function AuditEntries({
           icon={ScrollIcon}
           title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'}
           testId="audit-empty"
-          action={
-            filtered ? (
-              <Button variant="secondary" onClick={onClearFilters}>
-                Clear filters
-              </Button>
-            ) : undefined
-          }
+          onClearFilters={filtered ? onClearFilters : undefined}
         >
           {filtered
             ? 'Try a wider date range or fewer event types.'
@@ -110,7 +116,7 @@ export function AuditEntries({
     >
       <DataTable
         rows={entries}
-        columns={auditColumns(now, emailsByUserId)}
+        columns={auditColumns(now)}
         caption="Audit log entries, newest first"
         testId="audit-table"
         rowTestId="audit-row"
@@ -118,15 +124,11 @@ export function AuditEntries({
         stale={log.isPlaceholderData}
         actionsHeader="Details"
         actions={(entry) => (
-          <Button
-            variant="ghost"
-            className="px-2.5 py-1.5 text-xs"
-            data-testid="audit-details"
-            aria-label={`Details of entry #${entry.seq}: ${eventLabel(entry.eventType)}`}
+          <DetailsButton
+            label={`Details of entry #${entry.seq}: ${eventLabel(entry.eventType)}`}
+            testId="audit-details"
             onClick={() => onSelect(entry)}
-          >
-            Details
-          </Button>
+          />
         )}
         pagination={infinitePagination(log, entries.length, {
           noun: ['entry', 'entries'],

@@ -20,6 +20,7 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'auth.refresh_token_reused': 'Refresh token reused',
   'workspace.created': 'Workspace created',
   'workspace.renamed': 'Workspace renamed',
+  'workspace.two_factor_policy_changed': 'Two-factor requirement changed',
   'member.invited': 'Member invited',
   'member.invitation_revoked': 'Invitation revoked',
   'member.joined': 'Member joined',
@@ -31,6 +32,8 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'audit.verified': 'Audit chain verified',
   'apikey.created': 'API key created',
   'apikey.revoked': 'API key revoked',
+  'apikey.rolled': 'API key rolled',
+  'apikey.usage_alert': 'API key usage alert',
   'bulk_job.created': 'Bulk job created',
   'bulk_job.cancelled': 'Bulk job cancelled',
   'bulk_job.retried': 'Bulk job retried',
@@ -43,6 +46,14 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'webhook.secret_revealed': 'Webhook secret revealed',
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.delivery_resent': 'Webhook delivery re-sent',
+  'policy.updated': 'Validation policy changed',
+  'account.deletion_requested': 'Account deletion requested',
+  'account.deletion_cancelled': 'Account deletion cancelled',
+  'account.erased': 'Account erased',
+  'workspace.deletion_requested': 'Workspace deletion requested',
+  'workspace.deletion_cancelled': 'Workspace deletion cancelled',
+  'workspace.erased': 'Workspace erased',
+  'workspace.ownership_transferred': 'Ownership transferred',
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -52,6 +63,7 @@ const GROUP_LABELS: Record<string, string> = {
   audit: 'Audit log',
   bulk_job: 'Bulk jobs',
   webhook: 'Webhooks',
+  policy: 'Validation policy',
 };
 
 export interface EventGroup {
@@ -66,7 +78,8 @@ export interface EventGroup {
  * they are not offered.
  */
 export const WORKSPACE_EVENT_GROUPS: EventGroup[] = AUDIT_EVENTS.filter(
-  (type) => !type.startsWith('auth.'),
+  // account.* (deletion of the account) is on the account's chain too.
+  (type) => !type.startsWith('auth.') && !type.startsWith('account.'),
 ).reduce<EventGroup[]>((groups, type) => {
   const id = type.split('.')[0] ?? type;
   let group = groups.find((candidate) => candidate.id === id);
@@ -98,46 +111,60 @@ export function eventTone(type: string): BadgeTone {
   return 'slate';
 }
 
-interface TargetFields {
-  targetType: string | null;
-  targetId: string | null;
-  metadata: Record<string, unknown> | null;
-}
-
-const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+/** The object types the Target filter offers ("every API key"), in the filter's order. */
+export const TARGET_TYPES: ReadonlyArray<readonly [type: string, label: string]> = [
+  ['user', 'Any member'],
+  ['api_key', 'Any API key'],
+  ['bulk_job', 'Any bulk job'],
+  ['webhook_endpoint', 'Any webhook endpoint'],
+  ['invitation', 'Any invitation'],
+  ['workspace', 'The workspace'],
+  ['validation_policy', 'The validation policy'],
+];
 
 /**
- * What an entry is about, readable: a member's address (from the member list, by user id), an
- * invitation's address or a key's name (from the entry's metadata), else the type and a short id.
+ * What an entry is about, as the server names it everywhere (`Key “sdk-test” (acb82c61)`); an entry
+ * about a type of object rather than one object reads as the type.
  */
-export function describeTarget(
-  entry: TargetFields,
-  emailsByUserId: ReadonlyMap<string, string>,
-): string | null {
-  const { targetType, targetId, metadata } = entry;
-  if (!targetType) return null;
-  if (targetType === 'user' && targetId) {
-    const email = emailsByUserId.get(targetId);
-    if (email) return email;
-  }
-  if (targetType === 'invitation') {
-    const email = text(metadata?.email);
-    if (email) return `Invitation for ${email}`;
-  }
-  if (targetType === 'api_key') {
-    const name = text(metadata?.name);
-    if (name) return `Key “${name}”`;
-  }
-  if (targetType === 'bulk_job') {
-    const name = text(metadata?.name);
-    if (name) return `Job “${name}”`;
-  }
-  if (targetType === 'workspace') {
-    const name = text(metadata?.to) ?? text(metadata?.name);
-    if (name) return `Workspace “${name}”`;
-  }
-  const type = targetType.replace(/_/g, ' ');
-  return targetId ? `${type} ${targetId.slice(0, 8)}` : type;
+export function targetText(entry: { targetType: string | null; targetLabel: string | null }): string | null {
+  if (entry.targetLabel) return entry.targetLabel;
+  return entry.targetType ? entry.targetType.replace(/_/g, ' ') : null;
+}
+
+/** One changed value of an entry (`metadata.from` → `metadata.to`); `field` when several changed. */
+export interface Change {
+  field?: string;
+  from: string;
+  to: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+/** `maxRetries` → "max retries". */
+const fieldName = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+
+/**
+ * What an entry changed, from its metadata's `from` and `to`: one change for a value (`member` →
+ * `admin`), one per differing field for records of fields; nothing when the entry has no `from`/`to`.
+ */
+export function entryChanges(metadata: Record<string, unknown> | null): Change[] {
+  if (!metadata || !('from' in metadata) || !('to' in metadata)) return [];
+  const { from, to } = metadata;
+  if (!isRecord(from) || !isRecord(to)) return [{ from: shown(from), to: shown(to) }];
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((key) => shown(from[key]) !== shown(to[key]))
+    .map((key) => ({ field: fieldName(key), from: shown(from[key]), to: shown(to[key]) }));
 }
 
 export const CHAIN_PROBLEMS: Record<

@@ -1,13 +1,21 @@
 // The audit log's filters: kept in the URL (a filtered view can be shared and survives a reload), and
-// turned into the API's input (pure: testable).
-import { dayRangeFromSearch, dayRangeInput, dayRangeToSearch, isDay } from '../../lib/day-range.ts';
+// turned into the API's input (pure: testable). Who acted (a member or an API key) and what the entry
+// is about (an object, or every object of a type) are separate filters: "role changed" about bob is
+// not "role changed" by bob.
+import { dayRangeFromSearch, dayRangeInput, dayRangeToSearch } from '../../lib/day-range.ts';
 import type { FilterCodec } from '../../lib/use-url-filters.ts';
 
 export interface AuditFilters {
   /** Event types to show; none means all. */
   eventTypes: string[];
-  /** Only entries by this user. */
+  /** Only entries by this member (user id). */
   actorId?: string | undefined;
+  /** Only entries made with this API key (key id); never together with actorId. */
+  actorKeyId?: string | undefined;
+  /** Only entries about this object (a user id, a key id, a job id…). */
+  targetId?: string | undefined;
+  /** Only entries about objects of this type (`user`, `api_key`…), with targetId or alone. */
+  targetType?: string | undefined;
   /** Calendar days (YYYY-MM-DD) in the viewer's time zone, both included. */
   from?: string | undefined;
   to?: string | undefined;
@@ -17,23 +25,36 @@ export const NO_FILTERS: AuditFilters = { eventTypes: [] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT = /^[a-z_]+\.[a-z_]+$/;
+const TARGET_ID = /^[\w.:@-]{1,100}$/;
+const TARGET_TYPE = /^[a-z_]{1,40}$/;
 
-// Why the chosen days cannot be used, if they cannot.
-export { dayRangeProblem as dateRangeProblem } from '../../lib/day-range.ts';
-export { isDay };
+const valid = (pattern: RegExp, value: string | null) => (value && pattern.test(value) ? value : undefined);
 
-/** Filters from the page's query string (`?type=a&type=b&actor=…&from=…&to=…`); junk is ignored. */
+/** The URL's names for the single-valued filters. */
+const PARAMS = [
+  ['actorId', 'actor', UUID],
+  ['actorKeyId', 'actorKey', UUID],
+  ['targetId', 'target', TARGET_ID],
+  ['targetType', 'targetType', TARGET_TYPE],
+] as const;
+
+/** Filters from the page's query string (`?type=a&actor=…&target=…&from=…`); junk is ignored. */
 export function filtersFromSearch(params: URLSearchParams): AuditFilters {
   const eventTypes = [...new Set(params.getAll('type').filter((type) => EVENT.test(type)))].slice(0, 50);
-  const actor = params.get('actor');
-  const { from, to } = dayRangeFromSearch(params);
-  return { eventTypes, actorId: actor && UUID.test(actor) ? actor : undefined, from, to };
+  const filters: AuditFilters = { eventTypes };
+  for (const [key, name, pattern] of PARAMS) filters[key] = valid(pattern, params.get(name));
+  // One actor: a member or a key, not both.
+  if (filters.actorId) filters.actorKeyId = undefined;
+  return { ...filters, ...dayRangeFromSearch(params) };
 }
 
 export function filtersToSearch(filters: AuditFilters): URLSearchParams {
   const params = new URLSearchParams();
   for (const type of filters.eventTypes) params.append('type', type);
-  if (filters.actorId) params.set('actor', filters.actorId);
+  for (const [key, name] of PARAMS) {
+    const value = filters[key];
+    if (value) params.set(name, value);
+  }
   dayRangeToSearch(filters, params);
   return params;
 }
@@ -46,7 +67,11 @@ export function sameFilters(a: AuditFilters, b: AuditFilters): boolean {
 }
 
 export function isFiltered(filters: AuditFilters): boolean {
-  return filters.eventTypes.length > 0 || Boolean(filters.actorId || filters.from || filters.to);
+  return (
+    filters.eventTypes.length > 0 ||
+    PARAMS.some(([key]) => filters[key]) ||
+    Boolean(filters.from || filters.to)
+  );
 }
 
 export function toggleEventType(filters: AuditFilters, type: string): AuditFilters {
@@ -54,6 +79,33 @@ export function toggleEventType(filters: AuditFilters, type: string): AuditFilte
     ? filters.eventTypes.filter((candidate) => candidate !== type)
     : [...filters.eventTypes, type];
   return { ...filters, eventTypes };
+}
+
+/** The Actor select's value: `user:<id>`, `key:<id>` or '' (anyone). */
+export function actorChoice(filters: AuditFilters): string {
+  if (filters.actorId) return `user:${filters.actorId}`;
+  return filters.actorKeyId ? `key:${filters.actorKeyId}` : '';
+}
+
+export function withActor(filters: AuditFilters, choice: string): AuditFilters {
+  const [kind, id] = choice.split(':');
+  return {
+    ...filters,
+    actorId: kind === 'user' ? id : undefined,
+    actorKeyId: kind === 'key' ? id : undefined,
+  };
+}
+
+/** The Target select's value: `<type>|<id>`; either may be empty (every object of a type: `api_key|`). */
+export function targetChoice(filters: AuditFilters): string {
+  return filters.targetId || filters.targetType
+    ? `${filters.targetType ?? ''}|${filters.targetId ?? ''}`
+    : '';
+}
+
+export function withTarget(filters: AuditFilters, choice: string): AuditFilters {
+  const [type, id] = choice.split('|');
+  return { ...filters, targetType: type || undefined, targetId: id || undefined };
 }
 
 /** The filters' home in the URL, for useUrlFilters. */
@@ -66,6 +118,9 @@ export interface AuditFilterInput {
   workspaceId: string;
   eventTypes?: string[];
   actorId?: string;
+  actorKeyId?: string;
+  targetId?: string;
+  targetType?: string;
   from?: string;
   to?: string;
 }
@@ -77,6 +132,9 @@ export interface AuditFilterInput {
 export function auditFilterInput(workspaceId: string, filters: AuditFilters): AuditFilterInput {
   const input: AuditFilterInput = { workspaceId };
   if (filters.eventTypes.length) input.eventTypes = [...filters.eventTypes].sort();
-  if (filters.actorId) input.actorId = filters.actorId;
+  for (const [key] of PARAMS) {
+    const value = filters[key];
+    if (value) input[key] = value;
+  }
   return { ...input, ...dayRangeInput(filters) };
 }

@@ -1,26 +1,22 @@
-// The workspace's audit log: filters (event types, member, days) kept in the URL, newest first with
+// The workspace's audit log: filters (event types, actor, target, days) kept in the URL, newest first with
 // "Load more" (keyset pages), an entry's details in a side panel, export of the filtered view, and
 // (owners) verification of the hash chain.
 import { useMemo, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
+import { Refreshing } from '../../components/list-kit/query-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { Spinner } from '../../components/spinner.tsx';
+import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useUrlFilters } from '../../lib/use-url-filters.ts';
+import { useKeysQuery } from '../api-keys/use-api-keys.ts';
 import { useMembersQuery } from '../members/use-members.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { AuditHeaderActions, useAuditActions } from './audit-actions.tsx';
 import { AuditEntries } from './audit-entries.tsx';
 import { AuditFilterBar } from './audit-filter-bar.tsx';
-import {
-  AUDIT_FILTERS_CODEC,
-  auditFilterInput,
-  dateRangeProblem,
-  isFiltered,
-  NO_FILTERS,
-} from './audit-filters.ts';
+import { AUDIT_FILTERS_CODEC, auditFilterInput, isFiltered, NO_FILTERS } from './audit-filters.ts';
 import { EntryDrawer } from './entry-drawer.tsx';
 import { type AuditEntry, useAuditLog } from './use-audit.ts';
 import { CheckpointInput, VerifyPanel } from './verify-panel.tsx';
@@ -30,18 +26,15 @@ export function AuditPage() {
   useDocumentTitle(`Audit log · ${workspace.name}`);
   const now = useNow(30_000);
   const [filters, setFilters] = useUrlFilters(AUDIT_FILTERS_CODEC);
-  const rangeProblem = dateRangeProblem(filters);
+  const rangeProblem = dayRangeProblem(filters);
   const input = useMemo(() => auditFilterInput(workspace.id, filters), [workspace.id, filters]);
   const log = useAuditLog(input, !rangeProblem);
   const members = useMembersQuery(workspace.id);
+  const keys = useKeysQuery(workspace.id);
   const [selected, setSelected] = useState<AuditEntry>();
   const [pastedCheckpoint, setPastedCheckpoint] = useState('');
   const filtered = isFiltered(filters);
   const actions = useAuditActions(workspace, filtered);
-  const emailsByUserId = useMemo(
-    () => new Map((members.data?.members ?? []).map((member) => [member.userId, member.email])),
-    [members.data],
-  );
 
   return (
     <div className="space-y-6" data-testid="audit-page">
@@ -88,16 +81,13 @@ export function AuditPage() {
         bodyClassName="p-0"
         title="Entries"
         description={filtered ? 'Filtered view: exports contain exactly these entries.' : 'Newest first.'}
-        actions={
-          log.isFetching && !log.isFetchingNextPage && !log.isPending ? (
-            <Spinner className="size-4 text-slate-500" />
-          ) : undefined
-        }
+        actions={<Refreshing query={log} />}
       >
         <AuditFilterBar
           filters={filters}
           onChange={setFilters}
           members={members.data?.members ?? []}
+          apiKeys={keys.data?.keys ?? []}
           rangeProblem={rangeProblem}
         />
         {rangeProblem ? null : (
@@ -105,14 +95,13 @@ export function AuditPage() {
             log={log}
             filtered={filtered}
             onClearFilters={() => setFilters(NO_FILTERS)}
-            emailsByUserId={emailsByUserId}
             now={now}
             onSelect={setSelected}
           />
         )}
       </Card>
 
-      <EntryDrawer entry={selected} emailsByUserId={emailsByUserId} onClose={() => setSelected(undefined)} />
+      <EntryDrawer entry={selected} onClose={() => setSelected(undefined)} />
     </div>
   );
 }

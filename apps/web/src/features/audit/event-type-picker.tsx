@@ -2,6 +2,7 @@
 // popover (Radix: focus moves in and back, Escape and a click outside close it).
 import * as Popover from '@radix-ui/react-popover';
 import { useId, useState } from 'react';
+import { CheckboxField } from '../../components/field.tsx';
 import { ChevronDownIcon, FilterIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { eventLabel, WORKSPACE_EVENT_GROUPS } from './audit-events.ts';
@@ -64,22 +65,18 @@ export function EventTypePicker({
                   {group.label}
                 </legend>
                 {group.events.map((type) => (
-                  <label
+                  <CheckboxField
                     key={type}
-                    className="flex cursor-pointer items-center gap-2.5 rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-50"
+                    className="rounded-md px-2 py-1 hover:bg-slate-50"
+                    checked={selected.includes(type)}
+                    onChange={() => onToggle(type)}
+                    testId={`event-type-option-${type}`}
                   >
-                    <input
-                      type="checkbox"
-                      className="size-4 rounded border-slate-300 accent-indigo-600"
-                      checked={selected.includes(type)}
-                      onChange={() => onToggle(type)}
-                      data-testid={`event-type-option-${type}`}
-                    />
                     <span className="min-w-0 flex-1">
                       <span className="block">{eventLabel(type)}</span>
                       <code className="block truncate font-mono text-[0.7rem] text-slate-500">{type}</code>
                     </span>
-                  </label>
+                  </CheckboxField>
                 ))}
               </fieldset>
             ))}

@@ -1,4 +1,5 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import type { AuditFilterInput } from './audit-filters.ts';
@@ -12,14 +13,6 @@ export const AUDIT_PAGE_SIZE = 50;
 export function useAuditLog(input: AuditFilterInput, enabled: boolean) {
   const trpc = useTRPC();
   return useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions(
-      { ...input, limit: AUDIT_PAGE_SIZE },
-      {
-        enabled,
-        staleTime: 0,
-        placeholderData: keepPreviousData,
-        getNextPageParam: (last) => last.nextCursor,
-      },
-    ),
+    trpc.audit.list.infiniteQueryOptions({ ...input, limit: AUDIT_PAGE_SIZE }, logPageOptions(enabled)),
   );
 }

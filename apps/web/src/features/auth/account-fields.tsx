@@ -1,7 +1,8 @@
 // The account fields the sign-in, sign-up, password-reset and security pages share: the email
-// address, a new password with its live rule list, and its confirmation.
+// address, the current password, a new password with its live rule list, and its confirmation.
+import { ZEmail } from '@postern/contracts';
 import type { PasswordRule } from '@postern/contracts/constants';
-import { useId } from 'react';
+import { type ChangeEvent, type ReactNode, useId, useState } from 'react';
 import { Field, PasswordField } from '../../components/field.tsx';
 import { PasswordChecklist } from './password-checklist.tsx';
 
@@ -9,6 +10,29 @@ interface TextFieldProps {
   value: string;
   onChange: (value: string) => void;
   error: string | undefined;
+}
+
+/** What an input takes (value, change handler, error) from a field's string-valued props. */
+export function bindInput({ value, onChange, error }: TextFieldProps) {
+  return { value, error, onChange: (event: ChangeEvent<HTMLInputElement>) => onChange(event.target.value) };
+}
+
+/** An email input's state: the text, and its error once `check()` found it is not an address. */
+export function useEmailInput(initial = '') {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<string>();
+  return {
+    value,
+    setValue,
+    setError,
+    field: { value, onChange: setValue, error },
+    /** The address as the server takes it; undefined (and the field says why) when it is not one. */
+    check(): string | undefined {
+      const parsed = ZEmail.safeParse(value);
+      setError(parsed.success ? undefined : 'Enter a valid email address.');
+      return parsed.success ? parsed.data : undefined;
+    },
+  };
 }
 
 /** The account's email address; `username` where a password manager should fill a saved login. */
@@ -23,9 +47,31 @@ export function EmailField({
       type="email"
       autoComplete={autoComplete}
       testId="email"
-      value={props.value}
-      onChange={(event) => props.onChange(event.target.value)}
-      error={props.error}
+      {...bindInput(props)}
+      required
+    />
+  );
+}
+
+/** The name and autofill hint of each password input: managers fill the current, offer a new one. */
+const PASSWORD_INPUTS = {
+  current: { name: 'current-password', autoComplete: 'current-password' },
+  new: { name: 'new-password', autoComplete: 'new-password' },
+  confirm: { name: 'confirm-password', autoComplete: 'new-password' },
+} as const;
+
+/** The password the account has now: to sign in, and to prove it is you before a change. */
+export function CurrentPasswordField({
+  label = 'Password',
+  testId = 'password',
+  corner,
+  autoFocus,
+  ...props
+}: TextFieldProps & { label?: string; testId?: string; corner?: ReactNode; autoFocus?: boolean }) {
+  return (
+    <PasswordField
+      {...{ label, testId, corner, autoFocus, ...PASSWORD_INPUTS.current }}
+      {...bindInput(props)}
       required
     />
   );
@@ -42,13 +88,8 @@ export function NewPasswordField({
   return (
     <div>
       <PasswordField
-        label={label}
-        name="new-password"
-        autoComplete="new-password"
-        testId={testId}
-        value={props.value}
-        onChange={(event) => props.onChange(event.target.value)}
-        error={props.error}
+        {...{ label, testId, ...PASSWORD_INPUTS.new }}
+        {...bindInput(props)}
         aria-describedby={rulesId}
         required
       />
@@ -62,12 +103,9 @@ export function ConfirmPasswordField(props: TextFieldProps) {
   return (
     <PasswordField
       label="Confirm new password"
-      name="confirm-password"
-      autoComplete="new-password"
       testId="confirm-password"
-      value={props.value}
-      onChange={(event) => props.onChange(event.target.value)}
-      error={props.error}
+      {...PASSWORD_INPUTS.confirm}
+      {...bindInput(props)}
       required
     />
   );

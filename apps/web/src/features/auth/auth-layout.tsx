@@ -1,7 +1,10 @@
 // The frame of the sign-in, sign-up and email-link pages: brand, one centred card, a quiet footer.
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { Link, Outlet } from 'react-router';
+import { Notice } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
 import { Logo } from '../../components/logo.tsx';
+import { Spinner } from '../../components/spinner.tsx';
 import { cn } from '../../lib/cn.ts';
 
 export function AuthLayout() {
@@ -64,6 +67,73 @@ export function AuthCard({
       </section>
       {footer ? <div className="mt-6 text-center text-sm text-slate-500">{footer}</div> : null}
     </>
+  );
+}
+
+/**
+ * An auth page's form: its error (if any), its notices and fields, one full-width submit button, then
+ * `after` (a mode switch). `name` prefixes the test ids `<name>-error` and `<name>-submit`.
+ */
+export function AuthForm({
+  name,
+  submitLabel,
+  busy,
+  disabled = false,
+  error,
+  onSubmit,
+  after,
+  children,
+}: {
+  name: string;
+  submitLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  error?: string | false | undefined;
+  onSubmit: (event: FormEvent) => void;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-5">
+      <Notice tone="error" testId={`${name}-error`}>
+        {error}
+      </Notice>
+      {children}
+      <Button
+        type="submit"
+        className="w-full"
+        loading={busy}
+        disabled={disabled}
+        data-testid={`${name}-submit`}
+      >
+        {submitLabel}
+      </Button>
+      {after}
+    </form>
+  );
+}
+
+/** The foot of an auth card that leads to its sibling page ("New to Postern? Create an account"). */
+export function AuthSwitch({ question, to, label }: { question: string; to: string; label: string }) {
+  return (
+    <>
+      {question}{' '}
+      <Link to={to} className={LINK_CLASS}>
+        {label}
+      </Link>
+    </>
+  );
+}
+
+/** The card while the token of an emailed link is being checked. */
+export function CheckingLink({ title, testId }: { title: string; testId: string }) {
+  return (
+    <AuthCard title={title} testId={testId}>
+      <div className="flex items-center justify-center gap-3 py-6 text-sm text-slate-500">
+        <Spinner className="size-5 text-indigo-600" />
+        Checking your link
+      </div>
+    </AuthCard>
   );
 }
 

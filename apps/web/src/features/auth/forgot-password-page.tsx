@@ -1,16 +1,13 @@
 // Asks for a reset link. The answer is the same whether or not the account exists.
-import { ZEmail } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { ArrowLeftIcon, MailIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { EmailField } from './account-fields.tsx';
-import { AuthCard, AuthOutcome, LINK_CLASS } from './auth-layout.tsx';
+import { EmailField, useEmailInput } from './account-fields.tsx';
+import { AuthCard, AuthForm, AuthOutcome, LINK_CLASS } from './auth-layout.tsx';
 
 function BackToSignIn() {
   return (
@@ -24,8 +21,7 @@ function BackToSignIn() {
 export function ForgotPasswordPage() {
   useDocumentTitle('Reset your password');
   const trpc = useTRPC();
-  const [email, setEmail] = useState('');
-  const [emailError, setEmailError] = useState<string>();
+  const email = useEmailInput();
   const [sentTo, setSentTo] = useState<string>();
   const request = useMutation(
     trpc.auth.requestPasswordReset.mutationOptions({
@@ -35,9 +31,8 @@ export function ForgotPasswordPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = ZEmail.safeParse(email);
-    setEmailError(parsed.success ? undefined : 'Enter a valid email address.');
-    if (parsed.success) request.mutate({ email: parsed.data });
+    const address = email.check();
+    if (address) request.mutate({ email: address });
   }
 
   if (sentTo) {
@@ -67,22 +62,15 @@ export function ForgotPasswordPage() {
       testId="forgot-password-form"
       footer={<BackToSignIn />}
     >
-      <form noValidate onSubmit={submit} className="space-y-5">
-        {request.isError ? (
-          <Alert tone="error" testId="forgot-password-error">
-            {userMessage(request.error)}
-          </Alert>
-        ) : null}
-        <EmailField value={email} onChange={setEmail} error={emailError} />
-        <Button
-          type="submit"
-          className="w-full"
-          loading={request.isPending}
-          data-testid="forgot-password-submit"
-        >
-          Send reset link
-        </Button>
-      </form>
+      <AuthForm
+        name="forgot-password"
+        submitLabel="Send reset link"
+        busy={request.isPending}
+        error={request.isError && userMessage(request.error)}
+        onSubmit={submit}
+      >
+        <EmailField {...email.field} />
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -2,13 +2,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
-import { Button, buttonClass } from '../../components/button.tsx';
+import { buttonClass } from '../../components/button.tsx';
 import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { ConfirmPasswordField, NewPasswordField } from './account-fields.tsx';
-import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+import { AuthCard, AuthForm, LINK_CLASS } from './auth-layout.tsx';
 import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 
@@ -82,12 +81,13 @@ export function ResetPasswordPage() {
       description="Pick a password you do not use anywhere else. You will sign in with it next."
       testId="reset-password-form"
     >
-      <form noValidate onSubmit={submit} className="space-y-5">
-        {otherError ? (
-          <Alert tone="error" testId="reset-password-error">
-            {otherError}
-          </Alert>
-        ) : null}
+      <AuthForm
+        name="reset-password"
+        submitLabel="Set new password"
+        busy={reset.isPending}
+        error={otherError}
+        onSubmit={submit}
+      >
         <NewPasswordField
           value={password}
           onChange={setPassword}
@@ -95,15 +95,7 @@ export function ResetPasswordPage() {
           serverFailed={serverRules}
         />
         <ConfirmPasswordField value={confirm} onChange={setConfirm} error={confirmError} />
-        <Button
-          type="submit"
-          className="w-full"
-          loading={reset.isPending}
-          data-testid="reset-password-submit"
-        >
-          Set new password
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

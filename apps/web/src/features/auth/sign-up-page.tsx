@@ -2,18 +2,17 @@
 // The server answers "check your email" whether or not the address already has an account (its
 // owner is mailed instead), so the page then signs in with the same credentials: a new account lands
 // in its workspace; otherwise the visitor is asked to check their email.
-import { ZEmail } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
-import { safeNextPath } from '../../lib/safe-next.ts';
+import { authPath, safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { EmailField, NewPasswordField } from './account-fields.tsx';
-import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
+import { invitationTokenFromNext } from '../invitations/invitation-links.ts';
+import { EmailField, NewPasswordField, useEmailInput } from './account-fields.tsx';
+import { AuthCard, AuthForm, AuthSwitch } from './auth-layout.tsx';
 import { passwordAcceptable } from './password-rules.ts';
 import { useServerRules } from './use-server-rules.ts';
 import { useCompleteSignIn } from './use-session.ts';
@@ -45,7 +44,7 @@ function useSignUpThenIn(
 
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
-      onSuccess: (_result, variables) => signIn.mutate(variables),
+      onSuccess: (_result, { email, password }) => signIn.mutate({ email, password }),
       onError: (error, variables) => {
         if (recordServerRules(variables.password, error)) return onWeakPassword();
         setFormError(userMessage(error));
@@ -58,7 +57,9 @@ function useSignUpThenIn(
     checkEmail,
     pending: signUp.isPending || signIn.isPending,
     start(credentials: { email: string; password: string }) {
-      signUp.mutate(credentials);
+      // Coming from an invitation: its token proves the address it was mailed to (no confirmation mail).
+      const invitationToken = invitationTokenFromNext(next);
+      signUp.mutate(invitationToken ? { ...credentials, invitationToken } : credentials);
     },
     /** A new attempt: whatever the last one said no longer applies. */
     clear() {
@@ -93,10 +94,9 @@ export function SignUpPage() {
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
   // Back to where the visitor came from (an invitation, say) also after choosing to sign in instead.
-  const signInLink = next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
-  const [email, setEmail] = useState(params.get('email') ?? '');
+  const signInLink = authPath('/sign-in', next);
+  const email = useEmailInput(params.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [emailError, setEmailError] = useState<string>();
   const [passwordError, setPasswordError] = useState<string>();
   const [serverRules, recordServerRules] = useServerRules(password);
   const account = useSignUpThenIn(next, recordServerRules, () =>
@@ -106,12 +106,11 @@ export function SignUpPage() {
   function submit(event: FormEvent) {
     event.preventDefault();
     account.clear();
-    const parsedEmail = ZEmail.safeParse(email);
-    setEmailError(parsedEmail.success ? undefined : 'Enter a valid email address.');
+    const address = email.check();
     const passwordOk = passwordAcceptable(password);
     setPasswordError(passwordOk ? undefined : 'Your password does not meet all the requirements yet.');
-    if (!parsedEmail.success || !passwordOk) return;
-    account.start({ email: parsedEmail.data, password });
+    if (!address || !passwordOk) return;
+    account.start({ email: address, password });
   }
 
   return (
@@ -119,23 +118,17 @@ export function SignUpPage() {
       title="Create your Postern account"
       description="Send and track email from your own infrastructure."
       testId="sign-up-form"
-      footer={
-        <>
-          Already have an account?{' '}
-          <Link to={signInLink} className={LINK_CLASS}>
-            Sign in
-          </Link>
-        </>
-      }
+      footer={<AuthSwitch question="Already have an account?" to={signInLink} label="Sign in" />}
     >
-      <form noValidate onSubmit={submit} className="space-y-5">
+      <AuthForm
+        name="sign-up"
+        submitLabel="Create account"
+        busy={account.pending}
+        error={account.formError}
+        onSubmit={submit}
+      >
         {account.checkEmail ? <CheckEmailNotice email={account.checkEmail} signInLink={signInLink} /> : null}
-        {account.formError ? (
-          <Alert tone="error" testId="sign-up-error">
-            {account.formError}
-          </Alert>
-        ) : null}
-        <EmailField value={email} onChange={setEmail} error={emailError} />
+        <EmailField {...email.field} />
         <NewPasswordField
           label="Password"
           testId="password"
@@ -144,10 +137,7 @@ export function SignUpPage() {
           error={passwordError}
           serverFailed={serverRules}
         />
-        <Button type="submit" className="w-full" loading={account.pending} data-testid="sign-up-submit">
-          Create account
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -3,16 +3,13 @@
 import { ZRecoveryCode, ZTotpCode } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button.tsx';
-import { Field } from '../../components/field.tsx';
 import { ArrowLeftIcon, ShieldIcon } from '../../components/icons.tsx';
-import { errorCode, userMessage } from '../../lib/api-errors.ts';
+import { errorCode } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useSecondsLeft } from '../../lib/use-now.ts';
 import { AuthCard, LINK_CLASS } from './auth-layout.tsx';
-import { CodeField } from './code-field.tsx';
-import { SignInProblem, useLockout } from './sign-in-lockout.tsx';
-import { useCompleteSignIn } from './use-session.ts';
+import { SecondFactorField } from './second-factor-field.tsx';
+import { SignInForm, useSignInStep } from './sign-in-lockout.tsx';
 
 type Mode = 'totp' | 'recovery';
 
@@ -53,22 +50,18 @@ function useVerifyTwoFactor(
   onRefused: () => void,
 ) {
   const trpc = useTRPC();
-  const completeSignIn = useCompleteSignIn();
-  const [formError, setFormError] = useState<string>();
-  const lockout = useLockout();
+  const step = useSignInStep(next);
   const verify = useMutation(
     trpc.auth.verifyTwoFactor.mutationOptions({
       onSuccess: (result) => {
-        if (result.status === 'signed_in') completeSignIn(result.user, next);
+        if (result.status === 'signed_in') step.signedIn(result.user);
       },
       onError: (error) => {
         onRefused();
-        const code = errorCode(error);
-        if (code === 'BAD_REQUEST')
+        if (errorCode(error) === 'BAD_REQUEST')
           return onRestart('Your sign-in attempt expired or had too many tries. Enter your password again.');
-        if (lockout.record(error)) return setFormError(undefined);
-        if (code !== 'UNAUTHENTICATED') return setFormError(userMessage(error));
-        setFormError(
+        step.refused(
+          error,
           mode === 'totp'
             ? 'That code is not valid. Check your authenticator app and try again.'
             : 'That recovery code is not valid or has already been used.',
@@ -76,7 +69,7 @@ function useVerifyTwoFactor(
       },
     }),
   );
-  return { verify, formError, setFormError, lockout };
+  return { verify, step };
 }
 
 function ChallengeNotice({ expiresIn, expires }: { expiresIn: number; expires: boolean }) {
@@ -100,46 +93,6 @@ function ChallengeNotice({ expiresIn, expires }: { expiresIn: number; expires: b
   );
 }
 
-function SecondFactorField({
-  mode,
-  value,
-  onChange,
-  error,
-}: {
-  mode: Mode;
-  value: string;
-  onChange: (value: string) => void;
-  error: string | undefined;
-}) {
-  if (mode === 'totp')
-    return (
-      <CodeField
-        label="Authentication code"
-        value={value}
-        onChange={onChange}
-        error={error}
-        testId="totp-code"
-        autoFocus
-      />
-    );
-  return (
-    <Field
-      label="Recovery code"
-      name="recoveryCode"
-      testId="recovery-code-input"
-      autoComplete="off"
-      autoCapitalize="characters"
-      spellCheck={false}
-      placeholder="XXXX-XXXX-XXXX-XXXX"
-      className="[&_input]:font-mono"
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
-      error={error}
-      autoFocus
-    />
-  );
-}
-
 export function TwoFactorStep({
   challengeId,
   expiresAt,
@@ -154,14 +107,12 @@ export function TwoFactorStep({
   const [mode, setMode] = useState<Mode>('totp');
   const [code, setCode] = useState('');
   const [fieldError, setFieldError] = useState<string>();
-  const { verify, formError, setFormError, lockout } = useVerifyTwoFactor(mode, next, onRestart, () =>
-    setCode(''),
-  );
+  const { verify, step } = useVerifyTwoFactor(mode, next, onRestart, () => setCode(''));
   const expiresIn = useChallengeExpiry(expiresAt, onRestart);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    setFormError(undefined);
+    step.setFormError(undefined);
     const parsed = (mode === 'totp' ? ZTotpCode : ZRecoveryCode).safeParse(code);
     setFieldError(
       parsed.success
@@ -180,7 +131,7 @@ export function TwoFactorStep({
     setMode((current) => (current === 'totp' ? 'recovery' : 'totp'));
     setCode('');
     setFieldError(undefined);
-    setFormError(undefined);
+    step.setFormError(undefined);
   }
 
   return (
@@ -199,25 +150,30 @@ export function TwoFactorStep({
         </button>
       }
     >
-      <form noValidate onSubmit={submit} className="space-y-5">
+      <SignInForm
+        name="two-factor"
+        step={step}
+        submitLabel="Verify and sign in"
+        busy={verify.isPending}
+        onSubmit={submit}
+        after={
+          <p className="text-center text-sm">
+            <button type="button" onClick={switchMode} className={LINK_CLASS} data-testid="toggle-recovery">
+              {mode === 'totp' ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
+            </button>
+          </p>
+        }
+      >
         <ChallengeNotice expiresIn={expiresIn} expires={expiresAt !== undefined} />
-        <SignInProblem secondsLeft={lockout.secondsLeft} formError={formError} testId="two-factor-error" />
-        <SecondFactorField mode={mode} value={code} onChange={setCode} error={fieldError} />
-        <Button
-          type="submit"
-          className="w-full"
-          loading={verify.isPending}
-          disabled={lockout.locked}
-          data-testid="two-factor-submit"
-        >
-          Verify and sign in
-        </Button>
-        <p className="text-center text-sm">
-          <button type="button" onClick={switchMode} className={LINK_CLASS} data-testid="toggle-recovery">
-            {mode === 'totp' ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
-          </button>
-        </p>
-      </form>
+        <SecondFactorField
+          mode={mode}
+          value={code}
+          onChange={setCode}
+          error={fieldError}
+          testIds={{ totp: 'totp-code', recovery: 'recovery-code-input' }}
+          autoFocus
+        />
+      </SignInForm>
     </AuthCard>
   );
 }

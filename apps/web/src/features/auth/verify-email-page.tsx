@@ -5,11 +5,10 @@ import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Button, buttonClass } from '../../components/button.tsx';
 import { CheckCircleIcon, XCircleIcon } from '../../components/icons.tsx';
-import { Spinner } from '../../components/spinner.tsx';
 import { apiErrorData, userMessage } from '../../lib/api-errors.ts';
 import { ME_QUERY_KEY, useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { AuthCard, AuthOutcome } from './auth-layout.tsx';
+import { AuthCard, AuthOutcome, CheckingLink } from './auth-layout.tsx';
 import { useSession } from './use-session.ts';
 
 function ResendLink() {
@@ -98,12 +97,5 @@ export function VerifyEmailPage() {
     );
   }
 
-  return (
-    <AuthCard title="Verifying your email…" testId="email-verifying">
-      <div className="flex items-center justify-center gap-3 py-6 text-sm text-slate-500">
-        <Spinner className="size-5 text-indigo-600" />
-        Checking your link
-      </div>
-    </AuthCard>
-  );
+  return <CheckingLink title="Verifying your email…" testId="email-verifying" />;
 }

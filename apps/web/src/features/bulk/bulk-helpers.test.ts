@@ -24,6 +24,7 @@ import {
   uploadUrl,
   VERDICTS,
 } from './bulk-model.ts';
+import { joinedFileName } from './join-card.tsx';
 import { columnOption, columnToSend, describeFormat, previewRows, startProblem } from './preview-model.ts';
 import { bytesToBase64, uploadFields } from './upload.ts';
 
@@ -354,5 +355,14 @@ describe('the column picker', () => {
     expect(startProblem(undefined, null)).toBe('Choose a file first.');
     expect(startProblem({ detectedColumn: null }, null)).toMatch(/No column holds email addresses/);
     expect(startProblem({ detectedColumn: null }, 0)).toBeUndefined();
+  });
+});
+
+describe('joinedFileName', () => {
+  it('keeps the extension of a CSV or TSV, turns a list into .csv', () => {
+    expect(joinedFileName('contacts.csv')).toBe('contacts-with-results.csv');
+    expect(joinedFileName('leads.v2.tsv')).toBe('leads.v2-with-results.tsv');
+    expect(joinedFileName('list.txt')).toBe('list-with-results.csv');
+    expect(joinedFileName('addresses')).toBe('addresses-with-results.csv');
   });
 });

@@ -59,7 +59,7 @@ export function DownloadsCard({
       description={
         running
           ? 'The file holds the results so far; addresses not checked yet are marked pending.'
-          : 'One row per address, in file order, with its status, reason and checks.'
+          : 'One row per row of your file, in file order — refused and duplicate rows included — with its row number, status, reason and checks.'
       }
     >
       <div className="flex flex-col gap-4 sm:flex-row sm:items-end">

@@ -1,6 +1,6 @@
 // One bulk job: live progress (server-sent events, or polling every 2 s), the breakdown by verdict as
 // a chart with its legend, what the upload held (column, duplicates, rejected rows by reason), the
-// downloads, the results page by page, and the actions (cancel, retry unknown results, delete).
+// downloads, "Add results to my file" (joined in the browser), the results page by page, and the actions (cancel, retry unknown results, delete).
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
@@ -20,6 +20,7 @@ import { DownloadsCard } from './downloads-card.tsx';
 import { DeleteJobDialog, JobActionButtons, useJobActions } from './job-actions.tsx';
 import { BreakdownCard, JobSkeleton, ProgressCard, SummaryCard } from './job-cards.tsx';
 import { JobStatusBadge } from './job-status-badge.tsx';
+import { JoinCard } from './join-card.tsx';
 import { ResultsCard } from './results-card.tsx';
 import { useLiveJob } from './use-bulk.ts';
 
@@ -109,6 +110,7 @@ export function JobPage() {
       <BreakdownCard job={job} />
       <SummaryCard job={job} />
       <DownloadsCard workspaceId={workspace.id} jobId={jobId} running={active} />
+      {active ? null : <JoinCard workspaceId={workspace.id} job={job} />}
       <ResultsCard workspaceId={workspace.id} jobId={jobId} live={active} />
       <DeleteJobDialog job={job} actions={actions} />
     </div>

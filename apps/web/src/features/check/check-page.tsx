@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
 import { Field } from '../../components/field.tsx';
 import { LockIcon, MailCheckIcon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -44,31 +45,26 @@ function CheckingSkeleton({ email }: { email: string }) {
 
 function Examples({ onPick }: { onPick: (email: string) => void }) {
   return (
-    <section
-      data-testid="check-empty"
-      className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
+    <EmptyState
+      icon={MailCheckIcon}
+      accent
+      title="No address checked yet"
+      testId="check-empty"
+      className="rounded-xl border border-dashed border-slate-300 bg-white"
+      action={EXAMPLE_ADDRESSES.map((example) => (
+        <button
+          key={example}
+          type="button"
+          onClick={() => onPick(example)}
+          data-testid="check-example"
+          className="rounded-full bg-slate-100 px-3 py-1 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-indigo-50 hover:text-indigo-700 hover:ring-indigo-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {example}
+        </button>
+      ))}
     >
-      <div className="flex size-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
-        <MailCheckIcon className="size-5" />
-      </div>
-      <h2 className="mt-3 text-sm font-semibold text-slate-900">No address checked yet</h2>
-      <p className="mt-1 max-w-md text-sm text-slate-500">
-        Enter an address above, or try one of these to see what a result looks like:
-      </p>
-      <div className="mt-4 flex flex-wrap justify-center gap-2">
-        {EXAMPLE_ADDRESSES.map((example) => (
-          <button
-            key={example}
-            type="button"
-            onClick={() => onPick(example)}
-            data-testid="check-example"
-            className="rounded-full bg-slate-100 px-3 py-1 font-mono text-xs text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-indigo-50 hover:text-indigo-700 hover:ring-indigo-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
-          >
-            {example}
-          </button>
-        ))}
-      </div>
-    </section>
+      Enter an address above, or try one of these to see what a result looks like:
+    </EmptyState>
   );
 }
 

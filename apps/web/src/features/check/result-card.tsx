@@ -160,6 +160,39 @@ function SmtpEvidence({ result }: { result: ValidationResult }) {
   );
 }
 
+/** An action as a coloured pill (the recommended one, and the policy's). */
+function ActionPill({ action, className }: { action: ValidationResult['action']; className: string }) {
+  const info = ACTION_INFO[action];
+  return (
+    <span
+      className={cn(
+        'inline-flex items-center rounded-md px-2 py-0.5 font-semibold ring-1 ring-inset',
+        className,
+        TONE_CLASSES[info.tone].pill,
+      )}
+    >
+      {info.label}
+    </span>
+  );
+}
+
+/** What the workspace's validation policy makes of the verdict, beside the engine's action. */
+function PolicyAction({ result }: { result: ValidationResult }) {
+  return (
+    <p
+      className="mt-1.5 flex flex-wrap items-center gap-2 text-sm text-slate-700"
+      data-testid="result-policy-action"
+      data-policy-action={result.policy_action}
+    >
+      <span>Your workspace's policy:</span>
+      <ActionPill action={result.policy_action} className="text-xs" />
+      {result.policy_action === result.action ? (
+        <span className="text-slate-500">(as recommended)</span>
+      ) : null}
+    </p>
+  );
+}
+
 export function ResultCard({
   email,
   result,
@@ -216,16 +249,10 @@ export function ResultCard({
               Recommended action
             </p>
             <p className="mt-1.5 flex flex-wrap items-center gap-2">
-              <span
-                className={cn(
-                  'inline-flex items-center rounded-md px-2 py-0.5 text-sm font-semibold ring-1 ring-inset',
-                  TONE_CLASSES[action.tone].pill,
-                )}
-              >
-                {action.label}
-              </span>
+              <ActionPill action={result.action} className="text-sm" />
               <span className="text-sm text-slate-700">{action.text}</span>
             </p>
+            <PolicyAction result={result} />
             {result.retry_after_ms !== null ? (
               <p className="mt-1.5 text-sm text-slate-600" data-testid="result-retry">
                 Retry after about <span className="font-medium">{formatDelay(result.retry_after_ms)}</span>.

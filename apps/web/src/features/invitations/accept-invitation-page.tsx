@@ -13,7 +13,7 @@ import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
 import { formatDateTime, formatUntil } from '../../lib/time.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { AuthCard } from '../auth/auth-layout.tsx';
+import { AuthCard, CheckingLink } from '../auth/auth-layout.tsx';
 import { useSession } from '../auth/use-session.ts';
 import { rememberWorkspace } from '../workspaces/last-workspace.ts';
 import { workspacePath } from '../workspaces/paths.ts';
@@ -142,7 +142,10 @@ function Decision({ token, preview }: { token: string; preview: Preview }) {
       onSuccess: async (workspace) => {
         if (session.status === 'signed_in') rememberWorkspace(session.user.id, workspace.id);
         await queryClient.invalidateQueries({ queryKey: trpc.workspaces.list.queryKey() });
-        navigate(workspacePath(workspace.id), { replace: true, state: { joined: workspace.name } });
+        navigate(workspacePath(workspace.id, 'members'), {
+          replace: true,
+          state: { joined: workspace.name },
+        });
       },
     }),
   );
@@ -292,15 +295,7 @@ export function AcceptInvitationPage() {
       </AuthCard>
     );
 
-  if (!preview.data)
-    return (
-      <AuthCard title="Loading the invitation…" testId="invitation-loading">
-        <div className="flex items-center justify-center gap-3 py-6 text-sm text-slate-500">
-          <Spinner className="size-5 text-indigo-600" />
-          Checking your link
-        </div>
-      </AuthCard>
-    );
+  if (!preview.data) return <CheckingLink title="Loading the invitation…" testId="invitation-loading" />;
 
   return (
     <AuthCard

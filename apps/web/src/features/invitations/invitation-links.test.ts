@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeNextPath } from '../../lib/safe-next.ts';
-import { authPathFor, invitationPath, sameAddress } from './invitation-links.ts';
+import { authPathFor, invitationPath, invitationTokenFromNext, sameAddress } from './invitation-links.ts';
 
 describe('invitation links', () => {
   it('sends signed-out invitees to sign in or up, prefilled, and back to the invitation', () => {
@@ -15,6 +15,22 @@ describe('invitation links', () => {
     expect(safeNextPath(next)).toBe(next);
     expect(new URL(safeNextPath(next), 'http://postern.test').searchParams.get('token')).toBe(token);
     expect(authPathFor('sign-in', token, 'b@example.com').startsWith('/sign-in?')).toBe(true);
+  });
+
+  it('finds the invitation token in the way back, and only there', () => {
+    const token = 'Tok3n_abc-DEF123';
+    const next =
+      new URL(authPathFor('sign-up', token, 'b@example.com'), 'http://postern.test').searchParams.get(
+        'next',
+      ) ?? '';
+    expect(invitationTokenFromNext(safeNextPath(next))).toBe(token);
+    expect(invitationTokenFromNext('/w/abc/members?token=Tok3n_abc-DEF123')).toBeUndefined();
+    expect(invitationTokenFromNext('/invitations/accept?token=short')).toBeUndefined();
+    expect(invitationTokenFromNext('/invitations/accept')).toBeUndefined();
+    expect(
+      invitationTokenFromNext('//evil.example/invitations/accept?token=Tok3n_abc-DEF123'),
+    ).toBeUndefined();
+    expect(invitationTokenFromNext('/')).toBeUndefined();
   });
 
   it('compares addresses without case or spaces', () => {

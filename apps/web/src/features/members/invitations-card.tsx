@@ -1,7 +1,7 @@
 // Invitations sent and not yet answered; managers can revoke them (the link then stops working).
 import { useMutation } from '@tanstack/react-query';
 import { Card } from '../../components/card.tsx';
-import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { MailIcon } from '../../components/icons.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
@@ -9,7 +9,7 @@ import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { invitationColumns } from './invitation-columns.tsx';
 import { type PendingInvitation, useInvalidateMembers, useMembersQuery } from './use-members.ts';
 
@@ -18,7 +18,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
   const now = useNow(60_000);
   const members = useMembersQuery(workspaceId);
   const invalidateMembers = useInvalidateMembers(workspaceId);
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => workspaceActionError(error, 'revokeInvitation'));
   const confirm = useRowConfirm<PendingInvitation>();
   const { target: revoking, notice } = confirm;
 
@@ -31,7 +31,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
         confirm.setNotice(email ? `The invitation to ${email} was revoked.` : 'The invitation was revoked.');
       },
       onError: (error) => {
-        if (workspaceActionError(error, 'revokeInvitation').staleRole) void invalidateWorkspaces();
+        refusal.onError(error);
         void invalidateMembers();
       },
     }),
@@ -40,7 +40,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
   // The members card shows loading and errors for the shared query.
   if (!members.data) return null;
   const invitations = members.data.invitations;
-  const problem = revoke.isError ? workspaceActionError(revoke.error, 'revokeInvitation') : undefined;
+  const problem = refusal.problem(revoke);
 
   return (
     <Card
@@ -83,23 +83,22 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
           }
         />
       )}
-      <ConfirmAction
-        open={revoking !== undefined}
+      <RowConfirmAction
+        confirm={confirm}
         testId="revoke-invitation-dialog"
         title="Revoke this invitation?"
         confirmLabel="Revoke invitation"
         busy={revoke.isPending}
-        error={problem ? `${problem.title}. ${problem.message}` : undefined}
-        onCancel={confirm.close}
-        onConfirm={() => revoking && revoke.mutate({ workspaceId, invitationId: revoking.id })}
+        problem={problem}
+        onConfirm={(invitation) => revoke.mutate({ workspaceId, invitationId: invitation.id })}
       >
-        {revoking ? (
+        {(invitation) => (
           <p>
-            The link sent to <span className="font-medium text-slate-900">{revoking.email}</span> will stop
+            The link sent to <span className="font-medium text-slate-900">{invitation.email}</span> will stop
             working.
           </p>
-        ) : null}
-      </ConfirmAction>
+        )}
+      </RowConfirmAction>
     </Card>
   );
 }

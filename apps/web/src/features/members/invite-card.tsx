@@ -1,8 +1,7 @@
 // Invite someone by email, with the role they will get (owners are made by promotion, not invitation).
-import { ZEmail } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { Alert, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
@@ -10,9 +9,10 @@ import { SendIcon } from '../../components/icons.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { bindInput, useEmailInput } from '../auth/account-fields.tsx';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from '../workspaces/permissions.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { RolesMatrix } from './roles-matrix.tsx';
 import { useInvalidateMembers } from './use-members.ts';
 
@@ -22,22 +22,22 @@ type InvitableRole = (typeof INVITABLE)[number];
 export function InviteCard({ workspaceId, workspaceName }: { workspaceId: string; workspaceName: string }) {
   const trpc = useTRPC();
   const invalidateMembers = useInvalidateMembers(workspaceId);
-  const invalidateWorkspaces = useInvalidateWorkspaces();
-  const [email, setEmail] = useState('');
+  const refusal = useRefusal((error) => workspaceActionError(error, 'invite'));
+  const email = useEmailInput();
   const [role, setRole] = useState<InvitableRole>('member');
-  const [emailError, setEmailError] = useState<string>();
   const [sentTo, setSentTo] = useState<string>();
 
   const invite = useMutation(
     trpc.members.invite.mutationOptions({
       onSuccess: async (_result, variables) => {
         setSentTo(variables.email);
-        setEmail('');
+        email.setValue('');
         await invalidateMembers();
       },
       onError: (error) => {
-        if (errorCode(error) === 'CONFLICT') setEmailError(workspaceActionError(error, 'invite').message);
-        if (workspaceActionError(error, 'invite').staleRole) void invalidateWorkspaces();
+        // Already a member or invited: said under the address, not above the form.
+        if (errorCode(error) === 'CONFLICT') email.setError(workspaceActionError(error, 'invite').message);
+        refusal.onError(error);
       },
     }),
   );
@@ -46,15 +46,11 @@ export function InviteCard({ workspaceId, workspaceName }: { workspaceId: string
     event.preventDefault();
     setSentTo(undefined);
     invite.reset();
-    const parsed = ZEmail.safeParse(email);
-    setEmailError(parsed.success ? undefined : 'Enter a valid email address.');
-    if (parsed.success) invite.mutate({ workspaceId, email: parsed.data, role });
+    const address = email.check();
+    if (address) invite.mutate({ workspaceId, email: address, role });
   }
 
-  const problem =
-    invite.isError && errorCode(invite.error) !== 'CONFLICT'
-      ? workspaceActionError(invite.error, 'invite')
-      : undefined;
+  const problem = errorCode(invite.error) === 'CONFLICT' ? undefined : refusal.problem(invite);
 
   return (
     <Card
@@ -69,11 +65,7 @@ export function InviteCard({ workspaceId, workspaceName }: { workspaceId: string
             We emailed an invitation to <span className="font-medium">{sentTo}</span>.
           </Alert>
         ) : null}
-        {problem ? (
-          <Alert tone="error" title={problem.title} testId="invite-error">
-            {problem.message}
-          </Alert>
-        ) : null}
+        <ProblemAlert problem={problem} testId="invite-error" />
         <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-start">
           <Field
             label="Email address"
@@ -82,9 +74,7 @@ export function InviteCard({ workspaceId, workspaceName }: { workspaceId: string
             autoComplete="off"
             placeholder="teammate@example.com"
             testId="invite-email"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            error={emailError}
+            {...bindInput(email.field)}
           />
           <SelectField
             label="Role"

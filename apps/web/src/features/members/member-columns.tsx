@@ -3,6 +3,7 @@
 
 import type { Role } from '@postern/contracts/constants';
 import type { UseMutationResult } from '@tanstack/react-query';
+import { Avatar } from '../../components/avatar.tsx';
 import { Badge } from '../../components/badge.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { Select } from '../../components/select.tsx';
@@ -17,12 +18,7 @@ type ChangeRole = UseMutationResult<unknown, unknown, { workspaceId: string; mem
 function MemberCell({ member }: { member: Member }) {
   return (
     <div className="flex items-center gap-3">
-      <span
-        aria-hidden="true"
-        className="flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-semibold text-slate-600 uppercase"
-      >
-        {member.email.charAt(0)}
-      </span>
+      <Avatar email={member.email} />
       <div className="flex min-w-0 flex-wrap items-center gap-2">
         <span className="font-medium [overflow-wrap:anywhere] text-slate-900" data-testid="member-email">
           {member.email}
@@ -41,14 +37,15 @@ function RoleCell({
   member,
   roles,
   soleOwner,
-  workspaceId,
   changeRole,
+  requestRole,
 }: {
   member: Member;
   roles: Role[];
   soleOwner: boolean;
-  workspaceId: string;
   changeRole: ChangeRole;
+  /** Applies the change, or asks first for a promotion (promote-dialog.tsx). */
+  requestRole: (member: Member, role: Role) => void;
 }) {
   const busy = changeRole.isPending && changeRole.variables?.memberId === member.id;
   if (roles.length <= 1)
@@ -65,9 +62,7 @@ function RoleCell({
         data-testid="member-role-select"
         value={busy ? changeRole.variables?.role : member.role}
         disabled={changeRole.isPending}
-        onChange={(event) =>
-          changeRole.mutate({ workspaceId, memberId: member.id, role: event.target.value as Role })
-        }
+        onChange={(event) => requestRole(member, event.target.value as Role)}
         wrapperClassName="w-32"
         className="py-1.5 text-xs"
       >
@@ -83,18 +78,18 @@ function RoleCell({
 }
 
 export function memberColumns({
-  workspaceId,
   myRole,
   owners,
   now,
   changeRole,
+  requestRole,
 }: {
-  workspaceId: string;
   myRole: Role;
   /** How many owners the workspace has: the only one keeps the role (the server would refuse). */
   owners: number;
   now: number;
   changeRole: ChangeRole;
+  requestRole: (member: Member, role: Role) => void;
 }): Column<Member>[] {
   return [
     { id: 'member', header: 'Member', primary: true, cell: (member) => <MemberCell member={member} /> },
@@ -109,8 +104,8 @@ export function memberColumns({
             member={member}
             roles={roles}
             soleOwner={soleOwner}
-            workspaceId={workspaceId}
             changeRole={changeRole}
+            requestRole={requestRole}
           />
         );
       },

@@ -3,7 +3,7 @@ import type { Role } from '@postern/contracts/constants';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Card } from '../../components/card.tsx';
-import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
@@ -14,6 +14,7 @@ import { type ActionProblem, workspaceActionError } from '../workspaces/action-e
 import { canRemove, ROLE_LABELS, ROLE_ORDER } from '../workspaces/permissions.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { memberColumns } from './member-columns.tsx';
+import { usePromotionConfirm } from './promote-dialog.tsx';
 import { type Member, useInvalidateMembers, useMembersQuery } from './use-members.ts';
 
 /** This user first, then owners, admins…, then by joining date (the server's order). */
@@ -76,13 +77,17 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
   const now = useNow(60_000);
   const members = useMembersQuery(workspaceId);
   const { changeRole, remove, problem, confirm } = useMemberActions(workspaceId, members);
-  const { notice, target: removing } = confirm;
+  const promotion = usePromotionConfirm(
+    (member, role) => changeRole.mutate({ workspaceId, memberId: member.id, role }),
+    changeRole.isPending,
+  );
+  const { notice } = confirm;
   const list = members.data ? sortMembers(members.data.members) : [];
   const owners = list.filter((member) => member.role === 'owner').length;
   const body = (
     <DataTable
       rows={list}
-      columns={memberColumns({ workspaceId, myRole, owners, now, changeRole })}
+      columns={memberColumns({ myRole, owners, now, changeRole, requestRole: promotion.request })}
       caption="Members of the workspace"
       testId="members-table"
       rowTestId="member-row"
@@ -132,29 +137,23 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
       >
         {body}
       </QueryState>
-      <ConfirmAction
-        open={removing !== undefined}
+      <RowConfirmAction
+        confirm={confirm}
         testId="remove-member-dialog"
         title="Remove this member?"
         confirmLabel="Remove member"
         busy={remove.isPending}
-        error={
-          removeProblem ? (
-            <>
-              <span className="font-medium">{removeProblem.title}.</span> {removeProblem.message}
-            </>
-          ) : undefined
-        }
-        onCancel={confirm.close}
-        onConfirm={() => removing && remove.mutate({ workspaceId, memberId: removing.id })}
+        problem={removeProblem}
+        onConfirm={(member) => remove.mutate({ workspaceId, memberId: member.id })}
       >
-        {removing ? (
+        {(member) => (
           <p>
-            <span className="font-medium text-slate-900">{removing.email}</span> loses access to this
-            workspace at once. You can invite them again later.
+            <span className="font-medium text-slate-900">{member.email}</span> loses access to this workspace
+            at once. You can invite them again later.
           </p>
-        ) : null}
-      </ConfirmAction>
+        )}
+      </RowConfirmAction>
+      {promotion.dialog}
     </Card>
   );
 }

@@ -6,7 +6,6 @@ import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { InvitationsCard } from './invitations-card.tsx';
 import { InviteCard } from './invite-card.tsx';
 import { MembersCard } from './members-card.tsx';
-import { WorkspaceSettingsCard } from './workspace-settings-card.tsx';
 
 export function MembersPage() {
   const { workspace, can } = useCurrentWorkspace();
@@ -34,7 +33,6 @@ export function MembersPage() {
       {canManage ? <InviteCard workspaceId={workspace.id} workspaceName={workspace.name} /> : null}
       <MembersCard workspaceId={workspace.id} myRole={workspace.role} />
       <InvitationsCard workspaceId={workspace.id} canManage={canManage} />
-      <WorkspaceSettingsCard workspace={workspace} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import * as Popover from '@radix-ui/react-popover';
 import { type ComponentProps, useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
+import { InlineError } from '../../components/alert.tsx';
 import { BellIcon } from '../../components/icons.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
@@ -14,7 +15,7 @@ import {
   bellLabel,
   KIND_TONE,
   type NotificationDto,
-  notificationHref,
+  notificationTarget,
 } from './notifications-model.ts';
 import { useMarkRead, useNotifications } from './use-notifications.ts';
 
@@ -38,7 +39,7 @@ function NotificationItem({
   onOpen: (notification: NotificationDto) => void;
 }) {
   const unread = notification.readAt === null;
-  const href = notificationHref(notification.link);
+  const { href, deleted } = notificationTarget(notification);
   const body = (
     <>
       <span
@@ -59,6 +60,11 @@ function NotificationItem({
         <span className="mt-0.5 block text-xs text-slate-500" data-testid="notification-body">
           {notification.body}
         </span>
+        {deleted ? (
+          <span className="mt-0.5 block text-xs text-slate-600 italic" data-testid="notification-deleted">
+            {deleted}
+          </span>
+        ) : null}
         <time
           dateTime={notification.createdAt}
           title={formatDateTime(notification.createdAt)}
@@ -207,11 +213,9 @@ export function NotificationBell({ align = 'left' }: { align?: 'left' | 'right' 
             Mark all read
           </button>
         </div>
-        {markRead.isError ? (
-          <p role="alert" className="border-b border-slate-100 px-4 py-2 text-xs text-rose-600">
-            {userMessage(markRead.error)}
-          </p>
-        ) : null}
+        <InlineError className="border-b border-slate-100 px-4 py-2 text-xs">
+          {markRead.isError && userMessage(markRead.error)}
+        </InlineError>
         <div className="max-h-[min(28rem,70vh)] overflow-y-auto">
           <NotificationList
             notifications={notifications}

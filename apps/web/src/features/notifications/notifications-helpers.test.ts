@@ -1,6 +1,13 @@
 import { NOTIFICATION_KINDS } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
-import { badgeText, bellLabel, KIND_TONE, notificationHref } from './notifications-model.ts';
+import {
+  badgeText,
+  bellLabel,
+  DELETED_TARGET,
+  KIND_TONE,
+  notificationHref,
+  notificationTarget,
+} from './notifications-model.ts';
 
 describe('the notification bell', () => {
   it('has a tone for every kind of the contract', () => {
@@ -25,5 +32,15 @@ describe('the notification bell', () => {
     expect(notificationHref('/\\evil.example')).toBeUndefined();
     expect(notificationHref('javascript:alert(1)')).toBeUndefined();
     expect(notificationHref('/w/a\nb')).toBeUndefined();
+  });
+
+  it('says the object was deleted instead of linking to it', () => {
+    expect(Object.keys(DELETED_TARGET).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    const job = { kind: 'bulk_job.completed' as const, link: '/w/abc/jobs/def' };
+    expect(notificationTarget({ ...job, targetDeleted: false })).toEqual({ href: '/w/abc/jobs/def' });
+    expect(notificationTarget({ ...job, targetDeleted: true })).toEqual({
+      deleted: 'This job has since been deleted.',
+    });
+    expect(notificationTarget({ ...job, link: '//evil.example/', targetDeleted: false })).toEqual({});
   });
 });

@@ -11,6 +11,7 @@ export const KIND_TONE: Record<NotificationKind, BadgeTone> = {
   'bulk_job.completed': 'emerald',
   'bulk_job.failed': 'rose',
   'webhook.endpoint_disabled': 'amber',
+  'api_key.usage_alert': 'amber',
 };
 
 /** The unread count on the badge: "9+" above nine, nothing at zero. */
@@ -32,4 +33,22 @@ export function notificationHref(link: string | null): string | undefined {
   if (!link?.startsWith('/') || link.startsWith('//') || link.startsWith('/\\')) return undefined;
   if ([...link].some((char) => char.charCodeAt(0) < 0x20)) return undefined;
   return link;
+}
+
+/** What a notification whose object was deleted since says instead of linking to it. */
+export const DELETED_TARGET: Record<NotificationKind, string> = {
+  'bulk_job.completed': 'This job has since been deleted.',
+  'bulk_job.failed': 'This job has since been deleted.',
+  'webhook.endpoint_disabled': 'This endpoint has since been deleted.',
+  'api_key.usage_alert': 'This API key has since been deleted.',
+};
+
+/** Where the notification leads, or, when its object was deleted, the sentence saying so. */
+export function notificationTarget(notification: Pick<NotificationDto, 'kind' | 'link' | 'targetDeleted'>): {
+  href?: string;
+  deleted?: string;
+} {
+  if (notification.targetDeleted) return { deleted: DELETED_TARGET[notification.kind] };
+  const href = notificationHref(notification.link);
+  return href ? { href } : {};
 }

@@ -67,6 +67,7 @@ export function PrivacyPage() {
               title="Confirm the deletion"
               description="Every device is signed out at once. An email confirms it and says how to cancel."
               withCode={Boolean(me.data?.twoFactorEnabled)}
+              allowRecovery
               submitLabel="Delete my account"
               danger
               pending={request.isPending}

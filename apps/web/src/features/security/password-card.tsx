@@ -4,11 +4,10 @@ import { type FormEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { PasswordField } from '../../components/field.tsx';
 import { errorCode, userMessage } from '../../lib/api-errors.ts';
 import { formatRelative } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { ConfirmPasswordField, NewPasswordField } from '../auth/account-fields.tsx';
+import { ConfirmPasswordField, CurrentPasswordField, NewPasswordField } from '../auth/account-fields.tsx';
 import { passwordAcceptable } from '../auth/password-rules.ts';
 import { useServerRules } from '../auth/use-server-rules.ts';
 
@@ -114,13 +113,11 @@ export function PasswordCard({
           </Alert>
         ) : null}
         {errors.form ? <Alert tone="error">{errors.form}</Alert> : null}
-        <PasswordField
+        <CurrentPasswordField
           label="Current password"
-          name="current-password"
-          autoComplete="current-password"
           testId="current-password"
           value={current}
-          onChange={(event) => setCurrent(event.target.value)}
+          onChange={setCurrent}
           error={errors.current}
         />
         <NewPasswordField value={next} onChange={setNext} error={errors.next} serverFailed={serverRules} />

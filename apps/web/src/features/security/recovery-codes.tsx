@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { CheckboxField } from '../../components/field.tsx';
 import { DownloadIcon } from '../../components/icons.tsx';
 import { downloadText } from '../../lib/clipboard.ts';
 import { formatRecoveryCode, recoveryCodesText } from './recovery-text.ts';
@@ -60,16 +61,9 @@ export function RecoveryCodes({
         </Button>
       </div>
       <div className="flex flex-col gap-4 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
-        <label className="flex items-start gap-2.5 text-sm text-slate-700">
-          <input
-            type="checkbox"
-            data-testid="codes-saved"
-            checked={saved}
-            onChange={(event) => setSaved(event.target.checked)}
-            className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
-          />
+        <CheckboxField testId="codes-saved" checked={saved} onChange={setSaved}>
           I have saved these recovery codes somewhere safe.
-        </label>
+        </CheckboxField>
         <Button onClick={onDone} disabled={!saved} data-testid="codes-done">
           Done
         </Button>

@@ -1,12 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
+import { LoadError } from '../../components/error-panel.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { userMessage } from '../../lib/api-errors.ts';
+import { safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useMeQuery } from '../auth/use-session.ts';
 import { PasswordCard } from './password-card.tsx';
+import { SecurityLogCard } from './security-log-card.tsx';
 import { SessionsCard } from './sessions-card.tsx';
 import { TwoFactorCard } from './two-factor-card.tsx';
 
@@ -16,6 +18,9 @@ export function SecurityPage() {
   const me = useMeQuery();
   // Security data is always re-read when the page opens (never shown from a stale cache alone).
   const overview = useQuery(trpc.account.security.queryOptions(undefined, { staleTime: 0 }));
+  // Sent here by a workspace that requires two-factor authentication: the way back once it is on.
+  const next = useSearchParams()[0].get('next');
+  const back = next ? safeNextPath(next) : undefined;
 
   return (
     <div className="space-y-6" data-testid="security-page">
@@ -23,7 +28,7 @@ export function SecurityPage() {
         title="Security"
         description={
           <>
-            Password, two-factor authentication and signed-in devices
+            Password, two-factor authentication, signed-in devices and the security log
             {me.data ? (
               <>
                 {' '}
@@ -35,21 +40,27 @@ export function SecurityPage() {
         }
       />
       {overview.isError && !overview.data ? (
-        <Alert tone="error" title="Could not load your security settings" testId="security-error">
-          <p>{userMessage(overview.error)}</p>
-          <Button
-            variant="secondary"
-            className="mt-3"
-            onClick={() => void overview.refetch()}
-            loading={overview.isFetching}
-          >
-            Try again
-          </Button>
+        <LoadError title="Could not load your security settings" query={overview} testId="security-error" />
+      ) : null}
+      {back && overview.data?.twoFactorEnabled ? (
+        <Alert tone="success" title="Two-factor authentication is on" testId="two-factor-back">
+          <Link to={back} className="font-medium underline underline-offset-2">
+            Back to the workspace
+          </Link>
+        </Alert>
+      ) : back ? (
+        <Alert
+          tone="info"
+          title="Your workspace requires two-factor authentication"
+          testId="two-factor-asked"
+        >
+          Turn it on below to open the workspace.
         </Alert>
       ) : null}
       <PasswordCard passwordChangedAt={overview.data?.passwordChangedAt} email={me.data?.email} />
       <TwoFactorCard overview={overview.data} email={me.data?.email} />
       <SessionsCard />
+      <SecurityLogCard />
     </div>
   );
 }

@@ -138,46 +138,51 @@ function useSessionRevokes() {
 
 type SessionRevokes = ReturnType<typeof useSessionRevokes>;
 
-function SessionDialogs({ revokes }: { revokes: SessionRevokes }) {
-  const { revoke, revokeOthers, pending, closeDialog } = revokes;
+/** What the confirmation asks, by what is about to be signed out. */
+const DIALOGS = {
+  one: { testId: 'revoke-dialog', title: 'Revoke this session?', confirmLabel: 'Revoke session' },
+  others: {
+    testId: 'revoke-others-dialog',
+    title: 'Sign out all other sessions?',
+    confirmLabel: 'Sign out others',
+  },
+} as const;
+
+function DialogText({ pending }: { pending: Pending }) {
+  if (pending.kind === 'others')
+    return (
+      <p>
+        {pending.count === 1 ? 'One other device' : `${pending.count} other devices`} will be signed out. This
+        device stays signed in.
+      </p>
+    );
   return (
-    <>
-      <ConfirmAction
-        open={pending?.kind === 'one'}
-        testId="revoke-dialog"
-        title="Revoke this session?"
-        confirmLabel="Revoke session"
-        busy={revoke.isPending}
-        error={revoke.isError ? userMessage(revoke.error) : undefined}
-        onCancel={closeDialog}
-        onConfirm={() => pending?.kind === 'one' && revoke.mutate({ id: pending.session.id })}
-      >
-        {pending?.kind === 'one' ? (
-          <p>
-            <span className="font-medium text-slate-900">{sessionTitle(pending.session)}</span>
-            {pending.session.location ? ` in ${pending.session.location}` : ''} will be signed out on its next
-            request.
-          </p>
-        ) : null}
-      </ConfirmAction>
-      <ConfirmAction
-        open={pending?.kind === 'others'}
-        testId="revoke-others-dialog"
-        title="Sign out all other sessions?"
-        confirmLabel="Sign out others"
-        busy={revokeOthers.isPending}
-        error={revokeOthers.isError ? userMessage(revokeOthers.error) : undefined}
-        onCancel={closeDialog}
-        onConfirm={() => revokeOthers.mutate()}
-      >
-        {pending?.kind === 'others' ? (
-          <p>
-            {pending.count === 1 ? 'One other device' : `${pending.count} other devices`} will be signed out.
-            This device stays signed in.
-          </p>
-        ) : null}
-      </ConfirmAction>
-    </>
+    <p>
+      <span className="font-medium text-slate-900">{sessionTitle(pending.session)}</span>
+      {pending.session.location ? ` in ${pending.session.location}` : ''} will be signed out on its next
+      request.
+    </p>
+  );
+}
+
+/** One confirmation, for a session or for all the others. */
+function SessionDialog({ revokes }: { revokes: SessionRevokes }) {
+  const { revoke, revokeOthers, pending, closeDialog } = revokes;
+  const action = pending?.kind === 'others' ? revokeOthers : revoke;
+  return (
+    <ConfirmAction
+      {...DIALOGS[pending?.kind ?? 'one']}
+      open={pending !== undefined}
+      busy={action.isPending}
+      error={action.isError ? userMessage(action.error) : undefined}
+      onCancel={closeDialog}
+      onConfirm={() => {
+        if (pending?.kind === 'one') revoke.mutate({ id: pending.session.id });
+        else if (pending) revokeOthers.mutate();
+      }}
+    >
+      {pending ? <DialogText pending={pending} /> : null}
+    </ConfirmAction>
   );
 }
 
@@ -251,7 +256,7 @@ export function SessionsCard() {
       >
         {table}
       </QueryState>
-      <SessionDialogs revokes={revokes} />
+      <SessionDialog revokes={revokes} />
     </Card>
   );
 }

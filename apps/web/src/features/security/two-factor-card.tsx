@@ -69,6 +69,33 @@ function useTwoFactorChanges(setView: (view: View) => void) {
   return { enrol, disable, regenerate, idle, activated };
 }
 
+/** The words of the steps that ask for proof (the password, and a current code to change 2FA). */
+const PROOF_STEPS = {
+  'enrol-password': {
+    testId: 'enrol',
+    title: 'Confirm it is you',
+    description: 'Enter your password to start setting up an authenticator app.',
+    withCode: false,
+    submitLabel: 'Continue',
+  },
+  disable: {
+    testId: 'disable',
+    title: 'Turn off two-factor authentication',
+    description:
+      'Your account will be protected by your password only, and your recovery codes will stop working.',
+    withCode: true,
+    danger: true,
+    submitLabel: 'Turn off',
+  },
+  regenerate: {
+    testId: 'regenerate',
+    title: 'Generate new recovery codes',
+    description: 'You get 10 new codes; every code you have now stops working.',
+    withCode: true,
+    submitLabel: 'Generate new codes',
+  },
+} as const;
+
 function TwoFactorBody({
   view,
   setView,
@@ -83,55 +110,26 @@ function TwoFactorBody({
   const { enrol, disable, regenerate, idle, activated } = useTwoFactorChanges(setView);
   switch (view.kind) {
     case 'enrol-password':
+    case 'disable':
+    case 'regenerate': {
+      const change = { 'enrol-password': enrol, disable, regenerate }[view.kind];
       return (
         <ProofForm
+          {...PROOF_STEPS[view.kind]}
           email={email}
-          testId="enrol"
-          title="Confirm it is you"
-          description="Enter your password to start setting up an authenticator app."
-          withCode={false}
-          submitLabel="Continue"
-          pending={enrol.isPending}
-          error={enrol.error}
-          onSubmit={({ password }) => enrol.mutate({ password })}
+          pending={change.isPending}
+          error={change.error}
+          onSubmit={(proof) =>
+            view.kind === 'enrol-password' ? enrol.mutate({ password: proof.password }) : change.mutate(proof)
+          }
           onCancel={idle}
         />
       );
+    }
     case 'enrol-scan':
       return <ScanStep {...view} onActivated={activated} onCancel={idle} />;
     case 'codes':
       return <RecoveryCodes codes={view.codes} email={email} reason={view.reason} onDone={idle} />;
-    case 'disable':
-      return (
-        <ProofForm
-          email={email}
-          testId="disable"
-          title="Turn off two-factor authentication"
-          description="Your account will be protected by your password only, and your recovery codes will stop working."
-          withCode
-          danger
-          submitLabel="Turn off"
-          pending={disable.isPending}
-          error={disable.error}
-          onSubmit={(proof) => disable.mutate(proof)}
-          onCancel={idle}
-        />
-      );
-    case 'regenerate':
-      return (
-        <ProofForm
-          email={email}
-          testId="regenerate"
-          title="Generate new recovery codes"
-          description="You get 10 new codes; every code you have now stops working."
-          withCode
-          submitLabel="Generate new codes"
-          pending={regenerate.isPending}
-          error={regenerate.error}
-          onSubmit={(proof) => regenerate.mutate(proof)}
-          onCancel={idle}
-        />
-      );
     case 'idle':
       return overview.twoFactorEnabled ? (
         <TwoFactorOn

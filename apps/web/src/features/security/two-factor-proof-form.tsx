@@ -1,11 +1,18 @@
-// The proof every two-factor change needs: the password and, when asked, a current code.
-import { ZTotpCode } from '@postern/contracts';
+// The proof every two-factor change needs: the password and, when asked, a current code (or, where the
+// server takes one, a recovery code instead: `allowRecovery`).
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { PasswordField } from '../../components/field.tsx';
 import { errorCode, userMessage } from '../../lib/api-errors.ts';
-import { CodeField } from '../auth/code-field.tsx';
+import { CurrentPasswordField } from '../auth/account-fields.tsx';
+import { SecondFactorField } from '../auth/second-factor-field.tsx';
+import { type ProofCodeMode, proofCode } from './proof-code.ts';
+
+const LINK_CLASS = 'text-sm font-medium text-indigo-700 hover:text-indigo-900';
+const PROOF_HINTS = {
+  totp: 'The current 6-digit code from your authenticator app.',
+  recovery: 'One of the codes you saved when you turned on two-factor authentication. Each works once.',
+};
 
 /** Password (and, when asked, a current code): the proof every 2FA change needs. */
 export function ProofForm({
@@ -13,6 +20,7 @@ export function ProofForm({
   title,
   description,
   withCode,
+  allowRecovery = false,
   submitLabel,
   danger = false,
   pending,
@@ -25,6 +33,8 @@ export function ProofForm({
   title: string;
   description: ReactNode;
   withCode: boolean;
+  /** The server also takes a recovery code: offer to switch to one. */
+  allowRecovery?: boolean;
   submitLabel: string;
   danger?: boolean;
   pending: boolean;
@@ -35,19 +45,20 @@ export function ProofForm({
 }) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
+  const [mode, setMode] = useState<ProofCodeMode>('totp');
   const [fieldErrors, setFieldErrors] = useState<{ password?: string; code?: string }>({});
   const errorText = error ? proofErrorText(error, withCode) : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const second = withCode ? proofCode(mode, code) : { code: '' };
     const found = {
       password: password ? undefined : 'Enter your password.',
-      code:
-        !withCode || ZTotpCode.safeParse(code).success ? undefined : 'Enter the 6-digit code from your app.',
+      code: 'problem' in second ? second.problem : undefined,
     };
     setFieldErrors(found);
-    if (found.password || found.code) return;
-    onSubmit({ password, code });
+    if (found.password || !('code' in second)) return;
+    onSubmit({ password, code: second.code });
     setCode('');
   }
 
@@ -59,25 +70,37 @@ export function ProofForm({
         <p className="mt-1 text-sm text-slate-500">{description}</p>
       </div>
       {errorText ? <Alert tone="error">{errorText}</Alert> : null}
-      <PasswordField
+      <CurrentPasswordField
         label="Your password"
-        name="password"
-        autoComplete="current-password"
         testId={`${testId}-password`}
         value={password}
-        onChange={(event) => setPassword(event.target.value)}
+        onChange={setPassword}
         error={fieldErrors.password}
         autoFocus
       />
       {withCode ? (
-        <CodeField
-          label="Authentication code"
+        <SecondFactorField
+          mode={mode}
           value={code}
           onChange={setCode}
           error={fieldErrors.code}
-          hint="The current 6-digit code from your authenticator app."
-          testId={`${testId}-code`}
+          testIds={{ totp: `${testId}-code`, recovery: `${testId}-code-recovery` }}
+          hints={PROOF_HINTS}
         />
+      ) : null}
+      {withCode && allowRecovery ? (
+        <button
+          type="button"
+          className={LINK_CLASS}
+          data-testid={`${testId}-toggle-recovery`}
+          onClick={() => {
+            setMode((current) => (current === 'totp' ? 'recovery' : 'totp'));
+            setCode('');
+            setFieldErrors((current) => ({ ...current, code: undefined }));
+          }}
+        >
+          {mode === 'totp' ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
+        </button>
       ) : null}
       <div className="flex gap-2">
         <Button

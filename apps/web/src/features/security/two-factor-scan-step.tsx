@@ -3,7 +3,7 @@
 import { ZTotpCode } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { Notice } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { errorCode, userMessage } from '../../lib/api-errors.ts';
@@ -85,11 +85,9 @@ export function ScanStep({
           </div>
           <form noValidate onSubmit={submit} className="max-w-xs space-y-4">
             <p className="text-sm font-medium text-slate-900">3. Enter the code your app shows</p>
-            {activateError ? (
-              <Alert tone="error" testId="activate-error">
-                {activateError}
-              </Alert>
-            ) : null}
+            <Notice tone="error" testId="activate-error">
+              {activateError}
+            </Notice>
             <CodeField
               label="Authentication code"
               value={code}

@@ -1,16 +1,11 @@
-import { Skeleton } from '../../components/skeleton.tsx';
+import { PageSkeleton, Skeleton, SkeletonHeading } from '../../components/skeleton.tsx';
 import { CHECKS } from './checks.ts';
 
 export function HealthSkeleton() {
   return (
-    <div data-testid="health-loading" aria-busy="true" className="space-y-6">
-      <span className="sr-only">Loading system health…</span>
+    <PageSkeleton label="Loading system health…" testId="health-loading">
       <div className="flex items-center gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-        <Skeleton className="size-12 rounded-full" />
-        <div className="flex-1 space-y-2">
-          <Skeleton className="h-5 w-56" />
-          <Skeleton className="h-4 w-40" />
-        </div>
+        <SkeletonHeading mark="size-12 rounded-full" lines={['h-5 w-56', 'h-4 w-40']} />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         {[0, 1, 2].map((i) => (
@@ -24,11 +19,7 @@ export function HealthSkeleton() {
         {CHECKS.map((meta) => (
           <div key={meta.name} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <div className="flex items-center gap-3">
-              <Skeleton className="size-10 rounded-lg" />
-              <div className="flex-1 space-y-2">
-                <Skeleton className="h-4 w-24" />
-                <Skeleton className="h-3 w-32" />
-              </div>
+              <SkeletonHeading mark="size-10 rounded-lg" lines={['h-4 w-24', 'h-3 w-32']} />
               <Skeleton className="h-5 w-12 rounded-full" />
             </div>
             <Skeleton className="mt-5 h-4 w-full" />
@@ -36,6 +27,6 @@ export function HealthSkeleton() {
           </div>
         ))}
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

@@ -4,13 +4,13 @@ import type { EventType } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
+import { ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { Field } from '../../components/field.tsx';
+import { CheckboxField, Field } from '../../components/field.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { EventTypesField } from './event-types-field.tsx';
 import type { OfferedEventType, WebhookEndpoint } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
@@ -34,7 +34,7 @@ function EndpointForm({
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'create'));
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [eventTypes, setEventTypes] = useState<EventType[]>(() => offered.map(({ type }) => type));
@@ -43,12 +43,10 @@ function EndpointForm({
   const create = useMutation(
     trpc.webhooks.create.mutationOptions({
       onSuccess: (result) => onCreated({ endpoint: result.endpoint, secret: result.secret }),
-      onError: (error) => {
-        if (webhookActionError(error, 'create').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = create.isError ? webhookActionError(create.error, 'create') : undefined;
+  const problem = refusal.problem(create);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -70,11 +68,7 @@ function EndpointForm({
 
   return (
     <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-endpoint-form">
-      {problem && problem.field !== 'url' ? (
-        <Alert tone="error" title={problem.title} testId="create-endpoint-error">
-          {problem.message}
-        </Alert>
-      ) : null}
+      <ProblemAlert problem={problem?.field === 'url' ? undefined : problem} testId="create-endpoint-error" />
       <Field
         label="Endpoint URL"
         name="endpoint-url"
@@ -110,21 +104,14 @@ function EndpointForm({
         onChange={setEventTypes}
         error={errors.eventTypes}
       />
-      <label className="flex items-start gap-2.5 text-sm text-slate-700">
-        <input
-          type="checkbox"
-          data-testid="endpoint-enabled"
-          checked={enabled}
-          onChange={(event) => setEnabled(event.target.checked)}
-          className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
-        />
+      <CheckboxField testId="endpoint-enabled" checked={enabled} onChange={setEnabled}>
         <span>
           <span className="font-medium text-slate-900">Enabled</span>
           <span className="block text-xs text-slate-500">
             Start sending events at once. A disabled endpoint receives nothing until you enable it.
           </span>
         </span>
-      </label>
+      </CheckboxField>
       <FormActions
         label="Add endpoint"
         busy={create.isPending}

@@ -2,15 +2,14 @@
 // "Load more", refreshed every few seconds while a delivery is pending; a delivery's payload, its
 // attempts and "Re-send" in a side panel.
 import { useEffect, useMemo, useState } from 'react';
-import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { SendIcon } from '../../components/icons.tsx';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
 import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { QueryState, Refreshing } from '../../components/list-kit/query-state.tsx';
 import { SelectField } from '../../components/select.tsx';
-import { Spinner } from '../../components/spinner.tsx';
+import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useUrlFilters } from '../../lib/use-url-filters.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
@@ -18,7 +17,6 @@ import { DeliveryDrawer } from './delivery-drawer.tsx';
 import {
   DELIVERY_FILTERS_CODEC,
   type DeliveryFilters,
-  dateRangeProblem,
   deliveriesInput,
   isFiltered,
   NO_FILTERS,
@@ -106,7 +104,7 @@ export function DeliveriesCard({
   const { workspace } = useCurrentWorkspace();
   const now = useNow(5_000);
   const [filters, setFilters] = useUrlFilters(DELIVERY_FILTERS_CODEC);
-  const rangeProblem = dateRangeProblem(filters);
+  const rangeProblem = dayRangeProblem(filters);
   const input = useMemo(
     () => deliveriesInput(workspace.id, endpoint.id, filters),
     [workspace.id, endpoint.id, filters],
@@ -133,11 +131,7 @@ export function DeliveriesCard({
           ? 'Newest first. Refreshing every 5 seconds while a delivery is pending.'
           : 'Newest first. Kept for 30 days.'
       }
-      actions={
-        log.isFetching && !log.isFetchingNextPage && !log.isPending ? (
-          <Spinner className="size-4 text-slate-500" />
-        ) : undefined
-      }
+      actions={<Refreshing query={log} />}
     >
       <DeliveryFilterBar
         filters={filters}
@@ -156,13 +150,7 @@ export function DeliveriesCard({
               icon={SendIcon}
               title={filtered ? 'No deliveries match these filters' : 'Nothing delivered yet'}
               testId="deliveries-empty"
-              action={
-                filtered ? (
-                  <Button variant="secondary" onClick={() => setFilters(NO_FILTERS)}>
-                    Clear filters
-                  </Button>
-                ) : undefined
-              }
+              onClearFilters={filtered ? () => setFilters(NO_FILTERS) : undefined}
             >
               {emptyText(filtered, canManage)}
             </EmptyState>

@@ -3,32 +3,26 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { Notice, ProblemAlert } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { DetailRow, NONE } from '../../components/detail-row.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Drawer } from '../../components/dialog.tsx';
 import { RefreshIcon } from '../../components/icons.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
-import {
-  useRefreshWebhooks,
-  useReplaceDelivery,
-  type WebhookAttempt,
-  type WebhookDelivery,
-} from './use-webhooks.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { AttemptItem } from './attempt-item.tsx';
+import { useRefreshWebhooks, useReplaceDelivery, type WebhookDelivery } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
 import {
   deliveryStatus,
   eventTypeLabel,
-  formatDuration,
   nextAttemptText,
   prettyJson,
   relativeTime,
-  statusCodeText,
-  statusCodeTone,
 } from './webhooks-model.ts';
 
 function Row(props: { label: string; children: ReactNode; testId?: string }) {
@@ -46,44 +40,6 @@ function When({ iso, now }: { iso: string | null; now: number }) {
   );
 }
 
-function AttemptItem({ attempt }: { attempt: WebhookAttempt }) {
-  return (
-    <li
-      className="rounded-lg border border-slate-200 p-3"
-      data-testid="attempt"
-      data-attempt={attempt.attempt}
-    >
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
-        <span className="text-sm font-medium text-slate-900">Attempt {attempt.attempt}</span>
-        <Badge tone={statusCodeTone(attempt.statusCode)} testId="attempt-status-code">
-          {statusCodeText(attempt.statusCode, attempt.error)}
-        </Badge>
-        <span className="text-xs text-slate-500 tabular-nums" data-testid="attempt-duration">
-          {formatDuration(attempt.durationMs)}
-        </span>
-        <time className="ml-auto text-xs text-slate-500" dateTime={attempt.startedAt}>
-          {formatDateTime(attempt.startedAt)}
-        </time>
-      </div>
-      {attempt.error ? (
-        <p className="mt-2 text-xs text-rose-700" data-testid="attempt-error">
-          {attempt.error}
-        </p>
-      ) : null}
-      {attempt.response ? (
-        <pre
-          className="mt-2 max-h-40 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-slate-700 ring-1 ring-slate-200"
-          data-testid="attempt-response"
-        >
-          {attempt.response}
-        </pre>
-      ) : attempt.statusCode !== null ? (
-        <p className="mt-2 text-xs text-slate-500">Empty response body.</p>
-      ) : null}
-    </li>
-  );
-}
-
 export function DeliveryDrawer({
   delivery,
   canManage,
@@ -98,24 +54,23 @@ export function DeliveryDrawer({
   onClose: () => void;
 }) {
   return (
-    <Dialog
-      open={delivery !== undefined}
+    <Drawer
+      item={delivery}
       onClose={onClose}
-      side
       testId="delivery-drawer"
-      title={delivery ? eventTypeLabel(delivery.eventType) : 'Delivery'}
-      description={delivery ? `Created ${formatDateTime(delivery.createdAt)}` : undefined}
+      title={(shown) => eventTypeLabel(shown.eventType)}
+      description={(shown) => `Created ${formatDateTime(shown.createdAt)}`}
     >
-      {delivery ? (
+      {(shown) => (
         <DeliveryDetails
-          key={delivery.id}
-          delivery={delivery}
+          key={shown.id}
+          delivery={shown}
           canManage={canManage}
           endpointEnabled={endpointEnabled}
           now={now}
         />
-      ) : null}
-    </Dialog>
+      )}
+    </Drawer>
   );
 }
 
@@ -134,7 +89,7 @@ function DeliveryDetails({
   const trpc = useTRPC();
   const replace = useReplaceDelivery();
   const refresh = useRefreshWebhooks();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'resend'));
   const [notice, setNotice] = useState<string>();
   const resend = useMutation(
     trpc.webhooks.resend.mutationOptions({
@@ -144,12 +99,10 @@ function DeliveryDetails({
         setNotice('Queued for an attempt now, with the same webhook-id. This panel follows its progress.');
         void refresh();
       },
-      onError: (error) => {
-        if (webhookActionError(error, 'resend').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = resend.isError ? webhookActionError(resend.error, 'resend') : undefined;
+  const problem = refusal.problem(resend);
   const status = deliveryStatus(delivery);
   // The server re-sends finished deliveries of enabled endpoints only (a pending one retries on its own).
   const resendBlocked = !endpointEnabled
@@ -184,16 +137,8 @@ function DeliveryDetails({
           {resendBlocked}
         </p>
       ) : null}
-      {notice ? (
-        <Alert tone="success" testId="resend-notice">
-          {notice}
-        </Alert>
-      ) : null}
-      {problem ? (
-        <Alert tone="error" title={problem.title} testId="resend-error">
-          {problem.message}
-        </Alert>
-      ) : null}
+      <Notice testId="resend-notice">{notice}</Notice>
+      <ProblemAlert problem={problem} testId="resend-error" />
       <dl className="divide-y divide-slate-100">
         <Row label="Event type">
           <code className="font-mono text-xs">{delivery.eventType}</code>

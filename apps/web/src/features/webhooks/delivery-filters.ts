@@ -1,6 +1,6 @@
 // The delivery log's filters (pure: testable): kept in the URL (a filtered view can be shared and
 // survives a reload), and turned into the `webhooks.deliveries` input.
-import { dayRangeFromSearch, dayRangeInput, dayRangeToSearch, isDay } from '../../lib/day-range.ts';
+import { dayRangeFromSearch, dayRangeInput, dayRangeToSearch } from '../../lib/day-range.ts';
 import type { FilterCodec } from '../../lib/use-url-filters.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './webhooks-model.ts';
 
@@ -15,10 +15,6 @@ export interface DeliveryFilters {
 export const NO_FILTERS: DeliveryFilters = {};
 
 const EVENT = /^[a-z_]+\.[a-z_]+$/;
-
-// Why the chosen days cannot be used, if they cannot.
-export { dayRangeProblem as dateRangeProblem } from '../../lib/day-range.ts';
-export { isDay };
 
 function isStatus(value: string | null): value is DeliveryStatus {
   return value !== null && (DELIVERY_STATUSES as readonly string[]).includes(value);
@@ -40,10 +36,6 @@ export function filtersToSearch(filters: DeliveryFilters): URLSearchParams {
   if (filters.eventType) params.set('event', filters.eventType);
   dayRangeToSearch(filters, params);
   return params;
-}
-
-export function sameFilters(a: DeliveryFilters, b: DeliveryFilters): boolean {
-  return filtersToSearch(a).toString() === filtersToSearch(b).toString();
 }
 
 export function isFiltered(filters: DeliveryFilters): boolean {

@@ -1,9 +1,9 @@
 // The rows of the delivery log: event, status, attempts, last response, duration, times; "Details"
 // opens the delivery's side panel.
 import { Badge } from '../../components/badge.tsx';
-import { Button } from '../../components/button.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import type { LoadMoreProps } from '../../components/list-kit/load-more-footer.tsx';
+import { DetailsButton } from '../../components/list-kit/row-button.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import type { WebhookDelivery } from './use-webhooks.ts';
 import {
@@ -131,15 +131,11 @@ export function DeliveryTable({
       stale={stale}
       actionsHeader="Details"
       actions={(delivery) => (
-        <Button
-          variant="ghost"
-          className="px-2.5 py-1.5 text-xs"
-          data-testid="delivery-details"
-          aria-label={`Details of the ${eventTypeLabel(delivery.eventType)} delivery (${delivery.msgId})`}
+        <DetailsButton
+          label={`Details of the ${eventTypeLabel(delivery.eventType)} delivery (${delivery.msgId})`}
+          testId="delivery-details"
           onClick={() => onSelect(delivery.id)}
-        >
-          Details
-        </Button>
+        />
       )}
       pagination={pagination}
     />

@@ -3,15 +3,17 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
+import { Alert, Notice, ProblemAlert } from '../../components/alert.tsx';
 import { Button, buttonClass } from '../../components/button.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { ArrowLeftIcon, SendIcon, WebhookIcon } from '../../components/icons.tsx';
-import { Skeleton } from '../../components/skeleton.tsx';
+import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
+import { StatePanel } from '../../components/state-panel.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { DeliveriesCard } from './deliveries-card.tsx';
 import { EndpointSettingsCard } from './endpoint-settings-card.tsx';
 import { EndpointStatusBadge } from './endpoint-status.tsx';
@@ -42,33 +44,34 @@ function BackLink({ workspaceId }: { workspaceId: string }) {
 
 function EndpointNotFound({ workspaceId }: { workspaceId: string }) {
   return (
-    <section
-      data-testid="endpoint-not-found"
-      className="mx-auto mt-8 flex max-w-lg flex-col items-center rounded-xl border border-slate-200 bg-white px-6 py-12 text-center shadow-sm"
+    <StatePanel
+      icon={WebhookIcon}
+      tone="neutral"
+      heading="h1"
+      title="Endpoint not found"
+      testId="endpoint-not-found"
+      className="mx-auto mt-8 max-w-lg"
+      action={
+        <Link to={webhooksPath(workspaceId)} className={buttonClass('secondary')}>
+          See the endpoints
+        </Link>
+      }
     >
-      <div className="flex size-12 items-center justify-center rounded-full bg-slate-100 text-slate-500">
-        <WebhookIcon className="size-6" />
-      </div>
-      <h1 className="mt-4 text-lg font-semibold text-slate-900">Endpoint not found</h1>
-      <p className="mt-1 text-sm text-slate-600">It was deleted, or it belongs to another workspace.</p>
-      <Link to={webhooksPath(workspaceId)} className={buttonClass('secondary', 'mt-5')}>
-        See the endpoints
-      </Link>
-    </section>
+      It was deleted, or it belongs to another workspace.
+    </StatePanel>
   );
 }
 
-function PageSkeleton() {
+function EndpointSkeleton() {
   return (
-    <div className="space-y-6" aria-busy="true" data-testid="endpoint-loading">
-      <span className="sr-only">Loading the endpoint…</span>
+    <PageSkeleton label="Loading the endpoint…" testId="endpoint-loading">
       <Skeleton className="h-8 w-80" />
       <div className="grid gap-6 lg:grid-cols-2">
         <Skeleton className="h-72" />
         <Skeleton className="h-72" />
       </div>
       <Skeleton className="h-64" />
-    </div>
+    </PageSkeleton>
   );
 }
 
@@ -90,20 +93,14 @@ function EndpointView({ endpointId }: { endpointId: string }) {
       : `Webhooks · ${workspace.name}`,
   );
 
-  if (endpoint.isPending) return <PageSkeleton />;
+  if (endpoint.isPending) return <EndpointSkeleton />;
   // Deleted meanwhile (another tab, another member): whatever is still cached is gone.
   if (errorCode(endpoint.error) === 'NOT_FOUND') return <EndpointNotFound workspaceId={workspace.id} />;
   if (endpoint.isError && !endpoint.data) {
     return (
       <div className="space-y-6">
         <BackLink workspaceId={workspace.id} />
-        <LoadError
-          title="Could not load the endpoint"
-          error={endpoint.error}
-          onRetry={() => void endpoint.refetch()}
-          retrying={endpoint.isFetching}
-          testId="endpoint-error"
-        />
+        <LoadError title="Could not load the endpoint" query={endpoint} testId="endpoint-error" />
       </div>
     );
   }
@@ -128,7 +125,7 @@ function EndpointDetails({
   const { workspace, can } = useCurrentWorkspace();
   const trpc = useTRPC();
   const refresh = useRefreshWebhooks();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'sendTest'));
   const canManage = can('webhooks.manage');
   const [testNotice, setTestNotice] = useState<string>();
   const sendTest = useMutation(
@@ -140,12 +137,10 @@ function EndpointDetails({
         );
         void refresh();
       },
-      onError: (error) => {
-        if (webhookActionError(error, 'sendTest').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const testProblem = sendTest.isError ? webhookActionError(sendTest.error, 'sendTest') : undefined;
+  const testProblem = refusal.problem(sendTest);
 
   return (
     <div className="space-y-6" data-testid="endpoint-page" data-endpoint-id={endpoint.id}>
@@ -197,16 +192,8 @@ function EndpointDetails({
           </p>
         </Alert>
       ) : null}
-      {testNotice ? (
-        <Alert tone="success" testId="test-notice">
-          {testNotice}
-        </Alert>
-      ) : null}
-      {testProblem ? (
-        <Alert tone="error" title={testProblem.title} testId="test-error">
-          {testProblem.message}
-        </Alert>
-      ) : null}
+      <Notice testId="test-notice">{testNotice}</Notice>
+      <ProblemAlert problem={testProblem} testId="test-error" />
 
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <EndpointSettingsCard endpoint={endpoint} offered={offered} canManage={canManage} />

@@ -4,7 +4,7 @@ import type { EventType } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
+import { Alert, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
@@ -13,6 +13,7 @@ import { FormActions } from '../../components/form-actions.tsx';
 import { TrashIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { EventTypesField } from './event-types-field.tsx';
 import { useRefreshWebhooks, type WebhookEndpoint } from './use-webhooks.ts';
@@ -120,23 +121,22 @@ function SaveButtons({
   );
 }
 
-/** Saving the changed settings; `onSaved(true)` once they are stored. */
+/** Saving the changed settings; `onSaved(true)` once they are stored; why, when they were refused. */
 function useSaveEndpoint(onSaved: (saved: boolean) => void) {
   const trpc = useTRPC();
   const refresh = useRefreshWebhooks();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
-  return useMutation(
+  const refusal = useRefusal((error) => webhookActionError(error, 'update'));
+  const save = useMutation(
     trpc.webhooks.update.mutationOptions({
       onMutate: () => onSaved(false),
       onSuccess: () => {
         onSaved(true);
         void refresh();
       },
-      onError: (error) => {
-        if (webhookActionError(error, 'update').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
+  return { save, problem: refusal.problem(save) };
 }
 
 /** The edited URL, description and event types; they follow the saved values when those change. */
@@ -160,7 +160,7 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
   const { workspace } = useCurrentWorkspace();
   const trpc = useTRPC();
   const navigate = useNavigate();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'delete'));
   const [deleting, setDeleting] = useState(false);
   const remove = useMutation(
     trpc.webhooks.delete.mutationOptions({
@@ -174,12 +174,10 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
           },
         });
       },
-      onError: (error) => {
-        if (webhookActionError(error, 'delete').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = remove.isError ? webhookActionError(remove.error, 'delete') : undefined;
+  const problem = refusal.problem(remove);
   return (
     <div className="flex flex-col gap-3 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
       <div>
@@ -204,7 +202,7 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
         title="Delete this endpoint?"
         confirmLabel="Delete endpoint"
         busy={remove.isPending}
-        error={problem ? `${problem.title}. ${problem.message}` : undefined}
+        problem={problem}
         onCancel={() => setDeleting(false)}
         onConfirm={() => remove.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
       >
@@ -237,8 +235,7 @@ export function EndpointSettingsCard({
   const changes = endpointChanges(endpoint, { url, description, eventTypes });
   const dirty = Object.keys(changes).length > 0;
 
-  const save = useSaveEndpoint(setSaved);
-  const saveProblem = save.isError ? webhookActionError(save.error, 'update') : undefined;
+  const { save, problem: saveProblem } = useSaveEndpoint(setSaved);
 
   const choices = eventChoices(offered ?? [], endpoint.eventTypes);
 
@@ -262,17 +259,12 @@ export function EndpointSettingsCard({
     >
       <div className="space-y-5">
         <EnabledSwitch endpoint={endpoint} canManage={canManage} onProblem={setSwitchProblem} />
-        {switchProblem ? (
-          <Alert tone="error" title={switchProblem.title} testId="switch-error">
-            {switchProblem.message}
-          </Alert>
-        ) : null}
+        <ProblemAlert problem={switchProblem} testId="switch-error" />
         <form noValidate onSubmit={submit} className="space-y-5" data-testid="endpoint-settings-form">
-          {saveProblem && saveProblem.field !== 'url' ? (
-            <Alert tone="error" title={saveProblem.title} testId="settings-error">
-              {saveProblem.message}
-            </Alert>
-          ) : null}
+          <ProblemAlert
+            problem={saveProblem?.field === 'url' ? undefined : saveProblem}
+            testId="settings-error"
+          />
           {saved && !dirty ? (
             <Alert tone="success" testId="settings-saved">
               Saved. The next events use these settings.

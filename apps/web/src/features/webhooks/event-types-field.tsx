@@ -1,6 +1,7 @@
 // The event types an endpoint subscribes to: one checkbox per type the server offers, with its
 // description. Shared by the create dialog and the settings form.
 import { useId } from 'react';
+import { CheckboxField } from '../../components/field.tsx';
 import { cn } from '../../lib/cn.ts';
 import { eventTypeLabel, toggleType } from './webhooks-model.ts';
 
@@ -48,17 +49,13 @@ export function EventTypesField<T extends string>({
         )}
       >
         {offered.map(({ type, description }) => (
-          <label
+          <CheckboxField
             key={type}
-            className="flex cursor-pointer items-start gap-3 px-3 py-2.5 hover:bg-slate-50 has-[:disabled]:cursor-not-allowed"
+            className="gap-3 px-3 py-2.5 hover:bg-slate-50"
+            checked={selected.includes(type)}
+            onChange={() => onChange(toggleType(selected, type))}
+            testId={`event-type-${type}`}
           >
-            <input
-              type="checkbox"
-              className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
-              checked={selected.includes(type)}
-              onChange={() => onChange(toggleType(selected, type))}
-              data-testid={`event-type-${type}`}
-            />
             <span className="min-w-0 flex-1">
               <span className="flex flex-wrap items-baseline gap-x-2">
                 <span className="text-sm font-medium text-slate-900">{eventTypeLabel(type)}</span>
@@ -66,7 +63,7 @@ export function EventTypesField<T extends string>({
               </span>
               <span className="mt-0.5 block text-xs text-slate-500">{description}</span>
             </span>
-          </label>
+          </CheckboxField>
         ))}
       </div>
       {error ? (

@@ -2,12 +2,12 @@
 // signs too (both signatures are sent), so receivers can be updated without refusing anything.
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { ProblemAlert } from '../../components/alert.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import type { WebhookSecret } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
 import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, parseOverlapHours } from './webhooks-model.ts';
@@ -22,18 +22,16 @@ function RotateForm({
   onRotated: (secret: WebhookSecret, overlapHours: number) => void;
 }) {
   const trpc = useTRPC();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'rotate'));
   const [text, setText] = useState(String(DEFAULT_OVERLAP_HOURS));
   const [error, setError] = useState<string>();
   const rotate = useMutation(
     trpc.webhooks.rotateSecret.mutationOptions({
       onSuccess: (secret, variables) => onRotated(secret, variables.overlapHours ?? DEFAULT_OVERLAP_HOURS),
-      onError: (failure) => {
-        if (webhookActionError(failure, 'rotate').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = rotate.isError ? webhookActionError(rotate.error, 'rotate') : undefined;
+  const problem = refusal.problem(rotate);
   const parsed = parseOverlapHours(text);
 
   function submit(event: FormEvent) {
@@ -48,11 +46,7 @@ function RotateForm({
 
   return (
     <form noValidate onSubmit={submit} className="space-y-5" data-testid="rotate-form">
-      {problem && problem.field !== 'overlapHours' ? (
-        <Alert tone="error" title={problem.title} testId="rotate-error">
-          {problem.message}
-        </Alert>
-      ) : null}
+      <ProblemAlert problem={problem?.field === 'overlapHours' ? undefined : problem} testId="rotate-error" />
       <div className="space-y-2 text-sm text-slate-600">
         <p>
           A new secret signs every request from now on. During the overlap, the previous secret signs them

@@ -2,7 +2,7 @@
 // secret too during a rotation overlap; rotation with a chosen overlap.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { Notice, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EyeIcon, EyeOffIcon, RefreshIcon } from '../../components/icons.tsx';
@@ -10,7 +10,8 @@ import { SecretValue } from '../../components/secret-value.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
-import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { RotateSecretDialog } from './rotate-secret-dialog.tsx';
 import { useRefreshWebhooks, type WebhookEndpoint, type WebhookSecret } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
@@ -25,7 +26,7 @@ export function SecretCard({ endpoint, canManage }: { endpoint: WebhookEndpoint;
   const trpc = useTRPC();
   const now = useNow(30_000);
   const refresh = useRefreshWebhooks();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => webhookActionError(error, 'reveal'));
   const [shown, setShown] = useState<WebhookSecret>();
   const [rotating, setRotating] = useState(false);
   const [rotatedNotice, setRotatedNotice] = useState<string>();
@@ -33,12 +34,10 @@ export function SecretCard({ endpoint, canManage }: { endpoint: WebhookEndpoint;
   const reveal = useMutation(
     trpc.webhooks.revealSecret.mutationOptions({
       onSuccess: (secret) => setShown(secret),
-      onError: (error) => {
-        if (webhookActionError(error, 'reveal').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = reveal.isError ? webhookActionError(reveal.error, 'reveal') : undefined;
+  const problem = refusal.problem(reveal);
   const ref = { workspaceId: workspace.id, endpointId: endpoint.id };
   const overlapUntil = shown ? shown.previousSecretExpiresAt : endpoint.previousSecretExpiresAt;
   const inOverlap = overlapActive(overlapUntil, now);
@@ -66,16 +65,8 @@ export function SecretCard({ endpoint, canManage }: { endpoint: WebhookEndpoint;
       }
     >
       <div className="space-y-4">
-        {rotatedNotice ? (
-          <Alert tone="success" testId="rotated-notice">
-            {rotatedNotice}
-          </Alert>
-        ) : null}
-        {problem ? (
-          <Alert tone="error" title={problem.title} testId="reveal-error">
-            {problem.message}
-          </Alert>
-        ) : null}
+        <Notice testId="rotated-notice">{rotatedNotice}</Notice>
+        <ProblemAlert problem={problem} testId="reveal-error" />
         {shown ? (
           <div className="space-y-4" data-testid="secret-revealed">
             <div>

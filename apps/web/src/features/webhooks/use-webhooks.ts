@@ -1,6 +1,7 @@
 // The webhooks queries and the cache updates shared by the endpoint pages.
-import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import type { DeliveriesInput } from './delivery-filters.ts';
@@ -38,10 +39,7 @@ export function useDeliveriesLog(input: DeliveriesInput, enabled: boolean) {
     trpc.webhooks.deliveries.infiniteQueryOptions(
       { ...input, limit: DELIVERIES_PAGE_SIZE },
       {
-        enabled,
-        staleTime: 0,
-        placeholderData: keepPreviousData,
-        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        ...logPageOptions(enabled),
         refetchInterval: (query) =>
           anyPending(query.state.data?.pages.flatMap((page) => page.deliveries) ?? [])
             ? PENDING_POLL_MS

@@ -1,6 +1,8 @@
 // Webhook endpoints and deliveries, presented (pure: testable): an endpoint's state and why, a
 // delivery's status, durations and relative times, and the verification snippet (the delivery log's
 // filters are in delivery-filters.ts).
+
+import type { WebhookDeliveryState } from '@postern/contracts';
 import {
   TEST_EVENT_TYPE,
   WEBHOOK_DEFAULT_OVERLAP_HOURS,
@@ -173,13 +175,27 @@ interface DeliveryFields {
   attemptLog: ReadonlyArray<{ durationMs: number; statusCode: number | null }>;
 }
 
-/** The badge of a delivery: a pending one that was already tried reads "Retrying". */
-export function deliveryStatus(delivery: Pick<DeliveryFields, 'status' | 'attempts'>): {
+/** What a delivery is doing now (the server's `state`), as its badge. */
+export const DELIVERY_STATE: Record<WebhookDeliveryState, { label: string; tone: BadgeTone }> = {
+  queued: { label: 'Queued', tone: 'slate' },
+  sending: { label: 'Sending', tone: 'indigo' },
+  retrying: { label: 'Retrying', tone: 'amber' },
+  succeeded: { label: 'Succeeded', tone: 'emerald' },
+  failed: { label: 'Failed', tone: 'rose' },
+};
+
+/** The badge of a delivery: an attempt in flight reads "Sending", a wait between attempts "Retrying". */
+export function deliveryStatus(delivery: { state: WebhookDeliveryState }): {
   label: string;
   tone: BadgeTone;
 } {
-  if (delivery.status === 'pending' && delivery.attempts > 0) return { label: 'Retrying', tone: 'amber' };
-  return DELIVERY_STATUS[delivery.status];
+  return DELIVERY_STATE[delivery.state];
+}
+
+/** The request headers of an attempt, in a stable order (signature headers included), for display. */
+export function requestHeaderList(headers: Record<string, string> | null): Array<[string, string]> {
+  if (!headers) return [];
+  return Object.entries(headers).sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** Whether the log should keep polling: some delivery is still waiting for an attempt. */

@@ -3,7 +3,7 @@
 import { WEBHOOK_MAX_ENDPOINTS } from '@postern/contracts/constants';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
+import { Alert, Notice } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
@@ -11,6 +11,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Truncated } from '../../components/truncated.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -66,13 +67,11 @@ function EndpointRow({
       >
         <div className="min-w-0 flex-1 space-y-1.5">
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span
-              className="min-w-0 truncate font-mono text-sm font-medium text-slate-900 group-hover:text-indigo-700"
-              data-testid="endpoint-url"
-              title={endpoint.url}
-            >
-              {endpoint.url}
-            </span>
+            <Truncated
+              text={endpoint.url}
+              testId="endpoint-url"
+              className="min-w-0 font-mono text-sm font-medium text-slate-900 group-hover:text-indigo-700"
+            />
             <EndpointStatusBadge endpoint={endpoint} testId="endpoint-state" />
           </div>
           {endpoint.description ? (
@@ -188,11 +187,7 @@ export function WebhooksPage() {
           </>
         }
       />
-      {notice ? (
-        <Alert tone="success" testId="endpoints-notice">
-          {notice}
-        </Alert>
-      ) : null}
+      <Notice testId="endpoints-notice">{notice}</Notice>
       <Card
         id="endpoints"
         testId="endpoints-card"

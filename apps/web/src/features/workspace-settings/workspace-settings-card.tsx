@@ -1,6 +1,6 @@
 // The workspace itself: its name (renamed by owners and admins), plan, and leaving it.
 import type { Workspace } from '@postern/contracts';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert, ProblemAlert } from '../../components/alert.tsx';
@@ -101,6 +101,14 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
     }),
   );
   const problem = leave.isError ? workspaceActionError(leave.error, 'leave') : undefined;
+  // The only owner may not leave: the button is disabled with the server's reason (#28).
+  const leaveState = useQuery(
+    trpc.ownership.leaveState.queryOptions({ workspaceId: workspace.id }, { staleTime: 0 }),
+  );
+  const blocked =
+    leaveState.data?.canLeave === false
+      ? (leaveState.data.reason ?? 'You cannot leave this workspace.')
+      : undefined;
 
   return (
     <Card
@@ -140,11 +148,22 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
             <p className="text-sm font-medium text-slate-900">Leave this workspace</p>
             <p className="text-sm text-slate-600">
               You lose access at once; someone has to invite you again to come back.
-              {workspace.role === 'owner' ? ' A workspace keeps at least one owner.' : ''}
+              {workspace.role === 'owner' && !blocked ? ' A workspace keeps at least one owner.' : ''}
             </p>
+            {blocked ? (
+              <p
+                id="leave-blocked"
+                className="mt-1 text-sm font-medium text-rose-800"
+                data-testid="leave-blocked"
+              >
+                {blocked}
+              </p>
+            ) : null}
           </div>
           <Button
             variant="danger"
+            disabled={Boolean(blocked)}
+            aria-describedby={blocked ? 'leave-blocked' : undefined}
             data-testid="leave-workspace"
             onClick={() => {
               leave.reset();

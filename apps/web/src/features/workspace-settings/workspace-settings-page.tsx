@@ -1,8 +1,9 @@
 // The workspace's settings on their own page: its name, plan and your place in it, and the security
-// settings owners change (requiring two-factor authentication).
+// settings owners change (requiring two-factor authentication), and its ownership and deletion.
 import { PageHeader } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { OwnershipCard } from './ownership-card.tsx';
 import { RequireTwoFactorCard } from './require-two-factor-card.tsx';
 import { WorkspaceSettingsCard } from './workspace-settings-card.tsx';
 
@@ -14,6 +15,7 @@ export function WorkspaceSettingsPage() {
       <PageHeader title="Workspace settings" description={`How ${workspace.name} is set up.`} />
       <WorkspaceSettingsCard workspace={workspace} />
       <RequireTwoFactorCard workspace={workspace} />
+      <OwnershipCard workspace={workspace} />
     </div>
   );
 }

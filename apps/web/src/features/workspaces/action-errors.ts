@@ -11,6 +11,7 @@ export type WorkspaceAction =
   | 'rename'
   | 'createKey'
   | 'revokeKey'
+  | 'rollKey'
   | 'export'
   | 'verify'
   | 'cancelJob'
@@ -26,6 +27,7 @@ const FAILED: Record<WorkspaceAction, string> = {
   rename: 'Could not rename the workspace',
   createKey: 'Could not create the key',
   revokeKey: 'Could not revoke the key',
+  rollKey: 'Could not roll the key',
   export: 'Could not export the audit log',
   verify: 'Could not verify the audit log',
   cancelJob: 'Could not cancel the job',

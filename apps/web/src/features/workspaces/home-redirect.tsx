@@ -1,5 +1,5 @@
 // The dashboard's root: a signed-in user goes to the last workspace they used (or their first);
-// a visitor goes to the public status page.
+// a visitor goes to sign-in (the public status page stays at /status).
 import { Navigate } from 'react-router';
 import { LoadError } from '../../components/error-panel.tsx';
 import { PageLoading } from '../auth/guards.tsx';
@@ -26,7 +26,7 @@ export function HomeRedirect() {
   const session = useSession();
   const list = useWorkspacesQuery();
   if (session.status === 'loading') return <PageLoading />;
-  if (session.status !== 'signed_in') return <Navigate to="/status" replace />;
+  if (session.status !== 'signed_in') return <Navigate to="/sign-in" replace />;
   if (list.isPending) return <PageLoading label="Opening your workspace…" />;
   if (list.isError && !list.data) return <WorkspacesError list={list} />;
   const target = pickWorkspace(list.data.workspaces, rememberedWorkspace(session.user.id));

@@ -10,7 +10,7 @@ export const SECTION_PERMISSION = Object.fromEntries(
   SECTIONS.map((section) => [section.id, section.permission]),
 ) as Record<WorkspaceSection, Permission>;
 
-export function workspacePath(workspaceId: string, section: WorkspaceSection = 'members'): string {
+export function workspacePath(workspaceId: string, section: WorkspaceSection = 'home'): string {
   return `/w/${encodeURIComponent(workspaceId)}/${section}`;
 }
 
@@ -21,8 +21,8 @@ export function sectionOf(pathname: string): WorkspaceSection | undefined {
   return SECTIONS.find((known) => known.id === section)?.id;
 }
 
-/** Switching workspace keeps the page when the role there allows it, else opens its members. */
+/** Switching workspace keeps the page when the role there allows it, else opens its home. */
 export function switchTarget(workspaceId: string, role: Role, pathname: string): string {
   const section = sectionOf(pathname);
-  return workspacePath(workspaceId, section && can(role, SECTION_PERMISSION[section]) ? section : 'members');
+  return workspacePath(workspaceId, section && can(role, SECTION_PERMISSION[section]) ? section : 'home');
 }

@@ -5,11 +5,14 @@
 import type { Permission } from '@postern/contracts/constants';
 import type { ComponentType } from 'react';
 import {
+  CogIcon,
+  HomeIcon,
   type Icon,
   KeyIcon,
   ListChecksIcon,
   MailCheckIcon,
   ScrollIcon,
+  SlidersIcon,
   UsersIcon,
   WebhookIcon,
 } from '../../components/icons.tsx';
@@ -30,6 +33,13 @@ export interface SectionDefinition {
 
 export const SECTIONS = [
   {
+    id: 'home',
+    label: 'Home',
+    icon: HomeIcon,
+    permission: 'workspace.read',
+    routes: [{ path: 'home', load: async () => (await import('../home/home-page.tsx')).HomePage }],
+  },
+  {
     id: 'check',
     label: 'Check address',
     icon: MailCheckIcon,
@@ -46,6 +56,13 @@ export const SECTIONS = [
       { path: 'jobs/new', load: async () => (await import('../bulk/upload-page.tsx')).UploadPage },
       { path: 'jobs/:jobId', load: async () => (await import('../bulk/job-page.tsx')).JobPage },
     ],
+  },
+  {
+    id: 'policy',
+    label: 'Validation policy',
+    icon: SlidersIcon,
+    permission: 'policy.read',
+    routes: [{ path: 'policy', load: async () => (await import('../policies/policy-page.tsx')).PolicyPage }],
   },
   {
     id: 'members',
@@ -84,6 +101,19 @@ export const SECTIONS = [
     icon: ScrollIcon,
     permission: 'audit.read',
     routes: [{ path: 'audit', load: async () => (await import('../audit/audit-page.tsx')).AuditPage }],
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    icon: CogIcon,
+    permission: 'workspace.read',
+    routes: [
+      {
+        path: 'settings',
+        load: async () =>
+          (await import('../workspace-settings/workspace-settings-page.tsx')).WorkspaceSettingsPage,
+      },
+    ],
   },
 ] as const satisfies readonly SectionDefinition[];
 

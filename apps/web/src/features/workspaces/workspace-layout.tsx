@@ -4,13 +4,14 @@ import { PERMISSIONS, type Permission } from '@postern/contracts/constants';
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { Link, Navigate, Outlet, useLocation, useParams } from 'react-router';
 import { buttonClass } from '../../components/button.tsx';
-import { BuildingIcon, LockIcon } from '../../components/icons.tsx';
+import { BuildingIcon, LockIcon, ShieldIcon } from '../../components/icons.tsx';
 import { PageLoading } from '../auth/guards.tsx';
 import { useSession } from '../auth/use-session.ts';
 import { WorkspacesError } from './home-redirect.tsx';
 import { rememberWorkspace } from './last-workspace.ts';
 import { SECTION_PERMISSION, sectionOf, workspacePath } from './paths.ts';
 import { ROLE_LABELS } from './permissions.ts';
+import { useTwoFactorRefusals } from './two-factor-required.ts';
 import { currentWorkspace, useWorkspacesQuery, WorkspaceContext } from './use-workspaces.ts';
 
 function Blocked({
@@ -58,6 +59,8 @@ export function WorkspaceLayout() {
   }, [workspace, userId]);
 
   const value = useMemo(() => (workspace ? currentWorkspace(workspace) : undefined), [workspace]);
+  // A refusal for a missing second factor (the requirement was turned on meanwhile): re-read the list.
+  useTwoFactorRefusals();
 
   if (list.isPending) return <PageLoading label="Loading the workspace…" />;
   if (list.isError && !list.data) return <WorkspacesError list={list} />;
@@ -67,6 +70,29 @@ export function WorkspaceLayout() {
         <p>It does not exist, or you are not a member of it (any more).</p>
         <Link to="/" className={buttonClass('primary', 'mt-5')}>
           Go to your workspace
+        </Link>
+      </Blocked>
+    );
+
+  // The workspace requires two-factor authentication (ASVS 6.3.3): the server refuses every call of a
+  // member without it (TWO_FACTOR_REQUIRED); the page asks them to enrol instead of failing piecemeal.
+  if (workspace.requireTwoFactor && session.status === 'signed_in' && !session.user.twoFactorEnabled)
+    return (
+      <Blocked
+        icon={ShieldIcon}
+        title="Turn on two-factor authentication"
+        testId="workspace-two-factor-required"
+      >
+        <p>
+          <span className="font-medium text-slate-900">{workspace.name}</span> requires every member to sign
+          in with a second factor. Turn it on in your security settings, then come back.
+        </p>
+        <Link
+          to={`/settings/security?next=${encodeURIComponent(pathname)}`}
+          className={buttonClass('primary', 'mt-5')}
+          data-testid="enrol-two-factor-link"
+        >
+          Turn on two-factor authentication
         </Link>
       </Blocked>
     );
@@ -81,7 +107,7 @@ export function WorkspaceLayout() {
           {ROLE_LABELS[workspace.role]}. Ask an owner or an admin if you need it.
         </p>
         <Link to={workspacePath(workspace.id)} className={buttonClass('secondary', 'mt-5')}>
-          See the members
+          Go to the workspace home
         </Link>
       </Blocked>
     );
@@ -93,7 +119,7 @@ export function WorkspaceLayout() {
   );
 }
 
-/** `/w/:workspaceId` alone: the members page. */
+/** `/w/:workspaceId` alone: the workspace's home. */
 export function WorkspaceIndex() {
-  return <Navigate to="members" replace />;
+  return <Navigate to="home" replace />;
 }

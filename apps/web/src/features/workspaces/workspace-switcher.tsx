@@ -4,7 +4,8 @@ import type { Workspace } from '@postern/contracts';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { CheckIcon, ChevronUpDownIcon, PlusIcon } from '../../components/icons.tsx';
-import { Skeleton } from '../../components/skeleton.tsx';
+import { SkeletonHeading } from '../../components/skeleton.tsx';
+import { Truncated } from '../../components/truncated.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useDismiss } from '../../lib/use-dismiss.ts';
 import { CreateWorkspaceDialog } from './create-workspace.tsx';
@@ -49,8 +50,7 @@ export function WorkspaceSwitcher({ onNavigate }: { onNavigate?: () => void }) {
   if (list.isPending)
     return (
       <div className="flex items-center gap-3 px-2 py-1.5" aria-hidden="true">
-        <Skeleton className="size-8 rounded-lg" />
-        <Skeleton className="h-4 flex-1" />
+        <SkeletonHeading mark="size-8 rounded-lg" lines={['h-4']} />
       </div>
     );
 
@@ -69,13 +69,11 @@ export function WorkspaceSwitcher({ onNavigate }: { onNavigate?: () => void }) {
             <WorkspaceAvatar name={workspace.name} />
             <span className="min-w-0 flex-1">
               <span className="sr-only">Workspace: </span>
-              <span
-                className="block truncate text-sm font-medium text-slate-900"
-                data-testid="current-workspace-name"
-                title={workspace.name}
-              >
-                {workspace.name}
-              </span>
+              <Truncated
+                text={workspace.name}
+                testId="current-workspace-name"
+                className="text-sm font-medium text-slate-900"
+              />
               <span className="block text-xs text-slate-500">
                 <span data-testid="current-workspace-role">{ROLE_LABELS[workspace.role]}</span> ·{' '}
                 {PLAN_LABELS[workspace.plan]}

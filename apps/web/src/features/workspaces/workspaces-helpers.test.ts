@@ -78,15 +78,15 @@ describe('the last workspace', () => {
 
 describe('workspace paths', () => {
   it('keeps the page when switching, if the role there can open it', () => {
-    expect(workspacePath('abc')).toBe('/w/abc/members');
+    expect(workspacePath('abc')).toBe('/w/abc/home');
     expect(workspacePath('abc', 'api-keys')).toBe('/w/abc/api-keys');
     expect(sectionOf('/w/abc/audit')).toBe('audit');
     expect(sectionOf('/w/abc/nope')).toBeUndefined();
     expect(sectionOf('/status')).toBeUndefined();
     expect(switchTarget('xyz', 'owner', '/w/abc/audit')).toBe('/w/xyz/audit');
-    expect(switchTarget('xyz', 'viewer', '/w/abc/audit')).toBe('/w/xyz/members');
+    expect(switchTarget('xyz', 'viewer', '/w/abc/audit')).toBe('/w/xyz/home');
     expect(switchTarget('xyz', 'viewer', '/w/abc/api-keys')).toBe('/w/xyz/api-keys');
-    expect(switchTarget('xyz', 'member', '/settings/security')).toBe('/w/xyz/members');
+    expect(switchTarget('xyz', 'member', '/settings/security')).toBe('/w/xyz/home');
   });
 });
 
