@@ -97,6 +97,11 @@ describe('consumeTotp', () => {
     const user = await fresh(userId);
     expect(await consumeTotp(w.ctx(), user, code(secret, -2))).toBe(false);
     expect(await consumeTotp(w.ctx(), user, code(secret, 2))).toBe(false);
+    // Another length is a wrong code (otplib itself would throw on it), and claims no step.
+    const before = (await fresh(userId)).totpLastStep;
+    expect(await consumeTotp(w.ctx(), user, `${code(secret, 0)}7`)).toBe(false);
+    expect(await consumeTotp(w.ctx(), user, code(secret, 0).slice(1))).toBe(false);
+    expect((await fresh(userId)).totpLastStep).toBe(before);
     expect(await consumeTotp(w.ctx(), user, code(secret, -1))).toBe(true);
     const step = Math.floor(w.clock.ms / STEP) - 1;
     expect((await fresh(userId)).totpLastStep).toBe(step);

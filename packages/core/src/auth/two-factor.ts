@@ -43,7 +43,8 @@ async function requirePassword(user: User, password: string) {
  * earlier step, is refused afterwards.
  */
 export async function consumeTotp(ctx: CoreContext, user: User, code: string): Promise<boolean> {
-  if (!user.totpSecret) return false;
+  // otplib throws (a plain Error) on a token of another length: a wrong code, not a server error.
+  if (!user.totpSecret || !/^\d{6}$/.test(code)) return false;
   const secret = ctx.keyring.decryptString(user.totpSecret, totpContext(user.id));
   const result = await verify({
     secret,
