@@ -127,6 +127,29 @@ describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
         { send: (bad) => form([['metadata', JSON.stringify({ crm: `hub${bad}spot` })]]) },
         { send: (bad) => form([['metadata', JSON.stringify({ [`cr${bad}m`]: 'x' })]]) },
       ],
+      'PUT /v1/policy': [
+        {
+          send: (bad) =>
+            h.app.inject({
+              method: 'PUT',
+              url: '/v1/policy',
+              headers: { ...auth, 'content-type': 'application/json' },
+              payload: JSON.stringify({
+                rules: [{ reason: [`role${bad}_account`], action: 'accept' }],
+                default: 'engine',
+              }),
+            }),
+        },
+        {
+          send: (bad) =>
+            h.app.inject({
+              method: 'PUT',
+              url: '/v1/policy',
+              headers: { ...auth, 'content-type': 'application/json' },
+              payload: JSON.stringify({ rules: [], default: `eng${bad}ine` }),
+            }),
+        },
+      ],
       'GET /v1/jobs': [
         { send: (bad) => get(`/v1/jobs?cursor=${encodeURIComponent(`ab${bad}cd`)}`), rawText: true },
       ],

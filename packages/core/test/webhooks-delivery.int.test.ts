@@ -600,7 +600,14 @@ describe('data at rest and retention', () => {
         [endpoint.id],
       )) as { metadata: Record<string, unknown> }[];
     const host = `127.0.0.1:${receiver.port}`;
-    expect(audit?.metadata).toEqual({ changes: ['url'], fromHost: host, toHost: host });
+    expect(audit?.metadata).toEqual({
+      changes: ['url'],
+      fromHost: host,
+      toHost: host,
+      // The audit log's from → to convention (#24): the URL by its host only, never the path or query.
+      from: { host },
+      to: { host },
+    });
     await emit(workspaceId);
     await waitFor(
       'second delivery',
