@@ -119,6 +119,16 @@ describe('sessions', () => {
       tokenHash: refreshTokenHash({ secret: h.config.secret } as AuthSettings, token),
     });
     expect((await em.findOneOrFail(Session, { id: rotated.sessionId })).revokedAt).toBeNull();
+    // Counted: the token was rotated once (one rotation time, set by the winner of the compare-and-set),
+    // and the session holds the original plus one new token per answer — no more.
+    expect(rotated.rotatedAt).not.toBeNull();
+    const tokens = await em.find(
+      RefreshToken,
+      { sessionId: rotated.sessionId },
+      { orderBy: { createdAt: 'asc' } },
+    );
+    expect(tokens).toHaveLength(3);
+    expect(tokens.filter((t) => t.rotatedAt !== null).map((t) => t.tokenHash)).toEqual([rotated.tokenHash]);
     for (const c of [a, b]) usedSecrets.add(c.cookies.get(AUTH_COOKIES.refresh) ?? '');
   });
 
