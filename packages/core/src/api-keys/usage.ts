@@ -84,14 +84,25 @@ export class UsageRecorder {
     if (!batch.size) return;
     const conn = this.#orm.em.fork().getConnection();
     for (const [keyId, { workspaceId, count, lastUsedAt }] of batch) {
+      // One statement, so a reader never sees the key's total without its day (the dashboard showed a
+      // key used twice beside an empty usage chart).
       await conn.execute(
-        'update api_key set usage_count = usage_count + ?, last_used_at = greatest(coalesce(last_used_at, ?), ?) where id = ?',
-        [count, lastUsedAt, lastUsedAt, keyId],
-      );
-      await conn.execute(
-        `insert into api_key_usage (key_id, day, workspace_id, requests) values (?, ?, ?, ?)
+        `with counted as (
+           update api_key set usage_count = usage_count + ?, last_used_at = greatest(coalesce(last_used_at, ?), ?)
+            where id = ?
+         )
+         insert into api_key_usage (key_id, day, workspace_id, requests) values (?, ?, ?, ?)
            on conflict (key_id, day) do update set requests = api_key_usage.requests + excluded.requests`,
-        [keyId, lastUsedAt.toISOString().slice(0, 10), workspaceId, count],
+        [
+          count,
+          lastUsedAt,
+          lastUsedAt,
+          keyId,
+          keyId,
+          lastUsedAt.toISOString().slice(0, 10),
+          workspaceId,
+          count,
+        ],
       );
     }
   }
