@@ -27,6 +27,7 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'webhook_endpoint', idColumn: 'id', column: 'secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'url' },
+  { table: 'subject_key', idColumn: 'id', column: 'key' },
 ];
 
 export interface FieldRotationResult {

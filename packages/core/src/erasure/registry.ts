@@ -142,6 +142,11 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
     what: 'workspaces: name (by default derived from the address)',
     rules: [byWorkspace('id'), nullUser('deletion_requested_by')],
   },
+  'public.subject_key': {
+    class: 'erase',
+    what: "per-person keys (sealed with the keyring) that seal a person's data in audit entries and consent records; deleting one makes that data unreadable",
+    rules: [byUser('subject_id'), byWorkspace('workspace_id')],
+  },
   'public.app_user': {
     class: 'erase',
     what: 'accounts: address, password hash, TOTP secret (encrypted)',

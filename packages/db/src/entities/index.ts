@@ -11,6 +11,7 @@ import {
 import { BulkJobChunkSchema, BulkJobRowsSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
 import { ValidationPolicySchema } from './policy.ts';
+import { SubjectKeySchema } from './subject-key.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
 import { WorkerHeartbeatSchema } from './worker-heartbeat.ts';
 import { InvitationSchema, MembershipSchema, WorkspaceSchema } from './workspace.ts';
@@ -22,6 +23,7 @@ export * from './auth.ts';
 export * from './bulk.ts';
 export * from './events.ts';
 export * from './policy.ts';
+export * from './subject-key.ts';
 export * from './webhooks.ts';
 export * from './worker-heartbeat.ts';
 export * from './workspace.ts';
@@ -54,4 +56,5 @@ export const ALL_ENTITIES = [
   WebhookDeliverySchema,
   WebhookAttemptSchema,
   ValidationPolicySchema,
+  SubjectKeySchema,
 ];
