@@ -1,9 +1,9 @@
 // Runs the operator console as operators do: a separate process (`node apps/admin/src/main.ts …`) on
 // the database and Redis of an in-process API harness (apps/api/test/support/harness.ts), under the
 // restricted application role. Every output is kept, for the scan for secrets at the end of a file.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testServices } from '@postern/runtime';
+import { runNodeScript, type ScriptRun } from '@postern/runtime/testing';
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   type Client,
@@ -13,14 +13,9 @@ import {
   startHarness,
 } from '../../api/test/support/harness.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export interface AdminRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type AdminRun = ScriptRun;
 
 /** The environment the API of `h` runs with, as the console's. */
 export function adminEnv(h: Harness): Record<string, string> {
@@ -36,29 +31,7 @@ export function adminEnv(h: Harness): Record<string, string> {
 export function adminConsole(h: () => Harness) {
   const outputs: string[] = [];
   async function admin(args: string[], env: Record<string, string> = {}): Promise<AdminRun> {
-    const run = await new Promise<AdminRun>((resolve, reject) => {
-      const proc = spawn(process.execPath, [MAIN, ...args], {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          NODE_ENV: 'test',
-          ...adminEnv(h()),
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      proc.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      proc.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      proc.on('error', reject);
-      proc.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runNodeScript(MAIN, args, { ...adminEnv(h()), ...env });
     outputs.push(run.stdout, run.stderr);
     return run;
   }

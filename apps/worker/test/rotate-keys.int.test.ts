@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
@@ -12,9 +11,9 @@ import {
 } from '@postern/core';
 import { createOrm, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
+import { runNodeScript } from '@postern/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/rotate-keys.ts', import.meta.url));
 const TOTP: EncryptedField = { table: 'app_user', idColumn: 'id', column: 'totp_secret' };
 
@@ -168,31 +167,7 @@ async function waitForBlockedUpdate(orm: MikroORM) {
   throw new Error('the rotation never reached its update');
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    proc.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (env: Record<string, string>) => runNodeScript(CLI, [], env);
 
 describe('rotate-keys command', () => {
   let db: TestDatabase;

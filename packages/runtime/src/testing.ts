@@ -209,3 +209,38 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** What a command run by `runNodeScript` printed, and how it ended. */
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node <script> …args` from the repository root as operators run a command (a separate process,
+ * only PATH, HOME, NODE_ENV=test and `env` in its environment) and collects everything it printed.
+ */
+export function runNodeScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [script, ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    proc.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
