@@ -342,11 +342,25 @@ describe('the sign-in challenge', () => {
     const w = world();
     const { userId, codes } = await enrolled();
     const { challengeId } = await startChallenge(w.ctx(), userId);
-    const results = await Promise.allSettled(
+    // Both answers are held at the challenge's row until both are in flight, so they truly overlap.
+    const lock = w.orm.em.fork();
+    await lock.begin();
+    await lock
+      .getConnection()
+      .execute(
+        'select 1 from auth_two_factor_challenge where user_id = ? for update',
+        [userId],
+        'all',
+        lock.getTransactionContext(),
+      );
+    const racing = Promise.allSettled(
       [codes[0] ?? '', codes[1] ?? ''].map((recoveryCode) =>
         completeChallenge(w.ctx(META), { challengeId, recoveryCode }),
       ),
     );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await lock.commit();
+    const results = await racing;
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const [lost] = results.filter((r) => r.status === 'rejected');
     expect((lost?.reason as DomainError | undefined)?.details).toEqual({ authFailure: 'challenge_expired' });
@@ -354,7 +368,9 @@ describe('the sign-in challenge', () => {
     expect(entry?.metadata).toEqual({ method: 'recovery_code' });
     const used = await audited(userId, 'auth.recovery_code_used');
     expect(used).toHaveLength(1);
-    expect((used[0]?.metadata as { remaining?: number } | undefined)?.remaining).toBeGreaterThanOrEqual(8);
+    // The losing answer's code was not spent: its use rolled back with the claim of the challenge.
+    expect((used[0]?.metadata as { remaining?: number } | undefined)?.remaining).toBe(9);
+    expect(await w.orm.em.fork().count(RecoveryCode, { userId, usedAt: null })).toBe(9);
     expect(await w.orm.em.fork().count(Session, { userId, revokedAt: null })).toBe(2);
   });
 

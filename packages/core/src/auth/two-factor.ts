@@ -195,6 +195,42 @@ export async function startChallenge(ctx: CoreContext, userId: string) {
   return { challengeId: id, expiresAt };
 }
 
+class WrongFactor extends Error {}
+
+/**
+ * Claims the challenge and uses the factor in one transaction. Of two concurrent answers to one
+ * challenge (two different recovery codes, say) one wins; the other's factor use is rolled back, so
+ * its recovery code stays unused and its TOTP step unclaimed.
+ */
+async function answerChallenge(
+  ctx: CoreContext,
+  hash: string,
+  user: User,
+  input: { code?: string; recoveryCode?: string },
+): Promise<'ok' | 'wrong' | 'expired'> {
+  try {
+    return await ctx.em.transactional(async (tx) => {
+      const claimed = await tx.nativeUpdate(
+        TwoFactorChallenge,
+        { tokenHash: hash, consumedAt: null },
+        { consumedAt: ctx.clock.now() },
+      );
+      if (claimed !== 1) return 'expired' as const;
+      const txCtx = { ...ctx, em: tx };
+      const ok = input.recoveryCode
+        ? await consumeRecoveryCode(txCtx, user.id, input.recoveryCode)
+        : input.code
+          ? await consumeTotp(txCtx, user, input.code)
+          : false;
+      if (!ok) throw new WrongFactor();
+      return 'ok' as const;
+    });
+  } catch (error) {
+    if (error instanceof WrongFactor) return 'wrong';
+    throw error;
+  }
+}
+
 export async function completeChallenge(
   ctx: CoreContext,
   input: { challengeId: string; code?: string; recoveryCode?: string },
@@ -219,12 +255,8 @@ export async function completeChallenge(
   const throttle = new TwoFactorThrottle(ctx.kv);
   await throttle.reserve(userId);
   const method = input.recoveryCode ? 'recovery_code' : 'totp';
-  const ok = input.recoveryCode
-    ? await consumeRecoveryCode(ctx, userId, input.recoveryCode)
-    : input.code
-      ? await consumeTotp(ctx, user, input.code)
-      : false;
-  if (!ok) {
+  const outcome = await answerChallenge(ctx, hash, user, input);
+  if (outcome === 'wrong') {
     await throttle.failed(userId);
     recordAudit(ctx.em, ctx.clock, {
       type: 'auth.login_failed',
@@ -238,16 +270,11 @@ export async function completeChallenge(
       method === 'totp' ? 'That code is not valid' : 'That recovery code is not valid',
     );
   }
-  await throttle.succeeded(userId);
-  const consumed = await ctx.em.nativeUpdate(
-    TwoFactorChallenge,
-    { tokenHash: hash, consumedAt: null },
-    { consumedAt: now },
-  );
-  if (consumed !== 1)
+  if (outcome === 'expired')
     throw new DomainError('BAD_REQUEST', 'This sign-in step has expired. Sign in again.', {
       authFailure: 'challenge_expired',
     });
+  await throttle.succeeded(userId);
   const issued = await issueSession(ctx, userId);
   const remaining = method === 'recovery_code' ? await remainingRecoveryCodes(ctx, userId) : null;
   if (remaining !== null) {
