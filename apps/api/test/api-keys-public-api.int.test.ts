@@ -216,6 +216,15 @@ describe('the public API', () => {
         '/usage',
         '/validate',
         '/validate/batch',
+        '/contacts',
+        '/contacts/{id}',
+        '/contacts/{id}/consent',
+        '/lists',
+        '/lists/{id}',
+        '/lists/{id}/subscriptions',
+        '/lists/{id}/subscriptions/{contactId}',
+        '/suppressions',
+        '/suppressions/{id}',
       ].sort(),
     );
     expect(doc.components.schemas.Me.properties.workspace).toBeDefined();

@@ -2,7 +2,7 @@
 // in any string of any procedure's input — found by walking appRouter's zod input schemas, so a new
 // procedure is covered without editing this file — and in every /v1 body and query string, gets a
 // 4xx answer: never a 500, never an error-level log line.
-import { QUEUES } from '@postern/contracts';
+import { API_KEY_SCOPES, QUEUES } from '@postern/contracts';
 import { ensureQueues } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/router.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   h = await startHarness();
   await ensureQueues(h.boss, [QUEUES.webhookDispatch]);
   owner = await newAccount(h.app);
-  apiKey = await createApiKey(owner, 'unstorable text');
+  apiKey = await createApiKey(owner, 'unstorable text', API_KEY_SCOPES);
 });
 
 afterAll(async () => {
@@ -100,6 +100,19 @@ describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
     const job = await json('/v1/jobs', { emails: ['ada@example.com'] });
     expect(job.statusCode).toBe(201);
     const jobId = (job.json() as { id: string }).id;
+    const patch = (url: string, body: unknown) =>
+      h.app.inject({
+        method: 'PATCH',
+        url,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const list = await json('/v1/lists', { name: 'Newsletter' });
+    expect(list.statusCode).toBe(201);
+    const listId = (list.json() as { id: string }).id;
+    const contact = await json('/v1/contacts', { email: 'grace@example.com' });
+    expect(contact.statusCode).toBe(201);
+    const contactId = (contact.json() as { id: string }).id;
 
     /**
      * Each /v1 operation that reads text from the client, with its probes. JSON carries any of the
@@ -149,6 +162,26 @@ describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
               payload: JSON.stringify({ rules: [], default: `eng${bad}ine` }),
             }),
         },
+      ],
+      'POST /v1/contacts': [
+        { send: (bad) => json('/v1/contacts', { email: 'ada@example.com', name: `Ad${bad}a` }) },
+        { send: (bad) => json('/v1/contacts', { email: `ad${bad}a@example.com` }) },
+      ],
+      'PATCH /v1/contacts/{id}': [
+        { send: (bad) => patch(`/v1/contacts/${contactId}`, { name: `Ad${bad}a` }) },
+        { send: (bad) => patch(`/v1/contacts/${contactId}`, { attributes: { [`pl${bad}an`]: 'pro' } }) },
+      ],
+      'POST /v1/lists': [{ send: (bad) => json('/v1/lists', { name: `News${bad}letter` }) }],
+      'PATCH /v1/lists/{id}': [{ send: (bad) => patch(`/v1/lists/${listId}`, { name: `News${bad}letter` }) }],
+      'POST /v1/lists/{id}/subscriptions': [
+        {
+          send: (bad) =>
+            json(`/v1/lists/${listId}/subscriptions`, { contact: { email: `gr${bad}ace@example.com` } }),
+        },
+      ],
+      'POST /v1/suppressions': [
+        { send: (bad) => json('/v1/suppressions', { emails: [`gr${bad}ace@example.com`] }) },
+        { send: (bad) => json('/v1/suppressions', { emails: ['grace@example.com'], source: `cr${bad}m` }) },
       ],
       'GET /v1/jobs': [
         { send: (bad) => get(`/v1/jobs?cursor=${encodeURIComponent(`ab${bad}cd`)}`), rawText: true },

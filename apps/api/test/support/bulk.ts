@@ -20,11 +20,15 @@ export async function listen(h: Harness): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-export async function createApiKey(account: Account, name = 'bulk'): Promise<string> {
+export async function createApiKey(
+  account: Account,
+  name = 'bulk',
+  scopes: readonly string[] = LEGACY_API_KEY_SCOPES,
+): Promise<string> {
   const res = await account.client.mutate<{ secret: string }>('apiKeys.create', {
     workspaceId: account.workspaceId,
     name,
-    scopes: [...LEGACY_API_KEY_SCOPES],
+    scopes: [...scopes],
   });
   if (!res.data?.secret) throw new Error(`no key: ${JSON.stringify(res.error)}`);
   return res.data.secret;

@@ -1,0 +1,81 @@
+// Contacts for the dashboard: list (search, filter by list and status), one contact, add, change,
+// import (declared basis; suppressed and invalid rows reported, never subscribed), delete, erase, and
+// the consent timeline. Transport only: every rule lives in core/contacts.
+import { ZContact, ZContactPage, ZImportResult, ZOk } from '@postern/contracts';
+import {
+  consentTimeline,
+  createContact,
+  deleteContact,
+  eraseContact,
+  getContact,
+  importContacts,
+  listContacts,
+  updateContact,
+} from '@postern/core';
+import { workspaceProcedure } from '../../trpc.ts';
+import {
+  ZConsentTimeline,
+  ZContactCreateRequest,
+  ZContactImportRequest,
+  ZContactListRequest,
+  ZContactRef,
+  ZContactUpdateRequest,
+} from './schemas.ts';
+
+const read = workspaceProcedure.meta({ permission: 'contacts.read' });
+const write = workspaceProcedure.meta({ permission: 'contacts.write' });
+
+export const contactProcedures = {
+  list: read
+    .input(ZContactListRequest)
+    .output(ZContactPage)
+    .query(({ ctx, input: { workspaceId, ...query } }) => listContacts(ctx.core, workspaceId, query)),
+
+  get: read
+    .input(ZContactRef)
+    .output(ZContact)
+    .query(({ ctx, input }) => getContact(ctx.core, input.workspaceId, input.contactId)),
+
+  create: write
+    .input(ZContactCreateRequest)
+    .output(ZContact)
+    .mutation(({ ctx, input: { workspaceId, ...contact } }) => createContact(ctx.core, workspaceId, contact)),
+
+  update: write
+    .input(ZContactUpdateRequest)
+    .output(ZContact)
+    .mutation(({ ctx, input }) => updateContact(ctx.core, input.workspaceId, input.contactId, input.data)),
+
+  /** Rows are checked one by one: the invalid, suppressed and duplicate ones are reported, the rest imported. */
+  import: write
+    .input(ZContactImportRequest)
+    .output(ZImportResult)
+    .mutation(({ ctx, input: { workspaceId, ...request } }) =>
+      importContacts(ctx.core, workspaceId, request),
+    ),
+
+  /** Deletes the contact and its subscriptions; its consent record stays readable. */
+  delete: write
+    .input(ZContactRef)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await deleteContact(ctx.core, input.workspaceId, input.contactId);
+      return { ok: true as const };
+    }),
+
+  /** Erases the person (GDPR Art. 17): its consent record stays as proof, with nothing readable. */
+  erase: write
+    .input(ZContactRef)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await eraseContact(ctx.core, input.workspaceId, input.contactId);
+      return { ok: true as const };
+    }),
+
+  consent: read
+    .input(ZContactRef)
+    .output(ZConsentTimeline)
+    .query(async ({ ctx, input }) => ({
+      events: await consentTimeline(ctx.core, input.workspaceId, input.contactId),
+    })),
+};
