@@ -34,8 +34,6 @@ type Transport = Pick<JobsTransport, 'request' | 'withMeta'>;
 
 const STATUSES: readonly string[] = ['unconfirmed', 'active', 'unsubscribed'];
 const REASONS: readonly string[] = ['unsubscribed', 'bounced', 'complained', 'manual'];
-// The transport's method list predates PATCH; fetch sends whatever method it is given.
-const PATCH = 'PATCH' as unknown as RequestSpec['method'];
 
 function idPath(base: string, id: unknown, method: string, rest = ''): string {
   if (typeof id !== 'string' || id.trim() === '')
@@ -151,7 +149,7 @@ export class Contacts implements ContactsApi {
     const path = idPath('/v1/contacts', id, 'contacts.update');
     const body = checkObject(update, 'contacts.update', '(id, { name?, attributes? })');
     // The same change again leaves the same state: safe to retry.
-    return this.#t.withMeta(this.#t.request<Contact>({ method: PATCH, path, body }, callOptions(options)));
+    return this.#t.withMeta(this.#t.request<Contact>({ method: 'PATCH', path, body }, callOptions(options)));
   }
 
   erase(id: string, options: CallOptions = {}): PosternPromise<void> {
@@ -194,7 +192,7 @@ export class Lists implements ListsApi {
     const path = idPath('/v1/lists', id, 'lists.update');
     const body = checkObject(update, 'lists.update', '(id, { name?, description?, … })');
     return this.#t.withMeta(
-      this.#t.request<ContactList>({ method: PATCH, path, body }, callOptions(options)),
+      this.#t.request<ContactList>({ method: 'PATCH', path, body }, callOptions(options)),
     );
   }
 

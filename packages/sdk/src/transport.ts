@@ -15,7 +15,7 @@ export interface RawBody {
 }
 
 export interface AttemptRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** JSON body (POST). */
   body?: unknown;
   /** A non-JSON body (multipart uploads), made for this attempt. */
@@ -49,7 +49,7 @@ export type AttemptResult =
 
 /** What one call sends and expects, and which of its failures may be retried. */
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query string. */
   path: string;
   body?: unknown;
