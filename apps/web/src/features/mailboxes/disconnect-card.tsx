@@ -1,0 +1,75 @@
+// Disconnecting a mailbox (owners and admins, confirmed): its password is deleted at once and nothing
+// is sent through it any more; the account stays listed as disconnected and can be reconnected.
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { UnplugIcon } from '../../components/icons.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { mailboxActionError } from './mailbox-errors.ts';
+import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
+
+export function DisconnectCard({
+  mailbox,
+  onDisconnected,
+}: {
+  mailbox: Mailbox;
+  onDisconnected: (email: string) => void;
+}) {
+  const { workspace } = useCurrentWorkspace();
+  const trpc = useTRPC();
+  const updated = useMailboxUpdated();
+  const refusal = useRefusal((error) => mailboxActionError(error, 'disconnect'));
+  const [asking, setAsking] = useState(false);
+  const disconnect = useMutation(
+    trpc.mailboxes.disconnect.mutationOptions({
+      onSuccess: (disconnected) => {
+        setAsking(false);
+        void updated(disconnected);
+        onDisconnected(mailbox.email);
+      },
+      onError: refusal.onError,
+    }),
+  );
+  return (
+    <Card id="disconnect" testId="disconnect-card" title="Disconnect" className="border-rose-200">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+        <p className="text-sm text-slate-600">
+          Deletes the stored password at once and stops all sending through this account. It stays listed as
+          disconnected; you can reconnect it with its credentials.
+        </p>
+        <Button
+          variant="secondary"
+          className="text-rose-700"
+          onClick={() => {
+            disconnect.reset();
+            setAsking(true);
+          }}
+          data-testid="disconnect-mailbox"
+        >
+          <UnplugIcon className="size-4" />
+          Disconnect
+        </Button>
+      </div>
+      <ConfirmAction
+        open={asking}
+        testId="disconnect-dialog"
+        title={`Disconnect ${mailbox.email}?`}
+        confirmLabel="Disconnect"
+        busy={disconnect.isPending}
+        problem={refusal.problem(disconnect)}
+        onCancel={() => setAsking(false)}
+        onConfirm={() => disconnect.mutate({ workspaceId: workspace.id, mailboxId: mailbox.id })}
+      >
+        <p>
+          The password of <span className="font-medium break-all text-slate-900">{mailbox.email}</span> is
+          deleted at once, and sending through this mailbox stops: campaigns using it are paused. Messages
+          already sent stay sent.
+        </p>
+      </ConfirmAction>
+    </Card>
+  );
+}

@@ -1,0 +1,132 @@
+// Settings → Email accounts: the mailboxes the workspace sends through, with their status, daily cap,
+// last connection test and sender authentication; owners and admins connect one (IMAP/SMTP, tested
+// before anything is stored). Members see everything but cannot connect; viewers see names and status.
+import { MAILBOX_LIMITS } from '@postern/contracts';
+import { type ReactNode, useState } from 'react';
+import { Alert, Notice } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { InboxIcon, PlusIcon } from '../../components/icons.tsx';
+import { DataTable } from '../../components/list-kit/data-table.tsx';
+import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { Page } from '../../components/page-header.tsx';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { useNow } from '../../lib/use-now.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { ConnectDialog } from './connect-dialog.tsx';
+import { mailboxColumns } from './mailbox-columns.tsx';
+import { type Mailbox, useMailboxesQuery } from './use-mailboxes.ts';
+
+const MANAGERS_ONLY = 'Only owners and admins connect and disconnect email accounts.';
+
+function NoMailboxes({ connectButton }: { connectButton: ReactNode }) {
+  return (
+    <EmptyState
+      accent
+      icon={InboxIcon}
+      title="No email accounts connected yet"
+      testId="mailboxes-empty"
+      action={
+        connectButton ?? <p className="text-slate-500">{MANAGERS_ONLY} Ask one of them to connect yours.</p>
+      }
+    >
+      Campaigns are sent through your team's own mailboxes, so messages come from a real address people can
+      reply to. Connect one with its IMAP and SMTP details: Postern tests both before storing anything, keeps
+      each account under its daily cap and warm-up, and checks the domain's SPF, DKIM and DMARC.
+    </EmptyState>
+  );
+}
+
+function connectedNotice(mailbox: Mailbox): string {
+  return `${mailbox.email} is connected: Postern signed in to its SMTP and IMAP servers.`;
+}
+
+export function MailboxesPage() {
+  const { workspace, can } = useCurrentWorkspace();
+  useDocumentTitle(`Email accounts · ${workspace.name}`);
+  const mailboxes = useMailboxesQuery(workspace.id);
+  const now = useNow(30_000);
+  const [connecting, setConnecting] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const canManage = can('mailboxes.manage');
+  const full = can('mailboxes.send');
+  const list = mailboxes.data?.mailboxes ?? [];
+  const atLimit = list.length >= MAILBOX_LIMITS.perWorkspace;
+
+  const connectButton = canManage ? (
+    <Button
+      onClick={() => {
+        setNotice(undefined);
+        setConnecting(true);
+      }}
+      disabled={atLimit || !mailboxes.data}
+      data-testid="connect-mailbox"
+    >
+      <PlusIcon className="size-4" />
+      Connect an account
+    </Button>
+  ) : null;
+
+  return (
+    <Page
+      testId="mailboxes-page"
+      title="Email accounts"
+      description={
+        <>
+          The mailboxes <span className="font-medium text-slate-700">{workspace.name}</span> sends from.
+          Passwords are sealed and never shown again.
+        </>
+      }
+    >
+      <Notice testId="mailboxes-notice">{notice}</Notice>
+      <Card
+        id="mailboxes"
+        testId="mailboxes-card"
+        bodyClassName="p-0"
+        title="Connected accounts"
+        description={
+          list.length > 0 && !canManage
+            ? MANAGERS_ONLY
+            : 'Each account sends under its own daily cap; a failing one is paused until it passes a test.'
+        }
+        actions={list.length > 0 ? connectButton : undefined}
+      >
+        {atLimit && canManage ? (
+          <Alert tone="info" className="mx-5 mt-5 sm:mx-6">
+            This workspace has the most email accounts allowed ({MAILBOX_LIMITS.perWorkspace}).
+          </Alert>
+        ) : null}
+        <QueryState
+          query={mailboxes}
+          what="the email accounts"
+          testId="mailboxes"
+          skeleton={{ rows: 2, cells: ['h-4 w-56', 'h-4 w-20', 'h-5 w-24 rounded-full', 'ml-auto h-4 w-24'] }}
+          isEmpty={list.length === 0}
+          empty={<NoMailboxes connectButton={connectButton} />}
+        >
+          <DataTable
+            rows={list}
+            columns={mailboxColumns({ workspaceId: workspace.id, now, full })}
+            caption="Email accounts of the workspace"
+            testId="mailboxes-table"
+            rowTestId="mailbox-row"
+            rowData={(mailbox) => ({ 'data-email': mailbox.email, 'data-status': mailbox.status })}
+            rowClassName={(mailbox) => mailbox.status === 'disconnected' && 'text-slate-500'}
+          />
+        </QueryState>
+      </Card>
+      {canManage ? (
+        <ConnectDialog
+          open={connecting}
+          workspaceId={workspace.id}
+          onClose={() => setConnecting(false)}
+          onConnected={(mailbox) => {
+            setNotice(connectedNotice(mailbox));
+            void mailboxes.refetch();
+          }}
+        />
+      ) : null}
+    </Page>
+  );
+}
