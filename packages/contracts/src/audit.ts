@@ -29,3 +29,10 @@ export type AuditCheckpoint = z.infer<typeof ZAuditCheckpoint>;
 export const ZAuditCheckpointJob = z
   .object({ digest: z.boolean().optional(), full: z.boolean().optional() })
   .default({});
+
+/**
+ * Audit chain version 2 (#28): an entry's personal data (IP address, user agent, personal metadata) is
+ * sealed under the key of the person it is about; `true` when that key was destroyed by the person's
+ * erasure, and those fields read as null. Optional so older clients and entries stay valid.
+ */
+export const ZAuditPersonErased = z.boolean().optional();

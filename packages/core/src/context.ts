@@ -6,6 +6,7 @@
 import type { EntityManager } from '@postern/db';
 import type { Config, KvStore, PgBoss } from '@postern/runtime';
 import type { RequestMeta } from './audit/record.ts';
+import { ensureAuditSealing } from './audit/sealing.ts';
 import type { Clock } from './clock.ts';
 import type { Keyring } from './crypto/types.ts';
 
@@ -50,11 +51,15 @@ export interface CoreContext extends CoreServices {
 
 export const NO_REQUEST_META: RequestMeta = { ip: null, userAgent: null };
 
-/** A context for one request or job: its own EntityManager fork (never the global one). */
+/**
+ * A context for one request or job: its own EntityManager fork (never the global one). Its ORM's
+ * flushes seal the personal data of audit entries with the services' keyring (audit/sealing.ts).
+ */
 export function coreContext(
   services: CoreServices,
   scope: { em: EntityManager; actor?: Actor | null; meta?: RequestMeta },
 ): CoreContext {
+  ensureAuditSealing(scope.em, services.keyring);
   return {
     ...services,
     em: scope.em,

@@ -1,19 +1,28 @@
 // The audit log's CSV export against real PostgreSQL: cells a spreadsheet would run as formulas,
 // full-width signs (＝＋－＠) included, come out with a leading apostrophe (csv-stringify's
 // escape_formulas); the API's test (apps/api/test/audit-export) cannot send those in a header.
-import { randomUUID } from 'node:crypto';
-import { createOrm, type MikroORM } from '@postern/db';
+import { randomBytes } from 'node:crypto';
+import { createOrm, type MikroORM, Workspace } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportAudit, NO_REQUEST_META, recordAudit, systemClock } from '../src/index.ts';
+import {
+  createKeyring,
+  ensureAuditSealing,
+  exportAudit,
+  NO_REQUEST_META,
+  recordAudit,
+  systemClock,
+} from '../src/index.ts';
 
 let db: TestDatabase;
 let orm: MikroORM;
+const keyring = createKeyring([{ id: 't', key: randomBytes(32) }]);
 
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = await createOrm({ databaseUrl: db.url, poolMax: 2 });
+  ensureAuditSealing(orm.em, keyring);
 });
 
 afterAll(async () => {
@@ -23,9 +32,10 @@ afterAll(async () => {
 
 describe('exportAudit (CSV)', () => {
   it('neutralises ASCII and full-width formula signs, and audits the export', async () => {
-    const workspaceId = randomUUID();
     const agents = ['＝HYPERLINK("http://evil.example")', '＋1', '－1', '＠cmd', '=1', 'Mozilla/5.0'];
     const em = orm.em.fork();
+    // A workspace written in the same flush: its key (sealing its entries' agents) is made with it.
+    const workspaceId = em.create(Workspace, { name: 'Formulas' }).id;
     for (const userAgent of agents)
       recordAudit(em, systemClock, {
         type: 'workspace.renamed',
@@ -34,7 +44,7 @@ describe('exportAudit (CSV)', () => {
         meta: { ip: null, userAgent },
       });
     await em.flush();
-    const ctx = { em: orm.em.fork(), clock: systemClock, actor: null, meta: NO_REQUEST_META };
+    const ctx = { em: orm.em.fork(), clock: systemClock, actor: null, meta: NO_REQUEST_META, keyring };
     const file = await exportAudit(ctx, workspaceId, { eventTypes: ['workspace.renamed'] }, 'csv');
     const records = parse(file.body, { columns: true }) as Record<string, string>[];
     expect(records.map((r) => r.userAgent)).toEqual([

@@ -5,14 +5,22 @@
 // boundary, the checkpoint a cut scope gets, and which signed heads go. Real PostgreSQL, manual clock.
 import { randomUUID } from 'node:crypto';
 import { AuditEntry } from '@postern/db';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_RETENTION_MIN_DAYS, purgeAuditLog } from '../src/audit/purge.ts';
 import { EXPORT_MAX_ROWS, exportAudit, listAudit } from '../src/audit/query.ts';
 import { auditApiKey, auditChanges, auditScope, recordAudit } from '../src/audit/record.ts';
+import { ensureAuditSealing, openAuditEntries } from '../src/audit/sealing.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { coreWorld } from './support/auth-context.ts';
 
 const world = coreWorld();
+// Plain forks below: their flushes seal like a context's (coreContext wires the same subscriber).
+beforeAll(() => ensureAuditSealing(world().orm.em, world().services.keyring));
+/** Entries as readers see them: personal data opened (chain version 2 seals it). */
+const opened = async (list: AuditEntry[]) => {
+  const data = await openAuditEntries(world().orm.em.fork(), world().services.keyring, list);
+  return list.map((e) => ({ ...e, ...data.get(e.id) }));
+};
 const DAY = 86_400_000;
 const META = { ip: '192.0.2.10', userAgent: `agent ${'z'.repeat(600)}` };
 
@@ -132,7 +140,17 @@ describe('recordAudit', () => {
       meta: { ip: null, userAgent: null },
     });
     await em.flush();
-    const [ws] = await entries({ workspaceId });
+    const [stored] = await entries({ workspaceId });
+    // Stored: version 2, sealed under the actor's key; nothing personal in clear.
+    expect(stored).toMatchObject({
+      chainVersion: 2,
+      subjectId: user.id,
+      ip: null,
+      userAgent: null,
+      metadata: null,
+    });
+    expect(stored?.sealed).toMatch(new RegExp(`^\\{"user:${user.id}":"s1\\.`));
+    const [ws] = await opened(stored ? [stored] : []);
     expect(ws).toMatchObject({
       scope: `ws:${workspaceId}`,
       seq: 1,
@@ -154,6 +172,9 @@ describe('recordAudit', () => {
       ip: null,
       userAgent: null,
       metadata: null,
+      chainVersion: 2,
+      subjectId: null,
+      sealed: null,
     });
   });
 });
@@ -183,7 +204,13 @@ describe('what an entry keeps', () => {
     });
     recordAudit(em, w.clock, { type: 'workspace.renamed', actorId: null, workspaceId, meta, metadata: {} });
     await em.flush();
-    expect((await entries({ workspaceId })).map((e) => e.metadata)).toEqual([
+    const stored = await entries({ workspaceId });
+    // The label is sealed (labels may name people), under the workspace's key: no person acted.
+    expect(stored.map((e) => [e.metadata, e.subjectId])).toEqual([
+      [{ a: 1, apiKeyId: 'k1', apiKeyName: 'CI' }, workspaceId],
+      [{}, null],
+    ]);
+    expect((await opened(stored)).map((e) => e.metadata)).toEqual([
       { a: 1, targetLabel: 'Hook', apiKeyId: 'k1', apiKeyName: 'CI' },
       {},
     ]);
@@ -288,10 +315,11 @@ describe('exportAudit', () => {
     const rows = JSON.parse(file.body) as { seq: number }[];
     expect(rows.map((r) => r.seq)).toEqual([1, 3]);
     expect(file.body).toBe(JSON.stringify(rows, null, 2));
-    const [exported] = await entries({ workspaceId, eventType: 'audit.exported' });
+    const [exported] = await opened(await entries({ workspaceId, eventType: 'audit.exported' }));
     expect(exported).toMatchObject({
       actorId: alice.id,
       ip: META.ip,
+      subjectId: alice.id,
       metadata: { format: 'json', rows: 2, filter },
     });
     expect(EXPORT_MAX_ROWS).toBe(50_000);

@@ -11,6 +11,7 @@ import { AuditEntry } from '@postern/db';
 import { describe, expect, it } from 'vitest';
 import { auditHeadKvKey, auditSignerFromConfig } from '../src/audit/checkpoint.ts';
 import { recordAudit } from '../src/audit/record.ts';
+import { openAuditEntries } from '../src/audit/sealing.ts';
 import { verifyAuditChain, verifyWorkspaceAudit } from '../src/audit/verify.ts';
 import { coreWorld } from './support/auth-context.ts';
 
@@ -162,14 +163,18 @@ describe('against signed heads', () => {
     await w.kv.set(auditHeadKvKey(scope), JSON.stringify(newer), 60);
     const ctx = {
       ...w.ctx({ ip: '192.0.2.77', userAgent: null }),
-      actor: { kind: 'user', userId: randomUUID() } as const,
+      actor: { kind: 'user', userId: (await w.user()).id } as const,
     };
     const result = await verifyWorkspaceAudit(ctx, workspaceId, undefined);
     expect([result.ok, result.head]).toEqual([
       true,
       { source: 'kv', seq: 3, hash: newer.hash, time: newer.time },
     ]);
-    const [entry] = await w.orm.em.fork().find(AuditEntry, { scope, eventType: 'audit.verified' });
+    const [stored] = await w.orm.em.fork().find(AuditEntry, { scope, eventType: 'audit.verified' });
+    // The IP is sealed under the verifier's key (chain version 2): nothing in clear, opened for readers.
+    expect([stored?.ip, stored?.subjectId]).toEqual([null, ctx.actor.userId]);
+    const opened = await openAuditEntries(w.orm.em.fork(), w.services.keyring, stored ? [stored] : []);
+    const entry = { ...stored, ...opened.get(stored?.id ?? '') };
     expect([entry?.actorId, entry?.ip, entry?.metadata]).toEqual([
       ctx.actor.userId,
       '192.0.2.77',

@@ -26,6 +26,7 @@ const NOUNS: Record<string, string> = {
   invitation: 'Invitation',
   session: 'Session',
   validation_policy: 'Policy',
+  mailbox: 'Mailbox',
 };
 
 /** The first 8 characters of an id (of a UUID: its first group). */
@@ -46,7 +47,12 @@ export interface EntryLabels {
 const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
 
 /** Names of the objects the entries point at, looked up once per type (`type:id` → name). */
-async function currentNames(em: EntityManager, entries: AuditEntry[]): Promise<Map<string, string | null>> {
+type Labelled = Pick<AuditEntry, 'id' | 'actorId' | 'targetType' | 'targetId' | 'metadata'>;
+
+async function currentNames(
+  em: EntityManager,
+  entries: readonly Labelled[],
+): Promise<Map<string, string | null>> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const ids = (type: string) => [
     ...new Set(
@@ -84,10 +90,10 @@ async function currentNames(em: EntityManager, entries: AuditEntry[]): Promise<M
   return names;
 }
 
-/** Actor and target labels of each entry (by entry id). */
+/** Actor and target labels of each entry (by entry id), from its opened metadata (sealing.ts). */
 export async function entryLabels(
   em: EntityManager,
-  entries: AuditEntry[],
+  entries: readonly Labelled[],
 ): Promise<Map<string, EntryLabels>> {
   const names = await currentNames(em, entries);
   const labels = new Map<string, EntryLabels>();

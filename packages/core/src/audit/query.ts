@@ -1,13 +1,19 @@
 // Reading the audit log of a workspace: filters (event types, actor — a member or an API key —,
 // target, date range), keyset pagination by sequence number, actor and target labels (labels.ts), and
 // export as CSV (formula injection neutralised by csv-stringify's escape_formulas, which also covers
-// the full-width ＝＋－＠) or JSON.
+// the full-width ＝＋－＠) or JSON. Personal data sealed under a person's key (chain version 2,
+// sealing.ts) is opened for display; when the key is gone the entry reads `personErased` with nulls.
 import type { AuditEntryDto } from '@postern/contracts';
 import { AuditEntry, type EntityManager } from '@postern/db';
 import { stringify } from 'csv-stringify/sync';
 import { actorUserId, type CoreContext } from '../context.ts';
+import type { Keyring } from '../crypto/types.ts';
 import { entryLabels } from './labels.ts';
 import { recordAudit } from './record.ts';
+import { openAuditEntries } from './sealing.ts';
+
+/** An entry as the log shows it; `personErased` joins ZAuditEntryDto (contracts) additively. */
+export type AuditEntryView = AuditEntryDto & { personErased: boolean };
 
 export interface AuditFilter {
   eventTypes?: string[] | undefined;
@@ -44,10 +50,13 @@ function where(workspaceId: string, filter: AuditFilter, cursor?: number) {
   };
 }
 
-async function toDtos(em: EntityManager, entries: AuditEntry[]): Promise<AuditEntryDto[]> {
-  const labels = await entryLabels(em, entries);
-  return entries.map((e) => {
+async function toDtos(em: EntityManager, keyring: Keyring, entries: AuditEntry[]): Promise<AuditEntryView[]> {
+  const opened = await openAuditEntries(em, keyring, entries);
+  const readable = entries.map((e) => ({ ...e, metadata: opened.get(e.id)?.metadata ?? null }));
+  const labels = await entryLabels(em, readable);
+  return readable.map((e) => {
     const label = labels.get(e.id);
+    const data = opened.get(e.id);
     return {
       id: e.id,
       seq: e.seq,
@@ -63,16 +72,17 @@ async function toDtos(em: EntityManager, entries: AuditEntry[]): Promise<AuditEn
       targetType: e.targetType ?? null,
       targetId: e.targetId ?? null,
       targetLabel: label?.targetLabel ?? null,
-      ip: e.ip ?? null,
-      userAgent: e.userAgent ?? null,
-      metadata: e.metadata ?? null,
+      ip: data?.ip ?? null,
+      userAgent: data?.userAgent ?? null,
+      metadata: e.metadata,
+      personErased: data?.personErased ?? false,
       hash: e.hash,
     };
   });
 }
 
 export async function listAudit(
-  ctx: Pick<CoreContext, 'em'>,
+  ctx: Pick<CoreContext, 'em' | 'keyring'>,
   workspaceId: string,
   filter: AuditFilter & { cursor?: number | undefined; limit: number },
 ) {
@@ -83,14 +93,14 @@ export async function listAudit(
   });
   const page = entries.slice(0, filter.limit);
   return {
-    entries: await toDtos(em, page),
+    entries: await toDtos(em, ctx.keyring, page),
     nextCursor: entries.length > filter.limit ? (page[page.length - 1]?.seq ?? null) : null,
   };
 }
 
 /** The workspace's log as a file (at most EXPORT_MAX_ROWS entries); the export itself is audited. */
 export async function exportAudit(
-  ctx: Pick<CoreContext, 'em' | 'clock' | 'actor' | 'meta'>,
+  ctx: Pick<CoreContext, 'em' | 'clock' | 'actor' | 'meta' | 'keyring'>,
   workspaceId: string,
   filter: AuditFilter,
   format: 'csv' | 'json',
@@ -100,7 +110,7 @@ export async function exportAudit(
     orderBy: { seq: 'asc' },
     limit: EXPORT_MAX_ROWS,
   });
-  const rows = await toDtos(em, entries);
+  const rows = await toDtos(em, ctx.keyring, entries);
   const file = auditFile(rows, format);
   recordAudit(em, ctx.clock, {
     type: 'audit.exported',
@@ -113,7 +123,7 @@ export async function exportAudit(
   return file;
 }
 
-function auditFile(rows: AuditEntryDto[], format: 'csv' | 'json') {
+function auditFile(rows: AuditEntryView[], format: 'csv' | 'json') {
   const stamp = new Date().toISOString().slice(0, 10);
   if (format === 'json') {
     return {
@@ -136,6 +146,7 @@ function auditFile(rows: AuditEntryDto[], format: 'csv' | 'json') {
     'targetLabel',
     'ip',
     'userAgent',
+    'personErased',
     'metadata',
     'hash',
   ] as const;

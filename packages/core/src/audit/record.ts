@@ -1,9 +1,18 @@
 // The one write path of the audit log. Every domain records security events through recordAudit;
-// "Workspaces, team roles and the tamper-evident audit log" adds scope, chaining and immutability.
+// "Workspaces, team roles and the tamper-evident audit log" adds scope, chaining and immutability;
+// #28 (chain version 2) seals the entry's personal data at flush time (sealing.ts), so this stays sync.
 import type { AuditEventType } from '@postern/contracts';
 import { AuditEntry, type EntityManager } from '@postern/db';
 import type { Clock } from '../clock.ts';
 import type { CoreContext } from '../context.ts';
+
+export {
+  auditSubject,
+  ensureAuditSealing,
+  type OpenedAuditData,
+  openAuditEntries,
+  personalMetadataKeys,
+} from './sealing.ts';
 
 export interface RequestMeta {
   ip: string | null;
@@ -52,7 +61,8 @@ export function auditScope(workspaceId: string | null | undefined, actorId: stri
 
 /**
  * Adds the entry to the unit of work; it is written with the change that caused it (same flush).
- * The database numbers and chains it (trigger `audit_entry_chain`).
+ * The flush seals its IP, user agent and personal metadata under the person's key (sealing.ts; the
+ * ORM is wired by coreContext); the database numbers and chains it (trigger `audit_entry_chain`).
  */
 export function recordAudit(em: EntityManager, clock: Clock, input: AuditInput): void {
   // Labels and the acting key live in the hashed metadata: tamper-evident like the rest of the entry.

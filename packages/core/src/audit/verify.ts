@@ -1,7 +1,9 @@
 // Recomputes a scope's hash chain in the database with the trigger's own expression and reports
 // entries that were altered, removed or reordered since they were written; then compares the chain
 // with the newest signed head it can find (KV store, audit_signed_head, or one pasted back), which is
-// what reveals truncation and deletion of the newest entries (see checkpoint.ts).
+// what reveals truncation and deletion of the newest entries (see checkpoint.ts). Entries of chain
+// version 2 (#28) hash their sealed personal data as ciphertext, so a destroyed key changes nothing
+// here; a version-1 entry after a version-2 one in a scope is a downgrade and reported as altered.
 import type { AuditCheckpoint as SignedCheckpoint } from '@postern/contracts';
 import { AUDIT_HASH_SQL, AuditCheckpoint, type EntityManager } from '@postern/db';
 import type { KvStore } from '@postern/runtime';
@@ -34,6 +36,7 @@ export interface VerifyOptions {
 
 interface ChainRow {
   seq: string;
+  chain_version: number;
   prev_hash: string | null;
   hash: string;
   recomputed: string;
@@ -109,7 +112,7 @@ export async function verifyWorkspaceAudit(
 async function chainRows(em: EntityManager, scope: string): Promise<ChainRow[]> {
   const expected = AUDIT_HASH_SQL.replaceAll('NEW.', 'e.');
   return (await em.getConnection().execute(
-    `select e.seq, e.prev_hash, e.hash, ${expected} as recomputed,
+    `select e.seq, e.chain_version, e.prev_hash, e.hash, ${expected} as recomputed,
             lag(e.hash) over (order by e.seq) as previous_hash,
             lag(e.seq) over (order by e.seq) as previous_seq,
             lag(e.occurred_at) over (order by e.seq) as previous_at, e.occurred_at
@@ -121,9 +124,18 @@ async function chainRows(em: EntityManager, scope: string): Promise<ChainRow[]> 
 /** Entries altered, missing, unlinked or out of order within the chain itself. */
 function linkProblems(rows: ChainRow[], checkpoint: PurgeCheckpoint): Found[] {
   const problems: Found[] = [];
+  let sealedSince: number | null = null;
   rows.forEach((row, index) => {
     const seq = Number(row.seq);
     if (row.hash !== row.recomputed) problems.push({ seq, problem: 'altered' });
+    const version = Number(row.chain_version);
+    if (version >= 2) sealedSince ??= seq;
+    else if (sealedSince !== null)
+      problems.push({
+        seq,
+        problem: 'altered',
+        detail: `entry ${seq} is of chain version ${version} but follows version-2 entries (from entry ${sealedSince}): the log was downgraded`,
+      });
     const expectedPrevSeq = index === 0 ? (checkpoint?.seq ?? 0) : Number(row.previous_seq);
     const expectedPrevHash = index === 0 ? (checkpoint?.hash ?? null) : row.previous_hash;
     if (seq !== expectedPrevSeq + 1) problems.push({ seq, problem: 'missing' });

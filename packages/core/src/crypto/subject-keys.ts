@@ -19,14 +19,33 @@ import { DomainError } from '../errors.ts';
 import { KEY_BYTES } from './keyring.ts';
 import { encryptionContext, type Keyring } from './types.ts';
 
-export type SubjectType = 'user' | 'contact';
+/**
+ * Whose key: an account, a workspace's contact, a workspace itself (what its API keys did), or the
+ * instance (the personal data of nobody with an account, e.g. a failed sign-in to an unknown address).
+ */
+export type SubjectType = 'user' | 'contact' | 'workspace' | 'instance';
 
 export interface Subject {
   type: SubjectType;
   id: string;
-  /** The contact's workspace (contacts only). */
+  /** The contact's workspace (contacts), the workspace itself (workspaces); erased with it. */
   workspaceId?: string | null | undefined;
+  /**
+   * Written in the same flush (e.g. the account of a sign-up): its key is made without checking that
+   * its row exists. Otherwise an account gets a key only while its row exists.
+   */
+  isNew?: boolean | undefined;
 }
+
+/** The instance's own subject id (the nil UUID). */
+export const INSTANCE_SUBJECT_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The row a subject's key may only be made for while it exists: a key made after the person's erasure
+ * committed would make their data readable again (`for share` waits for an erasure in progress). A
+ * workspace needs no such guard: its API keys are refused from the deletion request on, 30 days before.
+ */
+const OWNER_TABLE: Partial<Record<SubjectType, string>> = { user: 'app_user' };
 
 /** The map key of a subject in the result of `loadSubjectKeys`. */
 export const subjectRef = (subject: Pick<Subject, 'type' | 'id'>) => `${subject.type}:${subject.id}`;
@@ -46,8 +65,10 @@ const keyContext = (rowId: string) => encryptionContext('subject_key', rowId, 'k
 
 /**
  * The keys of `subjects` (map keyed by `subjectRef`). With `create`, a subject without a key gets one
- * (concurrent creators agree: insert … on conflict do nothing, then read); without it, a subject whose
- * key was destroyed (or never made) is absent from the map. Runs in `em`'s transaction when it has one.
+ * (concurrent creators agree: insert … on conflict do nothing, then read) — an account only while
+ * its row exists (or `isNew`), so an erased person's key never comes back; without it, a
+ * subject whose key was destroyed (or never made) is absent from the map. Runs in `em`'s transaction
+ * when it has one.
  */
 export async function loadSubjectKeys(
   em: EntityManager,
@@ -58,43 +79,58 @@ export async function loadSubjectKeys(
   const unique = new Map(subjects.map((subject) => [subjectRef(subject), subject]));
   const result = new Map<string, KeyObject>();
   if (unique.size === 0) return result;
-  const connection = em.getConnection();
-  const trx = em.getTransactionContext();
-  if (options.create) {
-    const values: unknown[] = [];
-    const tuples: string[] = [];
-    for (const subject of unique.values()) {
-      const id = randomUUID();
-      tuples.push('(?, ?, ?, ?, ?, now())');
-      values.push(
-        id,
-        subject.type,
-        subject.id,
-        subject.workspaceId ?? null,
-        keyring.encrypt(randomBytes(KEY_BYTES), keyContext(id)),
-      );
-    }
-    await connection.execute(
-      `insert into subject_key (id, subject_type, subject_id, workspace_id, key, created_at)
-         values ${tuples.join(', ')} on conflict (subject_type, subject_id) do nothing`,
-      values,
-      'run',
-      trx,
-    );
-  }
-  const pairs = [...unique.values()];
-  const rows = (await connection.execute(
-    `select id, subject_type, subject_id, key from subject_key
-       where (subject_type, subject_id::text) in (${pairs.map(() => '(?, ?)').join(', ')})`,
-    pairs.flatMap((subject) => [subject.type, subject.id]),
-    'all',
-    trx,
-  )) as KeyRow[];
-  for (const row of rows) {
-    const key = keyring.decrypt(row.key, keyContext(row.id));
-    result.set(`${row.subject_type}:${row.subject_id}`, createSecretKey(key));
-  }
+  await readKeys(em, keyring, [...unique.values()], result);
+  const missing = [...unique.values()].filter((subject) => !result.has(subjectRef(subject)));
+  if (!options.create || missing.length === 0) return result;
+  for (const subject of missing) await createKey(em, keyring, subject);
+  await readKeys(em, keyring, missing, result);
   return result;
+}
+
+/** Reads keys per subject type with `subject_id in (…uuid)`, which uses the unique index. */
+async function readKeys(
+  em: EntityManager,
+  keyring: Keyring,
+  subjects: readonly Subject[],
+  into: Map<string, KeyObject>,
+): Promise<void> {
+  const byType = new Map<string, string[]>();
+  for (const subject of subjects) byType.set(subject.type, [...(byType.get(subject.type) ?? []), subject.id]);
+  for (const [type, ids] of byType) {
+    const rows = (await em.getConnection().execute(
+      `select id, subject_type, subject_id, key from subject_key
+         where subject_type = ? and subject_id in (${ids.map(() => '?::uuid').join(', ')})`,
+      [type, ...ids],
+      'all',
+      em.getTransactionContext(),
+    )) as KeyRow[];
+    for (const row of rows) {
+      const key = keyring.decrypt(row.key, keyContext(row.id));
+      into.set(`${row.subject_type}:${row.subject_id}`, createSecretKey(key));
+    }
+  }
+}
+
+async function createKey(em: EntityManager, keyring: Keyring, subject: Subject): Promise<void> {
+  const id = randomUUID();
+  const values = [
+    id,
+    subject.type,
+    subject.id,
+    subject.workspaceId ?? null,
+    keyring.encrypt(randomBytes(KEY_BYTES), keyContext(id)),
+  ];
+  const owner = subject.isNew ? undefined : OWNER_TABLE[subject.type];
+  const source = owner
+    ? `select ?::uuid, ?, ?::uuid, ?::uuid, ?, now() from ${owner} where id = ? for share`
+    : 'select ?::uuid, ?, ?::uuid, ?::uuid, ?, now()';
+  await em.getConnection().execute(
+    `insert into subject_key (id, subject_type, subject_id, workspace_id, key, created_at) ${source}
+         on conflict (subject_type, subject_id) do nothing`,
+    owner ? [...values, subject.id] : values,
+    'run',
+    em.getTransactionContext(),
+  );
 }
 
 /** Seals `plaintext` under a subject's key, bound to `context` (table:row:field of where it is kept). */
