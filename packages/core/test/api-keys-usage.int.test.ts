@@ -2,7 +2,7 @@
 // metadata, key cache"): per key and day zero-filled over the window, the plan's usage today and this
 // month, the workspace's daily totals, the revocation's audit entry and marker, and the key cache's
 // five seconds (Date.now, not the injected clock).
-import { ApiKeyUsage, AuditEntry, Membership, Workspace } from '@postern/db';
+import { ApiKeyUsage, Membership, Workspace } from '@postern/db';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiKeyAuthenticator } from '../src/api-keys/authenticate.ts';
 import {
@@ -106,10 +106,8 @@ describe('revocation', () => {
     expect(marks).toEqual([[revokedMarker(made.key.id), REVOCATION_MARKER_SECONDS]]);
     expect(REVOCATION_MARKER_SECONDS).toBe(86_400);
     expect(revokedMarker('k')).toBe('apikey:revoked:k');
-    const entry = await w.orm.em
-      .fork()
-      .findOneOrFail(AuditEntry, { targetId: made.key.id, eventType: 'apikey.revoked' });
-    expect([entry.actorId, entry.workspaceId, entry.targetType, entry.ip]).toEqual([
+    const [entry] = await w.audited({ targetId: made.key.id, eventType: 'apikey.revoked' });
+    expect([entry?.actorId, entry?.workspaceId, entry?.targetType, entry?.ip]).toEqual([
       owner,
       ws,
       'api_key',

@@ -4,7 +4,7 @@
 // activity write, refresh rotation with its 10-second grace and the theft response (revocation and its
 // audit entry, once), and which sessions each revocation touches. Real PostgreSQL; manual clock.
 import { hkdfSync } from 'node:crypto';
-import { AuditEntry, RefreshToken, Session } from '@postern/db';
+import { RefreshToken, Session } from '@postern/db';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { RequestMeta } from '../src/audit/record.ts';
@@ -269,9 +269,7 @@ describe('refreshSession', () => {
     expect(await refusal(refreshSession(w.ctx(), retried.refreshToken))).toEqual(signIn('session_revoked'));
     // Presented again: refused, not audited twice.
     expect(await refusal(refreshSession(w.ctx(META), refreshToken))).toEqual(theft);
-    const entries = await w.orm.em
-      .fork()
-      .find(AuditEntry, { actorId: userId, eventType: 'auth.refresh_token_reused' });
+    const entries = await w.audited({ actorId: userId, eventType: 'auth.refresh_token_reused' });
     expect(entries.map((e) => [e.targetType, e.targetId, e.ip, e.userAgent])).toEqual([
       ['session', session.id, META.ip, META.userAgent],
     ]);
@@ -318,9 +316,7 @@ describe('revocations', () => {
     expect([row.revokedAt?.getTime(), row.revokedReason]).toEqual([w.clock.ms, 'revoked_by_user']);
     expect(await refusal(revokeSession(w.ctx(), mine.userId, mine.session.id))).toEqual(notFound);
     expect((await stored(theirs.session.id)).revokedAt).toBeNull();
-    const entries = await w.orm.em
-      .fork()
-      .find(AuditEntry, { actorId: mine.userId, eventType: 'auth.session_revoked' });
+    const entries = await w.audited({ actorId: mine.userId, eventType: 'auth.session_revoked' });
     expect(entries.map((e) => [e.targetType, e.targetId, e.ip])).toEqual([
       ['session', mine.session.id, META.ip],
     ]);
@@ -338,9 +334,7 @@ describe('revocations', () => {
     expect((await stored(b.session.id)).revokedReason).toBe('signed_out_by_user');
     expect((await stored(c.session.id)).revokedReason).toBe('signed_out');
     expect((await stored(bystander.session.id)).revokedAt).toBeNull();
-    const [entry] = await w.orm.em
-      .fork()
-      .find(AuditEntry, { actorId: a.userId, eventType: 'auth.sessions_revoked' });
+    const [entry] = await w.audited({ actorId: a.userId, eventType: 'auth.sessions_revoked' });
     expect([entry?.metadata, entry?.ip]).toEqual([{ revoked: 1 }, META.ip]);
     w.clock.advance(MINUTE);
     expect(await revokeOtherSessions(w.ctx(), a.userId, null, 'password_changed')).toBe(1);

@@ -4,7 +4,7 @@
 // messages, what enrolment, activation, turning off and regeneration change (other sessions signed
 // out, audit entries), and the sign-in challenge: its lifetime, attempt cap, single use and the audit
 // entries of a failed and a successful second step. Real PostgreSQL; manual clock; codes from otplib.
-import { AuditEntry, RecoveryCode, Session, TwoFactorChallenge, User } from '@postern/db';
+import { RecoveryCode, Session, TwoFactorChallenge, User } from '@postern/db';
 import { generateSync } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_DISABLED_MESSAGE } from '../src/auth/disabled.ts';
@@ -82,10 +82,7 @@ const revoked = async (ids: string[]) => {
     .find(Session, { id: { $in: ids } });
   return ids.map((id) => rows.find((r) => r.id === id)?.revokedReason ?? null);
 };
-const audited = (userId: string, type: string) =>
-  world()
-    .orm.em.fork()
-    .find(AuditEntry, { actorId: userId, eventType: type as never }, { orderBy: { seq: 'asc' } });
+const audited = (userId: string, type: string) => world().audited({ actorId: userId, eventType: type });
 
 describe('consumeTotp', () => {
   it('accepts the previous, current and next step once each, in order; never an earlier step again', async () => {

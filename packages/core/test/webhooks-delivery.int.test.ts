@@ -11,6 +11,7 @@ import { waitFor as waitUntil } from '@postern/runtime/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
+import { ensureAuditSealing } from '../src/audit/record.ts';
 import {
   createKeyring,
   createTargetPolicy,
@@ -60,6 +61,7 @@ const engines: WebhookEngine[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = await createOrm({ databaseUrl: db.url, poolMax: 10 });
+  ensureAuditSealing(orm.em, keyring);
   receiver = await startReceiver();
 });
 

@@ -11,6 +11,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import type { Clock } from '../../src/clock.ts';
 import { type CoreContext, type CoreServices, coreContext, type SystemMail } from '../../src/context.ts';
 import { keyringFromConfig } from '../../src/crypto/index.ts';
+import { auditEntriesAsRead } from './audit-read.ts';
 
 /** A clock that only moves when told. */
 export class ManualClock implements Clock {
@@ -40,6 +41,8 @@ export interface CoreWorld {
   /** The user as stored now (a fresh fork). */
   reload(id: string): Promise<User>;
   sql<T>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Audit entries matching `where`, oldest first, as readers see them (IP, user agent, metadata opened). */
+  audited(where: Record<string, unknown>): ReturnType<typeof auditEntriesAsRead>;
   /** Runs `query` as the database owner with triggers off: a change "behind the application's back". */
   tamper(query: string, params?: unknown[]): Promise<void>;
 }
@@ -88,6 +91,7 @@ export function coreWorld(env: Record<string, string> = {}) {
       services,
       mails,
       ctx: (meta) => coreContext(services, { em: orm.em.fork(), ...(meta ? { meta } : {}) }),
+      audited: (where) => auditEntriesAsRead(orm.em.fork(), services.keyring, where),
       async user() {
         passwordHash ??= await hashPassword(PASSWORD);
         const em = orm.em.fork();
