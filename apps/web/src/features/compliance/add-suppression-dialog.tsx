@@ -1,0 +1,103 @@
+// Suppress one address by hand (owners and admins): it is never mailed by a campaign until a member
+// removes the entry (manual entries only) or the person subscribes again with double opt-in.
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Dialog } from '../../components/dialog.tsx';
+import { DialogForm } from '../../components/dialog-form.tsx';
+import { Field } from '../../components/field.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { emailProblem } from '../contacts/contacts-model.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { suppressionActionError } from './suppression-errors.ts';
+
+function AddForm({
+  workspaceId,
+  onAdded,
+  onCancel,
+}: {
+  workspaceId: string;
+  onAdded: (email: string, added: boolean) => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const refusal = useRefusal((error) => suppressionActionError(error, 'add'));
+  const [email, setEmail] = useState('');
+  const [source, setSource] = useState('');
+  const [error, setError] = useState<string>();
+  const add = useMutation(
+    trpc.contacts.suppressions.add.mutationOptions({
+      onSuccess: (result) => onAdded(email.trim(), result.added > 0),
+      onError: refusal.onError,
+    }),
+  );
+  function submit() {
+    const problem = emailProblem(email);
+    setError(problem);
+    if (problem) return;
+    add.mutate({ workspaceId, emails: [email.trim()], ...(source.trim() ? { source: source.trim() } : {}) });
+  }
+  return (
+    <DialogForm
+      testId="add-suppression-form"
+      onSubmit={submit}
+      problem={refusal.problem(add)}
+      action={{ label: 'Suppress address', busy: add.isPending }}
+      onCancel={onCancel}
+    >
+      <Field
+        label="Email address"
+        type="email"
+        inputMode="email"
+        testId="suppression-email"
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={320}
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        error={error}
+        autoFocus
+      />
+      <Field
+        label="Source (optional)"
+        testId="suppression-source"
+        autoComplete="off"
+        maxLength={200}
+        placeholder="Asked by phone, 6 December"
+        hint="Why it is suppressed, for whoever reads the list later."
+        value={source}
+        onChange={(event) => setSource(event.target.value)}
+      />
+    </DialogForm>
+  );
+}
+
+export function AddSuppressionDialog({
+  open,
+  workspaceId,
+  onClose,
+  onAdded,
+}: {
+  open: boolean;
+  workspaceId: string;
+  onClose: () => void;
+  onAdded: (email: string, added: boolean) => void;
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      testId="add-suppression-dialog"
+      title="Suppress an address"
+      description="Campaigns never send to a suppressed address, and no import, API call or dashboard action can subscribe it."
+    >
+      <AddForm
+        workspaceId={workspaceId}
+        onCancel={onClose}
+        onAdded={(email, added) => {
+          onClose();
+          onAdded(email, added);
+        }}
+      />
+    </Dialog>
+  );
+}

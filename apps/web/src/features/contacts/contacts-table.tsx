@@ -1,0 +1,136 @@
+// The contacts of the workspace as a table: the address (opening the contact), the name, the lists
+// with each subscription's status, when the contact was added; "Load more" below (keyset pages).
+import { Link } from 'react-router';
+import { Badge } from '../../components/badge.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { ContactIcon } from '../../components/icons.tsx';
+import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
+import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
+import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { TimeAgo } from '../../components/time-ago.tsx';
+import { contactPath } from './contact-paths.ts';
+import { STATUS_STYLES } from './contacts-model.ts';
+import type { Contact, useContactsLog } from './use-contacts.ts';
+
+const NONE = <span className="text-slate-500">—</span>;
+
+function contactColumns(workspaceId: string, listNames: ReadonlyMap<string, string>, now: number) {
+  const columns: Column<Contact>[] = [
+    {
+      id: 'email',
+      header: 'Address',
+      primary: true,
+      testId: 'contact-email',
+      cell: (contact) => (
+        <Link
+          to={contactPath(workspaceId, contact.id)}
+          className="font-medium break-all text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {contact.email}
+        </Link>
+      ),
+    },
+    {
+      id: 'name',
+      header: 'Name',
+      className: 'text-slate-700',
+      cell: (contact) => contact.name ?? NONE,
+    },
+    {
+      id: 'lists',
+      header: 'Lists',
+      from: 'md',
+      testId: 'contact-lists',
+      cell: (contact) =>
+        contact.subscriptions.length ? (
+          <ul className="flex flex-wrap gap-1.5">
+            {contact.subscriptions.map((subscription) => {
+              const style = STATUS_STYLES[subscription.status];
+              return (
+                <li key={subscription.listId}>
+                  <Badge tone={style.tone} dot title={style.hint}>
+                    {listNames.get(subscription.listId) ?? 'Deleted list'}: {style.label.toLowerCase()}
+                  </Badge>
+                </li>
+              );
+            })}
+          </ul>
+        ) : (
+          <span className="text-slate-500">No lists</span>
+        ),
+    },
+    {
+      id: 'added',
+      header: 'Added',
+      from: 'lg',
+      className: 'whitespace-nowrap text-slate-600',
+      cell: (contact) => <TimeAgo iso={contact.createdAt} now={now} />,
+    },
+  ];
+  return columns;
+}
+
+export function ContactsTable({
+  workspaceId,
+  log,
+  listNames,
+  filtered,
+  onClearFilters,
+  now,
+  canAdd,
+}: {
+  workspaceId: string;
+  log: ReturnType<typeof useContactsLog>;
+  listNames: ReadonlyMap<string, string>;
+  filtered: boolean;
+  onClearFilters: () => void;
+  now: number;
+  canAdd: boolean;
+}) {
+  const contacts = log.data?.pages.flatMap((page) => page.contacts) ?? [];
+  return (
+    <QueryState
+      query={log}
+      what="the contacts"
+      testId="contacts"
+      skeleton={{ rows: 5, cells: ['h-4 w-56', 'h-4 w-28', 'h-5 w-36 rounded-full', 'ml-auto h-4 w-20'] }}
+      isEmpty={contacts.length === 0}
+      empty={
+        <EmptyState
+          accent={!filtered}
+          icon={ContactIcon}
+          title={filtered ? 'No contacts match these filters' : 'No contacts yet'}
+          testId="contacts-empty"
+          onClearFilters={filtered ? onClearFilters : undefined}
+        >
+          {filtered ? (
+            'Try another search, list or status.'
+          ) : (
+            <>
+              Contacts arrive when people sign up through a list’s form, when your servers add them with the
+              API (<code className="font-mono text-xs">POST /v1/lists/:id/subscriptions</code>), when you
+              import them with a declared basis, or
+              {canAdd ? ' when you add them here.' : ' when a member adds them here.'} Each arrival is written
+              to the contact’s consent record.
+            </>
+          )}
+        </EmptyState>
+      }
+    >
+      <DataTable
+        rows={contacts}
+        columns={contactColumns(workspaceId, listNames, now)}
+        caption="Contacts of the workspace, newest first"
+        testId="contacts-table"
+        rowData={(contact) => ({ 'data-contact-id': contact.id, 'data-email': contact.email })}
+        stale={log.isPlaceholderData}
+        pagination={infinitePagination(log, contacts.length, {
+          noun: ['contact', 'contacts'],
+          endText: 'all of them',
+          buttonLabel: 'Load more contacts',
+          testId: 'contacts',
+        })}
+      />
+    </QueryState>
+  );
+}

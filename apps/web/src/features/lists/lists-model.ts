@@ -1,0 +1,136 @@
+// The list form (pure: testable): a list as editable fields, what a form would create or change
+// (only the fields that differ, so an unchanged consent text adds no version), and its checks.
+
+export interface ListForm {
+  name: string;
+  description: string;
+  doubleOptIn: boolean;
+  requiresExpressConsent: boolean;
+  consentText: string;
+  confirmationSubject: string;
+  confirmationBody: string;
+}
+
+/** What the form needs of a list the server returned. */
+export interface ListValues {
+  name: string;
+  description: string | null;
+  doubleOptIn: boolean;
+  requiresExpressConsent: boolean;
+  confirmationSubject: string;
+  confirmationBody: string;
+  consentText: { text: string } | null;
+}
+
+export const LIMITS = {
+  name: 200,
+  description: 2000,
+  consentText: 20_000,
+  confirmationSubject: 200,
+  confirmationBody: 20_000,
+} as const;
+
+export function emptyForm(defaults: { subject: string; body: string }): ListForm {
+  return {
+    name: '',
+    description: '',
+    doubleOptIn: true,
+    requiresExpressConsent: false,
+    consentText: '',
+    confirmationSubject: defaults.subject,
+    confirmationBody: defaults.body,
+  };
+}
+
+export function formOf(list: ListValues): ListForm {
+  return {
+    name: list.name,
+    description: list.description ?? '',
+    doubleOptIn: list.doubleOptIn,
+    requiresExpressConsent: list.requiresExpressConsent,
+    consentText: list.consentText?.text ?? '',
+    confirmationSubject: list.confirmationSubject,
+    confirmationBody: list.confirmationBody,
+  };
+}
+
+export type ListFormErrors = Partial<Record<keyof ListForm, string>>;
+
+export function formProblems(form: ListForm): ListFormErrors {
+  const errors: ListFormErrors = {};
+  if (!form.name.trim()) errors.name = 'Give the list a name.';
+  for (const key of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
+    if (form[key].trim().length > LIMITS[key])
+      errors[key] ??= `Keep it under ${LIMITS[key].toLocaleString('en')} characters.`;
+  }
+  if (!form.confirmationSubject.trim())
+    errors.confirmationSubject = 'The confirmation email needs a subject.';
+  if (form.doubleOptIn && !form.confirmationBody.includes('{{confirm_url}}'))
+    errors.confirmationBody = 'Keep {{confirm_url}} in the body: it becomes the confirmation link.';
+  return errors;
+}
+
+/** The create input: trimmed; empty texts and the default confirmation email left out. */
+export function createInput(form: ListForm, defaults: { subject: string; body: string }) {
+  const subject = form.confirmationSubject.trim();
+  const custom = (value: string, fallback: string) =>
+    Boolean(value.trim()) && value.trim() !== fallback.trim();
+  return {
+    name: form.name.trim(),
+    doubleOptIn: form.doubleOptIn,
+    requiresExpressConsent: form.requiresExpressConsent,
+    ...(form.description.trim() ? { description: form.description.trim() } : {}),
+    ...(form.consentText.trim() ? { consentText: form.consentText.trim() } : {}),
+    ...(custom(subject, defaults.subject) ? { confirmationSubject: subject } : {}),
+    ...(custom(form.confirmationBody, defaults.body) ? { confirmationBody: form.confirmationBody } : {}),
+  };
+}
+
+export interface ListUpdate {
+  name?: string;
+  description?: string | null;
+  doubleOptIn?: boolean;
+  requiresExpressConsent?: boolean;
+  consentText?: string | null;
+  confirmationSubject?: string | null;
+  confirmationBody?: string | null;
+}
+
+/** Only what changed (an emptied text becomes null); an unchanged consent text is not sent. */
+export function updateInput(list: ListValues, form: ListForm): ListUpdate {
+  const before = formOf(list);
+  const data: ListUpdate = {};
+  if (form.name.trim() !== before.name) data.name = form.name.trim();
+  if (form.description.trim() !== before.description.trim())
+    data.description = form.description.trim() || null;
+  if (form.doubleOptIn !== before.doubleOptIn) data.doubleOptIn = form.doubleOptIn;
+  if (form.requiresExpressConsent !== before.requiresExpressConsent)
+    data.requiresExpressConsent = form.requiresExpressConsent;
+  if (form.consentText.trim() !== before.consentText.trim())
+    data.consentText = form.consentText.trim() || null;
+  if (form.confirmationSubject.trim() !== before.confirmationSubject.trim())
+    data.confirmationSubject = form.confirmationSubject.trim() || null;
+  if (form.confirmationBody !== before.confirmationBody)
+    data.confirmationBody = form.confirmationBody || null;
+  return data;
+}
+
+/** Whether saving the form adds a consent text version (the text changed and is not empty). */
+export function addsConsentVersion(list: ListValues | undefined, form: ListForm): boolean {
+  const text = form.consentText.trim();
+  return Boolean(text) && text !== (list?.consentText?.text ?? '').trim();
+}
+
+/** The first 12 hex digits of a SHA-256, for display (the whole hash is in the title and copyable). */
+export function shortHash(sha256: string): string {
+  return sha256.slice(0, 12);
+}
+
+/** "3 active · 1 unconfirmed" (the statuses that are not zero), or "No subscribers yet". */
+export function countsText(counts: { active: number; unconfirmed: number; unsubscribed: number }): string {
+  const parts: string[] = [];
+  if (counts.active) parts.push(`${counts.active} active`);
+  if (counts.unconfirmed) parts.push(`${counts.unconfirmed} unconfirmed`);
+  if (counts.unsubscribed) parts.push(`${counts.unsubscribed} unsubscribed`);
+  return parts.length ? parts.join(' · ') : 'No subscribers yet';
+}

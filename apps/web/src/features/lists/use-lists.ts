@@ -1,0 +1,42 @@
+// The lists queries, shared by the Lists page and the Contacts pages (filters, names, subscribing).
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { RouterOutputs } from '../../lib/router-types.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+
+export type ContactList = RouterOutputs['contacts']['lists']['list']['lists'][number];
+export type ConsentTextVersion = RouterOutputs['contacts']['lists']['consentTexts']['versions'][number];
+
+export function useListsQuery(workspaceId: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.contacts.lists.list.queryOptions({ workspaceId }, { staleTime: 0 }));
+}
+
+export function useConsentTextsQuery(workspaceId: string, listId: string | undefined) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.contacts.lists.consentTexts.queryOptions(
+      { workspaceId, listId: listId ?? '' },
+      { enabled: listId !== undefined, staleTime: 0 },
+    ),
+  );
+}
+
+/** Re-reads the lists (and their counts) after a change to a list or a subscription. */
+export function useRefreshLists() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useCallback(
+    () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.contacts.lists.list.queryKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.contacts.lists.consentTexts.pathKey() }),
+      ]),
+    [queryClient, trpc],
+  );
+}
+
+/** List id → name, for the pages that show subscriptions and ledger events. */
+export function listNames(lists: readonly ContactList[] | undefined): Map<string, string> {
+  return new Map((lists ?? []).map((list) => [list.id, list.name]));
+}
