@@ -8,6 +8,9 @@
 //   passes again or the credentials are replaced.
 // - `disconnected`: a member disconnected it; the credentials are deleted, sending stops for good
 //   (replacing the credentials reconnects it). The row stays so campaigns can say where they sent from.
+// - `reconnect_required` (OAuth only): the provider refused the refresh token (`invalid_grant`: the user
+//   revoked access, changed the password, or the grant expired); sending is paused until the member
+//   connects the same account again through the provider.
 import { z } from 'zod';
 import { ZEmail } from './auth.ts';
 import { zText } from './text.ts';
@@ -16,7 +19,7 @@ import { ZWorkspaceScoped } from './workspaces.ts';
 export const MAILBOX_SECURITY_MODES = ['tls', 'starttls'] as const;
 /** `imap` = IMAP/SMTP with a password; OAuth providers come with the next issue. */
 export const MAILBOX_PROVIDERS = ['imap', 'gmail', 'outlook'] as const;
-export const MAILBOX_STATUSES = ['connected', 'failing', 'disconnected'] as const;
+export const MAILBOX_STATUSES = ['connected', 'failing', 'disconnected', 'reconnect_required'] as const;
 export const MAILBOX_PROTOCOLS = ['smtp', 'imap'] as const;
 /** Why a connection test failed (the mailer's MailFailure). */
 export const MAILBOX_FAILURES = [
@@ -208,6 +211,19 @@ export const ZMailbox = z.object({
   createdAt: z.iso.datetime(),
   /** The connecting member's email (null once that account is erased). */
   createdBy: z.string().nullable(),
+  /** OAuth mailboxes (gmail, outlook) only: token state, never a token. */
+  oauth: z
+    .object({
+      /** When the current access token expires (the worker renews it before; null once disconnected). */
+      tokenExpiresAt: z.iso.datetime().nullable(),
+      lastRefreshAt: z.iso.datetime().nullable(),
+      /** What revoking the grant at disconnect gave: revoked, failed (tokens deleted anyway), unsupported. */
+      revocation: z.enum(['revoked', 'failed', 'unsupported']).nullable(),
+      /** The provider's page where the user can also remove the app's access. */
+      accountPageUrl: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 export type MailboxDto = z.infer<typeof ZMailbox>;
 export const ZMailboxList = z.object({ mailboxes: z.array(ZMailbox) });
@@ -282,3 +298,67 @@ export const ZCheckSenderAuthRequest = ZMailboxRef.extend({
     .regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'A DKIM selector is letters, digits, dots, dashes')
     .optional(),
 });
+
+// OAuth (Gmail, Outlook): the dashboard asks which providers the deployment configured, starts an
+// authorization (the browser goes to `authorizeUrl`), and the API's callback
+// (GET /oauth/<provider>/callback) sends it back to /w/<workspace>/mailboxes with `oauth=<result>`
+// (and `mailbox=<id>` on success) in the query. Never a token in any of it.
+export const MAILBOX_OAUTH_PROVIDERS = ['gmail', 'outlook'] as const;
+export const ZMailboxOAuthProvider = z.enum(MAILBOX_OAUTH_PROVIDERS);
+export type MailboxOAuthProvider = z.infer<typeof ZMailboxOAuthProvider>;
+/** An authorization is valid this long after oauthStart. */
+export const MAILBOX_OAUTH_STATE_TTL_MINUTES = 10;
+
+export const ZMailboxOAuthStartRequest = ZWorkspaceScoped.extend({ provider: ZMailboxOAuthProvider });
+export const ZMailboxOAuthStart = z.object({ authorizeUrl: z.string(), expiresAt: z.iso.datetime() });
+export const ZMailboxOAuthProviders = z.object({
+  providers: z.array(
+    z.object({
+      provider: ZMailboxOAuthProvider,
+      /** False: the deployment has no client id for it (OAUTH_GOOGLE_CLIENT_ID / OAUTH_MICROSOFT_CLIENT_ID). */
+      configured: z.boolean(),
+      scopes: z.array(z.string()),
+      accountPageUrl: z.string(),
+    }),
+  ),
+});
+
+/** The `oauth=` query value the callback redirects with. */
+export const MAILBOX_OAUTH_RESULTS = [
+  'connected',
+  'reconnected',
+  'state_missing',
+  'state_invalid',
+  'state_expired',
+  'access_denied',
+  'provider_error',
+  'exchange_failed',
+  'no_refresh_token',
+  'no_email',
+  'wrong_account',
+  'connection_failed',
+  'already_connected',
+  'limit_reached',
+  'not_configured',
+  'forbidden',
+] as const;
+export type MailboxOAuthResult = (typeof MAILBOX_OAUTH_RESULTS)[number];
+export const MAILBOX_OAUTH_RESULT_TEXT: Record<MailboxOAuthResult, string> = {
+  connected: 'The account is connected',
+  reconnected: 'The account is connected again',
+  state_missing: 'The provider sent the browser back without the sign-in reference: start again',
+  state_invalid: 'This sign-in link is unknown or was already used: start again from Email accounts',
+  state_expired: 'The sign-in took more than 10 minutes: start again',
+  access_denied: 'Access was not granted at the provider: nothing was connected',
+  provider_error: 'The provider reported an error: nothing was connected',
+  exchange_failed: 'The provider refused the sign-in code (used already, or expired): start again',
+  no_refresh_token:
+    "The provider gave no refresh token, so the connection could not stay signed in: remove the app at the provider's account page and connect again",
+  no_email: 'The provider did not say which address signed in',
+  wrong_account: 'A different account signed in than the one this mailbox belongs to',
+  connection_failed: 'The mail servers refused the sign-in (SMTP or IMAP with XOAUTH2)',
+  already_connected: 'This address is already connected with a password: disconnect it first',
+  limit_reached: 'This workspace has the most mailboxes it can have',
+  not_configured: 'This provider is not configured on this server',
+  forbidden: 'You may no longer connect mailboxes in this workspace',
+};

@@ -107,8 +107,12 @@ describe('connect', () => {
   it('key rotation re-encrypts the sealed password', async () => {
     const rotated = createKeyring(parseEncryptionKeys(`k2:${randomBytes(32).toString('base64')},k1:${k1}`));
     // The mailbox entry of ENCRYPTED_FIELDS only: this world's keyring (k1) still seals audit entries.
-    const fields = ENCRYPTED_FIELDS.filter((f) => f.table === 'mailbox');
-    expect(fields).toEqual([{ table: 'mailbox', idColumn: 'id', column: 'password' }]);
+    expect(ENCRYPTED_FIELDS.filter((f) => f.table === 'mailbox').map((f) => f.column)).toEqual([
+      'password',
+      'access_token',
+      'refresh_token',
+    ]);
+    const fields = ENCRYPTED_FIELDS.filter((f) => f.table === 'mailbox' && f.column === 'password');
     const results = await rotateEncryptedFields(world().orm.em.fork(), rotated, { fields });
     expect(results.find((r) => r.table === 'mailbox' && r.column === 'password')).toMatchObject({
       rotated: 1,

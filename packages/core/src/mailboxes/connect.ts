@@ -14,7 +14,7 @@ import {
   ZConnectMailboxRequest,
   ZReplaceMailboxCredentialsRequest,
 } from '@postern/contracts';
-import { Mailbox, MailboxAliasVerification } from '@postern/db';
+import { Mailbox } from '@postern/db';
 import type { MailAuth } from '@postern/mailer';
 import type { z } from 'zod';
 import { auditLabel } from '../audit/labels.ts';
@@ -23,6 +23,7 @@ import type { CoreContext } from '../context.ts';
 import { encryptionContext } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import { checkMailHosts, reserveMailboxNetwork, type SideResult, testBoth } from './network.ts';
+import { oauthMailAuth } from './oauth/tokens.ts';
 import { findMailbox, mailboxView } from './view.ts';
 
 export type MailboxCtx = Pick<CoreContext, 'em' | 'clock' | 'keyring' | 'meta' | 'config' | 'kv' | 'actor'>;
@@ -225,20 +226,25 @@ export async function testMailbox(
   mailboxId: string,
 ): Promise<MailboxTestOutcome> {
   const mailbox = await findMailbox(ctx, workspaceId, mailboxId);
-  const sealed = mailbox.password;
-  const pass = usablePassword(ctx, mailbox);
+  const oauth = mailbox.provider !== 'imap';
+  const sealed = oauth ? mailbox.accessToken : mailbox.password;
+  // OAuth mailboxes test with their current access token (XOAUTH2); the rest with the password.
+  const auth: MailAuth = oauth
+    ? oauthMailAuth(ctx, mailbox)
+    : { kind: 'password', user: mailbox.username, pass: usablePassword(ctx, mailbox) };
   await reserveMailboxNetwork(ctx, workspaceId);
-  const { smtp, imap } = await testBoth(ctx.config, storedEndpoints(mailbox), {
-    kind: 'password',
-    user: mailbox.username,
-    pass,
-  });
+  const { smtp, imap } = await testBoth(ctx.config, storedEndpoints(mailbox), auth);
   const ok = smtp.ok && imap?.ok === true;
   const failure = smtp.failure ?? imap?.failure ?? null;
   const now = ctx.clock.now();
   await ctx.em.nativeUpdate(
     Mailbox,
-    { id: mailbox.id, workspace: workspaceId, password: sealed, status: { $ne: 'disconnected' } },
+    {
+      id: mailbox.id,
+      workspace: workspaceId,
+      ...(oauth ? { accessToken: sealed } : { password: sealed }),
+      status: { $in: ['connected', 'failing'] },
+    },
     {
       status: ok ? 'connected' : 'failing',
       lastTestAt: now,
@@ -276,6 +282,12 @@ export async function replaceMailboxCredentials(
 ): Promise<MailboxDto> {
   const input = parsed(ZReplaceMailboxCredentialsRequest, { ...raw, workspaceId });
   const mailbox = await findMailbox(ctx, workspaceId, input.mailboxId);
+  if (mailbox.provider !== 'imap')
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'This mailbox signs in with its provider (OAuth), not a password: use "Reconnect" to sign in again',
+      { field: 'mailboxId' },
+    );
   const current = storedEndpoints(mailbox);
   const endpoints = { imap: input.imap ?? current.imap, smtp: input.smtp ?? current.smtp };
   await reserveMailboxNetwork(ctx, workspaceId);
@@ -336,45 +348,6 @@ export async function replaceMailboxCredentials(
     return row;
   });
   return mailboxView(ctx, updated);
-}
-
-/**
- * Deletes the credentials at once (the sealed password becomes null), marks the mailbox
- * `disconnected` so nothing sends through it (mailboxCanSend), drops pending alias proofs, audits.
- * Disconnecting a disconnected mailbox changes nothing.
- */
-export async function disconnectMailbox(
-  ctx: MailboxCtx,
-  workspaceId: string,
-  actorId: string,
-  mailboxId: string,
-): Promise<MailboxDto> {
-  const mailbox = await ctx.em.transactional(async (tx) => {
-    const row = await tx.findOne(
-      Mailbox,
-      { id: mailboxId, workspace: workspaceId },
-      { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!row) throw new DomainError('NOT_FOUND', 'No such mailbox');
-    if (row.status === 'disconnected' && row.password === null) return row;
-    const now = ctx.clock.now();
-    row.password = null;
-    row.status = 'disconnected';
-    row.disconnectedAt = now;
-    row.updatedAt = now;
-    await tx.nativeDelete(MailboxAliasVerification, { mailbox: row.id, usedAt: null });
-    recordAudit(tx, ctx.clock, {
-      type: 'mailbox.disconnected',
-      actorId,
-      workspaceId,
-      target: { type: 'mailbox', id: row.id, label: auditLabel('mailbox', row.id, row.email) },
-      ...auditApiKey(ctx),
-      meta: ctx.meta,
-      metadata: { email: row.email },
-    });
-    return row;
-  });
-  return mailboxView(ctx, mailbox);
 }
 
 export { storedEndpoints, usablePassword };

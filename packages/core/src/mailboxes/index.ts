@@ -3,7 +3,6 @@
 export * from './alias.ts';
 export {
   connectMailbox,
-  disconnectMailbox,
   type MailboxCtx,
   type MailboxTestOutcome,
   passwordContext,
@@ -11,6 +10,12 @@ export {
   replaceMailboxCredentials,
   testMailbox,
 } from './connect.ts';
+export { disconnectMailbox } from './disconnect.ts';
 export * from './identity.ts';
 export { MAILBOX_NETWORK_BUDGET, mailboxTargetPolicy } from './network.ts';
+export { completeMailboxOAuth, MailboxOAuthFailure, type OAuthCallbackOutcome } from './oauth/callback.ts';
+export { listMailboxOAuthProviders, OAUTH_PROVIDERS } from './oauth/providers.ts';
+export { type RefreshSummary, refreshDueMailboxTokens } from './oauth/refresh.ts';
+export { startMailboxOAuth } from './oauth/start.ts';
+export { accessTokenContext, mailboxMailAuth, oauthMailAuth, refreshTokenContext } from './oauth/tokens.ts';
 export * from './view.ts';

@@ -10,15 +10,20 @@ import type {
 import { Mailbox, User } from '@postern/db';
 import type { CoreContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { OAUTH_PROVIDERS } from './oauth/providers.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Whether anything may send through the mailbox now: only a `connected` one that still holds its
- * credentials. A failing mailbox waits for a passing test; a disconnected one has no credentials.
+ * credentials (the password, or for OAuth mailboxes the refresh token). A failing mailbox waits for a
+ * passing test; a disconnected one has no credentials; `reconnect_required` waits for a new sign-in.
  */
-export function mailboxCanSend(mailbox: Pick<Mailbox, 'status' | 'password'>): boolean {
-  return mailbox.status === 'connected' && mailbox.password !== null && mailbox.password !== undefined;
+export function mailboxCanSend(
+  mailbox: Pick<Mailbox, 'status' | 'password'> & Partial<Pick<Mailbox, 'provider' | 'refreshToken'>>,
+): boolean {
+  const secret = mailbox.provider && mailbox.provider !== 'imap' ? mailbox.refreshToken : mailbox.password;
+  return mailbox.status === 'connected' && secret !== null && secret !== undefined;
 }
 
 /** What the warm-up ramp allows on `now`'s day: start + increment per day since it began, capped. */
@@ -90,6 +95,15 @@ export function mailboxDto(mailbox: Mailbox, createdBy: string | null, now: Date
     disconnectedAt: mailbox.disconnectedAt?.toISOString() ?? null,
     createdAt: mailbox.createdAt.toISOString(),
     createdBy,
+    oauth:
+      mailbox.provider === 'gmail' || mailbox.provider === 'outlook'
+        ? {
+            tokenExpiresAt: mailbox.tokenExpiresAt?.toISOString() ?? null,
+            lastRefreshAt: mailbox.lastRefreshAt?.toISOString() ?? null,
+            revocation: (mailbox.tokenRevocation as 'revoked' | 'failed' | 'unsupported' | null) ?? null,
+            accountPageUrl: OAUTH_PROVIDERS[mailbox.provider as 'gmail' | 'outlook'].accountPageUrl,
+          }
+        : null,
   };
 }
 

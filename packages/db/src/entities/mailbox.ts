@@ -20,8 +20,8 @@ export const MailboxSchema = defineEntity({
     email: p.string().length(254),
     /** imap (password) | gmail | outlook (OAuth, later). */
     provider: p.string().length(16).default('imap'),
-    /** connected | failing | disconnected (contracts/mailboxes.ts). */
-    status: p.string().length(16).default('connected'),
+    /** connected | failing | disconnected | reconnect_required (contracts/mailboxes.ts). */
+    status: p.string().length(24).default('connected'),
     imapHost: p.string().length(253),
     imapPort: p.integer(),
     /** tls | starttls */
@@ -54,6 +54,19 @@ export const MailboxSchema = defineEntity({
     senderAuth: p.json<Record<string, unknown>>().nullable(),
     senderAuthCheckedAt: p.datetime().nullable(),
     disconnectedAt: p.datetime().nullable(),
+    // OAuth mailboxes (gmail | outlook; docs/mailboxes.md "OAuth"): no password, sealed tokens instead,
+    // each bound to (mailbox, id, access_token | refresh_token); both null once disconnected.
+    accessToken: p.text().nullable(),
+    refreshToken: p.text().nullable(),
+    /** When the access token expires; the refresh job renews it a window before. */
+    tokenExpiresAt: p.datetime().nullable().index(),
+    /** The provider's account id (`sub` of the id token): a reconnect must be the same account. */
+    oauthSubject: p.string().length(255).nullable(),
+    /** A refresher's claim (single-flight across workers): others skip the row until it passes. */
+    refreshLeaseUntil: p.datetime().nullable(),
+    lastRefreshAt: p.datetime().nullable(),
+    /** The outcome of revoking the grant at disconnect: revoked | failed | unsupported. */
+    tokenRevocation: p.string().length(16).nullable(),
     /** The connecting member (no foreign key; nulled when the account is erased). */
     createdBy: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
@@ -87,3 +100,30 @@ export const MailboxAliasVerificationSchema = defineEntity({
 });
 export class MailboxAliasVerification extends MailboxAliasVerificationSchema.class {}
 MailboxAliasVerificationSchema.setClass(MailboxAliasVerification);
+
+/**
+ * One pending OAuth authorization (PKCE): the keyed hash of `state` (the raw value only travels in the
+ * provider redirect), the member and workspace it is bound to, the sealed PKCE verifier, a 10-minute
+ * expiry. Deleted by the one callback that uses it (DELETE … RETURNING: single use).
+ */
+export const MailboxOAuthStateSchema = defineEntity({
+  name: 'MailboxOAuthState',
+  tableName: 'mailbox_oauth_state',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    stateHash: p.string().length(64).unique(),
+    workspaceId: p.uuid().index(),
+    userId: p.uuid(),
+    /** gmail | outlook */
+    provider: p.string().length(16),
+    /** Keyring ciphertext bound to (mailbox_oauth_state, id, code_verifier). */
+    codeVerifier: p.text(),
+    expiresAt: p.datetime().index(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class MailboxOAuthState extends MailboxOAuthStateSchema.class {}
+MailboxOAuthStateSchema.setClass(MailboxOAuthState);

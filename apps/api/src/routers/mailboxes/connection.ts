@@ -36,9 +36,20 @@ export const replaceCredentials = workspaceProcedure
     return replaceMailboxCredentials(ctx.core, workspaceId, ctx.user.id, rest);
   });
 
-/** Deletes the credentials at once; sending through the mailbox stops. */
+/**
+ * Deletes the credentials at once; sending through the mailbox stops. OAuth mailboxes: the grant is
+ * then revoked at the provider; a failed revocation is logged and shown (`oauth.revocation`).
+ */
 export const disconnect = workspaceProcedure
   .meta({ permission: 'mailboxes.manage' })
   .input(ZMailboxRef)
   .output(ZMailbox)
-  .mutation(({ ctx, input }) => disconnectMailbox(ctx.core, input.workspaceId, ctx.user.id, input.mailboxId));
+  .mutation(async ({ ctx, input }) => {
+    const mailbox = await disconnectMailbox(ctx.core, input.workspaceId, ctx.user.id, input.mailboxId);
+    if (mailbox.oauth?.revocation === 'failed')
+      ctx.deps.logger.warn(
+        { mailboxId: mailbox.id, provider: mailbox.provider },
+        'mailbox disconnected; revoking its OAuth grant at the provider failed (tokens deleted anyway)',
+      );
+    return mailbox;
+  });

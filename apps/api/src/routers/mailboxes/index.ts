@@ -9,6 +9,7 @@ import {
   startAliasVerification,
   updateIdentity,
 } from './identity.ts';
+import { oauthProviders, oauthStart } from './oauth.ts';
 import { get, list } from './read.ts';
 
 export const mailboxesRouter = router({
@@ -22,4 +23,6 @@ export const mailboxesRouter = router({
   startAliasVerification,
   confirmAliasVerification,
   checkSenderAuth,
+  oauthProviders,
+  oauthStart,
 });
