@@ -11,12 +11,18 @@ import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { type A11yViolation, axeViolations, formatViolations } from './support/axe.ts';
 import { prepareBrowserRun, RESULTS } from './support/browser.ts';
 import { mailLink } from './support/mail.ts';
 import { PASSWORD, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
-import { freshSecret, probeEnv, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import {
+  EXAMPLE_MAIL_ZONES,
+  probeEnv,
+  type Stack,
+  saveFailure,
+  startWebStack,
+  stopStack,
+} from './support/suite.ts';
 import { mutate, uploadCsv } from './support/trpc.ts';
 
 const VIEWPORTS = [
@@ -182,18 +188,15 @@ describe('accessibility of every page (built SPA, real API + worker, local DNS, 
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    stack.dns = await startDnsServer({
-      'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
-      'mx.example-mail.com': { a: ['192.0.2.25'] },
-    });
-    const browser = await startWebStack(stack, {
-      POSTERN_SECRET: freshSecret(),
-      DNS_SERVERS: stack.dns.address,
-      DNS_TIMEOUT_MS: '2000',
-      ...probeEnv(),
-      // The endpoint is never called here; loopback is refused unless the deployment allows it.
-      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-    });
+    const browser = await startWebStack(
+      stack,
+      {
+        ...probeEnv(),
+        // The endpoint is never called here; loopback is refused unless the deployment allows it.
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+      },
+      { dns: EXAMPLE_MAIL_ZONES },
+    );
     for (const who of ['visitor', 'member'] as const) {
       // Bars and drawers jump to their end state: axe sees what the page settles on.
       contexts[who] = await browser.newContext({ viewport: VIEWPORTS[0], reducedMotion: 'reduce' });

@@ -363,12 +363,12 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     const { page } = first;
 
     await page.reload();
-    const rows = page.getByTestId('session-row');
+    const rows = page.getByTestId('sessions-row');
     await expect.poll(() => rows.count(), { timeout: UI_TIMEOUT }).toBe(2);
-    const current = page.locator('[data-testid="session-row"][data-current="true"]');
+    const current = page.locator('[data-testid="sessions-row"][data-current="true"]');
     expect(await current.getByTestId('this-device').count()).toBe(1);
     expect(await current.getByTestId('revoke-session').count()).toBe(0);
-    const other = page.locator('[data-testid="session-row"][data-current="false"]');
+    const other = page.locator('[data-testid="sessions-row"][data-current="false"]');
     expect(await other.getByTestId('session-ip').textContent()).toBe('127.0.0.1');
     expect(await other.getByTestId('session-last-active').textContent()).toMatch(/just now|minute/);
     expect(await other.getByTestId('session-title').textContent()).toMatch(/Chrom/);

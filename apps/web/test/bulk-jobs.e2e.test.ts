@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { createOrm } from '@postern/db';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { prepareBrowserRun, shot } from './support/browser.ts';
 import {
   expectClean,
@@ -18,7 +17,7 @@ import {
   watch,
 } from './support/page-checks.ts';
 import {
-  freshSecret,
+  EXAMPLE_MAIL_ZONES,
   openPages,
   probeEnv,
   type Stack,
@@ -68,26 +67,24 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    stack.dns = await startDnsServer({
-      'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
+    const zones = {
+      ...EXAMPLE_MAIL_ZONES,
       // Answers late: a job with it runs long enough to watch.
       'slow-mail.com': { delayMs: 2_500, mx: [{ exchange: 'mx.slow-mail.com', priority: 10 }] },
       // Never answers usefully: its addresses come out unknown.
-      'broken-mail.com': { rcode: 'SERVFAIL' },
-      // MX hosts need an address: an MX whose hosts have none is a dangling MX (no_mail_host).
-      'mx.example-mail.com': { a: ['192.0.2.25'] },
+      'broken-mail.com': { rcode: 'SERVFAIL' as const },
       'mx.slow-mail.com': { a: ['192.0.2.26'] },
-    });
-    await startWebStack(stack, {
-      // Shared by API and worker (the addresses are encrypted with keys derived from it); fresh, so
-      // no verdict comes from another run's cache.
-      POSTERN_SECRET: freshSecret(),
-      DNS_SERVERS: stack.dns.address,
-      DNS_TIMEOUT_MS: '5000',
-      ...probeEnv(),
-      // Small, so a refused upload is cheap to provoke.
-      BULK_MAX_UPLOAD_BYTES: '4096',
-    });
+    };
+    // The stack's fresh POSTERN_SECRET keeps verdicts of another run's cache out.
+    await startWebStack(
+      stack,
+      {
+        ...probeEnv(),
+        // Small, so a refused upload is cheap to provoke.
+        BULK_MAX_UPLOAD_BYTES: '4096',
+      },
+      { dns: zones, dnsTimeoutMs: 5000 },
+    );
     const context = await newContext();
     page = await context.newPage();
     problems = watch(page);
@@ -293,7 +290,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
   it('lists the job, and deletes it: the list is empty again', async () => {
     await page.getByTestId('back-to-jobs').click();
     await page.waitForURL((u) => JOBS_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
-    const row = page.getByTestId('job-row');
+    const row = page.getByTestId('jobs-row');
     await row.waitFor({ timeout: UI_TIMEOUT });
     expect(await row.count()).toBe(1);
     expect(await row.getByTestId('job-link').textContent()).toBe('E2E leads');

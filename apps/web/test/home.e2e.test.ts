@@ -201,7 +201,7 @@ describe('home, security log, two-factor requirement, themes and mail viewer (bu
 
   it('asks before promoting a member to admin', { timeout: 45_000 }, async () => {
     await owner.goto(url(`/w/${story.workspaceId}/members`));
-    const row = owner.locator(`[data-testid="member-row"][data-email="${memberEmail}"]`);
+    const row = owner.locator(`[data-testid="members-row"][data-email="${memberEmail}"]`);
     const select = row.getByTestId('member-role-select');
     await select.selectOption('admin', { timeout: UI_TIMEOUT });
     await expectAccessible(owner, 'promotion dialog', '[data-testid="promote-dialog"]');

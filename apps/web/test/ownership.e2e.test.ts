@@ -16,14 +16,7 @@ import {
   UI_TIMEOUT,
   watchedPage,
 } from './support/page-checks.ts';
-import {
-  freshSecret,
-  openPages,
-  type Stack,
-  saveFailure,
-  startWebStack,
-  stopStack,
-} from './support/suite.ts';
+import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
 interface Person {
@@ -51,7 +44,7 @@ describe('workspace ownership (built SPA, real API, Chromium)', () => {
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    await startWebStack(stack, { POSTERN_SECRET: freshSecret() });
+    await startWebStack(stack);
     [owner, teammate] = [await person(), await person()];
   });
 

@@ -3,7 +3,6 @@
 // check page showing the policy's action beside Postern's.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer } from '../../../packages/validator/test/support/dns-server.ts';
 import { expectAccessible } from './support/axe.ts';
 import { prepareBrowserRun, shot } from './support/browser.ts';
 import {
@@ -14,7 +13,7 @@ import {
   WORKSPACE_PATH,
   watchedPage,
 } from './support/page-checks.ts';
-import { freshSecret, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { EXAMPLE_MAIL_ZONES, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 describe('the validation policy (built SPA, real API, local DNS, Chromium)', () => {
   const stack: Stack = {};
@@ -28,15 +27,7 @@ describe('the validation policy (built SPA, real API, local DNS, Chromium)', () 
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    stack.dns = await startDnsServer({
-      'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
-      'mx.example-mail.com': { a: ['192.0.2.25'] },
-    });
-    const browser = await startWebStack(stack, {
-      POSTERN_SECRET: freshSecret(),
-      DNS_SERVERS: stack.dns.address,
-      DNS_TIMEOUT_MS: '2000',
-    });
+    const browser = await startWebStack(stack, {}, { dns: EXAMPLE_MAIL_ZONES });
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     ({ page, problems } = await watchedPage(context));
   });

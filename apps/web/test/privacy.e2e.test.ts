@@ -13,7 +13,7 @@ import {
   WORKSPACE_PATH,
   watchedPage,
 } from './support/page-checks.ts';
-import { freshSecret, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 describe('deleting the account (built SPA, real API, Chromium)', () => {
   const stack: Stack = {};
@@ -25,7 +25,7 @@ describe('deleting the account (built SPA, real API, Chromium)', () => {
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    const browser = await startWebStack(stack, { POSTERN_SECRET: freshSecret() });
+    const browser = await startWebStack(stack);
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     ({ page, problems } = await watchedPage(context));
   });

@@ -22,7 +22,7 @@ import {
   UI_TIMEOUT,
   watch,
 } from './support/page-checks.ts';
-import { freshSecret, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 const WEBHOOKS_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks$/;
 const ENDPOINT_PATH = /^\/w\/[0-9a-f-]{36}\/webhooks\/([0-9a-f-]{36})$/;
@@ -66,7 +66,7 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
   let workspaceId = '';
 
   const url = (path: string) => `${stack.api?.url}${path}`;
-  const rows = () => page.getByTestId('delivery-row');
+  const rows = () => page.getByTestId('deliveries-row');
   const received = () => receiver?.received ?? [];
 
   async function waitForReceived(count: number): Promise<Received> {
@@ -80,8 +80,6 @@ describe('webhooks (built SPA, real API and worker, local receiver, Chromium)', 
     await prepareBrowserRun();
     receiver = await startReceiver();
     const browser = await startWebStack(stack, {
-      // Shared by API and worker: the signing secrets are encrypted with keys derived from it.
-      POSTERN_SECRET: freshSecret(),
       // The receiver is on loopback, which webhooks refuse unless the deployment allows it.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
     });

@@ -94,7 +94,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
         () => Object.entries(localStorage).find(([k]) => k.startsWith('postern.lastWorkspace'))?.[1],
       ),
     ).toBe(story.workspaceId);
-    const me = page.locator('[data-testid="member-row"][data-you="true"]');
+    const me = page.locator('[data-testid="members-row"][data-you="true"]');
     expect(await me.getByTestId('member-email').textContent()).toBe(ownerEmail);
     // The only owner: the role cannot change (the server keeps an owner), so no selector.
     expect(await me.getByTestId('member-role').textContent()).toBe('Owner');
@@ -115,7 +115,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.getByTestId('invite-role').selectOption('member');
     await page.getByTestId('invite-submit').click();
     await page.getByTestId('invite-sent').waitFor({ timeout: UI_TIMEOUT });
-    const pending = page.locator(`[data-testid="invitation-row"][data-email="${memberEmail}"]`);
+    const pending = page.locator(`[data-testid="invitations-row"][data-email="${memberEmail}"]`);
     await pending.waitFor({ timeout: UI_TIMEOUT });
     expect(await pending.textContent()).toContain(ownerEmail);
     expect(await pending.textContent()).toContain('Member');
@@ -210,7 +210,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     if (!owner) throw new Error('previous steps failed');
     const { page } = owner;
     await page.reload();
-    const row = page.locator(`[data-testid="member-row"][data-email="${memberEmail}"]`);
+    const row = page.locator(`[data-testid="members-row"][data-email="${memberEmail}"]`);
     await row.waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('invitations-empty').count()).toBe(1);
     const select = row.getByTestId('member-role-select');
@@ -304,7 +304,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     const csv = await readFile((await download.path()) ?? '', 'utf8');
     const lines = csv.trim().split(/\r?\n/);
     expect(lines[0]).toBe(
-      'seq,occurredAt,eventType,actorType,actorLabel,actorEmail,actorId,targetType,targetId,targetLabel,ip,userAgent,metadata,hash',
+      'seq,occurredAt,eventType,actorType,actorLabel,actorEmail,actorId,targetType,targetId,targetLabel,ip,userAgent,personErased,metadata,hash',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('member.role_changed');
@@ -363,7 +363,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await secretBox.waitFor({ state: 'detached' });
     // Shown once: nowhere on the page any more.
     expect(await page.content()).not.toContain(story.secret);
-    const row = page.locator('[data-testid="api-key-row"][data-name="CI deploys"]');
+    const row = page.locator('[data-testid="keys-row"][data-name="CI deploys"]');
     await row.waitFor({ timeout: UI_TIMEOUT });
     expect(await row.getAttribute('data-status')).toBe('active');
     expect(await row.getByTestId('key-last-used').textContent()).toBe('Never');

@@ -19,3 +19,26 @@ export function PageHeader({
     </div>
   );
 }
+
+/**
+ * A dashboard page: its header (title, what it is, its main actions) above its cards, spaced alike
+ * on every page; `testId` names the page for the e2e suites.
+ */
+export function Page({
+  testId,
+  children,
+  ...header
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="space-y-6" data-testid={testId}>
+      <PageHeader {...header} />
+      {children}
+    </div>
+  );
+}

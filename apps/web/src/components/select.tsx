@@ -58,3 +58,12 @@ export function SelectField({
     </div>
   );
 }
+
+/** The <option>s of a list of choices, each `{ value, label }`. */
+export function Options({ choices }: { choices: ReadonlyArray<{ value: string | number; label: string }> }) {
+  return choices.map((choice) => (
+    <option key={choice.value} value={choice.value}>
+      {choice.label}
+    </option>
+  ));
+}

@@ -167,3 +167,22 @@ export function userMessage(error: unknown, fallback = 'Something went wrong. Pl
       return isRecord(error) && typeof error.message === 'string' && error.message ? error.message : fallback;
   }
 }
+
+/** The server's message ended as a sentence, so a hint can follow it. */
+export function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * What a refusal says, as a sentence. A refusal by a domain rule ("a private address") is
+ * VALIDATION_FAILED without field issues: its own message explains it (userMessage's generic text is
+ * for schema issues).
+ */
+export function refusalMessage(error: unknown): string {
+  const data = apiErrorData(error);
+  if (data?.code === 'VALIDATION_FAILED' && !data.issues?.length) {
+    const message = (error as { message?: unknown }).message;
+    if (typeof message === 'string' && message) return asSentence(message);
+  }
+  return asSentence(userMessage(error));
+}

@@ -8,7 +8,11 @@ import { testServices } from '@postern/runtime';
 import type { SpawnedApp } from '@postern/runtime/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
-import type { TestDnsServer } from '../../../../packages/validator/test/support/dns-server.ts';
+import {
+  startDnsServer,
+  type TestDnsServer,
+  type Zones,
+} from '../../../../packages/validator/test/support/dns-server.ts';
 import { launchChromium, RESULTS, WEB_DIST } from './browser.ts';
 import { makeMailDir, startApi, startMailWorker } from './stack.ts';
 
@@ -31,6 +35,12 @@ export function probeEnv(port = '9'): Record<string, string> {
   };
 }
 
+/** A domain whose mail host resolves: what sign-ups and standard-depth checks of it need from DNS. */
+export const EXAMPLE_MAIL_ZONES: Zones = {
+  'example-mail.com': { mx: [{ exchange: 'mx.example-mail.com', priority: 10 }] },
+  'mx.example-mail.com': { a: ['192.0.2.25'] },
+};
+
 /** The parts of a suite's stack, filled by its beforeAll (each only what it needs). */
 export interface Stack {
   db?: TestDatabase;
@@ -44,17 +54,26 @@ export interface Stack {
 
 /**
  * What a dashboard suite drives: a fresh database, the API serving the built dashboard and the mail
- * worker (both with stackEnv plus `extra`), and Chromium (returned). After prepareBrowserRun (and any DNS server).
+ * worker (both with stackEnv, a fresh POSTERN_SECRET and `extra`), and Chromium (returned). With `dns`,
+ * a local DNS server answering those zones first (`stack.dns`), the only resolver API and worker use,
+ * so nothing reaches the network. After prepareBrowserRun (and any DNS server of the suite's own).
  */
-export async function startWebStack(stack: Stack, extra: Record<string, string> = {}): Promise<Browser> {
+export async function startWebStack(
+  stack: Stack,
+  extra: Record<string, string> = {},
+  options: { dns?: Zones; dnsTimeoutMs?: number } = {},
+): Promise<Browser> {
+  if (options.dns) stack.dns = await startDnsServer(options.dns);
+  const resolver: Record<string, string> = stack.dns
+    ? { DNS_SERVERS: stack.dns.address, DNS_TIMEOUT_MS: String(options.dnsTimeoutMs ?? 2000) }
+    : {};
   stack.mailDir = await makeMailDir();
   stack.db = await createTestDatabase();
-  const env = stackEnv(stack.db, extra);
-  [stack.api, stack.worker] = await Promise.all([
-    // MAIL_DIR: the API's development mail viewer reads what the worker delivers.
-    startApi({ ...env, WEB_DIST, MAIL_DIR: stack.mailDir }),
-    startMailWorker(env, stack.mailDir),
-  ]);
+  const env = stackEnv(stack.db, { POSTERN_SECRET: freshSecret(), ...resolver, ...extra });
+  // One after the other: on a busy machine two processes booting at once can keep the API from
+  // answering its health check in time. MAIL_DIR: the API's mail viewer reads what the worker delivers.
+  stack.api = await startApi({ ...env, WEB_DIST, MAIL_DIR: stack.mailDir });
+  stack.worker = await startMailWorker(env, stack.mailDir);
   stack.browser = await launchChromium();
   return stack.browser;
 }

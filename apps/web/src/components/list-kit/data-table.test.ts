@@ -82,4 +82,11 @@ describe('DataTable', () => {
     expect(html).not.toContain('max-sm:block');
     expect(html.match(/<th scope="row"/g)).toHaveLength(2);
   });
+
+  it('names the rows of `<name>-table` `<name>-row` unless told otherwise', () => {
+    const derived = render({ testId: 'people-table', rowTestId: undefined });
+    expect(derived.match(/data-testid="people-row"/g)).toHaveLength(2);
+    expect(render({ testId: 'people-table' }).match(/data-testid="person"/g)).toHaveLength(2);
+    expect(render({ testId: 'people', rowTestId: undefined })).not.toContain('-row"');
+  });
 });

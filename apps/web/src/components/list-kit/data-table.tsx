@@ -64,6 +64,7 @@ export interface DataTableProps<Row> {
   rowKey?: (row: Row) => string;
   /** Screen-reader caption: what the rows are. */
   caption: string;
+  /** `<name>-table`; its rows are then `<name>-row` unless `rowTestId` says otherwise. */
   testId?: string;
   rowTestId?: string;
   /** `data-*` attributes of a row (tests and styles select on them). */
@@ -92,7 +93,7 @@ export function DataTable<Row>({
   rowKey = (row) => String((row as { id?: unknown }).id),
   caption,
   testId,
-  rowTestId,
+  rowTestId = testId?.endsWith('-table') ? `${testId.slice(0, -'-table'.length)}-row` : undefined,
   rowData,
   rowClassName,
   actions,

@@ -11,7 +11,7 @@ export function FilterBar<F extends DayRange>({
   filters,
   onChange,
   cleared,
-  filtered,
+  filtered = !sameFilterValues(filters, cleared),
   dates,
   clearTestId = 'clear-filters',
   gridClassName,
@@ -23,7 +23,8 @@ export function FilterBar<F extends DayRange>({
   onChange: (next: F) => void;
   /** The filters after Clear. */
   cleared: F;
-  filtered: boolean;
+  /** Whether Clear has anything to clear; by default, whether `filters` differ from `cleared`. */
+  filtered?: boolean;
   /** From / To day pickers after the other fields; `problem` says why the range cannot be used. */
   dates?: { problem: string | undefined };
   clearTestId?: string;
@@ -55,6 +56,19 @@ export function FilterBar<F extends DayRange>({
       {footer}
     </div>
   );
+}
+
+/**
+ * Equal as filters, without a codec (lib/use-url-filters compares query strings): an unset value, ''
+ * and an empty list are all no filter.
+ */
+export function sameFilterValues(a: object, b: object): boolean {
+  const value = (filters: object, key: string) => {
+    const raw: unknown = (filters as Record<string, unknown>)[key];
+    return Array.isArray(raw) ? raw.join('\n') : String(raw ?? '');
+  };
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => value(a, key) === value(b, key));
 }
 
 /** From and To day pickers; `problem` (the start after the end) shows under From. */

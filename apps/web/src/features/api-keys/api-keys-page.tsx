@@ -1,7 +1,7 @@
 // API keys of the workspace: the plan's limits and usage, the keys (create: the secret is shown
 // once; revoke), requests per key over 30 days, and how to call the API.
 import { useState } from 'react';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { DocsLink } from './api-snippet.tsx';
@@ -20,19 +20,19 @@ export function ApiKeysPage() {
   const canManage = can('apikeys.manage');
 
   return (
-    <div className="space-y-6" data-testid="api-keys-page">
-      <PageHeader
-        title="API keys"
-        description={
-          <>
-            Call the Postern REST API from your own code on behalf of{' '}
-            <span className="font-medium text-slate-700">{workspace.name}</span>.
-          </>
-        }
-        actions={
-          <DocsLink className="inline-flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-semibold text-indigo-600 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50" />
-        }
-      />
+    <Page
+      testId="api-keys-page"
+      title="API keys"
+      description={
+        <>
+          Call the Postern REST API from your own code on behalf of{' '}
+          <span className="font-medium text-slate-700">{workspace.name}</span>.
+        </>
+      }
+      actions={
+        <DocsLink className="inline-flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-semibold text-indigo-600 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50" />
+      }
+    >
       <PlanCard workspaceId={workspace.id} />
       <KeysCard
         workspaceId={workspace.id}
@@ -56,6 +56,6 @@ export function ApiKeysPage() {
           }}
         />
       ) : null}
-    </div>
+    </Page>
   );
 }

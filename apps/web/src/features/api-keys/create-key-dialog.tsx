@@ -2,13 +2,12 @@
 import { type ApiKeyScope, ZApiKeyName } from '@postern/contracts';
 import { LEGACY_API_KEY_SCOPES } from '@postern/contracts/constants';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
+import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
@@ -56,8 +55,7 @@ function KeyForm({
   );
   const problem = create.isError ? workspaceActionError(create.error, 'createKey') : undefined;
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const parsed = ZApiKeyName.safeParse(name);
     const when = expiryInput(expiry, day, new Date());
     setErrors({
@@ -75,12 +73,13 @@ function KeyForm({
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-key-form">
-      {problem ? (
-        <Alert tone="error" title={problem.title}>
-          {problem.message}
-        </Alert>
-      ) : null}
+    <DialogForm
+      testId="create-key-form"
+      onSubmit={submit}
+      problem={problem}
+      action={{ label: 'Create key', busy: create.isPending }}
+      onCancel={onCancel}
+    >
       <Field
         label="Name"
         name="key-name"
@@ -102,11 +101,7 @@ function KeyForm({
           value={expiry}
           onChange={(event) => setExpiry(event.target.value as ExpiryChoice)}
         >
-          {EXPIRY_CHOICES.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
+          <Options choices={EXPIRY_CHOICES} />
         </SelectField>
         {expiry === 'custom' ? (
           <Field
@@ -121,13 +116,7 @@ function KeyForm({
         ) : null}
       </div>
       {expiry !== 'custom' && errors.day ? <p className="text-xs text-rose-600">{errors.day}</p> : null}
-      <FormActions
-        label="Create key"
-        busy={create.isPending}
-        testId="create-key-submit"
-        onCancel={onCancel}
-      />
-    </form>
+    </DialogForm>
   );
 }
 

@@ -134,7 +134,6 @@ export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: Key
       columns={keyColumns(now)}
       caption="API keys of the workspace"
       testId="keys-table"
-      rowTestId="api-key-row"
       rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
       rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
       actions={(key) =>

@@ -74,14 +74,7 @@ export function PlanCard({ workspaceId }: { workspaceId: string }) {
       </div>
     );
   else if (plan.isError && !plan.data)
-    body = (
-      <LoadError
-        title="Could not load the plan usage"
-        error={plan.error}
-        onRetry={() => void plan.refetch()}
-        retrying={plan.isFetching}
-      />
-    );
+    body = <LoadError title="Could not load the plan usage" query={plan} />;
   else {
     const { limits, remaining, requestsToday, requestsThisMonth } = plan.data;
     const capacity = planCapacity(limits.perMinute, new Date());
@@ -95,22 +88,30 @@ export function PlanCard({ workspaceId }: { workspaceId: string }) {
           detail={`Requests you can send right now; refills at ${limits.perMinute} per minute.`}
           testId="plan-remaining"
         />
-        <Meter
-          label="Requests today"
-          value={requestsToday}
-          max={capacity.perDay}
-          tone="indigo"
-          detail="Against the most the sustained rate allows in a day (UTC)."
-          testId="plan-today"
-        />
-        <Meter
-          label="Requests this month"
-          value={requestsThisMonth}
-          max={capacity.perMonth}
-          tone="indigo"
-          detail="Against the most the sustained rate allows this month (UTC)."
-          testId="plan-month"
-        />
+        {[
+          {
+            id: 'today',
+            label: 'Requests today',
+            value: requestsToday,
+            max: capacity.perDay,
+            span: 'in a day',
+          },
+          {
+            id: 'month',
+            label: 'Requests this month',
+            value: requestsThisMonth,
+            max: capacity.perMonth,
+            span: 'this month',
+          },
+        ].map(({ id, span, ...meter }) => (
+          <Meter
+            key={id}
+            {...meter}
+            tone="indigo"
+            detail={`Against the most the sustained rate allows ${span} (UTC).`}
+            testId={`plan-${id}`}
+          />
+        ))}
       </div>
     );
   }

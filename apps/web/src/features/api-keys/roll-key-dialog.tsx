@@ -1,9 +1,8 @@
 // Roll a key: a new secret with the same name and scopes (shown this once); the old secret keeps
 // working for the chosen overlap (up to 7 days) so deployments can switch, then stops.
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
+import { useState } from 'react';
+import { DialogForm } from '../../components/dialog-form.tsx';
 import { SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
@@ -48,17 +47,17 @@ function RollForm({
     }),
   );
   const problem = roll.isError ? workspaceActionError(roll.error, 'rollKey') : undefined;
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     roll.mutate({ workspaceId, keyId: apiKey.id, overlapHours: overlap });
   }
   return (
-    <form noValidate onSubmit={submit} className="space-y-5" data-testid="roll-key-form">
-      {problem ? (
-        <Alert tone="error" title={problem.title}>
-          {problem.message}
-        </Alert>
-      ) : null}
+    <DialogForm
+      testId="roll-key-form"
+      onSubmit={submit}
+      problem={problem}
+      action={{ label: 'Roll key', busy: roll.isPending }}
+      onCancel={onCancel}
+    >
       <p className="text-sm text-slate-600">
         “{apiKey.name}” (<code className="font-mono text-xs">{apiKey.displayPrefix}</code>) gets a new secret
         with the same scopes. Deploy the new secret, then let the old one run out.
@@ -76,8 +75,7 @@ function RollForm({
           </option>
         ))}
       </SelectField>
-      <FormActions label="Roll key" busy={roll.isPending} testId="roll-key-submit" onCancel={onCancel} />
-    </form>
+    </DialogForm>
   );
 }
 

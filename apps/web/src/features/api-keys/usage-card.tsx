@@ -79,15 +79,7 @@ export function UsageCard({ workspaceId }: { workspaceId: string }) {
 
   let body: ReactNode;
   if (usage.isPending) body = <ChartSkeleton />;
-  else if (usage.isError && !usage.data)
-    body = (
-      <LoadError
-        title="Could not load the usage"
-        error={usage.error}
-        onRetry={() => void usage.refetch()}
-        retrying={usage.isFetching}
-      />
-    );
+  else if (usage.isError && !usage.data) body = <LoadError title="Could not load the usage" query={usage} />;
   else if (grandTotal === 0)
     body = (
       <EmptyState icon={ChartIcon} title="No requests in the last 30 days" testId="usage-empty">

@@ -119,7 +119,6 @@ export function AuditEntries({
         columns={auditColumns(now)}
         caption="Audit log entries, newest first"
         testId="audit-table"
-        rowTestId="audit-row"
         rowData={(entry) => ({ 'data-event-type': entry.eventType, 'data-seq': entry.seq })}
         stale={log.isPlaceholderData}
         actionsHeader="Details"

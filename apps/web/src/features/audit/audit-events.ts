@@ -54,6 +54,22 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'workspace.deletion_cancelled': 'Workspace deletion cancelled',
   'workspace.erased': 'Workspace erased',
   'workspace.ownership_transferred': 'Ownership transferred',
+  'list.created': 'List created',
+  'list.updated': 'List changed',
+  'list.deleted': 'List deleted',
+  'contact.imported': 'Contacts imported',
+  'contact.deleted': 'Contact deleted',
+  'contact.erased': 'Contact erased',
+  'suppression.added': 'Address suppressed',
+  'suppression.removed': 'Suppression removed',
+  'suppression.exported': 'Suppression list exported',
+  'mailbox.connected': 'Mailbox connected',
+  'mailbox.disconnected': 'Mailbox disconnected',
+  'mailbox.credentials_replaced': 'Mailbox credentials replaced',
+  'mailbox.test_failed': 'Mailbox test failed',
+  'mailbox.identity_updated': 'Mailbox identity changed',
+  'mailbox.alias_verified': 'Mailbox alias verified',
+  'mailbox.reconnect_required': 'Mailbox needs reconnecting',
 };
 
 const GROUP_LABELS: Record<string, string> = {
@@ -64,6 +80,10 @@ const GROUP_LABELS: Record<string, string> = {
   bulk_job: 'Bulk jobs',
   webhook: 'Webhooks',
   policy: 'Validation policy',
+  list: 'Lists',
+  contact: 'Contacts',
+  suppression: 'Suppression list',
+  mailbox: 'Mailboxes',
 };
 
 export interface EventGroup {

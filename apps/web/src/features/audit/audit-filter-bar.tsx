@@ -7,7 +7,6 @@ import { eventLabel, TARGET_TYPES } from './audit-events.ts';
 import {
   type AuditFilters,
   actorChoice,
-  isFiltered,
   NO_FILTERS,
   targetChoice,
   toggleEventType,
@@ -132,7 +131,6 @@ export function AuditFilterBar({
   return (
     <FilterBar
       testId="audit-filters"
-      filtered={isFiltered(filters)}
       filters={filters}
       onChange={onChange}
       cleared={NO_FILTERS}

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
 import { Refreshing } from '../../components/list-kit/query-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -37,27 +37,27 @@ export function AuditPage() {
   const actions = useAuditActions(workspace, filtered);
 
   return (
-    <div className="space-y-6" data-testid="audit-page">
-      <PageHeader
-        title="Audit log"
-        description={
-          <>
-            A tamper-evident record of what happened in{' '}
-            <span className="font-medium text-slate-700">{workspace.name}</span>: who did it, when and from
-            where.
-          </>
-        }
-        actions={
-          <AuditHeaderActions
-            actions={actions}
-            input={input}
-            disabled={Boolean(rangeProblem)}
-            workspaceId={workspace.id}
-            canVerify={can('audit.verify')}
-            checkpoint={pastedCheckpoint}
-          />
-        }
-      />
+    <Page
+      testId="audit-page"
+      title="Audit log"
+      description={
+        <>
+          A tamper-evident record of what happened in{' '}
+          <span className="font-medium text-slate-700">{workspace.name}</span>: who did it, when and from
+          where.
+        </>
+      }
+      actions={
+        <AuditHeaderActions
+          actions={actions}
+          input={input}
+          disabled={Boolean(rangeProblem)}
+          workspaceId={workspace.id}
+          canVerify={can('audit.verify')}
+          checkpoint={pastedCheckpoint}
+        />
+      }
+    >
       {can('audit.verify') ? (
         <CheckpointInput value={pastedCheckpoint} onChange={setPastedCheckpoint} />
       ) : null}
@@ -102,6 +102,6 @@ export function AuditPage() {
       </Card>
 
       <EntryDrawer entry={selected} onClose={() => setSelected(undefined)} />
-    </div>
+    </Page>
   );
 }

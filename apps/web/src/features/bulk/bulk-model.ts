@@ -12,6 +12,7 @@ import type {
 } from '@postern/contracts';
 import { VERDICT_STATUSES } from '@postern/contracts/constants';
 import type { BadgeTone } from '../../components/badge.tsx';
+import { asSentence } from '../../lib/api-errors.ts';
 import { humanize, isKnownSyntaxReason, STATUS_INFO, SYNTAX_REASON_TEXT } from '../check/explain.ts';
 
 export type { BulkJobDto, BulkProgressEvent, VerdictStatus };
@@ -357,7 +358,6 @@ export function uploadProblem(status: number, body: string, maxBytes = MAX_UPLOA
     ...(code ? { code } : {}),
     ...(requestId ? { requestId } : {}),
   });
-  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
   if (status === 0)
     return {
@@ -367,19 +367,19 @@ export function uploadProblem(status: number, body: string, maxBytes = MAX_UPLOA
   if (status === 413 || code === 'PAYLOAD_TOO_LARGE')
     return withId({
       title: 'The file is too large',
-      message: sentence(serverMessage ?? `The file is larger than ${formatFileSize(maxBytes)}`),
+      message: asSentence(serverMessage ?? `The file is larger than ${formatFileSize(maxBytes)}`),
     });
   if (status === 401 || code === 'UNAUTHENTICATED')
     return withId({ title: 'You are signed out', message: 'Sign in again, then upload the file.' });
   if (status === 403 || code === 'FORBIDDEN')
     return withId({
       title: 'Not allowed',
-      message: sentence(serverMessage ?? 'Your role in this workspace cannot start bulk jobs'),
+      message: asSentence(serverMessage ?? 'Your role in this workspace cannot start bulk jobs'),
     });
   if (status === 429 || code === 'RATE_LIMITED')
     return withId({
       title: 'Too many uploads',
-      message: sentence(serverMessage ?? 'Wait a moment and try again'),
+      message: asSentence(serverMessage ?? 'Wait a moment and try again'),
     });
   if (status >= 500 || code === 'INTERNAL' || code === 'UNAVAILABLE')
     return withId({
@@ -388,6 +388,6 @@ export function uploadProblem(status: number, body: string, maxBytes = MAX_UPLOA
     });
   return withId({
     title: 'The file was refused',
-    message: sentence(serverMessage ?? `The server answered HTTP ${status}`),
+    message: asSentence(serverMessage ?? `The server answered HTTP ${status}`),
   });
 }

@@ -6,7 +6,7 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { DownloadIcon } from '../../components/icons.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
 import { DOWNLOAD_FORMATS, downloadUrl, RESULT_FILTERS } from './bulk-model.ts';
@@ -70,11 +70,7 @@ export function DownloadsCard({
           onChange={(event) => setStatus(event.target.value as BulkResultFilter | '')}
           className="sm:w-64"
         >
-          {RESULT_FILTERS.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
+          <Options choices={RESULT_FILTERS} />
         </SelectField>
         <div className="flex flex-wrap gap-2">
           {DOWNLOAD_FORMATS.map((format) => (

@@ -255,7 +255,6 @@ export function SummaryCard({ job }: { job: BulkJob }) {
             rowKey={(row) => row.reason}
             caption="Rejected rows, by reason"
             testId="rejected-table"
-            rowTestId="rejected-row"
             rowData={(row) => ({ 'data-reason': row.reason })}
             density="compact"
             className="mt-2"

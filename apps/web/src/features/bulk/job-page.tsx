@@ -57,16 +57,7 @@ function JobMissing({
         </Link>
       </EmptyState>
     );
-  else
-    body = (
-      <LoadError
-        title="Could not load the job"
-        error={query.error}
-        onRetry={() => void query.refetch()}
-        retrying={query.isFetching}
-        testId="job-load-error"
-      />
-    );
+  else body = <LoadError title="Could not load the job" query={query} testId="job-load-error" />;
   return (
     <div className="space-y-6" data-testid="job-page">
       <BackLink workspaceId={workspaceId} />

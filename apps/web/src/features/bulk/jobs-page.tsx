@@ -9,7 +9,7 @@ import { ListChecksIcon, UploadIcon } from '../../components/icons.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
 import { formatDate, formatDateTime } from '../../lib/time.ts';
@@ -129,18 +129,18 @@ export function JobsPage() {
   );
 
   return (
-    <div className="space-y-6" data-testid="jobs-page">
-      <PageHeader
-        title="Bulk jobs"
-        description={
-          <>
-            Lists of addresses checked in the background for{' '}
-            <span className="font-medium text-slate-700">{workspace.name}</span>. Results are kept for 7 days
-            after a job finishes.
-          </>
-        }
-        actions={canManage ? uploadLink('upload-list') : undefined}
-      />
+    <Page
+      testId="jobs-page"
+      title="Bulk jobs"
+      description={
+        <>
+          Lists of addresses checked in the background for{' '}
+          <span className="font-medium text-slate-700">{workspace.name}</span>. Results are kept for 7 days
+          after a job finishes.
+        </>
+      }
+      actions={canManage ? uploadLink('upload-list') : undefined}
+    >
       <Card id="bulk-jobs" testId="jobs-card" bodyClassName="p-0" title="Jobs" description="Newest first.">
         <QueryState
           query={list}
@@ -168,7 +168,6 @@ export function JobsPage() {
             columns={jobColumns(workspace.id, now)}
             caption="Bulk verification jobs, newest first"
             testId="jobs-table"
-            rowTestId="job-row"
             rowData={(job) => ({ 'data-job-id': job.id })}
             pagination={infinitePagination(list, jobs.length, {
               noun: ['job', 'jobs'],
@@ -178,6 +177,6 @@ export function JobsPage() {
           />
         </QueryState>
       </Card>
-    </div>
+    </Page>
   );
 }

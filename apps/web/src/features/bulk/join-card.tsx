@@ -10,6 +10,7 @@ import { joinResults, ndjsonRows } from '../../../../../packages/sdk/src/join.ts
 import { Alert } from '../../components/alert.tsx';
 import { buttonClass } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { HiddenFileInput } from '../../components/file-input.tsx';
 import { FileIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
@@ -96,17 +97,11 @@ export function JoinCard({ workspaceId, job }: { workspaceId: string; job: BulkJ
         <FileIcon className="size-4 text-slate-500" />
         {busy ? 'Adding the results…' : 'Choose the original file'}
       </label>
-      <input
+      <HiddenFileInput
         id={inputId}
-        type="file"
-        className="sr-only"
-        data-testid="join-file-input"
+        testId="join-file-input"
         disabled={busy}
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          event.target.value = '';
-          if (file) void pick(file);
-        }}
+        onFile={(file) => void pick(file)}
       />
       {outcome ? (
         <Alert tone={outcome.tone} className="mt-4" testId={`join-${outcome.tone}`}>

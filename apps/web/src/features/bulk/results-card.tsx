@@ -9,7 +9,7 @@ import { FilterIcon } from '../../components/icons.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { PageSteps } from '../../components/list-kit/page-steps.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
-import { Select } from '../../components/select.tsx';
+import { Options, Select } from '../../components/select.tsx';
 import { explainReason, STATUS_INFO } from '../check/explain.ts';
 import { formatCount, RESULT_FILTERS, verdictLabel } from './bulk-model.ts';
 import { type BulkResult, RESULTS_PAGE_SIZE, useResultsPage } from './use-bulk.ts';
@@ -99,11 +99,7 @@ export function ResultsCard({
           }}
           wrapperClassName="w-52"
         >
-          {RESULT_FILTERS.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
+          <Options choices={RESULT_FILTERS} />
         </Select>
       }
     >
@@ -131,7 +127,6 @@ export function ResultsCard({
           rowKey={(item) => String(item.seq)}
           caption="Results of the job, in file order"
           testId="results-table"
-          rowTestId="result-row"
           rowData={(item) => ({ 'data-status': item.status })}
           stale={page.isPlaceholderData}
         />

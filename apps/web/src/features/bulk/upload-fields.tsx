@@ -3,8 +3,9 @@ import { type DragEvent, useId, useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
+import { HiddenFileInput } from '../../components/file-input.tsx';
 import { FileIcon, UploadIcon } from '../../components/icons.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import { cn } from '../../lib/cn.ts';
 import { DepthToggle } from '../check/depth-toggle.tsx';
 import { formatFileSize } from './bulk-model.ts';
@@ -84,18 +85,12 @@ export function DropZone({
       <p className="mt-1 text-xs text-slate-500">
         CSV, TSV or a plain list of addresses, up to {formatFileSize(maxBytes)}.
       </p>
-      <input
+      <HiddenFileInput
         id={inputId}
-        type="file"
+        testId="file-input"
         accept=".csv,.tsv,.txt,.tab,.list,text/csv,text/plain,text/tab-separated-values"
-        className="sr-only"
-        data-testid="file-input"
         disabled={disabled}
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          event.target.value = '';
-          if (file) onFile(file);
-        }}
+        onFile={onFile}
       />
     </label>
   );
@@ -154,11 +149,7 @@ export function OptionsCard({
             disabled={busy}
             onChange={(event) => onChange({ format: event.target.value as Format })}
           >
-            {FORMATS.map((choice) => (
-              <option key={choice.value} value={choice.value}>
-                {choice.label}
-              </option>
-            ))}
+            <Options choices={FORMATS} />
           </SelectField>
           <SelectField
             label="Text encoding"
@@ -167,11 +158,7 @@ export function OptionsCard({
             disabled={busy}
             onChange={(event) => onChange({ encoding: event.target.value as Encoding })}
           >
-            {ENCODINGS.map((choice) => (
-              <option key={choice.value} value={choice.value}>
-                {choice.label}
-              </option>
-            ))}
+            <Options choices={ENCODINGS} />
           </SelectField>
         </div>
       </div>

@@ -7,7 +7,7 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ArrowLeftIcon, LockIcon, UploadIcon } from '../../components/icons.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { workspacePath } from '../workspaces/paths.ts';
@@ -150,21 +150,20 @@ export function UploadPage() {
   );
   if (!can('bulk.manage'))
     return (
-      <div className="space-y-6" data-testid="upload-page">
-        <PageHeader title="Upload a list" actions={backLink} />
+      <Page testId="upload-page" title="Upload a list" actions={backLink}>
         <Alert tone="info" title="Viewers cannot start bulk jobs" testId="upload-forbidden">
           Owners, admins and members of {workspace.name} can upload lists. You can see the jobs and their
           results.
         </Alert>
-      </div>
+      </Page>
     );
   return (
-    <div className="space-y-6" data-testid="upload-page">
-      <PageHeader
-        title="Upload a list"
-        description="Every address in the file is checked in the background; you can leave the page once the upload is done."
-        actions={backLink}
-      />
+    <Page
+      testId="upload-page"
+      title="Upload a list"
+      description="Every address in the file is checked in the background; you can leave the page once the upload is done."
+      actions={backLink}
+    >
       <UploadForm state={state} />
       {state.file ? null : (
         <div className="flex items-start gap-3 text-sm text-slate-500">
@@ -175,6 +174,6 @@ export function UploadPage() {
           </p>
         </div>
       )}
-    </div>
+    </Page>
   );
 }

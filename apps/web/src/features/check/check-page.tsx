@@ -9,7 +9,7 @@ import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Field } from '../../components/field.tsx';
 import { LockIcon, MailCheckIcon } from '../../components/icons.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { errorCode, isClientError, userMessage } from '../../lib/api-errors.ts';
@@ -135,12 +135,12 @@ export function CheckPage() {
   }
 
   return (
-    <div className="space-y-6" data-testid="check-page">
-      <PageHeader
-        title="Check an address"
-        description="Find out whether an email address can receive mail before you send to it."
-        actions={<NotStoredBadge />}
-      />
+    <Page
+      testId="check-page"
+      title="Check an address"
+      description="Find out whether an email address can receive mail before you send to it."
+      actions={<NotStoredBadge />}
+    >
       <Card
         id="check"
         testId="check-card"
@@ -196,6 +196,6 @@ export function CheckPage() {
           <Examples onPick={(example) => run(example)} />
         )}
       </div>
-    </div>
+    </Page>
   );
 }

@@ -10,7 +10,7 @@ import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { MailIcon } from '../../components/icons.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 
@@ -94,15 +94,7 @@ export function DevMailPage() {
         NODE_ENV=production.
       </Alert>
     );
-  else if (!mail.data)
-    body = (
-      <LoadError
-        title="Could not load the captured mail"
-        error={mail.error}
-        onRetry={() => void mail.refetch()}
-        retrying={mail.isFetching}
-      />
-    );
+  else if (!mail.data) body = <LoadError title="Could not load the captured mail" query={mail} />;
   else if (!open)
     body = (
       <EmptyState icon={MailIcon} title="No mail yet" testId="dev-mail-empty">
@@ -142,14 +134,14 @@ export function DevMailPage() {
     );
 
   return (
-    <div className="space-y-6" data-testid="dev-mail-page">
-      <PageHeader
-        title="Development mail"
-        description={
-          mail.data ? `Captured in ${mail.data.dir}, newest first.` : 'Mail captured by a development server.'
-        }
-      />
+    <Page
+      testId="dev-mail-page"
+      title="Development mail"
+      description={
+        mail.data ? `Captured in ${mail.data.dir}, newest first.` : 'Mail captured by a development server.'
+      }
+    >
       {body}
-    </div>
+    </Page>
   );
 }

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card } from '../../components/card.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -33,20 +33,17 @@ export function HomePage() {
   );
   const data = overview.data;
   return (
-    <div className="space-y-6" data-testid="home-page">
-      <PageHeader title={workspace.name} description="How the workspace is doing, and what to set up next." />
+    <Page
+      testId="home-page"
+      title={workspace.name}
+      description="How the workspace is doing, and what to set up next."
+    >
       <SystemWarnings />
       {overview.isPending ? (
         <HomeSkeleton />
       ) : !data ? (
         <Card title="Overview">
-          <LoadError
-            title="Could not load the overview"
-            error={overview.error}
-            onRetry={() => void overview.refetch()}
-            retrying={overview.isFetching}
-            testId="home-error"
-          />
+          <LoadError title="Could not load the overview" query={overview} testId="home-error" />
         </Card>
       ) : (
         <>
@@ -63,6 +60,6 @@ export function HomePage() {
           </div>
         </>
       )}
-    </div>
+    </Page>
   );
 }

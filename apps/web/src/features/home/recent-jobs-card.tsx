@@ -85,7 +85,6 @@ export function RecentJobsCard({
           columns={columns(workspaceId, now)}
           caption="The newest bulk jobs"
           testId="home-jobs-table"
-          rowTestId="home-job-row"
         />
       )}
     </Card>

@@ -65,7 +65,6 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
           columns={invitationColumns(now)}
           caption="Pending invitations"
           testId="invitations-table"
-          rowTestId="invitation-row"
           rowData={(invitation) => ({ 'data-email': invitation.email })}
           actions={(invitation) =>
             canManage ? (

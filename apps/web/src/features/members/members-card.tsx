@@ -90,7 +90,6 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
       columns={memberColumns({ myRole, owners, now, changeRole, requestRole: promotion.request })}
       caption="Members of the workspace"
       testId="members-table"
-      rowTestId="member-row"
       rowData={(member) => ({ 'data-email': member.email, 'data-you': member.you })}
       rowClassName={(member) => member.you && 'bg-indigo-50/30'}
       actions={(member) =>

@@ -1,6 +1,6 @@
 import { useLocation } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { InvitationsCard } from './invitations-card.tsx';
@@ -14,16 +14,16 @@ export function MembersPage() {
   // Handed over by the invitation page after joining.
   const joined = (useLocation().state as { joined?: string } | null)?.joined;
   return (
-    <div className="space-y-6" data-testid="members-page">
-      <PageHeader
-        title="Members"
-        description={
-          <>
-            Who has access to <span className="font-medium text-slate-700">{workspace.name}</span>, and what
-            they can do.
-          </>
-        }
-      />
+    <Page
+      testId="members-page"
+      title="Members"
+      description={
+        <>
+          Who has access to <span className="font-medium text-slate-700">{workspace.name}</span>, and what
+          they can do.
+        </>
+      }
+    >
       {joined ? (
         <Alert tone="success" title={`Welcome to ${joined}`} testId="joined-notice">
           You joined the workspace as {workspace.role === 'admin' || workspace.role === 'owner' ? 'an' : 'a'}{' '}
@@ -33,6 +33,6 @@ export function MembersPage() {
       {canManage ? <InviteCard workspaceId={workspace.id} workspaceName={workspace.name} /> : null}
       <MembersCard workspaceId={workspace.id} myRole={workspace.role} />
       <InvitationsCard workspaceId={workspace.id} canManage={canManage} />
-    </div>
+    </Page>
   );
 }

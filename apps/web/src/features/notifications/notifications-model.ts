@@ -12,6 +12,7 @@ export const KIND_TONE: Record<NotificationKind, BadgeTone> = {
   'bulk_job.failed': 'rose',
   'webhook.endpoint_disabled': 'amber',
   'api_key.usage_alert': 'amber',
+  'mailbox.reconnect_required': 'rose',
 };
 
 /** The unread count on the badge: "9+" above nine, nothing at zero. */
@@ -41,6 +42,7 @@ export const DELETED_TARGET: Record<NotificationKind, string> = {
   'bulk_job.failed': 'This job has since been deleted.',
   'webhook.endpoint_disabled': 'This endpoint has since been deleted.',
   'api_key.usage_alert': 'This API key has since been deleted.',
+  'mailbox.reconnect_required': 'This mailbox has since been disconnected.',
 };
 
 /** Where the notification leads, or, when its object was deleted, the sentence saying so. */

@@ -6,7 +6,7 @@ import { Alert, Notice, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -123,17 +123,17 @@ export function PolicyPage() {
   const policy = usePolicyQuery(workspace.id);
   const [notice, setNotice] = useState<string>();
   return (
-    <div className="space-y-6" data-testid="policy-page">
-      <PageHeader
-        title="Validation policy"
-        description={
-          <>
-            How <span className="font-medium text-slate-700">{workspace.name}</span> acts on each verdict. The
-            verdict never changes: every result carries Postern’s recommended <code>action</code> and, beside
-            it, this policy’s <code>policy_action</code>.
-          </>
-        }
-      />
+    <Page
+      testId="policy-page"
+      title="Validation policy"
+      description={
+        <>
+          How <span className="font-medium text-slate-700">{workspace.name}</span> acts on each verdict. The
+          verdict never changes: every result carries Postern’s recommended <code>action</code> and, beside
+          it, this policy’s <code>policy_action</code>.
+        </>
+      }
+    >
       <Notice testId="policy-saved">{notice}</Notice>
       <QueryState query={policy} what="the validation policy" testId="policy">
         {policy.data ? (
@@ -146,6 +146,6 @@ export function PolicyPage() {
           />
         ) : null}
       </QueryState>
-    </div>
+    </Page>
   );
 }

@@ -4,7 +4,7 @@
 import type { PolicyRuleAction } from '@postern/contracts';
 import { Button } from '../../components/button.tsx';
 import { PlusIcon } from '../../components/icons.tsx';
-import { SELECT_CLASS, Select, SelectField } from '../../components/select.tsx';
+import { Options, SELECT_CLASS, Select, SelectField } from '../../components/select.tsx';
 import { cn } from '../../lib/cn.ts';
 import {
   actionLabel,
@@ -55,11 +55,7 @@ function MultiSelectField({
         aria-describedby={`${id}-hint`}
         className={cn(SELECT_CLASS, 'mt-1.5 h-32 pr-3')}
       >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options choices={options} />
       </select>
       <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
         {hint}

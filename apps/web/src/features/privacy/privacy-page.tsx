@@ -7,17 +7,16 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { useForgetSession, useMeQuery } from '../auth/use-session.ts';
-import { ProofForm } from '../security/two-factor-proof-form.tsx';
+import { useForgetSession } from '../auth/use-session.ts';
+import { DeletionProofForm } from '../security/two-factor-proof-form.tsx';
 import { workspaceList } from './deletion-text.ts';
 
 export function PrivacyPage() {
   useDocumentTitle('Data & privacy');
   const trpc = useTRPC();
-  const me = useMeQuery();
   const status = useQuery(trpc.privacy.status.queryOptions(undefined, { staleTime: 0 }));
   const [asking, setAsking] = useState(false);
   const forget = useForgetSession();
@@ -31,8 +30,11 @@ export function PrivacyPage() {
   const blocked = Boolean(plan?.mustTransfer.length);
 
   return (
-    <div className="space-y-6" data-testid="privacy-page">
-      <PageHeader title="Data & privacy" description="Delete your account and the data it holds." />
+    <Page
+      testId="privacy-page"
+      title="Data & privacy"
+      description="Delete your account and the data it holds."
+    >
       {status.isError && !plan ? (
         <LoadError title="Could not load your account's data" query={status} testId="privacy-error" />
       ) : null}
@@ -62,19 +64,12 @@ export function PrivacyPage() {
             The security audit log keeps its entries about you until its retention ends, as the law allows.
           </p>
           {asking ? (
-            <ProofForm
-              email={me.data?.email}
+            <DeletionProofForm
               title="Confirm the deletion"
               description="Every device is signed out at once. An email confirms it and says how to cancel."
-              withCode={Boolean(me.data?.twoFactorEnabled)}
-              allowRecovery
               submitLabel="Delete my account"
-              danger
-              pending={request.isPending}
-              error={request.error}
-              onSubmit={(proof) =>
-                request.mutate({ password: proof.password, ...(proof.code ? { code: proof.code } : {}) })
-              }
+              request={request}
+              onProof={(proof) => request.mutate(proof)}
               onCancel={() => setAsking(false)}
               testId="delete-account-form"
             />
@@ -90,6 +85,6 @@ export function PrivacyPage() {
           )}
         </div>
       </Card>
-    </div>
+    </Page>
   );
 }

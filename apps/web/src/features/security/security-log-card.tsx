@@ -143,7 +143,6 @@ export function SecurityLogCard() {
           columns={columns(now)}
           caption="Security events of your account"
           testId="security-log-table"
-          rowTestId="security-log-row"
           rowData={(entry) => ({ 'data-event': entry.eventType })}
           pagination={{
             shown: rows.length,

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { safeNextPath } from '../../lib/safe-next.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -23,22 +23,22 @@ export function SecurityPage() {
   const back = next ? safeNextPath(next) : undefined;
 
   return (
-    <div className="space-y-6" data-testid="security-page">
-      <PageHeader
-        title="Security"
-        description={
-          <>
-            Password, two-factor authentication, signed-in devices and the security log
-            {me.data ? (
-              <>
-                {' '}
-                for <span className="font-medium text-slate-700">{me.data.email}</span>
-              </>
-            ) : null}
-            .
-          </>
-        }
-      />
+    <Page
+      testId="security-page"
+      title="Security"
+      description={
+        <>
+          Password, two-factor authentication, signed-in devices and the security log
+          {me.data ? (
+            <>
+              {' '}
+              for <span className="font-medium text-slate-700">{me.data.email}</span>
+            </>
+          ) : null}
+          .
+        </>
+      }
+    >
       {overview.isError && !overview.data ? (
         <LoadError title="Could not load your security settings" query={overview} testId="security-error" />
       ) : null}
@@ -61,6 +61,6 @@ export function SecurityPage() {
       <TwoFactorCard overview={overview.data} email={me.data?.email} />
       <SessionsCard />
       <SecurityLogCard />
-    </div>
+    </Page>
   );
 }

@@ -204,7 +204,6 @@ export function SessionsCard() {
       columns={sessionColumns(now)}
       caption="Signed-in sessions"
       testId="sessions-table"
-      rowTestId="session-row"
       rowData={(session) => ({ 'data-session-id': session.id, 'data-current': session.current })}
       rowClassName={(session) => session.current && 'bg-indigo-50/30'}
       actions={(session) =>

@@ -6,6 +6,7 @@ import { Button } from '../../components/button.tsx';
 import { errorCode, userMessage } from '../../lib/api-errors.ts';
 import { CurrentPasswordField } from '../auth/account-fields.tsx';
 import { SecondFactorField } from '../auth/second-factor-field.tsx';
+import { useMeQuery } from '../auth/use-session.ts';
 import { type ProofCodeMode, proofCode } from './proof-code.ts';
 
 const LINK_CLASS = 'text-sm font-medium text-indigo-700 hover:text-indigo-900';
@@ -116,6 +117,45 @@ export function ProofForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** What a request confirmed by the signed-in person sends: the password, and the code when one was asked. */
+export interface Proof {
+  password: string;
+  code?: string;
+}
+
+/**
+ * A deletion (of the account, of a workspace) confirmed by the signed-in person: their password, and
+ * when two-factor authentication is on a current code or a recovery code (they may have lost the app).
+ */
+export function DeletionProofForm({
+  request,
+  onProof,
+  ...form
+}: {
+  title: string;
+  description: ReactNode;
+  submitLabel: string;
+  /** The request's mutation: its progress and its refusal show in the form. */
+  request: { isPending: boolean; error: unknown };
+  onProof: (proof: Proof) => void;
+  onCancel: () => void;
+  testId: string;
+}) {
+  const me = useMeQuery();
+  return (
+    <ProofForm
+      {...form}
+      email={me.data?.email}
+      withCode={Boolean(me.data?.twoFactorEnabled)}
+      allowRecovery
+      danger
+      pending={request.isPending}
+      error={request.error}
+      onSubmit={({ password, code }) => onProof({ password, ...(code ? { code } : {}) })}
+    />
   );
 }
 

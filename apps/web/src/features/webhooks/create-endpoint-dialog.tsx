@@ -2,12 +2,11 @@
 // (later only "Reveal" on the endpoint's page shows it, and that is audited).
 import type { EventType } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
+import { DialogForm } from '../../components/dialog-form.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
@@ -48,8 +47,7 @@ function EndpointForm({
   );
   const problem = refusal.problem(create);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const next = {
       url: urlProblem(url),
       description: description.trim().length > 500 ? 'Keep the description under 500 characters.' : undefined,
@@ -67,8 +65,13 @@ function EndpointForm({
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-endpoint-form">
-      <ProblemAlert problem={problem?.field === 'url' ? undefined : problem} testId="create-endpoint-error" />
+    <DialogForm
+      testId="create-endpoint-form"
+      onSubmit={submit}
+      problem={problem?.field === 'url' ? undefined : problem}
+      action={{ label: 'Add endpoint', busy: create.isPending }}
+      onCancel={onCancel}
+    >
       <Field
         label="Endpoint URL"
         name="endpoint-url"
@@ -112,13 +115,7 @@ function EndpointForm({
           </span>
         </span>
       </CheckboxField>
-      <FormActions
-        label="Add endpoint"
-        busy={create.isPending}
-        testId="create-endpoint-submit"
-        onCancel={onCancel}
-      />
-    </form>
+    </DialogForm>
   );
 }
 

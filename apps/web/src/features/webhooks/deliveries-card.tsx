@@ -45,7 +45,6 @@ function DeliveryFilterBar({
   return (
     <FilterBar
       testId="delivery-filters"
-      filtered={isFiltered(filters)}
       filters={filters}
       onChange={onChange}
       cleared={NO_FILTERS}

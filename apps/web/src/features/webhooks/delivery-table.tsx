@@ -121,7 +121,6 @@ export function DeliveryTable({
       columns={deliveryColumns(now)}
       caption="Deliveries to this endpoint, newest first"
       testId="deliveries-table"
-      rowTestId="delivery-row"
       rowData={(delivery) => ({
         'data-delivery-id': delivery.id,
         'data-msg-id': delivery.msgId,

@@ -1,11 +1,10 @@
 // Rotate the signing secret: a new one signs from now on; for the chosen overlap the previous one
 // signs too (both signatures are sent), so receivers can be updated without refusing anything.
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { ProblemAlert } from '../../components/alert.tsx';
+import { useState } from 'react';
 import { Dialog } from '../../components/dialog.tsx';
+import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import type { WebhookSecret } from './use-webhooks.ts';
@@ -34,8 +33,7 @@ function RotateForm({
   const problem = refusal.problem(rotate);
   const parsed = parseOverlapHours(text);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     if ('error' in parsed) {
       setError(parsed.error);
       return;
@@ -45,8 +43,13 @@ function RotateForm({
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-5" data-testid="rotate-form">
-      <ProblemAlert problem={problem?.field === 'overlapHours' ? undefined : problem} testId="rotate-error" />
+    <DialogForm
+      testId="rotate-form"
+      onSubmit={submit}
+      problem={problem?.field === 'overlapHours' ? undefined : problem}
+      action={{ label: 'Rotate secret', busy: rotate.isPending }}
+      onCancel={onCancel}
+    >
       <div className="space-y-2 text-sm text-slate-600">
         <p>
           A new secret signs every request from now on. During the overlap, the previous secret signs them
@@ -71,8 +74,7 @@ function RotateForm({
         hint={`0 to ${MAX_OVERLAP_HOURS} hours (7 days). ${DEFAULT_OVERLAP_HOURS} hours leaves a day to update receivers.`}
         autoFocus
       />
-      <FormActions label="Rotate secret" busy={rotate.isPending} testId="rotate-submit" onCancel={onCancel} />
-    </form>
+    </DialogForm>
   );
 }
 

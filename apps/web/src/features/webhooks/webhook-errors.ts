@@ -1,7 +1,7 @@
 // What to tell the user when a webhook action is refused (pure: testable). Branches on `data.code`
 // (never on messages); the server's message is the detail: it names the rule that refused, e.g. a
 // private or loopback target.
-import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
+import { apiErrorData, errorCode, refusalMessage } from '../../lib/api-errors.ts';
 
 export type WebhookAction =
   | 'create'
@@ -35,8 +35,6 @@ export interface WebhookProblem {
   staleRole: boolean;
 }
 
-const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-
 const FIELDS = ['url', 'description', 'eventTypes', 'overlapHours'] as const;
 
 function fieldOf(error: unknown): WebhookProblem['field'] {
@@ -50,21 +48,8 @@ function fieldOf(error: unknown): WebhookProblem['field'] {
   return FIELDS.find((field) => candidates.includes(field));
 }
 
-/**
- * The server's explanation. A refusal by a domain rule (e.g. "private address") is VALIDATION_FAILED
- * without field issues: its message is the explanation (the generic text is for schema issues).
- */
-function explanation(error: unknown): string {
-  const data = apiErrorData(error);
-  if (data?.code === 'VALIDATION_FAILED' && !data.issues?.length) {
-    const message = (error as { message?: unknown }).message;
-    if (typeof message === 'string' && message) return message;
-  }
-  return userMessage(error);
-}
-
 export function webhookActionError(error: unknown, action: WebhookAction): WebhookProblem {
-  const message = sentence(explanation(error));
+  const message = refusalMessage(error);
   const field = fieldOf(error);
   switch (errorCode(error)) {
     case 'FORBIDDEN':

@@ -10,7 +10,7 @@ import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { Truncated } from '../../components/truncated.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -177,16 +177,16 @@ export function WebhooksPage() {
   );
 
   return (
-    <div className="space-y-6" data-testid="webhooks-page">
-      <PageHeader
-        title="Webhooks"
-        description={
-          <>
-            Events of <span className="font-medium text-slate-700">{workspace.name}</span>, pushed to your
-            servers as they happen and signed so you can trust them.
-          </>
-        }
-      />
+    <Page
+      testId="webhooks-page"
+      title="Webhooks"
+      description={
+        <>
+          Events of <span className="font-medium text-slate-700">{workspace.name}</span>, pushed to your
+          servers as they happen and signed so you can trust them.
+        </>
+      }
+    >
       <Notice testId="endpoints-notice">{notice}</Notice>
       <Card
         id="endpoints"
@@ -219,6 +219,6 @@ export function WebhooksPage() {
           }}
         />
       ) : null}
-    </div>
+    </Page>
   );
 }

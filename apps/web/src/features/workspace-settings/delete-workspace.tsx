@@ -7,14 +7,12 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { useMeQuery } from '../auth/use-session.ts';
 import { erasureDay } from '../privacy/deletion-text.ts';
-import { ProofForm } from '../security/two-factor-proof-form.tsx';
+import { DeletionProofForm } from '../security/two-factor-proof-form.tsx';
 
 export function DeleteWorkspace({ workspace, owner }: { workspace: Workspace; owner: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const me = useMeQuery();
   const scope = { workspaceId: workspace.id };
   const state = useQuery(trpc.ownership.deletionState.queryOptions(scope, { staleTime: 0 }));
   const [asking, setAsking] = useState(false);
@@ -67,23 +65,12 @@ export function DeleteWorkspace({ workspace, owner }: { workspace: Workspace; ow
       data-testid="delete-workspace"
     >
       {asking ? (
-        <ProofForm
-          email={me.data?.email}
+        <DeletionProofForm
           title={`Delete ${workspace.name}`}
           description="Its API keys stop working and its bulk jobs are cancelled at once; after 30 days everything in it is erased. Until then you can cancel."
-          withCode={Boolean(me.data?.twoFactorEnabled)}
-          allowRecovery
           submitLabel="Delete workspace"
-          danger
-          pending={request.isPending}
-          error={request.error}
-          onSubmit={(proof) =>
-            request.mutate({
-              ...scope,
-              password: proof.password,
-              ...(proof.code ? { code: proof.code } : {}),
-            })
-          }
+          request={request}
+          onProof={(proof) => request.mutate({ ...scope, ...proof })}
           onCancel={() => setAsking(false)}
           testId="delete-workspace-form"
         />

@@ -1,6 +1,6 @@
 // The workspace's settings on their own page: its name, plan and your place in it, and the security
 // settings owners change (requiring two-factor authentication), and its ownership and deletion.
-import { PageHeader } from '../../components/page-header.tsx';
+import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { OwnershipCard } from './ownership-card.tsx';
@@ -11,11 +11,14 @@ export function WorkspaceSettingsPage() {
   const { workspace } = useCurrentWorkspace();
   useDocumentTitle(`Settings · ${workspace.name}`);
   return (
-    <div className="space-y-6" data-testid="workspace-settings-page">
-      <PageHeader title="Workspace settings" description={`How ${workspace.name} is set up.`} />
+    <Page
+      testId="workspace-settings-page"
+      title="Workspace settings"
+      description={`How ${workspace.name} is set up.`}
+    >
       <WorkspaceSettingsCard workspace={workspace} />
       <RequireTwoFactorCard workspace={workspace} />
       <OwnershipCard workspace={workspace} />
-    </div>
+    </Page>
   );
 }

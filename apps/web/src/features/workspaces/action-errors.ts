@@ -1,6 +1,6 @@
 // What to tell the user when a workspace action is refused (pure: testable). Branches on `data.code`;
 // the server's message is shown as the detail (it names the role or the rule that refused).
-import { errorCode, userMessage } from '../../lib/api-errors.ts';
+import { asSentence, errorCode, userMessage } from '../../lib/api-errors.ts';
 
 export type WorkspaceAction =
   | 'invite'
@@ -42,11 +42,8 @@ export interface ActionProblem {
   staleRole: boolean;
 }
 
-/** Ends the server's message as a sentence. */
-const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-
 export function workspaceActionError(error: unknown, action: WorkspaceAction): ActionProblem {
-  const message = sentence(userMessage(error));
+  const message = asSentence(userMessage(error));
   switch (errorCode(error)) {
     case 'CONFLICT': {
       if (action !== 'changeRole' && action !== 'remove' && action !== 'leave')

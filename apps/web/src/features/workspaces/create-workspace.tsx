@@ -1,11 +1,10 @@
 // Creating a workspace: from the switcher (a dialog), or on the root page when the user has none.
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert } from '../../components/alert.tsx';
 import { Dialog } from '../../components/dialog.tsx';
+import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { BuildingIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -29,16 +28,20 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
     }),
   );
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const problem = workspaceNameProblem(name);
     setError(problem);
     if (!problem) create.mutate({ name: name.trim() });
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-5" data-testid="create-workspace-form">
-      {create.isError ? <Alert tone="error">{userMessage(create.error)}</Alert> : null}
+    <DialogForm
+      testId="create-workspace-form"
+      onSubmit={submit}
+      problem={create.isError ? { message: userMessage(create.error) } : undefined}
+      action={{ label: 'Create workspace', busy: create.isPending }}
+      onCancel={onCancel}
+    >
       <Field
         label="Workspace name"
         name="workspace-name"
@@ -52,13 +55,7 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
         hint="Usually your company or team. You can rename it later."
         autoFocus
       />
-      <FormActions
-        label="Create workspace"
-        busy={create.isPending}
-        testId="create-workspace-submit"
-        onCancel={onCancel}
-      />
-    </form>
+    </DialogForm>
   );
 }
 

@@ -11,15 +11,7 @@ import { useWorkspacesQuery } from './use-workspaces.ts';
 
 /** The user's workspaces could not be read: say so, with a retry. */
 export function WorkspacesError({ list }: { list: ReturnType<typeof useWorkspacesQuery> }) {
-  return (
-    <LoadError
-      title="Could not load your workspaces"
-      error={list.error}
-      onRetry={() => void list.refetch()}
-      retrying={list.isFetching}
-      testId="workspaces-error"
-    />
-  );
+  return <LoadError title="Could not load your workspaces" query={list} testId="workspaces-error" />;
 }
 
 export function HomeRedirect() {

@@ -14,6 +14,18 @@ export function workspacePath(workspaceId: string, section: WorkspaceSection = '
   return `/w/${encodeURIComponent(workspaceId)}/${section}`;
 }
 
+/** The page of one item of a section (an endpoint, a mailbox): /w/:workspaceId/<section>/:itemId. */
+export function workspaceItemPath(workspaceId: string, section: WorkspaceSection, itemId: string): string {
+  return `${workspacePath(workspaceId, section)}/${encodeURIComponent(itemId)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Item ids are UUIDs: anything else in a URL cannot name one (and is not sent to the API). */
+export function isItemId(value: string | undefined): value is string {
+  return value !== undefined && UUID.test(value);
+}
+
 /** The section of a workspace URL (`/w/abc/audit?x` → `audit`), if any. */
 export function sectionOf(pathname: string): WorkspaceSection | undefined {
   const match = /^\/w\/[^/]+\/([^/?#]+)/.exec(pathname);

@@ -6,12 +6,16 @@ import type { Permission } from '@postern/contracts/constants';
 import type { ComponentType } from 'react';
 import {
   CogIcon,
+  ContactIcon,
   HomeIcon,
   type Icon,
+  InboxIcon,
   KeyIcon,
   ListChecksIcon,
   MailCheckIcon,
+  NewspaperIcon,
   ScrollIcon,
+  ShieldBanIcon,
   SlidersIcon,
   UsersIcon,
   WebhookIcon,
@@ -101,6 +105,54 @@ export const SECTIONS = [
     icon: ScrollIcon,
     permission: 'audit.read',
     routes: [{ path: 'audit', load: async () => (await import('../audit/audit-page.tsx')).AuditPage }],
+  },
+  {
+    id: 'mailboxes',
+    label: 'Email accounts',
+    icon: InboxIcon,
+    permission: 'mailboxes.view',
+    routes: [
+      {
+        path: 'mailboxes',
+        load: async () => (await import('../mailboxes/mailboxes-page.tsx')).MailboxesPage,
+      },
+      {
+        path: 'mailboxes/:mailboxId',
+        load: async () => (await import('../mailboxes/mailbox-page.tsx')).MailboxPage,
+      },
+    ],
+  },
+  {
+    id: 'contacts',
+    label: 'Contacts',
+    icon: ContactIcon,
+    permission: 'contacts.read',
+    routes: [
+      { path: 'contacts', load: async () => (await import('../contacts/contacts-page.tsx')).ContactsPage },
+      {
+        path: 'contacts/:contactId',
+        load: async () => (await import('../contacts/contact-page.tsx')).ContactPage,
+      },
+    ],
+  },
+  {
+    id: 'lists',
+    label: 'Lists',
+    icon: NewspaperIcon,
+    permission: 'contacts.read',
+    routes: [{ path: 'lists', load: async () => (await import('../lists/lists-page.tsx')).ListsPage }],
+  },
+  {
+    id: 'compliance',
+    label: 'Compliance',
+    icon: ShieldBanIcon,
+    permission: 'contacts.read',
+    routes: [
+      {
+        path: 'compliance',
+        load: async () => (await import('../compliance/compliance-page.tsx')).CompliancePage,
+      },
+    ],
   },
   {
     id: 'settings',
