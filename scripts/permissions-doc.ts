@@ -24,6 +24,7 @@ const lines = [
   '- only owners grant ownership, demote an owner or remove an owner;',
   '- invitations grant admin, member or viewer (ownership is given by promotion);',
   '- every member may leave a workspace (`workspaces.leave`);',
+  '- a mailbox password or OAuth token is never shown to any role; members may test a mailbox and send through it, only owners and admins connect, disconnect or change its credentials and identity;',
   "- an unknown workspace id and another tenant's look the same (NOT_FOUND).",
   '',
 ];

@@ -105,8 +105,11 @@ describe('user reset-2fa', () => {
       actor_id: null,
       target_type: 'user',
       target_id: row?.id,
-      metadata: { operator: 'Olga Operator', reason: 'ticket #4711: identity proven by video call', email },
+      // The address is sealed under the person's own key (audit chain version 2).
+      subject_id: row?.id,
+      metadata: { operator: 'Olga Operator', reason: 'ticket #4711: identity proven by video call' },
     });
+    expect(JSON.stringify(entry?.metadata)).not.toContain(email);
     // Nothing to reset a second time: refused, not audited again.
     const twice = await admin(['user', 'reset-2fa', email, ...AS, ...REASON]);
     expect(twice.code).toBe(1);

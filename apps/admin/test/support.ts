@@ -44,7 +44,7 @@ export async function instanceAudit(h: Harness) {
     .fork()
     .getConnection()
     .execute(
-      `select seq, event_type, actor_id, target_type, target_id, metadata from audit_entry
+      `select seq, event_type, actor_id, target_type, target_id, subject_id, metadata from audit_entry
         where scope = 'instance' order by seq`,
     )) as {
     seq: number;
@@ -52,6 +52,8 @@ export async function instanceAudit(h: Harness) {
     actor_id: string | null;
     target_type: string | null;
     target_id: string | null;
+    /** Whose key seals the entry's personal data (chain version 2). */
+    subject_id: string | null;
     metadata: Record<string, unknown>;
   }[];
 }

@@ -4,8 +4,10 @@ import { apiKeysRouter } from './routers/api-keys/index.ts';
 import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
 import { bulkRouter } from './routers/bulk/index.ts';
+import { contactsRouter } from './routers/contacts/index.ts';
 import { homeRouter } from './routers/home/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
+import { mailboxesRouter } from './routers/mailboxes/index.ts';
 import { membersRouter } from './routers/members/index.ts';
 import { notificationsRouter } from './routers/notifications/index.ts';
 import { ownershipRouter } from './routers/ownership/index.ts';
@@ -34,6 +36,8 @@ export const appRouter = router({
   policies: policiesRouter,
   privacy: privacyRouter,
   ownership: ownershipRouter,
+  contacts: contactsRouter,
+  mailboxes: mailboxesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,6 +20,8 @@ import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { devMailDir, devMailRoutes } from './http/dashboard/dev-mail.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
+import { oauthCallbackRoutes } from './http/oauth/callback.ts';
+import { publicPages } from './http/public/index.ts';
 import { securityTxtRoute } from './http/public/security-txt.ts';
 import { enforceBodyRate } from './http/shared/body.ts';
 import { type BulkHttp, createBulkHttp } from './http/shared/bulk.ts';
@@ -32,8 +34,8 @@ import type { httpsOptions } from './tls.ts';
 import { contextFactory } from './trpc.ts';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
-const API_PREFIXES = ['/trpc', '/v1', '/api', '/healthz', '/readyz'];
-const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz|\.well-known)(\/|\?|$)/;
+const API_PREFIXES = ['/trpc', '/v1', '/api', '/oauth', '/p', '/healthz', '/readyz'];
+const NO_CSRF_COOKIE = /^\/(v1|healthz|readyz|\.well-known|p)(\/|\?|$)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function buildServer(
@@ -97,9 +99,12 @@ export async function buildServer(
 
   healthRoutes(app, deps);
   securityTxtRoute(app, config);
+  await app.register(publicPages(deps));
   await app.register(dashboardApi(deps, bulk));
 
   await app.register(v1Routes, { prefix: '/v1', deps, bulk });
+  // Mail providers' OAuth redirects back (Gmail, Outlook): GET /oauth/<provider>/callback.
+  await app.register(oauthCallbackRoutes, { prefix: '/oauth', deps });
 
   await serveDashboard(app, config.webDist ?? DEFAULT_WEB_DIST);
   return app;

@@ -57,6 +57,42 @@ describe('the generated OpenAPI document', () => {
     }
   });
 
+  it('documents the audience routes (#29) with their scopes and the Idempotency-Key of their creations', () => {
+    const scopeOf = (path: string, method: string) =>
+      (doc.paths[path]?.[method] as { 'x-required-scope'?: string } | undefined)?.['x-required-scope'];
+    expect({
+      listContacts: scopeOf('/contacts', 'get'),
+      eraseContact: scopeOf('/contacts/{id}', 'delete'),
+      consent: scopeOf('/contacts/{id}/consent', 'get'),
+      createList: scopeOf('/lists', 'post'),
+      subscribe: scopeOf('/lists/{id}/subscriptions', 'post'),
+      unsubscribe: scopeOf('/lists/{id}/subscriptions/{contactId}', 'delete'),
+      addSuppressions: scopeOf('/suppressions', 'post'),
+    }).toEqual({
+      listContacts: 'contacts:read',
+      eraseContact: 'contacts:erase',
+      consent: 'contacts:read',
+      createList: 'lists:write',
+      subscribe: 'contacts:write',
+      unsubscribe: 'contacts:write',
+      addSuppressions: 'suppressions:write',
+    });
+    const subscribe = JSON.stringify(doc.paths['/lists/{id}/subscriptions']?.post);
+    expect(subscribe).toContain('idempotency-key');
+    expect(subscribe).toContain('userAgent');
+  });
+
+  it('names in docs/api.md only audience paths that exist', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
+    const section = text.slice(text.indexOf('## Contacts, lists and suppressions (v1)'));
+    const named = [...section.matchAll(/`\/v1(\/[^`?\s]*)/g)].map((m) =>
+      (m[1] ?? '').replace(/:(\w+)/g, '{$1}'),
+    );
+    expect(named.length).toBeGreaterThan(10);
+    for (const path of named) expect(Object.keys(doc.paths), path).toContain(path);
+  });
+
   it('is a valid OpenAPI 3.1 document (independent validator)', async () => {
     expect(doc.openapi).toBe('3.1.0');
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();

@@ -88,6 +88,73 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'webhooks.deliveries': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
   'webhooks.resend': (workspaceId) => ({ workspaceId, deliveryId: bIds.webhookDelivery }),
   'webhooks.sendTest': (workspaceId) => ({ workspaceId, endpointId: bIds.webhookEndpoint }),
+  'contacts.list': null,
+  'contacts.get': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
+  'contacts.create': null,
+  'contacts.update': (workspaceId) => ({
+    workspaceId,
+    contactId: bIds.contact,
+    data: { name: 'A was here' },
+  }),
+  'contacts.import': (workspaceId) => ({
+    workspaceId,
+    listId: bIds.list,
+    basis: 'consent',
+    rows: [{ email: 'a-import@postern-a.com' }],
+  }),
+  'contacts.delete': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
+  'contacts.erase': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
+  'contacts.consent': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
+  'contacts.lists.list': null,
+  'contacts.lists.get': (workspaceId) => ({ workspaceId, listId: bIds.list }),
+  'contacts.lists.consentTexts': (workspaceId) => ({ workspaceId, listId: bIds.list }),
+  'contacts.lists.create': null,
+  'contacts.lists.update': (workspaceId) => ({
+    workspaceId,
+    listId: bIds.list,
+    data: { name: 'Taken over' },
+  }),
+  'contacts.lists.delete': (workspaceId) => ({ workspaceId, listId: bIds.list }),
+  'contacts.lists.subscribe': (workspaceId) => ({
+    workspaceId,
+    listId: bIds.list,
+    contact: { email: 'a-sub@postern-a.com' },
+  }),
+  'contacts.lists.unsubscribe': (workspaceId) => ({
+    workspaceId,
+    contactId: bIds.contact,
+    listId: bIds.list,
+  }),
+  'contacts.suppressions.list': null,
+  'contacts.suppressions.add': null,
+  'contacts.suppressions.remove': (workspaceId) => ({ workspaceId, suppressionId: bIds.suppression }),
+  'contacts.suppressions.export': null,
+  'mailboxes.list': null,
+  'mailboxes.get': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
+  'mailboxes.connect': null,
+  'mailboxes.test': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
+  'mailboxes.replaceCredentials': (workspaceId) => ({
+    workspaceId,
+    mailboxId: bIds.mailbox,
+    username: 'a@postern-a.com',
+    password: 'A tries B',
+  }),
+  'mailboxes.disconnect': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
+  'mailboxes.updateIdentity': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox, fromName: 'A' }),
+  'mailboxes.startAliasVerification': (workspaceId) => ({
+    workspaceId,
+    mailboxId: bIds.mailbox,
+    address: 'a@postern-a.com',
+  }),
+  'mailboxes.confirmAliasVerification': (workspaceId) => ({
+    workspaceId,
+    mailboxId: bIds.mailbox,
+    verificationId: bIds.aliasVerification,
+    code: '123456',
+  }),
+  'mailboxes.checkSenderAuth': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
+  'mailboxes.oauthProviders': null,
+  'mailboxes.oauthStart': null,
 };
 
 beforeAll(async () => {
@@ -139,6 +206,45 @@ beforeAll(async () => {
     endpointId: bIds.webhookEndpoint,
   });
   bIds.webhookDelivery = bTest.data?.delivery.id ?? '';
+  // B's audience: a list, a subscribed contact and a manual suppression.
+  const bAudience = await b.client.mutate<{ id: string }>('contacts.lists.create', {
+    workspaceId: b.workspaceId,
+    name: 'B news',
+    doubleOptIn: false,
+    consentText: 'Yes, send me B news',
+  });
+  bIds.list = bAudience.data?.id ?? '';
+  const bSub = await b.client.mutate<{ contact: { id: string } }>('contacts.lists.subscribe', {
+    workspaceId: b.workspaceId,
+    listId: bIds.list,
+    contact: { email: 'b-reader@postern-b.com', name: 'B reader' },
+  });
+  bIds.contact = bSub.data?.contact.id ?? '';
+  await b.client.mutate('contacts.suppressions.add', {
+    workspaceId: b.workspaceId,
+    emails: ['b-gone@postern-b.com'],
+  });
+  const bSupp = await b.client.query<{ suppressions: { id: string }[] }>('contacts.suppressions.list', {
+    workspaceId: b.workspaceId,
+  });
+  bIds.suppression = bSupp.data?.suppressions[0]?.id ?? '';
+
+  // B's mailbox and a pending alias proof, written directly (refusals come before any connection).
+  bIds.mailbox = crypto.randomUUID();
+  bIds.aliasVerification = crypto.randomUUID();
+  const bSql = h.orm.em.fork().getConnection();
+  await bSql.execute(
+    `insert into mailbox (id, workspace_id, email, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+                          smtp_security, username, password, from_address, created_at, updated_at)
+     values (?, ?, 'b@postern-b.com', 'imap.postern-b.com', 993, 'tls', 'smtp.postern-b.com', 465, 'tls',
+             'b@postern-b.com', null, 'b@postern-b.com', now(), now())`,
+    [bIds.mailbox, b.workspaceId],
+  );
+  await bSql.execute(
+    `insert into mailbox_alias_verification (id, mailbox_id, workspace_id, address, code_hash, expires_at, created_at)
+     values (?, ?, ?, 'alias@postern-b.com', ?, now() + interval '30 minutes', now())`,
+    [bIds.aliasVerification, bIds.mailbox, b.workspaceId, '0'.repeat(64)],
+  );
 
   // One workspace with a member of each role (and a second owner, so owners can act freely).
   const owner = await newAccount(h.app);
@@ -215,9 +321,41 @@ describe('cross-tenant access', () => {
     expect(hooks.data?.endpoints.find((e) => e.id === bIds.webhookEndpoint)?.enabled).toBe(true);
   });
 
+  it("left B's mailbox untouched", async () => {
+    const rows = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        'select from_name, status, (select used_at from mailbox_alias_verification where mailbox_id = m.id) as used_at from mailbox m where id = ?',
+        [bIds.mailbox],
+      )) as { from_name: string | null; status: string; used_at: string | null }[];
+    expect(rows).toEqual([{ from_name: null, status: 'connected', used_at: null }]);
+  });
+
   it("left B's bulk job untouched", async () => {
     const job = await getBulkJob({ em: h.orm.em.fork() }, b.workspaceId, bIds.bulkJob ?? '');
     expect(job).toMatchObject({ status: 'queued', total: 1, retries: 0 });
+  });
+
+  it("left B's audience untouched", async () => {
+    expect(bIds.contact && bIds.list && bIds.suppression).toBeTruthy();
+    const contact = await b.client.query<{ name: string; subscriptions: { status: string }[] }>(
+      'contacts.get',
+      {
+        workspaceId: b.workspaceId,
+        contactId: bIds.contact,
+      },
+    );
+    expect(contact.data).toMatchObject({ name: 'B reader', subscriptions: [{ status: 'active' }] });
+    const list = await b.client.query<{ name: string }>('contacts.lists.get', {
+      workspaceId: b.workspaceId,
+      listId: bIds.list,
+    });
+    expect(list.data?.name).toBe('B news');
+    const supp = await b.client.query<{ suppressions: { id: string }[] }>('contacts.suppressions.list', {
+      workspaceId: b.workspaceId,
+    });
+    expect(supp.data?.suppressions.map((s) => s.id)).toEqual([bIds.suppression]);
   });
 
   it('refuses a workspace procedure without a workspace id', async () => {

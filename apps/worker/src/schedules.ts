@@ -44,6 +44,13 @@ export const SCHEDULES: ScheduleEntry[] = [
       'erases the accounts and workspaces whose 30-day deletion grace has ended (core/erasure registry), then mails the person',
   },
   {
+    queue: QUEUES.mailboxOAuthRefresh,
+    cron: '* * * * *',
+    data: {},
+    description:
+      'renews the access tokens of Gmail/Outlook mailboxes expiring within OAUTH_REFRESH_WINDOW_SECONDS (lease-claimed, once across workers)',
+  },
+  {
     queue: QUEUES.heartbeat,
     cron: '* * * * *',
     data: { trigger: 'schedule' },

@@ -69,6 +69,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
         transport: mailTransport,
         sessionIdleMs: config.sessionIdleMs,
         auditRetentionDays: config.auditRetentionDays,
+        optInUnconfirmedDays: config.optIn.unconfirmedRetentionDays,
         engine,
         webhooks,
         audit: { signer: auditSigner, kv, sendMail: services.sendMail },

@@ -1,6 +1,7 @@
 // The account's security log (Settings → Security): the caller's own `user:<id>` audit chain, with
 // the device and approximate location of each entry, newest first, and as a CSV file.
 import { z } from 'zod';
+import { ZAuditPersonErased } from './audit.ts';
 
 export const ZAccountLogRequest = z.object({
   /** Entries with seq below this (the previous page's last seq). */
@@ -17,6 +18,7 @@ export const ZAccountLogEntry = z.object({
   device: z.object({ deviceType: z.string(), browser: z.string(), os: z.string() }).nullable(),
   location: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
+  personErased: ZAuditPersonErased,
 });
 export type AccountLogEntry = z.infer<typeof ZAccountLogEntry>;
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
 import { API_KEY_ALERT_KINDS } from './constants/api-keys.ts';
 import { EVENT_TYPES, type EventType, NOTIFICATION_KINDS } from './constants/events.ts';
+import { ZContactEventData, ZContactSuppressedEventData } from './contacts.ts';
 
 export const ZEventType = z.enum(EVENT_TYPES);
 
@@ -55,6 +56,10 @@ export const EVENT_DATA = {
   'bulk_job.failed': ZBulkJobEventData,
   'audit.checkpoint': ZAuditCheckpointEventData,
   'api_key.usage_alert': ZApiKeyUsageAlertEventData,
+  'contact.subscribed': ZContactEventData,
+  'contact.confirmed': ZContactEventData,
+  'contact.unsubscribed': ZContactEventData,
+  'contact.suppressed': ZContactSuppressedEventData,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 

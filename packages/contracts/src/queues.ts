@@ -123,6 +123,16 @@ export const QUEUES = {
     expireInSeconds: 900,
     concurrency: 1,
   }),
+  /**
+   * Renews the access tokens of OAuth mailboxes (Gmail, Outlook) that expire within the refresh window
+   * (core/mailboxes/oauth/refresh.ts); every minute. Rows are claimed with a lease, so two workers
+   * never refresh the same token; a run that overlaps the next one simply finds nothing left to claim.
+   */
+  mailboxOAuthRefresh: defineQueue('mailboxes.oauth_refresh', z.object({}).default({}), {
+    retryLimit: 0,
+    expireInSeconds: 300,
+    concurrency: 1,
+  }),
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,
     expireInSeconds: 60,

@@ -1,6 +1,7 @@
 // Workspaces, members, invitations and the permission matrix enforced in one place (the API's
 // workspaceProcedure). docs/permissions.md is generated from PERMISSIONS by a test.
 import { z } from 'zod';
+import { ZAuditPersonErased } from './audit.ts';
 import { ZEmail } from './auth.ts';
 import { ROLES } from './constants/workspaces.ts';
 import { ZDateRange } from './date-range.ts';
@@ -99,6 +100,8 @@ export const ZAuditEntryDto = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
+  /** True when the person the entry was about was erased: their details can no longer be read. */
+  personErased: ZAuditPersonErased,
   hash: z.string(),
 });
 export type AuditEntryDto = z.infer<typeof ZAuditEntryDto>;

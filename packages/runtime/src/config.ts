@@ -6,6 +6,8 @@ import { type DatabaseConfig, databaseEnv, databaseSettings } from './config/dat
 import { ConfigError, redactUrl } from './config/errors.ts';
 import { type LimitsConfig, limitsEnv, limitsSettings } from './config/limits.ts';
 import { type MailConfig, mailEnv, mailSettings } from './config/mail.ts';
+import { type MailboxConfig, mailboxEnv, mailboxSettings } from './config/mailboxes.ts';
+import { type OptInConfig, optInEnv, optInSettings } from './config/opt-in.ts';
 import { type SecurityConfig, securityEnv, securitySettings } from './config/security.ts';
 import { type ServerConfig, serverEnv, serverSettings } from './config/server.ts';
 import { type TlsConfig, tlsEnv, tlsIssue, tlsSettings } from './config/tls.ts';
@@ -27,6 +29,8 @@ const EnvSchema = z
     ...webhookEnv.shape,
     ...apiKeyAlertEnv.shape,
     ...tlsEnv.shape,
+    ...mailboxEnv.shape,
+    ...optInEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.POSTERN_SECRET) {
@@ -50,6 +54,8 @@ export interface Config
   webhooks: WebhookConfig;
   validator: ValidatorConfig;
   apiKeyAlerts: ApiKeyAlertConfig;
+  mailboxes: MailboxConfig;
+  optIn: OptInConfig;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad setting. */
@@ -79,5 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: webhookSettings(e),
     apiKeyAlerts: apiKeyAlertSettings(e),
     validator: validatorSettings(e, server.publicUrl),
+    mailboxes: mailboxSettings(e),
+    optIn: optInSettings(e),
   };
 }

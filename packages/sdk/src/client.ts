@@ -1,6 +1,8 @@
 // createClient: validated options -> methods of the public REST API (/v1), each call one request
 // plus retries: 429 after Retry-After, 5xx (not 501), network errors and timeouts with back-off,
 // all within the client's retry budget and the caller's AbortSignal.
+import { Contacts, Lists, Suppressions } from './contacts.ts';
+import type { ContactsApi, ListsApi, SuppressionsApi } from './contacts-types.ts';
 import { abortError, isRetryable, PosternError, type RetryStop } from './errors.ts';
 import { Jobs } from './jobs.ts';
 import type { JobsApi } from './jobs-types.ts';
@@ -37,6 +39,12 @@ export interface PosternClient {
   readonly jobs: JobsApi;
   /** The workspace's validation policy (`/v1/policy`): `get()` and `set(policy)`. */
   readonly policy: PolicyApi;
+  /** Contacts (`/v1/contacts`): list, create, get, update, erase, and each one's consent record. */
+  readonly contacts: ContactsApi;
+  /** Lists (`/v1/lists`) and their subscriptions: subscribe with consent evidence, unsubscribe. */
+  readonly lists: ListsApi;
+  /** The suppression list (`/v1/suppressions`): list, add manual entries, remove them. */
+  readonly suppressions: SuppressionsApi;
   /**
    * The rate-limit headers of the response this client received last (any call, also a 429), or
    * undefined before the first. With concurrent calls, "last" means last to arrive.
@@ -56,6 +64,9 @@ class Client implements PosternClient {
   #lastRateLimit: RateLimitInfo | undefined;
   readonly jobs: JobsApi;
   readonly policy: PolicyApi;
+  readonly contacts: ContactsApi;
+  readonly lists: ListsApi;
+  readonly suppressions: SuppressionsApi;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -69,6 +80,13 @@ class Client implements PosternClient {
       request: (spec, callOptions) => this.#request(spec, callOptions),
       withMeta,
     });
+    const transport = {
+      request: <T>(spec: RequestSpec, callOptions?: CallOptions) => this.#request<T>(spec, callOptions),
+      withMeta,
+    };
+    this.contacts = new Contacts(transport);
+    this.lists = new Lists(transport);
+    this.suppressions = new Suppressions(transport);
   }
 
   get baseUrl(): string {

@@ -4,6 +4,36 @@ export type { ApiKeyScope, ErrorCode } from '@postern/contracts/constants';
 export { API_KEY_SCOPES } from '@postern/contracts/constants';
 export { API_KEY_PATTERN, isWellFormedApiKey } from './api-key.ts';
 export { createClient, type PosternClient } from './client.ts';
+export type {
+  AddSuppressionsResult,
+  ConsentEventType,
+  ConsentEvidence,
+  ConsentMethod,
+  ConsentTextVersion,
+  ConsentTimelineEntry,
+  Contact,
+  ContactAttributes,
+  ContactInput,
+  ContactList,
+  ContactPage,
+  ContactSubscription,
+  ContactsApi,
+  ContactUpdate,
+  CreateOptions,
+  ListContactsOptions,
+  ListInput,
+  ListSubscribersOptions,
+  ListSuppressionsOptions,
+  ListsApi,
+  ListUpdate,
+  SubscribeInput,
+  SubscribeResult,
+  SubscriptionStatus,
+  Suppression,
+  SuppressionPage,
+  SuppressionReason,
+  SuppressionsApi,
+} from './contacts-types.ts';
 export {
   type ClientErrorCode,
   isPosternError,

@@ -7,6 +7,7 @@ import { type BulkJobDeps, createBulkChunkJob } from './bulk.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { erasureJob } from './erasure.ts';
 import { heartbeatJob } from './heartbeat.ts';
+import { mailboxOAuthRefreshJob } from './mailbox-oauth-refresh.ts';
 import { createRetentionJob, createRetentionSweepJob } from './retention.ts';
 import { createWebhookDispatchJob, wakesWebhooks } from './webhooks.ts';
 
@@ -15,6 +16,7 @@ export function jobHandlers(
   deps: EmailJobDeps & {
     sessionIdleMs: number;
     auditRetentionDays: number;
+    optInUnconfirmedDays?: number;
     /** The process-wide verification engine (start.ts builds it from config); default: system DNS. */
     engine?: BulkEngine;
     /** The process's webhook delivery engine (start.ts); without one, dispatch jobs fan out only. */
@@ -45,6 +47,7 @@ export function jobHandlers(
     createWebhookDispatchJob({ keyring: deps.keyring, webhooks: deps.webhooks }),
     wakesWebhooks(apiKeyUsageAlertsJob, deps.webhooks),
     erasureJob,
+    mailboxOAuthRefreshJob,
     // Without a configured signer (fixtures), a throw-away key: nothing it signs verifies elsewhere.
     createAuditCheckpointJob(
       deps.audit ?? {

@@ -14,8 +14,8 @@ export const PLANS = {
 
 /**
  * What an API key may do on /v1: `resource:action`. Every /v1 route declares one (its Fastify route
- * `config.scope`); a key without it is refused 403 INSUFFICIENT_SCOPE. The outreach scopes are reserved
- * for the contacts, lists, campaigns and suppressions routes to come: no route needs them yet.
+ * `config.scope`); a key without it is refused 403 INSUFFICIENT_SCOPE. `campaigns:write` is reserved for
+ * the campaign routes to come: no route needs it yet.
  */
 export const API_KEY_SCOPES = [
   'validate:write',
@@ -41,12 +41,12 @@ export const API_KEY_SCOPE_TEXT: Record<ApiKeyScope, string> = {
   'usage:read': 'See the plan usage (GET /usage)',
   'policy:read': "See the workspace's verification policy",
   'policy:write': "Change the workspace's verification policy",
-  'contacts:read': 'Read and export contacts (reserved: outreach)',
-  'contacts:write': 'Create and change contacts (reserved: outreach)',
-  'contacts:erase': "Erase a person's data (reserved: outreach)",
-  'lists:write': 'Change lists (reserved: outreach)',
+  'contacts:read': 'Read contacts, their consent records, lists, subscriptions and suppressions',
+  'contacts:write': 'Create and change contacts; subscribe and unsubscribe them',
+  'contacts:erase': "Erase a person's data (DELETE /contacts/:id)",
+  'lists:write': 'Create and change lists',
   'campaigns:write': 'Create and send campaigns (reserved: outreach)',
-  'suppressions:write': 'Change the suppression list (reserved: outreach)',
+  'suppressions:write': 'Add and remove manual suppressions',
 };
 
 /** Presets of the dashboard: every scope, or only the reading ones. */
@@ -57,15 +57,15 @@ export const API_KEY_SCOPE_PRESETS = {
 
 /** Scopes no /v1 route uses yet (outreach): choosable, documented as reserved. */
 export const RESERVED_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES.filter((scope) =>
-  /^(contacts|lists|campaigns|suppressions):/.test(scope),
+  /^campaigns:/.test(scope),
 );
 
 /**
- * What keys made before scopes existed received: every scope of the routes of then (not the reserved
- * ones). Also what a tRPC `apiKeys.create` without `scopes` gets.
+ * What keys made before scopes existed received: every scope of the routes of then (verification only,
+ * none of the outreach ones). Also what a tRPC `apiKeys.create` without `scopes` gets.
  */
 export const LEGACY_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES.filter(
-  (scope) => !RESERVED_API_KEY_SCOPES.includes(scope),
+  (scope) => !/^(contacts|lists|campaigns|suppressions):/.test(scope),
 );
 
 /** Longest overlap of a rolled key: the old secret keeps working up to this long. */

@@ -4,6 +4,10 @@ export const EVENT_TYPES = [
   'bulk_job.failed',
   'audit.checkpoint',
   'api_key.usage_alert',
+  'contact.subscribed',
+  'contact.confirmed',
+  'contact.unsubscribed',
+  'contact.suppressed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -17,6 +21,10 @@ export const EVENT_TEXT: Record<EventType, string> = {
     "The workspace's audit log grew: its new head, signed by Postern (keep it to prove later that nothing was removed)",
   'api_key.usage_alert':
     'An API key was used unusually: a sharp rise in traffic, a burst of refusals (401/403/429) or a new IP range',
+  'contact.subscribed': 'A contact subscribed to a list (active, or unconfirmed until double opt-in)',
+  'contact.confirmed': 'A contact confirmed a subscription (double opt-in)',
+  'contact.unsubscribed': 'A contact unsubscribed from a list, or from everything',
+  'contact.suppressed': 'An address was suppressed (unsubscribed, bounced, complained or added by hand)',
 };
 
 // Dashboard notifications (per user; bell in the header).
@@ -25,4 +33,5 @@ export const NOTIFICATION_KINDS = [
   'bulk_job.failed',
   'webhook.endpoint_disabled',
   'api_key.usage_alert',
+  'mailbox.reconnect_required',
 ] as const;

@@ -20,6 +20,13 @@ export const PERMISSIONS = {
   'webhooks.manage': ['owner', 'admin'],
   'policy.read': ['owner', 'admin', 'member', 'viewer'],
   'policy.manage': ['owner', 'admin'],
+  'contacts.read': ['owner', 'admin', 'member', 'viewer'],
+  'contacts.write': ['owner', 'admin', 'member'],
+  'lists.manage': ['owner', 'admin'],
+  'suppressions.manage': ['owner', 'admin'],
+  'mailboxes.view': ['owner', 'admin', 'member', 'viewer'],
+  'mailboxes.send': ['owner', 'admin', 'member'],
+  'mailboxes.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -43,6 +50,15 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
     'Create, change, delete webhook endpoints; reveal and rotate signing secrets; re-send deliveries',
   'policy.read': "See the workspace's validation policy",
   'policy.manage': 'Change the validation policy and dry-run a draft of it',
+  'contacts.read': 'See contacts, lists, subscriptions, consent timelines and the suppression list',
+  'contacts.write': 'Add, change, import, subscribe, unsubscribe, delete and erase contacts',
+  'lists.manage': 'Create, change and delete lists (consent texts, double opt-in, confirmation email)',
+  'suppressions.manage': 'Add and remove manual suppressions; export the suppression list',
+  'mailboxes.view': 'See connected email accounts (names, status, settings; never their passwords)',
+  'mailboxes.send':
+    'Send through connected email accounts, test their connection and check their sender authentication',
+  'mailboxes.manage':
+    'Connect and disconnect email accounts, replace their credentials, edit their sender identity and prove aliases',
 };
 
 export const can = (role: Role, permission: Permission) =>

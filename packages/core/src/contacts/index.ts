@@ -25,6 +25,10 @@
 //   listSuppressions / exportSuppressions (audited) / isSuppressed(ctx, ws, emails[]) (batched)
 //   suppressInTx(tx, ctx, ws, { addresses, reason, source })  for bounces/complaints (campaigns)
 //   addSuppressionKeyVersion(em, keyring)        operators: a new hash key version (old ones kept)
+// Double opt-in and the preference center (#30; opt-in.ts, preferences.ts)
+//   issueOptInToken / inspectOptInToken / confirmOptIn(ctx, token, {ip, userAgent})  single-use links
+//   claimConfirmationSend(kv, config, normalized, listId)  list-bombing limits; renderConfirmationMail
+//   preferenceToken / readPreferenceToken (signed, no row) / preferenceView / purgeUnconfirmed
 // Webhook events (outbox): contact.subscribed, contact.confirmed, contact.unsubscribed, contact.suppressed.
 export { normalizeAddress, tryNormalizeAddress } from './address.ts';
 export {
@@ -49,6 +53,29 @@ export {
   listLists,
   updateList,
 } from './lists.ts';
+export {
+  claimConfirmationSend,
+  confirmOptIn,
+  inspectOptInToken,
+  issueOptInToken,
+  type OptInTokenState,
+  renderConfirmationMail,
+} from './opt-in.ts';
+export {
+  type FormOutcome,
+  type FormSubscription,
+  type PublicList,
+  publicList,
+  subscribeFromForm,
+} from './opt-in-form.ts';
+export { type ConfirmationSender, sendConfirmationMail, settleConfirmationSends } from './opt-in-send.ts';
+export {
+  type PreferenceView,
+  preferenceToken,
+  preferenceView,
+  purgeUnconfirmed,
+  readPreferenceToken,
+} from './preferences.ts';
 export type { ContactsCtx } from './shared.ts';
 export { confirm, subscribe, unsubscribe } from './subscribe.ts';
 export { addSuppressionKeyVersion, loadSuppressionKeys, suppressionHash } from './suppression-keys.ts';

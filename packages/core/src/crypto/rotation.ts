@@ -28,6 +28,12 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { table: 'webhook_endpoint', idColumn: 'id', column: 'previous_secret' },
   { table: 'webhook_endpoint', idColumn: 'id', column: 'url' },
   { table: 'subject_key', idColumn: 'id', column: 'key' },
+  { table: 'suppression', idColumn: 'id', column: 'address_sealed' },
+  { table: 'suppression_key', idColumn: 'version', column: 'key' },
+  { table: 'mailbox', idColumn: 'id', column: 'password' },
+  { table: 'mailbox', idColumn: 'id', column: 'access_token' },
+  { table: 'mailbox', idColumn: 'id', column: 'refresh_token' },
+  { table: 'mailbox_oauth_state', idColumn: 'id', column: 'code_verifier' },
 ];
 
 export interface FieldRotationResult {

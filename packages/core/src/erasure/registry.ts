@@ -110,6 +110,21 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
     what: 'webhook URLs and secrets (encrypted), creator',
     rules: [byWorkspace(), nullUser('created_by')],
   },
+  'public.mailbox_alias_verification': {
+    class: 'erase',
+    what: 'alias proofs: alias address, code (keyed hash), creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
+  'public.mailbox_oauth_state': {
+    class: 'erase',
+    what: 'pending OAuth sign-ins (10 minutes): state hash, PKCE verifier (encrypted), member',
+    rules: [byWorkspace(), byUser('user_id')],
+  },
+  'public.mailbox': {
+    class: 'erase',
+    what: 'connected mailboxes: address, endpoints, username, password or OAuth tokens (encrypted), identity, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
   'public.outbox_event': { class: 'erase', what: 'event payloads (ids and counts)', rules: [byWorkspace()] },
   'public.api_key_alert': { class: 'erase', what: 'key alerts: details', rules: [byWorkspace()] },
   'public.api_key_usage': { class: 'erase', what: 'daily key usage counts', rules: [byWorkspace()] },
@@ -122,6 +137,37 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
     class: 'erase',
     what: 'validation rules, who saved them',
     rules: [byWorkspace(), nullUser('updated_by')],
+  },
+  // Audiences (#29): subscriptions before the contacts and lists they point at.
+  'public.opt_in_token': {
+    class: 'erase',
+    what: 'double opt-in links (#30): keyed hash of the token, contact, list, expiry, when used',
+    rules: [byWorkspace()],
+  },
+  'public.subscription': {
+    class: 'erase',
+    what: 'subscriptions of contacts to lists: status, times',
+    rules: [byWorkspace()],
+  },
+  'public.contact': {
+    class: 'erase',
+    what: 'contacts: address, name, custom attributes',
+    rules: [byWorkspace()],
+  },
+  'public.contact_list': {
+    class: 'erase',
+    what: 'lists: names, texts, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
+  'public.consent_text_version': {
+    class: 'erase',
+    what: 'consent texts shown at sign-up, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
+  'public.suppression': {
+    class: 'erase',
+    what: 'suppressed addresses (keyed hash, sealed address), reason, source, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
   },
   'public.workspace_invitation': {
     class: 'erase',
@@ -155,9 +201,16 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
   // --- kept with a reason
   'public.audit_entry': {
     class: 'keep',
-    what: 'audit entries: actor id, IP, user agent, labels in metadata',
-    why: 'GDPR Art. 17(3)(b) and (e): the security record of what was done with the account (legal obligations, establishing and defending legal claims); append-only, refused any change by the database',
+    what: "audit entries: actor id; since chain version 2 the IP, user agent and personal metadata only sealed under the person's key (subject_key), which the erasure destroys; version-1 entries hold them in clear",
+    why: 'GDPR Art. 17(3)(b) and (e): the security record of what was done with the account (legal obligations, establishing and defending legal claims); append-only, refused any change by the database; after the erasure its version-2 entries no longer identify the person and their chains still verify',
     retention: 'until the audit purge (AUDIT_RETENTION_DAYS, 1 year by default, at least 90 days)',
+  },
+  'public.consent_event': {
+    class: 'keep',
+    what: "consent records: contact, list and actor ids, method, times; the address, IP addresses, user agents and the import's source sealed under the contact's own key",
+    why: "GDPR Art. 7(1) and 17(3)(e): the controller must be able to demonstrate consent, and defend claims about it, after the person or the workspace is gone; append-only, refused any change by the database. Erasing a contact (or its workspace) destroys the contact's key: the rows keep proving what happened without identifying anyone. The actor id of an erased account stays as an id that no longer resolves",
+    retention:
+      "until the workspace's erasure + 3 years (purge not yet implemented: rows are kept, unreadable once the contact's key is destroyed)",
   },
   'pgboss.job': {
     class: 'keep',
@@ -173,6 +226,10 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
   'public.audit_signed_head': {
     class: 'none',
     why: 'scope, sequence number, hash and signature of a chain head',
+  },
+  'public.suppression_key': {
+    class: 'none',
+    why: 'the suppression hash keys (random, sealed with the keyring): no data of a person',
   },
   'public.worker_heartbeat': { class: 'none', why: 'worker processes: host name, pid, version' },
   'public.mikro_orm_migrations': { class: 'none', why: 'names of the applied migrations' },

@@ -15,6 +15,7 @@ import { purgeAuditLog } from '../audit/purge.ts';
 import { purgeExpiredBulkJobs } from '../bulk/lifecycle.ts';
 import { purgeAbandonedUploads } from '../bulk/staging.ts';
 import type { Clock } from '../clock.ts';
+import { purgeUnconfirmed } from '../contacts/preferences.ts';
 import { purgeWebhookDeliveries } from '../webhooks/deliveries.ts';
 
 const DAY = 86_400_000;
@@ -31,9 +32,16 @@ export interface RetentionRule {
 export interface RetentionSettings {
   sessionIdleMs: number;
   auditRetentionDays: number;
+  /** OPT_IN_UNCONFIRMED_RETENTION_DAYS (30 by default). */
+  optInUnconfirmedDays?: number | undefined;
 }
 
 export const RETENTION_RULES: RetentionRule[] = [
+  {
+    data: 'unconfirmed subscriptions (double opt-in never confirmed) and expired confirmation links',
+    kept: '30 days unconfirmed (OPT_IN_UNCONFIRMED_RETENTION_DAYS); links until they expire (OPT_IN_LINK_TTL_DAYS, 7 days)',
+    purge: (em, now, settings) => purgeUnconfirmed(em, now, settings.optInUnconfirmedDays ?? 30),
+  },
   {
     data: 'audit log entries',
     kept: '1 year by default (AUDIT_RETENTION_DAYS, at least 90 days); a checkpoint keeps the chain verifiable',

@@ -9,7 +9,18 @@ import {
   UserSchema,
 } from './auth.ts';
 import { BulkJobChunkSchema, BulkJobRowsSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
+import {
+  ConsentEventSchema,
+  ConsentTextVersionSchema,
+  ContactListSchema,
+  ContactSchema,
+  SubscriptionSchema,
+  SuppressionKeySchema,
+  SuppressionSchema,
+} from './contacts.ts';
 import { NotificationSchema, OutboxEventSchema } from './events.ts';
+import { MailboxAliasVerificationSchema, MailboxOAuthStateSchema, MailboxSchema } from './mailbox.ts';
+import { OptInTokenSchema } from './opt-in.ts';
 import { ValidationPolicySchema } from './policy.ts';
 import { SubjectKeySchema } from './subject-key.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhooks.ts';
@@ -21,7 +32,10 @@ export * from './append-only.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
+export * from './contacts.ts';
 export * from './events.ts';
+export * from './mailbox.ts';
+export * from './opt-in.ts';
 export * from './policy.ts';
 export * from './subject-key.ts';
 export * from './webhooks.ts';
@@ -57,4 +71,15 @@ export const ALL_ENTITIES = [
   WebhookAttemptSchema,
   ValidationPolicySchema,
   SubjectKeySchema,
+  ContactSchema,
+  ContactListSchema,
+  ConsentTextVersionSchema,
+  SubscriptionSchema,
+  ConsentEventSchema,
+  SuppressionSchema,
+  SuppressionKeySchema,
+  OptInTokenSchema,
+  MailboxSchema,
+  MailboxAliasVerificationSchema,
+  MailboxOAuthStateSchema,
 ];

@@ -6,10 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../deps.ts';
 import type { BulkHttp } from '../shared/bulk.ts';
 import { registerApiKeyGate } from './auth.ts';
+import { contactRoutes } from './contacts.ts';
 import { docsRoutes } from './docs.ts';
 import { jobRoutes } from './jobs.ts';
+import { listRoutes } from './lists.ts';
 import { meRoute } from './me.ts';
 import { policyRoutes } from './policy.ts';
+import { suppressionRoutes } from './suppressions.ts';
 import { usageRoute } from './usage.ts';
 import { validateRoutes } from './validate.ts';
 
@@ -27,5 +30,8 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps; bulk
     await authed.register(jobRoutes, { deps, bulk: opts.bulk });
     await authed.register(usageRoute, { deps });
     await authed.register(policyRoutes, { deps });
+    await authed.register(contactRoutes, { deps });
+    await authed.register(listRoutes, { deps });
+    await authed.register(suppressionRoutes, { deps });
   });
 }

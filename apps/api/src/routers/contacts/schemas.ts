@@ -39,7 +39,7 @@ export const ZListCollection = z.object({ lists: z.array(ZContactList) });
  */
 export const ZDashboardSubscribeRequest = ZListRef.extend({
   contact: ZCreateContact,
-  evidence: ZConsentEvidence.omit({ method: true, basis: true, confirmedAt: true }).strict().default({}),
+  evidence: ZConsentEvidence.omit({ method: true, confirmedAt: true }).strict().default({}),
 });
 /** One list, or (without `listId`) every list and the address suppressed as `unsubscribed`. */
 export const ZDashboardUnsubscribeRequest = ZContactRef.extend({ listId: ZId.optional() });
