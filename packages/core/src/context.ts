@@ -16,6 +16,8 @@ export interface SystemMail {
   subject: string;
   text: string;
   html: string;
+  /** Display name instead of MAIL_FROM's (a list's name on its double opt-in mail); the address stays. */
+  fromName?: string | undefined;
 }
 
 /** Who performs an operation: a signed-in user, an API key of a workspace, or the system (a job). */

@@ -221,6 +221,20 @@ describe('mail transport', () => {
     expect(decode(html)).toContain(`href="${LINK}"`);
   });
 
+  it("writes a message's own display name with MAIL_FROM's address, sealed and opened with it", async () => {
+    const mailDir = join(dir, 'named');
+    const transport = createMailTransport({ mailDir, mailFrom: 'Postern <no-reply@postern.test>' });
+    const message = {
+      ...twoFactorChangedNotice({ to: 'ana@example.com', enabled: true }),
+      fromName: 'Garden Club',
+    };
+    expect(openMessage(keyring, sealMessage(keyring, message))).toEqual(message);
+    await transport.send(message);
+    const [file] = await readdir(mailDir);
+    const raw = await readFile(join(mailDir, file ?? ''), 'utf8');
+    expect(raw).toMatch(/^From: Garden Club <no-reply@postern\.test>\r$/m);
+  });
+
   it('names each file uniquely', async () => {
     const mailDir = join(dir, 'many');
     const transport = createMailTransport({ mailDir, mailFrom: 'no-reply@postern.test' });

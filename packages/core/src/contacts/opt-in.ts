@@ -149,5 +149,5 @@ export function renderConfirmationMail(input: ConfirmationMailInput) {
     .filter((para) => para.trim().length > 0)
     .map((para) => `<p>${para}</p>`);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('\n')}</body></html>`;
-  return { to: input.to, subject, text, html };
+  return { to: input.to, subject, text, html, fromName: input.listName };
 }

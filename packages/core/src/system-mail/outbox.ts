@@ -16,12 +16,13 @@ const ZMailMessage = z.object({
   subject: z.string().min(1),
   text: z.string(),
   html: z.string(),
+  fromName: z.string().max(200).optional(),
 });
 
 /** Encrypts a message for the email queue's payload. */
 export function sealMessage(keyring: Keyring, message: MailMessage): string {
-  const { to, subject, text, html } = ZMailMessage.parse(message);
-  return keyring.encrypt(JSON.stringify({ to, subject, text, html }), MAIL_SEAL_CONTEXT);
+  const { to, subject, text, html, fromName } = ZMailMessage.parse(message);
+  return keyring.encrypt(JSON.stringify({ to, subject, text, html, fromName }), MAIL_SEAL_CONTEXT);
 }
 
 /** Decrypts and checks a sealed message; throws when the key, context or content do not match. */

@@ -90,11 +90,18 @@ function emlFileName(now: Date): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}.eml`;
 }
 
+/** The address of MAIL_FROM (`Name <address>` or a bare address). */
+function fromAddress(mailFrom: string): string {
+  return /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+}
+
 /** Builds the transport from config (SMTP_URL first, then MAIL_DIR); throws when neither is set. */
 export function createMailTransport(config: MailTransportConfig): MailTransport {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const envelope = (message: MailMessage) => ({
-    from: config.mailFrom,
+    from: message.fromName
+      ? { name: message.fromName, address: fromAddress(config.mailFrom) }
+      : config.mailFrom,
     to: message.to,
     subject: message.subject,
     text: message.text,
