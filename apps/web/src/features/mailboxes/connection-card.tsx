@@ -1,6 +1,7 @@
 // A mailbox's connection: its servers and user name (never the password), who connected it, the last
 // test; "Test connection" signs in to both servers again and says how each answered; owners and admins
-// replace the credentials (tested before they are stored).
+// replace the credentials (tested before they are stored). An OAuth mailbox has no credentials to
+// replace (the server refuses it): it shows its grant instead, and reconnects through the provider.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert, ProblemAlert } from '../../components/alert.tsx';
@@ -15,8 +16,10 @@ import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { TestingProgress } from './connect-dialog.tsx';
 import { mailboxActionError } from './mailbox-errors.ts';
-import { failureText, PROTOCOL_LABEL, SECURITY_LABEL } from './mailbox-model.ts';
+import { failureText, oauthProviderOf, PROTOCOL_LABEL, SECURITY_LABEL } from './mailbox-model.ts';
 import { LastTest } from './mailbox-status.tsx';
+import { OAuthReconnectButton } from './oauth-connect.tsx';
+import { OAuthAccessRows } from './oauth-details.tsx';
 import { ReplaceCredentialsDialog } from './replace-credentials-dialog.tsx';
 import { type Mailbox, type MailboxTestResult, useMailboxUpdated } from './use-mailboxes.ts';
 
@@ -92,13 +95,20 @@ export function ConnectionCard({ mailbox }: { mailbox: Mailbox }) {
   const [replacing, setReplacing] = useState(false);
   const disconnected = mailbox.status === 'disconnected';
   const canManage = can('mailboxes.manage');
+  const provider = oauthProviderOf(mailbox.provider);
 
   const testButton = can('mailboxes.send') ? (
     <Button
       variant="secondary"
       loading={test.isPending}
       disabled={disconnected}
-      title={disconnected ? 'Its password was deleted: enter the credentials again first' : undefined}
+      title={
+        disconnected
+          ? provider
+            ? 'Its grant was deleted: reconnect it first'
+            : 'Its password was deleted: enter the credentials again first'
+          : undefined
+      }
       onClick={() => test.mutate({ workspaceId: workspace.id, mailboxId: mailbox.id })}
       data-testid="test-connection"
     >
@@ -112,7 +122,11 @@ export function ConnectionCard({ mailbox }: { mailbox: Mailbox }) {
       id="connection"
       testId="connection-card"
       title="Connection"
-      description="Where Postern signs in. The password is sealed and never shown."
+      description={
+        provider
+          ? 'Where Postern signs in, with the provider’s grant (XOAUTH2). No token is ever shown.'
+          : 'Where Postern signs in. The password is sealed and never shown.'
+      }
       actions={testButton}
     >
       <div className="space-y-4">
@@ -129,6 +143,9 @@ export function ConnectionCard({ mailbox }: { mailbox: Mailbox }) {
           <DetailRow label="Username" testId="mailbox-username-shown">
             <span className="[overflow-wrap:anywhere]">{mailbox.username}</span>
           </DetailRow>
+          {provider ? (
+            <OAuthAccessRows mailbox={mailbox} provider={provider} workspaceId={workspace.id} />
+          ) : null}
           <DetailRow label="Last test" testId="detail-last-test">
             <LastTest lastTest={mailbox.lastTest} now={now} />
             {mailbox.lastTest?.failure ? (
@@ -139,7 +156,15 @@ export function ConnectionCard({ mailbox }: { mailbox: Mailbox }) {
             {formatDateTime(mailbox.createdAt)} by {mailbox.createdBy ?? 'a former member'}
           </DetailRow>
         </dl>
-        {canManage ? (
+        {canManage && provider && mailbox.status !== 'connected' && mailbox.status !== 'failing' ? (
+          <div className="flex flex-col gap-3 border-t border-slate-100 pt-4 sm:flex-row sm:items-center sm:justify-between">
+            <p className="text-xs text-slate-500">
+              Sign in to {mailbox.email} at the provider again to reconnect this account.
+            </p>
+            <OAuthReconnectButton workspaceId={workspace.id} provider={provider} />
+          </div>
+        ) : null}
+        {canManage && !provider ? (
           <div className="flex flex-col gap-3 border-t border-slate-100 pt-4 sm:flex-row sm:items-center sm:justify-between">
             <p className="text-xs text-slate-500">
               {disconnected
@@ -153,7 +178,7 @@ export function ConnectionCard({ mailbox }: { mailbox: Mailbox }) {
           </div>
         ) : null}
       </div>
-      {canManage ? (
+      {canManage && !provider ? (
         <ReplaceCredentialsDialog mailbox={mailbox} open={replacing} onClose={() => setReplacing(false)} />
       ) : null}
     </Card>

@@ -1,5 +1,6 @@
 // Disconnecting a mailbox (owners and admins, confirmed): its password is deleted at once and nothing
-// is sent through it any more; the account stays listed as disconnected and can be reconnected.
+// is sent through it any more; the account stays listed as disconnected and can be reconnected. For a
+// Gmail/Outlook mailbox the grant is revoked at the provider too (the page then says whether it was).
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
@@ -10,6 +11,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { mailboxActionError } from './mailbox-errors.ts';
+import { oauthProviderOf, PROVIDER_LABEL } from './mailbox-model.ts';
 import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
 
 export function DisconnectCard({
@@ -17,19 +19,21 @@ export function DisconnectCard({
   onDisconnected,
 }: {
   mailbox: Mailbox;
-  onDisconnected: (email: string) => void;
+  onDisconnected: (disconnected: Mailbox) => void;
 }) {
   const { workspace } = useCurrentWorkspace();
   const trpc = useTRPC();
   const updated = useMailboxUpdated();
   const refusal = useRefusal((error) => mailboxActionError(error, 'disconnect'));
   const [asking, setAsking] = useState(false);
+  const provider = oauthProviderOf(mailbox.provider);
+  const secret = provider ? 'access' : 'password';
   const disconnect = useMutation(
     trpc.mailboxes.disconnect.mutationOptions({
       onSuccess: (disconnected) => {
         setAsking(false);
         void updated(disconnected);
-        onDisconnected(mailbox.email);
+        onDisconnected(disconnected);
       },
       onError: refusal.onError,
     }),
@@ -38,8 +42,9 @@ export function DisconnectCard({
     <Card id="disconnect" testId="disconnect-card" title="Disconnect" className="border-rose-200">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
         <p className="text-sm text-slate-600">
-          Deletes the stored password at once and stops all sending through this account. It stays listed as
-          disconnected; you can reconnect it with its credentials.
+          {provider
+            ? `Revokes Postern’s access at ${PROVIDER_LABEL[provider]}, deletes the stored tokens at once and stops all sending through this account. It stays listed as disconnected; you can reconnect it by signing in again.`
+            : 'Deletes the stored password at once and stops all sending through this account. It stays listed as disconnected; you can reconnect it with its credentials.'}
         </p>
         <Button
           variant="secondary"
@@ -65,9 +70,9 @@ export function DisconnectCard({
         onConfirm={() => disconnect.mutate({ workspaceId: workspace.id, mailboxId: mailbox.id })}
       >
         <p>
-          The password of <span className="font-medium break-all text-slate-900">{mailbox.email}</span> is
-          deleted at once, and sending through this mailbox stops: campaigns using it are paused. Messages
-          already sent stay sent.
+          The {secret} of <span className="font-medium break-all text-slate-900">{mailbox.email}</span> is
+          {provider ? ` revoked at ${PROVIDER_LABEL[provider]} and its tokens are` : ''} deleted at once, and
+          sending through this mailbox stops: campaigns using it are paused. Messages already sent stay sent.
         </p>
       </ConfirmAction>
     </Card>

@@ -3,9 +3,10 @@
 import { Link } from 'react-router';
 import { Badge } from '../../components/badge.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
-import { PROVIDER_LABEL, senderAuthSummary } from './mailbox-model.ts';
+import { oauthProviderOf, PROVIDER_LABEL, senderAuthSummary } from './mailbox-model.ts';
 import { mailboxPath } from './mailbox-paths.ts';
 import { LastTest, MailboxStatusBadge } from './mailbox-status.tsx';
+import { OAuthReconnectButton } from './oauth-connect.tsx';
 import type { Mailbox } from './use-mailboxes.ts';
 
 const NUMBER = new Intl.NumberFormat('en');
@@ -37,9 +38,12 @@ export function mailboxColumns({
   workspaceId,
   now,
   full,
+  canManage = false,
 }: {
   workspaceId: string;
   now: number;
+  /** Owners and admins: "Reconnect" next to an OAuth mailbox the provider no longer accepts. */
+  canManage?: boolean;
   /** Settings and health too (members and up); viewers see names and status only. */
   full: boolean;
 }): Column<Mailbox>[] {
@@ -62,11 +66,17 @@ export function mailboxColumns({
     {
       id: 'status',
       header: 'Status',
-      cell: (mailbox) => (
-        <span>
-          <MailboxStatusBadge mailbox={mailbox} testId="mailbox-status" />
-        </span>
-      ),
+      cell: (mailbox) => {
+        const provider = oauthProviderOf(mailbox.provider);
+        return (
+          <span className="flex flex-wrap items-center gap-2">
+            <MailboxStatusBadge mailbox={mailbox} testId="mailbox-status" />
+            {canManage && provider && mailbox.status === 'reconnect_required' ? (
+              <OAuthReconnectButton workspaceId={workspaceId} provider={provider} />
+            ) : null}
+          </span>
+        );
+      },
     },
   ];
   if (!full) return basic;

@@ -13,7 +13,8 @@ export type MailboxAction =
   | 'aliasStart'
   | 'aliasConfirm'
   | 'senderAuth'
-  | 'disconnect';
+  | 'disconnect'
+  | 'oauth';
 
 const FAILED: Record<MailboxAction, string> = {
   connect: 'Could not connect the mailbox',
@@ -24,6 +25,7 @@ const FAILED: Record<MailboxAction, string> = {
   aliasConfirm: 'Could not verify the address',
   senderAuth: 'Could not check the sender authentication',
   disconnect: 'Could not disconnect the mailbox',
+  oauth: 'Could not start the sign-in at the provider',
 };
 
 export interface MailboxProblem {

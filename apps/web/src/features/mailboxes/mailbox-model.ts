@@ -2,8 +2,11 @@
 // sender authentication in a line, and where a failed connection test belongs in the form.
 import {
   MAILBOX_FAILURE_TEXT,
+  MAILBOX_OAUTH_RESULT_TEXT,
   type MailboxFailure,
   type MailboxFailureInfo,
+  type MailboxOAuthProvider,
+  type MailboxOAuthResult,
   type MailboxStatus,
 } from '@postern/contracts';
 import type { BadgeTone } from '../../components/badge.tsx';
@@ -15,7 +18,7 @@ export const STATUS_STYLE: Record<MailboxStatus, { label: string; tone: BadgeTon
   connected: { label: 'Connected', tone: 'emerald' },
   failing: { label: 'Failing', tone: 'amber' },
   disconnected: { label: 'Disconnected', tone: 'slate' },
-  reconnect_required: { label: 'Reconnect required', tone: 'rose' },
+  reconnect_required: { label: 'Reconnect required', tone: 'amber' },
 };
 
 export const PROVIDER_LABEL: Record<'imap' | 'gmail' | 'outlook', string> = {
@@ -56,6 +59,55 @@ export function statusReason(mailbox: StatusFields): string | null {
     return `The last connection test failed; sending through it is paused until a test passes.${why}`;
   }
   return null;
+}
+
+/** Gmail and Outlook mailboxes sign in with the provider's grant, not a password. */
+export function oauthProviderOf(provider: 'imap' | MailboxOAuthProvider): MailboxOAuthProvider | null {
+  return provider === 'imap' ? null : provider;
+}
+
+/** The notice after the provider sent the browser back (`?oauth=<result>&mailbox=<id>`), or null. */
+export function oauthReturnNotice(
+  search: string,
+): { tone: 'success' | 'error'; text: string; result: MailboxOAuthResult; mailboxId: string | null } | null {
+  const params = new URLSearchParams(search);
+  const result = params.get('oauth');
+  if (result === null) return null;
+  const mailboxId = params.get('mailbox');
+  if (!Object.hasOwn(MAILBOX_OAUTH_RESULT_TEXT, result)) {
+    return {
+      tone: 'error',
+      text: 'The provider sign-in ended with an unknown result: nothing was connected. Start again.',
+      result: 'provider_error',
+      mailboxId: null,
+    };
+  }
+  const known = result as MailboxOAuthResult;
+  const ok = known === 'connected' || known === 'reconnected';
+  return {
+    tone: ok ? 'success' : 'error',
+    text: sentence(MAILBOX_OAUTH_RESULT_TEXT[known]),
+    result: known,
+    mailboxId: ok ? mailboxId : null,
+  };
+}
+
+/** The URL without the `oauth` and `mailbox` parameters (so a reload does not show the notice again). */
+export function withoutOAuthParams(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.delete('oauth');
+  parsed.searchParams.delete('mailbox');
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+}
+
+/** What revoking the grant at disconnect gave, in a sentence. */
+export function revocationText(revocation: 'revoked' | 'failed' | 'unsupported' | null): string {
+  if (revocation === 'revoked') return 'Postern’s access was revoked at the provider.';
+  if (revocation === 'failed')
+    return 'The provider did not confirm revoking Postern’s access (the tokens were deleted here anyway): remove the app on the account page to be sure.';
+  if (revocation === 'unsupported')
+    return 'This provider cannot revoke access on request (the tokens were deleted here): remove the app on the account page.';
+  return 'The tokens were deleted here.';
 }
 
 /** "Passed 5 minutes ago" / "Failed yesterday" / "Not tested yet", with a tone for its mark. */

@@ -1,6 +1,6 @@
 // One email account: its status (and why), connection (test, replace credentials), sender identity,
 // from address (alias proof), sender authentication, and disconnect. Viewers see name and status only.
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Notice } from '../../components/alert.tsx';
 import { buttonClass } from '../../components/button.tsx';
@@ -15,9 +15,17 @@ import { AliasCard } from './alias-card.tsx';
 import { ConnectionCard } from './connection-card.tsx';
 import { DisconnectCard } from './disconnect-card.tsx';
 import { IdentityCard } from './identity-card.tsx';
-import { PROVIDER_LABEL, STATUS_STYLE, statusReason } from './mailbox-model.ts';
+import {
+  oauthProviderOf,
+  PROVIDER_LABEL,
+  revocationText,
+  STATUS_STYLE,
+  statusReason,
+} from './mailbox-model.ts';
 import { isMailboxId, mailboxesPath } from './mailbox-paths.ts';
 import { MailboxStatusBadge } from './mailbox-status.tsx';
+import { OAuthReconnectButton } from './oauth-connect.tsx';
+import { AccountPageLink } from './oauth-details.tsx';
 import { SenderAuthCard } from './sender-auth-card.tsx';
 import { type Mailbox, useMailboxQuery } from './use-mailboxes.ts';
 
@@ -114,9 +122,11 @@ function Header({ mailbox }: { mailbox: Mailbox }) {
   );
 }
 
-function StatusAlert({ mailbox }: { mailbox: Mailbox }) {
+function StatusAlert({ mailbox, canManage = false }: { mailbox: Mailbox; canManage?: boolean }) {
+  const { workspace } = useCurrentWorkspace();
   const reason = statusReason(mailbox);
   if (!reason) return null;
+  const provider = oauthProviderOf(mailbox.provider);
   return (
     <Alert
       tone={mailbox.status === 'disconnected' ? 'info' : 'warning'}
@@ -124,13 +134,18 @@ function StatusAlert({ mailbox }: { mailbox: Mailbox }) {
       testId="mailbox-status-alert"
     >
       {reason}
+      {canManage && provider && mailbox.status === 'reconnect_required' ? (
+        <div className="mt-2">
+          <OAuthReconnectButton workspaceId={workspace.id} provider={provider} />
+        </div>
+      ) : null}
     </Alert>
   );
 }
 
 function MailboxDetails({ mailbox }: { mailbox: Mailbox }) {
   const { workspace, can } = useCurrentWorkspace();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<ReactNode>();
   if (!can('mailboxes.send')) {
     return (
       <div className="space-y-6" data-testid="mailbox-page" data-mailbox-id={mailbox.id}>
@@ -149,7 +164,7 @@ function MailboxDetails({ mailbox }: { mailbox: Mailbox }) {
       <BackLink workspaceId={workspace.id} />
       <Header mailbox={mailbox} />
       <Notice testId="mailbox-notice">{notice}</Notice>
-      <StatusAlert mailbox={mailbox} />
+      <StatusAlert mailbox={mailbox} canManage={canManage} />
       {canManage ? null : (
         <p className="text-sm text-slate-600" data-testid="mailbox-member-note">
           You can test this account and check its sender authentication; only owners and admins change or
@@ -167,11 +182,23 @@ function MailboxDetails({ mailbox }: { mailbox: Mailbox }) {
       {canManage && mailbox.status !== 'disconnected' ? (
         <DisconnectCard
           mailbox={mailbox}
-          onDisconnected={(email) =>
-            setNotice(`${email} is disconnected: its password was deleted and nothing is sent through it.`)
-          }
+          onDisconnected={(disconnected) => setNotice(disconnectedNotice(disconnected))}
         />
       ) : null}
     </div>
+  );
+}
+
+/** What disconnecting did: the password deleted, or (OAuth) the grant revoked at the provider or not. */
+function disconnectedNotice(mailbox: Mailbox): ReactNode {
+  const provider = oauthProviderOf(mailbox.provider);
+  if (!provider || !mailbox.oauth)
+    return `${mailbox.email} is disconnected: its password was deleted and nothing is sent through it.`;
+  return (
+    <span data-testid="disconnect-revocation" data-revocation={mailbox.oauth.revocation ?? 'none'}>
+      {mailbox.email} is disconnected and nothing is sent through it.{' '}
+      {revocationText(mailbox.oauth.revocation)}{' '}
+      <AccountPageLink url={mailbox.oauth.accountPageUrl} provider={provider} />
+    </span>
   );
 }

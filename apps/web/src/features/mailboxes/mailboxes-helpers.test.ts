@@ -1,4 +1,9 @@
-import { MAILBOX_FAILURES, MAILBOX_LIMITS } from '@postern/contracts';
+import {
+  MAILBOX_FAILURES,
+  MAILBOX_LIMITS,
+  MAILBOX_OAUTH_RESULTS,
+  MAILBOX_STATUSES,
+} from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   connectFieldOf,
@@ -20,8 +25,13 @@ import {
   failureText,
   lastTestSummary,
   mailboxFailureOf,
+  oauthProviderOf,
+  oauthReturnNotice,
+  revocationText,
+  STATUS_STYLE,
   senderAuthSummary,
   statusReason,
+  withoutOAuthParams,
 } from './mailbox-model.ts';
 import { isMailboxId, mailboxesPath, mailboxPath } from './mailbox-paths.ts';
 
@@ -204,6 +214,11 @@ describe('status and last test', () => {
     );
   });
 
+  it('labels every status, reconnect_required as a warning', () => {
+    for (const status of MAILBOX_STATUSES) expect(STATUS_STYLE[status].label).not.toBe('');
+    expect(STATUS_STYLE.reconnect_required).toEqual({ label: 'Reconnect required', tone: 'amber' });
+  });
+
   it('summarises the last test', () => {
     expect(lastTestSummary(null, NOW)).toEqual({ text: 'Not tested yet', tone: 'none' });
     expect(lastTestSummary({ at: ago(300), ok: true, failure: null }, NOW)).toEqual({
@@ -336,5 +351,53 @@ describe('the pages’ URLs', () => {
     expect(isMailboxId(id)).toBe(true);
     expect(isMailboxId('../audit')).toBe(false);
     expect(isMailboxId(undefined)).toBe(false);
+  });
+});
+
+describe('OAuth (Gmail, Outlook)', () => {
+  const id = '3f2b8c1e-9a4d-4e5f-8a7b-1c2d3e4f5a6b';
+  it('reads the result the provider sent the browser back with', () => {
+    expect(oauthReturnNotice('')).toBeNull();
+    expect(oauthReturnNotice('?tab=1')).toBeNull();
+    expect(oauthReturnNotice(`?oauth=connected&mailbox=${id}`)).toEqual({
+      tone: 'success',
+      text: 'The account is connected.',
+      result: 'connected',
+      mailboxId: id,
+    });
+    expect(oauthReturnNotice(`?oauth=reconnected&mailbox=${id}`)?.text).toBe(
+      'The account is connected again.',
+    );
+    const denied = oauthReturnNotice(`?oauth=access_denied&mailbox=${id}`);
+    expect(denied).toMatchObject({ tone: 'error', result: 'access_denied', mailboxId: null });
+    expect(denied?.text).toBe('Access was not granted at the provider: nothing was connected.');
+    expect(oauthReturnNotice('?oauth=<script>')).toMatchObject({ tone: 'error', result: 'provider_error' });
+  });
+
+  it('has a sentence for every result code', () => {
+    for (const result of MAILBOX_OAUTH_RESULTS) {
+      const notice = oauthReturnNotice(`?oauth=${result}`);
+      expect(notice?.result).toBe(result);
+      expect(notice?.text).toMatch(/^[A-Z].+[.!?]$/);
+      expect(notice?.tone).toBe(result === 'connected' || result === 'reconnected' ? 'success' : 'error');
+    }
+  });
+
+  it('drops only its own parameters from the URL', () => {
+    expect(withoutOAuthParams(`https://app.test/w/w1/mailboxes?oauth=connected&mailbox=${id}`)).toBe(
+      '/w/w1/mailboxes',
+    );
+    expect(withoutOAuthParams('https://app.test/w/w1/mailboxes?oauth=forbidden&x=1#top')).toBe(
+      '/w/w1/mailboxes?x=1#top',
+    );
+  });
+
+  it('tells OAuth mailboxes apart and says what revoking gave', () => {
+    expect(oauthProviderOf('imap')).toBeNull();
+    expect(oauthProviderOf('gmail')).toBe('gmail');
+    expect(revocationText('revoked')).toContain('revoked at the provider');
+    expect(revocationText('failed')).toContain('remove the app');
+    expect(revocationText('unsupported')).toContain('remove the app');
+    expect(revocationText(null)).toBe('The tokens were deleted here.');
   });
 });

@@ -1,6 +1,6 @@
 // Settings → Email accounts: the mailboxes the workspace sends through, with their status, daily cap,
 // last connection test and sender authentication; owners and admins connect one (IMAP/SMTP, tested
-// before anything is stored). Members see everything but cannot connect; viewers see names and status.
+// before anything is stored, or Gmail/Outlook through the provider's sign-in: oauth-connect.tsx). Members see everything but cannot connect; viewers see names and status.
 import { MAILBOX_LIMITS } from '@postern/contracts';
 import { type ReactNode, useState } from 'react';
 import { Alert, Notice } from '../../components/alert.tsx';
@@ -16,6 +16,7 @@ import { useNow } from '../../lib/use-now.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConnectDialog } from './connect-dialog.tsx';
 import { mailboxColumns } from './mailbox-columns.tsx';
+import { OAuthConnectButtons, OAuthReturnNotice, OAuthSetupNotes, useOAuthStart } from './oauth-connect.tsx';
 import { type Mailbox, useMailboxesQuery } from './use-mailboxes.ts';
 
 const MANAGERS_ONLY = 'Only owners and admins connect and disconnect email accounts.';
@@ -32,8 +33,9 @@ function NoMailboxes({ connectButton }: { connectButton: ReactNode }) {
       }
     >
       Campaigns are sent through your team's own mailboxes, so messages come from a real address people can
-      reply to. Connect one with its IMAP and SMTP details: Postern tests both before storing anything, keeps
-      each account under its daily cap and warm-up, and checks the domain's SPF, DKIM and DMARC.
+      reply to. Connect one with its IMAP and SMTP details, or sign in with Gmail or Outlook where the server
+      is set up for it: Postern tests both servers before storing anything, keeps each account under its daily
+      cap and warm-up, and checks the domain's SPF, DKIM and DMARC.
     </EmptyState>
   );
 }
@@ -53,19 +55,27 @@ export function MailboxesPage() {
   const full = can('mailboxes.send');
   const list = mailboxes.data?.mailboxes ?? [];
   const atLimit = list.length >= MAILBOX_LIMITS.perWorkspace;
+  const oauth = useOAuthStart();
 
   const connectButton = canManage ? (
-    <Button
-      onClick={() => {
-        setNotice(undefined);
-        setConnecting(true);
-      }}
-      disabled={atLimit || !mailboxes.data}
-      data-testid="connect-mailbox"
-    >
-      <PlusIcon className="size-4" />
-      Connect an account
-    </Button>
+    <div className="flex flex-wrap items-center justify-center gap-2">
+      <OAuthConnectButtons
+        workspaceId={workspace.id}
+        disabled={atLimit || !mailboxes.data}
+        start={oauth.start}
+      />
+      <Button
+        onClick={() => {
+          setNotice(undefined);
+          setConnecting(true);
+        }}
+        disabled={atLimit || !mailboxes.data}
+        data-testid="connect-mailbox"
+      >
+        <PlusIcon className="size-4" />
+        Connect with IMAP/SMTP
+      </Button>
+    </div>
   ) : null;
 
   return (
@@ -79,7 +89,9 @@ export function MailboxesPage() {
         </>
       }
     >
+      <OAuthReturnNotice onReturned={() => void mailboxes.refetch()} />
       <Notice testId="mailboxes-notice">{notice}</Notice>
+      {canManage ? <OAuthSetupNotes workspaceId={workspace.id} problem={oauth.problem} /> : null}
       <Card
         id="mailboxes"
         testId="mailboxes-card"
@@ -107,7 +119,7 @@ export function MailboxesPage() {
         >
           <DataTable
             rows={list}
-            columns={mailboxColumns({ workspaceId: workspace.id, now, full })}
+            columns={mailboxColumns({ workspaceId: workspace.id, now, full, canManage })}
             caption="Email accounts of the workspace"
             testId="mailboxes-table"
             rowTestId="mailbox-row"

@@ -12,7 +12,7 @@ export const KIND_TONE: Record<NotificationKind, BadgeTone> = {
   'bulk_job.failed': 'rose',
   'webhook.endpoint_disabled': 'amber',
   'api_key.usage_alert': 'amber',
-  'mailbox.reconnect_required': 'rose',
+  'mailbox.reconnect_required': 'amber',
 };
 
 /** The unread count on the badge: "9+" above nine, nothing at zero. */
