@@ -4,9 +4,9 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
+import { EmailField, useEmailInput } from '../../components/email-field.tsx';
 import { Field } from '../../components/field.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { emailProblem } from '../contacts/contacts-model.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { suppressionActionError } from './suppression-errors.ts';
 
@@ -21,20 +21,18 @@ function AddForm({
 }) {
   const trpc = useTRPC();
   const refusal = useRefusal((error) => suppressionActionError(error, 'add'));
-  const [email, setEmail] = useState('');
+  const email = useEmailInput();
   const [source, setSource] = useState('');
-  const [error, setError] = useState<string>();
   const add = useMutation(
     trpc.contacts.suppressions.add.mutationOptions({
-      onSuccess: (result) => onAdded(email.trim(), result.added > 0),
+      onSuccess: (result, input) => onAdded(input.emails[0] ?? '', result.added > 0),
       onError: refusal.onError,
     }),
   );
   function submit() {
-    const problem = emailProblem(email);
-    setError(problem);
-    if (problem) return;
-    add.mutate({ workspaceId, emails: [email.trim()], ...(source.trim() ? { source: source.trim() } : {}) });
+    const address = email.checked();
+    if (!address) return;
+    add.mutate({ workspaceId, emails: [address], ...(source.trim() ? { source: source.trim() } : {}) });
   }
   return (
     <DialogForm
@@ -44,19 +42,7 @@ function AddForm({
       action={{ label: 'Suppress address', busy: add.isPending }}
       onCancel={onCancel}
     >
-      <Field
-        label="Email address"
-        type="email"
-        inputMode="email"
-        testId="suppression-email"
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={320}
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={error}
-        autoFocus
-      />
+      <EmailField input={email} testId="suppression-email" />
       <Field
         label="Source (optional)"
         testId="suppression-source"

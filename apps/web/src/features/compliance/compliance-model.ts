@@ -17,6 +17,11 @@ export const REASON_STYLES: Record<SuppressionReason, { label: string; tone: Bad
   manual: { label: 'Manual', tone: 'indigo', meaning: 'Added by a member of the workspace.' },
 };
 
+export const REASON_CHOICES = REASONS.map((reason) => ({
+  value: reason,
+  label: REASON_STYLES[reason].label,
+}));
+
 export function isReason(value: string | null | undefined): value is SuppressionReason {
   return REASONS.includes(value as SuppressionReason);
 }

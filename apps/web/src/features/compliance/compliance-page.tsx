@@ -9,12 +9,13 @@ import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { DownloadIcon, PlusIcon, UploadIcon } from '../../components/icons.tsx';
+import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
 import { Refreshing } from '../../components/list-kit/query-state.tsx';
 import { ListNotice } from '../../components/list-kit/row-button.tsx';
 import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { Page } from '../../components/page-header.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import type { DayRange } from '../../lib/day-range.ts';
 import { downloadBlob, slugify } from '../../lib/download.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -23,7 +24,7 @@ import { useUrlFilters } from '../../lib/use-url-filters.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { AddSuppressionDialog } from './add-suppression-dialog.tsx';
-import { REASON_STYLES, REASONS, type SuppressionReason } from './compliance-model.ts';
+import { REASON_CHOICES, REASONS } from './compliance-model.ts';
 import { ImportDialog } from './import-dialog.tsx';
 import { exportName, suppressionsCsv } from './suppression-csv.ts';
 import { suppressionActionError } from './suppression-errors.ts';
@@ -110,12 +111,11 @@ function ManageDialogs({
   const refusal = useRefusal((error) => suppressionActionError(error, 'remove'));
   const remove = useMutation(
     trpc.contacts.suppressions.remove.mutationOptions({
-      onSuccess: async () => {
-        const email = confirm.target?.email;
-        confirm.close();
-        await onChanged();
-        confirm.setNotice(`${email ?? 'The address'} is no longer suppressed.`);
-      },
+      onSuccess: afterRowAction(
+        confirm,
+        onChanged,
+        (row) => `${row?.email ?? 'The address'} is no longer suppressed.`,
+      ),
       onError: refusal.onError,
     }),
   );
@@ -176,16 +176,10 @@ function ReasonFilter({
         label="Reason"
         testId="suppressions-reason-filter"
         value={filters.reason ?? ''}
-        onChange={(event) =>
-          onChange({ reason: (event.target.value || undefined) as SuppressionReason | undefined })
-        }
+        onChange={(event) => onChange({ reason: REASONS.find((reason) => reason === event.target.value) })}
       >
         <option value="">Every reason</option>
-        {REASONS.map((reason) => (
-          <option key={reason} value={reason}>
-            {REASON_STYLES[reason].label}
-          </option>
-        ))}
+        <Options choices={REASON_CHOICES} />
       </SelectField>
     </FilterBar>
   );
@@ -236,8 +230,7 @@ export function CompliancePage() {
         <ReasonFilter filters={filters} onChange={setFilters} />
         <SuppressionsTable
           log={log}
-          filtered={Boolean(filters.reason)}
-          onClearFilters={() => setFilters({})}
+          onClearFilters={filters.reason ? () => setFilters({}) : undefined}
           canManage={canManage}
           onRemove={confirm.ask}
         />

@@ -1,6 +1,7 @@
 // What to tell the user when a suppression action is refused (pure). Branches on `data.code`; the
 // server's message is the explanation (e.g. why an entry cannot be lifted, which addresses are invalid).
-import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
+import { type ActionProblem, actionProblem, serverExplanation } from '../../lib/action-problem.ts';
+import { errorCode } from '../../lib/api-errors.ts';
 
 export type SuppressionAction = 'add' | 'import' | 'remove' | 'export';
 
@@ -11,44 +12,16 @@ const FAILED: Record<SuppressionAction, string> = {
   export: 'Could not export the suppression list',
 };
 
-export interface SuppressionProblem {
-  title: string;
-  message: string;
-  staleRole: boolean;
-}
-
-const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-
-function explanation(error: unknown): string {
-  const data = apiErrorData(error);
-  const message = (error as { message?: unknown } | null)?.message;
-  if (
-    (data?.code === 'CONFLICT' || data?.code === 'VALIDATION_FAILED') &&
-    typeof message === 'string' &&
-    message
-  )
-    return message;
-  return userMessage(error);
-}
+export type SuppressionProblem = ActionProblem;
 
 export function suppressionActionError(error: unknown, action: SuppressionAction): SuppressionProblem {
-  const message = sentence(explanation(error));
-  switch (errorCode(error)) {
-    case 'FORBIDDEN':
-      return {
-        title: 'Not allowed',
-        message: `${message} Only owners and admins manage the suppression list.`,
-        staleRole: true,
-      };
-    case 'CONFLICT':
-      return { title: 'This suppression cannot be lifted here', message, staleRole: false };
-    case 'NOT_FOUND':
-      return {
-        title: FAILED[action],
-        message: `${message} It may have been removed meanwhile.`,
-        staleRole: false,
-      };
-    default:
-      return { title: FAILED[action], message, staleRole: false };
-  }
+  const message = serverExplanation(error);
+  if (errorCode(error) === 'CONFLICT')
+    return { title: 'This suppression cannot be lifted here', message, staleRole: false };
+  return actionProblem(error, {
+    failed: FAILED[action],
+    forbidden: 'Only owners and admins manage the suppression list.',
+    gone: 'It may have been removed meanwhile.',
+    message,
+  });
 }

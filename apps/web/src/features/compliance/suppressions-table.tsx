@@ -1,11 +1,9 @@
 // The suppression list as a table: address, reason (with what it means), source, date; Remove on
 // manual entries (owners and admins), and for the others why the workspace cannot lift them.
 import { Badge } from '../../components/badge.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ShieldBanIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
 import { RowButton } from '../../components/list-kit/row-button.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { liftRefusal, REASON_STYLES } from './compliance-model.ts';
@@ -50,74 +48,68 @@ const columns: Column<Suppression>[] = [
 
 export function SuppressionsTable({
   log,
-  filtered,
   onClearFilters,
   canManage,
   onRemove,
 }: {
   log: ReturnType<typeof useSuppressionsLog>;
-  filtered: boolean;
-  onClearFilters: () => void;
+  /** Set while filters hide rows: the empty list's way back to everything. */
+  onClearFilters: (() => void) | undefined;
   canManage: boolean;
   onRemove: (row: Suppression) => void;
 }) {
-  const rows = log.data?.pages.flatMap((page) => page.suppressions) ?? [];
   return (
-    <QueryState
-      query={log}
-      what="the suppression list"
-      testId="suppressions"
-      skeleton={{ rows: 4, cells: ['h-4 w-56', 'h-5 w-24 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-28'] }}
-      isEmpty={rows.length === 0}
-      empty={
-        <EmptyState
-          icon={ShieldBanIcon}
-          title={filtered ? 'No suppressions for this reason' : 'No suppressed addresses'}
-          testId="suppressions-empty"
-          onClearFilters={filtered ? onClearFilters : undefined}
-        >
-          {filtered
-            ? 'Try another reason.'
-            : 'Addresses land here when people unsubscribe from everything, when mail to them bounces or they complain, and when you add them.'}
-        </EmptyState>
-      }
-    >
-      <DataTable
-        rows={rows}
-        columns={columns}
-        caption="Suppressed addresses, newest first"
-        testId="suppressions-table"
-        rowData={(row) => ({ 'data-reason': row.reason, 'data-email': row.email })}
-        stale={log.isPlaceholderData}
-        actions={(row) => {
-          if (!canManage) return null;
-          const refusal = liftRefusal(row.reason);
-          if (refusal)
-            return (
-              <span
-                className="block max-w-56 text-left text-xs whitespace-normal text-slate-500"
-                data-testid="suppression-locked"
-              >
-                {refusal}
-              </span>
-            );
+    <KeysetTable
+      log={log}
+      rows={log.data?.pages.flatMap((page) => page.suppressions) ?? []}
+      state={{
+        name: 'suppressions',
+        what: 'the suppression list',
+        skeleton: { rows: 4, cells: ['h-4 w-56', 'h-5 w-24 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-28'] },
+        empty: {
+          icon: ShieldBanIcon,
+          title: 'No suppressed addresses',
+          children:
+            'Addresses land here when people unsubscribe from everything, when mail to them bounces or they complain, and when you add them.',
+          filtered: onClearFilters
+            ? {
+                title: 'No suppressions for this reason',
+                hint: 'Try another reason.',
+                onClear: onClearFilters,
+              }
+            : undefined,
+        },
+      }}
+      columns={columns}
+      caption="Suppressed addresses, newest first"
+      rowData={(row) => ({ 'data-reason': row.reason, 'data-email': row.email })}
+      actions={(row) => {
+        if (!canManage) return null;
+        const refusal = liftRefusal(row.reason);
+        if (refusal)
           return (
-            <RowButton
-              testId="remove-suppression"
-              label={`Remove the suppression of ${row.email}`}
-              onClick={() => onRemove(row)}
+            <span
+              className="block max-w-56 text-left text-xs whitespace-normal text-slate-500"
+              data-testid="suppression-locked"
             >
-              Remove
-            </RowButton>
+              {refusal}
+            </span>
           );
-        }}
-        pagination={infinitePagination(log, rows.length, {
-          noun: ['address', 'addresses'],
-          endText: 'the whole list',
-          buttonLabel: 'Load more addresses',
-          testId: 'suppressions',
-        })}
-      />
-    </QueryState>
+        return (
+          <RowButton
+            testId="remove-suppression"
+            label={`Remove the suppression of ${row.email}`}
+            onClick={() => onRemove(row)}
+          >
+            Remove
+          </RowButton>
+        );
+      }}
+      words={{
+        noun: ['address', 'addresses'],
+        endText: 'the whole list',
+        buttonLabel: 'Load more addresses',
+      }}
+    />
   );
 }

@@ -1,9 +1,9 @@
 // The suppression list's queries and filter, shared by the Compliance page's parts.
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
 import type { FilterCodec } from '../../lib/use-url-filters.ts';
 import { isReason, type SuppressionReason } from './compliance-model.ts';
 
@@ -34,11 +34,6 @@ export function useSuppressionsLog(workspaceId: string, filters: SuppressionFilt
   );
 }
 
-export function useRefreshSuppressions() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useCallback(
-    () => queryClient.invalidateQueries({ queryKey: trpc.contacts.suppressions.list.pathKey() }),
-    [queryClient, trpc],
-  );
-}
+const SUPPRESSION_KEYS = (trpc: Trpc) => [trpc.contacts.suppressions.list.pathKey()];
+
+export const useRefreshSuppressions = () => useInvalidate(SUPPRESSION_KEYS);

@@ -7,13 +7,15 @@ import { useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { CheckboxField, Field } from '../../components/field.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { EmailField, useEmailInput } from '../../components/email-field.tsx';
+import { Field } from '../../components/field.tsx';
+import { OptionCheckbox } from '../../components/form-fields.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { shortHash } from '../lists/lists-model.ts';
+import { listChoices, shortHash } from '../lists/lists-model.ts';
 import type { ContactList } from '../lists/use-lists.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
-import { contactActionError, emailProblem, STATUS_STYLES } from './contacts-model.ts';
+import { contactActionError, STATUS_STYLES } from './contacts-model.ts';
 import type { Contact } from './use-contacts.ts';
 
 export interface Added {
@@ -41,15 +43,15 @@ function ConsentEvidence({
         Recorded in the contact’s consent record as added{' '}
         <span className="font-medium">from the dashboard</span> by you, now.
       </p>
-      <CheckboxField testId="contact-express" checked={express} onChange={onExpress}>
-        <span>
-          <span className="font-medium text-slate-900">The person gave express consent</span>
-          <span className="block text-xs text-slate-500">
-            They asked for this list themselves (ticked a box, wrote to you). Without it the consent is
-            recorded as implied.
-          </span>
-        </span>
-      </CheckboxField>
+      <OptionCheckbox
+        testId="contact-express"
+        checked={express}
+        onChange={onExpress}
+        title="The person gave express consent"
+      >
+        They asked for this list themselves (ticked a box, wrote to you). Without it the consent is recorded
+        as implied.
+      </OptionCheckbox>
       {list.requiresExpressConsent && !express ? (
         <Alert tone="warning" testId="express-required">
           “{list.name}” requires express consent (CASL): a contact without it is skipped by its campaigns.
@@ -89,11 +91,10 @@ function AddContactForm({
 }) {
   const trpc = useTRPC();
   const refusal = useRefusal((error) => contactActionError(error, 'add'));
-  const [email, setEmail] = useState('');
+  const email = useEmailInput();
   const [name, setName] = useState('');
   const [listId, setListId] = useState('');
   const [express, setExpress] = useState(false);
-  const [emailError, setEmailError] = useState<string>();
   const list = lists.find((candidate) => candidate.id === listId);
   const create = useMutation(
     trpc.contacts.create.mutationOptions({
@@ -115,10 +116,9 @@ function AddContactForm({
   const busy = create.isPending || subscribe.isPending;
 
   function submit() {
-    const invalid = emailProblem(email);
-    setEmailError(invalid);
-    if (invalid) return;
-    const contact = { email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) };
+    const address = email.checked();
+    if (!address) return;
+    const contact = { email: address, ...(name.trim() ? { name: name.trim() } : {}) };
     create.reset();
     subscribe.reset();
     if (list) subscribe.mutate({ workspaceId, listId: list.id, contact, evidence: { express } });
@@ -134,20 +134,7 @@ function AddContactForm({
       action={{ label: list ? 'Add and subscribe' : 'Add contact', busy }}
       onCancel={onCancel}
     >
-      <Field
-        label="Email address"
-        type="email"
-        inputMode="email"
-        name="contact-email"
-        testId="contact-email-input"
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={320}
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={emailError ?? fieldProblem}
-        autoFocus
-      />
+      <EmailField input={email} name="contact-email" testId="contact-email-input" error={fieldProblem} />
       <Field
         label="Name (optional)"
         name="contact-name"
@@ -165,11 +152,7 @@ function AddContactForm({
         onChange={(event) => setListId(event.target.value)}
       >
         <option value="">No list: only add the contact</option>
-        {lists.map((candidate) => (
-          <option key={candidate.id} value={candidate.id}>
-            {candidate.name}
-          </option>
-        ))}
+        <Options choices={listChoices(lists)} />
       </SelectField>
       {list ? <ConsentEvidence list={list} express={express} onExpress={setExpress} /> : null}
     </DialogForm>

@@ -8,9 +8,8 @@ import { useMemo } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ScrollIcon } from '../../components/icons.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { ListState } from '../../components/list-kit/list-state.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { shortHash } from '../lists/lists-model.ts';
@@ -104,17 +103,18 @@ export function ConsentTimelineCard({
       title="Consent timeline"
       description="Every consent event of this person, oldest first. The record is append-only: nothing in it can be changed or deleted."
     >
-      <QueryState
+      <ListState
+        name="consent"
         query={consent}
         what="the consent record"
-        testId="consent"
         skeleton={{ rows: 3, cells: ['h-4 w-28', 'h-4 w-64', 'ml-auto h-4 w-32'] }}
         isEmpty={events.length === 0}
-        empty={
-          <EmptyState icon={ScrollIcon} title="No consent events" testId="consent-empty">
-            This contact was added without subscribing to a list: there is no consent to record yet.
-          </EmptyState>
-        }
+        empty={{
+          icon: ScrollIcon,
+          title: 'No consent events',
+          children:
+            'This contact was added without subscribing to a list: there is no consent to record yet.',
+        }}
       >
         {erased ? (
           <Alert tone="info" className="mb-5" testId="consent-erased">
@@ -127,7 +127,7 @@ export function ConsentTimelineCard({
             <TimelineItem key={event.id} event={event} names={names} />
           ))}
         </ol>
-      </QueryState>
+      </ListState>
     </Card>
   );
 }

@@ -3,11 +3,12 @@
 import { useEffect, useState } from 'react';
 import { Field } from '../../components/field.tsx';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import type { DayRange } from '../../lib/day-range.ts';
+import { listChoices } from '../lists/lists-model.ts';
 import type { ContactList } from '../lists/use-lists.ts';
 import { type ContactFilters, NO_FILTERS, SEARCH_MAX } from './contact-filters.ts';
-import { STATUS_ORDER, STATUS_STYLES, type SubscriptionStatus } from './contacts-model.ts';
+import { STATUS_CHOICES, STATUS_ORDER } from './contacts-model.ts';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -70,11 +71,7 @@ export function ContactFilterBar({
       >
         <option value="">Any list, or none</option>
         {chosenListMissing ? <option value={filters.listId}>A deleted list</option> : null}
-        {lists.map((list) => (
-          <option key={list.id} value={list.id}>
-            {list.name}
-          </option>
-        ))}
+        <Options choices={listChoices(lists)} />
       </SelectField>
       <SelectField
         label="Status"
@@ -82,18 +79,11 @@ export function ContactFilterBar({
         hint={filters.status && !filters.listId ? 'On any list.' : undefined}
         value={filters.status ?? ''}
         onChange={(event) =>
-          onChange({
-            ...filters,
-            status: (event.target.value || undefined) as SubscriptionStatus | undefined,
-          })
+          onChange({ ...filters, status: STATUS_ORDER.find((status) => status === event.target.value) })
         }
       >
         <option value="">Any status</option>
-        {STATUS_ORDER.map((status) => (
-          <option key={status} value={status}>
-            {STATUS_STYLES[status].label}
-          </option>
-        ))}
+        <Options choices={STATUS_CHOICES} />
       </SelectField>
     </FilterBar>
   );

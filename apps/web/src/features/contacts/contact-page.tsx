@@ -2,16 +2,17 @@
 // its consent timeline; erase the person (GDPR Art. 17: the consent events stay, unreadable). An
 // erased person's page still shows the timeline, marked as erased.
 import { useMutation } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { Button, buttonClass } from '../../components/button.tsx';
+import { useMemo } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { DetailRow, NONE } from '../../components/detail-row.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { ArrowLeftIcon, ContactIcon, UserXIcon } from '../../components/icons.tsx';
+import { ContactIcon, UserXIcon } from '../../components/icons.tsx';
+import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
 import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { StatePanel } from '../../components/state-panel.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -25,43 +26,24 @@ import { attributeEntries, contactActionError } from './contacts-model.ts';
 import { SubscriptionsCard } from './subscriptions-card.tsx';
 import { type Contact, useConsentQuery, useContactQuery, useRefreshContacts } from './use-contacts.ts';
 
-function BackLink({ workspaceId }: { workspaceId: string }) {
-  return (
-    <Link
-      to={contactsPath(workspaceId)}
-      className="inline-flex items-center gap-1.5 text-sm font-medium text-slate-500 hover:text-slate-800"
-      data-testid="back-to-contacts"
-    >
-      <ArrowLeftIcon className="size-4" />
-      All contacts
-    </Link>
-  );
-}
+/** "Contact not found", with the way back to the list (ItemNotFound's `listPath`). */
+const NOT_FOUND = {
+  icon: ContactIcon,
+  title: 'Contact not found',
+  testId: 'contact-not-found',
+  listLabel: 'See the contacts',
+} as const;
 
-function ContactNotFound({ workspaceId }: { workspaceId: string }) {
-  return (
-    <StatePanel
-      icon={ContactIcon}
-      tone="neutral"
-      heading="h1"
-      title="Contact not found"
-      testId="contact-not-found"
-      className="mx-auto mt-8 max-w-lg"
-      action={
-        <Link to={contactsPath(workspaceId)} className={buttonClass('secondary')}>
-          See the contacts
-        </Link>
-      }
-    >
-      It was deleted, or it belongs to another workspace.
-    </StatePanel>
-  );
-}
+const backToContacts = (workspaceId: string) => (
+  <BackLink to={contactsPath(workspaceId)} testId="back-to-contacts">
+    All contacts
+  </BackLink>
+);
 
 export function ContactPage() {
   const { workspace } = useCurrentWorkspace();
   const { contactId } = useParams();
-  if (!isContactId(contactId)) return <ContactNotFound workspaceId={workspace.id} />;
+  if (!isContactId(contactId)) return <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
   return <ContactView key={contactId} contactId={contactId} />;
 }
 
@@ -86,26 +68,22 @@ function ContactView({ contactId }: { contactId: string }) {
     if (consent.data?.events.length)
       return (
         <div className="space-y-6" data-testid="contact-page" data-erased="true">
-          <BackLink workspaceId={workspace.id} />
-          <div className="border-b border-slate-200 pb-5">
-            <h1 className="text-2xl font-semibold tracking-tight text-slate-900" data-testid="contact-title">
-              Erased person
-            </h1>
-            <p className="mt-1 text-sm text-slate-500">
-              This contact was erased. Its consent events are kept, without anything that identifies the
-              person.
-            </p>
-          </div>
+          {backToContacts(workspace.id)}
+          <ItemHeader
+            title="Erased person"
+            titleTestId="contact-title"
+            description="This contact was erased. Its consent events are kept, without anything that identifies the person."
+          />
           <ConsentTimelineCard consent={consent} listNames={names} />
         </div>
       );
     if (consent.isPending) return null;
-    return <ContactNotFound workspaceId={workspace.id} />;
+    return <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
   }
   if (contact.isError || !contact.data)
     return (
       <div className="space-y-6">
-        <BackLink workspaceId={workspace.id} />
+        {backToContacts(workspace.id)}
         <LoadError title="Could not load the contact" query={contact} testId="contact-error" />
       </div>
     );
@@ -116,12 +94,11 @@ function EraseContact({ workspaceId, contact }: { workspaceId: string; contact: 
   const trpc = useTRPC();
   const navigate = useNavigate();
   const refresh = useRefreshContacts();
-  const [open, setOpen] = useState(false);
   const refusal = useRefusal((error) => contactActionError(error, 'erase'));
   const erase = useMutation(
     trpc.contacts.erase.mutationOptions({
       onSuccess: async () => {
-        setOpen(false);
+        confirm.close();
         await refresh();
         navigate(contactsPath(workspaceId), {
           state: {
@@ -132,27 +109,18 @@ function EraseContact({ workspaceId, contact }: { workspaceId: string; contact: 
       onError: refusal.onError,
     }),
   );
+  const confirm = useConfirmMutation(erase, refusal.problem);
   return (
     <>
-      <Button
-        variant="secondary"
-        data-testid="erase-contact"
-        onClick={() => {
-          erase.reset();
-          setOpen(true);
-        }}
-      >
+      <Button variant="secondary" data-testid="erase-contact" onClick={confirm.ask}>
         <UserXIcon className="size-4 text-slate-500" />
         Erase person
       </Button>
       <ConfirmAction
-        open={open}
+        {...confirm.dialog}
         testId="erase-contact-dialog"
         title={`Erase ${contact.email}?`}
         confirmLabel="Erase for good"
-        busy={erase.isPending}
-        problem={refusal.problem(erase)}
-        onCancel={() => setOpen(false)}
         onConfirm={() => erase.mutate({ workspaceId, contactId: contact.id })}
       >
         <p>
@@ -179,22 +147,18 @@ function ContactDetails({
   const attributes = attributeEntries(contact.attributes);
   return (
     <div className="space-y-6" data-testid="contact-page" data-contact-id={contact.id}>
-      <BackLink workspaceId={workspace.id} />
-      <div className="flex flex-col gap-3 border-b border-slate-200 pb-5 sm:flex-row sm:items-end sm:justify-between">
-        <div className="min-w-0">
-          <h1
-            className="text-2xl font-semibold tracking-tight break-all text-slate-900"
-            data-testid="contact-title"
-          >
-            {contact.email}
-          </h1>
-          <p className="mt-1 text-sm text-slate-500">
+      {backToContacts(workspace.id)}
+      <ItemHeader
+        title={contact.email}
+        titleTestId="contact-title"
+        description={
+          <>
             {contact.name ? <span className="text-slate-700">{contact.name} · </span> : null}
             Added {formatDateTime(contact.createdAt)}
-          </p>
-        </div>
-        {canWrite ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
-      </div>
+          </>
+        }
+        actions={canWrite ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
+      />
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card id="contact-details" testId="contact-details-card" title="Details">

@@ -2,7 +2,8 @@
 // consent method or a ledger event reads, what a consent timeline entry says, and what to tell the
 // member when the server refuses an action (a suppressed address first of all).
 import type { BadgeTone } from '../../components/badge.tsx';
-import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
+import { type ActionProblem, actionProblem, serverExplanation } from '../../lib/action-problem.ts';
+import { apiErrorData, errorCode } from '../../lib/api-errors.ts';
 
 export type SubscriptionStatus = 'unconfirmed' | 'active' | 'unsubscribed';
 
@@ -17,6 +18,11 @@ export const STATUS_STYLES: Record<SubscriptionStatus, { label: string; tone: Ba
 };
 
 export const STATUS_ORDER: readonly SubscriptionStatus[] = ['active', 'unconfirmed', 'unsubscribed'];
+
+export const STATUS_CHOICES = STATUS_ORDER.map((status) => ({
+  value: status,
+  label: STATUS_STYLES[status].label,
+}));
 
 export const METHOD_LABELS: Record<string, string> = {
   hosted_form: 'Hosted sign-up form',
@@ -151,15 +157,7 @@ export function attributeEntries(attributes: Record<string, unknown>): Array<[st
     .map(([key, value]) => [key, attributeText(value)]);
 }
 
-const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** A first check of a typed address (the server's validator decides). */
-export function emailProblem(email: string): string | undefined {
-  const value = email.trim();
-  if (!value) return 'Enter the email address.';
-  if (value.length > 320 || !ADDRESS.test(value)) return 'Enter an email address such as ada@example.com.';
-  return undefined;
-}
+export { emailProblem } from '../../lib/email-address.ts';
 
 export type ContactAction = 'add' | 'subscribe' | 'unsubscribe' | 'erase' | 'delete';
 
@@ -171,24 +169,9 @@ const FAILED: Record<ContactAction, string> = {
   delete: 'Could not delete the contact',
 };
 
-export interface ContactProblem {
-  title: string;
-  message: string;
+export interface ContactProblem extends ActionProblem {
   /** The refusal is about the typed address (shown under it). */
   field?: 'email';
-  /** The role changed: the workspace list should be re-read. */
-  staleRole: boolean;
-}
-
-const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-
-/** The server's own words; a domain rule's message is the explanation (not the generic text). */
-function explanation(error: unknown): string {
-  const data = apiErrorData(error);
-  const message = (error as { message?: unknown } | null)?.message;
-  if (data && (data.code === 'CONFLICT' || data.code === 'VALIDATION_FAILED') && typeof message === 'string')
-    return message.replace(/^contact\.email: /, '');
-  return userMessage(error);
 }
 
 function aboutEmail(error: unknown): boolean {
@@ -202,34 +185,24 @@ function aboutEmail(error: unknown): boolean {
   return named.some((path) => path === 'email' || path === 'contact.email');
 }
 
+const CONFLICT_TITLES: Record<string, string> = {
+  suppressed: 'This address is suppressed',
+  unsubscribed: 'This person unsubscribed from the list',
+};
+
 export function contactActionError(error: unknown, action: ContactAction): ContactProblem {
   const data = apiErrorData(error);
-  const message = sentence(explanation(error));
-  switch (errorCode(error)) {
-    case 'CONFLICT': {
-      const reason = data?.details?.reason;
-      if (reason === 'suppressed') return { title: 'This address is suppressed', message, staleRole: false };
-      if (reason === 'unsubscribed')
-        return { title: 'This person unsubscribed from the list', message, staleRole: false };
-      return { title: FAILED[action], message, staleRole: false };
-    }
-    case 'FORBIDDEN':
-      return {
-        title: 'Not allowed',
-        message: `${message} Ask an owner or admin of the workspace if you need this.`,
-        staleRole: true,
-      };
-    case 'NOT_FOUND':
-      return {
-        title: FAILED[action],
-        message: `${message} It may have changed in the meantime.`,
-        staleRole: false,
-      };
-    case 'VALIDATION_FAILED':
-      return aboutEmail(error)
-        ? { title: FAILED[action], message, field: 'email', staleRole: false }
-        : { title: FAILED[action], message, staleRole: false };
-    default:
-      return { title: FAILED[action], message, staleRole: false };
-  }
+  // The server's own words; a domain rule's message is the explanation (not the generic text).
+  const message = serverExplanation(error).replace(/^contact\.email: /, '');
+  const problem = actionProblem(error, {
+    failed: FAILED[action],
+    forbidden: 'Ask an owner or admin of the workspace if you need this.',
+    gone: 'It may have changed in the meantime.',
+    message,
+  });
+  const reason = data?.details?.reason;
+  if (errorCode(error) === 'CONFLICT' && typeof reason === 'string' && Object.hasOwn(CONFLICT_TITLES, reason))
+    return { ...problem, title: CONFLICT_TITLES[reason] ?? problem.title };
+  if (errorCode(error) === 'VALIDATION_FAILED' && aboutEmail(error)) return { ...problem, field: 'email' };
+  return problem;
 }

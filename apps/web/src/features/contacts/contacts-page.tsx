@@ -81,8 +81,7 @@ export function ContactsPage() {
           workspaceId={workspace.id}
           log={log}
           listNames={names}
-          filtered={filtered}
-          onClearFilters={() => setFilters(NO_FILTERS)}
+          onClearFilters={filtered ? () => setFilters(NO_FILTERS) : undefined}
           now={now}
           canAdd={canAdd}
         />

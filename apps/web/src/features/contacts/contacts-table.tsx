@@ -2,11 +2,9 @@
 // with each subscription's status, when the contact was added; "Load more" below (keyset pages).
 import { Link } from 'react-router';
 import { Badge } from '../../components/badge.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ContactIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
 import { contactPath } from './contact-paths.ts';
 import { STATUS_STYLES } from './contacts-model.ts';
@@ -74,7 +72,6 @@ export function ContactsTable({
   workspaceId,
   log,
   listNames,
-  filtered,
   onClearFilters,
   now,
   canAdd,
@@ -82,30 +79,31 @@ export function ContactsTable({
   workspaceId: string;
   log: ReturnType<typeof useContactsLog>;
   listNames: ReadonlyMap<string, string>;
-  filtered: boolean;
-  onClearFilters: () => void;
+  /** Set while filters hide rows: the empty list's way back to everything. */
+  onClearFilters: (() => void) | undefined;
   now: number;
   canAdd: boolean;
 }) {
-  const contacts = log.data?.pages.flatMap((page) => page.contacts) ?? [];
   return (
-    <QueryState
-      query={log}
-      what="the contacts"
-      testId="contacts"
-      skeleton={{ rows: 5, cells: ['h-4 w-56', 'h-4 w-28', 'h-5 w-36 rounded-full', 'ml-auto h-4 w-20'] }}
-      isEmpty={contacts.length === 0}
-      empty={
-        <EmptyState
-          accent={!filtered}
-          icon={ContactIcon}
-          title={filtered ? 'No contacts match these filters' : 'No contacts yet'}
-          testId="contacts-empty"
-          onClearFilters={filtered ? onClearFilters : undefined}
-        >
-          {filtered ? (
-            'Try another search, list or status.'
-          ) : (
+    <KeysetTable
+      log={log}
+      rows={log.data?.pages.flatMap((page) => page.contacts) ?? []}
+      state={{
+        name: 'contacts',
+        what: 'the contacts',
+        skeleton: { rows: 5, cells: ['h-4 w-56', 'h-4 w-28', 'h-5 w-36 rounded-full', 'ml-auto h-4 w-20'] },
+        empty: {
+          accent: true,
+          icon: ContactIcon,
+          title: 'No contacts yet',
+          filtered: onClearFilters
+            ? {
+                title: 'No contacts match these filters',
+                hint: 'Try another search, list or status.',
+                onClear: onClearFilters,
+              }
+            : undefined,
+          children: (
             <>
               Contacts arrive when people sign up through a list’s form, when your servers add them with the
               API (<code className="font-mono text-xs">POST /v1/lists/:id/subscriptions</code>), when you
@@ -113,24 +111,13 @@ export function ContactsTable({
               {canAdd ? ' when you add them here.' : ' when a member adds them here.'} Each arrival is written
               to the contact’s consent record.
             </>
-          )}
-        </EmptyState>
-      }
-    >
-      <DataTable
-        rows={contacts}
-        columns={contactColumns(workspaceId, listNames, now)}
-        caption="Contacts of the workspace, newest first"
-        testId="contacts-table"
-        rowData={(contact) => ({ 'data-contact-id': contact.id, 'data-email': contact.email })}
-        stale={log.isPlaceholderData}
-        pagination={infinitePagination(log, contacts.length, {
-          noun: ['contact', 'contacts'],
-          endText: 'all of them',
-          buttonLabel: 'Load more contacts',
-          testId: 'contacts',
-        })}
-      />
-    </QueryState>
+          ),
+        },
+      }}
+      columns={contactColumns(workspaceId, listNames, now)}
+      caption="Contacts of the workspace, newest first"
+      rowData={(contact) => ({ 'data-contact-id': contact.id, 'data-email': contact.email })}
+      words={{ noun: ['contact', 'contacts'], endText: 'all of them', buttonLabel: 'Load more contacts' }}
+    />
   );
 }

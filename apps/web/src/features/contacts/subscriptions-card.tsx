@@ -7,6 +7,7 @@ import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { NewspaperIcon } from '../../components/icons.tsx';
+import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
 import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
@@ -91,14 +92,12 @@ export function SubscriptionsCard({
   const refusal = useRefusal((error) => contactActionError(error, 'unsubscribe'));
   const unsubscribe = useMutation(
     trpc.contacts.lists.unsubscribe.mutationOptions({
-      onSuccess: async () => {
-        const name = confirm.target ? listNames.get(confirm.target.listId) : undefined;
-        confirm.close();
-        await refresh();
-        confirm.setNotice(
-          `Unsubscribed from ${name ?? 'the list'}: it receives nothing from it from now on.`,
-        );
-      },
+      onSuccess: afterRowAction(
+        confirm,
+        refresh,
+        (sub) =>
+          `Unsubscribed from ${(sub && listNames.get(sub.listId)) ?? 'the list'}: it receives nothing from it from now on.`,
+      ),
       onError: refusal.onError,
     }),
   );

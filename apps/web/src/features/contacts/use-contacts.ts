@@ -1,9 +1,9 @@
 // The contacts queries and the cache updates shared by the Contacts pages.
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
 import type { ContactsInput } from './contact-filters.ts';
 
 export type Contact = RouterOutputs['contacts']['get'];
@@ -31,18 +31,12 @@ export function useConsentQuery(workspaceId: string, contactId: string) {
   );
 }
 
+const CONTACT_KEYS = (trpc: Trpc) => [
+  trpc.contacts.list.pathKey(),
+  trpc.contacts.get.pathKey(),
+  trpc.contacts.consent.pathKey(),
+  trpc.contacts.lists.list.queryKey(),
+];
+
 /** Re-reads what a change to contacts affects: the list, a contact, its timeline, the lists' counts. */
-export function useRefreshContacts() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useCallback(
-    () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.list.pathKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.get.pathKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.consent.pathKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.lists.list.queryKey() }),
-      ]),
-    [queryClient, trpc],
-  );
-}
+export const useRefreshContacts = () => useInvalidate(CONTACT_KEYS);

@@ -3,9 +3,8 @@
 import { Badge } from '../../components/badge.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Drawer } from '../../components/dialog.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ScrollIcon } from '../../components/icons.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { ListState } from '../../components/list-kit/list-state.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { type ContactList, useConsentTextsQuery } from './use-lists.ts';
 
@@ -13,16 +12,16 @@ function Versions({ workspaceId, list }: { workspaceId: string; list: ContactLis
   const texts = useConsentTextsQuery(workspaceId, list.id);
   const versions = [...(texts.data?.versions ?? [])].sort((a, b) => b.version - a.version);
   return (
-    <QueryState
+    <ListState
+      name="consent-versions"
       query={texts}
       what="the consent text versions"
-      testId="consent-versions"
       isEmpty={versions.length === 0}
-      empty={
-        <EmptyState icon={ScrollIcon} title="No consent text yet" testId="consent-versions-empty">
-          Edit the list to write the text people agree to when they sign up.
-        </EmptyState>
-      }
+      empty={{
+        icon: ScrollIcon,
+        title: 'No consent text yet',
+        children: 'Edit the list to write the text people agree to when they sign up.',
+      }}
     >
       <ol className="space-y-5" aria-label="Consent text versions, newest first">
         {versions.map((version) => (
@@ -62,7 +61,7 @@ function Versions({ workspaceId, list }: { workspaceId: string; list: ContactLis
           </li>
         ))}
       </ol>
-    </QueryState>
+    </ListState>
   );
 }
 

@@ -3,12 +3,12 @@
 // every version is kept with its hash), and the confirmation email's subject and body.
 import { DEFAULT_CONFIRMATION_BODY, DEFAULT_CONFIRMATION_SUBJECT } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type ReactNode, useId, useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { CheckboxField, Field, INPUT_CLASS } from '../../components/field.tsx';
-import { cn } from '../../lib/cn.ts';
+import { Field } from '../../components/field.tsx';
+import { OptionCheckbox, TextAreaField } from '../../components/form-fields.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { listActionError } from './list-errors.ts';
@@ -27,57 +27,6 @@ import type { ContactList } from './use-lists.ts';
 
 const DEFAULTS = { subject: DEFAULT_CONFIRMATION_SUBJECT, body: DEFAULT_CONFIRMATION_BODY };
 
-/** A labelled multi-line input, its hint or error wired through aria-describedby. */
-function TextArea({
-  label,
-  hint,
-  error,
-  testId,
-  rows = 4,
-  value,
-  maxLength,
-  onChange,
-}: {
-  label: string;
-  hint?: ReactNode;
-  error?: string | undefined;
-  testId: string;
-  rows?: number;
-  value: string;
-  maxLength: number;
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={rows}
-        data-testid={testId}
-        value={value}
-        maxLength={maxLength}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(event) => onChange(event.target.value)}
-        className={cn(INPUT_CLASS, 'mt-1.5 resize-y')}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1.5 text-xs text-rose-600">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 function ListFormFields({
   form,
   errors,
@@ -93,56 +42,46 @@ function ListFormFields({
     <K extends keyof ListForm>(key: K) =>
     (value: ListForm[K]) =>
       onChange({ ...form, [key]: value });
+  /** A text of the form: its value, its limit, its error, and how it changes. */
+  const text = (key: keyof typeof LIMITS) => ({
+    value: form[key],
+    maxLength: LIMITS[key],
+    error: errors[key],
+    onChange: set(key),
+  });
+  const input = (key: 'name' | 'confirmationSubject') => ({
+    ...text(key),
+    onChange: (event: ChangeEvent<HTMLInputElement>) => set(key)(event.target.value),
+  });
+  const check = (key: 'doubleOptIn' | 'requiresExpressConsent') => ({
+    checked: form[key],
+    onChange: set(key),
+  });
   return (
     <>
-      <Field
-        label="Name"
-        testId="list-name"
-        autoComplete="off"
-        maxLength={LIMITS.name}
-        value={form.name}
-        onChange={(event) => set('name')(event.target.value)}
-        error={errors.name}
-        autoFocus
-      />
-      <TextArea
+      <Field label="Name" testId="list-name" autoComplete="off" {...input('name')} autoFocus />
+      <TextAreaField
         label="Public description (optional)"
         testId="list-description"
         rows={2}
-        maxLength={LIMITS.description}
-        value={form.description}
-        onChange={set('description')}
-        error={errors.description}
+        {...text('description')}
         hint="Shown on the sign-up form and in the preference center."
       />
-      <CheckboxField testId="list-double-opt-in" checked={form.doubleOptIn} onChange={set('doubleOptIn')}>
-        <span>
-          <span className="font-medium text-slate-900">Double opt-in</span>
-          <span className="block text-xs text-slate-500">
-            People who sign up through a form get a confirmation email and receive nothing until they confirm.
-          </span>
-        </span>
-      </CheckboxField>
-      <CheckboxField
+      <OptionCheckbox testId="list-double-opt-in" {...check('doubleOptIn')} title="Double opt-in">
+        People who sign up through a form get a confirmation email and receive nothing until they confirm.
+      </OptionCheckbox>
+      <OptionCheckbox
         testId="list-express-consent"
-        checked={form.requiresExpressConsent}
-        onChange={set('requiresExpressConsent')}
+        {...check('requiresExpressConsent')}
+        title="Requires express consent (CASL)"
       >
-        <span>
-          <span className="font-medium text-slate-900">Requires express consent (CASL)</span>
-          <span className="block text-xs text-slate-500">
-            Campaigns to this list skip contacts whose consent is only implied.
-          </span>
-        </span>
-      </CheckboxField>
-      <TextArea
+        Campaigns to this list skip contacts whose consent is only implied.
+      </OptionCheckbox>
+      <TextAreaField
         label="Consent text"
         testId="list-consent-text"
         rows={4}
-        maxLength={LIMITS.consentText}
-        value={form.consentText}
-        onChange={set('consentText')}
-        error={errors.consentText}
+        {...text('consentText')}
         hint="What people agree to when they sign up. Every version is kept with its SHA-256 hash, and each consent event names the version shown."
       />
       {newVersion ? (
@@ -157,19 +96,13 @@ function ListFormFields({
           label="Subject"
           testId="list-confirmation-subject"
           autoComplete="off"
-          maxLength={LIMITS.confirmationSubject}
-          value={form.confirmationSubject}
-          onChange={(event) => set('confirmationSubject')(event.target.value)}
-          error={errors.confirmationSubject}
+          {...input('confirmationSubject')}
         />
-        <TextArea
+        <TextAreaField
           label="Body"
           testId="list-confirmation-body"
           rows={6}
-          maxLength={LIMITS.confirmationBody}
-          value={form.confirmationBody}
-          onChange={set('confirmationBody')}
-          error={errors.confirmationBody}
+          {...text('confirmationBody')}
           hint="{{list}} becomes the list’s name and {{confirm_url}} the confirmation link."
         />
       </fieldset>

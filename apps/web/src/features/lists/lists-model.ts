@@ -1,6 +1,11 @@
 // The list form (pure: testable): a list as editable fields, what a form would create or change
 // (only the fields that differ, so an unchanged consent text adds no version), and its checks.
 
+/** The lists as the <option>s of a select (components/select.tsx Options). */
+export function listChoices(lists: ReadonlyArray<{ id: string; name: string }>) {
+  return lists.map((list) => ({ value: list.id, label: list.name }));
+}
+
 export interface ListForm {
   name: string;
   description: string;

@@ -7,10 +7,9 @@ import { Notice } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { NewspaperIcon, PlusIcon } from '../../components/icons.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { ListState } from '../../components/list-kit/list-state.tsx';
 import { RowButton } from '../../components/list-kit/row-button.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -115,24 +114,19 @@ export function ListsPage() {
     >
       <Notice testId="lists-notice">{notice}</Notice>
       <Card id="lists" testId="lists-card" bodyClassName="p-0" title="All lists">
-        <QueryState
+        <ListState
+          name="lists"
           query={lists}
           what="the lists"
-          testId="lists"
           skeleton={{ rows: 2, cells: ['h-4 w-48', 'h-5 w-28 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-24'] }}
           isEmpty={rows.length === 0}
-          empty={
-            <EmptyState
-              accent
-              icon={NewspaperIcon}
-              title="No lists yet"
-              testId="lists-empty"
-              action={canManage ? createButton : undefined}
-            >
-              A list is a newsletter people subscribe to: through its sign-up form (with double opt-in), the
-              API, an import or the dashboard. {canManage ? '' : 'Owners and admins create lists.'}
-            </EmptyState>
-          }
+          empty={{
+            accent: true,
+            icon: NewspaperIcon,
+            title: 'No lists yet',
+            action: canManage ? createButton : undefined,
+            children: `A list is a newsletter people subscribe to: through its sign-up form (with double opt-in), the API, an import or the dashboard. ${canManage ? '' : 'Owners and admins create lists.'}`,
+          }}
         >
           <DataTable
             rows={rows}
@@ -166,7 +160,7 @@ export function ListsPage() {
               </span>
             )}
           />
-        </QueryState>
+        </ListState>
       </Card>
       {canManage ? (
         <ListDialog

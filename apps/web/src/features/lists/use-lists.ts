@@ -1,8 +1,8 @@
 // The lists queries, shared by the Lists page and the Contacts pages (filters, names, subscribing).
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
 
 export type ContactList = RouterOutputs['contacts']['lists']['list']['lists'][number];
 export type ConsentTextVersion = RouterOutputs['contacts']['lists']['consentTexts']['versions'][number];
@@ -22,19 +22,13 @@ export function useConsentTextsQuery(workspaceId: string, listId: string | undef
   );
 }
 
+const LIST_KEYS = (trpc: Trpc) => [
+  trpc.contacts.lists.list.queryKey(),
+  trpc.contacts.lists.consentTexts.pathKey(),
+];
+
 /** Re-reads the lists (and their counts) after a change to a list or a subscription. */
-export function useRefreshLists() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useCallback(
-    () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.lists.list.queryKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.contacts.lists.consentTexts.pathKey() }),
-      ]),
-    [queryClient, trpc],
-  );
-}
+export const useRefreshLists = () => useInvalidate(LIST_KEYS);
 
 /** List id → name, for the pages that show subscriptions and ledger events. */
 export function listNames(lists: readonly ContactList[] | undefined): Map<string, string> {
