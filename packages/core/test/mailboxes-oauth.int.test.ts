@@ -1,11 +1,16 @@
 // Gmail/Outlook by OAuth against a real provider stand-in (oauth2-mock-server over HTTP, tokens tracked
-// through its events) and a real smtp-server accepting XOAUTH2 only for tokens that provider issued:
-// the full flow (PKCE S256, state, code exchange, XOAUTH2 test, sealed storage), every refused callback
-// (missing/wrong/expired/replayed state, replayed code, provider error, no refresh token) storing
-// nothing, refresh before expiry with a rotated refresh token, invalid_grant → reconnect_required with
-// a notification and an audit entry, two refreshers racing, and disconnect revoking (RFC 7009).
+// through its events), a real smtp-server accepting XOAUTH2 only for tokens that provider issued, and
+// Debian's Dovecot whose oauth2 passdb asks the provider (RFC 7662 introspection) about each IMAP
+// XOAUTH2 login: the full flow (PKCE S256, state, code exchange, SMTP and IMAP XOAUTH2 tests, sealed
+// storage), every refused callback (missing/wrong/expired/replayed state, replayed code, provider
+// error, no refresh token) storing nothing, refresh before expiry with a rotated refresh token,
+// invalid_grant → reconnect_required with a notification and an audit entry, the providers' documented
+// error replies (test/fixtures/oauth) mapped to reconnect_required or an operator error, two
+// refreshers racing, disconnect revoking (RFC 7009), and a revoked access token refused by IMAP.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accessTokenContext,
@@ -20,9 +25,9 @@ import {
   testMailbox,
 } from '../src/index.ts';
 import { coreWorld } from './support/auth-context.ts';
-import { oauthWorld } from './support/oauth-world.ts';
+import { CLIENT_SECRET as CLIENT_SECRET_TEXT, oauthWorld } from './support/oauth-world.ts';
 
-const servers = oauthWorld();
+const servers = oauthWorld({ imap: true });
 servers.env.ENCRYPTION_KEYS = `k1:${randomBytes(32).toString('base64')}`;
 const world = coreWorld(servers.env);
 const provider = servers.provider;
@@ -74,18 +79,35 @@ async function refused(promise: Promise<unknown>): Promise<MailboxOAuthFailure> 
   return error as MailboxOAuthFailure;
 }
 
-async function connect(ws: string, email = `u${randomBytes(3).toString('hex')}@gmail.test`) {
+async function connect(
+  ws: string,
+  email = `u${randomBytes(3).toString('hex')}@gmail.test`,
+  which: 'gmail' | 'outlook' = 'gmail',
+) {
   provider().account.email = email;
-  const { query } = await authorize(ws);
-  return completeMailboxOAuth(ctx(), 'gmail', query);
+  const { query } = await authorize(ws, which);
+  return completeMailboxOAuth(ctx(), which, query);
 }
+
+/** The providers' documented token-endpoint error replies (test/fixtures/oauth/*.json). */
+interface ErrorFixture {
+  provider: 'gmail' | 'outlook';
+  status: number;
+  body: Record<string, unknown> & { error: string };
+  expect: 'reconnect_required' | 'operator_error';
+}
+const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'oauth');
+const errorFixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => [f, JSON.parse(readFileSync(path.join(FIXTURES, f), 'utf8')) as ErrorFixture] as const);
 
 beforeAll(async () => {
   userId = (await world().user()).id;
 });
 
 describe('connect', () => {
-  it('PKCE S256 + state, code exchange, XOAUTH2 over SMTP, then the mailbox with sealed tokens', async () => {
+  it('PKCE S256 + state, code exchange, XOAUTH2 over SMTP and IMAP, then the mailbox with sealed tokens', async () => {
     const ws = await newWorkspace();
     provider().account.email = 'Alice@Gmail.test';
     const { authorizeUrl, location, query } = await authorize(ws);
@@ -111,6 +133,9 @@ describe('connect', () => {
         .smtp.authAttempts.slice(authsBefore)
         .some((a) => a.method === 'XOAUTH2' && a.ok),
     ).toBe(true);
+    // Dovecot asked the provider about the token and let the account in (XOAUTH2 or OAUTHBEARER).
+    expect(provider().introspected.length).toBeGreaterThan(0);
+    expect(provider().imap?.log()).toMatch(/Login: user=<alice@gmail\.test>, method=(XOAUTH2|OAUTHBEARER)/);
     const mailbox = await getMailbox(ctx(), ws, outcome.mailboxId);
     expect(mailbox).toMatchObject({
       provider: 'gmail',
@@ -333,6 +358,38 @@ describe('refresh', () => {
     expect((await getMailbox(ctx(), ws, mailboxId)).canSend).toBe(true);
   });
 
+  it.each(errorFixtures)('provider error reply %s maps to its outcome', async (_file, fixture) => {
+    const ws = await newWorkspace();
+    provider().tweak.expiresIn = 60;
+    const { mailboxId } = await connect(ws, `f${randomBytes(3).toString('hex')}@mail.test`, fixture.provider);
+    provider().tweak.expiresIn = undefined;
+    const before = await row(mailboxId);
+    provider().tweak.refreshError = { status: fixture.status, body: fixture.body };
+    let summary: Awaited<ReturnType<typeof refreshDueMailboxTokens>>;
+    try {
+      summary = await refreshDueMailboxTokens(ctx());
+    } finally {
+      provider().tweak.refreshError = undefined;
+    }
+    const after = await row(mailboxId);
+    if (fixture.expect === 'reconnect_required') {
+      expect(after).toMatchObject({ status: 'reconnect_required', access_token: null, refresh_token: null });
+      const audit = await world().sql<{ event_type: string; metadata: unknown }>(
+        'select event_type, metadata from audit_entry where workspace_id = ? and event_type = ?',
+        [ws, 'mailbox.reconnect_required'],
+      );
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit[0]?.metadata)).toContain(fixture.body.error);
+    } else {
+      // Postern's own client is refused: no mailbox is to blame, the operator is told.
+      expect(after).toMatchObject({ status: 'connected', refresh_token: before?.refresh_token });
+      expect(summary.operatorErrors.join('\n')).toMatch(
+        new RegExp(`${fixture.body.error}.*OAUTH_(GOOGLE|MICROSOFT)_CLIENT_SECRET`),
+      );
+      expect(summary.operatorErrors.join('\n')).not.toContain(CLIENT_SECRET_TEXT);
+    }
+  });
+
   it('a provider that is down leaves the mailbox as it is (tried again later)', async () => {
     const ws = await newWorkspace();
     provider().tweak.expiresIn = 60;
@@ -388,4 +445,25 @@ describe('disconnect', () => {
     expect(gone.oauth?.revocation).toBe('unsupported');
     expect(await row(outlook.mailboxId)).toMatchObject({ access_token: null, refresh_token: null });
   });
+});
+
+// Last in the file: Dovecot delays the next login from 127.0.0.1 after a refused one.
+describe('revoked access token', () => {
+  it('IMAP (Dovecot asking the provider) and SMTP refuse it; the mailbox test reports auth_failed', async () => {
+    const ws = await newWorkspace();
+    const { mailboxId } = await connect(ws);
+    expect((await testMailbox(ctx(), ws, userId, mailboxId)).imap).toMatchObject({ ok: true });
+    const access = world().services.keyring.decryptString(
+      (await row(mailboxId))?.access_token as string,
+      accessTokenContext(mailboxId),
+    );
+    provider().revokedAccess.add(access);
+    const asked = provider().introspected.length;
+    const outcome = await testMailbox(ctx(), ws, userId, mailboxId);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.imap).toMatchObject({ ok: false, failure: { protocol: 'imap', code: 'auth_failed' } });
+    expect(outcome.smtp).toMatchObject({ ok: false, failure: { code: 'auth_failed' } });
+    expect(provider().introspected.slice(asked)).toContain(access);
+    expect((await row(mailboxId))?.status).toBe('failing');
+  }, 30_000);
 });

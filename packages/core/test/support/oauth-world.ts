@@ -3,16 +3,21 @@
 // issued, which refresh tokens are still valid (rotation invalidates the old one), which codes were
 // used, and what was revoked, through its events. smtp-server over TLS accepts XOAUTH2 only for an
 // access token this provider issued and that was not revoked. `env` configures both providers (Google
-// with a revocation endpoint, Microsoft without, as in production); IMAP is not tested (`off`): Dovecot
-// with an oauth2 passdb is not set up here.
+// with a revocation endpoint, Microsoft without, as in production). IMAP is `off` unless
+// `oauthWorld({ imap: true })`: then Debian's Dovecot with an oauth2 passdb asks an RFC 7662
+// introspection route on the mock, which answers `active` only for an access token the provider
+// issued and has not revoked (`username` = the account it was issued for), so IMAP XOAUTH2 is
+// checked by a real IMAP server too.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   createTestCertificates,
+  startDovecot,
   startSmtpServer,
   type TestCertificates,
+  type TestDovecot,
   type TestSmtpServer,
 } from '@postern/mailer/testing';
 import { Events, type MutableResponse, type MutableToken, OAuth2Server } from 'oauth2-mock-server';
@@ -22,12 +27,21 @@ import { startDnsServer, type TestDnsServer } from '../../../validator/test/supp
 export const MAIL_HOST = 'mail.postern.test';
 export const CLIENT_ID = 'postern-test-client';
 export const CLIENT_SECRET = 'postern-test-secret';
+const INTROSPECT_PATH = '/introspect/dovecot';
 
 export interface Provider {
   server: OAuth2Server;
   smtp: TestSmtpServer;
+  /** Dovecot with the oauth2 passdb, when the world was started with `imap: true`. */
+  imap: TestDovecot | null;
   /** Every access token issued, and those still accepted by the SMTP server. */
   access: Set<string>;
+  /** Access token → the account email it was issued for (what introspection names). */
+  accessOwner: Map<string, string>;
+  /** Access tokens the provider revoked: SMTP and IMAP refuse them. */
+  revokedAccess: Set<string>;
+  /** Tokens presented to the introspection endpoint (Dovecot's IMAP logins), in order. */
+  introspected: string[];
   /** Refresh tokens the provider still honours (issued, not rotated away, not revoked). */
   liveRefresh: Set<string>;
   /** Refresh tokens presented to the token endpoint, in order. */
@@ -40,6 +54,8 @@ export interface Provider {
     expiresIn?: number;
     omitRefreshToken?: boolean;
     tokenStatus?: number;
+    /** A provider's error reply (status and JSON body) to every refresh_token grant. */
+    refreshError?: { status: number; body: Record<string, unknown> };
     revokeStatus?: number;
     /** An id token for another client. */
     audience?: string;
@@ -79,6 +95,11 @@ function track(p: Provider) {
       if (req.body.grant_type === 'refresh_token') {
         const presented = req.body.refresh_token as string;
         p.refreshCalls.push(presented);
+        if (p.tweak.refreshError) {
+          response.statusCode = p.tweak.refreshError.status;
+          response.body = p.tweak.refreshError.body;
+          return;
+        }
         if (!p.liveRefresh.has(presented)) {
           response.statusCode = 400;
           response.body = { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' };
@@ -88,10 +109,27 @@ function track(p: Provider) {
       }
       if (p.tweak.expiresIn) body.expires_in = p.tweak.expiresIn;
       if (p.tweak.omitRefreshToken) delete body.refresh_token;
-      if (typeof body.access_token === 'string') p.access.add(body.access_token);
+      if (typeof body.access_token === 'string') {
+        p.access.add(body.access_token);
+        p.accessOwner.set(body.access_token, p.account.email.toLowerCase());
+      }
       if (typeof body.refresh_token === 'string') p.liveRefresh.add(body.refresh_token);
     },
   );
+  // Dovecot's oauth2 passdb posts `token=…` (introspection_mode = post). The mock's own `/introspect`
+  // answers before reading the body (its BeforeIntrospect event cannot see the token), so this route
+  // beside it, whose body the mock parses, plays the provider's RFC 7662 endpoint.
+  service.addRoute('POST', INTROSPECT_PATH, (req, res) => {
+    const token = String((req.body as Record<string, unknown> | undefined)?.token ?? '');
+    p.introspected.push(token);
+    const owner = p.accessOwner.get(token);
+    const body =
+      owner && p.access.has(token) && !p.revokedAccess.has(token)
+        ? { active: true, username: owner, scope: 'https://mail.google.com/' }
+        : { active: false };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
   service.on(Events.BeforeRevoke, (response: { statusCode: number }, req: IncomingMessage) => {
     if (p.tweak.revokeStatus) response.statusCode = p.tweak.revokeStatus;
     const refused = Boolean(p.tweak.revokeStatus);
@@ -104,7 +142,7 @@ function track(p: Provider) {
   });
 }
 
-export function oauthWorld() {
+export function oauthWorld(options: { imap?: boolean } = {}) {
   const env: Record<string, string> = {};
   let provider: Provider | undefined;
   let certs: TestCertificates | undefined;
@@ -113,6 +151,7 @@ export function oauthWorld() {
   beforeAll(async () => {
     certs = createTestCertificates({ hosts: [MAIL_HOST] });
     const access = new Set<string>();
+    const revokedAccess = new Set<string>();
     const server = new OAuth2Server();
     await server.issuer.keys.generate('RS256');
     await server.start(0, '127.0.0.1');
@@ -120,12 +159,23 @@ export function oauthWorld() {
       users: {},
       tls: 'implicit',
       certs,
-      xoauth2: (_user, token) => access.has(token),
+      xoauth2: (_user, token) => access.has(token) && !revokedAccess.has(token),
     });
+    const imap = options.imap
+      ? await startDovecot({
+          users: {},
+          certs,
+          oauth2: { introspectionUrl: `${server.issuer.url as string}${INTROSPECT_PATH}` },
+        })
+      : null;
     provider = {
       server,
       smtp,
+      imap,
       access,
+      accessOwner: new Map(),
+      revokedAccess,
+      introspected: [],
       liveRefresh: new Set(),
       refreshCalls: [],
       revoked: [],
@@ -145,7 +195,7 @@ export function oauthWorld() {
       [`OAUTH_${p}_TOKEN_URL`]: `${url}/token`,
       [`OAUTH_${p}_REVOCATION_URL`]: revocation,
       [`OAUTH_${p}_SMTP`]: `${MAIL_HOST}:${smtp.port}:tls`,
-      [`OAUTH_${p}_IMAP`]: 'off',
+      [`OAUTH_${p}_IMAP`]: imap ? `${MAIL_HOST}:${imap.port}:tls` : 'off',
     });
     Object.assign(env, {
       DNS_SERVERS: dns.address,
@@ -158,7 +208,12 @@ export function oauthWorld() {
     });
   });
   afterAll(async () => {
-    await Promise.allSettled([provider?.server.stop(), provider?.smtp.close(), dns?.close()]);
+    await Promise.allSettled([
+      provider?.server.stop(),
+      provider?.smtp.close(),
+      provider?.imap?.close(),
+      dns?.close(),
+    ]);
     certs?.dispose();
     if (caDir) rmSync(caDir, { recursive: true, force: true });
   });

@@ -12,6 +12,10 @@
 //   await imap.deliver('alice', rawMime);                          // into INBOX (maildir new/)
 //   await imap.deliver('alice', rawMime, { folder: 'Junk', date }); // arrival time = date
 //   await imap.close();
+//
+// `oauth2: { introspectionUrl }` adds XOAUTH2/OAUTHBEARER: a second passdb (driver oauth2) asks the
+// given RFC 7662 endpoint (POST token=…) and accepts the login when it answers `active: true` with a
+// `username` equal to the login name. Password users stay first in line and keep working.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -46,6 +50,8 @@ export interface TestDovecot {
 export interface StartDovecotOptions {
   users: Record<string, string>;
   certs: KeyAndCertificate;
+  /** Accept XOAUTH2/OAUTHBEARER tokens checked at this introspection endpoint (plain http on 127.0.0.1). */
+  oauth2?: { introspectionUrl: string };
 }
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -61,6 +67,7 @@ function config(
   dir: string,
   ports: { tls: number; plain: number },
   users: { mail: string; internal: string; login: string; uid: number },
+  oauth2: boolean,
 ) {
   return `# Written by @postern/mailer/testing for one test run.
 base_dir = ${dir}/run
@@ -73,9 +80,10 @@ ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}
 # Tests provoke wrong passwords: no 2-second penalty each.
 auth_failure_delay = 0
+${oauth2 ? '# Say why an oauth2 login failed (never the token).\nauth_verbose = yes\n' : ''}
 default_internal_user = ${users.internal}
 default_login_user = ${users.login}
 # System users (the package's dovecot user is one) sit below the default first_valid_uid of 500.
@@ -92,7 +100,17 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/passwd
 }
-userdb {
+${
+  oauth2
+    ? `# A token is not a password: after passwd-file says no, the introspection endpoint decides.
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
+}
+`
+    : ''
+}userdb {
   driver = static
   args = uid=${users.mail} gid=${users.mail} home=${dir}/mail/%u
 }
@@ -108,6 +126,22 @@ service imap-login {
   }
 }
 `;
+}
+
+/** The oauth2 passdb's settings: RFC 7662 introspection by POST, `username` must name the login. */
+function writeOAuth2Conf(dir: string, introspectionUrl: string): void {
+  const url = new URL(introspectionUrl);
+  if (!/^https?:$/.test(url.protocol) || /\s/.test(introspectionUrl))
+    throw new Error('startDovecot: oauth2.introspectionUrl must be an http(s) URL');
+  const settings = [
+    `introspection_url = ${url.href}`,
+    'introspection_mode = post',
+    'force_introspection = yes',
+    'username_attribute = username',
+    'active_attribute = active',
+    'active_value = true',
+  ];
+  writeFileSync(path.join(dir, 'oauth2.conf'), `${settings.join('\n')}\n`, { mode: 0o644 });
 }
 
 const running = new Set<ChildProcess>();
@@ -137,12 +171,16 @@ export async function startDovecot(options: StartDovecotOptions): Promise<TestDo
     .map(([u, p]) => `${u}:{PLAIN}${p}::::::`)
     .join('\n');
   writeFileSync(path.join(dir, 'passwd'), `${passwd}\n`, { mode: 0o644 });
+  if (options.oauth2) writeOAuth2Conf(dir, options.oauth2.introspectionUrl);
 
   let child: ChildProcess | null = null;
   let ports = { tls: 0, plain: 0 };
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
     ports = { tls: await freePort(), plain: await freePort() };
-    writeFileSync(path.join(dir, 'dovecot.conf'), config(dir, ports, { ...users, uid: owner.uid }));
+    writeFileSync(
+      path.join(dir, 'dovecot.conf'),
+      config(dir, ports, { ...users, uid: owner.uid }, Boolean(options.oauth2)),
+    );
     const started = spawn(DOVECOT_BINARY, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: 'ignore' });
     running.add(started);
     started.once('exit', () => running.delete(started));

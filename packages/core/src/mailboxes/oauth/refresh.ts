@@ -3,8 +3,13 @@
 // statement over `FOR UPDATE SKIP LOCKED`, so two refreshers never claim the same row, and no
 // transaction is held while the provider is being called. The new access token and a rotated refresh
 // token (Microsoft rotates them) are written together in one compare-and-set UPDATE. `invalid_grant`
-// marks the mailbox `reconnect_required` (tokens deleted, sending paused), notifies owners and admins
-// and is audited; a provider that is down leaves the mailbox as it is and is tried again a minute later.
+// (Google "Token has been expired or revoked.", Microsoft AADSTS70000/AADSTS700082) and Microsoft's
+// `interaction_required` (AADSTS50076: the account now needs MFA or another sign-in step only its
+// user can do) mark the mailbox `reconnect_required` (tokens deleted, sending paused), notify owners
+// and admins and are audited. A refusal that is the operator's to fix (`invalid_client`: wrong client
+// id or secret, …) leaves every mailbox as it is and is reported in the summary's `operatorErrors`
+// (the worker logs it); a provider that is down leaves the mailbox as it is and is tried again a
+// minute later.
 
 import { execute } from '@postern/db';
 import { auditLabel } from '../../audit/labels.ts';
@@ -34,7 +39,24 @@ export interface RefreshSummary {
   reconnectRequired: number;
   /** Provider unreachable or refusing otherwise: retried on a later run. */
   deferred: number;
+  /** Refusals only the operator can fix (client id/secret, app registration), one line each, no secrets. */
+  operatorErrors: string[];
 }
+
+/** Refusals that only the mailbox's user can fix by connecting it again. */
+const RECONNECT_ERRORS = new Set([
+  'invalid_grant',
+  'interaction_required',
+  'consent_required',
+  'login_required',
+]);
+/** Refusals of Postern's own client registration (RFC 6749 §5.2): the operator's configuration. */
+const OPERATOR_ERRORS = new Set([
+  'invalid_client',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
 
 interface Claimed {
   id: string;
@@ -63,7 +85,7 @@ async function claim(ctx: RefreshCtx, limit: number, leaseSeconds: number): Prom
   );
 }
 
-type Outcome = 'refreshed' | 'rotated' | 'reconnect_required' | 'deferred';
+type Outcome = 'refreshed' | 'rotated' | 'reconnect_required' | 'deferred' | { operatorError: string };
 
 async function refreshOne(ctx: RefreshCtx, row: Claimed): Promise<Outcome> {
   if (!isOAuthProvider(row.provider)) return 'deferred';
@@ -95,18 +117,25 @@ async function refreshOne(ctx: RefreshCtx, row: Claimed): Promise<Outcome> {
     );
     return rotated ? 'rotated' : 'refreshed';
   } catch (error) {
-    if (error instanceof OAuthProviderError && error.kind === 'invalid_grant') {
-      await markReconnectRequired(ctx, row);
+    if (!(error instanceof OAuthProviderError)) throw error;
+    const code = error.kind === 'invalid_grant' ? 'invalid_grant' : error.oauthError;
+    if (error.kind !== 'unavailable' && code && RECONNECT_ERRORS.has(code)) {
+      await markReconnectRequired(ctx, row, code);
       return 'reconnect_required';
     }
-    if (!(error instanceof OAuthProviderError)) throw error;
+    if (error.kind === 'rejected' && code && OPERATOR_ERRORS.has(code)) {
+      const name = row.provider === 'gmail' ? 'GOOGLE' : 'MICROSOFT';
+      return {
+        operatorError: `${OAUTH_PROVIDERS[row.provider].label} refused Postern's OAuth client (${code}): check OAUTH_${name}_CLIENT_ID and OAUTH_${name}_CLIENT_SECRET and the app registration`,
+      };
+    }
     // Down, slow, or another refusal: keep the lease a minute (back-off), status unchanged.
     return 'deferred';
   }
 }
 
 /** `invalid_grant`: the grant is gone. Tokens deleted, sending paused, owners/admins told, audited. */
-async function markReconnectRequired(ctx: RefreshCtx, row: Claimed): Promise<void> {
+async function markReconnectRequired(ctx: RefreshCtx, row: Claimed, reason: string): Promise<void> {
   const label = OAUTH_PROVIDERS[row.provider as 'gmail' | 'outlook'].label;
   await ctx.em.transactional(async (tx) => {
     const now = ctx.clock.now();
@@ -129,7 +158,10 @@ async function markReconnectRequired(ctx: RefreshCtx, row: Claimed): Promise<voi
       workspaceId: row.workspace_id,
       kind: 'mailbox.reconnect_required',
       title: `Reconnect ${row.email}`,
-      body: `${label} no longer accepts Postern's access to ${row.email} (it was revoked, the password changed, or the grant expired). Sending through it is paused until someone connects it again.`,
+      body:
+        reason === 'invalid_grant'
+          ? `${label} no longer accepts Postern's access to ${row.email} (it was revoked, the password changed, or the grant expired). Sending through it is paused until someone connects it again.`
+          : `${label} wants ${row.email} to sign in again (for example a new multi-factor authentication requirement). Sending through it is paused until someone connects it again.`,
       link: `/w/${row.workspace_id}/mailboxes/${row.id}`,
     });
     recordAudit(tx, ctx.clock, {
@@ -138,7 +170,7 @@ async function markReconnectRequired(ctx: RefreshCtx, row: Claimed): Promise<voi
       workspaceId: row.workspace_id,
       target: { type: 'mailbox', id: row.id, label: auditLabel('mailbox', row.id, row.email) },
       meta: NO_REQUEST_META,
-      metadata: { email: row.email, provider: row.provider, reason: 'invalid_grant' },
+      metadata: { email: row.email, provider: row.provider, reason },
     });
   });
 }
@@ -150,7 +182,14 @@ export async function refreshDueMailboxTokens(
 ): Promise<RefreshSummary> {
   const { batchSize = 100, concurrency = 8, leaseSeconds = 60, budgetMs = 240_000 } = options;
   const started = Date.now();
-  const summary: RefreshSummary = { claimed: 0, refreshed: 0, rotated: 0, reconnectRequired: 0, deferred: 0 };
+  const summary: RefreshSummary = {
+    claimed: 0,
+    refreshed: 0,
+    rotated: 0,
+    reconnectRequired: 0,
+    deferred: 0,
+    operatorErrors: [],
+  };
   while (Date.now() - started < budgetMs) {
     const rows = await claim(ctx, batchSize, leaseSeconds);
     if (!rows.length) break;
@@ -165,7 +204,11 @@ export async function refreshDueMailboxTokens(
           summary.refreshed++;
           summary.rotated++;
         } else if (outcome === 'reconnect_required') summary.reconnectRequired++;
-        else summary.deferred++;
+        else {
+          summary.deferred++;
+          if (typeof outcome === 'object' && !summary.operatorErrors.includes(outcome.operatorError))
+            summary.operatorErrors.push(outcome.operatorError);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
