@@ -103,7 +103,7 @@ describe('email accounts through OAuth (built SPA, real API, oauth2-mock-server,
     expect(await notice.getByRole('alert').count()).toBe(1);
     await expect.poll(focused, { timeout: UI_TIMEOUT }).toBe('oauth-notice');
     await expect.poll(() => new URL(page.url()).search, { timeout: UI_TIMEOUT }).toBe('');
-    expect(await page.getByTestId('mailboxes-empty').isVisible()).toBe(true);
+    await page.getByTestId('mailboxes-empty').waitFor({ timeout: UI_TIMEOUT });
   });
 
   it('follows the provider round trip and lands with the success notice, focused, listed connected', async () => {
