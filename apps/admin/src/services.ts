@@ -6,6 +6,7 @@ import {
   coreContext,
   createRateLimiter,
   enqueueEmail,
+  ensureAuditSealing,
   keyringFromConfig,
   type RateLimiter,
   systemClock,
@@ -60,6 +61,8 @@ export async function openServices(config: Config): Promise<Services> {
   }
   const store = kv;
   const keyring = keyringFromConfig(config);
+  // Audit entries are sealed at flush (chain version 2) on every EntityManager of this ORM.
+  ensureAuditSealing(orm.em, keyring);
   const producer = async () => {
     if (!boss) {
       boss = createQueueClient({

@@ -7,6 +7,7 @@ import {
   auditSignerFromConfig,
   engineFromConfig,
   enqueueEmail,
+  ensureAuditSealing,
   keyringFromConfig,
   systemClock,
 } from '@postern/core';
@@ -66,6 +67,8 @@ export async function startApi(config: Config, options: { extend?: (app: Fastify
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
   const keyring = keyringFromConfig(config);
+  // Audit entries are sealed at flush (chain version 2) on every EntityManager of this ORM.
+  ensureAuditSealing(orm.em, keyring);
   // API processes only send jobs; the worker runs them (and pg-boss maintenance).
   const boss = createQueueClient({
     databaseUrl,

@@ -6,7 +6,7 @@
 // The delivery log, re-send and the per-workspace cap are in webhooks-deliveries.int.test.ts; tenant
 // isolation and the role matrix of these procedures are in tenancy.int.test.ts.
 import { randomBytes } from 'node:crypto';
-import { QUEUES } from '@postern/contracts';
+import { EVENT_TYPES, QUEUES } from '@postern/contracts';
 import { ensureQueues } from '@postern/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -73,12 +73,7 @@ describe('endpoints', () => {
     );
     expect(list.data?.endpoints.map((e) => e.id)).toEqual([endpoint.id]);
     expect(list.data?.endpoints.map((e) => e.url)).toEqual([URL_1]);
-    expect(list.data?.eventTypes.map((e) => e.type)).toEqual([
-      'bulk_job.completed',
-      'bulk_job.failed',
-      'audit.checkpoint',
-      'api_key.usage_alert',
-    ]);
+    expect(list.data?.eventTypes.map((e) => e.type)).toEqual([...EVENT_TYPES]);
     expect(JSON.stringify(list.data)).not.toContain(secret);
     const get = await client.query<Endpoint>('webhooks.get', { workspaceId, endpointId: endpoint.id });
     expect(JSON.stringify(get.data)).not.toContain('whsec_');

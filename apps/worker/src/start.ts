@@ -7,6 +7,7 @@ import {
   createMailTransport,
   engineFromConfig,
   enqueueEmail,
+  ensureAuditSealing,
   type Keyring,
   keyringFromConfig,
   MAIL_NOT_CONFIGURED,
@@ -46,6 +47,8 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
   const engine = engineFromConfig(config, { logger });
   const extra = options.extraHandlers ?? [];
   const { orm, kv, ownerRole } = await openStores(config, logger, extra);
+  // Audit entries are sealed at flush (chain version 2) on every EntityManager of this ORM.
+  ensureAuditSealing(orm.em, keyring);
   const boss = createQueueClient({
     databaseUrl,
     logger,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { QUEUES } from '@postern/contracts';
-import { type Clock, enqueueEmail, keyringFromConfig, openMessage } from '@postern/core';
+import { type Clock, enqueueEmail, ensureAuditSealing, keyringFromConfig, openMessage } from '@postern/core';
 import { createOrm, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import {
@@ -90,6 +90,8 @@ export async function startHarness(
   // Bulk jobs enqueue their chunks on creation (a worker process, when a test starts one, runs them).
   await ensureQueues(boss, [QUEUES.bulkChunk]);
   const keyring = keyringFromConfig(config);
+  // As the API's start-up does: contexts built by tests on this ORM seal audit entries too.
+  ensureAuditSealing(orm.em, keyring);
   const prefix = `test:${randomUUID()}:`;
   const stores: RedisKvStore[] = [];
   const apps: FastifyInstance[] = [];

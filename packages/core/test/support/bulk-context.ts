@@ -5,7 +5,7 @@ import { ALL_QUEUES } from '@postern/contracts';
 import { createOrm, type EntityManager, type MikroORM } from '@postern/db';
 import { createTestDatabase, type TestDatabase } from '@postern/db/testing';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
-import { type Clock, type Keyring, NO_REQUEST_META } from '../../src/index.ts';
+import { type Clock, ensureAuditSealing, type Keyring, NO_REQUEST_META } from '../../src/index.ts';
 
 export interface BulkStore {
   db: TestDatabase;
@@ -41,11 +41,18 @@ export interface BulkTestServices {
   queue: PgBoss;
 }
 
-/** `services` is called per context (a fresh EntityManager fork each time). */
+/**
+ * `services` is called per context (a fresh EntityManager fork each time). Audit entries written
+ * through it are sealed at flush as in the product (chain version 2; coreContext does the same).
+ */
 export const bulkContextFactory =
   (services: () => BulkTestServices) =>
-  (userId: string | null = null) => ({
-    ...services(),
-    actor: userId ? ({ kind: 'user', userId } as const) : null,
-    meta: NO_REQUEST_META,
-  });
+  (userId: string | null = null) => {
+    const made = services();
+    ensureAuditSealing(made.em, made.keyring);
+    return {
+      ...made,
+      actor: userId ? ({ kind: 'user', userId } as const) : null,
+      meta: NO_REQUEST_META,
+    };
+  };
