@@ -11,6 +11,7 @@ import {
   createBulkJob,
   createKeyring,
   engineFromConfig,
+  ensureAuditSealing,
   getBulkJob,
   NO_REQUEST_META,
   parseEncryptionKeys,
@@ -127,6 +128,7 @@ const slowAddresses = (n: number, tag: string) =>
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+  ensureAuditSealing(orm.em, keyring);
   const logger = createLogger({ level: 'silent', name: 'bulk-test' });
   producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger });
   await producer.start();
