@@ -10,6 +10,7 @@ import {
   createBulkJob,
   createKeyring,
   createWebhookEndpoint,
+  ensureAuditSealing,
   parseEncryptionKeys,
   recordEvent,
   requestWebhookDispatch,
@@ -89,6 +90,7 @@ const attemptsOf = (deliveryId: string) =>
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
+  ensureAuditSealing(orm.em, keyring);
   producer = createQueueClient({
     databaseUrl: db.url,
     role: 'producer',
