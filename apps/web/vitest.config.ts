@@ -7,5 +7,8 @@ export default defineProject({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Chromium is CPU-bound: the browser suites run after the others, two files at a time.
+    sequence: { groupOrder: 1 },
+    maxWorkers: 2,
   },
 });

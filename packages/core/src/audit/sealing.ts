@@ -118,8 +118,9 @@ export async function sealAuditEntry(em: EntityManager, keyring: Keyring, entry:
   if (typeof email === 'string' && email) {
     const [owner] = await execute<{ id: string }[]>(
       em,
-      'select id from app_user where lower(email) = lower(?) limit 1',
-      [email],
+      // Account addresses are stored lower-cased (contracts ZEmail): an equality the unique index answers.
+      'select id from app_user where email = ? limit 1',
+      [email.toLowerCase()],
     );
     if (owner && !(subject.type === 'user' && subject.id === owner.id)) {
       delete main.metadata?.email;
