@@ -4,6 +4,8 @@ import { apiKeysRouter } from './routers/api-keys/index.ts';
 import { auditRouter } from './routers/audit/index.ts';
 import { authRouter } from './routers/auth/index.ts';
 import { bulkRouter } from './routers/bulk/index.ts';
+import { campaignsRouter } from './routers/campaigns/index.ts';
+import { contactImportsRouter } from './routers/contact-imports/index.ts';
 import { contactsRouter } from './routers/contacts/index.ts';
 import { homeRouter } from './routers/home/index.ts';
 import { invitationsRouter } from './routers/invitations/index.ts';
@@ -37,7 +39,9 @@ export const appRouter = router({
   privacy: privacyRouter,
   ownership: ownershipRouter,
   contacts: contactsRouter,
+  contactImports: contactImportsRouter,
   mailboxes: mailboxesRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

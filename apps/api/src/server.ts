@@ -19,6 +19,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
 import { devMailDir, devMailRoutes } from './http/dashboard/dev-mail.ts';
+import { dashboardContactImportRoutes } from './http/dashboard/contact-import.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
 import { oauthCallbackRoutes } from './http/oauth/callback.ts';
 import { publicPages } from './http/public/index.ts';
@@ -233,6 +234,7 @@ function dashboardApi(deps: ApiDeps, bulk: BulkHttp) {
     } satisfies FastifyTRPCPluginOptions<AppRouter>);
     // The dashboard's plain-HTTP routes (bulk upload, download, progress events): same CORS as tRPC.
     await api.register(dashboardJobRoutes, { prefix: '/api', deps, bulk });
+    await api.register(dashboardContactImportRoutes, { prefix: '/api', deps });
     // Development only (never with NODE_ENV=production): the captured mail of MAIL_DIR.
     const mailDir = devMailDir(config);
     if (mailDir) await api.register(devMailRoutes, { prefix: '/api', deps, dir: mailDir });

@@ -104,6 +104,7 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   }),
   'contacts.delete': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
   'contacts.erase': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
+  'contacts.export': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
   'contacts.consent': (workspaceId) => ({ workspaceId, contactId: bIds.contact }),
   'contacts.lists.list': null,
   'contacts.lists.get': (workspaceId) => ({ workspaceId, listId: bIds.list }),
@@ -155,6 +156,33 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'mailboxes.checkSenderAuth': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
   'mailboxes.oauthProviders': null,
   'mailboxes.oauthStart': null,
+  'campaigns.list': null,
+  'campaigns.get': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.create': null,
+  'campaigns.update': (workspaceId) => ({
+    workspaceId,
+    campaignId: bIds.campaign,
+    data: { name: 'A was here' },
+  }),
+  'campaigns.duplicate': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.remove': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.preview': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.testSend': (workspaceId) => ({
+    workspaceId,
+    campaignId: bIds.campaign,
+    to: ['a@postern-a.com'],
+  }),
+  'campaigns.checklist': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.schedule': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.pause': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.resume': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.cancel': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.metrics': (workspaceId) => ({ workspaceId, campaignId: bIds.campaign }),
+  'campaigns.settings.get': null,
+  'campaigns.settings.update': (workspaceId) => ({
+    workspaceId,
+    senders: [{ mailboxId: bIds.mailbox, postalAddress: 'A was here' }],
+  }),
 };
 
 beforeAll(async () => {
@@ -246,6 +274,14 @@ beforeAll(async () => {
     [bIds.aliasVerification, bIds.mailbox, b.workspaceId, '0'.repeat(64)],
   );
 
+  // B's draft campaign (#31).
+  const bCampaign = await b.client.mutate<{ id: string }>('campaigns.create', {
+    workspaceId: b.workspaceId,
+    name: 'B launch',
+    listId: bIds.list,
+  });
+  bIds.campaign = bCampaign.data?.id ?? '';
+
   // One workspace with a member of each role (and a second owner, so owners can act freely).
   const owner = await newAccount(h.app);
   matrixWorkspace = owner.workspaceId;
@@ -330,6 +366,22 @@ describe('cross-tenant access', () => {
         [bIds.mailbox],
       )) as { from_name: string | null; status: string; used_at: string | null }[];
     expect(rows).toEqual([{ from_name: null, status: 'connected', used_at: null }]);
+  });
+
+  it("left B's campaign untouched", async () => {
+    expect(bIds.campaign).toBeTruthy();
+    const campaign = await b.client.query<{ name: string; status: string }>('campaigns.get', {
+      workspaceId: b.workspaceId,
+      campaignId: bIds.campaign,
+    });
+    expect(campaign.data).toMatchObject({ name: 'B launch', status: 'draft' });
+    const rows = (await h.orm.em
+      .fork()
+      .getConnection()
+      .execute('select postal_address from mailbox where id = ?', [bIds.mailbox])) as {
+      postal_address: string | null;
+    }[];
+    expect(rows).toEqual([{ postal_address: null }]);
   });
 
   it("left B's bulk job untouched", async () => {

@@ -1,8 +1,8 @@
 // Contacts, lists and the suppression list in Chromium (built SPA, real API and worker, local DNS): a
 // list created and its consent text versioned, a contact added to it from the dashboard and its
 // consent timeline, a manual suppression that makes subscribing the address refused with the server's
-// explanation, its removal, an import and the CSV export, the erasure of a person, and axe on every
-// page at 1440 px and 390 px.
+// explanation, its removal, an import and the CSV export, a person's data downloaded as JSON and their
+// erasure behind a typed confirmation, and axe on every page at 1440 px and 390 px.
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -248,12 +248,56 @@ describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromi
     await shot(page, 'compliance.png');
   });
 
-  it('erases the person: the timeline remains, marked as erased, with nothing that identifies them', {
+  it("downloads the person's data as JSON: profile, subscriptions, consent record, suppression", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(inWorkspace(`contacts/${story.contactId}`));
+    await page.getByTestId('consent-timeline').waitFor({ timeout: UI_TIMEOUT });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-contact-data').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`-contact-${story.contactId.replaceAll('-', '').slice(0, 8)}-\\d{4}-\\d{2}-\\d{2}\\.json$`),
+    );
+    const data = JSON.parse(await readFile((await download.path()) ?? '', 'utf8'));
+    expect(data).toMatchObject({
+      format: 'postern.contact-export/1',
+      workspaceId: story.workspaceId,
+      profile: { id: story.contactId, email: 'ada@example-mail.com', name: 'Ada Lovelace' },
+      subscriptions: [
+        { listId: story.listId, listName: 'Weekly letter', status: 'unsubscribed', express: true },
+      ],
+      suppression: { suppressed: true, reason: 'unsubscribed' },
+      pendingConfirmations: [],
+      campaignEvents: [],
+    });
+    const events = data.consentEvents as { type: string; email: string | null; actorId: string | null }[];
+    expect(events.map((e) => e.type)).toEqual(['subscribed', 'unsubscribed', 'consent_withdrawn']);
+    expect(events.every((e) => e.email === 'ada@example-mail.com')).toBe(true);
+  });
+
+  it('erases the person after a typed confirmation: the timeline remains, with nothing that identifies them', {
     timeout: 60_000,
   }, async () => {
     await page.goto(inWorkspace(`contacts/${story.contactId}`));
     await page.getByTestId('erase-contact').click();
-    await page.getByTestId('erase-contact-dialog-confirm').click();
+    const dialog = page.getByTestId('erase-contact-dialog');
+    await dialog.getByTestId('erase-contact-explanation').waitFor({ timeout: UI_TIMEOUT });
+    expect(await dialog.getByTestId('erase-contact-explanation').textContent()).toMatch(
+      /Deleted:.*subscriptions.*Kept:.*consent events.*suppression entry.*keyed hash.*cannot be undone/s,
+    );
+    const confirm = page.getByTestId('erase-contact-dialog-confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByTestId('erase-contact-typed').fill('ada@example-mail.co');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByTestId('erase-contact-typed').press('Enter');
+    expect(await page.getByTestId('contact-title').textContent()).toBe('ada@example-mail.com');
+    await expectAccessible(page, 'contacts: erase a person', '[data-testid="erase-contact-dialog"]');
+    await page.getByTestId('erase-contact-typed').fill(' ADA@example-mail.com ');
+    expect(await confirm.isDisabled()).toBe(false);
+    await shot(page, 'contact-erase.png');
+    await confirm.click();
     await page.getByTestId('contacts-notice').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('contacts-notice').textContent()).toContain(
       'ada@example-mail.com was erased',
@@ -265,6 +309,16 @@ describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromi
     expect(timeline).toContain('Subscribed');
     expect(timeline).toContain('Unsubscribed');
     expect(timeline).not.toContain('ada@example-mail.com');
+    // Gone from the contacts, and a tombstone on the suppression list: still suppressed, no address.
+    await nav('Contacts').click();
+    // Ada was the only contact: the list is empty now.
+    await page.getByTestId('contacts-empty').waitFor({ timeout: UI_TIMEOUT });
+    expect(await row('contacts-row', 'data-email', 'ada@example-mail.com').count()).toBe(0);
+    await nav('Compliance').click();
+    const tombstone = row('suppressions-row', 'data-email', '(erased person)');
+    await tombstone.waitFor({ timeout: UI_TIMEOUT });
+    expect(await tombstone.getAttribute('data-reason')).toBe('unsubscribed');
+    expect(await page.getByTestId('suppressions-table').textContent()).not.toContain('ada@example-mail.com');
   });
 
   it('leaves no serious accessibility problem on the pages, at 1440 px and 390 px (and dark)', {

@@ -183,6 +183,12 @@ export const ZContactList = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type ContactListDto = z.infer<typeof ZContactList>;
+/**
+ * One list for its settings page: plus the address of its public sign-up form (the hosted page, and the
+ * `action` of a form embedded on another site), built from the server's PUBLIC_URL.
+ */
+export const ZListDetail = ZContactList.extend({ subscribeUrl: z.string() });
+export type ListDetailDto = z.infer<typeof ZListDetail>;
 
 // --- subscribing
 export const ZConsentMethod = z.enum(CONSENT_METHODS);

@@ -3,6 +3,7 @@
 // their types here; webhook endpoints subscribe to these names.
 import { z } from 'zod';
 import { ZBulkCounts, ZBulkJobStatus } from './bulk.ts';
+import { ZCampaignEventData } from './campaigns.ts';
 import { API_KEY_ALERT_KINDS } from './constants/api-keys.ts';
 import { EVENT_TYPES, type EventType, NOTIFICATION_KINDS } from './constants/events.ts';
 import { ZContactEventData, ZContactSuppressedEventData } from './contacts.ts';
@@ -60,6 +61,9 @@ export const EVENT_DATA = {
   'contact.confirmed': ZContactEventData,
   'contact.unsubscribed': ZContactEventData,
   'contact.suppressed': ZContactSuppressedEventData,
+  'campaign.started': ZCampaignEventData,
+  'campaign.completed': ZCampaignEventData,
+  'campaign.paused': ZCampaignEventData,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 

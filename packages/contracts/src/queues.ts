@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ZAuditCheckpointJob } from './audit.ts';
 import { ZBulkChunkJob } from './bulk.ts';
+import { CAMPAIGN_SEND_BATCH_QUEUE, CAMPAIGN_START_QUEUE } from './campaigns.ts';
+import { CONTACT_IMPORT_QUEUE } from './contact-imports.ts';
 import { ZWebhookDispatchJob } from './webhooks.ts';
 
 export interface QueuePolicy {
@@ -133,6 +135,9 @@ export const QUEUES = {
     expireInSeconds: 300,
     concurrency: 1,
   }),
+  contactImport: CONTACT_IMPORT_QUEUE,
+  campaignStart: CAMPAIGN_START_QUEUE,
+  campaignSendBatch: CAMPAIGN_SEND_BATCH_QUEUE,
   heartbeat: defineQueue('system.heartbeat', ZHeartbeatJob, {
     retryLimit: 0,
     expireInSeconds: 60,

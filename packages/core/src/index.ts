@@ -11,6 +11,8 @@ export * from './audit/record.ts';
 export * from './audit/verify.ts';
 export * from './auth/index.ts';
 export * from './bulk/index.ts';
+export * from './campaigns/index.ts';
+export * from './campaigns/sending/index.ts';
 export * from './clock.ts';
 export * from './contacts/index.ts';
 export * from './context.ts';

@@ -1,6 +1,8 @@
 // createClient: validated options -> methods of the public REST API (/v1), each call one request
 // plus retries: 429 after Retry-After, 5xx (not 501), network errors and timeouts with back-off,
 // all within the client's retry budget and the caller's AbortSignal.
+import { Campaigns } from './campaigns.ts';
+import type { CampaignsApi } from './campaigns-types.ts';
 import { Contacts, Lists, Suppressions } from './contacts.ts';
 import type { ContactsApi, ListsApi, SuppressionsApi } from './contacts-types.ts';
 import { abortError, isRetryable, PosternError, type RetryStop } from './errors.ts';
@@ -45,6 +47,8 @@ export interface PosternClient {
   readonly lists: ListsApi;
   /** The suppression list (`/v1/suppressions`): list, add manual entries, remove them. */
   readonly suppressions: SuppressionsApi;
+  /** Campaigns (`/v1/campaigns`): create drafts, list, read, schedule, pause, resume, cancel, metrics. */
+  readonly campaigns: CampaignsApi;
   /**
    * The rate-limit headers of the response this client received last (any call, also a 429), or
    * undefined before the first. With concurrent calls, "last" means last to arrive.
@@ -67,6 +71,7 @@ class Client implements PosternClient {
   readonly contacts: ContactsApi;
   readonly lists: ListsApi;
   readonly suppressions: SuppressionsApi;
+  readonly campaigns: CampaignsApi;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -87,6 +92,7 @@ class Client implements PosternClient {
     this.contacts = new Contacts(transport);
     this.lists = new Lists(transport);
     this.suppressions = new Suppressions(transport);
+    this.campaigns = new Campaigns(transport);
   }
 
   get baseUrl(): string {

@@ -121,6 +121,56 @@ export interface AddSuppressionsResult {
   existing: number;
 }
 
+/**
+ * Everything the workspace holds about one contact (`GET /v1/contacts/:id/export`), format
+ * `postern.contact-export/1`: what a person asking for their data (GDPR Art. 15 and 20) is given.
+ */
+export interface ContactExport {
+  format: 'postern.contact-export/1';
+  generatedAt: string;
+  workspaceId: string;
+  profile: {
+    id: string;
+    email: string;
+    emailNormalized: string;
+    name: string | null;
+    attributes: ContactAttributes;
+    createdAt: string;
+    updatedAt: string;
+  };
+  subscriptions: {
+    listId: string;
+    listName: string;
+    status: SubscriptionStatus;
+    express: boolean;
+    createdAt: string;
+    updatedAt: string;
+    confirmedAt: string | null;
+    unsubscribedAt: string | null;
+  }[];
+  /** Every consent event, oldest first, with its address, IP, user agent and source. */
+  consentEvents: ConsentTimelineEntry[];
+  /** Whether the address is on the suppression list, why and since when. */
+  suppression: {
+    suppressed: boolean;
+    reason: SuppressionReason | null;
+    source: string | null;
+    since: string | null;
+  };
+  /** Double opt-in links sent, not used and not expired. */
+  pendingConfirmations: { listId: string; listName: string | null; sentAt: string; expiresAt: string }[];
+  /** Campaign sends to the contact. */
+  campaignEvents: {
+    campaignId: string;
+    campaignName: string | null;
+    subject: string | null;
+    status: string;
+    skipReason: string | null;
+    sentAt: string | null;
+    unsubscribedAt: string | null;
+  }[];
+}
+
 // --- inputs
 
 /** Makes a create safe to repeat; the SDK makes one per call when none is given. */
@@ -218,6 +268,11 @@ export interface ContactsApi {
    * subscriptions; the consent record stays as proof with nothing readable left in it.
    */
   erase(id: string, options?: CallOptions): PosternPromise<void>;
+  /**
+   * `GET /v1/contacts/:id/export` (scope `contacts:read`): everything held about the person, to hand
+   * to them (GDPR Art. 15 and 20). Audited as `contact.exported`.
+   */
+  export(id: string, options?: CallOptions): PosternPromise<ContactExport>;
   /** `GET /v1/contacts/:id/consent`: the consent record, oldest first. */
   consent(id: string, options?: CallOptions): PosternPromise<ConsentTimelineEntry[]>;
 }

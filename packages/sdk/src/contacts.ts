@@ -7,6 +7,7 @@ import type {
   AddSuppressionsResult,
   ConsentTimelineEntry,
   Contact,
+  ContactExport,
   ContactInput,
   ContactList,
   ContactPage,
@@ -154,6 +155,10 @@ export class Contacts implements ContactsApi {
 
   erase(id: string, options: CallOptions = {}): PosternPromise<void> {
     return remove(this.#t, idPath('/v1/contacts', id, 'contacts.erase'), options);
+  }
+
+  export(id: string, options: CallOptions = {}): PosternPromise<ContactExport> {
+    return get(this.#t, idPath('/v1/contacts', id, 'contacts.export', '/export'), options);
   }
 
   consent(id: string, options: CallOptions = {}): PosternPromise<ConsentTimelineEntry[]> {

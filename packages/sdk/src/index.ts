@@ -3,6 +3,20 @@
 export type { ApiKeyScope, ErrorCode } from '@postern/contracts/constants';
 export { API_KEY_SCOPES } from '@postern/contracts/constants';
 export { API_KEY_PATTERN, isWellFormedApiKey } from './api-key.ts';
+export type {
+  Campaign,
+  CampaignCounters,
+  CampaignInput,
+  CampaignMetrics,
+  CampaignPage,
+  CampaignRecipientStatus,
+  CampaignStatus,
+  CampaignSummary,
+  CampaignsApi,
+  ListCampaignsOptions,
+  MetricsOptions,
+  ScheduleOptions,
+} from './campaigns-types.ts';
 export { createClient, type PosternClient } from './client.ts';
 export type {
   AddSuppressionsResult,
@@ -13,6 +27,7 @@ export type {
   ConsentTimelineEntry,
   Contact,
   ContactAttributes,
+  ContactExport,
   ContactInput,
   ContactList,
   ContactPage,

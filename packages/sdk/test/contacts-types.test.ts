@@ -5,6 +5,7 @@ import type {
   ZConsentTextVersion,
   ZConsentTimelineEntry,
   ZContact,
+  ZContactExport,
   ZContactList,
   ZContactPage,
   ZContactSubscription,
@@ -31,6 +32,7 @@ it('the written-out audience types are the outputs of the API schemas', () => {
   expectTypeOf<Sdk.Suppression>().toEqualTypeOf<Out<typeof ZSuppression>>();
   expectTypeOf<Sdk.SuppressionPage>().toEqualTypeOf<Out<typeof ZSuppressionPage>>();
   expectTypeOf<Sdk.AddSuppressionsResult>().toEqualTypeOf<Out<typeof ZAddSuppressionsResult>>();
+  expectTypeOf<Sdk.ContactExport>().toEqualTypeOf<Out<typeof ZContactExport>>();
 });
 
 it('what the SDK sends fits the API schemas', () => {

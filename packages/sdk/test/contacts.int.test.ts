@@ -5,6 +5,7 @@
 import {
   ZConsentTimelineEntry,
   ZContact,
+  ZContactExport,
   ZContactList,
   ZSubscribeResult,
   ZSuppression,
@@ -19,6 +20,8 @@ let api: RunningApi;
 let sdk: Sdk;
 let client: Client;
 let readOnly: Client;
+/** contacts:read and contacts:write, not contacts:erase. */
+let writer: Client;
 
 /** Signs an account up and in over HTTP (cookies and CSRF header, as the dashboard) and makes a key with `scopes`. */
 async function keyWithScopes(base: string, scopes: string[][]): Promise<string[]> {
@@ -66,12 +69,14 @@ const person = (tag = 'p') => `${tag}-${Date.now()}-${n++}@sdk-contacts.com`;
 
 beforeAll(async () => {
   [api, sdk] = await Promise.all([startApi(), loadBuiltEsm()]);
-  const [all, read] = await keyWithScopes(api.url, [
+  const [all, read, write] = await keyWithScopes(api.url, [
     ['contacts:read', 'contacts:write', 'contacts:erase', 'lists:write', 'suppressions:write'],
     ['contacts:read'],
+    ['contacts:read', 'contacts:write'],
   ]);
   client = sdk.createClient({ baseUrl: api.url, apiKey: all as string });
   readOnly = sdk.createClient({ baseUrl: api.url, apiKey: read as string });
+  writer = sdk.createClient({ baseUrl: api.url, apiKey: write as string });
 });
 
 afterAll(async () => {
@@ -127,6 +132,42 @@ describe('the life of a subscriber', () => {
     expect(entry && ZSuppression.parse(entry)).toEqual(entry);
     await client.suppressions.remove(entry?.id ?? '');
     expect((await client.lists.subscribe(list.id, { contact: { email } })).status).toBe('active');
+  });
+
+  it('exports everything held about a person with contacts:read; erasing needs contacts:erase', async () => {
+    const list = await client.lists.create({ name: 'SDK export', doubleOptIn: false });
+    const email = person('Export');
+    const sub = await client.lists.subscribe(list.id, {
+      contact: { email, name: 'Ines', attributes: { city: 'Porto' } },
+      evidence: { ip: '198.51.100.77', userAgent: 'Mozilla/5.0 (Ines)' },
+    });
+    await client.lists.unsubscribe(list.id, sub.contact.id);
+    const { data: document, meta } = await readOnly.contacts.export(sub.contact.id).withMeta();
+    expect(meta.httpStatus).toBe(200);
+    expect(ZContactExport.parse(document)).toEqual(document);
+    expect(document).toMatchObject({
+      format: 'postern.contact-export/1',
+      profile: { id: sub.contact.id, email, name: 'Ines', attributes: { city: 'Porto' } },
+      subscriptions: [{ listId: list.id, listName: 'SDK export', status: 'unsubscribed' }],
+      suppression: { suppressed: false },
+      campaignEvents: [],
+    });
+    expect(document.consentEvents.map((e) => [e.type, e.email, e.ip])).toEqual([
+      ['subscribed', email, '198.51.100.77'],
+      ['unsubscribed', email, null],
+    ]);
+
+    const refused = await writer.contacts.erase(sub.contact.id).catch((e: unknown) => e);
+    expect(sdk.isPosternError(refused) && [refused.code, refused.httpStatus]).toEqual([
+      'INSUFFICIENT_SCOPE',
+      403,
+    ]);
+    expect((refused as Error).message).toContain('contacts:erase');
+    expect((await client.contacts.get(sub.contact.id)).id).toBe(sub.contact.id);
+    await client.contacts.erase(sub.contact.id);
+    const gone = await client.contacts.export(sub.contact.id).catch((e: unknown) => e);
+    expect(sdk.isPosternError(gone) && gone.code).toBe('NOT_FOUND');
+    expect(() => client.contacts.export('')).toThrow(TypeError);
   });
 
   it('names the missing scope in a typed INSUFFICIENT_SCOPE error', async () => {

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { cn } from '../lib/cn.ts';
 import { CloseIcon } from './icons.tsx';
 import { useModal } from './use-modal.ts';
@@ -116,4 +116,28 @@ export function Drawer<Item>({
       {item === undefined ? null : children(item)}
     </Dialog>
   );
+}
+
+/** What a page hands a dialog it opens: whether it is open, and how it closes. */
+export interface OpenDialogProps {
+  open: boolean;
+  onClose: () => void;
+}
+
+/**
+ * A dialog a page opens from a button (create a key, connect a mailbox), and the notice the page
+ * shows about its outcome: `show` clears the last notice and opens; spread `dialog` on the dialog.
+ */
+export function useDialogOpener(initialNotice?: () => ReactNode) {
+  const [open, setOpen] = useState(false);
+  const [notice, setNotice] = useState<ReactNode>(initialNotice);
+  return {
+    notice,
+    setNotice,
+    show: () => {
+      setNotice(undefined);
+      setOpen(true);
+    },
+    dialog: { open, onClose: () => setOpen(false) } satisfies OpenDialogProps,
+  };
 }

@@ -71,6 +71,44 @@ function FieldMessage({ id, hint, error }: { id: string; hint?: ReactNode; error
   return null;
 }
 
+/** What LabelledControl hands its control: its id, and its error or hint wired for screen readers. */
+export interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/**
+ * A label, a control of another kind than a plain input (a text area, a multiple select, a code
+ * input) and its hint or error under it: the control receives its id and the aria wiring.
+ */
+export function LabelledControl({
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  className?: string;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <FieldLabel htmlFor={id} label={label} corner={null} />
+      {children({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describe(id, hint, error, undefined),
+      })}
+      <FieldMessage id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
 /** A password input with a show/hide toggle. */
 export function PasswordField({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
   const generated = useId();

@@ -6,3 +6,8 @@ export function useDocumentTitle(title: string): void {
     document.title = title ? `${title} · Postern` : 'Postern';
   }, [title]);
 }
+
+/** A page's title from its parts, the absent ones left out: "ada@example.com · Contacts · Acme". */
+export function pageTitle(...parts: ReadonlyArray<string | undefined>): string {
+  return parts.filter(Boolean).join(' · ');
+}

@@ -4,6 +4,8 @@ import type { JobHandler } from '../job.ts';
 import { apiKeyUsageAlertsJob } from './api-key-alerts.ts';
 import { type AuditCheckpointDeps, createAuditCheckpointJob } from './audit-checkpoint.ts';
 import { type BulkJobDeps, createBulkChunkJob } from './bulk.ts';
+import { createContactImportJob } from './contact-import.ts';
+import { createCampaignJobs } from './campaigns.ts';
 import { createEmailJob, type EmailJobDeps } from './email.ts';
 import { erasureJob } from './erasure.ts';
 import { heartbeatJob } from './heartbeat.ts';
@@ -45,8 +47,10 @@ export function jobHandlers(
       deps.webhooks,
     ),
     createWebhookDispatchJob({ keyring: deps.keyring, webhooks: deps.webhooks }),
+    createContactImportJob(() => (engine ??= defaultEngine())),
     wakesWebhooks(apiKeyUsageAlertsJob, deps.webhooks),
     erasureJob,
+    ...createCampaignJobs({ engine: () => (engine ??= defaultEngine()), webhooks: deps.webhooks }),
     mailboxOAuthRefreshJob,
     // Without a configured signer (fixtures), a throw-away key: nothing it signs verifies elsewhere.
     createAuditCheckpointJob(

@@ -14,8 +14,7 @@ export const PLANS = {
 
 /**
  * What an API key may do on /v1: `resource:action`. Every /v1 route declares one (its Fastify route
- * `config.scope`); a key without it is refused 403 INSUFFICIENT_SCOPE. `campaigns:write` is reserved for
- * the campaign routes to come: no route needs it yet.
+ * `config.scope`); a key without it is refused 403 INSUFFICIENT_SCOPE.
  */
 export const API_KEY_SCOPES = [
   'validate:write',
@@ -28,6 +27,7 @@ export const API_KEY_SCOPES = [
   'contacts:write',
   'contacts:erase',
   'lists:write',
+  'campaigns:read',
   'campaigns:write',
   'suppressions:write',
 ] as const;
@@ -41,11 +41,13 @@ export const API_KEY_SCOPE_TEXT: Record<ApiKeyScope, string> = {
   'usage:read': 'See the plan usage (GET /usage)',
   'policy:read': "See the workspace's verification policy",
   'policy:write': "Change the workspace's verification policy",
-  'contacts:read': 'Read contacts, their consent records, lists, subscriptions and suppressions',
+  'contacts:read':
+    "Read contacts, their consent records, lists, subscriptions and suppressions; export a contact's data",
   'contacts:write': 'Create and change contacts; subscribe and unsubscribe them',
   'contacts:erase': "Erase a person's data (DELETE /contacts/:id)",
   'lists:write': 'Create and change lists',
-  'campaigns:write': 'Create and send campaigns (reserved: outreach)',
+  'campaigns:read': 'See campaigns and their metrics',
+  'campaigns:write': 'Create draft campaigns; schedule, pause, resume and cancel them',
   'suppressions:write': 'Add and remove manual suppressions',
 };
 
@@ -55,10 +57,8 @@ export const API_KEY_SCOPE_PRESETS = {
   readOnly: API_KEY_SCOPES.filter((scope) => scope.endsWith(':read')),
 } as const satisfies Record<string, readonly ApiKeyScope[]>;
 
-/** Scopes no /v1 route uses yet (outreach): choosable, documented as reserved. */
-export const RESERVED_API_KEY_SCOPES: readonly ApiKeyScope[] = API_KEY_SCOPES.filter((scope) =>
-  /^campaigns:/.test(scope),
-);
+/** Scopes no /v1 route uses yet: choosable, documented as reserved (none since campaigns, #31). */
+export const RESERVED_API_KEY_SCOPES: readonly ApiKeyScope[] = [];
 
 /**
  * What keys made before scopes existed received: every scope of the routes of then (verification only,

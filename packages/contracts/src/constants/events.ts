@@ -8,6 +8,9 @@ export const EVENT_TYPES = [
   'contact.confirmed',
   'contact.unsubscribed',
   'contact.suppressed',
+  'campaign.started',
+  'campaign.completed',
+  'campaign.paused',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -25,6 +28,9 @@ export const EVENT_TEXT: Record<EventType, string> = {
   'contact.confirmed': 'A contact confirmed a subscription (double opt-in)',
   'contact.unsubscribed': 'A contact unsubscribed from a list, or from everything',
   'contact.suppressed': 'An address was suppressed (unsubscribed, bounced, complained or added by hand)',
+  'campaign.started': 'A campaign started sending (its recipients were taken from the list)',
+  'campaign.completed': 'A campaign finished: every recipient was sent to, skipped or failed',
+  'campaign.paused': 'A campaign was paused (by a member, or by the engine when the sender failed)',
 };
 
 // Dashboard notifications (per user; bell in the header).

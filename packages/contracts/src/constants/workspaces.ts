@@ -27,6 +27,9 @@ export const PERMISSIONS = {
   'mailboxes.view': ['owner', 'admin', 'member', 'viewer'],
   'mailboxes.send': ['owner', 'admin', 'member'],
   'mailboxes.manage': ['owner', 'admin'],
+  'campaigns.view': ['owner', 'admin', 'member', 'viewer'],
+  'campaigns.manage': ['owner', 'admin', 'member'],
+  'campaigns.send': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -50,7 +53,8 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
     'Create, change, delete webhook endpoints; reveal and rotate signing secrets; re-send deliveries',
   'policy.read': "See the workspace's validation policy",
   'policy.manage': 'Change the validation policy and dry-run a draft of it',
-  'contacts.read': 'See contacts, lists, subscriptions, consent timelines and the suppression list',
+  'contacts.read':
+    "See contacts, lists, subscriptions, consent timelines and the suppression list; download a contact's data (audited)",
   'contacts.write': 'Add, change, import, subscribe, unsubscribe, delete and erase contacts',
   'lists.manage': 'Create, change and delete lists (consent texts, double opt-in, confirmation email)',
   'suppressions.manage': 'Add and remove manual suppressions; export the suppression list',
@@ -59,6 +63,10 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
     'Send through connected email accounts, test their connection and check their sender authentication',
   'mailboxes.manage':
     'Connect and disconnect email accounts, replace their credentials, edit their sender identity and prove aliases',
+  'campaigns.view': 'See campaigns, their pre-send checklist, previews and metrics',
+  'campaigns.manage': 'Create, change, duplicate and delete draft campaigns',
+  'campaigns.send':
+    'Schedule, pause, resume and cancel campaigns, send test messages and set the postal address of campaign footers',
 };
 
 export const can = (role: Role, permission: Permission) =>

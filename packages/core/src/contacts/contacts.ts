@@ -18,7 +18,8 @@ import { DomainError } from '../errors.ts';
 import { afterCursor, keysetPage } from '../pagination.ts';
 import { normalizeAddress } from './address.ts';
 import { parseInput } from './parse.ts';
-import { auditActor, type ContactsCtx, iso, uuidOrNull } from './shared.ts';
+import { auditActor, type ContactsCtx, iso, lockAudience, uuidOrNull } from './shared.ts';
+import { tombstoneSuppression } from './suppressions.ts';
 
 interface SubscriptionRow {
   contact_id: string;
@@ -201,14 +202,23 @@ async function removeContact(
   erase: boolean,
 ): Promise<void> {
   await ctx.em.transactional(async (tx) => {
-    const [row] = await execute<{ id: string }[]>(
+    // Erasing waits for the subscribers and suppressors at work in the workspace (the lock first, as they
+    // take it): a suppression of the address being written at this moment (an unsubscribe, a bounce)
+    // commits before the erasure looks for it, and becomes a tombstone too.
+    if (erase) await lockAudience(tx, workspaceId, 'exclusive');
+    const [row] = await execute<{ id: string; email_normalized: string }[]>(
       tx,
-      'delete from contact where id = ? and workspace_id = ? returning id',
+      'delete from contact where id = ? and workspace_id = ? returning id, email_normalized',
       [uuidOrNull(contactId), workspaceId],
     );
     if (!row) throw new DomainError('NOT_FOUND', 'No such contact');
-    // Subscriptions go with the contact (foreign key, on delete cascade); the ledger rows stay.
-    if (erase) await destroySubjectKeys(tx, 'contact', [row.id]);
+    // Subscriptions and opt-in links go with the contact (foreign keys, on delete cascade); the ledger
+    // rows stay. Erasing also destroys the key of the ledger's sealed data and leaves the suppression
+    // entry (if any) as a tombstone: its keyed hash still refuses the address, nothing gives it back.
+    if (erase) {
+      await destroySubjectKeys(tx, 'contact', [row.id]);
+      await tombstoneSuppression(tx, ctx.keyring, workspaceId, row.email_normalized);
+    }
     recordAudit(tx, ctx.clock, {
       type: erase ? 'contact.erased' : 'contact.deleted',
       ...auditActor(ctx),
@@ -227,7 +237,8 @@ export const deleteContact = (ctx: ContactsCtx, workspaceId: string, contactId: 
 /**
  * Erases a contact (GDPR Art. 17): the contact and its subscriptions are deleted and its key is
  * destroyed, so its consent records stay as proof that events happened but hold nothing readable.
- * Suppressions are not touched: they exist so the address is never mailed again.
+ * A suppression of the address stays, as a tombstone (suppressions.ts tombstoneSuppression): it exists
+ * so the address is never mailed again, and its keyed hash is enough for that.
  */
 export const eraseContact = (ctx: ContactsCtx, workspaceId: string, contactId: string) =>
   removeContact(ctx, workspaceId, contactId, true);

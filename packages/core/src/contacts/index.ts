@@ -10,6 +10,7 @@
 //   listContacts(ctx, ws, ZListContactsQuery)             → { contacts, nextCursor } (search, listId, status)
 //   deleteContact(ctx, ws, contactId)                     ledger stays readable
 //   eraseContact(ctx, ws, contactId)                      contact key destroyed: ledger rows unreadable
+//   exportContact(ctx, ws, contactId)                     → ContactExport (subject-export.ts; audited)
 // Lists (lists.ts; audited list.*)
 //   createList / updateList(ctx, ws, [listId,] input)     → ContactListDto (a changed consentText adds a version)
 //   getList / listLists / deleteList / listConsentTextVersions
@@ -43,6 +44,7 @@ export {
   updateContact,
 } from './contacts.ts';
 export { importContacts } from './import.ts';
+export * from './import/index.ts';
 export { consentTimeline, writeConsentEvents } from './ledger.ts';
 export {
   createList,
@@ -77,6 +79,7 @@ export {
   readPreferenceToken,
 } from './preferences.ts';
 export type { ContactsCtx } from './shared.ts';
+export { exportContact } from './subject-export.ts';
 export { confirm, subscribe, unsubscribe } from './subscribe.ts';
 export { addSuppressionKeyVersion, loadSuppressionKeys, suppressionHash } from './suppression-keys.ts';
 export {

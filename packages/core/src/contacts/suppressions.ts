@@ -199,6 +199,32 @@ export async function removeSuppression(ctx: ContactsCtx, workspaceId: string, s
   });
 }
 
+/** What the suppression list shows in place of the address of a person who was erased. */
+export const ERASED_SUPPRESSION_LABEL = '(erased person)';
+
+/**
+ * Makes the suppression of an erased contact's address a tombstone, inside the erasure's transaction:
+ * the keyed hash, reason, source and date stay (the address is still never mailed, and only the person
+ * can lift it, by subscribing again), the sealed address is replaced by ERASED_SUPPRESSION_LABEL, so
+ * nothing — not even with the keyring — gives the address back. Returns how many entries it changed.
+ */
+export async function tombstoneSuppression(
+  tx: EntityManager,
+  keyring: Keyring,
+  workspaceId: string,
+  normalized: string,
+): Promise<number> {
+  const entry = (await findSuppressed(tx, keyring, workspaceId, [normalized])).get(normalized);
+  if (!entry) return 0;
+  await execute(
+    tx,
+    'update suppression set address_sealed = ? where id = ? and workspace_id = ?',
+    [keyring.encrypt(ERASED_SUPPRESSION_LABEL, addressContext(entry.id)), entry.id, workspaceId],
+    'run',
+  );
+  return 1;
+}
+
 function suppressionDto(keyring: Keyring, row: Suppression): SuppressionDto {
   return {
     id: row.id,

@@ -138,6 +138,47 @@ export const ERASURE_REGISTRY: Record<string, TableClass> = {
     what: 'validation rules, who saved them',
     rules: [byWorkspace(), nullUser('updated_by')],
   },
+  // Campaigns (#31): recipients before their campaigns, both before the contacts and lists they name.
+  'public.campaign_recipient': {
+    class: 'erase',
+    what: 'campaign recipients: contact id, delivery state and times, last error (the address is read from the contact)',
+    rules: [byWorkspace()],
+  },
+  'public.campaign': {
+    class: 'erase',
+    what: 'campaigns: content, sender, list, schedule, counters, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
+  // Contact imports (#30): staged rows and report rows before their import, all before contacts and lists.
+  'public.contact_import_chunk': {
+    class: 'erase',
+    what: 'staged rows of an import being processed (addresses, names, attributes; keyring-encrypted)',
+    rules: [
+      {
+        owner: 'workspace',
+        column: 'import_id',
+        via: { table: 'contact_import', key: 'id', column: 'workspace_id' },
+        how: 'delete',
+      },
+    ],
+  },
+  'public.contact_import_report': {
+    class: 'erase',
+    what: 'rows of an import that were not subscribed: row number, address as uploaded, reason (also deleted with the contact they name, and 30 days after the import ended)',
+    rules: [
+      {
+        owner: 'workspace',
+        column: 'import_id',
+        via: { table: 'contact_import', key: 'id', column: 'workspace_id' },
+        how: 'delete',
+      },
+    ],
+  },
+  'public.contact_import': {
+    class: 'erase',
+    what: 'contact imports: list, declared basis, file name, column mapping, counts, creator',
+    rules: [byWorkspace(), nullUser('created_by')],
+  },
   // Audiences (#29): subscriptions before the contacts and lists they point at.
   'public.opt_in_token': {
     class: 'erase',

@@ -14,7 +14,9 @@ import {
 import { purgeAuditLog } from '../audit/purge.ts';
 import { purgeExpiredBulkJobs } from '../bulk/lifecycle.ts';
 import { purgeAbandonedUploads } from '../bulk/staging.ts';
+import { purgeEndedCampaigns } from '../campaigns/retention.ts';
 import type { Clock } from '../clock.ts';
+import { purgeAbandonedImports, purgeImportReports } from '../contacts/import/purge.ts';
 import { purgeUnconfirmed } from '../contacts/preferences.ts';
 import { purgeWebhookDeliveries } from '../webhooks/deliveries.ts';
 
@@ -94,6 +96,17 @@ export const RETENTION_RULES: RetentionRule[] = [
     purge: (em, now) => purgeAbandonedUploads(em, now),
   },
   {
+    data: 'contact import reports (rows not subscribed, with the address as uploaded)',
+    kept: "30 days after the import ended (completed, failed or cancelled); a contact's rows go when the contact is deleted or erased",
+    purge: (em, now) => purgeImportReports(em, now),
+  },
+  {
+    data: 'contact imports still uploading whose request ended without queueing them (staged encrypted rows)',
+    kept: 'removed at once when the upload fails or the client goes away; if its API process stopped, within 7 minutes (no heartbeat for 2 minutes, swept every 5)',
+    every: '5 minutes',
+    purge: (em, now) => purgeAbandonedImports(em, now),
+  },
+  {
     data: 'webhook delivery records (deliveries with their payloads, attempts with response snippets)',
     kept: '30 days after the delivery was created',
     purge: (em, now) => purgeWebhookDeliveries(em, now),
@@ -113,6 +126,11 @@ export const RETENTION_RULES: RetentionRule[] = [
     kept: '30 days after they were dispatched; undispatched events are never purged',
     purge: (em, now) =>
       em.nativeDelete(OutboxEvent, { dispatchedAt: { $lt: new Date(now.getTime() - 30 * DAY) } }),
+  },
+  {
+    data: 'campaign metrics and per-recipient rows (campaigns that ended: sent, cancelled or failed)',
+    kept: '2 years after the campaign completed, then the campaign goes with its metrics and recipient rows',
+    purge: (em, now) => purgeEndedCampaigns(em, now),
   },
   {
     data: 'dashboard notifications',

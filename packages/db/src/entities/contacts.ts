@@ -31,6 +31,10 @@ export const ContactSchema = defineEntity({
     name: p.string().length(200).nullable(),
     /** Typed custom attributes (string, number, boolean, null; ≤ 50 keys, ≤ 8 KB), checked in contracts. */
     attributes: p.json<Record<string, string | number | boolean | null>>(),
+    /** When the address was last verified (campaign pre-send verification, imports). */
+    verifiedAt: p.datetime().nullable(),
+    /** The last verdict: deliverable | risky | undeliverable | unknown. */
+    verification: p.string().length(16).nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

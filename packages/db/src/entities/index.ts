@@ -9,6 +9,8 @@ import {
   UserSchema,
 } from './auth.ts';
 import { BulkJobChunkSchema, BulkJobRowsSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
+import { CampaignRecipientSchema, CampaignSchema } from './campaigns.ts';
+import { ContactImportChunkSchema, ContactImportReportSchema, ContactImportSchema } from './contact-import.ts';
 import {
   ConsentEventSchema,
   ConsentTextVersionSchema,
@@ -32,6 +34,8 @@ export * from './append-only.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './bulk.ts';
+export * from './campaigns.ts';
+export * from './contact-import.ts';
 export * from './contacts.ts';
 export * from './events.ts';
 export * from './mailbox.ts';
@@ -79,7 +83,10 @@ export const ALL_ENTITIES = [
   SuppressionSchema,
   SuppressionKeySchema,
   OptInTokenSchema,
+  ContactImportSchema, ContactImportChunkSchema, ContactImportReportSchema,
   MailboxSchema,
   MailboxAliasVerificationSchema,
   MailboxOAuthStateSchema,
+  CampaignSchema,
+  CampaignRecipientSchema,
 ];

@@ -54,6 +54,8 @@ export const MailboxSchema = defineEntity({
     senderAuth: p.json<Record<string, unknown>>().nullable(),
     senderAuthCheckedAt: p.datetime().nullable(),
     disconnectedAt: p.datetime().nullable(),
+    /** Campaign footers of this sender identity use this postal address instead of the workspace's. */
+    postalAddress: p.text().nullable(),
     // OAuth mailboxes (gmail | outlook; docs/mailboxes.md "OAuth"): no password, sealed tokens instead,
     // each bound to (mailbox, id, access_token | refresh_token); both null once disconnected.
     accessToken: p.text().nullable(),

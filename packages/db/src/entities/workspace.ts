@@ -24,6 +24,8 @@ export const WorkspaceSchema = defineEntity({
     deletionRequestedBy: p.uuid().nullable(),
     /** 'workspace': an owner deleted it; 'account': its sole owner asked to delete their account. */
     deletionCause: p.enum(['workspace', 'account'] as const).nullable(),
+    /** The physical postal address of campaign footers (CAN-SPAM); required before a campaign is scheduled. */
+    postalAddress: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -5,6 +5,7 @@ import { confirmPages } from './confirm.ts';
 import { acceptForms } from './forms.ts';
 import { preferencePages } from './preferences.ts';
 import { subscribePages } from './subscribe.ts';
+import { unsubscribePages } from './unsubscribe.ts';
 
 export function publicPages(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
@@ -12,5 +13,6 @@ export function publicPages(deps: ApiDeps) {
     subscribePages(app, deps);
     confirmPages(app, deps);
     preferencePages(app, deps);
+    unsubscribePages(app, deps);
   };
 }

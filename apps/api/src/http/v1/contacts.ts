@@ -1,9 +1,12 @@
 // /v1/contacts: the workspace's contacts — list (search, filter by list and status; keyset pages like
-// /v1/jobs), create, read, change, erase, and the consent record. Reading needs contacts:read, writing
+// /v1/jobs), create, read, change, erase, the consent record and the subject access export (everything
+// held about the person, GDPR Art. 15/20, audited). Reading needs contacts:read, writing
 // contacts:write, and erasing a person (GDPR Art. 17) its own scope, contacts:erase: the contact and its
 // subscriptions go, its key is destroyed, and the consent record stays as proof with nothing readable.
 import {
+  CONTACT_EXPORT_FORMAT,
   ZContact,
+  ZContactExport,
   ZContactPage,
   ZCreateContact,
   ZListContactsQuery,
@@ -13,6 +16,7 @@ import {
   consentTimeline,
   createContact,
   eraseContact,
+  exportContact,
   getContact,
   listContacts,
   updateContact,
@@ -38,7 +42,7 @@ export async function contactRoutes(app: FastifyInstance, opts: { deps: ApiDeps 
   await app.register(writeRoutes, opts);
 }
 
-/** List, one contact, the consent record. */
+/** List, one contact, the consent record, the export. */
 async function readRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
   const { deps } = opts;
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -100,6 +104,25 @@ async function readRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
     async (req) => {
       const { ctx, workspaceId } = keyContext(deps, req);
       return { events: await consentTimeline(ctx, workspaceId, existingId(req.params.id, 'contact')) };
+    },
+  );
+
+  routes.get(
+    '/contacts/:id/export',
+    {
+      config: { scope: 'contacts:read' },
+      schema: {
+        operationId: 'exportContact',
+        summary:
+          'Everything held about a contact (GDPR Art. 15 and 20): profile, subscriptions, consent record, suppression, pending confirmations, campaign sends',
+        description: `One JSON document in the versioned format \`${CONTACT_EXPORT_FORMAT}\`, the consent record's address, IP addresses and user agents opened. Audited as \`contact.exported\`. An erased contact is not found: nothing of the person is left to export.`,
+        params: ZIdParams,
+        response: { 200: ok(ZContactExport), ...notFoundErrors('contact') },
+      },
+    },
+    (req) => {
+      const { ctx, workspaceId } = keyContext(deps, req);
+      return exportContact(ctx, workspaceId, req.params.id);
     },
   );
 }
@@ -181,7 +204,7 @@ async function writeRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
         summary:
           'Erase a person (GDPR Art. 17): the contact and its subscriptions; the consent record stays, unreadable',
         description:
-          'Suppressions are kept: they exist so the address is never mailed again (they hold the address only as a keyed hash and sealed for display). Audited as `contact.erased`.',
+          'A suppression of the address is kept as a tombstone: its keyed hash still keeps the address from being mailed, and the suppression list shows it as `(erased person)` (nothing gives the address back). Opt-in links still waiting go too. Audited as `contact.erased`.',
         params: ZIdParams,
         response: { 204: z.undefined().describe('Erased'), ...notFoundErrors('contact') },
       },

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../deps.ts';
 import type { BulkHttp } from '../shared/bulk.ts';
 import { registerApiKeyGate } from './auth.ts';
+import { campaignRoutes } from './campaigns.ts';
+import { contactImportRoutes } from './contact-imports.ts';
 import { contactRoutes } from './contacts.ts';
 import { docsRoutes } from './docs.ts';
 import { jobRoutes } from './jobs.ts';
@@ -31,7 +33,9 @@ export async function v1Routes(app: FastifyInstance, opts: { deps: ApiDeps; bulk
     await authed.register(usageRoute, { deps });
     await authed.register(policyRoutes, { deps });
     await authed.register(contactRoutes, { deps });
+    await authed.register(contactImportRoutes, { deps });
     await authed.register(listRoutes, { deps });
     await authed.register(suppressionRoutes, { deps });
+    await authed.register(campaignRoutes, { deps });
   });
 }

@@ -1,12 +1,14 @@
 // Contacts for the dashboard: list (search, filter by list and status), one contact, add, change,
 // import (declared basis; suppressed and invalid rows reported, never subscribed), delete, erase, and
-// the consent timeline. Transport only: every rule lives in core/contacts.
-import { ZContact, ZContactPage, ZImportResult, ZOk } from '@postern/contracts';
+// the consent timeline, and the subject access export (everything held about the person, as JSON).
+// Transport only: every rule lives in core/contacts.
+import { ZContact, ZContactExport, ZContactPage, ZImportResult, ZOk } from '@postern/contracts';
 import {
   consentTimeline,
   createContact,
   deleteContact,
   eraseContact,
+  exportContact,
   getContact,
   importContacts,
   listContacts,
@@ -71,6 +73,16 @@ export const contactProcedures = {
       await eraseContact(ctx.core, input.workspaceId, input.contactId);
       return { ok: true as const };
     }),
+
+  /**
+   * Everything held about the person (GDPR Art. 15/20), audited. `contacts.read`: every part of it is
+   * already readable with that permission (contact, consent timeline, suppression list). A mutation, as
+   * the suppression export: it records an audit entry, so no refetch or prefetch may run it again.
+   */
+  export: read
+    .input(ZContactRef)
+    .output(ZContactExport)
+    .mutation(({ ctx, input }) => exportContact(ctx.core, input.workspaceId, input.contactId)),
 
   consent: read
     .input(ZContactRef)

@@ -1,7 +1,7 @@
 // Lists for the dashboard (create and change them: owners and admins) and subscribing or
 // unsubscribing a contact by hand (members): recorded in the consent ledger with method `dashboard`
 // and the member as actor. A suppressed address is refused by core's one subscribe path.
-import { ZConsentTextVersion, ZContactList, ZOk, ZSubscribeResult } from '@postern/contracts';
+import { ZConsentTextVersion, ZContactList, ZListDetail, ZOk, ZSubscribeResult } from '@postern/contracts';
 import {
   createList,
   deleteList,
@@ -34,10 +34,15 @@ export const listsRouter = router({
     .output(ZListCollection)
     .query(async ({ ctx, input }) => ({ lists: await listLists(ctx.core, input.workspaceId) })),
 
+  /** The list, and where its public sign-up form lives (for the embed snippet and the hosted link). */
   get: read
     .input(ZListRef)
-    .output(ZContactList)
-    .query(({ ctx, input }) => getList(ctx.core, input.workspaceId, input.listId)),
+    .output(ZListDetail)
+    .query(async ({ ctx, input }) => {
+      const list = await getList(ctx.core, input.workspaceId, input.listId);
+      const subscribeUrl = `${ctx.core.config.publicUrl}/p/lists/${encodeURIComponent(list.id)}/subscribe`;
+      return { ...list, subscribeUrl };
+    }),
 
   /** Every version of the list's consent text, each with its hash. */
   consentTexts: read

@@ -6,7 +6,7 @@ import type { DayRange } from '../../lib/day-range.ts';
 import { Button } from '../button.tsx';
 import { Field } from '../field.tsx';
 
-export function FilterBar<F extends DayRange>({
+export function FilterBar<F extends object>({
   testId,
   filters,
   onChange,
@@ -25,8 +25,11 @@ export function FilterBar<F extends DayRange>({
   cleared: F;
   /** Whether Clear has anything to clear; by default, whether `filters` differ from `cleared`. */
   filtered?: boolean;
-  /** From / To day pickers after the other fields; `problem` says why the range cannot be used. */
-  dates?: { problem: string | undefined };
+  /**
+   * From / To day pickers after the other fields (filters with a day range only); `problem` says why
+   * the range cannot be used.
+   */
+  dates?: F extends DayRange ? { problem: string | undefined } : never;
   clearTestId?: string;
   /** The columns on wide screens, e.g. `lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto]`. */
   gridClassName?: string;
@@ -39,7 +42,7 @@ export function FilterBar<F extends DayRange>({
         {children}
         {dates ? (
           <DateRangeFields
-            range={filters}
+            range={filters as DayRange}
             onChange={(range) => onChange({ ...filters, ...range })}
             problem={dates.problem}
           />

@@ -56,7 +56,9 @@ describe('key status', () => {
 
 describe('scopes', () => {
   it('are summarised as a preset name or listed in the canonical order', () => {
-    expect(scopeSummary(['jobs:read', 'usage:read', 'policy:read', 'contacts:read'])).toBe('Read only');
+    expect(scopeSummary(['jobs:read', 'usage:read', 'policy:read', 'contacts:read', 'campaigns:read'])).toBe(
+      'Read only',
+    );
     expect(scopeSummary(['jobs:write', 'validate:write'])).toBe('validate:write, jobs:write');
     expect(scopeSummary(LEGACY_API_KEY_SCOPES)).toBe('All verification');
     const full = scopeGroups().flatMap(([, scopes]) => scopes);
@@ -119,11 +121,15 @@ describe('plan usage', () => {
   it('measures requests against what the sustained rate allows', () => {
     expect(planCapacity(60, new Date(NOW))).toEqual({ perDay: 86_400, perMonth: 86_400 * 30 });
     expect(planCapacity(100, new Date(Date.UTC(2027, 1, 10))).perMonth).toBe(144_000 * 28);
-    expect(percentOf(0, 100)).toBe(0);
-    expect(percentOf(1, 86_400)).toBe(1);
-    expect(percentOf(50, 100)).toBe(50);
-    expect(percentOf(150, 100)).toBe(100);
-    expect(percentOf(5, 0)).toBe(0);
+    // [used, allowed, percent shown]: capped at 100, and nothing allowed reads as 0.
+    const cases = [
+      [0, 100, 0],
+      [1, 86_400, 1],
+      [50, 100, 50],
+      [150, 100, 100],
+      [5, 0, 0],
+    ] as const;
+    for (const [used, allowed, percent] of cases) expect(percentOf(used, allowed)).toBe(percent);
   });
 });
 

@@ -1,6 +1,6 @@
 // API keys of the workspace: the plan's limits and usage, the keys (create: the secret is shown
 // once; revoke), requests per key over 30 days, and how to call the API.
-import { useState } from 'react';
+import { useDialogOpener } from '../../components/dialog.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
@@ -15,8 +15,7 @@ export function ApiKeysPage() {
   const { workspace, can } = useCurrentWorkspace();
   useDocumentTitle(`API keys · ${workspace.name}`);
   const keys = useKeysQuery(workspace.id);
-  const [creating, setCreating] = useState(false);
-  const [notice, setNotice] = useState<string>();
+  const creating = useDialogOpener();
   const canManage = can('apikeys.manage');
 
   return (
@@ -38,20 +37,16 @@ export function ApiKeysPage() {
         workspaceId={workspace.id}
         keys={keys}
         canManage={canManage}
-        notice={notice}
-        onCreate={() => {
-          setNotice(undefined);
-          setCreating(true);
-        }}
+        notice={creating.notice}
+        onCreate={creating.show}
       />
       <UsageCard workspaceId={workspace.id} />
       {canManage ? (
         <CreateKeyDialog
-          open={creating}
+          {...creating.dialog}
           workspaceId={workspace.id}
-          onClose={() => setCreating(false)}
           onCreated={(name) => {
-            setNotice(`“${name}” was created.`);
+            creating.setNotice(`“${name}” was created.`);
             void keys.refetch();
           }}
         />

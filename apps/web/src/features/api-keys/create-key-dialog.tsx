@@ -4,6 +4,7 @@ import { LEGACY_API_KEY_SCOPES } from '@postern/contracts/constants';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
+import type { OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
@@ -166,10 +167,8 @@ export function CreateKeyDialog({
   workspaceId,
   onClose,
   onCreated,
-}: {
-  open: boolean;
+}: OpenDialogProps & {
   workspaceId: string;
-  onClose: () => void;
   /** The key exists (the list should be re-read), whether or not the dialog is still open. */
   onCreated: (name: string) => void;
 }) {

@@ -1,51 +1,48 @@
 // The workspace's API keys: what each is, what it may do, who made it, when it was last used, how much,
 // its state; owners and admins roll (new secret, old one kept for an overlap) and revoke.
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { ConfirmAction } from '../../components/confirm-action.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
+import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { KeyIcon, PlusIcon } from '../../components/icons.tsx';
+import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { type EmptyWords, ListState } from '../../components/list-kit/list-state.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
-import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
+import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { keyStatus, sortKeys } from './api-keys-model.ts';
 import { ApiSnippet, DocsLink } from './api-snippet.tsx';
 import { keyColumns } from './key-columns.tsx';
 import { RollKeyDialog } from './roll-key-dialog.tsx';
 import type { ApiKeyRow, useKeysQuery } from './use-api-keys.ts';
 
-function NoKeys({ canManage, onCreate }: { canManage: boolean; onCreate: () => void }) {
-  return (
-    <EmptyState
-      accent
-      icon={KeyIcon}
-      title="No API keys yet"
-      testId="keys-empty"
-      extra={<ApiSnippet testId="api-snippet" />}
-      action={
-        <>
-          {canManage ? (
-            <Button onClick={onCreate} data-testid="create-key-empty">
-              <PlusIcon className="size-4" />
-              Create your first key
-            </Button>
-          ) : null}
-          <DocsLink />
-        </>
-      }
-    >
-      {canManage
-        ? 'Create a key to call the Postern REST API from your servers. Send it as a Bearer token:'
-        : 'Owners and admins create keys to call the Postern REST API. Calls look like this:'}
-    </EmptyState>
-  );
+/** What the empty list says: how to call the API, and (to owners and admins) the first key. */
+function noKeys(canManage: boolean, onCreate: () => void): EmptyWords {
+  return {
+    accent: true,
+    icon: KeyIcon,
+    title: 'No API keys yet',
+    extra: <ApiSnippet testId="api-snippet" />,
+    action: (
+      <>
+        {canManage ? (
+          <Button onClick={onCreate} data-testid="create-key-empty">
+            <PlusIcon className="size-4" />
+            Create your first key
+          </Button>
+        ) : null}
+        <DocsLink />
+      </>
+    ),
+    children: canManage
+      ? 'Create a key to call the Postern REST API from your servers. Send it as a Bearer token:'
+      : 'Owners and admins create keys to call the Postern REST API. Calls look like this:',
+  };
 }
 
 function RevokeKeyText({ apiKey }: { apiKey: ApiKeyRow }) {
@@ -100,58 +97,29 @@ interface KeysCardProps {
   keys: ReturnType<typeof useKeysQuery>;
   canManage: boolean;
   onCreate: () => void;
-  notice?: string | undefined;
+  notice?: ReactNode;
 }
 
 export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: KeysCardProps) {
   const trpc = useTRPC();
   const now = useNow(30_000);
-  const invalidateWorkspaces = useInvalidateWorkspaces();
   const confirm = useRowConfirm<ApiKeyRow>();
-  const revoking = confirm.target;
   const [rolling, setRolling] = useState<ApiKeyRow>();
+  const refusal = useRefusal((error) => workspaceActionError(error, 'revokeKey'));
   const revoke = useMutation(
     trpc.apiKeys.revoke.mutationOptions({
-      onSuccess: async () => {
-        const name = revoking?.name;
-        confirm.close();
-        await keys.refetch();
-        confirm.setNotice(
-          name ? `“${name}” was revoked. Requests with it are refused from now on.` : 'Key revoked.',
-        );
-      },
-      onError: (error) => {
-        if (workspaceActionError(error, 'revokeKey').staleRole) void invalidateWorkspaces();
-      },
+      onSuccess: afterRowAction(confirm, keys.refetch, (key) =>
+        key ? `“${key.name}” was revoked. Requests with it are refused from now on.` : 'Key revoked.',
+      ),
+      onError: refusal.onError,
     }),
   );
-  const problem = revoke.isError ? workspaceActionError(revoke.error, 'revokeKey') : undefined;
+  const revokeRow = rowMutation(confirm, revoke, refusal.problem(revoke), {
+    testId: 'revoke-key-dialog',
+    title: 'Revoke this API key?',
+    confirmLabel: 'Revoke key',
+  });
   const list = keys.data ? sortKeys(keys.data.keys, now) : [];
-
-  const table = (
-    <DataTable
-      rows={list}
-      columns={keyColumns(now)}
-      caption="API keys of the workspace"
-      testId="keys-table"
-      rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
-      rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
-      actions={(key) =>
-        canManage ? (
-          <KeyActions
-            apiKey={key}
-            now={now}
-            onRoll={() => setRolling(key)}
-            onRevoke={() => {
-              revoke.reset();
-              confirm.ask(key);
-            }}
-          />
-        ) : null
-      }
-    />
-  );
-
   const shownNotice = confirm.notice ?? notice;
   return (
     <Card
@@ -163,16 +131,33 @@ export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: Key
       actions={canManage && list.length > 0 ? <CreateKeyButton onCreate={onCreate} /> : undefined}
     >
       {shownNotice ? <ListNotice testId="keys-notice">{shownNotice}</ListNotice> : null}
-      <QueryState
+      <ListState
         query={keys}
+        name="keys"
         what="the API keys"
-        testId="keys"
         skeleton={{ rows: 2, cells: ['h-4 w-40', 'h-4 w-32', 'ml-auto h-5 w-16 rounded-full'] }}
         isEmpty={list.length === 0}
-        empty={<NoKeys canManage={canManage} onCreate={onCreate} />}
+        empty={noKeys(canManage, onCreate)}
       >
-        {table}
-      </QueryState>
+        <DataTable
+          rows={list}
+          columns={keyColumns(now)}
+          caption="API keys of the workspace"
+          testId="keys-table"
+          rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
+          rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
+          actions={(key) =>
+            canManage ? (
+              <KeyActions
+                apiKey={key}
+                now={now}
+                onRoll={() => setRolling(key)}
+                onRevoke={() => revokeRow.ask(key)}
+              />
+            ) : null
+          }
+        />
+      </ListState>
       <RollKeyDialog
         workspaceId={workspaceId}
         apiKey={rolling}
@@ -182,18 +167,12 @@ export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: Key
           confirm.setNotice(`“${name}” was rolled: deploy the new secret before the old one stops.`);
         }}
       />
-      <ConfirmAction
-        open={revoking !== undefined}
-        testId="revoke-key-dialog"
-        title="Revoke this API key?"
-        confirmLabel="Revoke key"
-        busy={revoke.isPending}
-        error={problem ? `${problem.title}. ${problem.message}` : undefined}
-        onCancel={confirm.close}
-        onConfirm={() => revoking && revoke.mutate({ workspaceId, keyId: revoking.id })}
+      <RowConfirmAction
+        {...revokeRow.dialog}
+        onConfirm={(key) => revoke.mutate({ workspaceId, keyId: key.id })}
       >
-        {revoking ? <RevokeKeyText apiKey={revoking} /> : null}
-      </ConfirmAction>
+        {(key) => <RevokeKeyText apiKey={key} />}
+      </RowConfirmAction>
     </Card>
   );
 }

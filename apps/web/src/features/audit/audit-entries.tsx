@@ -1,18 +1,18 @@
 // The audit log's entries: newest first, "Load older entries" (keyset pages), a Details button per
-// entry; while loading, failed or empty, what QueryState shows.
+// entry; while loading, failed or empty, what KeysetTable shows.
 
 import { Badge } from '../../components/badge.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ScrollIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
+import type { EmptyWords } from '../../components/list-kit/list-state.tsx';
 import { DetailsButton } from '../../components/list-kit/row-button.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
 import { eventLabel, eventTone, targetText } from './audit-events.ts';
 import { EntryChanges } from './entry-changes.tsx';
 import type { AuditEntry, useAuditLog } from './use-audit.ts';
 
+const SKELETON = ['h-4 w-24', 'h-5 w-36 rounded-full', 'h-4 w-44', 'ml-auto h-4 w-20'];
 const NONE = <span className="text-slate-500">—</span>;
 
 function auditColumns(now: number): Column<AuditEntry>[] {
@@ -93,49 +93,35 @@ export function AuditEntries({
   now: number;
   onSelect: (entry: AuditEntry) => void;
 }) {
-  const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
+  const empty: EmptyWords = {
+    icon: ScrollIcon,
+    title: 'Nothing recorded yet',
+    children: 'Changes to members, API keys and settings of this workspace will appear here.',
+    filtered: filtered
+      ? {
+          title: 'No entries match these filters',
+          hint: 'Try a wider date range or fewer event types.',
+          onClear: onClearFilters,
+        }
+      : undefined,
+  };
   return (
-    <QueryState
-      query={log}
-      what="the audit log"
-      testId="audit"
-      skeleton={{ rows: 5, cells: ['h-4 w-24', 'h-5 w-36 rounded-full', 'h-4 w-44', 'ml-auto h-4 w-20'] }}
-      isEmpty={entries.length === 0}
-      empty={
-        <EmptyState
-          icon={ScrollIcon}
-          title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'}
-          testId="audit-empty"
-          onClearFilters={filtered ? onClearFilters : undefined}
-        >
-          {filtered
-            ? 'Try a wider date range or fewer event types.'
-            : 'Changes to members, API keys and settings of this workspace will appear here.'}
-        </EmptyState>
-      }
-    >
-      <DataTable
-        rows={entries}
-        columns={auditColumns(now)}
-        caption="Audit log entries, newest first"
-        testId="audit-table"
-        rowData={(entry) => ({ 'data-event-type': entry.eventType, 'data-seq': entry.seq })}
-        stale={log.isPlaceholderData}
-        actionsHeader="Details"
-        actions={(entry) => (
-          <DetailsButton
-            label={`Details of entry #${entry.seq}: ${eventLabel(entry.eventType)}`}
-            testId="audit-details"
-            onClick={() => onSelect(entry)}
-          />
-        )}
-        pagination={infinitePagination(log, entries.length, {
-          noun: ['entry', 'entries'],
-          endText: 'end of the log',
-          buttonLabel: 'Load older entries',
-          testId: 'audit',
-        })}
-      />
-    </QueryState>
+    <KeysetTable
+      log={log}
+      rows={log.data?.pages.flatMap((page) => page.entries) ?? []}
+      state={{ name: 'audit', what: 'the audit log', skeleton: { rows: 5, cells: SKELETON }, empty }}
+      words={{ noun: ['entry', 'entries'], endText: 'end of the log', buttonLabel: 'Load older entries' }}
+      columns={auditColumns(now)}
+      caption="Audit log entries, newest first"
+      rowData={(entry) => ({ 'data-event-type': entry.eventType, 'data-seq': entry.seq })}
+      actionsHeader="Details"
+      actions={(entry) => (
+        <DetailsButton
+          label={`Details of entry #${entry.seq}: ${eventLabel(entry.eventType)}`}
+          testId="audit-details"
+          onClick={() => onSelect(entry)}
+        />
+      )}
+    />
   );
 }

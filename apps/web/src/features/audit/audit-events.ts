@@ -60,6 +60,7 @@ export const EVENT_LABELS: Record<AuditEventType, string> = {
   'contact.imported': 'Contacts imported',
   'contact.deleted': 'Contact deleted',
   'contact.erased': 'Contact erased',
+  'contact.exported': 'Contact data exported',
   'suppression.added': 'Address suppressed',
   'suppression.removed': 'Suppression removed',
   'suppression.exported': 'Suppression list exported',

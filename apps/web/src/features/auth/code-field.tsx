@@ -1,5 +1,4 @@
-import { useId } from 'react';
-import { INPUT_CLASS } from '../../components/field.tsx';
+import { INPUT_CLASS, LabelledControl } from '../../components/field.tsx';
 import { cn } from '../../lib/cn.ts';
 
 /** A 6-digit one-time code input: digits only, large and spaced, filled by OS autofill where offered. */
@@ -24,43 +23,29 @@ export function CodeField({
   disabled?: boolean;
   name?: string;
 }) {
-  const id = useId();
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        data-testid={testId}
-        value={value}
-        onChange={(event) => onChange(event.target.value.replace(/\D/g, '').slice(0, 6))}
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9]{6}"
-        maxLength={6}
-        placeholder="000000"
-        // biome-ignore lint/a11y/noAutofocus: on the sign-in code step the code is the only thing to type
-        autoFocus={autoFocus}
-        disabled={disabled}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={cn(
-          INPUT_CLASS,
-          'mt-1.5 text-center indent-[0.5em] font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300',
-        )}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1.5 text-xs text-rose-600">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <LabelledControl label={label} hint={hint} error={error}>
+      {(control) => (
+        <input
+          {...control}
+          name={name}
+          data-testid={testId}
+          value={value}
+          onChange={(event) => onChange(event.target.value.replace(/\D/g, '').slice(0, 6))}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          placeholder="000000"
+          // biome-ignore lint/a11y/noAutofocus: on the sign-in code step the code is the only thing to type
+          autoFocus={autoFocus}
+          disabled={disabled}
+          className={cn(
+            INPUT_CLASS,
+            'mt-1.5 text-center indent-[0.5em] font-mono text-2xl tracking-[0.5em] placeholder:text-slate-300',
+          )}
+        />
+      )}
+    </LabelledControl>
   );
 }

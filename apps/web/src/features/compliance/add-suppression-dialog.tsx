@@ -2,7 +2,7 @@
 // removes the entry (manual entries only) or the person subscribes again with double opt-in.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { EmailField, useEmailInput } from '../../components/email-field.tsx';
 import { Field } from '../../components/field.tsx';
@@ -62,10 +62,8 @@ export function AddSuppressionDialog({
   workspaceId,
   onClose,
   onAdded,
-}: {
-  open: boolean;
+}: OpenDialogProps & {
   workspaceId: string;
-  onClose: () => void;
   onAdded: (email: string, added: boolean) => void;
 }) {
   return (

@@ -13,10 +13,9 @@ import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
 import { Refreshing } from '../../components/list-kit/query-state.tsx';
 import { ListNotice } from '../../components/list-kit/row-button.tsx';
-import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
+import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { Page } from '../../components/page-header.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
-import type { DayRange } from '../../lib/day-range.ts';
 import { downloadBlob, slugify } from '../../lib/download.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -119,6 +118,11 @@ function ManageDialogs({
       onError: refusal.onError,
     }),
   );
+  const removeRow = rowMutation(confirm, remove, refusal.problem(remove), {
+    testId: 'remove-suppression-dialog',
+    title: 'Remove this suppression?',
+    confirmLabel: 'Remove',
+  });
   return (
     <>
       <AddSuppressionDialog
@@ -137,12 +141,7 @@ function ManageDialogs({
         onImported={() => void onChanged()}
       />
       <RowConfirmAction
-        confirm={confirm}
-        testId="remove-suppression-dialog"
-        title="Remove this suppression?"
-        confirmLabel="Remove"
-        busy={remove.isPending}
-        problem={refusal.problem(remove)}
+        {...removeRow.dialog}
         onConfirm={(row) => remove.mutate({ workspaceId, suppressionId: row.id })}
       >
         {(row) => (
@@ -164,8 +163,7 @@ function ReasonFilter({
   onChange: (next: SuppressionFilters) => void;
 }) {
   return (
-    // No day range here: the bar's filters type wants one, so it is named as (always empty) part of it.
-    <FilterBar<SuppressionFilters & DayRange>
+    <FilterBar
       testId="suppressions-filters"
       filters={filters}
       onChange={onChange}

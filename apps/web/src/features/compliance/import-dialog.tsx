@@ -5,7 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Alert, ProblemAlert } from '../../components/alert.tsx';
 import { buttonClass } from '../../components/button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { HiddenFileInput } from '../../components/file-input.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
@@ -176,10 +176,8 @@ export function ImportDialog({
   workspaceId,
   onClose,
   onImported,
-}: {
-  open: boolean;
+}: OpenDialogProps & {
   workspaceId: string;
-  onClose: () => void;
   onImported: () => void;
 }) {
   const { stage, setStage, source, setSource, read, send } = useImport(workspaceId, onImported);

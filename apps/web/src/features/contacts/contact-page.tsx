@@ -1,30 +1,26 @@
 // One contact: its address, name and attributes, its subscriptions (unsubscribe from one list), and
-// its consent timeline; erase the person (GDPR Art. 17: the consent events stay, unreadable). An
-// erased person's page still shows the timeline, marked as erased.
-import { useMutation } from '@tanstack/react-query';
+// its consent timeline; the person's rights (subject-rights.tsx): download everything held about them
+// as JSON, erase them (GDPR Art. 17: the consent events stay, unreadable). An erased person's page
+// still shows the timeline, marked as erased.
 import { useMemo } from 'react';
-import { useNavigate, useParams } from 'react-router';
-import { Button } from '../../components/button.tsx';
+import { useParams } from 'react-router';
 import { Card } from '../../components/card.tsx';
-import { ConfirmAction } from '../../components/confirm-action.tsx';
-import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { DetailRow, NONE } from '../../components/detail-row.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { ContactIcon, UserXIcon } from '../../components/icons.tsx';
+import { ContactIcon } from '../../components/icons.tsx';
 import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
 import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { listNames, useListsQuery } from '../lists/use-lists.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConsentTimelineCard } from './consent-timeline.tsx';
 import { contactsPath, isContactId } from './contact-paths.ts';
-import { attributeEntries, contactActionError } from './contacts-model.ts';
+import { attributeEntries } from './contacts-model.ts';
+import { DownloadContactData, EraseContact } from './subject-rights.tsx';
 import { SubscriptionsCard } from './subscriptions-card.tsx';
-import { type Contact, useConsentQuery, useContactQuery, useRefreshContacts } from './use-contacts.ts';
+import { type Contact, useConsentQuery, useContactQuery } from './use-contacts.ts';
 
 /** "Contact not found", with the way back to the list (ItemNotFound's `listPath`). */
 const NOT_FOUND = {
@@ -90,49 +86,6 @@ function ContactView({ contactId }: { contactId: string }) {
   return <ContactDetails contact={contact.data} consent={consent} listNames={names} />;
 }
 
-function EraseContact({ workspaceId, contact }: { workspaceId: string; contact: Contact }) {
-  const trpc = useTRPC();
-  const navigate = useNavigate();
-  const refresh = useRefreshContacts();
-  const refusal = useRefusal((error) => contactActionError(error, 'erase'));
-  const erase = useMutation(
-    trpc.contacts.erase.mutationOptions({
-      onSuccess: async () => {
-        confirm.close();
-        await refresh();
-        navigate(contactsPath(workspaceId), {
-          state: {
-            notice: `${contact.email} was erased. Its consent events remain as proof, without anything that identifies the person.`,
-          },
-        });
-      },
-      onError: refusal.onError,
-    }),
-  );
-  const confirm = useConfirmMutation(erase, refusal.problem);
-  return (
-    <>
-      <Button variant="secondary" data-testid="erase-contact" onClick={confirm.ask}>
-        <UserXIcon className="size-4 text-slate-500" />
-        Erase person
-      </Button>
-      <ConfirmAction
-        {...confirm.dialog}
-        testId="erase-contact-dialog"
-        title={`Erase ${contact.email}?`}
-        confirmLabel="Erase for good"
-        onConfirm={() => erase.mutate({ workspaceId, contactId: contact.id })}
-      >
-        <p>
-          The contact, its attributes and subscriptions are deleted, and its key is destroyed: the address, IP
-          addresses and user agents in its consent record can never be read again. The events themselves
-          remain as proof of what happened. This cannot be undone.
-        </p>
-      </ConfirmAction>
-    </>
-  );
-}
-
 function ContactDetails({
   contact,
   consent,
@@ -157,7 +110,12 @@ function ContactDetails({
             Added {formatDateTime(contact.createdAt)}
           </>
         }
-        actions={canWrite ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
+        actions={
+          <div className="flex flex-wrap items-start gap-2">
+            <DownloadContactData workspace={workspace} contact={contact} />
+            {canWrite ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
+          </div>
+        }
       />
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">

@@ -11,7 +11,9 @@ import { contactPath, contactsPath, isContactId } from './contact-paths.ts';
 import {
   actorText,
   attributeEntries,
+  confirmsAddress,
   contactActionError,
+  contactExportFilename,
   emailProblem,
   orderTimeline,
   type TimelineEntry,
@@ -197,5 +199,18 @@ describe('contacts: values and refusals', () => {
       title: 'Could not add the contact',
       message: 'A contact with this address exists already.',
     });
+  });
+});
+
+describe("a person's rights", () => {
+  it('names the export after the workspace, the short id and the day, never the address', () => {
+    const name = contactExportFilename("Ada's Shop", WS, Date.UTC(2026, 11, 6, 23, 59));
+    expect(name).toBe('ada-s-shop-contact-11111111-2026-12-06.json');
+  });
+
+  it('confirms an erasure only with the address typed (case and surrounding spaces aside)', () => {
+    expect(confirmsAddress(' ADA@example.com ', 'ada@example.com')).toBe(true);
+    expect(confirmsAddress('ada@example.co', 'ada@example.com')).toBe(false);
+    expect(confirmsAddress('', 'ada@example.com')).toBe(false);
   });
 });

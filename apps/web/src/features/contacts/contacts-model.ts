@@ -4,6 +4,7 @@
 import type { BadgeTone } from '../../components/badge.tsx';
 import { type ActionProblem, actionProblem, serverExplanation } from '../../lib/action-problem.ts';
 import { apiErrorData, errorCode } from '../../lib/api-errors.ts';
+import { slugify } from '../../lib/download.ts';
 
 export type SubscriptionStatus = 'unconfirmed' | 'active' | 'unsubscribed';
 
@@ -159,7 +160,7 @@ export function attributeEntries(attributes: Record<string, unknown>): Array<[st
 
 export { emailProblem } from '../../lib/email-address.ts';
 
-export type ContactAction = 'add' | 'subscribe' | 'unsubscribe' | 'erase' | 'delete';
+export type ContactAction = 'add' | 'subscribe' | 'unsubscribe' | 'erase' | 'delete' | 'export';
 
 const FAILED: Record<ContactAction, string> = {
   add: 'Could not add the contact',
@@ -167,6 +168,7 @@ const FAILED: Record<ContactAction, string> = {
   unsubscribe: 'Could not unsubscribe the contact',
   erase: 'Could not erase the contact',
   delete: 'Could not delete the contact',
+  export: 'Could not download the contact’s data',
 };
 
 export interface ContactProblem extends ActionProblem {
@@ -206,3 +208,13 @@ export function contactActionError(error: unknown, action: ContactAction): Conta
   if (errorCode(error) === 'VALIDATION_FAILED' && aboutEmail(error)) return { ...problem, field: 'email' };
   return problem;
 }
+
+/** `acme-contact-3f2a9c1b-2026-12-06.json`: the workspace, the contact's short id (not the address), the day. */
+export function contactExportFilename(workspaceName: string, contactId: string, now: number): string {
+  const day = new Date(now).toISOString().slice(0, 10);
+  return `${slugify(workspaceName)}-contact-${contactId.replaceAll('-', '').slice(0, 8)}-${day}.json`;
+}
+
+/** The typed confirmation matches the address (spaces around it and letter case aside). */
+export const confirmsAddress = (typed: string, email: string) =>
+  typed.trim().toLowerCase() === email.trim().toLowerCase();

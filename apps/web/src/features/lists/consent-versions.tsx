@@ -1,5 +1,6 @@
 // The history of a list's consent text, newest first: each version's number, when it was made, its
 // SHA-256 (the whole hash, copyable: what a consent event's version can be checked against) and text.
+// ConsentVersionsList is also the list page's card body.
 import { Badge } from '../../components/badge.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Drawer } from '../../components/dialog.tsx';
@@ -8,7 +9,7 @@ import { ListState } from '../../components/list-kit/list-state.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { type ContactList, useConsentTextsQuery } from './use-lists.ts';
 
-function Versions({ workspaceId, list }: { workspaceId: string; list: ContactList }) {
+export function ConsentVersionsList({ workspaceId, list }: { workspaceId: string; list: ContactList }) {
   const texts = useConsentTextsQuery(workspaceId, list.id);
   const versions = [...(texts.data?.versions ?? [])].sort((a, b) => b.version - a.version);
   return (
@@ -82,7 +83,7 @@ export function ConsentVersionsDrawer({
       title={(shown) => `Consent text of “${shown.name}”`}
       description={() => 'Every version is kept; each consent event names the one shown to the person.'}
     >
-      {(shown) => <Versions workspaceId={workspaceId} list={shown} />}
+      {(shown) => <ConsentVersionsList workspaceId={workspaceId} list={shown} />}
     </Drawer>
   );
 }

@@ -14,6 +14,8 @@ export interface ListForm {
   consentText: string;
   confirmationSubject: string;
   confirmationBody: string;
+  /** The connected mailbox confirmations are sent from; '' for the instance's sender. */
+  senderMailboxId: string;
 }
 
 /** What the form needs of a list the server returned. */
@@ -25,6 +27,7 @@ export interface ListValues {
   confirmationSubject: string;
   confirmationBody: string;
   consentText: { text: string } | null;
+  senderMailboxId?: string | null;
 }
 
 export const LIMITS = {
@@ -44,6 +47,7 @@ export function emptyForm(defaults: { subject: string; body: string }): ListForm
     consentText: '',
     confirmationSubject: defaults.subject,
     confirmationBody: defaults.body,
+    senderMailboxId: '',
   };
 }
 
@@ -56,17 +60,30 @@ export function formOf(list: ListValues): ListForm {
     consentText: list.consentText?.text ?? '',
     confirmationSubject: list.confirmationSubject,
     confirmationBody: list.confirmationBody,
+    senderMailboxId: list.senderMailboxId ?? '',
   };
 }
 
 export type ListFormErrors = Partial<Record<keyof ListForm, string>>;
 
-export function formProblems(form: ListForm): ListFormErrors {
+type LimitedField = keyof typeof LIMITS;
+
+const tooLong = (key: LimitedField) => `Keep it under ${LIMITS[key].toLocaleString('en')} characters.`;
+
+/** The checks of the list's own fields (the settings card; the confirmation texts are the editor's). */
+export function settingsProblems(form: ListForm): ListFormErrors {
   const errors: ListFormErrors = {};
   if (!form.name.trim()) errors.name = 'Give the list a name.';
-  for (const key of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
-    if (form[key].trim().length > LIMITS[key])
-      errors[key] ??= `Keep it under ${LIMITS[key].toLocaleString('en')} characters.`;
+  for (const key of ['name', 'description', 'consentText'] as const) {
+    if (form[key].trim().length > LIMITS[key]) errors[key] ??= tooLong(key);
+  }
+  return errors;
+}
+
+export function formProblems(form: ListForm): ListFormErrors {
+  const errors = settingsProblems(form);
+  for (const key of ['confirmationSubject', 'confirmationBody'] as const) {
+    if (form[key].trim().length > LIMITS[key]) errors[key] = tooLong(key);
   }
   if (!form.confirmationSubject.trim())
     errors.confirmationSubject = 'The confirmation email needs a subject.';
@@ -88,6 +105,7 @@ export function createInput(form: ListForm, defaults: { subject: string; body: s
     ...(form.consentText.trim() ? { consentText: form.consentText.trim() } : {}),
     ...(custom(subject, defaults.subject) ? { confirmationSubject: subject } : {}),
     ...(custom(form.confirmationBody, defaults.body) ? { confirmationBody: form.confirmationBody } : {}),
+    ...(form.senderMailboxId ? { senderMailboxId: form.senderMailboxId } : {}),
   };
 }
 
@@ -99,6 +117,7 @@ export interface ListUpdate {
   consentText?: string | null;
   confirmationSubject?: string | null;
   confirmationBody?: string | null;
+  senderMailboxId?: string | null;
 }
 
 /** Only what changed (an emptied text becomes null); an unchanged consent text is not sent. */
@@ -117,6 +136,7 @@ export function updateInput(list: ListValues, form: ListForm): ListUpdate {
     data.confirmationSubject = form.confirmationSubject.trim() || null;
   if (form.confirmationBody !== before.confirmationBody)
     data.confirmationBody = form.confirmationBody || null;
+  if (form.senderMailboxId !== before.senderMailboxId) data.senderMailboxId = form.senderMailboxId || null;
   return data;
 }
 
@@ -138,4 +158,42 @@ export function countsText(counts: { active: number; unconfirmed: number; unsubs
   if (counts.unconfirmed) parts.push(`${counts.unconfirmed} unconfirmed`);
   if (counts.unsubscribed) parts.push(`${counts.unsubscribed} unsubscribed`);
   return parts.length ? parts.join(' · ') : 'No subscribers yet';
+}
+
+/** What the sender select needs of a connected mailbox. */
+export interface SenderMailbox {
+  id: string;
+  email: string;
+  label: string | null;
+  provider: string;
+  canSend: boolean;
+  /** The identity's From address (the mailbox's own, or a proven alias). */
+  fromAddress?: string;
+}
+
+/**
+ * The sender choices: the instance first, then the mailboxes that can send (the list's current one
+ * stays offered, marked, when it no longer can: the form must not change it silently).
+ */
+export function senderChoices(mailboxes: readonly SenderMailbox[], current: string) {
+  return [
+    { value: '', label: 'The instance’s sender, with the list’s name' },
+    ...mailboxes
+      .filter((mailbox) => mailbox.canSend || mailbox.id === current)
+      .map((mailbox) => ({
+        value: mailbox.id,
+        label: `${mailbox.label ? `${mailbox.label} · ` : ''}${mailbox.email}${mailbox.canSend ? '' : ' (cannot send now)'}`,
+      })),
+  ];
+}
+
+/** What the chosen sender means for confirmation emails (only IMAP/SMTP accounts send them). */
+export function senderNote(mailbox: SenderMailbox | undefined): string {
+  if (!mailbox)
+    return 'Confirmation emails come from the instance’s address, with the list’s name as the sender name.';
+  if (mailbox.provider !== 'imap')
+    return `Confirmation emails are not sent through ${mailbox.provider === 'gmail' ? 'Gmail' : 'Outlook'} accounts yet: they come from the instance’s address, with the list’s name.`;
+  if (!mailbox.canSend)
+    return 'This account cannot send now: confirmations come from the instance’s address until it is reconnected.';
+  return `Confirmation emails come from ${mailbox.fromAddress ?? mailbox.email}: people see who they are subscribing to. If it fails, the instance sends them instead.`;
 }

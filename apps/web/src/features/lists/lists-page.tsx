@@ -1,6 +1,7 @@
 // The workspace's lists (newsletters): what each is, whether it asks for double opt-in and express
 // consent, how many subscribe, its current consent text version; owners and admins create and edit
-// lists; everyone may read a list's consent text history.
+// lists; everyone may read a list's consent text history. A list's name opens its page (settings, sign-up
+// form, confirmation email, import).
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Notice } from '../../components/alert.tsx';
@@ -17,6 +18,7 @@ import { contactsPath } from '../contacts/contact-paths.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConsentVersionsDrawer } from './consent-versions.tsx';
 import { ListDialog } from './list-dialog.tsx';
+import { listPath } from './list-paths.ts';
 import { countsText, shortHash } from './lists-model.ts';
 import { type ContactList, useListsQuery, useRefreshLists } from './use-lists.ts';
 
@@ -28,9 +30,13 @@ function listColumns(workspaceId: string): Column<ContactList>[] {
       primary: true,
       cell: (list) => (
         <>
-          <span className="block font-medium text-slate-900" data-testid="list-row-name">
+          <Link
+            to={listPath(workspaceId, list.id)}
+            className="block font-medium text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+            data-testid="list-row-name"
+          >
             {list.name}
-          </span>
+          </Link>
           {list.description ? <span className="mt-0.5 block text-slate-500">{list.description}</span> : null}
         </>
       ),

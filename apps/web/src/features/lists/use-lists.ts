@@ -1,15 +1,21 @@
-// The lists queries, shared by the Lists page and the Contacts pages (filters, names, subscribing).
+// The lists queries, shared by the Lists pages and the Contacts pages (filters, names, subscribing).
 import { useQuery } from '@tanstack/react-query';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
 
 export type ContactList = RouterOutputs['contacts']['lists']['list']['lists'][number];
+export type ListDetail = RouterOutputs['contacts']['lists']['get'];
 export type ConsentTextVersion = RouterOutputs['contacts']['lists']['consentTexts']['versions'][number];
 
 export function useListsQuery(workspaceId: string) {
   const trpc = useTRPC();
   return useQuery(trpc.contacts.lists.list.queryOptions({ workspaceId }, { staleTime: 0 }));
+}
+
+export function useListQuery(workspaceId: string, listId: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.contacts.lists.get.queryOptions({ workspaceId, listId }, { staleTime: 0 }));
 }
 
 export function useConsentTextsQuery(workspaceId: string, listId: string | undefined) {
@@ -24,6 +30,7 @@ export function useConsentTextsQuery(workspaceId: string, listId: string | undef
 
 const LIST_KEYS = (trpc: Trpc) => [
   trpc.contacts.lists.list.queryKey(),
+  trpc.contacts.lists.get.pathKey(),
   trpc.contacts.lists.consentTexts.pathKey(),
 ];
 

@@ -14,7 +14,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { TestingProgress } from './connect-dialog.tsx';
+import { TestingProgress } from './credential-form.tsx';
 import { mailboxActionError } from './mailbox-errors.ts';
 import { failureText, oauthProviderOf, PROTOCOL_LABEL, SECURITY_LABEL } from './mailbox-model.ts';
 import { LastTest } from './mailbox-status.tsx';

@@ -2,6 +2,7 @@
 // `data.code` and `data.details.mailboxFailure` (never on messages): a failed connection test says
 // which side failed and why, in the words of MAILBOX_FAILURE_TEXT or the server's fuller sentence.
 import type { MailboxFailureInfo } from '@postern/contracts';
+import { actionProblem } from '../../lib/action-problem.ts';
 import { apiErrorData, errorCode, userMessage } from '../../lib/api-errors.ts';
 import { failureText, mailboxFailureOf } from './mailbox-model.ts';
 
@@ -70,23 +71,13 @@ export function mailboxActionError(error: unknown, action: MailboxAction): Mailb
       staleRole: false,
     };
   }
-  const message = sentence(explanation(error));
-  switch (errorCode(error)) {
-    case 'FORBIDDEN':
-      return {
-        title: 'Not allowed',
-        message: `${message} Only owners and admins connect, change and disconnect email accounts.`,
-        staleRole: true,
-      };
-    case 'NOT_FOUND':
-      return {
-        title: FAILED[action],
-        message: `${message} It may have been removed in the meantime.`,
-        staleRole: false,
-      };
-    default: {
-      const field = fieldOf(error);
-      return { title: FAILED[action], message, staleRole: false, ...(field ? { field } : {}) };
-    }
-  }
+  const problem = actionProblem(error, {
+    failed: FAILED[action],
+    forbidden: 'Only owners and admins connect, change and disconnect email accounts.',
+    gone: 'It may have been removed in the meantime.',
+    message: sentence(explanation(error)),
+  });
+  // Not allowed, or gone: no field is to blame.
+  const field = problem.staleRole || errorCode(error) === 'NOT_FOUND' ? undefined : fieldOf(error);
+  return field ? { ...problem, field } : problem;
 }

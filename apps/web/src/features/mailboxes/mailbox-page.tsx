@@ -1,15 +1,10 @@
 // One email account: its status (and why), connection (test, replace credentials), sender identity,
 // from address (alias proof), sender authentication, and disconnect. Viewers see name and status only.
 import { type ReactNode, useState } from 'react';
-import { Link, useParams } from 'react-router';
 import { Alert, Notice } from '../../components/alert.tsx';
-import { buttonClass } from '../../components/button.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
-import { ArrowLeftIcon, InboxIcon } from '../../components/icons.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { StatePanel } from '../../components/state-panel.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
-import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { InboxIcon } from '../../components/icons.tsx';
+import { BackLink, ItemHeader, ItemNotFound, ItemRoute, ItemState } from '../../components/item-page.tsx';
+import { pageTitle, useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { AliasCard } from './alias-card.tsx';
 import { ConnectionCard } from './connection-card.tsx';
@@ -29,96 +24,54 @@ import { AccountPageLink } from './oauth-details.tsx';
 import { SenderAuthCard } from './sender-auth-card.tsx';
 import { type Mailbox, useMailboxQuery } from './use-mailboxes.ts';
 
-function BackLink({ workspaceId }: { workspaceId: string }) {
-  return (
-    <Link
-      to={mailboxesPath(workspaceId)}
-      className="inline-flex items-center gap-1.5 text-sm font-medium text-slate-500 hover:text-slate-800"
-      data-testid="back-to-mailboxes"
-    >
-      <ArrowLeftIcon className="size-4" />
-      All email accounts
-    </Link>
-  );
-}
+const backToMailboxes = (workspaceId: string) => (
+  <BackLink to={mailboxesPath(workspaceId)} testId="back-to-mailboxes">
+    All email accounts
+  </BackLink>
+);
 
-function MailboxNotFound({ workspaceId }: { workspaceId: string }) {
+const NOT_FOUND = { icon: InboxIcon, title: 'Email account not found', testId: 'mailbox-not-found' } as const;
+function MailboxNotFound() {
+  const { workspace } = useCurrentWorkspace();
   return (
-    <StatePanel
-      icon={InboxIcon}
-      tone="neutral"
-      heading="h1"
-      title="Email account not found"
-      testId="mailbox-not-found"
-      className="mx-auto mt-8 max-w-lg"
-      action={
-        <Link to={mailboxesPath(workspaceId)} className={buttonClass('secondary')}>
-          See the email accounts
-        </Link>
-      }
-    >
-      It belongs to another workspace, or the link is wrong.
-    </StatePanel>
-  );
-}
-
-function MailboxSkeleton() {
-  return (
-    <PageSkeleton label="Loading the email account…" testId="mailbox-loading">
-      <Skeleton className="h-8 w-80" />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Skeleton className="h-72" />
-        <Skeleton className="h-72" />
-      </div>
-    </PageSkeleton>
+    <ItemNotFound
+      {...NOT_FOUND}
+      listPath={mailboxesPath(workspace.id)}
+      listLabel="See the email accounts"
+      reason="It belongs to another workspace, or the link is wrong."
+    />
   );
 }
 
 export function MailboxPage() {
-  const { workspace } = useCurrentWorkspace();
-  const { mailboxId } = useParams();
-  if (!isMailboxId(mailboxId)) return <MailboxNotFound workspaceId={workspace.id} />;
-  return <MailboxView key={mailboxId} mailboxId={mailboxId} />;
+  return <ItemRoute param="mailboxId" isId={isMailboxId} notFound={<MailboxNotFound />} view={MailboxView} />;
 }
 
-function MailboxView({ mailboxId }: { mailboxId: string }) {
+function MailboxView({ id: mailboxId }: { id: string }) {
   const { workspace } = useCurrentWorkspace();
   const mailbox = useMailboxQuery(workspace.id, mailboxId);
-  useDocumentTitle(
-    mailbox.data
-      ? `${mailbox.data.email} · Email accounts · ${workspace.name}`
-      : `Email accounts · ${workspace.name}`,
+  useDocumentTitle(pageTitle(mailbox.data?.email, 'Email accounts', workspace.name));
+  return (
+    <ItemState
+      query={mailbox}
+      name="mailbox"
+      what="the email account"
+      notFound={<MailboxNotFound />}
+      back={backToMailboxes(workspace.id)}
+    >
+      {(shown) => <MailboxDetails mailbox={shown} />}
+    </ItemState>
   );
-  if (mailbox.isPending) return <MailboxSkeleton />;
-  if (errorCode(mailbox.error) === 'NOT_FOUND') return <MailboxNotFound workspaceId={workspace.id} />;
-  if (mailbox.isError && !mailbox.data) {
-    return (
-      <div className="space-y-6">
-        <BackLink workspaceId={workspace.id} />
-        <LoadError title="Could not load the email account" query={mailbox} testId="mailbox-error" />
-      </div>
-    );
-  }
-  return <MailboxDetails mailbox={mailbox.data} />;
 }
 
 function Header({ mailbox }: { mailbox: Mailbox }) {
   return (
-    <div className="border-b border-slate-200 pb-5">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1
-          className="min-w-0 text-2xl font-semibold tracking-tight [overflow-wrap:anywhere] text-slate-900"
-          data-testid="mailbox-title"
-        >
-          {mailbox.email}
-        </h1>
-        <MailboxStatusBadge mailbox={mailbox} testId="mailbox-status" />
-      </div>
-      <p className="mt-1 text-sm text-slate-500">
-        {mailbox.label ? `${mailbox.label} · ` : ''}
-        {PROVIDER_LABEL[mailbox.provider]}
-      </p>
-    </div>
+    <ItemHeader
+      title={mailbox.email}
+      titleTestId="mailbox-title"
+      badge={<MailboxStatusBadge mailbox={mailbox} testId="mailbox-status" />}
+      description={`${mailbox.label ? `${mailbox.label} · ` : ''}${PROVIDER_LABEL[mailbox.provider]}`}
+    />
   );
 }
 
@@ -149,7 +102,7 @@ function MailboxDetails({ mailbox }: { mailbox: Mailbox }) {
   if (!can('mailboxes.send')) {
     return (
       <div className="space-y-6" data-testid="mailbox-page" data-mailbox-id={mailbox.id}>
-        <BackLink workspaceId={workspace.id} />
+        {backToMailboxes(workspace.id)}
         <Header mailbox={mailbox} />
         <StatusAlert mailbox={mailbox} />
         <p className="text-sm text-slate-600" data-testid="mailbox-viewer-note">
@@ -161,7 +114,7 @@ function MailboxDetails({ mailbox }: { mailbox: Mailbox }) {
   const canManage = can('mailboxes.manage');
   return (
     <div className="space-y-6" data-testid="mailbox-page" data-mailbox-id={mailbox.id}>
-      <BackLink workspaceId={workspace.id} />
+      {backToMailboxes(workspace.id)}
       <Header mailbox={mailbox} />
       <Notice testId="mailbox-notice">{notice}</Notice>
       <StatusAlert mailbox={mailbox} canManage={canManage} />

@@ -5,6 +5,7 @@ import {
   MAILBOX_STATUSES,
 } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
+import { clockAt, refusal } from '../../lib/test-fixtures.ts';
 import {
   connectFieldOf,
   connectInput,
@@ -36,14 +37,7 @@ import {
 import { isMailboxId, mailboxesPath, mailboxPath } from './mailbox-paths.ts';
 
 const NOW = Date.UTC(2026, 11, 6, 12, 0, 0);
-const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
-
-/** A refusal as the tRPC client presents it. */
-const refusal = (code: string, message: string, details?: Record<string, unknown>) => ({
-  name: 'TRPCClientError',
-  message,
-  data: { code, httpStatus: 422, details },
-});
+const { ago } = clockAt(NOW);
 
 const filled = () => ({
   ...emptyDraft(),

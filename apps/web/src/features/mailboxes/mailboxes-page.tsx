@@ -2,10 +2,11 @@
 // last connection test and sender authentication; owners and admins connect one (IMAP/SMTP, tested
 // before anything is stored, or Gmail/Outlook through the provider's sign-in: oauth-connect.tsx). Members see everything but cannot connect; viewers see names and status.
 import { MAILBOX_LIMITS } from '@postern/contracts';
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Alert, Notice } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { useDialogOpener } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { InboxIcon, PlusIcon } from '../../components/icons.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
@@ -49,8 +50,7 @@ export function MailboxesPage() {
   useDocumentTitle(`Email accounts · ${workspace.name}`);
   const mailboxes = useMailboxesQuery(workspace.id);
   const now = useNow(30_000);
-  const [connecting, setConnecting] = useState(false);
-  const [notice, setNotice] = useState<string>();
+  const connecting = useDialogOpener();
   const canManage = can('mailboxes.manage');
   const full = can('mailboxes.send');
   const list = mailboxes.data?.mailboxes ?? [];
@@ -64,14 +64,7 @@ export function MailboxesPage() {
         disabled={atLimit || !mailboxes.data}
         start={oauth.start}
       />
-      <Button
-        onClick={() => {
-          setNotice(undefined);
-          setConnecting(true);
-        }}
-        disabled={atLimit || !mailboxes.data}
-        data-testid="connect-mailbox"
-      >
+      <Button onClick={connecting.show} disabled={atLimit || !mailboxes.data} data-testid="connect-mailbox">
         <PlusIcon className="size-4" />
         Connect with IMAP/SMTP
       </Button>
@@ -90,7 +83,7 @@ export function MailboxesPage() {
       }
     >
       <OAuthReturnNotice onReturned={() => void mailboxes.refetch()} />
-      <Notice testId="mailboxes-notice">{notice}</Notice>
+      <Notice testId="mailboxes-notice">{connecting.notice}</Notice>
       {canManage ? <OAuthSetupNotes workspaceId={workspace.id} problem={oauth.problem} /> : null}
       <Card
         id="mailboxes"
@@ -130,11 +123,10 @@ export function MailboxesPage() {
       </Card>
       {canManage ? (
         <ConnectDialog
-          open={connecting}
+          {...connecting.dialog}
           workspaceId={workspace.id}
-          onClose={() => setConnecting(false)}
           onConnected={(mailbox) => {
-            setNotice(connectedNotice(mailbox));
+            connecting.setNotice(connectedNotice(mailbox));
             void mailboxes.refetch();
           }}
         />

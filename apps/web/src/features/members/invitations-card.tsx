@@ -5,7 +5,7 @@ import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { MailIcon } from '../../components/icons.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
-import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
+import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
@@ -40,7 +40,11 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
   // The members card shows loading and errors for the shared query.
   if (!members.data) return null;
   const invitations = members.data.invitations;
-  const problem = refusal.problem(revoke);
+  const revokeRow = rowMutation(confirm, revoke, refusal.problem(revoke), {
+    testId: 'revoke-invitation-dialog',
+    title: 'Revoke this invitation?',
+    confirmLabel: 'Revoke invitation',
+  });
 
   return (
     <Card
@@ -71,10 +75,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
               <RowButton
                 testId="revoke-invitation"
                 label={`Revoke the invitation to ${invitation.email}`}
-                onClick={() => {
-                  revoke.reset();
-                  confirm.ask(invitation);
-                }}
+                onClick={() => revokeRow.ask(invitation)}
               >
                 Revoke
               </RowButton>
@@ -83,12 +84,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
         />
       )}
       <RowConfirmAction
-        confirm={confirm}
-        testId="revoke-invitation-dialog"
-        title="Revoke this invitation?"
-        confirmLabel="Revoke invitation"
-        busy={revoke.isPending}
-        problem={problem}
+        {...revokeRow.dialog}
         onConfirm={(invitation) => revoke.mutate({ workspaceId, invitationId: invitation.id })}
       >
         {(invitation) => (

@@ -7,7 +7,7 @@ import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
-import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
+import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { type ActionProblem, workspaceActionError } from '../workspaces/action-errors.ts';
@@ -84,6 +84,16 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
   const { notice } = confirm;
   const list = members.data ? sortMembers(members.data.members) : [];
   const owners = list.filter((member) => member.role === 'owner').length;
+  const removeRow = rowMutation(
+    confirm,
+    remove,
+    remove.isError ? workspaceActionError(remove.error, 'remove') : undefined,
+    {
+      testId: 'remove-member-dialog',
+      title: 'Remove this member?',
+      confirmLabel: 'Remove member',
+    },
+  );
   const body = (
     <DataTable
       rows={list}
@@ -97,10 +107,7 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
           <RowButton
             testId="remove-member"
             label={`Remove ${member.email}`}
-            onClick={() => {
-              remove.reset();
-              confirm.ask(member);
-            }}
+            onClick={() => removeRow.ask(member)}
           >
             Remove
           </RowButton>
@@ -109,7 +116,6 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
     />
   );
 
-  const removeProblem = remove.isError ? workspaceActionError(remove.error, 'remove') : undefined;
   return (
     <Card
       id="members"
@@ -137,12 +143,7 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
         {body}
       </QueryState>
       <RowConfirmAction
-        confirm={confirm}
-        testId="remove-member-dialog"
-        title="Remove this member?"
-        confirmLabel="Remove member"
-        busy={remove.isPending}
-        problem={removeProblem}
+        {...removeRow.dialog}
         onConfirm={(member) => remove.mutate({ workspaceId, memberId: member.id })}
       >
         {(member) => (

@@ -3,6 +3,7 @@
 // default for results no rule matches.
 import type { PolicyRuleAction } from '@postern/contracts';
 import { Button } from '../../components/button.tsx';
+import { LabelledControl } from '../../components/field.tsx';
 import { PlusIcon } from '../../components/icons.tsx';
 import { Options, SELECT_CLASS, Select, SelectField } from '../../components/select.tsx';
 import { cn } from '../../lib/cn.ts';
@@ -25,7 +26,6 @@ function MultiSelectField({
   label,
   hint,
   options,
-  id,
   testId,
   disabled,
   value,
@@ -34,33 +34,27 @@ function MultiSelectField({
   label: string;
   hint: string;
   options: readonly { value: string; label: string }[];
-  id: string;
   testId: string;
   disabled: boolean;
   value: readonly string[];
   onChange: (value: string[]) => void;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <select
-        multiple
-        id={id}
-        data-testid={testId}
-        disabled={disabled}
-        value={[...value]}
-        onChange={(event) => onChange([...event.target.selectedOptions].map((option) => option.value))}
-        aria-describedby={`${id}-hint`}
-        className={cn(SELECT_CLASS, 'mt-1.5 h-32 pr-3')}
-      >
-        <Options choices={options} />
-      </select>
-      <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
-        {hint}
-      </p>
-    </div>
+    <LabelledControl label={label} hint={hint}>
+      {(control) => (
+        <select
+          {...control}
+          multiple
+          data-testid={testId}
+          disabled={disabled}
+          value={[...value]}
+          onChange={(event) => onChange([...event.target.selectedOptions].map((option) => option.value))}
+          className={cn(SELECT_CLASS, 'mt-1.5 h-32 pr-3')}
+        >
+          <Options choices={options} />
+        </select>
+      )}
+    </LabelledControl>
   );
 }
 
@@ -130,7 +124,6 @@ function RuleRow({
             label={condition.label}
             hint={condition.hint}
             options={condition.options}
-            id={`${id}-${condition.key}`}
             testId={`policy-rule-${condition.key}`}
             disabled={readOnly}
             value={rule[condition.key]}

@@ -48,11 +48,8 @@ describe('sessions', () => {
     expect(sessionTitle({ browser: 'Firefox', os: 'macOS' })).toBe('Firefox on macOS');
     expect(sessionTitle({ browser: 'Unknown', os: 'iOS' })).toBe('Unknown browser on iOS');
     expect(sessionTitle({ browser: '', os: '' })).toBe('Unknown browser');
-    expect(deviceKind('Mobile')).toBe('mobile');
-    expect(deviceKind('tablet')).toBe('tablet');
-    expect(deviceKind('bot')).toBe('other');
-    expect(deviceLabel('desktop')).toBe('Desktop');
-    expect(deviceLabel('unknown')).toBe('Unknown device');
+    expect(['Mobile', 'tablet', 'bot'].map(deviceKind)).toEqual(['mobile', 'tablet', 'other']);
+    expect(['desktop', 'unknown'].map(deviceLabel)).toEqual(['Desktop', 'Unknown device']);
   });
 });
 

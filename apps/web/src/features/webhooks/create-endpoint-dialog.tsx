@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../../components/button.tsx';
+import type { OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
@@ -172,11 +173,9 @@ export function CreateEndpointDialog({
   offered,
   onClose,
   onCreated,
-}: {
-  open: boolean;
+}: OpenDialogProps & {
   workspaceId: string;
   offered: readonly OfferedEventType[];
-  onClose: () => void;
   /** The endpoint exists (the list should be re-read), whether or not the dialog is still open. */
   onCreated: (endpoint: WebhookEndpoint) => void;
 }) {

@@ -3,11 +3,9 @@
 // attempts and "Re-send" in a side panel.
 import { useEffect, useMemo, useState } from 'react';
 import { Card } from '../../components/card.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { SendIcon } from '../../components/icons.tsx';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
-import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState, Refreshing } from '../../components/list-kit/query-state.tsx';
+import { Refreshing } from '../../components/list-kit/query-state.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -139,35 +137,25 @@ export function DeliveriesCard({
         rangeProblem={rangeProblem}
       />
       {rangeProblem ? null : (
-        <QueryState
-          query={log}
-          what="the delivery log"
-          testId="deliveries"
-          isEmpty={deliveries.length === 0}
-          empty={
-            <EmptyState
-              icon={SendIcon}
-              title={filtered ? 'No deliveries match these filters' : 'Nothing delivered yet'}
-              testId="deliveries-empty"
-              onClearFilters={filtered ? () => setFilters(NO_FILTERS) : undefined}
-            >
-              {emptyText(filtered, canManage)}
-            </EmptyState>
-          }
-        >
-          <DeliveryTable
-            deliveries={deliveries}
-            now={now}
-            selectedId={selectedId}
-            onSelect={setSelectedId}
-            stale={log.isPlaceholderData}
-            pagination={infinitePagination(log, deliveries.length, {
-              noun: ['delivery', 'deliveries'],
-              endText: 'end of the log',
-              testId: 'deliveries',
-            })}
-          />
-        </QueryState>
+        <DeliveryTable
+          log={log}
+          deliveries={deliveries}
+          empty={{
+            icon: SendIcon,
+            title: 'Nothing delivered yet',
+            children: emptyText(false, canManage),
+            filtered: filtered
+              ? {
+                  title: 'No deliveries match these filters',
+                  hint: emptyText(true, canManage),
+                  onClear: () => setFilters(NO_FILTERS),
+                }
+              : undefined,
+          }}
+          now={now}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+        />
       )}
       <DeliveryDrawer
         delivery={deliveries.find((delivery) => delivery.id === selectedId)}

@@ -1,11 +1,12 @@
 // The rows of the delivery log: event, status, attempts, last response, duration, times; "Details"
 // opens the delivery's side panel.
 import { Badge } from '../../components/badge.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import type { LoadMoreProps } from '../../components/list-kit/load-more-footer.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
+import type { EmptyWords } from '../../components/list-kit/list-state.tsx';
 import { DetailsButton } from '../../components/list-kit/row-button.tsx';
 import { formatDateTime } from '../../lib/time.ts';
-import type { WebhookDelivery } from './use-webhooks.ts';
+import type { useDeliveriesLog, WebhookDelivery } from './use-webhooks.ts';
 import {
   deliveryStatus,
   eventTypeLabel,
@@ -101,33 +102,34 @@ function deliveryColumns(now: number): Column<WebhookDelivery>[] {
 }
 
 export function DeliveryTable({
+  log,
   deliveries,
+  empty,
   now,
   selectedId,
   onSelect,
-  stale,
-  pagination,
 }: {
+  log: ReturnType<typeof useDeliveriesLog>;
   deliveries: readonly WebhookDelivery[];
+  empty: EmptyWords;
   now: number;
   selectedId: string | undefined;
   onSelect: (id: string) => void;
-  stale: boolean;
-  pagination: LoadMoreProps;
 }) {
   return (
-    <DataTable
+    <KeysetTable
+      log={log}
       rows={deliveries}
+      state={{ name: 'deliveries', what: 'the delivery log', empty }}
+      words={{ noun: ['delivery', 'deliveries'], endText: 'end of the log' }}
       columns={deliveryColumns(now)}
       caption="Deliveries to this endpoint, newest first"
-      testId="deliveries-table"
       rowData={(delivery) => ({
         'data-delivery-id': delivery.id,
         'data-msg-id': delivery.msgId,
         'data-status': delivery.status,
       })}
       rowClassName={(delivery) => selectedId === delivery.id && 'bg-indigo-50/40'}
-      stale={stale}
       actionsHeader="Details"
       actions={(delivery) => (
         <DetailsButton
@@ -136,7 +138,6 @@ export function DeliveryTable({
           onClick={() => onSelect(delivery.id)}
         />
       )}
-      pagination={pagination}
     />
   );
 }

@@ -2,16 +2,13 @@
 // (reveal, rotate), a test event, how to verify signatures, and its delivery log.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
 import { Alert, Notice, ProblemAlert } from '../../components/alert.tsx';
-import { Button, buttonClass } from '../../components/button.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
-import { ArrowLeftIcon, SendIcon, WebhookIcon } from '../../components/icons.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { StatePanel } from '../../components/state-panel.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
+import { Button } from '../../components/button.tsx';
+import { SendIcon, WebhookIcon } from '../../components/icons.tsx';
+import { BackLink, ItemHeader, ItemNotFound, ItemRoute, ItemState } from '../../components/item-page.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { pageTitle, useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { DeliveriesCard } from './deliveries-card.tsx';
@@ -29,87 +26,45 @@ import { webhookActionError } from './webhook-errors.ts';
 import { isEndpointId, webhooksPath } from './webhook-paths.ts';
 import { endpointState, urlHost } from './webhooks-model.ts';
 
-function BackLink({ workspaceId }: { workspaceId: string }) {
-  return (
-    <Link
-      to={webhooksPath(workspaceId)}
-      className="inline-flex items-center gap-1.5 text-sm font-medium text-slate-500 hover:text-slate-800"
-      data-testid="back-to-endpoints"
-    >
-      <ArrowLeftIcon className="size-4" />
-      All endpoints
-    </Link>
-  );
-}
+const backToEndpoints = (workspaceId: string) => (
+  <BackLink to={webhooksPath(workspaceId)} testId="back-to-endpoints">
+    All endpoints
+  </BackLink>
+);
 
-function EndpointNotFound({ workspaceId }: { workspaceId: string }) {
-  return (
-    <StatePanel
-      icon={WebhookIcon}
-      tone="neutral"
-      heading="h1"
-      title="Endpoint not found"
-      testId="endpoint-not-found"
-      className="mx-auto mt-8 max-w-lg"
-      action={
-        <Link to={webhooksPath(workspaceId)} className={buttonClass('secondary')}>
-          See the endpoints
-        </Link>
-      }
-    >
-      It was deleted, or it belongs to another workspace.
-    </StatePanel>
-  );
-}
-
-function EndpointSkeleton() {
-  return (
-    <PageSkeleton label="Loading the endpoint…" testId="endpoint-loading">
-      <Skeleton className="h-8 w-80" />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Skeleton className="h-72" />
-        <Skeleton className="h-72" />
-      </div>
-      <Skeleton className="h-64" />
-    </PageSkeleton>
-  );
+const NOT_FOUND = { icon: WebhookIcon, title: 'Endpoint not found', testId: 'endpoint-not-found' } as const;
+function EndpointNotFound() {
+  const { workspace } = useCurrentWorkspace();
+  return <ItemNotFound {...NOT_FOUND} listPath={webhooksPath(workspace.id)} listLabel="See the endpoints" />;
 }
 
 export function EndpointPage() {
-  const { workspace } = useCurrentWorkspace();
-  const { endpointId } = useParams();
-  if (!isEndpointId(endpointId)) return <EndpointNotFound workspaceId={workspace.id} />;
-  return <EndpointView key={endpointId} endpointId={endpointId} />;
+  return (
+    <ItemRoute param="endpointId" isId={isEndpointId} notFound={<EndpointNotFound />} view={EndpointView} />
+  );
 }
 
-function EndpointView({ endpointId }: { endpointId: string }) {
+function EndpointView({ id: endpointId }: { id: string }) {
   const { workspace } = useCurrentWorkspace();
   const [pending, setPending] = useState(false);
   const endpoint = useEndpointQuery(workspace.id, endpointId, { poll: pending });
   const endpoints = useEndpointsQuery(workspace.id);
-  useDocumentTitle(
-    endpoint.data
-      ? `${urlHost(endpoint.data.url)} · Webhooks · ${workspace.name}`
-      : `Webhooks · ${workspace.name}`,
-  );
-
-  if (endpoint.isPending) return <EndpointSkeleton />;
-  // Deleted meanwhile (another tab, another member): whatever is still cached is gone.
-  if (errorCode(endpoint.error) === 'NOT_FOUND') return <EndpointNotFound workspaceId={workspace.id} />;
-  if (endpoint.isError && !endpoint.data) {
-    return (
-      <div className="space-y-6">
-        <BackLink workspaceId={workspace.id} />
-        <LoadError title="Could not load the endpoint" query={endpoint} testId="endpoint-error" />
-      </div>
-    );
-  }
+  useDocumentTitle(pageTitle(endpoint.data && urlHost(endpoint.data.url), 'Webhooks', workspace.name));
+  // Deleted meanwhile (another tab, another member): whatever is still cached is gone (not found).
+  const back = backToEndpoints(workspace.id);
   return (
-    <EndpointDetails
-      endpoint={endpoint.data}
-      offered={endpoints.data?.eventTypes}
-      onPendingChange={setPending}
-    />
+    <ItemState
+      query={endpoint}
+      name="endpoint"
+      what="the endpoint"
+      skeleton={<Skeleton className="h-64" />}
+      back={back}
+      notFound={<EndpointNotFound />}
+    >
+      {(shown) => (
+        <EndpointDetails endpoint={shown} offered={endpoints.data?.eventTypes} onPendingChange={setPending} />
+      )}
+    </ItemState>
   );
 }
 
@@ -144,39 +99,21 @@ function EndpointDetails({
 
   return (
     <div className="space-y-6" data-testid="endpoint-page" data-endpoint-id={endpoint.id}>
-      <BackLink workspaceId={workspace.id} />
-      <div className="flex flex-col gap-3 border-b border-slate-200 pb-5 sm:flex-row sm:items-end sm:justify-between">
-        <div className="min-w-0">
-          <div className="flex flex-wrap items-center gap-3">
-            <h1
-              className="truncate text-2xl font-semibold tracking-tight text-slate-900"
-              data-testid="endpoint-title"
-            >
-              {urlHost(endpoint.url)}
-            </h1>
-            <EndpointStatusBadge endpoint={endpoint} testId="endpoint-state" />
-          </div>
-          <p className="mt-1 font-mono text-sm break-all text-slate-500" data-testid="endpoint-full-url">
+      {backToEndpoints(workspace.id)}
+      <ItemHeader
+        title={urlHost(endpoint.url)}
+        titleTestId="endpoint-title"
+        badge={<EndpointStatusBadge endpoint={endpoint} testId="endpoint-state" />}
+        description={
+          <span className="font-mono break-all" data-testid="endpoint-full-url">
             {endpoint.url}
-          </p>
-          {endpoint.description ? (
-            <p className="mt-1 text-sm text-slate-600">{endpoint.description}</p>
-          ) : null}
-        </div>
-        {canManage ? (
-          <Button
-            variant="secondary"
-            onClick={() => sendTest.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
-            loading={sendTest.isPending}
-            disabled={!endpoint.enabled}
-            title={endpoint.enabled ? undefined : 'Enable the endpoint to send it a test event'}
-            data-testid="send-test"
-          >
-            {sendTest.isPending ? null : <SendIcon className="size-4 text-slate-500" />}
-            Send test event
-          </Button>
-        ) : null}
-      </div>
+          </span>
+        }
+        details={
+          endpoint.description ? <p className="mt-1 text-sm text-slate-600">{endpoint.description}</p> : null
+        }
+        actions={canManage ? <SendTestButton endpoint={endpoint} sendTest={sendTest} /> : null}
+      />
 
       {!endpoint.enabled || endpoint.consecutiveFailures > 0 ? (
         <Alert
@@ -204,5 +141,29 @@ function EndpointDetails({
 
       <VerifyCard />
     </div>
+  );
+}
+
+/** "Send test event": queues a test delivery to the endpoint (only an enabled one receives it). */
+function SendTestButton({
+  endpoint,
+  sendTest,
+}: {
+  endpoint: WebhookEndpoint;
+  sendTest: { mutate: (input: { workspaceId: string; endpointId: string }) => void; isPending: boolean };
+}) {
+  const { workspace } = useCurrentWorkspace();
+  return (
+    <Button
+      variant="secondary"
+      onClick={() => sendTest.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
+      loading={sendTest.isPending}
+      disabled={!endpoint.enabled}
+      title={endpoint.enabled ? undefined : 'Enable the endpoint to send it a test event'}
+      data-testid="send-test"
+    >
+      {sendTest.isPending ? null : <SendIcon className="size-4 text-slate-500" />}
+      Send test event
+    </Button>
   );
 }

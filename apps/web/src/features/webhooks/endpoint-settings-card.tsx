@@ -2,14 +2,14 @@
 // enabled switch (applies at once), and deletion (confirmed).
 import type { EventType } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, ProblemAlert } from '../../components/alert.tsx';
+import { ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { EditForm, useEditForm } from '../../components/edit-form.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { TrashIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -98,63 +98,6 @@ function eventChoices(offered: Offered, current: readonly EventType[]) {
   ];
 }
 
-function SaveButtons({
-  dirty,
-  saving,
-  onDiscard,
-}: {
-  dirty: boolean;
-  saving: boolean;
-  onDiscard: () => void;
-}) {
-  return (
-    <FormActions
-      label="Save changes"
-      busy={saving}
-      disabled={!dirty}
-      testId="settings-save"
-      onCancel={onDiscard}
-      cancelLabel="Discard changes"
-      cancelVariant="ghost"
-      cancelDisabled={!dirty}
-    />
-  );
-}
-
-/** Saving the changed settings; `onSaved(true)` once they are stored; why, when they were refused. */
-function useSaveEndpoint(onSaved: (saved: boolean) => void) {
-  const trpc = useTRPC();
-  const refresh = useRefreshWebhooks();
-  const refusal = useRefusal((error) => webhookActionError(error, 'update'));
-  const save = useMutation(
-    trpc.webhooks.update.mutationOptions({
-      onMutate: () => onSaved(false),
-      onSuccess: () => {
-        onSaved(true);
-        void refresh();
-      },
-      onError: refusal.onError,
-    }),
-  );
-  return { save, problem: refusal.problem(save) };
-}
-
-/** The edited URL, description and event types; they follow the saved values when those change. */
-function useEndpointDraft(endpoint: WebhookEndpoint) {
-  const [url, setUrl] = useState(endpoint.url);
-  const [description, setDescription] = useState(endpoint.description ?? '');
-  const [eventTypes, setEventTypes] = useState<EventType[]>(endpoint.eventTypes);
-  const discard = () => {
-    setUrl(endpoint.url);
-    setDescription(endpoint.description ?? '');
-    setEventTypes(endpoint.eventTypes);
-  };
-  // After a save, or another member's change.
-  const savedKey = `${endpoint.url}\n${endpoint.description ?? ''}\n${[...endpoint.eventTypes].sort().join(',')}`;
-  useEffect(discard, [savedKey]);
-  return { url, setUrl, description, setDescription, eventTypes, setEventTypes, discard };
-}
-
 /** Deleting the endpoint (confirmed): the page then goes back to the list, saying so. */
 function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
   const { workspace } = useCurrentWorkspace();
@@ -216,6 +159,18 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
   );
 }
 
+/** What the settings form edits; event types sorted, so that another order is no change. */
+const draftOf = (endpoint: WebhookEndpoint) => ({
+  url: endpoint.url,
+  description: endpoint.description ?? '',
+  eventTypes: [...endpoint.eventTypes].sort(),
+});
+
+const problemsOf = ({ url, eventTypes }: ReturnType<typeof draftOf>) => ({
+  url: urlProblem(url),
+  eventTypes: eventTypes.length === 0 ? 'Choose at least one event type.' : undefined,
+});
+
 export function EndpointSettingsCard({
   endpoint,
   offered,
@@ -226,29 +181,24 @@ export function EndpointSettingsCard({
   canManage: boolean;
 }) {
   const { workspace } = useCurrentWorkspace();
-  const { url, setUrl, description, setDescription, eventTypes, setEventTypes, discard } =
-    useEndpointDraft(endpoint);
-  const [errors, setErrors] = useState<{ url?: string; eventTypes?: string }>({});
-  const [saved, setSaved] = useState(false);
+  const trpc = useTRPC();
+  const refresh = useRefreshWebhooks();
+  const refusal = useRefusal((error) => webhookActionError(error, 'update'));
+  const save = useMutation(
+    trpc.webhooks.update.mutationOptions({ onSuccess: () => void refresh(), onError: refusal.onError }),
+  );
+  const saveProblem = refusal.problem(save);
   const [switchProblem, setSwitchProblem] = useState<WebhookProblem>();
-
-  const changes = endpointChanges(endpoint, { url, description, eventTypes });
-  const dirty = Object.keys(changes).length > 0;
-
-  const { save, problem: saveProblem } = useSaveEndpoint(setSaved);
-
-  const choices = eventChoices(offered ?? [], endpoint.eventTypes);
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const next = {
-      url: urlProblem(url),
-      eventTypes: eventTypes.length === 0 ? 'Choose at least one event type.' : undefined,
-    };
-    setErrors(next);
-    if (next.url || next.eventTypes || !dirty) return;
-    save.mutate({ workspaceId: workspace.id, endpointId: endpoint.id, ...changes });
-  }
+  const edit = useEditForm({
+    saved: draftOf(endpoint),
+    changesOf: (draft) => endpointChanges(endpoint, draft),
+    problemsOf,
+    mutation: save,
+    variables: (changes) => ({ workspaceId: workspace.id, endpointId: endpoint.id, ...changes }),
+    canEdit: canManage,
+  });
+  const { draft, errors } = edit;
+  const urlRefused = saveProblem?.field === 'url' ? saveProblem.message : undefined;
 
   return (
     <Card
@@ -260,16 +210,13 @@ export function EndpointSettingsCard({
       <div className="space-y-5">
         <EnabledSwitch endpoint={endpoint} canManage={canManage} onProblem={setSwitchProblem} />
         <ProblemAlert problem={switchProblem} testId="switch-error" />
-        <form noValidate onSubmit={submit} className="space-y-5" data-testid="endpoint-settings-form">
-          <ProblemAlert
-            problem={saveProblem?.field === 'url' ? undefined : saveProblem}
-            testId="settings-error"
-          />
-          {saved && !dirty ? (
-            <Alert tone="success" testId="settings-saved">
-              Saved. The next events use these settings.
-            </Alert>
-          ) : null}
+        <EditForm
+          edit={edit}
+          name="settings"
+          problem={urlRefused ? undefined : saveProblem}
+          savedText="Saved. The next events use these settings."
+          className="space-y-5"
+        >
           <Field
             label="Endpoint URL"
             type="url"
@@ -277,49 +224,31 @@ export function EndpointSettingsCard({
             testId="settings-url"
             autoComplete="off"
             spellCheck={false}
-            value={url}
+            value={draft.url}
             disabled={!canManage}
             onChange={(event) => {
-              setSaved(false);
-              setUrl(event.target.value);
-              if (saveProblem?.field === 'url') save.reset();
+              edit.change({ url: event.target.value });
+              if (urlRefused) save.reset();
             }}
-            error={errors.url ?? (saveProblem?.field === 'url' ? saveProblem.message : undefined)}
+            error={errors.url ?? urlRefused}
           />
           <Field
             label="Description (optional)"
             testId="settings-description"
             autoComplete="off"
             maxLength={500}
-            value={description}
+            value={draft.description}
             disabled={!canManage}
-            onChange={(event) => {
-              setSaved(false);
-              setDescription(event.target.value);
-            }}
+            onChange={(event) => edit.change({ description: event.target.value })}
           />
           <EventTypesField
-            offered={choices}
-            selected={eventTypes}
+            offered={eventChoices(offered ?? [], endpoint.eventTypes)}
+            selected={draft.eventTypes}
             disabled={!canManage}
-            onChange={(types) => {
-              setSaved(false);
-              setEventTypes(types);
-            }}
+            onChange={(eventTypes) => edit.change({ eventTypes })}
             error={errors.eventTypes}
           />
-          {canManage ? (
-            <SaveButtons
-              dirty={dirty}
-              saving={save.isPending}
-              onDiscard={() => {
-                discard();
-                setErrors({});
-                save.reset();
-              }}
-            />
-          ) : null}
-        </form>
+        </EditForm>
         {canManage ? <DeleteEndpoint endpoint={endpoint} /> : null}
       </div>
     </Card>

@@ -2,7 +2,7 @@
 // signs too (both signatures are sent), so receivers can be updated without refusing anything.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -83,10 +83,8 @@ export function RotateSecretDialog({
   endpointRef,
   onClose,
   onRotated,
-}: {
-  open: boolean;
+}: OpenDialogProps & {
   endpointRef: { workspaceId: string; endpointId: string };
-  onClose: () => void;
   onRotated: (secret: WebhookSecret, overlapHours: number) => void;
 }) {
   return (

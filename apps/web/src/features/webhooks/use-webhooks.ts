@@ -4,6 +4,7 @@ import { useCallback } from 'react';
 import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
 import type { DeliveriesInput } from './delivery-filters.ts';
 import { anyPending } from './webhooks-model.ts';
 
@@ -49,20 +50,14 @@ export function useDeliveriesLog(input: DeliveriesInput, enabled: boolean) {
   );
 }
 
+const webhookKeys = (trpc: Trpc) => [
+  trpc.webhooks.list.queryKey(),
+  trpc.webhooks.get.pathKey(),
+  trpc.webhooks.deliveries.pathKey(),
+];
+
 /** Re-reads what a change to an endpoint affects: the list, the endpoint, its log. */
-export function useRefreshWebhooks() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useCallback(
-    () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.webhooks.get.pathKey() }),
-        queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.pathKey() }),
-      ]),
-    [queryClient, trpc],
-  );
-}
+export const useRefreshWebhooks = () => useInvalidate(webhookKeys);
 
 /** After a deletion (once its page is gone): drops the endpoint and its log from the cache. */
 export function useForgetEndpoint() {

@@ -1,6 +1,7 @@
 // What to tell the user when a webhook action is refused (pure: testable). Branches on `data.code`
 // (never on messages); the server's message is the detail: it names the rule that refused, e.g. a
 // private or loopback target.
+import { actionProblem } from '../../lib/action-problem.ts';
 import { apiErrorData, errorCode, refusalMessage } from '../../lib/api-errors.ts';
 
 export type WebhookAction =
@@ -49,22 +50,13 @@ function fieldOf(error: unknown): WebhookProblem['field'] {
 }
 
 export function webhookActionError(error: unknown, action: WebhookAction): WebhookProblem {
-  const message = refusalMessage(error);
-  const field = fieldOf(error);
-  switch (errorCode(error)) {
-    case 'FORBIDDEN':
-      return {
-        title: 'Not allowed',
-        message: `${message} Only owners and admins manage webhooks.`,
-        staleRole: true,
-      };
-    case 'NOT_FOUND':
-      return {
-        title: FAILED[action],
-        message: `${message} It may have been deleted in the meantime.`,
-        staleRole: false,
-      };
-    default:
-      return { title: FAILED[action], message, staleRole: false, ...(field ? { field } : {}) };
-  }
+  const problem = actionProblem(error, {
+    failed: FAILED[action],
+    forbidden: 'Only owners and admins manage webhooks.',
+    gone: 'It may have been deleted in the meantime.',
+    message: refusalMessage(error),
+  });
+  // Not allowed, or gone: no field is to blame.
+  const field = problem.staleRole || errorCode(error) === 'NOT_FOUND' ? undefined : fieldOf(error);
+  return field ? { ...problem, field } : problem;
 }

@@ -6,6 +6,7 @@ import {
   WEBHOOK_MAX_OVERLAP_HOURS,
 } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
+import { clockAt } from '../../lib/test-fixtures.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { sameFilters } from '../../lib/use-url-filters.ts';
 import {
@@ -49,8 +50,7 @@ import {
 } from './webhooks-model.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
-const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
-const later = (seconds: number) => new Date(NOW + seconds * 1000).toISOString();
+const { ago, later } = clockAt(NOW);
 
 const healthy = {
   enabled: true,

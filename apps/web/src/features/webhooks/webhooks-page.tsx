@@ -1,12 +1,13 @@
 // Webhook endpoints of the workspace (owners and admins): what each receives, whether it is healthy
 // (or why it was disabled), its last success and failures; add an endpoint (its secret shown once).
 import { WEBHOOK_MAX_ENDPOINTS } from '@postern/contracts/constants';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { Alert, Notice } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { useDialogOpener } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ChevronDownIcon, PlusIcon, WebhookIcon } from '../../components/icons.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
@@ -114,16 +115,19 @@ function stateText(state: unknown, key: 'notice' | 'deletedEndpointId'): string 
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A deletion on the endpoint's page comes back here with what happened (and the list forgets it). */
-function useReturnNotice() {
+/**
+ * The "Add endpoint" dialog and the notice above the list, which starts with what a deletion on the
+ * endpoint's page says coming back here (and the list forgets that endpoint).
+ */
+function useAddDialog() {
   const location = useLocation();
-  const [notice, setNotice] = useState<string | undefined>(() => stateText(location.state, 'notice'));
+  const adding = useDialogOpener(() => stateText(location.state, 'notice'));
   const deletedId = stateText(location.state, 'deletedEndpointId');
   const forgetEndpoint = useForgetEndpoint();
   useEffect(() => {
     if (deletedId) forgetEndpoint(deletedId);
   }, [deletedId, forgetEndpoint]);
-  return [notice, setNotice] as const;
+  return adding;
 }
 
 // Members and viewers never get here: the workspace layout refuses the section to their role.
@@ -132,22 +136,14 @@ export function WebhooksPage() {
   useDocumentTitle(`Webhooks · ${workspace.name}`);
   const endpoints = useEndpointsQuery(workspace.id);
   const now = useNow(30_000);
-  const [creating, setCreating] = useState(false);
-  const [notice, setNotice] = useReturnNotice();
+  const adding = useAddDialog();
   const canManage = can('webhooks.manage');
   const list = endpoints.data?.endpoints ?? [];
   const offered: readonly OfferedEventType[] = endpoints.data?.eventTypes ?? [];
   const full = list.length >= MAX_ENDPOINTS;
 
   const addButton = (
-    <Button
-      onClick={() => {
-        setNotice(undefined);
-        setCreating(true);
-      }}
-      disabled={full || !endpoints.data}
-      data-testid="add-endpoint"
-    >
+    <Button onClick={adding.show} disabled={full || !endpoints.data} data-testid="add-endpoint">
       <PlusIcon className="size-4" />
       Add endpoint
     </Button>
@@ -187,7 +183,7 @@ export function WebhooksPage() {
         </>
       }
     >
-      <Notice testId="endpoints-notice">{notice}</Notice>
+      <Notice testId="endpoints-notice">{adding.notice}</Notice>
       <Card
         id="endpoints"
         testId="endpoints-card"
@@ -209,12 +205,11 @@ export function WebhooksPage() {
       </Card>
       {canManage ? (
         <CreateEndpointDialog
-          open={creating}
+          {...adding.dialog}
           workspaceId={workspace.id}
           offered={offered}
-          onClose={() => setCreating(false)}
           onCreated={(endpoint) => {
-            setNotice(`The endpoint ${endpoint.url} was added.`);
+            adding.setNotice(`The endpoint ${endpoint.url} was added.`);
             void endpoints.refetch();
           }}
         />

@@ -15,6 +15,7 @@ import {
   MailCheckIcon,
   NewspaperIcon,
   ScrollIcon,
+  SendIcon,
   ShieldBanIcon,
   SlidersIcon,
   UsersIcon,
@@ -140,7 +141,18 @@ export const SECTIONS = [
     label: 'Lists',
     icon: NewspaperIcon,
     permission: 'contacts.read',
-    routes: [{ path: 'lists', load: async () => (await import('../lists/lists-page.tsx')).ListsPage }],
+    routes: [
+      { path: 'lists', load: async () => (await import('../lists/lists-page.tsx')).ListsPage },
+      { path: 'lists/:listId', load: async () => (await import('../lists/list-page.tsx')).ListPage },
+      {
+        path: 'lists/:listId/import',
+        load: async () => (await import('../contact-import/import-wizard-page.tsx')).ImportWizardPage,
+      },
+      {
+        path: 'lists/:listId/imports/:importId',
+        load: async () => (await import('../contact-import/import-page.tsx')).ImportPage,
+      },
+    ],
   },
   {
     id: 'compliance',
@@ -151,6 +163,26 @@ export const SECTIONS = [
       {
         path: 'compliance',
         load: async () => (await import('../compliance/compliance-page.tsx')).CompliancePage,
+      },
+    ],
+  },
+  {
+    id: 'campaigns',
+    label: 'Campaigns',
+    icon: SendIcon,
+    permission: 'campaigns.view',
+    routes: [
+      {
+        path: 'campaigns',
+        load: async () => (await import('../campaigns/campaigns-page.tsx')).CampaignsPage,
+      },
+      {
+        path: 'campaigns/new',
+        load: async () => (await import('../campaigns/new-campaign-page.tsx')).NewCampaignPage,
+      },
+      {
+        path: 'campaigns/:campaignId',
+        load: async () => (await import('../campaigns/campaign-page.tsx')).CampaignPage,
       },
     ],
   },

@@ -1,0 +1,221 @@
+// Import contacts into a list (/w/:ws/lists/:listId/import): 1 the file (picked or dropped; the same
+// size and type checks as a bulk upload), 2 what each column becomes, 3 the declared basis of consent
+// (required), 4 optional verification, 5 the upload with a real progress bar, then the import's page.
+import type { ReactNode } from 'react';
+import { useParams } from 'react-router';
+import { Alert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { LoadError } from '../../components/error-panel.tsx';
+import { NewspaperIcon, UploadIcon } from '../../components/icons.tsx';
+import { BackLink, ItemNotFound } from '../../components/item-page.tsx';
+import { Page } from '../../components/page-header.tsx';
+import { ProgressBar } from '../../components/progress-bar.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
+import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
+import { errorCode } from '../../lib/api-errors.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { formatFileSize, formatPercent, percentOf } from '../bulk/bulk-model.ts';
+import { ChosenFile, DropZone } from '../bulk/upload-fields.tsx';
+import { isListId, listPath, listsPath } from '../lists/list-paths.ts';
+import { type ListDetail, useListQuery } from '../lists/use-lists.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
+import { ConsentCard, VerifyCard } from './consent-card.tsx';
+import { MappingCard } from './mapping-card.tsx';
+import { type Choices, type ImportWizard, type UploadState, useImportWizard } from './use-import-wizard.ts';
+
+const NOT_FOUND = {
+  icon: NewspaperIcon,
+  title: 'List not found',
+  testId: 'list-not-found',
+  listLabel: 'See the lists',
+} as const;
+
+const FORMATS: Array<{ value: Choices['format']; label: string }> = [
+  { value: 'auto', label: 'Detect' },
+  { value: 'csv', label: 'CSV' },
+  { value: 'tsv', label: 'TSV (tab-separated)' },
+];
+const ENCODINGS: Array<{ value: Choices['encoding']; label: string }> = [
+  { value: 'utf-8', label: 'UTF-8' },
+  { value: 'latin1', label: 'Latin-1 (ISO-8859-1)' },
+];
+
+export function ImportWizardPage() {
+  const { workspace } = useCurrentWorkspace();
+  const { listId } = useParams();
+  if (!isListId(listId)) return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  return <WizardForList key={listId} listId={listId} />;
+}
+
+function WizardForList({ listId }: { listId: string }) {
+  const { workspace, can } = useCurrentWorkspace();
+  const list = useListQuery(workspace.id, listId);
+  useDocumentTitle(`Import contacts${list.data ? ` into ${list.data.name}` : ''} · ${workspace.name}`);
+  if (list.isPending)
+    return (
+      <PageSkeleton label="Loading the list…" testId="import-loading">
+        <Skeleton className="h-8 w-80" />
+        <Skeleton className="h-48" />
+      </PageSkeleton>
+    );
+  if (errorCode(list.error) === 'NOT_FOUND')
+    return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  if (list.isError || !list.data)
+    return <LoadError title="Could not load the list" query={list} testId="import-list-error" />;
+  const back = (
+    <BackLink to={listPath(workspace.id, list.data.id)} testId="back-to-list">
+      {list.data.name}
+    </BackLink>
+  );
+  if (!can('contacts.write'))
+    return (
+      <Page testId="import-page" title="Import contacts" actions={back}>
+        <Alert tone="info" title="Viewers cannot import contacts" testId="import-forbidden">
+          Owners, admins and members of {workspace.name} can import contacts.
+        </Alert>
+      </Page>
+    );
+  return <Wizard list={list.data} back={back} />;
+}
+
+function UploadProgress({ upload }: { upload: UploadState }) {
+  const percent = upload.phase === 'sending' ? percentOf(upload.loaded, upload.total) : 100;
+  return (
+    <div className="space-y-2" data-testid="import-upload-progress">
+      <div className="flex items-center justify-between text-sm">
+        <span className="font-medium text-slate-900">
+          {upload.phase === 'reading' ? 'Reading the file on the server…' : 'Uploading…'}
+        </span>
+        <span className="text-slate-600 tabular-nums">{formatPercent(percent)}</span>
+      </div>
+      <ProgressBar
+        value={percent}
+        label="Upload progress"
+        valueText={
+          upload.phase === 'sending'
+            ? `${formatFileSize(upload.loaded)} of ${formatFileSize(upload.total)}`
+            : 'Sent; the server is reading the file'
+        }
+      />
+    </div>
+  );
+}
+
+function readyText(wizard: ImportWizard, list: ListDetail): string {
+  if (!wizard.preview.data) return 'The preview must load before the import can start.';
+  if (wizard.mapping.email === null) return 'Choose the column that holds the email addresses.';
+  if (!wizard.choices.basis) return 'Declare how consent was obtained to start.';
+  return `Ready: the contacts will be subscribed to ${list.name}${wizard.choices.verify ? ' after verification' : ''}.`;
+}
+
+/** Step 5: what is about to happen (or how far the upload is), and Import. */
+function StartBar({ wizard, list }: { wizard: ImportWizard; list: ListDetail }) {
+  const { upload, busy } = wizard;
+  return (
+    <div className="flex flex-col gap-4 rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm sm:flex-row sm:items-center sm:px-6">
+      <div className="min-w-0 flex-1" aria-live="polite" data-testid="import-ready">
+        {busy ? (
+          <UploadProgress upload={upload} />
+        ) : (
+          <p className="text-sm text-slate-600">{readyText(wizard, list)}</p>
+        )}
+      </div>
+      <div className="flex shrink-0 gap-2">
+        {upload.phase === 'sending' ? (
+          <Button variant="secondary" onClick={wizard.abort} data-testid="import-abort">
+            Cancel upload
+          </Button>
+        ) : null}
+        <Button
+          onClick={() => void wizard.start()}
+          disabled={!wizard.preview.data || busy}
+          loading={busy}
+          data-testid="import-start"
+        >
+          {busy ? null : <UploadIcon className="size-4" />}
+          Import contacts
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function FileCard({ wizard }: { wizard: ImportWizard }) {
+  const { file, busy, choices } = wizard;
+  return (
+    <Card
+      id="import-file"
+      testId="import-file-card"
+      title="1. File"
+      description="A CSV or TSV file, one contact per row."
+    >
+      {file ? (
+        <div className="space-y-4">
+          <ChosenFile file={file} busy={busy} onClear={() => wizard.chooseFile(undefined)} />
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField
+              label="Format"
+              testId="import-format"
+              value={choices.format}
+              disabled={busy}
+              onChange={(event) => wizard.choose({ format: event.target.value as Choices['format'] })}
+            >
+              <Options choices={FORMATS} />
+            </SelectField>
+            <SelectField
+              label="Text encoding"
+              testId="import-encoding"
+              value={choices.encoding}
+              disabled={busy}
+              onChange={(event) => wizard.choose({ encoding: event.target.value as Choices['encoding'] })}
+            >
+              <Options choices={ENCODINGS} />
+            </SelectField>
+          </div>
+        </div>
+      ) : (
+        <DropZone onFile={wizard.chooseFile} disabled={busy} maxBytes={wizard.maxUploadBytes} />
+      )}
+      {wizard.fileError ? (
+        <Alert tone="error" title="This file cannot be imported" className="mt-4" testId="import-file-error">
+          {wizard.fileError}
+        </Alert>
+      ) : null}
+    </Card>
+  );
+}
+
+function Wizard({ list, back }: { list: ListDetail; back: ReactNode }) {
+  const { workspace } = useCurrentWorkspace();
+  const wizard = useImportWizard(workspace.id, list.id);
+  const { file, upload } = wizard;
+  return (
+    <Page
+      testId="import-page"
+      title={`Import contacts into ${list.name}`}
+      description="Every row becomes a contact subscribed to this list, with the consent you declare. The worker imports the file in the background."
+      actions={back}
+    >
+      <FileCard wizard={wizard} />
+      {file ? (
+        <>
+          <MappingCard wizard={wizard} fileSize={file.size} />
+          <ConsentCard wizard={wizard} requiresExpressConsent={list.requiresExpressConsent} />
+          <VerifyCard wizard={wizard} workspaceId={workspace.id} />
+          {upload.phase === 'failed' ? (
+            <Alert tone="error" title={upload.problem.title} testId="import-upload-error">
+              {upload.problem.message}
+              {upload.problem.requestId ? (
+                <span className="mt-1 block text-xs text-rose-700/80">
+                  Request {upload.problem.requestId}
+                </span>
+              ) : null}
+            </Alert>
+          ) : null}
+          <StartBar wizard={wizard} list={list} />
+        </>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,172 @@
+// The state of the import wizard: the chosen file and its preview (re-read when the format or encoding
+// changes), the column mapping, the declared basis and the verification choice, and the upload itself
+// (progress, abort, one retry after the session is renewed), ending on the import's page.
+import type { ContactImportCreated, ImportBasis } from '@postern/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { isUploadFailure, postMultipart, sampleBase64 } from '../../components/multipart-upload.ts';
+import { userMessage } from '../../lib/api-errors.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
+import {
+  fileProblem,
+  MAX_UPLOAD_BYTES,
+  PREVIEW_BYTES,
+  type UploadProblem,
+  uploadProblem,
+} from '../bulk/bulk-model.ts';
+import { useBulkLimits } from '../bulk/use-bulk.ts';
+import {
+  hasProblems,
+  type ImportChoices,
+  importFields,
+  importPath,
+  importUploadUrl,
+  initialMapping,
+  type Mapping,
+  mappingProblems,
+} from './import-model.ts';
+
+export type UploadState =
+  | { phase: 'idle' }
+  | { phase: 'sending'; loaded: number; total: number }
+  | { phase: 'reading' }
+  | { phase: 'failed'; problem: UploadProblem };
+
+export type Choices = Omit<ImportChoices, 'listId' | 'basis'> & { basis: ImportBasis | '' };
+
+const DEFAULT_CHOICES: Choices = {
+  basis: '',
+  express: false,
+  verify: false,
+  format: 'auto',
+  encoding: 'utf-8',
+};
+
+/** Sends the file, renewing the session once if the access token expired since the page opened. */
+function useSend(workspaceId: string) {
+  const trpcClient = useTRPCClient();
+  const abortRef = useRef<() => void>(undefined);
+  useEffect(() => () => abortRef.current?.(), []);
+  const send = async (
+    fields: Array<[string, string]>,
+    file: File,
+    onProgress: (loaded: number, total: number) => void,
+  ): Promise<ContactImportCreated> => {
+    const once = () => {
+      const handle = postMultipart<ContactImportCreated>(
+        importUploadUrl(workspaceId),
+        fields,
+        file,
+        onProgress,
+      );
+      abortRef.current = handle.abort;
+      return handle.promise;
+    };
+    try {
+      return await once();
+    } catch (error) {
+      // Any tRPC call renews the session (see lib/auth-link.ts); then send once more.
+      if (!isUploadFailure(error) || error.status !== 401) throw error;
+      await trpcClient.contacts.lists.list.query({ workspaceId });
+      return await once();
+    } finally {
+      abortRef.current = undefined;
+    }
+  };
+  return { send, abort: () => abortRef.current?.() };
+}
+
+export function useImportWizard(workspaceId: string, listId: string) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const [file, setFile] = useState<File>();
+  const [fileError, setFileError] = useState<string>();
+  const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const [mapping, setMapping] = useState<Mapping>({ email: null, name: null, attributes: {} });
+  const [choices, setChoices] = useState<Choices>(DEFAULT_CHOICES);
+  const [basisError, setBasisError] = useState<string>();
+  const [showProblems, setShowProblems] = useState(false);
+  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
+  const { send, abort } = useSend(workspaceId);
+  const preview = useMutation(trpc.contactImports.preview.mutationOptions());
+
+  async function runPreview(chosen: File, { format, encoding }: Pick<Choices, 'format' | 'encoding'>) {
+    preview.reset();
+    try {
+      const sample = await sampleBase64(chosen, PREVIEW_BYTES);
+      // Callbacks given to `mutate` run for the latest call only: a slower earlier preview is ignored.
+      preview.mutate(
+        { workspaceId, sampleBase64: sample, encoding, format },
+        { onSuccess: (result) => setMapping(initialMapping(result)) },
+      );
+    } catch {
+      setFileError('The file could not be read by the browser. Choose it again.');
+    }
+  }
+
+  function chooseFile(chosen: File | undefined) {
+    setUpload({ phase: 'idle' });
+    setShowProblems(false);
+    const problem = chosen && fileProblem(chosen, maxUploadBytes);
+    setFileError(problem);
+    setFile(problem ? undefined : chosen);
+    preview.reset();
+    if (chosen && !problem) void runPreview(chosen, choices);
+  }
+
+  function choose(next: Partial<Choices>) {
+    const merged = { ...choices, ...next };
+    setChoices(merged);
+    if (next.basis) setBasisError(undefined);
+    if (file && (next.format || next.encoding)) void runPreview(file, merged);
+  }
+
+  const problems = mappingProblems(mapping);
+
+  async function start() {
+    const { basis, ...rest } = choices;
+    if (!file || !preview.data) return;
+    setShowProblems(true);
+    if (!basis) setBasisError('Declare how the consent of these people was obtained.');
+    if (hasProblems(problems) || !basis) return;
+    const fields = importFields(preview.data, mapping, { ...rest, basis, listId, source: file.name });
+    setUpload({ phase: 'sending', loaded: 0, total: file.size });
+    let created: ContactImportCreated;
+    try {
+      created = await send(fields, file, (loaded, total) =>
+        setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
+      );
+    } catch (error) {
+      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
+      return setUpload({
+        phase: 'failed',
+        problem: isUploadFailure(error)
+          ? uploadProblem(error.status, error.body, maxUploadBytes)
+          : { title: 'You are signed out', message: userMessage(error) },
+      });
+    }
+    navigate(importPath(workspaceId, listId, created.importId));
+  }
+
+  const busy = upload.phase === 'sending' || upload.phase === 'reading';
+  return {
+    file,
+    fileError,
+    maxUploadBytes,
+    preview,
+    mapping,
+    setMapping,
+    problems: showProblems ? problems : { attributes: mappingProblems(mapping).attributes },
+    choices,
+    choose,
+    basisError,
+    upload,
+    busy,
+    chooseFile,
+    start,
+    abort,
+  };
+}
+
+export type ImportWizard = ReturnType<typeof useImportWizard>;

@@ -1,0 +1,209 @@
+// The confirmation email editor of a list: subject and body with the placeholders the server fills in,
+// a plain-text preview as the recipient reads it (the list's name and an example link filled in), and
+// "Reset to default". Saved on its own; a text equal to the default is stored as "the default".
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { Alert, ProblemAlert } from '../../components/alert.tsx';
+import { Button } from '../../components/button.tsx';
+import { Card } from '../../components/card.tsx';
+import { Field } from '../../components/field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
+import { TextAreaField } from '../../components/form-fields.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import {
+  type ConfirmationDraft,
+  type ConfirmationErrors,
+  confirmationProblems,
+  confirmationUpdate,
+  DEFAULT_CONFIRMATION,
+  isDefault,
+  PLACEHOLDERS,
+  renderPreview,
+  unknownPlaceholders,
+} from './confirmation-model.ts';
+import { listActionError } from './list-errors.ts';
+import { LIMITS } from './lists-model.ts';
+import { type ListDetail, useRefreshLists } from './use-lists.ts';
+
+function savedDraft(list: ListDetail): ConfirmationDraft {
+  return { subject: list.confirmationSubject, body: list.confirmationBody };
+}
+
+/** An example of the link the server puts in (a real one is signed and single-use). */
+function exampleLink(list: ListDetail): string {
+  const origin = list.subscribeUrl.replace(/\/p\/lists\/.*$/, '');
+  return `${origin}/p/confirm/…`;
+}
+
+function Preview({ draft, list }: { draft: ConfirmationDraft; list: ListDetail }) {
+  const headingId = useId();
+  const preview = renderPreview(draft, list.name, exampleLink(list));
+  return (
+    <section
+      aria-labelledby={headingId}
+      className="rounded-lg border border-slate-200 bg-slate-50 px-4 py-3"
+      data-testid="confirmation-preview"
+    >
+      <h3 id={headingId} className="text-xs font-medium tracking-wide text-slate-600 uppercase">
+        Preview
+      </h3>
+      <p
+        className="mt-2 text-sm font-semibold break-words text-slate-900"
+        data-testid="confirmation-preview-subject"
+      >
+        {preview.subject}
+      </p>
+      <p
+        className="mt-2 text-sm whitespace-pre-wrap [overflow-wrap:anywhere] text-slate-700"
+        data-testid="confirmation-preview-body"
+      >
+        {preview.text}
+      </p>
+    </section>
+  );
+}
+
+/** Subject, body, the placeholders, and a warning about unknown ones. */
+function ConfirmationFields({
+  draft,
+  errors,
+  onChange,
+  disabled,
+}: {
+  draft: ConfirmationDraft;
+  errors: ConfirmationErrors;
+  onChange: (draft: ConfirmationDraft) => void;
+  disabled: boolean;
+}) {
+  const unknown = unknownPlaceholders(draft);
+  return (
+    <fieldset disabled={disabled} className="space-y-4">
+      <legend className="sr-only">Subject and body of the confirmation email</legend>
+      <Field
+        label="Subject"
+        testId="confirmation-subject"
+        autoComplete="off"
+        value={draft.subject}
+        maxLength={LIMITS.confirmationSubject}
+        error={errors.subject}
+        onChange={(event) => onChange({ ...draft, subject: event.target.value })}
+      />
+      <TextAreaField
+        label="Body (plain text)"
+        testId="confirmation-body"
+        rows={7}
+        value={draft.body}
+        maxLength={LIMITS.confirmationBody}
+        error={errors.body}
+        onChange={(body) => onChange({ ...draft, body })}
+        hint="A blank line starts a new paragraph."
+      />
+      <div className="text-xs text-slate-600" data-testid="confirmation-placeholders">
+        <p className="font-medium text-slate-800">Placeholders</p>
+        <ul className="mt-1 space-y-0.5">
+          {PLACEHOLDERS.map((placeholder) => (
+            <li key={placeholder.token}>
+              <code className="font-mono text-slate-800">{placeholder.token}</code> — {placeholder.meaning}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {unknown.length ? (
+        <Alert tone="warning" testId="confirmation-unknown">
+          {unknown.join(', ')} {unknown.length === 1 ? 'is' : 'are'} not a placeholder and will be sent as
+          written.
+        </Alert>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export function ConfirmationEmailCard({
+  workspaceId,
+  list,
+  canManage,
+  onSaved,
+}: {
+  workspaceId: string;
+  list: ListDetail;
+  canManage: boolean;
+  onSaved: (message: string) => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefreshLists();
+  const [draft, setDraft] = useState<ConfirmationDraft>(() => savedDraft(list));
+  const [errors, setErrors] = useState<ConfirmationErrors>({});
+  const savedKey = `${list.confirmationSubject}\n${list.confirmationBody}`;
+  useEffect(() => setDraft(savedDraft(list)), [savedKey]);
+  const refusal = useRefusal((error) => listActionError(error, 'update'));
+  const save = useMutation(
+    trpc.contacts.lists.update.mutationOptions({
+      onSuccess: () => {
+        onSaved('The confirmation email was saved.');
+        void refresh();
+      },
+      onError: refusal.onError,
+    }),
+  );
+  const data = confirmationUpdate(savedDraft(list), draft);
+  const dirty = Object.keys(data).length > 0;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = confirmationProblems(draft, list.doubleOptIn);
+    setErrors(found);
+    if (Object.keys(found).length || !dirty) return;
+    save.mutate({ workspaceId, listId: list.id, data });
+  }
+
+  return (
+    <Card
+      id="confirmation-email"
+      testId="confirmation-card"
+      title="Confirmation email"
+      description={
+        list.doubleOptIn
+          ? 'Sent to people who sign up through a form; they are subscribed once they open its link.'
+          : 'Used when double opt-in is on (it is off for this list).'
+      }
+      actions={
+        canManage && !isDefault(draft) ? (
+          <Button
+            variant="ghost"
+            data-testid="confirmation-reset"
+            onClick={() => {
+              setErrors({});
+              setDraft({ ...DEFAULT_CONFIRMATION });
+            }}
+          >
+            Reset to default
+          </Button>
+        ) : null
+      }
+    >
+      <form className="space-y-5" onSubmit={submit} noValidate>
+        {canManage ? (
+          <ConfirmationFields draft={draft} errors={errors} onChange={setDraft} disabled={save.isPending} />
+        ) : null}
+        <Preview draft={draft} list={list} />
+        <ProblemAlert problem={refusal.problem(save)} testId="confirmation-error" />
+        {canManage ? (
+          <FormActions
+            label="Save email"
+            busy={save.isPending}
+            disabled={!dirty}
+            testId="confirmation-save"
+            onCancel={() => {
+              setErrors({});
+              setDraft(savedDraft(list));
+            }}
+            cancelLabel="Discard changes"
+            cancelVariant="ghost"
+            cancelDisabled={!dirty}
+          />
+        ) : null}
+      </form>
+    </Card>
+  );
+}

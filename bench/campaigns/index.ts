@@ -1,0 +1,177 @@
+// Campaign sending benchmark: one campaign to RECIPIENTS contacts (1 % of them suppressed) through 2
+// real worker processes to a local SMTP sink (smtp-server over TLS in this process, counting messages
+// per recipient), the per-mailbox throttle raised (RATE_LIMIT_MULTIPLIER) and the daily cap lifted.
+// Baseline in the same run: plain pooled nodemailer (raw-sender.ts) from the same number of processes
+// over the same number of connections per process, to the same sink.
+//
+//   pnpm bench campaigns                      100,000 recipients
+//   pnpm bench campaigns --recipients 10000   a quick run
+//
+// Figures: messages_per_s (engine: messages received by the sink ÷ time from the first to the last),
+// raw_messages_per_s, ratio_over_raw (goal ≥ 0.7), suppressed_received (must be 0),
+// duplicates_received (must be 0), worker_peak_rss_mb (VmHWM, goal ≤ 512), end-to-end seconds
+// (start job → campaign sent, snapshot included). Contacts are seeded with set-based SQL. Progress on
+// stderr; the last stdout line is one JSON object.
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
+import { QUEUES } from '../../packages/contracts/src/index.ts';
+import {
+  addSuppressions,
+  ensureAuditSealing,
+  keyringFromConfig,
+  passwordContext,
+  SMTP_CONNECTIONS_PER_MAILBOX,
+  systemClock,
+} from '../../packages/core/src/index.ts';
+import {
+  type CampaignSink,
+  SINK_PASSWORD,
+  SINK_USER,
+  seedCampaign,
+  startCampaignSink,
+} from '../../packages/core/test/support/campaign-world.ts';
+import { createOrm } from '../../packages/db/src/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
+import { createLogger, createQueueClient, loadConfig } from '../../packages/runtime/src/index.ts';
+import { round, rssMb } from '../lib.ts';
+
+const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
+const RECIPIENTS = Number(values.recipients);
+if (!Number.isInteger(RECIPIENTS) || RECIPIENTS < 100 || RECIPIENTS > 1_000_000) {
+  process.stderr.write('usage: pnpm bench campaigns [--recipients N]   (100 to 1,000,000, default 100,000)\n');
+  process.exit(2);
+}
+const WORKERS = 2;
+/** Sends in flight per worker process: 4 batch jobs (the queue's concurrency) × 3 per batch. */
+const INFLIGHT = QUEUES.campaignSendBatch.policy.concurrency * 3;
+const log = (line: string) => process.stderr.write(`[bench campaigns] ${line}\n`);
+
+const started: { db?: TestDatabase; sink?: CampaignSink; workers: SpawnedApp[]; orm?: Awaited<ReturnType<typeof createOrm>> } = {
+  workers: [],
+};
+
+function rawSender(port: number, caFile: string, count: number, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [new URL('./raw-sender.ts', import.meta.url).pathname, String(port), caFile, String(count), String(offset), String(SMTP_CONNECTIONS_PER_MAILBOX), String(INFLIGHT)],
+      { env: { ...process.env, SINK_USER, SINK_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()).ms) : reject(new Error(`raw sender exited ${code}`))));
+  });
+}
+
+async function main() {
+  const db = await createTestDatabase();
+  started.db = db;
+  const sink = await startCampaignSink({ keepRaw: false });
+  started.sink = sink;
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+    LOG_LEVEL: 'warn',
+    WEB_DIST: '/nonexistent',
+    DNS_SERVERS: '127.0.0.1:1',
+    RATE_LIMIT_MULTIPLIER: '100000',
+    WORKER_POLL_SECONDS: '0.5',
+    ...sink.env,
+  };
+  const config = loadConfig({ ...env, NODE_ENV: 'test', MIGRATION_DATABASE_URL: db.url });
+  const keyring = keyringFromConfig(config);
+  const orm = await createOrm({ databaseUrl: db.url, poolMax: 2 });
+  started.orm = orm;
+  ensureAuditSealing(orm.em, keyring);
+  const sql = async (q: string, p: unknown[] = []) =>
+    (await orm.em.fork().getConnection().execute(q, p)) as Record<string, unknown>[];
+
+  let t = performance.now();
+  const seeded = await seedCampaign(sql, {
+    contacts: RECIPIENTS,
+    port: sink.port,
+    seal: (pw, id) => keyring.encrypt(pw, passwordContext(id)),
+    dailyCap: 10_000_000,
+  });
+  const suppressed = seeded.emails.filter((_, i) => i % 100 === 7);
+  for (let i = 0; i < suppressed.length; i += 5000)
+    await addSuppressions(
+      { em: orm.em.fork(), clock: systemClock, keyring, actor: null, meta: { ip: null, userAgent: null } },
+      seeded.workspaceId,
+      { emails: suppressed.slice(i, i + 5000), source: 'bench' },
+    );
+  await sql('analyze');
+  log(`seeded ${RECIPIENTS.toLocaleString('en-US')} contacts (${suppressed.length} suppressed) in ${round((performance.now() - t) / 1000, 1)} s`);
+
+  // Baseline: the same number of messages, processes and connections, plain pooled nodemailer.
+  const toSend = RECIPIENTS - suppressed.length;
+  const perProcess = Math.ceil(toSend / WORKERS);
+  t = performance.now();
+  await Promise.all(Array.from({ length: WORKERS }, (_, w) => rawSender(sink.port, sink.env.MAILBOX_TLS_CA_FILE as string, Math.min(perProcess, toSend - w * perProcess), w * perProcess)));
+  const rawSeconds = (performance.now() - t) / 1000;
+  const rawPerSecond = toSend / rawSeconds;
+  log(`baseline: ${toSend} messages in ${round(rawSeconds, 1)} s = ${round(rawPerSecond, 0)}/s`);
+  const rawReceived = sink.messages.length;
+
+  for (let i = 0; i < WORKERS; i++) started.workers.push(await spawnApp('worker', { ...env, LOG_LEVEL: 'info' }));
+  await Promise.all(started.workers.map((w) => w.waitForLine(/worker started/, 30_000)));
+  const producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger: createLogger({ level: 'silent', name: 'bench' }) });
+  await producer.start();
+  t = performance.now();
+  await producer.send(QUEUES.campaignStart.name, { campaignId: seeded.campaignId });
+  let status = '';
+  let lastLog = 0;
+  while (status !== 'sent') {
+    await new Promise((r) => setTimeout(r, 500));
+    const [c] = await sql('select status, sent, failed, unknown from campaign where id = ?', [seeded.campaignId]);
+    status = String(c?.status);
+    if (performance.now() - lastLog > 5000) {
+      lastLog = performance.now();
+      log(`${status}: ${sink.messages.length - rawReceived} received, counters sent ${c?.sent} failed ${c?.failed} unknown ${c?.unknown}`);
+    }
+    if (performance.now() - t > 30 * 60_000) throw new Error('the campaign did not finish within 30 minutes');
+    if (status === 'paused' || status === 'failed') throw new Error(`campaign ${status}`);
+  }
+  const endToEnd = (performance.now() - t) / 1000;
+  const rss = started.workers.map((w) => rssMb(w.proc.pid, 'VmHWM'));
+  await producer.stop({ graceful: false });
+  const received = sink.messages.slice(rawReceived);
+  const first = received[0]?.at ?? 0;
+  const last = received[received.length - 1]?.at ?? 0;
+  const sending = Math.max(0.001, (last - first) / 1000);
+  const perSecond = received.length / sending;
+  const suppressedSet = new Set(suppressed.map((a) => a.toLowerCase()));
+  const [counters] = await sql('select recipients, sent, failed, unknown, skipped_suppressed from campaign where id = ?', [seeded.campaignId]);
+  const figures = {
+    recipients: RECIPIENTS,
+    workers: WORKERS,
+    connections_per_worker: SMTP_CONNECTIONS_PER_MAILBOX,
+    messages_received: received.length,
+    messages_per_s: round(perSecond, 1),
+    raw_messages_per_s: round(rawPerSecond, 1),
+    ratio_over_raw: round(perSecond / rawPerSecond, 3),
+    end_to_end_s: round(endToEnd, 1),
+    sending_s: round(sending, 1),
+    suppressed_received: received.filter((m) => suppressedSet.has(m.to)).length,
+    duplicates_received: sink.duplicates().length,
+    worker_peak_rss_mb: Math.max(...rss),
+    worker_rss_mb: rss,
+    counters,
+    goals: { ratio_over_raw: 0.7, suppressed_received: 0, duplicates_received: 0, worker_peak_rss_mb: 512 },
+  };
+  console.log(JSON.stringify(figures));
+}
+
+try {
+  await main();
+} finally {
+  await Promise.allSettled(started.workers.map((w) => w.stop()));
+  await started.orm?.close(true);
+  await started.sink?.close();
+  if (process.env.BENCH_KEEP_DB) log(`kept database ${started.db?.url}`);
+  else await started.db?.drop();
+}
+process.exit(0);

@@ -1,0 +1,131 @@
+// What one recipient's message is built from: the campaign's content and sender read once per batch,
+// and per recipient its links — the one-click unsubscribe URL and mailto (tokens.ts), the preference
+// center link (contacts/preferences.ts) — and a Message-ID made from the recipient id, so a copy sent
+// twice would at least carry the same id. The message itself is H5a's buildCampaignMessage.
+import { execute, Mailbox } from '@postern/db';
+import type { OutboundMessage } from '@postern/mailer';
+import { preferenceToken } from '../../contacts/preferences.ts';
+import type { CoreContext } from '../../context.ts';
+import { buildCampaignMessage, type CampaignContent } from '../message.ts';
+import type { EngineCampaign, SendingCtx } from './shared.ts';
+import { unsubscribeToken } from './tokens.ts';
+
+export interface BatchSetting {
+  content: CampaignContent;
+  replyTo: string | null;
+  mailbox: Mailbox;
+  postalAddress: string | null;
+}
+
+/** The content, the sender mailbox and the postal address (the mailbox's, else the workspace's). */
+export async function loadBatchSetting(ctx: SendingCtx, campaign: EngineCampaign): Promise<BatchSetting | null> {
+  if (!campaign.mailbox_id) return null;
+  const [row] = await execute<
+    {
+      subject: string;
+      preheader: string | null;
+      html_body: string;
+      text_body: string;
+      text_body_custom: boolean;
+      reply_to: string | null;
+      postal: string | null;
+    }[]
+  >(
+    ctx.em,
+    `select c.subject, c.preheader, c.html_body, c.text_body, c.text_body_custom, c.reply_to,
+            coalesce(nullif(trim(m.postal_address), ''), nullif(trim(w.postal_address), '')) as postal
+       from campaign c join workspace w on w.id = c.workspace_id left join mailbox m on m.id = c.mailbox_id
+      where c.id = ?`,
+    [campaign.id],
+  );
+  const mailbox = await ctx.em.fork().findOne(
+    Mailbox,
+    { id: campaign.mailbox_id, workspace: campaign.workspace_id },
+    { refresh: true },
+  );
+  if (!row || !mailbox) return null;
+  return {
+    content: {
+      subject: row.subject,
+      preheader: row.preheader,
+      htmlBody: row.html_body,
+      textBody: row.text_body,
+      textBodyCustom: row.text_body_custom,
+    },
+    replyTo: row.reply_to,
+    mailbox,
+    postalAddress: row.postal,
+  };
+}
+
+/** The instance's mail domain: the public URL's host name (List-Id, Message-ID, the mailto). */
+export const instanceDomain = (config: CoreContext['config']) => new URL(config.publicUrl).hostname;
+
+export interface RecipientRow {
+  id: string;
+  contact_id: string;
+  email: string;
+  name: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export function recipientLinks(config: CoreContext['config'], workspaceId: string, row: RecipientRow) {
+  const base = config.publicUrl.replace(/\/+$/, '');
+  const token = unsubscribeToken(config.secret, row.id);
+  return {
+    unsubscribeUrl: `${base}/p/u/${token}`,
+    unsubscribeMailto: `mailto:unsubscribe+${token}@${instanceDomain(config)}`,
+    preferencesUrl: `${base}/p/preferences/${preferenceToken(config.secret, workspaceId, row.contact_id)}`,
+  };
+}
+
+/**
+ * List-Id (RFC 2919) as the mailer will send it unchanged: nodemailer turns a whole header value into
+ * one RFC 2047 encoded-word as soon as it holds a double quote or a non-ASCII character, which would
+ * hide the `<id>` from receivers. So the phrase keeps only characters that need no quoting.
+ */
+export function listIdHeader(name: string, listId: string, domain: string): string {
+  const phrase = name
+    .replace(/[^A-Za-z0-9 _-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+  return `${phrase ? `${phrase} ` : ''}<${listId}.${domain}>`;
+}
+
+/** One recipient's message, as the mailer takes it (Message-ID passed as messageId, not a header). */
+export async function composeMessage(
+  config: CoreContext['config'],
+  campaign: EngineCampaign,
+  setting: BatchSetting,
+  row: RecipientRow,
+): Promise<OutboundMessage> {
+  const domain = instanceDomain(config);
+  const built = await buildCampaignMessage({
+    campaign: setting.content,
+    sender: {
+      fromAddress: setting.mailbox.fromAddress,
+      fromName: setting.mailbox.fromName ?? null,
+      replyTo: setting.replyTo ?? setting.mailbox.replyTo ?? null,
+    },
+    postalAddress: setting.postalAddress ?? '',
+    contact: { email: row.email, name: row.name, attributes: row.attributes ?? {} },
+    links: recipientLinks(config, campaign.workspace_id, row),
+    listId: campaign.list_id ?? campaign.id,
+    listName: campaign.list_name ?? campaign.name,
+    messageId: `${row.id}@${domain}`,
+    instanceDomain: domain,
+  });
+  const { 'Message-ID': _id, ...headers } = built.headers;
+  headers['List-Id'] = listIdHeader(campaign.list_name ?? campaign.name, campaign.list_id ?? campaign.id, domain);
+  return {
+    from: built.from,
+    to: built.to,
+    ...(built.replyTo ? { replyTo: built.replyTo } : {}),
+    subject: built.subject,
+    text: built.text,
+    html: built.html,
+    headers,
+    messageId: built.messageId,
+  };
+}

@@ -1,0 +1,335 @@
+// One chunk of an import in one short transaction on a plain pg client, set-based: the suppression
+// ledger first (keyed hashes computed in Node, matched with one indexed lookup), then existing contacts
+// and their subscription to the list (locked), the decision per row (gate.ts's rules for an import),
+// and the writes by COPY: new contacts, their keys (made and sealed in Node), subscriptions, one
+// `imported` consent event per subscribed contact (the address and source sealed under the contact's
+// key), the report rows; the counters move and the chunk is removed in the same transaction, so a
+// retried job never imports a chunk twice.
+import { createSecretKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import type { ContactImportReportReason, ImportBasis } from '@postern/contracts';
+import type pg from 'pg';
+import { KEY_BYTES } from '../../crypto/keyring.ts';
+import { sealForSubject } from '../../crypto/subject-keys.ts';
+import { encryptionContext, type Keyring } from '../../crypto/types.ts';
+import { type SuppressionKey, suppressionHash } from '../suppression-keys.ts';
+import { copyRows } from './copy.ts';
+import { type Candidate, type ReportEntry, reportEmail } from './rows.ts';
+
+export interface ImportJobState {
+  importId: string;
+  workspaceId: string;
+  listId: string;
+  consentTextVersionId: string | null;
+  basis: ImportBasis;
+  express: boolean;
+  source: string | null;
+  actorType: string | null;
+  actorId: string | null;
+  keyring: Keyring;
+  suppressionKeys: SuppressionKey[];
+}
+
+export interface ChunkCounts {
+  processed: number;
+  imported: number;
+  byReason: Partial<Record<ContactImportReportReason, number>>;
+}
+
+const keyContext = (rowId: string) => encryptionContext('subject_key', rowId, 'key');
+const sealedContext = (id: string) => `consent_event:${id}:sealed`;
+const AGAIN = 'only the person can subscribe again, through a sign-up form and double opt-in';
+
+/** Addresses (normalised) whose keyed hash is on the suppression ledger → the suppression's reason. */
+export async function suppressedAmong(
+  db: pg.ClientBase,
+  state: Pick<ImportJobState, 'workspaceId' | 'suppressionKeys'>,
+  candidates: readonly Candidate[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!state.suppressionKeys.length || !candidates.length) return found;
+  const byHash = new Map<string, string>();
+  for (const c of candidates)
+    for (const key of state.suppressionKeys)
+      byHash.set(suppressionHash(key, state.workspaceId, c.normalized), c.normalized);
+  const { rows } = await db.query<{ address_hash: string; reason: string }>(
+    'select address_hash, reason from suppression where workspace_id = $1 and address_hash = any($2::text[])',
+    [state.workspaceId, [...byHash.keys()]],
+  );
+  for (const row of rows) found.set(byHash.get(row.address_hash) as string, row.reason);
+  return found;
+}
+
+async function existingKeys(db: pg.ClientBase, state: ImportJobState, ids: string[]) {
+  const keys = new Map<string, KeyObject>();
+  if (!ids.length) return keys;
+  const { rows } = await db.query<{ id: string; subject_id: string; key: string }>(
+    `select id, subject_id, key from subject_key where subject_type = 'contact' and subject_id = any($1::uuid[])`,
+    [ids],
+  );
+  for (const row of rows)
+    keys.set(row.subject_id, createSecretKey(state.keyring.decrypt(row.key, keyContext(row.id))));
+  return keys;
+}
+
+interface NewKey {
+  id: string;
+  contactId: string;
+  sealed: string;
+}
+
+/** Keys for contacts: `fresh` ones are new (made here); existing ones are read, made when missing. */
+async function contactKeysFor(
+  db: pg.ClientBase,
+  state: ImportJobState,
+  fresh: readonly string[],
+  existing: readonly string[],
+): Promise<{ keys: Map<string, KeyObject>; rows: NewKey[] }> {
+  const keys = await existingKeys(db, state, [...existing]);
+  const lacking = existing.filter((id) => !keys.has(id));
+  const make = [...fresh, ...lacking];
+  const pool = randomBytes(KEY_BYTES * make.length);
+  const rows: NewKey[] = make.map((contactId, i) => {
+    const bytes = pool.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES);
+    const id = randomUUID();
+    keys.set(contactId, createSecretKey(bytes));
+    return { id, contactId, sealed: state.keyring.encrypt(bytes, keyContext(id)) };
+  });
+  return { keys, rows };
+}
+
+function count(counts: ChunkCounts, reason: ContactImportReportReason) {
+  counts.byReason[reason] = (counts.byReason[reason] ?? 0) + 1;
+}
+
+interface Decided {
+  fresh: { c: Candidate; id: string }[];
+  revived: { c: Candidate; id: string; insert: boolean }[];
+}
+
+/** Existing contacts (by normalised address) and their subscription status to the list (locked). */
+async function readState(db: pg.ClientBase, state: ImportJobState, candidates: readonly Candidate[]) {
+  const contactIds = new Map<string, string>();
+  const current = new Map<string, string>();
+  if (!candidates.length) return { contactIds, current };
+  const found = await db.query<{ id: string; email_normalized: string }>(
+    'select id, email_normalized from contact where workspace_id = $1 and email_normalized = any($2::text[])',
+    [state.workspaceId, candidates.map((c) => c.normalized)],
+  );
+  for (const row of found.rows) contactIds.set(row.email_normalized, row.id);
+  if (contactIds.size) {
+    const subs = await db.query<{ contact_id: string; status: string }>(
+      'select contact_id, status from subscription where list_id = $1 and contact_id = any($2::uuid[]) for update',
+      [state.listId, [...contactIds.values()]],
+    );
+    for (const row of subs.rows) current.set(row.contact_id, row.status);
+  }
+  return { contactIds, current };
+}
+
+/** gate.ts's rules for an import: suppressed or unsubscribed → refused; active → already; else subscribe. */
+async function decide(
+  db: pg.ClientBase,
+  state: ImportJobState,
+  candidates: readonly Candidate[],
+  report: ReportEntry[],
+): Promise<Decided> {
+  // The suppression ledger first: nothing below runs for an address it refuses.
+  const suppressed = await suppressedAmong(db, state, candidates);
+  const { contactIds, current } = await readState(db, state, candidates);
+  const out: Decided = { fresh: [], revived: [] };
+  for (const c of candidates) {
+    const id = contactIds.get(c.normalized);
+    const status = id ? current.get(id) : undefined;
+    const reason = suppressed.get(c.normalized);
+    const email = reportEmail(c.email);
+    if (reason || status === 'unsubscribed') {
+      const detail = reason
+        ? `the address is suppressed (${reason}): ${AGAIN}`
+        : `the contact unsubscribed from this list: ${AGAIN}`;
+      report.push({
+        row: c.row,
+        email,
+        reason: reason ? 'suppressed' : 'unsubscribed',
+        detail,
+        contactId: id ?? null,
+      });
+    } else if (status === 'active') {
+      report.push({ row: c.row, email, reason: 'already_subscribed', detail: null, contactId: id });
+    } else if (id) out.revived.push({ c, id, insert: status === undefined });
+    else out.fresh.push({ c, id: c.sealed?.contactId ?? randomUUID() });
+  }
+  return out;
+}
+
+/** New contacts by COPY; existing ones get the file's name and attributes (merged). */
+async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
+  const stamp = now.toISOString();
+  await copyRows(
+    db,
+    'contact',
+    ['id', 'workspace_id', 'email', 'email_normalized', 'name', 'attributes', 'created_at', 'updated_at'],
+    d.fresh.map(({ c, id }) => [
+      id,
+      state.workspaceId,
+      c.email,
+      c.normalized,
+      c.name ?? null,
+      JSON.stringify(c.attributes ?? {}),
+      stamp,
+      stamp,
+    ]),
+  );
+  const changed = d.revived.filter(({ c }) => c.name !== undefined || c.attributes !== undefined);
+  if (!changed.length) return;
+  await db.query(
+    `update contact c set name = coalesce(r.name, c.name),
+            attributes = case when r.attributes is null then c.attributes else c.attributes || r.attributes end,
+            updated_at = $1
+       from jsonb_to_recordset($2::jsonb) as r(id uuid, name text, attributes jsonb) where c.id = r.id`,
+    [
+      now,
+      JSON.stringify(
+        changed.map(({ c, id }) => ({ id, name: c.name ?? null, attributes: c.attributes ?? null })),
+      ),
+    ],
+  );
+}
+
+/** Subscriptions: inserted by COPY where none exists, else set active. */
+async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
+  const stamp = now.toISOString();
+  const inserts = [...d.fresh.map((f) => f.id), ...d.revived.filter((r) => r.insert).map((r) => r.id)];
+  await copyRows(
+    db,
+    'subscription',
+    ['id', 'workspace_id', 'contact_id', 'list_id', 'status', 'express', 'created_at', 'updated_at'],
+    inserts.map((id) => [
+      randomUUID(),
+      state.workspaceId,
+      id,
+      state.listId,
+      'active',
+      state.express,
+      stamp,
+      stamp,
+    ]),
+  );
+  const updates = d.revived.filter((r) => !r.insert).map((r) => r.id);
+  if (updates.length)
+    await db.query(
+      `update subscription set status = 'active', express = $1, confirmed_at = null, unsubscribed_at = null,
+              updated_at = $2 where list_id = $3 and contact_id = any($4::uuid[])`,
+      [state.express, now, state.listId, updates],
+    );
+}
+
+const EVENT_COLUMNS = [
+  'id',
+  'workspace_id',
+  'contact_id',
+  'list_id',
+  'event_type',
+  'method',
+  'consent_text_version_id',
+  'express',
+  'basis',
+  'actor_type',
+  'actor_id',
+  'occurred_at',
+  'sealed',
+];
+
+/** One `imported` ledger event per subscribed contact, its personal part sealed under the contact's key. */
+async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
+  const stamp = now.toISOString();
+  // New contacts come with their key and event made ahead (prepare.ts); the others are done here.
+  const ready = d.fresh.filter((f) => f.c.sealed);
+  const rest = [...d.fresh.filter((f) => !f.c.sealed), ...d.revived];
+  const keyed = await contactKeysFor(
+    db,
+    state,
+    d.fresh.filter((f) => !f.c.sealed).map((f) => f.id),
+    d.revived.map((r) => r.id),
+  );
+  const keyRows = [
+    ...ready.map(({ c, id }) => [
+      c.sealed?.keyId ?? null,
+      'contact',
+      id,
+      state.workspaceId,
+      c.sealed?.sealedKey ?? null,
+      stamp,
+    ]),
+    ...keyed.rows.map((k) => [k.id, 'contact', k.contactId, state.workspaceId, k.sealed, stamp]),
+  ];
+  await copyRows(
+    db,
+    'subject_key',
+    ['id', 'subject_type', 'subject_id', 'workspace_id', 'key', 'created_at'],
+    keyRows,
+  );
+  const event = (contactId: string, id: string, sealed: string) => [
+    id,
+    state.workspaceId,
+    contactId,
+    state.listId,
+    'imported',
+    'import',
+    state.consentTextVersionId,
+    state.express,
+    state.basis,
+    state.actorType,
+    state.actorId,
+    stamp,
+    sealed,
+  ];
+  const events = [
+    ...ready.map(({ c, id }) => event(id, c.sealed?.eventId as string, c.sealed?.sealedEvent as string)),
+    ...rest.map(({ c, id: contactId }) => {
+      const id = randomUUID();
+      const key = keyed.keys.get(contactId) as KeyObject;
+      return event(contactId, id, sealForSubject(key, personalOf(c.email, state.source), sealedContext(id)));
+    }),
+  ];
+  await copyRows(db, 'consent_event', EVENT_COLUMNS, events);
+}
+
+/** The sealed part of an import's ledger event. */
+export const personalOf = (email: string, source: string | null) =>
+  JSON.stringify({ email, ip: null, userAgent: null, source });
+
+/**
+ * Imports `candidates` (rows that passed judgeRows and verification) and writes `report` (rows already
+ * refused, to which this adds the ones refused here) on `db`'s open transaction. The caller holds the
+ * audience lock and commits.
+ */
+export async function writeChunk(
+  db: pg.ClientBase,
+  state: ImportJobState,
+  candidates: readonly Candidate[],
+  report: ReportEntry[],
+  now: Date,
+): Promise<ChunkCounts> {
+  const counts: ChunkCounts = { processed: candidates.length + report.length, imported: 0, byReason: {} };
+  const decided = await decide(db, state, candidates, report);
+  for (const entry of report) count(counts, entry.reason);
+  await writeContacts(db, state, decided, now);
+  await writeSubscriptions(db, state, decided, now);
+  await writeEvents(db, state, decided, now);
+  counts.imported = decided.fresh.length + decided.revived.length;
+  await copyRows(
+    db,
+    'contact_import_report',
+    ['id', 'import_id', 'row', 'contact_id', 'email', 'reason', 'detail'],
+    report.map((r) => [
+      randomUUID(),
+      state.importId,
+      r.row,
+      r.contactId ?? null,
+      r.email,
+      r.reason,
+      r.detail,
+    ]),
+  );
+  return counts;
+}

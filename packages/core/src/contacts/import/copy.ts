@@ -1,0 +1,40 @@
+// COPY … FROM STDIN (text format) on a pg client, for the import's set-based writes: one round trip for
+// tens of thousands of rows, far cheaper than a JSON record set or an ORM insert.
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export type CopyValue = string | number | boolean | null;
+
+/** A value in COPY's text format: \N for null; backslash, tab, newline and carriage return escaped. */
+function field(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : value;
+}
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Copies `rows` into `table (columns)` on `client` (inside its transaction, when one is open). */
+export async function copyRows(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  if (!rows.length) return;
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  // Written in pieces of ~1 MB so no single string grows without bound.
+  let buffer = '';
+  for (const row of rows) {
+    buffer += `${row.map(field).join('\t')}\n`;
+    if (buffer.length > 1_000_000) {
+      if (!stream.write(buffer)) await new Promise((resolve) => stream.once('drain', resolve));
+      buffer = '';
+    }
+  }
+  stream.end(buffer);
+  await done;
+}
