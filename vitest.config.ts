@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // One run for every package: each has its own vitest.config.ts (a "project").
 // Most files wait on PostgreSQL, Redis, SMTP/IMAP servers and child processes rather than on the CPU, so
-// three files run at once even on a 2-core machine (each has its own database and Redis key prefix);
-// the Chromium suites (project `web`) run afterwards in their own group with their own limit.
+// three files run at once even on a 2-core machine (each has its own database and Redis key prefix).
+// Each project sets `maxWorkers` itself (a project does not inherit it from here); the Chromium suites
+// (project `web`) form their own group (sequence.groupOrder) with two at a time.
 export default defineConfig({
   test: {
     projects: ['packages/*', 'apps/*'],
