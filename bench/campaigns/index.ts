@@ -13,6 +13,7 @@
 // (start job → campaign sent, snapshot included). Contacts are seeded with set-based SQL. Progress on
 // stderr; the last stdout line is one JSON object.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import { QUEUES } from '../../packages/contracts/src/index.ts';
@@ -39,7 +40,9 @@ import { round, rssMb } from '../lib.ts';
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
 const RECIPIENTS = Number(values.recipients);
 if (!Number.isInteger(RECIPIENTS) || RECIPIENTS < 100 || RECIPIENTS > 1_000_000) {
-  process.stderr.write('usage: pnpm bench campaigns [--recipients N]   (100 to 1,000,000, default 100,000)\n');
+  process.stderr.write(
+    'usage: pnpm bench campaigns [--recipients N]   (100 to 1,000,000, default 100,000)\n',
+  );
   process.exit(2);
 }
 const WORKERS = 2;
@@ -47,7 +50,12 @@ const WORKERS = 2;
 const INFLIGHT = QUEUES.campaignSendBatch.policy.concurrency * 3;
 const log = (line: string) => process.stderr.write(`[bench campaigns] ${line}\n`);
 
-const started: { db?: TestDatabase; sink?: CampaignSink; workers: SpawnedApp[]; orm?: Awaited<ReturnType<typeof createOrm>> } = {
+const started: {
+  db?: TestDatabase;
+  sink?: CampaignSink;
+  workers: SpawnedApp[];
+  orm?: Awaited<ReturnType<typeof createOrm>>;
+} = {
   workers: [],
 };
 
@@ -55,18 +63,31 @@ function rawSender(port: number, caFile: string, count: number, offset: number):
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [new URL('./raw-sender.ts', import.meta.url).pathname, String(port), caFile, String(count), String(offset), String(SMTP_CONNECTIONS_PER_MAILBOX), String(INFLIGHT)],
+      [
+        new URL('./raw-sender.ts', import.meta.url).pathname,
+        String(port),
+        caFile,
+        String(count),
+        String(offset),
+        String(SMTP_CONNECTIONS_PER_MAILBOX),
+        String(INFLIGHT),
+      ],
       { env: { ...process.env, SINK_USER, SINK_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
     });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()).ms) : reject(new Error(`raw sender exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim()).ms) : reject(new Error(`raw sender exited ${code}`)),
+    );
   });
 }
 
-async function main() {
+type Sql = (q: string, p?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** A fresh database, the sink, and the campaign seeded set-based with 1 % of its addresses suppressed. */
+async function prepare() {
   const db = await createTestDatabase();
   started.db = db;
   const sink = await startCampaignSink({ keepRaw: false });
@@ -81,15 +102,13 @@ async function main() {
     WORKER_POLL_SECONDS: '0.5',
     ...sink.env,
   };
-  const config = loadConfig({ ...env, NODE_ENV: 'test', MIGRATION_DATABASE_URL: db.url });
-  const keyring = keyringFromConfig(config);
+  const keyring = keyringFromConfig(loadConfig({ ...env, NODE_ENV: 'test', MIGRATION_DATABASE_URL: db.url }));
   const orm = await createOrm({ databaseUrl: db.url, poolMax: 2 });
   started.orm = orm;
   ensureAuditSealing(orm.em, keyring);
-  const sql = async (q: string, p: unknown[] = []) =>
+  const sql: Sql = async (q, p = []) =>
     (await orm.em.fork().getConnection().execute(q, p)) as Record<string, unknown>[];
-
-  let t = performance.now();
+  const t = performance.now();
   const seeded = await seedCampaign(sql, {
     contacts: RECIPIENTS,
     port: sink.port,
@@ -104,47 +123,93 @@ async function main() {
       { emails: suppressed.slice(i, i + 5000), source: 'bench' },
     );
   await sql('analyze');
-  log(`seeded ${RECIPIENTS.toLocaleString('en-US')} contacts (${suppressed.length} suppressed) in ${round((performance.now() - t) / 1000, 1)} s`);
+  log(
+    `seeded ${RECIPIENTS.toLocaleString('en-US')} contacts (${suppressed.length} suppressed) in ${round((performance.now() - t) / 1000, 1)} s`,
+  );
+  return { db, sink, env, sql, seeded, suppressed };
+}
 
-  // Baseline: the same number of messages, processes and connections, plain pooled nodemailer.
-  const toSend = RECIPIENTS - suppressed.length;
+/** Baseline: the same number of messages, processes and connections, plain pooled nodemailer. */
+async function baseline(sink: CampaignSink, toSend: number): Promise<number> {
   const perProcess = Math.ceil(toSend / WORKERS);
-  t = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, (_, w) => rawSender(sink.port, sink.env.MAILBOX_TLS_CA_FILE as string, Math.min(perProcess, toSend - w * perProcess), w * perProcess)));
-  const rawSeconds = (performance.now() - t) / 1000;
-  const rawPerSecond = toSend / rawSeconds;
-  log(`baseline: ${toSend} messages in ${round(rawSeconds, 1)} s = ${round(rawPerSecond, 0)}/s`);
-  const rawReceived = sink.messages.length;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: WORKERS }, (_, w) =>
+      rawSender(
+        sink.port,
+        sink.env.MAILBOX_TLS_CA_FILE as string,
+        Math.min(perProcess, toSend - w * perProcess),
+        w * perProcess,
+      ),
+    ),
+  );
+  const seconds = (performance.now() - t) / 1000;
+  log(`baseline: ${toSend} messages in ${round(seconds, 1)} s = ${round(toSend / seconds, 0)}/s`);
+  return toSend / seconds;
+}
 
-  for (let i = 0; i < WORKERS; i++) started.workers.push(await spawnApp('worker', { ...env, LOG_LEVEL: 'info' }));
+/** The engine: WORKERS worker processes, one campaigns.start job, until the campaign is sent. */
+async function engineRun(
+  env: Record<string, string>,
+  sql: Sql,
+  campaignId: string,
+  dbUrl: string,
+  sink: CampaignSink,
+) {
+  const before = sink.messages.length;
+  for (let i = 0; i < WORKERS; i++)
+    started.workers.push(
+      await spawnApp('worker', {
+        ...env,
+        LOG_LEVEL: 'info',
+        // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the workers.
+        ...(process.env.BENCH_WORKER_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS }
+          : {}),
+      }),
+    );
   await Promise.all(started.workers.map((w) => w.waitForLine(/worker started/, 30_000)));
-  const producer = createQueueClient({ databaseUrl: db.url, role: 'producer', logger: createLogger({ level: 'silent', name: 'bench' }) });
+  const producer = createQueueClient({
+    databaseUrl: dbUrl,
+    role: 'producer',
+    logger: createLogger({ level: 'silent', name: 'bench' }),
+  });
   await producer.start();
-  t = performance.now();
-  await producer.send(QUEUES.campaignStart.name, { campaignId: seeded.campaignId });
-  let status = '';
+  const t = performance.now();
+  await producer.send(QUEUES.campaignStart.name, { campaignId });
   let lastLog = 0;
-  while (status !== 'sent') {
+  for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    const [c] = await sql('select status, sent, failed, unknown from campaign where id = ?', [seeded.campaignId]);
-    status = String(c?.status);
+    const [c] = await sql('select status, sent, failed, unknown from campaign where id = ?', [campaignId]);
+    if (c?.status === 'sent') break;
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      log(`${status}: ${sink.messages.length - rawReceived} received, counters sent ${c?.sent} failed ${c?.failed} unknown ${c?.unknown}`);
+      log(
+        `${c?.status}: ${sink.messages.length - before} received, sent ${c?.sent} failed ${c?.failed} unknown ${c?.unknown}`,
+      );
     }
     if (performance.now() - t > 30 * 60_000) throw new Error('the campaign did not finish within 30 minutes');
-    if (status === 'paused' || status === 'failed') throw new Error(`campaign ${status}`);
+    if (c?.status === 'paused' || c?.status === 'failed') throw new Error(`campaign ${c?.status}`);
   }
   const endToEnd = (performance.now() - t) / 1000;
   const rss = started.workers.map((w) => rssMb(w.proc.pid, 'VmHWM'));
   await producer.stop({ graceful: false });
-  const received = sink.messages.slice(rawReceived);
+  return { endToEnd, rss, received: sink.messages.slice(before) };
+}
+
+async function main() {
+  const { db, sink, env, sql, seeded, suppressed } = await prepare();
+  const rawPerSecond = await baseline(sink, RECIPIENTS - suppressed.length);
+  const { endToEnd, rss, received } = await engineRun(env, sql, seeded.campaignId, db.url, sink);
   const first = received[0]?.at ?? 0;
   const last = received[received.length - 1]?.at ?? 0;
   const sending = Math.max(0.001, (last - first) / 1000);
   const perSecond = received.length / sending;
   const suppressedSet = new Set(suppressed.map((a) => a.toLowerCase()));
-  const [counters] = await sql('select recipients, sent, failed, unknown, skipped_suppressed from campaign where id = ?', [seeded.campaignId]);
+  const [counters] = await sql(
+    'select recipients, sent, failed, unknown, skipped_suppressed from campaign where id = ?',
+    [seeded.campaignId],
+  );
   const figures = {
     recipients: RECIPIENTS,
     workers: WORKERS,
@@ -159,6 +224,7 @@ async function main() {
     duplicates_received: sink.duplicates().length,
     worker_peak_rss_mb: Math.max(...rss),
     worker_rss_mb: rss,
+    load_average: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     counters,
     goals: { ratio_over_raw: 0.7, suppressed_received: 0, duplicates_received: 0, worker_peak_rss_mb: 512 },
   };

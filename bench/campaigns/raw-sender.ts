@@ -4,11 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { createSmtpSender } from '../../packages/mailer/src/index.ts';
 
-const [port = '0', caFile = '', count = '0', offset = '0', connections = '3', inflight = '12'] = process.argv.slice(2);
+const [port = '0', caFile = '', count = '0', offset = '0', connections = '3', inflight = '12'] =
+  process.argv.slice(2);
 const sender = createSmtpSender(
   { host: '127.0.0.1', port: Number(port), security: 'tls' },
   { kind: 'password', user: process.env.SINK_USER ?? '', pass: process.env.SINK_PASSWORD ?? '' },
-  { resolve: async () => '127.0.0.1', ca: readFileSync(caFile, 'utf8'), pool: true, maxConnections: Number(connections) },
+  {
+    resolve: async () => '127.0.0.1',
+    ca: readFileSync(caFile, 'utf8'),
+    pool: true,
+    maxConnections: Number(connections),
+  },
 );
 const body = (i: number) =>
   `<html><body><h1>Hello Person ${i}</h1><p>Your plan: pro</p>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(8)}` +

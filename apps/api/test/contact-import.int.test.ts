@@ -42,6 +42,8 @@ beforeAll(async () => {
       BULK_MAX_UPLOAD_BYTES: String(MAX_BYTES),
       HTTP_BODY_MIN_BYTES_PER_SECOND: '1024',
       HTTP_BODY_RATE_WINDOW_SECONDS: '3',
+      // More slow uploads than the pool has connections, none refused for being too many at once.
+      BULK_MAX_CONCURRENT_UPLOADS: '20',
     },
     engine: () => createVerificationEngine({ dns: { servers: [dns.address], timeoutMs: 500, tries: 1 } }),
   });
@@ -220,7 +222,7 @@ describe('contact import', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     // The slow uploads are cut at the minimum transfer rate; nothing of them remains.
     const outcomes = await Promise.all(uploads);
-    expect(outcomes.every((o) => o.status === 408 || o.status === 0)).toBe(true);
+    expect(outcomes.map((o) => o.status).filter((s) => s !== 408 && s !== 0)).toEqual([]);
     await new Promise((r) => setTimeout(r, 500));
     const [left] = await sql<{ n: number }>(
       `select count(*)::int as n from contact_import where status = 'uploading'`,

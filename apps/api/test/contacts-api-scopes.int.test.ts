@@ -1,5 +1,7 @@
 // /v1 contacts, lists, subscriptions and suppressions (#29): every route admits a key holding its scope
-// alone and refuses (403 INSUFFICIENT_SCOPE, naming it) a key holding every other scope; every route
+// alone and refuses (403 INSUFFICIENT_SCOPE, naming it) a key holding every other scope — the table
+// below must name exactly the audience routes the API serves (read from its OpenAPI document, which
+// openapi.int.test.ts proves equal to Fastify's routes), so a new route cannot be left out; every route
 // naming another workspace's contact, list or suppression answers 404 and leaves it as it was, and
 // listings never show another workspace's rows; pages follow the keyset cursor of /v1/jobs.
 import { API_KEY_SCOPES, type ApiKeyScope } from '@postern/contracts';
@@ -96,6 +98,15 @@ const ROUTES: RouteCase[] = [
     }),
   },
   {
+    route: 'GET /v1/contacts/:id/export',
+    scope: 'contacts:read',
+    status: 200,
+    make: async (all) => ({
+      method: 'GET',
+      url: `/v1/contacts/${await newSubscriber(all, await newList(all))}/export`,
+    }),
+  },
+  {
     route: 'GET /v1/lists',
     scope: 'contacts:read',
     status: 200,
@@ -187,10 +198,22 @@ afterAll(async () => {
 });
 
 describe('scopes of the audience routes', () => {
-  it('covers every audience route Fastify registered', () => {
-    const table = h.app.printRoutes({ commonPrefix: false });
-    for (const prefix of ['contacts', 'lists', 'suppressions']) expect(table).toContain(prefix);
-    expect(new Set(ROUTES.map((r) => r.route)).size).toBe(16);
+  it('covers every audience route the API serves, each with the scope its document names', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { 'x-required-scope'?: string }>>;
+    };
+    const served = new Map<string, string | undefined>();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!/^\/(contacts|lists|suppressions)(\/|$)/.test(path)) continue;
+      for (const [method, operation] of Object.entries(item))
+        served.set(
+          `${method.toUpperCase()} /v1${path.replace(/\{(\w+)\}/g, ':$1')}`,
+          operation['x-required-scope'],
+        );
+    }
+    expect(served.size).toBeGreaterThanOrEqual(17);
+    expect(new Set(ROUTES.map((r) => r.route)).size).toBe(ROUTES.length);
+    expect(Object.fromEntries(ROUTES.map((r) => [r.route, r.scope]))).toEqual(Object.fromEntries(served));
   });
 
   it.each(ROUTES)('$route: admitted with $scope alone, 403 with every other scope', async (c) => {
@@ -221,6 +244,7 @@ describe('another workspace', () => {
       ['PATCH', `/v1/contacts/${bIds.contact}`, { name: 'A was here' }],
       ['DELETE', `/v1/contacts/${bIds.contact}`],
       ['GET', `/v1/contacts/${bIds.contact}/consent`],
+      ['GET', `/v1/contacts/${bIds.contact}/export`],
       ['GET', `/v1/lists/${bIds.list}`],
       ['PATCH', `/v1/lists/${bIds.list}`, { name: 'Taken over' }],
       ['GET', `/v1/lists/${bIds.list}/subscriptions`],
@@ -245,6 +269,7 @@ describe('another workspace', () => {
       '/v1/contacts/nope',
       '/v1/lists/nope',
       '/v1/contacts/nope/consent',
+      '/v1/contacts/nope/export',
       '/v1/lists/nope/subscriptions',
     ])
       expect((await aAll('GET', url)).statusCode, url).toBe(404);

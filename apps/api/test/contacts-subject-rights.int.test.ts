@@ -2,11 +2,13 @@
 // their lists, the consent ledger with its sealed personal data opened, suppression found by the keyed
 // hash, pending double opt-in links — in the versioned format, from the dashboard (tRPC) and /v1, both
 // audited; another workspace's contact is not found on either; erasing needs `contacts:erase` (a key with
-// contacts:write alone is refused and erases nothing) and is audited. Real PostgreSQL and Redis.
+// contacts:write alone is refused and erases nothing) and in the dashboard the `contacts.erase`
+// permission (a member, who holds contacts.write, is refused; an admin erases), and is audited. Real
+// PostgreSQL and Redis.
 import { CONTACT_EXPORT_FORMAT, type ContactExport, ZContactExport } from '@postern/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, keyWith, personEmail, type V1, v1Caller } from './support/contacts.ts';
-import { type Harness, newAccount, startHarness } from './support/harness.ts';
+import { addMember, type Harness, newAccount, startHarness } from './support/harness.ts';
 import { clientIp, formPost, mailsTo, sql } from './support/opt-in.ts';
 
 let h: Harness;
@@ -236,6 +238,33 @@ describe('erasure', () => {
     ]);
     expect(await sql(h, 'select 1 from opt_in_token where contact_id = ?', [person.id])).toEqual([]);
     expect(await sql(h, 'select 1 from subscription where contact_id = ?', [person.id])).toEqual([]);
+  });
+
+  it('needs contacts.erase in the dashboard: a member with contacts.write is refused and erases nothing; an admin erases', async () => {
+    const [member, admin] = [await newAccount(h.app), await newAccount(h.app)];
+    await addMember(h, a.client, a.workspaceId, member, 'member');
+    await addMember(h, a.client, a.workspaceId, admin, 'admin');
+    const email = personEmail('member-erase');
+    const id = (await aAll('POST', '/v1/contacts', { email })).json().id as string;
+    const input = { workspaceId: a.workspaceId, contactId: id };
+    // The member holds contacts.write: changing the contact is allowed…
+    const changed = await member.client.mutate('contacts.update', { ...input, data: { name: 'Kept' } });
+    expect(changed.status, JSON.stringify(changed.error)).toBe(200);
+    // …erasing it is not, and leaves it whole.
+    const refused = await member.client.mutate('contacts.erase', input);
+    expect([refused.status, refused.error?.data.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await aAll('GET', `/v1/contacts/${id}`)).json()).toMatchObject({ email, name: 'Kept' });
+    const erasedBefore = (await auditOf(a.workspaceId, 'contact.erased')).filter((e) => e.target_id === id);
+    expect(erasedBefore).toEqual([]);
+    const done = await admin.client.mutate('contacts.erase', input);
+    expect(done.status, JSON.stringify(done.error)).toBe(200);
+    expect((await aAll('GET', `/v1/contacts/${id}`)).statusCode).toBe(404);
+    const [row] = await sql<{ actor_id: string }>(
+      h,
+      `select actor_id from audit_entry where workspace_id = ? and event_type = 'contact.erased' and target_id = ?`,
+      [a.workspaceId, id],
+    );
+    expect(row?.actor_id).toBe(admin.userId);
   });
 
   it('erases from the dashboard too (contacts.erase), audited with the member as actor', async () => {

@@ -130,6 +130,11 @@ const CROSS_TENANT_INPUTS: Record<string, ((workspaceId: string) => Record<strin
   'contacts.suppressions.add': null,
   'contacts.suppressions.remove': (workspaceId) => ({ workspaceId, suppressionId: bIds.suppression }),
   'contacts.suppressions.export': null,
+  'contactImports.preview': null,
+  'contactImports.list': null,
+  'contactImports.get': (workspaceId) => ({ workspaceId, importId: bIds.contactImport }),
+  'contactImports.report': (workspaceId) => ({ workspaceId, importId: bIds.contactImport }),
+  'contactImports.cancel': (workspaceId) => ({ workspaceId, importId: bIds.contactImport }),
   'mailboxes.list': null,
   'mailboxes.get': (workspaceId) => ({ workspaceId, mailboxId: bIds.mailbox }),
   'mailboxes.connect': null,
@@ -248,6 +253,16 @@ beforeAll(async () => {
     contact: { email: 'b-reader@postern-b.com', name: 'B reader' },
   });
   bIds.contact = bSub.data?.contact.id ?? '';
+  // B's contact import (queued: its rows are not needed to be refused).
+  const [bImport] = (await h.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `insert into contact_import (id, workspace_id, list_id, status, basis, mapping, created_at, touched_at)
+       values (gen_random_uuid(), ?, ?, 'queued', 'consent', '{"emailColumn":"email"}', now(), now()) returning id`,
+      [b.workspaceId, bIds.list],
+    )) as { id: string }[];
+  bIds.contactImport = bImport?.id ?? '';
   await b.client.mutate('contacts.suppressions.add', {
     workspaceId: b.workspaceId,
     emails: ['b-gone@postern-b.com'],
@@ -427,6 +442,29 @@ describe('role × action matrix', () => {
     const res = await call(client, procedure, { workspaceId: matrixWorkspace });
     if (can(role, procedure.permission)) expect(res.error?.data.code).not.toBe('FORBIDDEN');
     else expect(res.error?.data.code).toBe('FORBIDDEN');
+  });
+
+  // Pinned by name, not read back from the router: moving erase back to `contacts.write` (or widening
+  // `contacts.erase`) passes the walk above, and fails here.
+  it('contacts.erase: a member or viewer is refused FORBIDDEN and erases nothing; an admin erases', async () => {
+    const owner = roles.owner;
+    if (!owner) throw new Error('setup');
+    expect(proceduresOf().find((p) => p.path === 'contacts.erase')?.permission).toBe('contacts.erase');
+    const made = await owner.mutate<{ id: string }>('contacts.create', {
+      workspaceId: matrixWorkspace,
+      email: `erase-matrix-${Date.now()}@postern-a.com`,
+    });
+    const contactId = made.data?.id ?? '';
+    expect(contactId).toBeTruthy();
+    const input = { workspaceId: matrixWorkspace, contactId };
+    for (const role of ['member', 'viewer'] as const) {
+      const refused = await roles[role]?.mutate('contacts.erase', input);
+      expect([role, refused?.error?.data.code]).toEqual([role, 'FORBIDDEN']);
+    }
+    expect((await owner.query('contacts.get', input)).status).toBe(200);
+    const erased = await roles.admin?.mutate('contacts.erase', input);
+    expect(erased?.status, JSON.stringify(erased?.error)).toBe(200);
+    expect((await owner.query('contacts.get', input)).error?.data.code).toBe('NOT_FOUND');
   });
 
   it('matches the written matrix in docs/permissions.md', async () => {

@@ -49,17 +49,31 @@ const state = async (i: number) => {
        from campaign_recipient r join subscription s on s.contact_id = r.contact_id where r.contact_id = ?`,
     [s.contactIds[i]],
   );
-  return row as { sub: string; unsubscribed_at: Date | null; counter: number; suppressions: number; ledger: number; events: number };
+  return row as {
+    sub: string;
+    unsubscribed_at: Date | null;
+    counter: number;
+    suppressions: number;
+    ledger: number;
+    events: number;
+  };
 };
 
-const oneClick = (token: string, body = 'List-Unsubscribe=One-Click', type = 'application/x-www-form-urlencoded') =>
-  h.app.inject({ method: 'POST', url: `/p/u/${token}`, headers: { 'content-type': type }, payload: body });
+const oneClick = (
+  token: string,
+  body = 'List-Unsubscribe=One-Click',
+  type = 'application/x-www-form-urlencoded',
+) => h.app.inject({ method: 'POST', url: `/p/u/${token}`, headers: { 'content-type': type }, payload: body });
 
 describe('one-click unsubscribe', () => {
   it('GET shows a button and unsubscribes nobody (link scanners fetch every link)', async () => {
     const before = await state(0);
     for (let i = 0; i < 3; i++) {
-      const res = await h.app.inject({ method: 'GET', url: `/p/u/${tokens[0]}`, headers: { 'user-agent': 'LinkScanner/1.0' } });
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `/p/u/${tokens[0]}`,
+        headers: { 'user-agent': 'LinkScanner/1.0' },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain(`<form method="post" action="/p/u/${tokens[0]}">`);
       expect(res.body).toContain('Weekly News');
@@ -79,9 +93,11 @@ describe('one-click unsubscribe', () => {
     expect(after).toMatchObject({ sub: 'unsubscribed', counter: 1, suppressions: 1, events: 1 });
     expect(after.unsubscribed_at).toBeTruthy();
     expect(after.ledger).toBeGreaterThanOrEqual(2); // unsubscribed + consent_withdrawn
-    const [suppression] = await sql<{ reason: string; source: string }>(h, 'select reason, source from suppression where workspace_id = ?', [
-      s.workspaceId,
-    ]);
+    const [suppression] = await sql<{ reason: string; source: string }>(
+      h,
+      'select reason, source from suppression where workspace_id = ?',
+      [s.workspaceId],
+    );
     expect(suppression).toEqual({ reason: 'unsubscribed', source: `campaign:${s.campaignId}` });
     for (let i = 0; i < 2; i++) expect((await oneClick(tokens[0] as string)).statusCode).toBe(200);
     expect(await state(0)).toEqual(after);
@@ -93,7 +109,9 @@ describe('one-click unsubscribe', () => {
   it('accepts the multipart body some providers send, and an empty one', async () => {
     const boundary = '----PosternBoundary';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
-    expect((await oneClick(tokens[1] as string, body, `multipart/form-data; boundary=${boundary}`)).statusCode).toBe(200);
+    expect(
+      (await oneClick(tokens[1] as string, body, `multipart/form-data; boundary=${boundary}`)).statusCode,
+    ).toBe(200);
     expect(await state(1)).toMatchObject({ sub: 'unsubscribed', counter: 2 });
     const empty = await h.app.inject({ method: 'POST', url: `/p/u/${tokens[2]}` });
     expect(empty.statusCode).toBe(200);
@@ -114,7 +132,14 @@ describe('one-click unsubscribe', () => {
     );
     const good = unsubscribeToken(h.config.secret, id);
     const flip = (t: string, i: number) => t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
-    const bad = [flip(good, 40), flip(good, 3), good.slice(0, -1), `${good}A`, unsubscribeToken('another-secret-value', id), unsubscribeToken(h.config.secret, randomUUID())];
+    const bad = [
+      flip(good, 40),
+      flip(good, 3),
+      good.slice(0, -1),
+      `${good}A`,
+      unsubscribeToken('another-secret-value', id),
+      unsubscribeToken(h.config.secret, randomUUID()),
+    ];
     for (const token of bad) {
       for (const method of ['GET', 'POST'] as const) {
         const res = await h.app.inject({ method, url: `/p/u/${encodeURIComponent(token)}` });
@@ -123,7 +148,11 @@ describe('one-click unsubscribe', () => {
         expect(res.body).not.toContain(id);
       }
     }
-    const [row] = await sql<{ sub: string }>(h, 'select status as sub from subscription where contact_id = ?', [other.contactIds[0]]);
+    const [row] = await sql<{ sub: string }>(
+      h,
+      'select status as sub from subscription where contact_id = ?',
+      [other.contactIds[0]],
+    );
     expect(row?.sub).toBe('active');
     expect((await oneClick(good)).statusCode).toBe(200);
   });

@@ -110,6 +110,16 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
     expect(await page.getByTestId('preview-text').textContent()).toContain('Snow.');
     await page.getByTestId('preview-html-tab').click();
 
+    // A test goes to the member's own address by default; without a sender it is refused, saying why.
+    await page.getByTestId('campaign-test-send').click();
+    expect(await page.getByTestId('test-send-to').inputValue()).toBe(owner);
+    await page.getByTestId('test-send-submit').click();
+    const testRefusal = page.getByTestId('test-send-error');
+    await testRefusal.waitFor({ timeout: UI_TIMEOUT });
+    expect(await testRefusal.textContent()).toMatch(/Could not send the test.*sender/s);
+    await expectAccessible(page, 'campaigns: test send refused', '[data-testid="test-send-dialog"]');
+    await page.getByTestId('test-send-dialog-close').click();
+
     // Edits are saved as they are written, and the preview follows.
     await page
       .getByTestId('campaign-html')
@@ -305,6 +315,7 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
         await page.goto(inWorkspace(path));
         await page.getByTestId(ready).waitFor({ timeout: UI_TIMEOUT });
         await expectAccessible(page, `${path} at ${width} px, ${theme}`);
+        if (width === 390 && theme === 'light') await shot(page, `campaigns-390-${ready}.png`);
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
           true,
         );
@@ -312,6 +323,6 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
     }
     // The sandbox's refusals of the hostile HTML (asserted above) are the only console errors allowed.
     problems.console = problems.console.filter((line) => !SANDBOX_REFUSALS.test(line));
-    expectClean(problems, /^(401 \/trpc\/auth\.me|\d{3} \/trpc\/campaigns\.schedule)$/);
+    expectClean(problems, /^(401 \/trpc\/auth\.me|409 \/trpc\/campaigns\.(schedule|testSend))$/);
   });
 });

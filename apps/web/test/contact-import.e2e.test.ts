@@ -219,6 +219,32 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
     ]);
   });
 
+  it('verifies each address when asked: those the policy rejects are reported, not subscribed', {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(inWorkspace(`lists/${story.listId}/import`));
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'fair.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email\ndan@example-mail.com\neve@no-such-domain-here.com\n'),
+    });
+    await page.getByTestId('import-preview').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByTestId('import-basis-existing_customer').check();
+    await page.getByTestId('import-verify').check();
+    expect(await page.getByTestId('import-ready').textContent()).toContain('after verification');
+    await page.getByTestId('import-start').click();
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: UI_TIMEOUT });
+    await expect
+      .poll(() => page.getByTestId('import-job-page').getAttribute('data-status'), { timeout: 40_000 })
+      .toBe('completed');
+    expect(await page.getByTestId('import-count-imported').textContent()).toBe('1');
+    expect(await page.getByTestId('import-count-rejected').textContent()).toBe('1');
+    const reported = page.locator('[data-testid="report-row"]');
+    await expect.poll(() => reported.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(await reported.getAttribute('data-reason')).toBe('rejected_by_verification');
+    expect(await reported.getByTestId('report-email').textContent()).toBe('eve@no-such-domain-here.com');
+  });
+
   it('downloads the report of the rows left out as CSV', { timeout: 30_000 }, async () => {
     await page.goto(url(story.importPath));
     await page.getByTestId('report-table').waitFor({ timeout: UI_TIMEOUT });

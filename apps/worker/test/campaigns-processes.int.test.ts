@@ -28,7 +28,12 @@ const started: SpawnedApp[] = [];
 
 const sql = async (q: string, p: unknown[] = []) => {
   let i = 0;
-  return (await client.query(q.replace(/\?/g, () => `$${++i}`), p)).rows as Record<string, unknown>[];
+  return (
+    await client.query(
+      q.replace(/\?/g, () => `$${++i}`),
+      p,
+    )
+  ).rows as Record<string, unknown>[];
 };
 
 async function worker(): Promise<SpawnedApp> {
@@ -109,15 +114,18 @@ describe('campaign sending across processes', () => {
       }
       // The recipient sent last (batches go in id order): still pending now.
       const [last] = await sql(
-        "select r.id, c.email from campaign_recipient r join contact c on c.id = r.contact_id where r.campaign_id = ? order by r.id desc limit 1",
+        'select r.id, c.email from campaign_recipient r join contact c on c.id = r.contact_id where r.campaign_id = ? order by r.id desc limit 1',
         [s.campaignId],
       );
       const address = String(last?.email).toLowerCase();
-      const res = await fetch(`${api.url}/p/u/${unsubscribeToken(loadConfig({ ...env, NODE_ENV: 'test' }).secret, String(last?.id))}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-      });
+      const res = await fetch(
+        `${api.url}/p/u/${unsubscribeToken(loadConfig({ ...env, NODE_ENV: 'test' }).secret, String(last?.id))}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        },
+      );
       const answeredAt = Date.now();
       expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toBeNull();
@@ -147,9 +155,10 @@ describe('campaign sending across processes', () => {
     expect(sink.duplicates()).toEqual([]);
     for (const address of s.emails) expect(sink.count(address)).toBeLessThanOrEqual(1);
     expect(sink.count(message.to)).toBe(1);
-    const rows = await sql('select status, count(*)::int as n from campaign_recipient where campaign_id = ? group by status', [
-      s.campaignId,
-    ]);
+    const rows = await sql(
+      'select status, count(*)::int as n from campaign_recipient where campaign_id = ? group by status',
+      [s.campaignId],
+    );
     const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     expect(by.unknown).toBeGreaterThanOrEqual(1);
     expect((by.sent ?? 0) + (by.unknown ?? 0) + (by.failed ?? 0) + (by.skipped ?? 0)).toBe(30);

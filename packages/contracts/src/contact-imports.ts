@@ -2,19 +2,18 @@
 // contacts (email, name, attributes), imported by the worker into one list under a declared basis.
 //
 // Upload (plain HTTP, multipart/form-data, streamed; the same limits and errors as bulk uploads):
-//   POST /dashboard/contact-imports          (session; workspace from the `workspaceId` field, see below)
-//   POST /api/w/:workspaceId/contact-imports (session + CSRF, the dashboard's own path)
-//   POST /v1/contact-imports                 (API key, scope `contacts:write`)
-//   fields, in this order, before the file:
-//     workspaceId (dashboard only), listId, basis (one of IMPORT_BASES), emailColumn (header name or
-//     0-based index), nameColumn (optional), attributeColumns (optional JSON object column → attribute
-//     key, e.g. {"Company":"company","Plan":"plan"}), verify ('true' | 'false', default 'false'),
-//     express ('true' | 'false', default 'false'), format ('auto' | 'csv' | 'tsv'), encoding
-//     ('utf-8' | 'latin1'), hasHeader ('true' | 'false', default 'true'),
-//   then one part named `file`.
-//   → 201 { importId }
+//   POST /api/dashboard/contact-imports?workspaceId=<id>   (session cookie + CSRF header, contacts.write)
+//   POST /api/w/:workspaceId/contact-imports               (the same, workspace in the path)
+//   POST /v1/contact-imports                               (API key, scope `contacts:write`)
+//   fields, in this order, before the file: listId, basis (one of IMPORT_BASES, required), emailColumn
+//     (header name or 0-based index), nameColumn (optional), attributeColumns (optional JSON object
+//     column → attribute key, e.g. {"Company":"company","Plan":"plan"}), verify ('true' | 'false',
+//     default 'false'), express ('true' | 'false', default 'false'), format ('auto' | 'csv' | 'tsv'),
+//     encoding ('utf-8' | 'latin1'), hasHeader ('true' | 'false', default 'true'), source (optional,
+//     default: the file name); then one part named `file`.
+//   → 201 { importId }   (errors: { code, message } with 400/403/404/408/413/422/429 like bulk uploads)
 // Report as CSV: GET /api/w/:workspaceId/contact-imports/:importId/report.csv (session) and
-//   GET /v1/contact-imports/:importId/report.csv (API key, contacts:read). Status: GET /v1/contact-imports/:id.
+//   GET /v1/contact-imports/:id/report.csv (API key, contacts:read). Status: GET /v1/contact-imports/:id.
 //
 // tRPC (router `contactImports`): preview (mutation, ZContactImportPreviewRequest → ZContactImportPreview),
 // get (ZContactImportRef → ZContactImport), list (ZContactImportListRequest → ZContactImportList),

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@postern/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import {
   addSuppressions,
   type CoreContext,
@@ -17,9 +18,14 @@ import {
   unsubscribeFromCampaign,
 } from '../src/index.ts';
 import { engineFromConfig } from '../src/validation/engine.ts';
-import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
 import { coreWorld } from './support/auth-context.ts';
-import { type CampaignSink, headersOf, type Seeded, seedCampaign, startCampaignSink } from './support/campaign-world.ts';
+import {
+  type CampaignSink,
+  headersOf,
+  type Seeded,
+  seedCampaign,
+  startCampaignSink,
+} from './support/campaign-world.ts';
 
 const env: Record<string, string> = { LOG_LEVEL: 'silent' };
 let sink: CampaignSink;
@@ -54,7 +60,7 @@ const queue = {
     return randomUUID();
   },
 };
-const ctx = (): CoreContext => ({ ...world().ctx(), queue } as unknown as CoreContext);
+const ctx = (): CoreContext => ({ ...world().ctx(), queue }) as unknown as CoreContext;
 const throttle = new MemorySenderThrottle();
 const sql = (q: string, p: unknown[] = []) => world().sql<Record<string, unknown>>(q, p);
 const seal = (pw: string, id: string) => world().services.keyring.encrypt(pw, passwordContext(id));
@@ -76,15 +82,21 @@ async function runBatches(options: { backoffMs?: number; attempt?: number } = {}
   return outcomes;
 }
 
-const campaignRow = async (id: string) => (await sql('select * from campaign where id = ?', [id]))[0] as Record<string, number | string | null>;
+const campaignRow = async (id: string) =>
+  (await sql('select * from campaign where id = ?', [id]))[0] as Record<string, number | string | null>;
 const statuses = async (id: string) =>
   Object.fromEntries(
-    (await sql("select coalesce(skip_reason, status) as s, count(*)::int as n from campaign_recipient where campaign_id = ? group by 1", [id])).map(
-      (r) => [r.s, r.n],
-    ),
+    (
+      await sql(
+        'select coalesce(skip_reason, status) as s, count(*)::int as n from campaign_recipient where campaign_id = ? group by 1',
+        [id],
+      )
+    ).map((r) => [r.s, r.n]),
   );
 const events = async (ws: string) =>
-  (await sql('select type from outbox_event where workspace_id = ? order by created_at, type', [ws])).map((r) => r.type);
+  (await sql('select type from outbox_event where workspace_id = ? order by created_at, type', [ws])).map(
+    (r) => r.type,
+  );
 const engine = () => engineFromConfig(world().config);
 
 describe('sending a campaign', () => {
@@ -99,12 +111,19 @@ describe('sending a campaign', () => {
       casl: true,
       noExpress: (i) => i === 3 || i === 4,
       unverified: (i) => i === 28 || i === 29,
-      email: (i) => (i === 28 ? good : i === 29 ? gone : `p${i}.${seeded?.workspaceId ?? ''}${randomUUID().slice(0, 6)}@example.com`),
+      email: (i) =>
+        i === 28
+          ? good
+          : i === 29
+            ? gone
+            : `p${i}.${seeded?.workspaceId ?? ''}${randomUUID().slice(0, 6)}@example.com`,
       port: sink.port,
       seal,
     });
     const c = world().ctx();
-    await addSuppressions({ ...c, actor: null }, seeded.workspaceId, { emails: [seeded.emails[5], seeded.emails[6]] });
+    await addSuppressions({ ...c, actor: null }, seeded.workspaceId, {
+      emails: [seeded.emails[5], seeded.emails[6]],
+    });
   });
 
   it('delivers exactly one message per eligible recipient, with the list headers and the footer', async () => {
@@ -114,9 +133,15 @@ describe('sending a campaign', () => {
     await runBatches();
 
     const skipped = new Set([3, 4, 5, 6, 29].map((i) => seeded.emails[i]));
-    for (const [i, address] of seeded.emails.entries()) expect(sink.count(address), `#${i}`).toBe(skipped.has(address) ? 0 : 1);
+    for (const [i, address] of seeded.emails.entries())
+      expect(sink.count(address), `#${i}`).toBe(skipped.has(address) ? 0 : 1);
     expect(sink.duplicates()).toEqual([]);
-    expect(await statuses(seeded.campaignId)).toEqual({ sent: 25, no_consent: 2, suppressed: 2, verification: 1 });
+    expect(await statuses(seeded.campaignId)).toEqual({
+      sent: 25,
+      no_consent: 2,
+      suppressed: 2,
+      verification: 1,
+    });
     const c = await campaignRow(seeded.campaignId);
     expect(c).toMatchObject({
       status: 'sent',
@@ -129,35 +154,43 @@ describe('sending a campaign', () => {
       skipped_verification: 1,
     });
     expect(c.completed_at).toBeTruthy();
-    expect(await events(seeded.workspaceId)).toEqual(expect.arrayContaining(['campaign.started', 'campaign.completed']));
+    expect(await events(seeded.workspaceId)).toEqual(
+      expect.arrayContaining(['campaign.started', 'campaign.completed']),
+    );
 
     const message = sink.messages.find((m) => m.to === seeded.emails[0]) as { raw: string };
     const h = headersOf(message.raw);
-    const unsub = /^<(https:\/\/postern\.test\/p\/u\/([A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}))>, <mailto:unsubscribe\+([^@]+)@postern\.test>$/.exec(
-      h.get('list-unsubscribe') ?? '',
-    );
+    const unsub =
+      /^<(https:\/\/postern\.test\/p\/u\/([A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}))>, <mailto:unsubscribe\+([^@]+)@postern\.test>$/.exec(
+        h.get('list-unsubscribe') ?? '',
+      );
     expect(unsub, h.get('list-unsubscribe')).toBeTruthy();
     expect(unsub?.[3]).toBe(unsub?.[2]);
-    const [recipient] = await sql('select id, message_id from campaign_recipient where campaign_id = ? and contact_id = ?', [
-      seeded.campaignId,
-      seeded.contactIds[0],
-    ]);
+    const [recipient] = await sql(
+      'select id, message_id from campaign_recipient where campaign_id = ? and contact_id = ?',
+      [seeded.campaignId, seeded.contactIds[0]],
+    );
     expect(readUnsubscribeToken(world().config.secret, unsub?.[2])).toBe(recipient?.id);
     expect(h.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
-    expect(h.get("list-id")).toBe(`Weekly News <${seeded.listId}.postern.test>`);
+    expect(h.get('list-id')).toBe(`Weekly News <${seeded.listId}.postern.test>`);
     expect(h.get('message-id')).toBe(`<${recipient?.id}@postern.test>`);
     expect(recipient?.message_id).toBe(`<${recipient?.id}@postern.test>`);
     expect(h.get('subject')).toBe('News for Person 0');
     expect(message.raw).toContain('Postern Test Ltd');
     expect(message.raw).toContain('/p/preferences/');
     // The verdicts are kept on the contacts.
-    const verified = await sql('select email, verification from contact where email in (?, ?) order by email', [good, gone]);
+    const verified = await sql(
+      'select email, verification from contact where email in (?, ?) order by email',
+      [good, gone],
+    );
     expect(verified.map((r) => r.verification).sort()).toEqual(['deliverable', 'undeliverable']);
   });
 
   it('is idempotent: starting it again sends nothing more', async () => {
     const before = sink.messages.length;
-    expect(await startCampaign(ctx(), { engine: engine() }, seeded.campaignId)).toMatchObject({ stopped: 'not_startable' });
+    expect(await startCampaign(ctx(), { engine: engine() }, seeded.campaignId)).toMatchObject({
+      stopped: 'not_startable',
+    });
     await runBatches();
     expect(sink.messages.length).toBe(before);
   });
@@ -178,7 +211,10 @@ describe('failures, pause, cancel, a dead worker', () => {
       await runBatches();
       expect(sink.count(s.emails[1])).toBe(1);
       expect(sink.count(s.emails[2])).toBe(0);
-      const rows = await sql('select contact_id, status, attempts, last_error from campaign_recipient where campaign_id = ?', [s.campaignId]);
+      const rows = await sql(
+        'select contact_id, status, attempts, last_error from campaign_recipient where campaign_id = ?',
+        [s.campaignId],
+      );
       const of = (i: number) => rows.find((r) => r.contact_id === s.contactIds[i]);
       expect(of(1)).toMatchObject({ status: 'sent', attempts: 3 });
       expect(of(2)).toMatchObject({ status: 'failed', attempts: 1 });
@@ -197,7 +233,10 @@ describe('failures, pause, cancel, a dead worker', () => {
       await startCampaign(ctx(), { engine: engine() }, s.campaignId);
       await runBatches();
       expect(await statuses(s.campaignId)).toEqual({ sent: 1, failed: 1 });
-      const [row] = await sql("select attempts from campaign_recipient where campaign_id = ? and status = 'failed'", [s.campaignId]);
+      const [row] = await sql(
+        "select attempts from campaign_recipient where campaign_id = ? and status = 'failed'",
+        [s.campaignId],
+      );
       expect(row?.attempts).toBe(5);
     } finally {
       sink.rcptReply = () => null;
@@ -236,32 +275,78 @@ describe('failures, pause, cancel, a dead worker', () => {
     const s = await seedCampaign(sql, { contacts: 3, port: sink.port, seal });
     await startCampaign(ctx(), { engine: engine() }, s.campaignId);
     // What a worker killed mid-SMTP leaves behind: the claim committed, the outcome never written.
-    await sql("update campaign_recipient set status = 'sending', attempts = 1 where campaign_id = ? and contact_id = ?", [
-      s.campaignId,
-      s.contactIds[0],
-    ]);
+    await sql(
+      "update campaign_recipient set status = 'sending', attempts = 1 where campaign_id = ? and contact_id = ?",
+      [s.campaignId, s.contactIds[0]],
+    );
     const [outcome] = await runBatches({ attempt: 1 });
     expect(outcome).toMatchObject({ unknown: 1, sent: 2, completed: true });
     expect(sink.count(s.emails[0])).toBe(0);
-    expect(await campaignRow(s.campaignId)).toMatchObject({ status: 'sent', recipients: 3, sent: 2, unknown: 1 });
+    expect(await campaignRow(s.campaignId)).toMatchObject({
+      status: 'sent',
+      recipients: 3,
+      sent: 2,
+      unknown: 1,
+    });
   });
 
   it('refuses an address unsubscribed after the snapshot, at send time', async () => {
     jobs = [];
     const s = await seedCampaign(sql, { contacts: 4, port: sink.port, seal });
     await startCampaign(ctx(), { engine: engine() }, s.campaignId);
-    const [r] = await sql('select id from campaign_recipient where campaign_id = ? and contact_id = ?', [s.campaignId, s.contactIds[2]]);
+    const [r] = await sql('select id from campaign_recipient where campaign_id = ? and contact_id = ?', [
+      s.campaignId,
+      s.contactIds[2],
+    ]);
     const { unsubscribeToken } = await import('../src/index.ts');
     const token = unsubscribeToken(world().config.secret, String(r?.id));
-    const first = await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, token, { ip: '192.0.2.1', userAgent: 'test' });
+    const first = await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, token, {
+      ip: '192.0.2.1',
+      userAgent: 'test',
+    });
     expect(first?.changed).toBe(true);
-    const again = await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, token, { ip: '192.0.2.1', userAgent: 'test' });
+    const again = await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, token, {
+      ip: '192.0.2.1',
+      userAgent: 'test',
+    });
     expect(again?.changed).toBe(false);
     await runBatches();
     expect(sink.count(s.emails[2])).toBe(0);
-    expect(await campaignRow(s.campaignId)).toMatchObject({ status: 'sent', sent: 3, unsubscribed: 1, skipped_suppressed: 1 });
-    expect(await events(s.workspaceId)).toEqual(expect.arrayContaining(['contact.unsubscribed', 'contact.suppressed']));
+    expect(await campaignRow(s.campaignId)).toMatchObject({
+      status: 'sent',
+      sent: 3,
+      unsubscribed: 1,
+      skipped_suppressed: 1,
+    });
+    expect(await events(s.workspaceId)).toEqual(
+      expect.arrayContaining(['contact.unsubscribed', 'contact.suppressed']),
+    );
     const tampered = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}A`;
-    expect(await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, tampered, { ip: null, userAgent: null })).toBeNull();
+    expect(
+      await unsubscribeFromCampaign({ ...world().ctx(), actor: null }, tampered, {
+        ip: null,
+        userAgent: null,
+      }),
+    ).toBeNull();
+  });
+
+  it('pauses the campaign when the sender mailbox refuses its credentials, giving the attempt back', async () => {
+    jobs = [];
+    const s = await seedCampaign(sql, {
+      contacts: 4,
+      port: sink.port,
+      seal: (_pw, id) => seal('not-the-password', id),
+    });
+    await startCampaign(ctx(), { engine: engine() }, s.campaignId);
+    const [outcome] = await runBatches();
+    expect(outcome).toMatchObject({ stopped: 'paused', sent: 0 });
+    for (const address of s.emails) expect(sink.count(address)).toBe(0);
+    const c = await campaignRow(s.campaignId);
+    expect(c.status).toBe('paused');
+    expect(String(c.failure_reason)).toContain('refused the user name or password');
+    expect(await statuses(s.campaignId)).toEqual({ pending: 4 });
+    const rows = await sql('select attempts from campaign_recipient where campaign_id = ?', [s.campaignId]);
+    expect(rows.every((r) => r.attempts === 0)).toBe(true);
+    expect(await events(s.workspaceId)).toContain('campaign.paused');
   });
 });

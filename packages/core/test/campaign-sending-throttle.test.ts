@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MemorySenderThrottle, senderLimits } from '../src/campaigns/sending/throttle.ts';
-import { readUnsubscribeToken, UNSUBSCRIBE_TOKEN_LENGTH, unsubscribeToken } from '../src/campaigns/sending/tokens.ts';
+import {
+  readUnsubscribeToken,
+  UNSUBSCRIBE_TOKEN_LENGTH,
+  unsubscribeToken,
+} from '../src/campaigns/sending/tokens.ts';
 
 const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./fixtures/campaign-throttle-child.ts', import.meta.url));
@@ -16,7 +20,10 @@ async function twoProcesses(mailboxId: string, perSecond: number, perDay: number
   const one = () =>
     run(process.execPath, [CHILD, mailboxId, String(perSecond), String(perDay), String(ms), PREFIX], {
       env: { ...process.env },
-    }).then((r) => JSON.parse(r.stdout.trim().split('\n').pop() as string) as { allowed: number[]; refusal: unknown });
+    }).then(
+      (r) =>
+        JSON.parse(r.stdout.trim().split('\n').pop() as string) as { allowed: number[]; refusal: unknown },
+    );
   return Promise.all([one(), one()]);
 }
 
@@ -75,7 +82,10 @@ describe('sender limits', () => {
     expect(await t.take('m', limits)).toEqual({ ok: false, waitMs: 900 });
     now += 1000;
     expect(await t.take('m', limits)).toMatchObject({ ok: true, leftToday: 0 });
-    expect(await t.take('m', limits)).toEqual({ ok: false, dayExhaustedUntil: new Date(Date.UTC(2026, 5, 2)) });
+    expect(await t.take('m', limits)).toEqual({
+      ok: false,
+      dayExhaustedUntil: new Date(Date.UTC(2026, 5, 2)),
+    });
     now += 1000; // the next UTC day
     expect(await t.take('m', limits)).toMatchObject({ ok: true, leftToday: 2 });
   });
@@ -104,7 +114,17 @@ describe('unsubscribe tokens', () => {
     const last = sig[21] as string;
     const alt = last === 'A' ? 'B' : String.fromCharCode(last.charCodeAt(0) + 1);
     expect(readUnsubscribeToken(secret, `${data}.${sig.slice(0, 21)}${alt}`)).toBeNull();
-    for (const bad of ['', '.', `${token}.x`, `${token}=`, token.replace('.', ''), `${data}`, 42, null, undefined])
+    for (const bad of [
+      '',
+      '.',
+      `${token}.x`,
+      `${token}=`,
+      token.replace('.', ''),
+      `${data}`,
+      42,
+      null,
+      undefined,
+    ])
       expect(readUnsubscribeToken(secret, bad)).toBeNull();
   });
 });

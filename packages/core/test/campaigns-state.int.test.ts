@@ -455,3 +455,36 @@ describe('retention', () => {
     expect(await sql('select 1 from campaign_recipient where campaign_id = ?', [old.id])).toEqual([]);
   });
 });
+
+describe('resuming', () => {
+  it('is refused while the sender cannot send or the postal address is gone, then allowed', async () => {
+    const fresh = await world.workspace();
+    const as = world.as(fresh.userId);
+    await updateCampaignSettings(as, fresh.workspaceId, { postalAddress: 'Somewhere 1' });
+    const { listId } = await list(fresh.workspaceId, 1);
+    const mailboxId = await mailbox(fresh.workspaceId);
+    const draft = await createCampaign(as, fresh.workspaceId, {
+      name: 'r',
+      subject: 's',
+      htmlBody: '<p>b</p>',
+      listId,
+      mailboxId,
+    });
+    await scheduleCampaign(as, fresh.workspaceId, draft.id, {});
+    // The engine paused it: the sender's credentials failed.
+    await sql("update campaign set status = 'paused', failure_reason = 'credentials refused' where id = ?", [
+      draft.id,
+    ]);
+    await sql("update mailbox set status = 'failing' where id = ?", [mailboxId]);
+    await updateCampaignSettings(as, fresh.workspaceId, { postalAddress: null });
+    const refused = await domainErrorOf(resumeCampaign(as, fresh.workspaceId, draft.id));
+    expect(refused.message).toMatch(/^The campaign cannot be resumed yet: Set a postal address/);
+    expect(refused.details).toMatchObject({ reason: 'checklist', item: 'postal_address' });
+    const items = (refused.details?.checklist ?? []) as { id: string }[];
+    expect(items.map((i) => i.id)).toEqual(['postal_address', 'sender']);
+    await updateCampaignSettings(as, fresh.workspaceId, { postalAddress: 'Somewhere 1' });
+    await sql("update mailbox set status = 'connected' where id = ?", [mailboxId]);
+    const resumed = await resumeCampaign(as, fresh.workspaceId, draft.id);
+    expect(resumed).toMatchObject({ status: 'scheduled', failureReason: null });
+  });
+});

@@ -133,7 +133,9 @@ describe('contact import jobs', () => {
     expect(subs.find((s) => s.email.startsWith('left'))?.status).toBe('unsubscribed');
     const ana = subs.find((s) => s.email === `ana${tag}@example.com`);
     expect(ana).toMatchObject({ status: 'active', name: 'Ana', attributes: { plan: 'pro', city: 'Lyon' } });
-    const [anaId] = await sql<{ id: string }>('select id from contact where email = ?', [`ana${tag}@example.com`]);
+    const [anaId] = await sql<{ id: string }>('select id from contact where email = ?', [
+      `ana${tag}@example.com`,
+    ]);
     const timeline = await consentTimeline(ctx(), ws, anaId?.id as string);
     expect(timeline).toHaveLength(1);
     expect(timeline[0]).toMatchObject({
@@ -146,9 +148,10 @@ describe('contact import jobs', () => {
       actorId: owner,
     });
     // Staged chunks are gone with their commits.
-    const [chunks] = await sql<{ n: number }>('select count(*)::int as n from contact_import_chunk where import_id = ?', [
-      importId,
-    ]);
+    const [chunks] = await sql<{ n: number }>(
+      'select count(*)::int as n from contact_import_chunk where import_id = ?',
+      [importId],
+    );
     expect(chunks?.n).toBe(0);
     // A second run finds nothing to do (the job was done exactly once).
     expect(await runContactImport(ctx(), importId)).toBeNull();
@@ -197,7 +200,11 @@ describe('contact import jobs', () => {
   it('stops a cancelled import at the next chunk; what was imported stays', async () => {
     const tag = `${Date.now()}c`;
     const rows = Array.from({ length: 6 }, (_, i) => `c${i}${tag}@example.com`);
-    const { importId } = await upload(`email\n${rows.join('\n')}\n`, { attributeColumns: {}, nameColumn: null }, 2);
+    const { importId } = await upload(
+      `email\n${rows.join('\n')}\n`,
+      { attributeColumns: {}, nameColumn: null },
+      2,
+    );
     await cancelContactImport(ctx(), ws, importId);
     expect(await runContactImport(ctx(), importId)).toBeNull();
     const done = await getContactImport(ctx(), ws, importId);

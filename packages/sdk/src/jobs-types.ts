@@ -111,6 +111,9 @@ export interface JobsApi {
   /**
    * Resolves with the job once it has ended (`completed`, `failed` or `cancelled`: check `status`),
    * following `GET /v1/jobs/:id/events` (one request), or polling `get` when the stream fails.
+   * Rejects at once, without polling, when the API refuses the key or its account (UNAUTHENTICATED,
+   * API_KEY_EXPIRED, ACCOUNT_DISABLED: its workspace is suspended, FORBIDDEN, INSUFFICIENT_SCOPE) or
+   * says the job was deleted meanwhile (NOT_FOUND); with TIMEOUT after `timeoutMs`, ABORTED on abort.
    */
   wait(id: string, options?: WaitOptions): Promise<BulkJob>;
   /** The job's items in sequence order, a page (`GET /v1/jobs/:id/results`) at a time. */

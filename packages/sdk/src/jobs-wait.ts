@@ -1,7 +1,9 @@
 // `jobs.wait`: follows a job until it ends. One request to the job's event stream, where the API
 // pushes a `progress` event at each change and `done` at the end; when the stream cannot be used (a
 // proxy that buffers or refuses it, a dropped connection, a silent stream) it polls `get` instead.
-import { abortError, isPosternError, PosternError } from './errors.ts';
+// An answer that polling could not change — the key or its account refused, the stream's `error` event
+// (the job was deleted) — rejects at once.
+import { abortError, isPosternError, PosternError, type PosternErrorCode } from './errors.ts';
 import { invalid, jobPath } from './jobs-checks.ts';
 import type { JobsTransport, WaitOptions } from './jobs-types.ts';
 import { resolveTimeout } from './options.ts';
@@ -13,6 +15,18 @@ import type { BulkJob, BulkJobStatus, BulkProgressEvent, CallOptions } from './t
 export const MIN_POLL_INTERVAL_MS = 2000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const ENDED: ReadonlySet<BulkJobStatus> = new Set(['completed', 'failed', 'cancelled']);
+/**
+ * Refusals of the key or its account when the stream is opened: a poll would get the same answer, so
+ * `wait` rejects with them at once. ACCOUNT_DISABLED: the key's workspace is suspended (every owner
+ * disabled by the instance operator, or the workspace scheduled for deletion) until the operator acts.
+ */
+const REFUSED: ReadonlySet<string> = new Set([
+  'UNAUTHENTICATED',
+  'API_KEY_EXPIRED',
+  'ACCOUNT_DISABLED',
+  'FORBIDDEN',
+  'INSUFFICIENT_SCOPE',
+]);
 
 interface WaitPlan {
   id: string;
@@ -23,8 +37,11 @@ interface WaitPlan {
   options: WaitOptions;
 }
 
-/** An error thrown by the caller's onProgress: it ends `wait` (it is not a stream failure). */
-class CallbackError {
+/**
+ * An error that ends `wait` as it is (not a stream failure to fall back from): one thrown by the
+ * caller's onProgress, or the stream's `error` event.
+ */
+class FinalError {
   readonly error: unknown;
   constructor(error: unknown) {
     this.error = error;
@@ -73,7 +90,7 @@ function progressReporter(onProgress: WaitOptions['onProgress']): (progress: Bul
     try {
       onProgress(progress);
     } catch (error) {
-      throw new CallbackError(error);
+      throw new FinalError(error);
     }
   };
 }
@@ -100,12 +117,8 @@ async function run(
     try {
       ended = await follow(transport, plan, signal, report);
     } catch (error) {
-      if (error instanceof CallbackError || signal.aborted) throw error;
-      if (
-        isPosternError(error) &&
-        ['UNAUTHENTICATED', 'API_KEY_EXPIRED', 'FORBIDDEN', 'INSUFFICIENT_SCOPE'].includes(error.code)
-      )
-        throw error;
+      if (error instanceof FinalError || signal.aborted) throw error;
+      if (isPosternError(error) && REFUSED.has(error.code)) throw error;
       // Anything else (network, 5xx, a proxy that buffers, a stream that fell silent): poll.
     }
     for (;;) {
@@ -124,7 +137,7 @@ async function run(
 
 /** What `wait` rejects with: the callback's error, TIMEOUT for its own limit, ABORTED, or the failure. */
 function waitError(error: unknown, plan: WaitPlan, deadline: AbortSignal, signal: AbortSignal): unknown {
-  if (error instanceof CallbackError) return error.error;
+  if (error instanceof FinalError) return error.error;
   if (deadline.aborted && !plan.options.signal?.aborted) {
     return new PosternError({
       code: 'TIMEOUT',
@@ -149,7 +162,7 @@ async function follow(
   signal: AbortSignal,
   report: (progress: BulkProgressEvent) => void,
 ): Promise<boolean> {
-  const { data: response } = await transport.request<Response>(
+  const { data: response, meta } = await transport.request<Response>(
     { method: 'GET', path: plan.path, expect: 'stream', accept: 'text/event-stream' },
     { signal },
   );
@@ -159,6 +172,7 @@ async function follow(
     throw new Error(`expected text/event-stream, got ${type || 'no content type'}`);
   }
   for await (const message of readEventStream(response, { idleMs: plan.idleMs, signal })) {
+    if (message.event === 'error') throw streamError(message.data, meta.requestId);
     if (message.event !== 'progress' && message.event !== 'done') continue;
     const progress = JSON.parse(message.data) as BulkProgressEvent;
     report(progress);
@@ -166,4 +180,26 @@ async function follow(
   }
   // Closed without `done` (a restart, a proxy's limit): the caller polls.
   return false;
+}
+
+/**
+ * The stream's `error` event (`{ code, message }`, e.g. NOT_FOUND when the job was deleted meanwhile)
+ * as the PosternError a poll would get; one without a code is a stream failure (the caller polls).
+ */
+function streamError(data: string, requestId: string | undefined): FinalError | Error {
+  let body: unknown;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    body = undefined;
+  }
+  const { code, message } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof code !== 'string' || typeof message !== 'string')
+    return new Error('the event stream sent an error event without a code');
+  return new FinalError(
+    new PosternError({ code: code as PosternErrorCode, message, requestId, attempts: 1 }),
+  );
 }

@@ -14,6 +14,8 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   corner?: ReactNode;
   testId?: string;
   id?: string;
+  /** The typed text, for a caller that wants only that (instead of `onChange`'s event). */
+  onValue?: (value: string) => void;
 };
 
 /** The label on its line, with whatever goes in its corner. */
@@ -29,7 +31,7 @@ function FieldLabel({ htmlFor, label, corner }: { htmlFor: string; label: ReactN
 }
 
 /** A labelled input (`<label for>`), with its hint or error wired through aria-describedby. */
-export function Field({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
+export function Field({ label, hint, error, corner, testId, id, className, onValue, ...props }: InputProps) {
   const generated = useId();
   const inputId = id ?? generated;
   const describedBy = describe(inputId, hint, error, props['aria-describedby']);
@@ -42,6 +44,7 @@ export function Field({ label, hint, error, corner, testId, id, className, ...pr
         aria-invalid={error ? true : undefined}
         className={cn(INPUT_CLASS, 'mt-1.5')}
         {...props}
+        onChange={onValue ? (event) => onValue(event.target.value) : props.onChange}
         aria-describedby={describedBy}
       />
       <FieldMessage id={inputId} hint={hint} error={error} />
@@ -110,7 +113,17 @@ export function LabelledControl({
 }
 
 /** A password input with a show/hide toggle. */
-export function PasswordField({ label, hint, error, corner, testId, id, className, ...props }: InputProps) {
+export function PasswordField({
+  label,
+  hint,
+  error,
+  corner,
+  testId,
+  id,
+  className,
+  onValue,
+  ...props
+}: InputProps) {
   const generated = useId();
   const inputId = id ?? generated;
   const [visible, setVisible] = useState(false);
@@ -126,6 +139,7 @@ export function PasswordField({ label, hint, error, corner, testId, id, classNam
           aria-invalid={error ? true : undefined}
           className={cn(INPUT_CLASS, 'pr-10')}
           {...props}
+          onChange={onValue ? (event) => onValue(event.target.value) : props.onChange}
           aria-describedby={describedBy}
         />
         <button

@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'policy.manage': ['owner', 'admin'],
   'contacts.read': ['owner', 'admin', 'member', 'viewer'],
   'contacts.write': ['owner', 'admin', 'member'],
+  'contacts.erase': ['owner', 'admin'],
   'lists.manage': ['owner', 'admin'],
   'suppressions.manage': ['owner', 'admin'],
   'mailboxes.view': ['owner', 'admin', 'member', 'viewer'],
@@ -55,7 +56,9 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'policy.manage': 'Change the validation policy and dry-run a draft of it',
   'contacts.read':
     "See contacts, lists, subscriptions, consent timelines and the suppression list; download a contact's data (audited)",
-  'contacts.write': 'Add, change, import, subscribe, unsubscribe, delete and erase contacts',
+  'contacts.write': 'Add, change, import, subscribe, unsubscribe and delete contacts',
+  'contacts.erase':
+    'Erase a person (GDPR Art. 17): their contact, subscriptions and readable consent data, for good',
   'lists.manage': 'Create, change and delete lists (consent texts, double opt-in, confirmation email)',
   'suppressions.manage': 'Add and remove manual suppressions; export the suppression list',
   'mailboxes.view': 'See connected email accounts (names, status, settings; never their passwords)',

@@ -5,6 +5,7 @@
 // workspace's mailbox network budget), subject prefixed "[Test] ". Its links point at harmless pages
 // (an unsubscribe link that names no recipient, a preference link that opens nothing): clicking them
 // in a test changes nobody's subscription. Audited campaign.test_sent (recipients' count, never bodies).
+import { randomUUID } from 'node:crypto';
 import {
   type RenderedMessage,
   type SampleContact,
@@ -76,7 +77,7 @@ async function render(
     },
     listId: list?.id ?? campaign.id,
     listName: list?.name ?? campaign.name,
-    messageId: `test-${campaign.id}-${Date.now().toString(36)}@${domain}`,
+    messageId: `test-${randomUUID()}@${domain}`,
     instanceDomain: domain,
   });
 }

@@ -7,7 +7,8 @@
 //   pause     scheduled|sending → paused   the engine re-reads the status before each message and stops;
 //                                      emits campaign.paused
 //   resume    paused → sending (it had started) | scheduled (it had not); queues `campaigns.start` again
-//                                      (idempotent: it picks up what is still pending)
+//                                      (idempotent: it picks up what is still pending); refused while the
+//                                      postal address, the content or a sender that can send is missing
 //   cancel    draft|scheduled|sending|paused → cancelled (final; completedAt set: it ended)
 // Anything else is CONFLICT naming the status. Each change takes the row lock, is audited, and its
 // job and event are written on the same transaction (nothing half-done).
@@ -140,11 +141,30 @@ export async function pauseCampaign(ctx: CampaignsCtx, workspaceId: string, camp
   return dto;
 }
 
-/** Resumes a paused campaign: sending again if it had started, else scheduled for its time. */
+/** What must still hold to resume (the engine pauses a campaign whose sender or postal address went away). */
+const RESUME_CHECKS: readonly string[] = ['postal_address', 'content', 'sender'];
+
+/**
+ * Resumes a paused campaign: sending again if it had started, else scheduled for its time. Refused
+ * (like schedule) while the postal address, the content or a sender that can send is missing.
+ */
 export async function resumeCampaign(ctx: CampaignsCtx, workspaceId: string, campaignId: string) {
   return transition(ctx, workspaceId, campaignId, 'resumed', ['paused'], async (tx, campaign) => {
+    const checklist = await campaignChecklistOf({ ...ctx, em: tx }, campaign);
+    const errors = checklist.items.filter((i) => i.status === 'error' && RESUME_CHECKS.includes(i.id));
+    if (errors.length)
+      throw new DomainError(
+        'CONFLICT',
+        `The campaign cannot be resumed yet: ${errors.map((i) => i.detail).join(' ')}`,
+        {
+          reason: 'checklist',
+          item: errors[0]?.id,
+          checklist: errors.map((i) => ({ id: i.id, detail: i.detail })),
+        },
+      );
     const started = Boolean(campaign.startedAt || campaign.snapshotCompletedAt);
     campaign.status = started ? 'sending' : 'scheduled';
+    campaign.failureReason = null;
     await enqueueStart(tx, ctx, campaign.id, started ? null : (campaign.scheduledAt ?? null));
     auditCampaign(tx, ctx, 'campaign.resumed', campaign, { to: campaign.status });
   });

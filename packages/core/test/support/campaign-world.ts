@@ -76,7 +76,8 @@ export async function startCampaignSink(options: { keepRaw?: boolean } = {}): Pr
     closeTimeout: 200,
     size: 2 * 1024 * 1024,
     onAuth(auth, _session, callback) {
-      if (auth.username === SINK_USER && auth.password === SINK_PASSWORD) return callback(null, { user: SINK_USER });
+      if (auth.username === SINK_USER && auth.password === SINK_PASSWORD)
+        return callback(null, { user: SINK_USER });
       callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
@@ -180,7 +181,16 @@ export async function seedCampaign(sql: Sql, o: SeedOptions): Promise<Seeded> {
     `insert into mailbox (id, workspace_id, email, provider, status, imap_host, imap_port, imap_security, smtp_host,
         smtp_port, smtp_security, username, password, from_name, from_address, daily_cap, created_at, updated_at)
      values (?, ?, ?, 'imap', 'connected', '127.0.0.1', 993, 'tls', '127.0.0.1', ?, 'tls', ?, ?, 'Test Sender', ?, ?, now(), now())`,
-    [mailboxId, workspaceId, SINK_USER, o.port, SINK_USER, o.seal(SINK_PASSWORD, mailboxId), SINK_USER, o.dailyCap ?? 1_000_000],
+    [
+      mailboxId,
+      workspaceId,
+      SINK_USER,
+      o.port,
+      SINK_USER,
+      o.seal(SINK_PASSWORD, mailboxId),
+      SINK_USER,
+      o.dailyCap ?? 1_000_000,
+    ],
   );
   await sql(
     `insert into contact_list (id, workspace_id, name, double_opt_in, requires_express_consent, created_at, updated_at)
@@ -219,7 +229,8 @@ export async function seedCampaign(sql: Sql, o: SeedOptions): Promise<Seeded> {
       workspaceId,
       mailboxId,
       listId,
-      o.html ?? '<html><body><h1>Hello {{ contact.name }}</h1><p>Your plan: {{ contact.attributes.plan }}</p></body></html>',
+      o.html ??
+        '<html><body><h1>Hello {{ contact.name }}</h1><p>Your plan: {{ contact.attributes.plan }}</p></body></html>',
     ],
   );
   return {

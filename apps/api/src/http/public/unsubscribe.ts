@@ -36,7 +36,10 @@ export function unsubscribePages(app: FastifyInstance, deps: ApiDeps) {
     );
 
     scope.get<{ Params: { token: string } }>('/p/u/:token', TOKEN_ROUTE, async (req, reply) => {
-      const target = await findUnsubscribeTarget({ em: deps.orm.em.fork(), config: deps.config }, req.params.token);
+      const target = await findUnsubscribeTarget(
+        { em: deps.orm.em.fork(), config: deps.config },
+        req.params.token,
+      );
       if (!target) return notFoundPage(reply);
       const done = target.unsubscribedAt !== null;
       return sendPage(

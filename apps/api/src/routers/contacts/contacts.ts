@@ -26,6 +26,8 @@ import {
 
 const read = workspaceProcedure.meta({ permission: 'contacts.read' });
 const write = workspaceProcedure.meta({ permission: 'contacts.write' });
+/** Its own permission (owners and admins), as its own scope on /v1 (`contacts:erase`): it cannot be undone. */
+const eraser = workspaceProcedure.meta({ permission: 'contacts.erase' });
 
 export const contactProcedures = {
   list: read
@@ -66,7 +68,7 @@ export const contactProcedures = {
     }),
 
   /** Erases the person (GDPR Art. 17): its consent record stays as proof, with nothing readable. */
-  erase: write
+  erase: eraser
     .input(ZContactRef)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {

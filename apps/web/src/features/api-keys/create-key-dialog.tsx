@@ -89,7 +89,7 @@ function KeyForm({
         placeholder="Production server"
         maxLength={80}
         value={name}
-        onChange={(event) => setName(event.target.value)}
+        onValue={setName}
         error={errors.name}
         hint="Where the key is used, so you know what breaks if you revoke it."
         autoFocus
@@ -111,7 +111,7 @@ function KeyForm({
             testId="key-expiry-date"
             min={todayPlus(1)}
             value={day}
-            onChange={(event) => setDay(event.target.value)}
+            onValue={setDay}
             error={errors.day}
           />
         ) : null}
@@ -163,10 +163,9 @@ export function SecretView({ created, onDone }: { created: Created; onDone: () =
 }
 
 export function CreateKeyDialog({
-  open,
   workspaceId,
-  onClose,
   onCreated,
+  ...dialog
 }: OpenDialogProps & {
   workspaceId: string;
   /** The key exists (the list should be re-read), whether or not the dialog is still open. */
@@ -174,8 +173,7 @@ export function CreateKeyDialog({
 }) {
   return (
     <SecretOnceDialog<Created>
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="create-key-dialog"
       formTitle="Create an API key"
       formDescription="Keys act on behalf of this workspace. Owners and admins can revoke them at any time."

@@ -8,45 +8,14 @@ import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ArrowLeftIcon, LockIcon, UploadIcon } from '../../components/icons.tsx';
 import { Page } from '../../components/page-header.tsx';
-import { ProgressBar } from '../../components/progress-bar.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { workspacePath } from '../workspaces/paths.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { columnLabel, formatFileSize, formatPercent, percentOf } from './bulk-model.ts';
+import { columnLabel } from './bulk-model.ts';
 import { ChosenFile, DropZone, OptionsCard } from './upload-fields.tsx';
 import { ColumnPreview } from './upload-preview.tsx';
-import { type UploadState, useUpload } from './use-upload.ts';
-
-function UploadProgress({ upload }: { upload: UploadState }) {
-  const percent = upload.phase === 'sending' ? percentOf(upload.loaded, upload.total) : 100;
-  return (
-    <div className="space-y-2" data-testid="upload-progress">
-      <div className="flex items-center justify-between text-sm">
-        <span className="font-medium text-slate-900">
-          {upload.phase === 'reading' ? 'Reading the file on the server…' : 'Uploading…'}
-        </span>
-        <span className="text-slate-600 tabular-nums" data-testid="upload-percent">
-          {formatPercent(percent)}
-        </span>
-      </div>
-      <ProgressBar
-        value={percent}
-        label="Upload progress"
-        testId="upload-bar"
-        valueText={
-          upload.phase === 'sending'
-            ? `${formatFileSize(upload.loaded)} of ${formatFileSize(upload.total)}`
-            : 'Sent; the server is reading the file'
-        }
-      />
-      {upload.phase === 'sending' ? (
-        <p className="text-xs text-slate-500 tabular-nums">
-          {formatFileSize(upload.loaded)} of {formatFileSize(upload.total)}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+import { UploadProgress } from './upload-progress.tsx';
+import { useUpload } from './use-upload.ts';
 
 function readyText({ column, preview }: ReturnType<typeof useUpload>): string {
   if (!preview.data) return 'The preview must load before the upload can start.';

@@ -1,9 +1,5 @@
-// The bulk upload's request: its option fields, in the order they are sent, then the file, through the
-// shared multipart upload (components/multipart-upload.ts: XHR progress, session cookie, CSRF header).
-import type { BulkJobDto } from '@postern/contracts';
-import { postMultipart, type UploadHandle } from '../../components/multipart-upload.ts';
-import { uploadUrl } from './bulk-model.ts';
-
+// The bulk upload's request: its option fields, in the order they are sent before the file (sent by the
+// shared multipart upload, components/multipart-upload.ts: XHR progress, session cookie, CSRF header).
 export {
   bytesToBase64,
   isUploadFailure,
@@ -31,14 +27,4 @@ export function uploadFields(options: UploadOptions): Array<[string, string]> {
   fields.push(['encoding', options.encoding]);
   fields.push(['dedupe', options.dedupe ? 'true' : 'false']);
   return fields;
-}
-
-/** Sends `file`; `onProgress(loaded, total)` follows the bytes sent. Rejects with an UploadFailure. */
-export function uploadJob(
-  workspaceId: string,
-  file: File,
-  options: UploadOptions,
-  onProgress: (loaded: number, total: number) => void,
-): UploadHandle<BulkJobDto> {
-  return postMultipart<BulkJobDto>(uploadUrl(workspaceId), uploadFields(options), file, onProgress);
 }

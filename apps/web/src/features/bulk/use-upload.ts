@@ -3,8 +3,9 @@
 // session is renewed), ending on the new job's page.
 import type { BulkJobDto } from '@postern/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useMultipartSend } from '../../components/use-multipart-send.ts';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import {
@@ -14,9 +15,10 @@ import {
   PREVIEW_BYTES,
   type UploadProblem,
   uploadProblem,
+  uploadUrl,
 } from './bulk-model.ts';
 import { columnToSend } from './preview-model.ts';
-import { isUploadFailure, sampleBase64, type UploadOptions, uploadJob } from './upload.ts';
+import { isUploadFailure, sampleBase64, type UploadOptions, uploadFields } from './upload.ts';
 import { DEFAULT_CHOICES, type UploadChoices } from './upload-fields.tsx';
 import { useBulkLimits, useInvalidateBulk } from './use-bulk.ts';
 
@@ -26,33 +28,15 @@ export type UploadState =
   | { phase: 'reading' }
   | { phase: 'failed'; problem: UploadProblem };
 
-/** Sends the file, renewing the session once if the access token expired since the page opened. */
+/** Sends the file (the shared multipart upload: progress, abort, one retry after a session renewal). */
 function useSendFile(workspaceId: string) {
   const trpcClient = useTRPCClient();
-  const abortRef = useRef<() => void>(undefined);
-  useEffect(() => () => abortRef.current?.(), []);
-  const send = async (
-    file: File,
-    options: UploadOptions,
-    onProgress: (loaded: number, total: number) => void,
-  ): Promise<BulkJobDto> => {
-    const once = () => {
-      const handle = uploadJob(workspaceId, file, options, onProgress);
-      abortRef.current = handle.abort;
-      return handle.promise;
-    };
-    try {
-      return await once();
-    } catch (error) {
-      // Any tRPC call renews the session (see lib/auth-link.ts); then send once more.
-      if (!isUploadFailure(error) || error.status !== 401) throw error;
-      await trpcClient.bulk.list.query({ workspaceId, limit: 1 });
-      return await once();
-    } finally {
-      abortRef.current = undefined;
-    }
+  const { send, abort } = useMultipartSend(() => trpcClient.bulk.list.query({ workspaceId, limit: 1 }));
+  return {
+    send: (file: File, options: UploadOptions, onProgress: (loaded: number, total: number) => void) =>
+      send<BulkJobDto>(uploadUrl(workspaceId), uploadFields(options), file, onProgress),
+    abort,
   };
-  return { send, abort: () => abortRef.current?.() };
 }
 
 export function useUpload(workspaceId: string) {

@@ -141,10 +141,14 @@ export function DraftEditor({
         ? 'pending'
         : 'saved';
 
+  /** The last changes sent: not sent again by themselves (a refused save waits for an edit or "Save now"). */
+  const lastSent = useRef('');
   const save = () => {
     if (invalid || update.isPending) return;
     const data = changedData(saved.current, form);
-    if (Object.keys(data).length) update.mutate({ workspaceId, campaignId: campaign.id, data });
+    if (!Object.keys(data).length) return;
+    lastSent.current = JSON.stringify(data);
+    update.mutate({ workspaceId, campaignId: campaign.id, data });
   };
   const saveRef = useRef(save);
   saveRef.current = save;
@@ -152,6 +156,7 @@ export function DraftEditor({
   // Saved a moment after the last change (and again once a save in flight returns with more to save).
   useEffect(() => {
     if (!dirty || invalid || update.isPending) return;
+    if (JSON.stringify(changedData(saved.current, form)) === lastSent.current) return;
     const timer = setTimeout(() => saveRef.current(), AUTOSAVE_MS);
     return () => clearTimeout(timer);
   }, [form, dirty, invalid, update.isPending]);

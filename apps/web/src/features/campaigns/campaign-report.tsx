@@ -1,14 +1,17 @@
 // A campaign past its draft: how far sending has got, the figures (recipients, sent, failed, unknown,
 // unsubscribed, skipped and why) and messages sent over time — re-read every few seconds while it
 // sends — and the message as it was sent.
+import { lazy, Suspense } from 'react';
 import { ProblemAlert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { type CampaignCounters, formatCount, metricCards, progress, skipReasons } from './campaigns-model.ts';
-import { SendsChart } from './sends-chart.tsx';
 import { type Campaign, useMetricsQuery } from './use-campaigns.ts';
+
+/** The chart brings recharts: loaded only when a campaign has a report to draw. */
+const SendsChart = lazy(async () => ({ default: (await import('./sends-chart.tsx')).SendsChart }));
 
 function ProgressLine({ campaign, counters }: { campaign: Campaign; counters: CampaignCounters }) {
   const done = progress(counters);
@@ -96,7 +99,9 @@ export function CampaignReport({
       >
         {metrics.data ? (
           metrics.data.series.length ? (
-            <SendsChart series={metrics.data.series} bucket={metrics.data.bucket} />
+            <Suspense fallback={<Skeleton className="h-64" />}>
+              <SendsChart series={metrics.data.series} bucket={metrics.data.bucket} />
+            </Suspense>
           ) : (
             <p className="py-8 text-center text-sm text-slate-500" data-testid="sends-empty">
               Nothing sent yet.

@@ -14,6 +14,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { campaignActionError } from './campaign-errors.ts';
 import { POSTAL_ADDRESS_ANCHOR } from './campaign-paths.ts';
+import { addressFormOf, settingsUpdate } from './postal-address-model.ts';
 import {
   type CampaignSettings,
   useCampaignSettingsQuery,

@@ -159,7 +159,7 @@ export function CheckPage() {
               spellCheck={false}
               placeholder="ann@example.com"
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onValue={setEmail}
               error={emailError}
               testId="check-email"
             />

@@ -51,34 +51,32 @@ function AddForm({
         placeholder="Asked by phone, 6 December"
         hint="Why it is suppressed, for whoever reads the list later."
         value={source}
-        onChange={(event) => setSource(event.target.value)}
+        onValue={setSource}
       />
     </DialogForm>
   );
 }
 
 export function AddSuppressionDialog({
-  open,
   workspaceId,
-  onClose,
   onAdded,
+  ...dialog
 }: OpenDialogProps & {
   workspaceId: string;
   onAdded: (email: string, added: boolean) => void;
 }) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="add-suppression-dialog"
       title="Suppress an address"
       description="Campaigns never send to a suppressed address, and no import, API call or dashboard action can subscribe it."
     >
       <AddForm
         workspaceId={workspaceId}
-        onCancel={onClose}
+        onCancel={dialog.onClose}
         onAdded={(email, added) => {
-          onClose();
+          dialog.onClose();
           onAdded(email, added);
         }}
       />

@@ -210,7 +210,7 @@ export function ImportDialog({
               maxLength={200}
               hint="Kept with each entry: where the addresses come from."
               value={source}
-              onChange={(event) => setSource(event.target.value)}
+              onValue={setSource}
             />
             <FormActions
               label={`Suppress ${total} ${total === 1 ? 'address' : 'addresses'}`}

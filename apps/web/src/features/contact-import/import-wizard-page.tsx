@@ -10,19 +10,18 @@ import { LoadError } from '../../components/error-panel.tsx';
 import { NewspaperIcon, UploadIcon } from '../../components/icons.tsx';
 import { BackLink, ItemNotFound } from '../../components/item-page.tsx';
 import { Page } from '../../components/page-header.tsx';
-import { ProgressBar } from '../../components/progress-bar.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
 import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { formatFileSize, formatPercent, percentOf } from '../bulk/bulk-model.ts';
 import { ChosenFile, DropZone } from '../bulk/upload-fields.tsx';
+import { UploadProgress } from '../bulk/upload-progress.tsx';
 import { isListId, listPath, listsPath } from '../lists/list-paths.ts';
 import { type ListDetail, useListQuery } from '../lists/use-lists.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConsentCard, VerifyCard } from './consent-card.tsx';
 import { MappingCard } from './mapping-card.tsx';
-import { type Choices, type ImportWizard, type UploadState, useImportWizard } from './use-import-wizard.ts';
+import { type Choices, type ImportWizard, useImportWizard } from './use-import-wizard.ts';
 
 const NOT_FOUND = {
   icon: NewspaperIcon,
@@ -77,29 +76,6 @@ function WizardForList({ listId }: { listId: string }) {
       </Page>
     );
   return <Wizard list={list.data} back={back} />;
-}
-
-function UploadProgress({ upload }: { upload: UploadState }) {
-  const percent = upload.phase === 'sending' ? percentOf(upload.loaded, upload.total) : 100;
-  return (
-    <div className="space-y-2" data-testid="import-upload-progress">
-      <div className="flex items-center justify-between text-sm">
-        <span className="font-medium text-slate-900">
-          {upload.phase === 'reading' ? 'Reading the file on the server…' : 'Uploading…'}
-        </span>
-        <span className="text-slate-600 tabular-nums">{formatPercent(percent)}</span>
-      </div>
-      <ProgressBar
-        value={percent}
-        label="Upload progress"
-        valueText={
-          upload.phase === 'sending'
-            ? `${formatFileSize(upload.loaded)} of ${formatFileSize(upload.total)}`
-            : 'Sent; the server is reading the file'
-        }
-      />
-    </div>
-  );
 }
 
 function readyText(wizard: ImportWizard, list: ListDetail): string {

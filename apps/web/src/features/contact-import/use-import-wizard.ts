@@ -1,21 +1,18 @@
 // The state of the import wizard: the chosen file and its preview (re-read when the format or encoding
 // changes), the column mapping, the declared basis and the verification choice, and the upload itself
-// (progress, abort, one retry after the session is renewed), ending on the import's page.
+// (the shared multipart upload: progress, abort, one retry after the session is renewed), ending on
+// the import's page.
 import type { ContactImportCreated, ImportBasis } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { isUploadFailure, postMultipart, sampleBase64 } from '../../components/multipart-upload.ts';
+import { isUploadFailure, sampleBase64 } from '../../components/multipart-upload.ts';
+import { useMultipartSend } from '../../components/use-multipart-send.ts';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
-import {
-  fileProblem,
-  MAX_UPLOAD_BYTES,
-  PREVIEW_BYTES,
-  type UploadProblem,
-  uploadProblem,
-} from '../bulk/bulk-model.ts';
+import { fileProblem, MAX_UPLOAD_BYTES, PREVIEW_BYTES, uploadProblem } from '../bulk/bulk-model.ts';
 import { useBulkLimits } from '../bulk/use-bulk.ts';
+import type { UploadState } from '../bulk/use-upload.ts';
 import {
   hasProblems,
   type ImportChoices,
@@ -27,11 +24,7 @@ import {
   mappingProblems,
 } from './import-model.ts';
 
-export type UploadState =
-  | { phase: 'idle' }
-  | { phase: 'sending'; loaded: number; total: number }
-  | { phase: 'reading' }
-  | { phase: 'failed'; problem: UploadProblem };
+export type { UploadState };
 
 export type Choices = Omit<ImportChoices, 'listId' | 'basis'> & { basis: ImportBasis | '' };
 
@@ -43,43 +36,42 @@ const DEFAULT_CHOICES: Choices = {
   encoding: 'utf-8',
 };
 
-/** Sends the file, renewing the session once if the access token expired since the page opened. */
-function useSend(workspaceId: string) {
+/** Sends the prepared import (progress, abort, one retry after a session renewal), then opens its page. */
+function useImportUpload(workspaceId: string, listId: string, maxUploadBytes: number) {
   const trpcClient = useTRPCClient();
-  const abortRef = useRef<() => void>(undefined);
-  useEffect(() => () => abortRef.current?.(), []);
-  const send = async (
-    fields: Array<[string, string]>,
-    file: File,
-    onProgress: (loaded: number, total: number) => void,
-  ): Promise<ContactImportCreated> => {
-    const once = () => {
-      const handle = postMultipart<ContactImportCreated>(
+  const navigate = useNavigate();
+  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
+  const { send, abort } = useMultipartSend(() => trpcClient.contacts.lists.list.query({ workspaceId }));
+
+  async function run(fields: Array<[string, string]>, file: File) {
+    setUpload({ phase: 'sending', loaded: 0, total: file.size });
+    let created: ContactImportCreated;
+    try {
+      created = await send<ContactImportCreated>(
         importUploadUrl(workspaceId),
         fields,
         file,
-        onProgress,
+        (loaded, total) =>
+          setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
       );
-      abortRef.current = handle.abort;
-      return handle.promise;
-    };
-    try {
-      return await once();
     } catch (error) {
-      // Any tRPC call renews the session (see lib/auth-link.ts); then send once more.
-      if (!isUploadFailure(error) || error.status !== 401) throw error;
-      await trpcClient.contacts.lists.list.query({ workspaceId });
-      return await once();
-    } finally {
-      abortRef.current = undefined;
+      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
+      return setUpload({
+        phase: 'failed',
+        problem: isUploadFailure(error)
+          ? uploadProblem(error.status, error.body, maxUploadBytes)
+          : { title: 'You are signed out', message: userMessage(error) },
+      });
     }
-  };
-  return { send, abort: () => abortRef.current?.() };
+    navigate(importPath(workspaceId, listId, created.importId));
+  }
+
+  const busy = upload.phase === 'sending' || upload.phase === 'reading';
+  return { upload, reset: () => setUpload({ phase: 'idle' }), run, abort, busy };
 }
 
 export function useImportWizard(workspaceId: string, listId: string) {
   const trpc = useTRPC();
-  const navigate = useNavigate();
   const [file, setFile] = useState<File>();
   const [fileError, setFileError] = useState<string>();
   const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
@@ -87,8 +79,13 @@ export function useImportWizard(workspaceId: string, listId: string) {
   const [choices, setChoices] = useState<Choices>(DEFAULT_CHOICES);
   const [basisError, setBasisError] = useState<string>();
   const [showProblems, setShowProblems] = useState(false);
-  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
-  const { send, abort } = useSend(workspaceId);
+  const {
+    upload,
+    reset: resetUpload,
+    run,
+    abort,
+    busy,
+  } = useImportUpload(workspaceId, listId, maxUploadBytes);
   const preview = useMutation(trpc.contactImports.preview.mutationOptions());
 
   async function runPreview(chosen: File, { format, encoding }: Pick<Choices, 'format' | 'encoding'>) {
@@ -106,7 +103,7 @@ export function useImportWizard(workspaceId: string, listId: string) {
   }
 
   function chooseFile(chosen: File | undefined) {
-    setUpload({ phase: 'idle' });
+    resetUpload();
     setShowProblems(false);
     const problem = chosen && fileProblem(chosen, maxUploadBytes);
     setFileError(problem);
@@ -130,26 +127,9 @@ export function useImportWizard(workspaceId: string, listId: string) {
     setShowProblems(true);
     if (!basis) setBasisError('Declare how the consent of these people was obtained.');
     if (hasProblems(problems) || !basis) return;
-    const fields = importFields(preview.data, mapping, { ...rest, basis, listId, source: file.name });
-    setUpload({ phase: 'sending', loaded: 0, total: file.size });
-    let created: ContactImportCreated;
-    try {
-      created = await send(fields, file, (loaded, total) =>
-        setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
-      );
-    } catch (error) {
-      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
-      return setUpload({
-        phase: 'failed',
-        problem: isUploadFailure(error)
-          ? uploadProblem(error.status, error.body, maxUploadBytes)
-          : { title: 'You are signed out', message: userMessage(error) },
-      });
-    }
-    navigate(importPath(workspaceId, listId, created.importId));
+    await run(importFields(preview.data, mapping, { ...rest, basis, listId, source: file.name }), file);
   }
 
-  const busy = upload.phase === 'sending' || upload.phase === 'reading';
   return {
     file,
     fileError,

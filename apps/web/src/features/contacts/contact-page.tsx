@@ -1,7 +1,7 @@
 // One contact: its address, name and attributes, its subscriptions (unsubscribe from one list), and
 // its consent timeline; the person's rights (subject-rights.tsx): download everything held about them
-// as JSON, erase them (GDPR Art. 17: the consent events stay, unreadable). An erased person's page
-// still shows the timeline, marked as erased.
+// as JSON, erase them (GDPR Art. 17: the consent events stay, unreadable; shown only with the
+// `contacts.erase` permission). An erased person's page still shows the timeline, marked as erased.
 import { useMemo } from 'react';
 import { useParams } from 'react-router';
 import { Card } from '../../components/card.tsx';
@@ -97,6 +97,8 @@ function ContactDetails({
 }) {
   const { workspace, can } = useCurrentWorkspace();
   const canWrite = can('contacts.write');
+  // Erasing is its own permission (owners and admins): members who may delete a contact may not erase it.
+  const canErase = can('contacts.erase');
   const attributes = attributeEntries(contact.attributes);
   return (
     <div className="space-y-6" data-testid="contact-page" data-contact-id={contact.id}>
@@ -113,7 +115,7 @@ function ContactDetails({
         actions={
           <div className="flex flex-wrap items-start gap-2">
             <DownloadContactData workspace={workspace} contact={contact} />
-            {canWrite ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
+            {canErase ? <EraseContact workspaceId={workspace.id} contact={contact} /> : null}
           </div>
         }
       />

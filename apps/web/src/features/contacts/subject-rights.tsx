@@ -1,6 +1,8 @@
 // A person's rights on their contact page (GDPR, #30): "Download data (JSON)" saves everything held
 // about them (the export of contacts.export, audited) to hand to them; "Erase this person" destroys it,
 // after the member has typed the address — an erasure cannot be undone, so a stray click must not do it.
+// Erasing needs the `contacts.erase` permission (owners and admins; the page renders EraseContact only
+// then, and the API refuses anyone else FORBIDDEN).
 // The dialog says what goes and what stays (the consent events, unreadable; the suppression entry, a
 // keyed hash that keeps the address from being mailed again).
 import { useMutation } from '@tanstack/react-query';

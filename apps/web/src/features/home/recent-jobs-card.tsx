@@ -5,8 +5,8 @@ import { buttonClass } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ListChecksIcon } from '../../components/icons.tsx';
+import { timeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { TimeAgo } from '../../components/time-ago.tsx';
 import { useNow } from '../../lib/use-now.ts';
 import { JobStatusBadge } from '../bulk/job-status-badge.tsx';
 import { workspacePath } from '../workspaces/paths.ts';
@@ -15,19 +15,14 @@ const NUMBER = new Intl.NumberFormat('en');
 
 function columns(workspaceId: string, now: number): Column<BulkJobDto>[] {
   return [
-    {
-      id: 'name',
-      header: 'Job',
-      primary: true,
-      cell: (job) => (
-        <Link
-          to={`${workspacePath(workspaceId, 'jobs')}/${job.id}`}
-          className="font-medium text-indigo-700 hover:text-indigo-900"
-        >
-          {job.name ?? 'Untitled job'}
-        </Link>
-      ),
-    },
+    titleColumn('Job', (job) => (
+      <Link
+        to={`${workspacePath(workspaceId, 'jobs')}/${job.id}`}
+        className="font-medium text-indigo-700 hover:text-indigo-900"
+      >
+        {job.name ?? 'Untitled job'}
+      </Link>
+    )),
     { id: 'status', header: 'Status', cell: (job) => <JobStatusBadge status={job.status} /> },
     {
       id: 'progress',
@@ -35,12 +30,7 @@ function columns(workspaceId: string, now: number): Column<BulkJobDto>[] {
       align: 'right',
       cell: (job) => `${NUMBER.format(job.processed)} / ${NUMBER.format(job.total)}`,
     },
-    {
-      id: 'created',
-      header: 'Created',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (job) => <TimeAgo iso={job.createdAt} now={now} />,
-    },
+    timeColumn('Created', (job) => job.createdAt, now),
   ];
 }
 

@@ -1,16 +1,12 @@
 // The confirmation email editor of a list: subject and body with the placeholders the server fills in,
 // a plain-text preview as the recipient reads it (the list's name and an example link filled in), and
 // "Reset to default". Saved on its own; a text equal to the default is stored as "the default".
-import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import { Alert, ProblemAlert } from '../../components/alert.tsx';
+import { type FormEvent, useId, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { TextAreaField } from '../../components/form-fields.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import {
   type ConfirmationDraft,
   type ConfirmationErrors,
@@ -22,9 +18,9 @@ import {
   renderPreview,
   unknownPlaceholders,
 } from './confirmation-model.ts';
-import { listActionError } from './list-errors.ts';
+import { type ListCardProps, SaveFoot, useListSave, useSavedDraft } from './list-card-save.tsx';
 import { LIMITS } from './lists-model.ts';
-import { type ListDetail, useRefreshLists } from './use-lists.ts';
+import type { ListDetail } from './use-lists.ts';
 
 function savedDraft(list: ListDetail): ConfirmationDraft {
   return { subject: list.confirmationSubject, body: list.confirmationBody };
@@ -119,33 +115,10 @@ function ConfirmationFields({
   );
 }
 
-export function ConfirmationEmailCard({
-  workspaceId,
-  list,
-  canManage,
-  onSaved,
-}: {
-  workspaceId: string;
-  list: ListDetail;
-  canManage: boolean;
-  onSaved: (message: string) => void;
-}) {
-  const trpc = useTRPC();
-  const refresh = useRefreshLists();
-  const [draft, setDraft] = useState<ConfirmationDraft>(() => savedDraft(list));
+export function ConfirmationEmailCard({ workspaceId, list, canManage, onSaved }: ListCardProps) {
+  const { draft, setDraft, discard } = useSavedDraft(list, savedDraft);
   const [errors, setErrors] = useState<ConfirmationErrors>({});
-  const savedKey = `${list.confirmationSubject}\n${list.confirmationBody}`;
-  useEffect(() => setDraft(savedDraft(list)), [savedKey]);
-  const refusal = useRefusal((error) => listActionError(error, 'update'));
-  const save = useMutation(
-    trpc.contacts.lists.update.mutationOptions({
-      onSuccess: () => {
-        onSaved('The confirmation email was saved.');
-        void refresh();
-      },
-      onError: refusal.onError,
-    }),
-  );
+  const { save, problem } = useListSave(onSaved, () => 'The confirmation email was saved.');
   const data = confirmationUpdate(savedDraft(list), draft);
   const dirty = Object.keys(data).length > 0;
 
@@ -187,22 +160,18 @@ export function ConfirmationEmailCard({
           <ConfirmationFields draft={draft} errors={errors} onChange={setDraft} disabled={save.isPending} />
         ) : null}
         <Preview draft={draft} list={list} />
-        <ProblemAlert problem={refusal.problem(save)} testId="confirmation-error" />
-        {canManage ? (
-          <FormActions
-            label="Save email"
-            busy={save.isPending}
-            disabled={!dirty}
-            testId="confirmation-save"
-            onCancel={() => {
-              setErrors({});
-              setDraft(savedDraft(list));
-            }}
-            cancelLabel="Discard changes"
-            cancelVariant="ghost"
-            cancelDisabled={!dirty}
-          />
-        ) : null}
+        <SaveFoot
+          canManage={canManage}
+          label="Save email"
+          testId="confirmation"
+          busy={save.isPending}
+          dirty={dirty}
+          problem={problem}
+          onDiscard={() => {
+            setErrors({});
+            discard();
+          }}
+        />
       </form>
     </Card>
   );

@@ -1,18 +1,14 @@
 // A list's settings on its page: name, public description, double opt-in, express consent (CASL), the
 // consent text (a changed text becomes a new version), and the connected mailbox confirmations are sent
 // from. Saved together, only what changed; owners and admins edit, everyone else reads.
-import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
-import { Alert, ProblemAlert } from '../../components/alert.tsx';
+import { type FormEvent, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
-import { FormActions } from '../../components/form-actions.tsx';
 import { OptionCheckbox, TextAreaField } from '../../components/form-fields.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useMailboxesQuery } from '../mailboxes/use-mailboxes.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
-import { listActionError } from './list-errors.ts';
+import { type ListCardProps, SaveFoot, useListSave, useSavedDraft } from './list-card-save.tsx';
 import {
   addsConsentVersion,
   formOf,
@@ -25,7 +21,7 @@ import {
   settingsProblems,
   updateInput,
 } from './lists-model.ts';
-import { type ListDetail, useRefreshLists } from './use-lists.ts';
+import type { ListDetail } from './use-lists.ts';
 
 function useSenders(workspaceId: string): SenderMailbox[] {
   const mailboxes = useMailboxesQuery(workspaceId);
@@ -37,14 +33,6 @@ function useSenders(workspaceId: string): SenderMailbox[] {
     canSend: mailbox.canSend,
     fromAddress: mailbox.identity.fromAddress,
   }));
-}
-
-/** The edited form; it follows the saved list when that changes (a save, another member's change). */
-function useListDraft(list: ListDetail) {
-  const [form, setForm] = useState<ListForm>(() => formOf(list));
-  const savedKey = JSON.stringify(formOf(list));
-  useEffect(() => setForm(formOf(list)), [savedKey]);
-  return { form, setForm, discard: () => setForm(formOf(list)) };
 }
 
 /** The fields of the card (disabled for those who only read). */
@@ -132,32 +120,11 @@ function SettingsFields({
   );
 }
 
-export function ListSettingsCard({
-  workspaceId,
-  list,
-  canManage,
-  onSaved,
-}: {
-  workspaceId: string;
-  list: ListDetail;
-  canManage: boolean;
-  onSaved: (message: string) => void;
-}) {
-  const trpc = useTRPC();
-  const refresh = useRefreshLists();
+export function ListSettingsCard({ workspaceId, list, canManage, onSaved }: ListCardProps) {
   const senders = useSenders(workspaceId);
-  const { form, setForm, discard } = useListDraft(list);
+  const { draft: form, setDraft: setForm, discard } = useSavedDraft(list, formOf);
   const [errors, setErrors] = useState<ListFormErrors>({});
-  const refusal = useRefusal((error) => listActionError(error, 'update'));
-  const save = useMutation(
-    trpc.contacts.lists.update.mutationOptions({
-      onSuccess: (saved) => {
-        onSaved(`The settings of “${saved.name}” were saved.`);
-        void refresh();
-      },
-      onError: refusal.onError,
-    }),
-  );
+  const { save, problem } = useListSave(onSaved, (saved) => `The settings of “${saved.name}” were saved.`);
   const data = updateInput(list, form);
   const dirty = Object.keys(data).length > 0;
 
@@ -185,19 +152,15 @@ export function ListSettingsCard({
           senders={senders}
           disabled={!canManage || save.isPending}
         />
-        <ProblemAlert problem={refusal.problem(save)} testId="list-settings-error" />
-        {canManage ? (
-          <FormActions
-            label="Save settings"
-            busy={save.isPending}
-            disabled={!dirty}
-            testId="list-settings-save"
-            onCancel={discard}
-            cancelLabel="Discard changes"
-            cancelVariant="ghost"
-            cancelDisabled={!dirty}
-          />
-        ) : null}
+        <SaveFoot
+          canManage={canManage}
+          label="Save settings"
+          testId="list-settings"
+          busy={save.isPending}
+          dirty={dirty}
+          problem={problem}
+          onDiscard={discard}
+        />
       </form>
     </Card>
   );

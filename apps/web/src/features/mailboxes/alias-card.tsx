@@ -79,7 +79,7 @@ function StartAliasForm({
         spellCheck={false}
         placeholder="sales@example.com"
         value={address}
-        onChange={(event) => setAddress(event.target.value)}
+        onValue={setAddress}
         error={error}
         hint="An address this mailbox may send as. Postern proves it by sending a code from it to this mailbox."
       />

@@ -7,7 +7,7 @@ import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { connectInput, connectProblems, emptyDraft, hostPlaceholder } from './connect-model.ts';
-import { CredentialFormBody, useCredentialForm } from './credential-form.tsx';
+import { CredentialForm, useCredentialForm } from './credential-form.tsx';
 import { fieldId } from './endpoint-fields.tsx';
 import type { Mailbox } from './use-mailboxes.ts';
 
@@ -27,47 +27,36 @@ function ConnectForm({
   const form = useCredentialForm({ initial: emptyDraft, action: 'connect', mutation: connect, onBusy });
   const { draft } = form;
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        form.submit(connectProblems(draft), () => ({ workspaceId, ...connectInput(draft) }));
-      }}
-      className="space-y-6"
-      data-testid="connect-form"
+    <CredentialForm
+      name="connect"
+      onSubmit={() => form.submit(connectProblems(draft), () => ({ workspaceId, ...connectInput(draft) }))}
+      form={form}
+      email={draft.email}
+      hostPlaceholder={(protocol) => hostPlaceholder(protocol, draft.email)}
+      label="Test and connect"
+      onCancel={onCancel}
     >
-      <CredentialFormBody
-        name="connect"
-        form={form}
-        email={draft.email}
-        hostPlaceholder={(protocol) => hostPlaceholder(protocol, draft.email)}
-        busy={connect.isPending}
-        label="Test and connect"
-        onCancel={onCancel}
-      >
-        <Field
-          id={fieldId(form.idPrefix, 'email')}
-          label="Email address"
-          type="email"
-          testId="mailbox-email"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="anna@example.com"
-          value={draft.email}
-          onChange={(event) => form.change({ email: event.target.value })}
-          error={form.shown.email}
-          autoFocus
-        />
-      </CredentialFormBody>
-    </form>
+      <Field
+        id={fieldId(form.idPrefix, 'email')}
+        label="Email address"
+        type="email"
+        testId="mailbox-email"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="anna@example.com"
+        value={draft.email}
+        onChange={(event) => form.change({ email: event.target.value })}
+        error={form.shown.email}
+        autoFocus
+      />
+    </CredentialForm>
   );
 }
 
 export function ConnectDialog({
-  open,
   workspaceId,
-  onClose,
   onConnected,
+  ...dialog
 }: OpenDialogProps & {
   workspaceId: string;
   onConnected: (mailbox: Mailbox) => void;
@@ -75,8 +64,7 @@ export function ConnectDialog({
   const [busy, setBusy] = useState(false);
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       dismissable={!busy}
       side
       testId="connect-dialog"
@@ -85,11 +73,11 @@ export function ConnectDialog({
     >
       <ConnectForm
         workspaceId={workspaceId}
-        onCancel={onClose}
+        onCancel={dialog.onClose}
         onBusy={setBusy}
         onConnected={(mailbox) => {
           onConnected(mailbox);
-          onClose();
+          dialog.onClose();
         }}
       />
     </Dialog>

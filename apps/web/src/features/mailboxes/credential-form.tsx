@@ -94,6 +94,7 @@ export function useCredentialForm<D extends ServerDraft, V>({
     idPrefix,
     draft,
     problem,
+    busy: mutation.isPending,
     /** The browser's problems over the server's. */
     shown: { ...serverFieldErrors(problem), ...errors },
     change: (next: Partial<D>) => {
@@ -116,36 +117,45 @@ export function useCredentialForm<D extends ServerDraft, V>({
 }
 
 /**
- * The form's body: the refusal, whatever comes first (the address), both servers, the sign-in, the
- * progress while testing, and the foot. Named `<name>-form`: `<name>-error`, `<name>-progress`,
+ * The form: the refusal, whatever comes first (the address), both servers, the sign-in, the progress
+ * while testing, and the foot. Named `<name>`: `<name>-form`, `<name>-error`, `<name>-progress`,
  * `<name>-submit`.
  */
-export function CredentialFormBody<D extends ServerDraft>({
+export function CredentialForm<D extends ServerDraft>({
   name,
+  onSubmit,
   form,
   email,
   hostPlaceholder,
-  busy,
   label,
   onCancel,
   children,
 }: {
   name: string;
+  /** Checks the fields and sends (the page does not reload). */
+  onSubmit: () => void;
   form: Pick<
     ReturnType<typeof useCredentialForm<D, unknown>>,
-    'idPrefix' | 'draft' | 'problem' | 'shown' | 'change'
+    'idPrefix' | 'draft' | 'problem' | 'shown' | 'change' | 'busy'
   >;
   /** The mailbox's address: the user name when none is typed. */
   email: string;
   hostPlaceholder: (protocol: 'smtp' | 'imap') => string;
-  busy: boolean;
   label: string;
   onCancel: () => void;
   children?: ReactNode;
 }) {
-  const { idPrefix, draft, shown, change } = form;
+  const { idPrefix, draft, shown, change, busy } = form;
   return (
-    <>
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+      className="space-y-6"
+      data-testid={`${name}-form`}
+    >
       <ProblemAlert problem={form.problem} testId={`${name}-error`} />
       {children}
       {(['smtp', 'imap'] as const).map((protocol) => (
@@ -171,6 +181,6 @@ export function CredentialFormBody<D extends ServerDraft>({
       />
       {busy ? <TestingProgress testId={`${name}-progress`} /> : null}
       <FormActions label={label} busy={busy} testId={`${name}-submit`} onCancel={onCancel} />
-    </>
+    </form>
   );
 }

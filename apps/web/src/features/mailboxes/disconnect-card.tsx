@@ -2,10 +2,10 @@
 // is sent through it any more; the account stays listed as disconnected and can be reconnected. For a
 // Gmail/Outlook mailbox the grant is revoked at the provider too (the page then says whether it was).
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { UnplugIcon } from '../../components/icons.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
@@ -25,19 +25,19 @@ export function DisconnectCard({
   const trpc = useTRPC();
   const updated = useMailboxUpdated();
   const refusal = useRefusal((error) => mailboxActionError(error, 'disconnect'));
-  const [asking, setAsking] = useState(false);
   const provider = oauthProviderOf(mailbox.provider);
   const secret = provider ? 'access' : 'password';
   const disconnect = useMutation(
     trpc.mailboxes.disconnect.mutationOptions({
       onSuccess: (disconnected) => {
-        setAsking(false);
+        confirm.close();
         void updated(disconnected);
         onDisconnected(disconnected);
       },
       onError: refusal.onError,
     }),
   );
+  const confirm = useConfirmMutation(disconnect, refusal.problem);
   return (
     <Card id="disconnect" testId="disconnect-card" title="Disconnect" className="border-rose-200">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
@@ -49,10 +49,7 @@ export function DisconnectCard({
         <Button
           variant="secondary"
           className="text-rose-700"
-          onClick={() => {
-            disconnect.reset();
-            setAsking(true);
-          }}
+          onClick={confirm.ask}
           data-testid="disconnect-mailbox"
         >
           <UnplugIcon className="size-4" />
@@ -60,13 +57,10 @@ export function DisconnectCard({
         </Button>
       </div>
       <ConfirmAction
-        open={asking}
+        {...confirm.dialog}
         testId="disconnect-dialog"
         title={`Disconnect ${mailbox.email}?`}
         confirmLabel="Disconnect"
-        busy={disconnect.isPending}
-        problem={refusal.problem(disconnect)}
-        onCancel={() => setAsking(false)}
         onConfirm={() => disconnect.mutate({ workspaceId: workspace.id, mailboxId: mailbox.id })}
       >
         <p>

@@ -13,7 +13,7 @@ import {
   endpointInput,
   endpointProblems,
 } from './connect-model.ts';
-import { CredentialFormBody, useCredentialForm } from './credential-form.tsx';
+import { CredentialForm, useCredentialForm } from './credential-form.tsx';
 import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
 
 type Draft = Omit<ConnectDraft, 'email'>;
@@ -61,10 +61,9 @@ function ReplaceForm({
   const { draft } = form;
   const withEmail = { ...draft, email: mailbox.email };
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CredentialForm
+      name="replace"
+      onSubmit={() =>
         form.submit({ ...endpointProblems(draft), ...credentialProblems(withEmail) }, () => ({
           workspaceId: workspace.id,
           mailboxId: mailbox.id,
@@ -72,21 +71,14 @@ function ReplaceForm({
           smtp: endpointInput(draft.smtp),
           username: effectiveUsername(withEmail),
           password: draft.password,
-        }));
-      }}
-      className="space-y-6"
-      data-testid="replace-form"
-    >
-      <CredentialFormBody
-        name="replace"
-        form={form}
-        email={mailbox.email}
-        hostPlaceholder={(protocol) => `${protocol}.example.com`}
-        busy={replace.isPending}
-        label="Test and save"
-        onCancel={onDone}
-      />
-    </form>
+        }))
+      }
+      form={form}
+      email={mailbox.email}
+      hostPlaceholder={(protocol) => `${protocol}.example.com`}
+      label="Test and save"
+      onCancel={onDone}
+    />
   );
 }
 

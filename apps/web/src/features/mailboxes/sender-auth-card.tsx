@@ -183,7 +183,7 @@ export function SenderAuthCard({ mailbox }: { mailbox: Mailbox }) {
               spellCheck={false}
               placeholder="google, selector1, s1…"
               value={selector}
-              onChange={(event) => setSelector(event.target.value)}
+              onValue={setSelector}
               hint="Your provider's selector, if the usual ones are not found."
             />
             <Button

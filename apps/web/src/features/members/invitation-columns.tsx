@@ -1,3 +1,4 @@
+import { badgeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
 import { formatDateTime, formatUntil } from '../../lib/time.ts';
@@ -7,28 +8,15 @@ import type { PendingInvitation } from './use-members.ts';
 /** The columns of the pending invitations: to whom, which role, invited by whom, until when. */
 export function invitationColumns(now: number): Column<PendingInvitation>[] {
   return [
-    {
-      id: 'email',
-      header: 'Email',
-      primary: true,
-      cell: (invitation) => (
-        <>
-          <span className="font-medium [overflow-wrap:anywhere] text-slate-900">{invitation.email}</span>
-          <p className="text-xs text-slate-500">
-            Sent <TimeAgo iso={invitation.createdAt} now={now} />
-          </p>
-        </>
-      ),
-    },
-    {
-      id: 'role',
-      header: 'Role',
-      cell: (invitation) => (
-        <span>
-          <RoleBadge role={invitation.role} />
-        </span>
-      ),
-    },
+    titleColumn('Email', (invitation) => (
+      <>
+        <span className="font-medium [overflow-wrap:anywhere] text-slate-900">{invitation.email}</span>
+        <p className="text-xs text-slate-500">
+          Sent <TimeAgo iso={invitation.createdAt} now={now} />
+        </p>
+      </>
+    )),
+    badgeColumn('Role', (invitation) => <RoleBadge role={invitation.role} />),
     {
       id: 'invited-by',
       header: 'Invited by',

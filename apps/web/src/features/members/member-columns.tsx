@@ -5,10 +5,10 @@ import type { Role } from '@postern/contracts/constants';
 import type { UseMutationResult } from '@tanstack/react-query';
 import { Avatar } from '../../components/avatar.tsx';
 import { Badge } from '../../components/badge.tsx';
+import { timeColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { Select } from '../../components/select.tsx';
 import { Spinner } from '../../components/spinner.tsx';
-import { TimeAgo } from '../../components/time-ago.tsx';
 import { assignableRoles, ROLE_LABELS } from '../workspaces/permissions.ts';
 import { RoleBadge } from './role-badge.tsx';
 import type { Member } from './use-members.ts';
@@ -110,11 +110,6 @@ export function memberColumns({
         );
       },
     },
-    {
-      id: 'joined',
-      header: 'Joined',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (member) => <TimeAgo iso={member.joinedAt} now={now} />,
-    },
+    timeColumn('Joined', (member) => member.joinedAt, now),
   ];
 }

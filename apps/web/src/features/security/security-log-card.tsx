@@ -9,9 +9,9 @@ import { Badge, type BadgeTone } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { DownloadIcon } from '../../components/icons.tsx';
+import { timeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
-import { TimeAgo } from '../../components/time-ago.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { downloadBlob } from '../../lib/download.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
@@ -48,22 +48,12 @@ export function eventText(entry: Pick<LogEntry, 'eventType' | 'metadata'>): stri
 
 function columns(now: number): Column<LogEntry>[] {
   return [
-    {
-      id: 'event',
-      header: 'Event',
-      primary: true,
-      cell: (entry) => (
-        <Badge tone={eventTone(entry.eventType)} testId="log-event">
-          {eventText(entry)}
-        </Badge>
-      ),
-    },
-    {
-      id: 'when',
-      header: 'When',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (entry) => <TimeAgo iso={entry.occurredAt} now={now} />,
-    },
+    titleColumn('Event', (entry) => (
+      <Badge tone={eventTone(entry.eventType)} testId="log-event">
+        {eventText(entry)}
+      </Badge>
+    )),
+    timeColumn('When', (entry) => entry.occurredAt, now),
     {
       id: 'device',
       header: 'Device',

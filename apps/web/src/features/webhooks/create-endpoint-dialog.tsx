@@ -99,7 +99,7 @@ function EndpointForm({
         placeholder="Order service, production"
         maxLength={500}
         value={description}
-        onChange={(event) => setDescription(event.target.value)}
+        onValue={setDescription}
         error={errors.description}
       />
       <EventTypesField
@@ -168,11 +168,10 @@ function CreatedView({
 }
 
 export function CreateEndpointDialog({
-  open,
   workspaceId,
   offered,
-  onClose,
   onCreated,
+  ...dialog
 }: OpenDialogProps & {
   workspaceId: string;
   offered: readonly OfferedEventType[];
@@ -181,8 +180,7 @@ export function CreateEndpointDialog({
 }) {
   return (
     <SecretOnceDialog<Created>
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="create-endpoint-dialog"
       className="max-w-xl"
       formTitle="Add a webhook endpoint"

@@ -1,6 +1,7 @@
 // The rows of the delivery log: event, status, attempts, last response, duration, times; "Details"
 // opens the delivery's side panel.
 import { Badge } from '../../components/badge.tsx';
+import { titleColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
 import type { EmptyWords } from '../../components/list-kit/list-state.tsx';
@@ -20,19 +21,14 @@ import {
 
 function deliveryColumns(now: number): Column<WebhookDelivery>[] {
   return [
-    {
-      id: 'event',
-      header: 'Event',
-      primary: true,
-      cell: (delivery) => (
-        <>
-          <span className="block font-medium text-slate-900">{eventTypeLabel(delivery.eventType)}</span>
-          <code className="block font-mono text-[0.7rem] text-slate-500" data-testid="delivery-event-type">
-            {delivery.eventType}
-          </code>
-        </>
-      ),
-    },
+    titleColumn('Event', (delivery) => (
+      <>
+        <span className="block font-medium text-slate-900">{eventTypeLabel(delivery.eventType)}</span>
+        <code className="block font-mono text-[0.7rem] text-slate-500" data-testid="delivery-event-type">
+          {delivery.eventType}
+        </code>
+      </>
+    )),
     {
       id: 'status',
       header: 'Status',

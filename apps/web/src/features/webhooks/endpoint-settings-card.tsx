@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { EditForm, useEditForm } from '../../components/edit-form.tsx';
 import { Field } from '../../components/field.tsx';
 import { TrashIcon } from '../../components/icons.tsx';
@@ -104,11 +105,10 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const refusal = useRefusal((error) => webhookActionError(error, 'delete'));
-  const [deleting, setDeleting] = useState(false);
   const remove = useMutation(
     trpc.webhooks.delete.mutationOptions({
       onSuccess: () => {
-        setDeleting(false);
+        confirm.close();
         // The list forgets the endpoint once this page is gone (re-reading it here would answer 404).
         navigate(webhooksPath(workspace.id), {
           state: {
@@ -120,7 +120,7 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
       onError: refusal.onError,
     }),
   );
-  const problem = refusal.problem(remove);
+  const confirm = useConfirmMutation(remove, refusal.problem);
   return (
     <div className="flex flex-col gap-3 border-t border-slate-100 pt-5 sm:flex-row sm:items-center sm:justify-between">
       <div>
@@ -130,23 +130,17 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
       <Button
         variant="secondary"
         className="text-rose-700"
-        onClick={() => {
-          remove.reset();
-          setDeleting(true);
-        }}
+        onClick={confirm.ask}
         data-testid="delete-endpoint"
       >
         <TrashIcon className="size-4" />
         Delete
       </Button>
       <ConfirmAction
-        open={deleting}
+        {...confirm.dialog}
         testId="delete-endpoint-dialog"
         title="Delete this endpoint?"
         confirmLabel="Delete endpoint"
-        busy={remove.isPending}
-        problem={problem}
-        onCancel={() => setDeleting(false)}
         onConfirm={() => remove.mutate({ workspaceId: workspace.id, endpointId: endpoint.id })}
       >
         <p>

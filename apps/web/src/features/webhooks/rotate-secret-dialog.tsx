@@ -69,7 +69,7 @@ function RotateForm({
         step={1}
         testId="overlap-hours"
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onValue={setText}
         error={error ?? (problem?.field === 'overlapHours' ? problem.message : undefined)}
         hint={`0 to ${MAX_OVERLAP_HOURS} hours (7 days). ${DEFAULT_OVERLAP_HOURS} hours leaves a day to update receivers.`}
         autoFocus
@@ -79,23 +79,21 @@ function RotateForm({
 }
 
 export function RotateSecretDialog({
-  open,
   endpointRef,
-  onClose,
   onRotated,
+  ...dialog
 }: OpenDialogProps & {
   endpointRef: { workspaceId: string; endpointId: string };
   onRotated: (secret: WebhookSecret, overlapHours: number) => void;
 }) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="rotate-dialog"
       title="Rotate the signing secret"
       description="Replace the secret, e.g. after it may have leaked or on a schedule."
     >
-      <RotateForm endpointRef={endpointRef} onCancel={onClose} onRotated={onRotated} />
+      <RotateForm endpointRef={endpointRef} onCancel={dialog.onClose} onRotated={onRotated} />
     </Dialog>
   );
 }

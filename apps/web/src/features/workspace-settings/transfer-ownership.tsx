@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { SelectField } from '../../components/select.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -25,13 +26,12 @@ export function TransferOwnership({
   const invalidateMembers = useInvalidateMembers(workspace.id);
   const invalidateWorkspaces = useInvalidateWorkspaces();
   const [memberId, setMemberId] = useState('');
-  const [asking, setAsking] = useState(false);
   const candidates = transferCandidates(members.data?.members ?? []);
   const chosen = candidates.find((member) => member.id === memberId);
   const transfer = useMutation(
     trpc.ownership.transfer.mutationOptions({
       onSuccess: async () => {
-        setAsking(false);
+        confirm.close();
         onTransferred(chosen?.email ?? 'The member');
         await Promise.all([
           invalidateWorkspaces(),
@@ -41,6 +41,8 @@ export function TransferOwnership({
       },
     }),
   );
+  // The refusal is the server's sentence (error), not a titled problem.
+  const confirm = useConfirmMutation(transfer, () => undefined);
 
   return (
     <div className="space-y-3" data-testid="transfer-ownership">
@@ -71,27 +73,17 @@ export function TransferOwnership({
               </option>
             ))}
           </SelectField>
-          <Button
-            variant="secondary"
-            disabled={!chosen}
-            data-testid="transfer-start"
-            onClick={() => {
-              transfer.reset();
-              setAsking(true);
-            }}
-          >
+          <Button variant="secondary" disabled={!chosen} data-testid="transfer-start" onClick={confirm.ask}>
             Transfer ownership…
           </Button>
         </div>
       )}
       <ConfirmAction
-        open={asking}
+        {...confirm.dialog}
         testId="transfer-dialog"
         title={`Make ${chosen?.email ?? 'this member'} the owner?`}
         confirmLabel="Transfer ownership"
-        busy={transfer.isPending}
         error={transfer.isError ? userMessage(transfer.error) : undefined}
-        onCancel={() => setAsking(false)}
         onConfirm={() => chosen && transfer.mutate({ workspaceId: workspace.id, memberId: chosen.id })}
       >
         <p>

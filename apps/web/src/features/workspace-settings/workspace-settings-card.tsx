@@ -7,6 +7,7 @@ import { Alert, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
+import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { Field } from '../../components/field.tsx';
 import { formatDate } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -89,18 +90,19 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
   const navigate = useNavigate();
   const session = useSession();
   const invalidateWorkspaces = useInvalidateWorkspaces();
-  const [leaving, setLeaving] = useState(false);
   const leave = useMutation(
     trpc.workspaces.leave.mutationOptions({
       onSuccess: async () => {
         if (session.status === 'signed_in') forgetWorkspace(session.user.id, workspace.id);
-        setLeaving(false);
+        confirm.close();
         await invalidateWorkspaces();
         navigate('/', { replace: true });
       },
     }),
   );
-  const problem = leave.isError ? workspaceActionError(leave.error, 'leave') : undefined;
+  const confirm = useConfirmMutation(leave, (mutation) =>
+    mutation.isError ? workspaceActionError(mutation.error, 'leave') : undefined,
+  );
   // The only owner may not leave: the button is disabled with the server's reason (#28).
   const leaveState = useQuery(
     trpc.ownership.leaveState.queryOptions({ workspaceId: workspace.id }, { staleTime: 0 }),
@@ -165,23 +167,17 @@ export function WorkspaceSettingsCard({ workspace }: { workspace: Workspace }) {
             disabled={Boolean(blocked)}
             aria-describedby={blocked ? 'leave-blocked' : undefined}
             data-testid="leave-workspace"
-            onClick={() => {
-              leave.reset();
-              setLeaving(true);
-            }}
+            onClick={confirm.ask}
           >
             Leave workspace
           </Button>
         </div>
       </div>
       <ConfirmAction
-        open={leaving}
+        {...confirm.dialog}
         testId="leave-dialog"
         title={`Leave ${workspace.name}?`}
         confirmLabel="Leave workspace"
-        busy={leave.isPending}
-        problem={problem}
-        onCancel={() => setLeaving(false)}
         onConfirm={() => leave.mutate({ workspaceId: workspace.id })}
       >
         <p>

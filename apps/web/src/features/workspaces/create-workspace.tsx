@@ -50,7 +50,7 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
         autoComplete="off"
         maxLength={100}
         value={name}
-        onChange={(event) => setName(event.target.value)}
+        onValue={setName}
         error={error}
         hint="Usually your company or team. You can rename it later."
         autoFocus

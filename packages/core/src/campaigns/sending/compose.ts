@@ -18,7 +18,10 @@ export interface BatchSetting {
 }
 
 /** The content, the sender mailbox and the postal address (the mailbox's, else the workspace's). */
-export async function loadBatchSetting(ctx: SendingCtx, campaign: EngineCampaign): Promise<BatchSetting | null> {
+export async function loadBatchSetting(
+  ctx: SendingCtx,
+  campaign: EngineCampaign,
+): Promise<BatchSetting | null> {
   if (!campaign.mailbox_id) return null;
   const [row] = await execute<
     {
@@ -38,11 +41,9 @@ export async function loadBatchSetting(ctx: SendingCtx, campaign: EngineCampaign
       where c.id = ?`,
     [campaign.id],
   );
-  const mailbox = await ctx.em.fork().findOne(
-    Mailbox,
-    { id: campaign.mailbox_id, workspace: campaign.workspace_id },
-    { refresh: true },
-  );
+  const mailbox = await ctx.em
+    .fork()
+    .findOne(Mailbox, { id: campaign.mailbox_id, workspace: campaign.workspace_id }, { refresh: true });
   if (!row || !mailbox) return null;
   return {
     content: {
@@ -117,7 +118,11 @@ export async function composeMessage(
     instanceDomain: domain,
   });
   const { 'Message-ID': _id, ...headers } = built.headers;
-  headers['List-Id'] = listIdHeader(campaign.list_name ?? campaign.name, campaign.list_id ?? campaign.id, domain);
+  headers['List-Id'] = listIdHeader(
+    campaign.list_name ?? campaign.name,
+    campaign.list_id ?? campaign.id,
+    domain,
+  );
   return {
     from: built.from,
     to: built.to,

@@ -4,8 +4,8 @@
 // express consent on a CASL list) and the address is not suppressed; `markSent` AFTER. A row a later
 // run finds in `sending` is the trace of a worker that died mid-send: `unknown`, never retried.
 import { type EntityManager, execute } from '@postern/db';
-import type { Keyring } from '../../crypto/types.ts';
 import { loadSuppressionKeys, suppressionHash } from '../../contacts/suppression-keys.ts';
+import type { Keyring } from '../../crypto/types.ts';
 
 /** The suppression hashes of an address under every key version, and the newest version known. */
 export interface SuppressionProbe {
@@ -41,7 +41,7 @@ export async function claim(em: EntityManager, c: ClaimInput): Promise<number | 
         and exists (select 1 from subscription s where s.contact_id = r.contact_id and s.list_id = ?
                      and s.status = 'active' and (not ? or s.express))
         and not exists (select 1 from suppression x where x.workspace_id = ?
-                         and x.address_hash in (select jsonb_array_elements_text(?::jsonb)))
+                         and x.address_hash = any(array(select jsonb_array_elements_text(?::jsonb))))
         and (select max(version) from suppression_key) is not distinct from ?::int
       returning r.attempts`,
     [c.now, c.now, c.recipientId, c.listId, c.casl, c.workspaceId, JSON.stringify(c.hashes), c.keyVersion],
@@ -70,14 +70,14 @@ export async function whyRefused(em: EntityManager, c: ClaimInput): Promise<Clai
     em,
     `select r.status as rstatus, c.status as cstatus, s.status as sub, s.express,
             exists (select 1 from suppression x where x.workspace_id = ?
-                     and x.address_hash in (select jsonb_array_elements_text(?::jsonb))) as suppressed,
+                     and x.address_hash = any(array(select jsonb_array_elements_text(?::jsonb)))) as suppressed,
             (select max(version) from suppression_key) as keyver
        from campaign_recipient r join campaign c on c.id = r.campaign_id
        left join subscription s on s.contact_id = r.contact_id and s.list_id = ?
       where r.id = ?`,
     [c.workspaceId, JSON.stringify(c.hashes), c.listId, c.recipientId],
   );
-  if (!row || row.rstatus !== 'pending') return { kind: 'taken' };
+  if (row?.rstatus !== 'pending') return { kind: 'taken' };
   if (row.cstatus !== 'sending') return { kind: 'campaign', status: row.cstatus };
   if ((row.keyver ?? null) !== c.keyVersion) return { kind: 'keys' };
   if (row.suppressed) return { kind: 'skip', reason: 'suppressed' };
@@ -87,7 +87,12 @@ export async function whyRefused(em: EntityManager, c: ClaimInput): Promise<Clai
   return { kind: 'taken' };
 }
 
-export async function markSkipped(em: EntityManager, id: string, reason: string, now: Date): Promise<boolean> {
+export async function markSkipped(
+  em: EntityManager,
+  id: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
   const r = await execute<{ affectedRows: number }>(
     em,
     `update campaign_recipient set status = 'skipped', skip_reason = ?, updated_at = ? where id = ? and status = 'pending'`,
@@ -163,7 +168,13 @@ export async function markPending(
     `update campaign_recipient set status = 'pending', next_attempt_at = ?, last_error = ?, sending_started_at = null,
             attempts = attempts - ?, updated_at = ?
       where id = ? and status = 'sending'`,
-    [options.nextAttemptAt, options.error?.slice(0, 500) ?? null, options.refundAttempt ? 1 : 0, options.now, id],
+    [
+      options.nextAttemptAt,
+      options.error?.slice(0, 500) ?? null,
+      options.refundAttempt ? 1 : 0,
+      options.now,
+      id,
+    ],
     'run',
   );
 }
@@ -179,7 +190,7 @@ export async function markLostAsUnknown(
     em,
     `update campaign_recipient set status = 'unknown', updated_at = ?,
             last_error = 'The worker stopped during the SMTP exchange: the message may have been delivered, so it is not sent again.'
-      where campaign_id = ? and status = 'sending' and id in (select jsonb_array_elements_text(?::jsonb)::uuid)
+      where campaign_id = ? and status = 'sending' and id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))
       returning id`,
     [now, campaignId, JSON.stringify(ids)],
   );

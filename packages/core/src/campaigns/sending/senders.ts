@@ -7,8 +7,8 @@
 import type { Mailbox } from '@postern/db';
 import { createSmtpSender, type SmtpSender } from '@postern/mailer';
 import type { CoreContext } from '../../context.ts';
-import { mailboxMailAuth } from '../../mailboxes/oauth/tokens.ts';
 import { connectOptions } from '../../mailboxes/network.ts';
+import { mailboxMailAuth } from '../../mailboxes/oauth/tokens.ts';
 
 /** SMTP connections per mailbox per worker process (providers frown on many parallel sessions). */
 export const SMTP_CONNECTIONS_PER_MAILBOX = 3;
@@ -37,7 +37,9 @@ type SenderMailbox = Pick<
 >;
 
 function stampOf(m: SenderMailbox): string {
-  return [m.smtpHost, m.smtpPort, m.smtpSecurity, m.username, m.password ?? '', m.accessToken ?? ''].join('\n');
+  return [m.smtpHost, m.smtpPort, m.smtpSecurity, m.username, m.password ?? '', m.accessToken ?? ''].join(
+    '\n',
+  );
 }
 
 function idle(mailboxId: string, entry: Entry) {

@@ -23,7 +23,10 @@ export interface EngineCampaign {
   snapshot_completed_at: Date | null;
 }
 
-export async function loadEngineCampaign(em: EntityManager, campaignId: string): Promise<EngineCampaign | null> {
+export async function loadEngineCampaign(
+  em: EntityManager,
+  campaignId: string,
+): Promise<EngineCampaign | null> {
   const [row] = await execute<EngineCampaign[]>(
     em,
     `select c.id, c.workspace_id, c.name, c.status, c.mailbox_id, c.list_id, l.name as list_name,
@@ -62,7 +65,16 @@ export async function addCounters(em: EntityManager, campaignId: string, d: Coun
     `update campaign set sent = sent + ?, failed = failed + ?, unknown = unknown + ?,
             skipped_suppressed = skipped_suppressed + ?, skipped_unsubscribed = skipped_unsubscribed + ?,
             skipped_no_consent = skipped_no_consent + ?, updated_at = ? where id = ?`,
-    [d.sent, d.failed, d.unknown, d.skippedSuppressed, d.skippedUnsubscribed, d.skippedNoConsent, now, campaignId],
+    [
+      d.sent,
+      d.failed,
+      d.unknown,
+      d.skippedSuppressed,
+      d.skippedUnsubscribed,
+      d.skippedNoConsent,
+      now,
+      campaignId,
+    ],
     'run',
   );
 }
@@ -185,7 +197,11 @@ export async function pauseForSender(ctx: SendingCtx, campaignId: string, reason
 }
 
 /** `fn` over `items` with at most `limit` running at once; results in the order of `items`. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {

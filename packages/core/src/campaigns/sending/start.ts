@@ -10,7 +10,6 @@
 import { QUEUES } from '@postern/contracts';
 import { execute, transactionSql } from '@postern/db';
 import type { SingleCheckEngine } from '../../validation/single-check.ts';
-import { verifyBeforeSend } from './verify.ts';
 import {
   completeIfDone,
   type EngineCampaign,
@@ -19,6 +18,7 @@ import {
   recountCampaign,
   type SendingCtx,
 } from './shared.ts';
+import { verifyBeforeSend } from './verify.ts';
 
 export const BATCH_SIZE = 200;
 const SNAPSHOT_PAGE = 5000;
@@ -33,7 +33,14 @@ export interface StartDeps {
 
 export type StartOutcome =
   | { stopped: 'missing' | 'not_startable'; status?: string }
-  | { started: true; snapshot: number; verified: number; rejected: number; batches: number; completed: boolean };
+  | {
+      started: true;
+      snapshot: number;
+      verified: number;
+      rejected: number;
+      batches: number;
+      completed: boolean;
+    };
 
 /** Inserts the recipients (once per campaign); returns how many rows the snapshot holds. */
 async function snapshot(ctx: SendingCtx, campaign: EngineCampaign): Promise<number> {
@@ -57,7 +64,17 @@ async function snapshot(ctx: SendingCtx, campaign: EngineCampaign): Promise<numb
            on conflict (campaign_id, contact_id) do nothing)
          select (select contact_id from page order by contact_id desc limit 1) as last,
                 (select count(*) from page)::int as n`,
-        [campaign.list_id, campaign.workspace_id, after, SNAPSHOT_PAGE, campaign.id, campaign.workspace_id, casl, casl, now],
+        [
+          campaign.list_id,
+          campaign.workspace_id,
+          after,
+          SNAPSHOT_PAGE,
+          campaign.id,
+          campaign.workspace_id,
+          casl,
+          casl,
+          now,
+        ],
       );
       if (!page?.last) break;
       after = page.last;
@@ -94,7 +111,11 @@ export function batchJobOptions() {
   };
 }
 
-export async function startCampaign(ctx: SendingCtx, deps: StartDeps, campaignId: string): Promise<StartOutcome> {
+export async function startCampaign(
+  ctx: SendingCtx,
+  deps: StartDeps,
+  campaignId: string,
+): Promise<StartOutcome> {
   const campaign = await loadEngineCampaign(ctx.em, campaignId);
   if (!campaign) return { stopped: 'missing' };
   if (campaign.status !== 'scheduled' && campaign.status !== 'sending')
@@ -129,7 +150,8 @@ export async function startCampaign(ctx: SendingCtx, deps: StartDeps, campaignId
       [now, now, campaign.id],
       'run',
     );
-    if (!row.started_at) await recordCampaignEvent(tx, ctx, campaign.workspace_id, campaign.id, 'campaign.started');
+    if (!row.started_at)
+      await recordCampaignEvent(tx, ctx, campaign.workspace_id, campaign.id, 'campaign.started');
     const pending = await execute<{ id: string }[]>(
       tx,
       `select id from campaign_recipient where campaign_id = ? and status = 'pending' order by id`,
@@ -149,5 +171,12 @@ export async function startCampaign(ctx: SendingCtx, deps: StartDeps, campaignId
   if (batches === null) return { stopped: 'not_startable' };
   // Nothing to send (everyone skipped, or an empty list): complete now.
   const completed = batches === 0 ? await completeIfDone(ctx, campaign.id) : false;
-  return { started: true, snapshot: size, verified: verified.checked, rejected: verified.rejected, batches, completed };
+  return {
+    started: true,
+    snapshot: size,
+    verified: verified.checked,
+    rejected: verified.rejected,
+    batches,
+    completed,
+  };
 }

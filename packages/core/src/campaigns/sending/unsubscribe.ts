@@ -57,7 +57,9 @@ export async function findUnsubscribeTarget(
 
 /** The row is marked, no subscription of the contact is active and the address is still suppressed. */
 async function alreadyDone(ctx: Pick<CoreContext, 'keyring'>, tx: EntityManager, target: UnsubscribeTarget) {
-  const [row] = await execute<{ unsubscribed_at: Date | null; email_normalized: string; subscribed: boolean }[]>(
+  const [row] = await execute<
+    { unsubscribed_at: Date | null; email_normalized: string; subscribed: boolean }[]
+  >(
     tx,
     `select r.unsubscribed_at, c.email_normalized,
             exists (select 1 from subscription s where s.contact_id = c.id and s.status <> 'unsubscribed') as subscribed

@@ -64,7 +64,7 @@ export async function verifyBeforeSend(
           tx,
           `update campaign_recipient set status = 'skipped', skip_reason = 'verification', updated_at = ?
             where campaign_id = ? and status = 'pending'
-              and id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+              and id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))`,
           [now, campaign.id, JSON.stringify(rejected)],
           'run',
         );

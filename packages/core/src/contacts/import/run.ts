@@ -162,7 +162,15 @@ async function prepareNext(
     [job.id, p.afterSeq],
   );
   if (!chunk) return null;
-  const staged = JSON.parse(ctx.keyring.decryptString(chunk.data, chunkContext(chunk.id))) as ImportRow[];
+  let staged: ImportRow[];
+  try {
+    staged = JSON.parse(ctx.keyring.decryptString(chunk.data, chunkContext(chunk.id))) as ImportRow[];
+  } catch {
+    throw new DomainError(
+      'INTERNAL',
+      'The staged rows of this import cannot be read (the encryption keys changed since the upload?): upload the file again',
+    );
+  }
   const { candidates, report } = judgeRows(staged, job.options?.attributeKeys ?? [], p.seen);
   let accepted = candidates;
   if (p.engine && p.policy) {
@@ -250,6 +258,12 @@ async function commitChunk(
       await db.query('select pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [
         `audience:${job.workspace_id}`,
       ]);
+      // The chunk goes with this commit; already gone means another run committed it: nothing to do.
+      const claimed = await db.query('delete from contact_import_chunk where id = $1', [chunkId]);
+      if (claimed.rowCount !== 1) {
+        await db.query('rollback');
+        return null;
+      }
       const counts = await writeChunk(db, state, candidates, [...report], ctx.clock.now());
       const skipped = Object.values(counts.byReason).reduce((a, b) => a + (b ?? 0), 0);
       const byReason = { ...(job.by_reason ?? {}) };
@@ -270,7 +284,6 @@ async function commitChunk(
           job.id,
         ],
       );
-      await db.query('delete from contact_import_chunk where id = $1', [chunkId]);
       await db.query('commit');
       job.by_reason = byReason;
       return null;
