@@ -4,9 +4,8 @@
 // and on to the new job's page.
 import { Link } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { ArrowLeftIcon, LockIcon, UploadIcon } from '../../components/icons.tsx';
+import { ArrowLeftIcon, LockIcon } from '../../components/icons.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { workspacePath } from '../workspaces/paths.ts';
@@ -14,7 +13,7 @@ import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { columnLabel } from './bulk-model.ts';
 import { ChosenFile, DropZone, OptionsCard } from './upload-fields.tsx';
 import { ColumnPreview } from './upload-preview.tsx';
-import { UploadProgress } from './upload-progress.tsx';
+import { UploadBar } from './upload-progress.tsx';
 import { useUpload } from './use-upload.ts';
 
 function readyText({ column, preview }: ReturnType<typeof useUpload>): string {
@@ -25,35 +24,18 @@ function readyText({ column, preview }: ReturnType<typeof useUpload>): string {
 }
 
 /** The foot of the page: what is about to happen (or how far the upload is), and Start. */
-function UploadBar({ state }: { state: ReturnType<typeof useUpload> }) {
-  const { upload, busy, file, preview, column } = state;
-  const canStart = Boolean(file && preview.data && column !== null) && !busy;
+function StartBar({ state }: { state: ReturnType<typeof useUpload> }) {
+  const { upload, file, preview, column } = state;
   return (
-    <div className="flex flex-col gap-4 rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm sm:flex-row sm:items-center sm:px-6">
-      <div className="min-w-0 flex-1" aria-live="polite">
-        {busy ? (
-          <UploadProgress upload={upload} />
-        ) : (
-          <p className="text-sm text-slate-500">{readyText(state)}</p>
-        )}
-      </div>
-      <div className="flex shrink-0 gap-2">
-        {upload.phase === 'sending' ? (
-          <Button variant="secondary" onClick={state.abort} data-testid="abort-upload">
-            Cancel upload
-          </Button>
-        ) : null}
-        <Button
-          onClick={() => void state.start()}
-          disabled={!canStart}
-          loading={busy}
-          data-testid="start-job"
-        >
-          {busy ? null : <UploadIcon className="size-4" />}
-          Start verification
-        </Button>
-      </div>
-    </div>
+    <UploadBar
+      upload={upload}
+      idleText={readyText(state)}
+      canStart={Boolean(file && preview.data && column !== null)}
+      onStart={() => void state.start()}
+      onAbort={state.abort}
+      startLabel="Start verification"
+      testIds={{ start: 'start-job', abort: 'abort-upload' }}
+    />
   );
 }
 
@@ -99,7 +81,7 @@ function UploadForm({ state }: { state: ReturnType<typeof useUpload> }) {
           ) : null}
         </Alert>
       ) : null}
-      {file ? <UploadBar state={state} /> : null}
+      {file ? <StartBar state={state} /> : null}
     </>
   );
 }

@@ -68,6 +68,19 @@ function columnNote(column: number | null, detected: number | null): string | nu
     : 'Chosen by you: rows without an address in it are counted as rejected.';
 }
 
+/** While the start of the file is read (shared with the contact import wizard). */
+export function PreviewLoading({ testId }: { testId: string }) {
+  return (
+    <div data-testid={testId} aria-busy="true" className="space-y-3">
+      <p className="flex items-center gap-2 text-sm text-slate-600" role="status">
+        <Spinner className="size-4 text-indigo-600" /> Reading the start of the file…
+      </p>
+      <Skeleton className="h-8 w-full" />
+      <Skeleton className="h-24 w-full" />
+    </div>
+  );
+}
+
 export function ColumnPreview({
   preview,
   column,
@@ -79,16 +92,7 @@ export function ColumnPreview({
   onColumn: (column: number | null) => void;
   fileSize: number;
 }) {
-  if (preview.isPending)
-    return (
-      <div data-testid="preview-loading" aria-busy="true" className="space-y-3">
-        <p className="flex items-center gap-2 text-sm text-slate-600" role="status">
-          <Spinner className="size-4 text-indigo-600" /> Reading the start of the file…
-        </p>
-        <Skeleton className="h-8 w-full" />
-        <Skeleton className="h-24 w-full" />
-      </div>
-    );
+  if (preview.isPending) return <PreviewLoading testId="preview-loading" />;
   if (preview.isError)
     return (
       <Alert tone="error" title="This file cannot be read" testId="preview-error">

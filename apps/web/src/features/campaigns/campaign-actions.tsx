@@ -3,7 +3,7 @@
 // sending, each confirmed first (ConfirmAction); duplicate any; delete a draft.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '../../components/button.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
@@ -12,7 +12,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { campaignActionError, type CampaignAction as ErrorAction } from './campaign-errors.ts';
-import { campaignPath, campaignsPath } from './campaign-paths.ts';
+import { campaignPath, campaignsPath, postalAddressPath } from './campaign-paths.ts';
 import { allowedActions } from './campaigns-model.ts';
 import { ScheduleDialog } from './schedule-dialog.tsx';
 import { TestSendDialog } from './test-send-dialog.tsx';
@@ -75,6 +75,7 @@ function TransitionButton({
   const cancel = useMutation(trpc.campaigns.cancel.mutationOptions(options));
   const mutation = { pause, resume, cancel }[transition];
   const confirm = useConfirmMutation(mutation, refusal.problem);
+  const problem = confirm.dialog.problem;
   return (
     <>
       <Button
@@ -90,6 +91,17 @@ function TransitionButton({
         title={words.title(campaign.name)}
         confirmLabel={words.confirm}
         onConfirm={() => mutation.mutate({ workspaceId: workspace.id, campaignId: campaign.id })}
+        error={
+          problem?.postalAddress ? (
+            <>
+              <span className="font-medium">{problem.title}.</span> {problem.message}{' '}
+              <Link to={postalAddressPath(workspace.id)} className="font-medium underline">
+                Add your postal address under Campaigns → Postal address
+              </Link>
+              .
+            </>
+          ) : undefined
+        }
       >
         <p>{words.text}</p>
       </ConfirmAction>

@@ -49,7 +49,7 @@ export interface CampaignProblem extends ActionProblem {
   needsAcknowledgement: boolean;
 }
 
-/** The checklist items a refused schedule names (`details.checklist: [{ id, detail }]`). */
+/** The checklist items a refused schedule or resume names (`details.checklist: [{ id, detail }]`). */
 export function blockingItems(error: unknown): string[] {
   const items = apiErrorData(error)?.details?.checklist;
   if (!Array.isArray(items)) return [];
@@ -67,6 +67,6 @@ export function campaignActionError(error: unknown, action: CampaignAction): Cam
       message: serverExplanation(error),
     }),
     postalAddress: blockingItems(error).includes('postal_address'),
-    needsAcknowledgement: apiErrorData(error)?.details?.acknowledgeWarnings === true,
+    needsAcknowledgement: apiErrorData(error)?.details?.reason === 'warnings',
   };
 }

@@ -311,7 +311,7 @@ describe('a refused campaign action', () => {
 
   it('asks for the warnings to be acknowledged when the server says so; other refusals point nowhere', () => {
     const warned = campaignActionError(
-      refused({ checklist: [{ id: 'sender_auth' }], acknowledgeWarnings: true }),
+      refused({ reason: 'warnings', item: 'sender_auth', checklist: [{ id: 'sender_auth' }] }),
       'schedule',
     );
     expect(warned).toMatchObject({ postalAddress: false, needsAcknowledgement: true });

@@ -4,31 +4,23 @@
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
-import { NewspaperIcon, UploadIcon } from '../../components/icons.tsx';
-import { BackLink, ItemNotFound } from '../../components/item-page.tsx';
+import { BackLink } from '../../components/item-page.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
 import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { ChosenFile, DropZone } from '../bulk/upload-fields.tsx';
-import { UploadProgress } from '../bulk/upload-progress.tsx';
-import { isListId, listPath, listsPath } from '../lists/list-paths.ts';
+import { UploadBar } from '../bulk/upload-progress.tsx';
+import { ListNotFound } from '../lists/list-page.tsx';
+import { isListId, listPath } from '../lists/list-paths.ts';
 import { type ListDetail, useListQuery } from '../lists/use-lists.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConsentCard, VerifyCard } from './consent-card.tsx';
 import { MappingCard } from './mapping-card.tsx';
 import { type Choices, type ImportWizard, useImportWizard } from './use-import-wizard.ts';
-
-const NOT_FOUND = {
-  icon: NewspaperIcon,
-  title: 'List not found',
-  testId: 'list-not-found',
-  listLabel: 'See the lists',
-} as const;
 
 const FORMATS: Array<{ value: Choices['format']; label: string }> = [
   { value: 'auto', label: 'Detect' },
@@ -43,7 +35,7 @@ const ENCODINGS: Array<{ value: Choices['encoding']; label: string }> = [
 export function ImportWizardPage() {
   const { workspace } = useCurrentWorkspace();
   const { listId } = useParams();
-  if (!isListId(listId)) return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  if (!isListId(listId)) return <ListNotFound workspaceId={workspace.id} />;
   return <WizardForList key={listId} listId={listId} />;
 }
 
@@ -58,8 +50,7 @@ function WizardForList({ listId }: { listId: string }) {
         <Skeleton className="h-48" />
       </PageSkeleton>
     );
-  if (errorCode(list.error) === 'NOT_FOUND')
-    return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  if (errorCode(list.error) === 'NOT_FOUND') return <ListNotFound workspaceId={workspace.id} />;
   if (list.isError || !list.data)
     return <LoadError title="Could not load the list" query={list} testId="import-list-error" />;
   const back = (
@@ -87,33 +78,16 @@ function readyText(wizard: ImportWizard, list: ListDetail): string {
 
 /** Step 5: what is about to happen (or how far the upload is), and Import. */
 function StartBar({ wizard, list }: { wizard: ImportWizard; list: ListDetail }) {
-  const { upload, busy } = wizard;
   return (
-    <div className="flex flex-col gap-4 rounded-xl border border-slate-200 bg-white px-5 py-4 shadow-sm sm:flex-row sm:items-center sm:px-6">
-      <div className="min-w-0 flex-1" aria-live="polite" data-testid="import-ready">
-        {busy ? (
-          <UploadProgress upload={upload} />
-        ) : (
-          <p className="text-sm text-slate-600">{readyText(wizard, list)}</p>
-        )}
-      </div>
-      <div className="flex shrink-0 gap-2">
-        {upload.phase === 'sending' ? (
-          <Button variant="secondary" onClick={wizard.abort} data-testid="import-abort">
-            Cancel upload
-          </Button>
-        ) : null}
-        <Button
-          onClick={() => void wizard.start()}
-          disabled={!wizard.preview.data || busy}
-          loading={busy}
-          data-testid="import-start"
-        >
-          {busy ? null : <UploadIcon className="size-4" />}
-          Import contacts
-        </Button>
-      </div>
-    </div>
+    <UploadBar
+      upload={wizard.upload}
+      idleText={readyText(wizard, list)}
+      canStart={Boolean(wizard.preview.data)}
+      onStart={() => void wizard.start()}
+      onAbort={wizard.abort}
+      startLabel="Import contacts"
+      testIds={{ start: 'import-start', abort: 'import-abort', status: 'import-ready' }}
+    />
   );
 }
 

@@ -7,11 +7,10 @@ import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
-import { Skeleton } from '../../components/skeleton.tsx';
-import { Spinner } from '../../components/spinner.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { columnLabel, formatFileSize, PREVIEW_BYTES } from '../bulk/bulk-model.ts';
 import { describeFormat } from '../bulk/preview-model.ts';
+import { PreviewLoading } from '../bulk/upload-preview.tsx';
 import {
   assignColumn,
   COLUMN_USES,
@@ -172,13 +171,7 @@ export function MappingCard({ wizard, fileSize }: { wizard: ImportWizard; fileSi
       description="The first rows of the file, and what each column becomes."
     >
       {preview.isPending ? (
-        <div data-testid="import-preview-loading" aria-busy="true" className="space-y-3">
-          <p className="flex items-center gap-2 text-sm text-slate-600" role="status">
-            <Spinner className="size-4 text-indigo-600" /> Reading the start of the file…
-          </p>
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-24 w-full" />
-        </div>
+        <PreviewLoading testId="import-preview-loading" />
       ) : preview.isError ? (
         <Alert tone="error" title="This file cannot be read" testId="import-preview-error">
           {userMessage(preview.error)}

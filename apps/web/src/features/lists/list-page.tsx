@@ -24,12 +24,18 @@ import { ListSettingsCard } from './list-settings-card.tsx';
 import { countsText } from './lists-model.ts';
 import { type ListDetail, useListQuery } from './use-lists.ts';
 
-const NOT_FOUND = {
-  icon: NewspaperIcon,
-  title: 'List not found',
-  testId: 'list-not-found',
-  listLabel: 'See the lists',
-} as const;
+/** "List not found": deleted, or another workspace's (also the import pages' answer). */
+export function ListNotFound({ workspaceId }: { workspaceId: string }) {
+  return (
+    <ItemNotFound
+      icon={NewspaperIcon}
+      title="List not found"
+      testId="list-not-found"
+      listPath={listsPath(workspaceId)}
+      listLabel="See the lists"
+    />
+  );
+}
 
 const backToLists = (workspaceId: string) => (
   <BackLink to={listsPath(workspaceId)} testId="back-to-lists">
@@ -40,7 +46,7 @@ const backToLists = (workspaceId: string) => (
 export function ListPage() {
   const { workspace } = useCurrentWorkspace();
   const { listId } = useParams();
-  if (!isListId(listId)) return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  if (!isListId(listId)) return <ListNotFound workspaceId={workspace.id} />;
   return <ListView key={listId} listId={listId} />;
 }
 
@@ -58,8 +64,7 @@ function ListView({ listId }: { listId: string }) {
         </div>
       </PageSkeleton>
     );
-  if (errorCode(list.error) === 'NOT_FOUND')
-    return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
+  if (errorCode(list.error) === 'NOT_FOUND') return <ListNotFound workspaceId={workspace.id} />;
   if (list.isError || !list.data)
     return (
       <div className="space-y-6">

@@ -8,13 +8,10 @@ import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
 import { formatDateTime } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { AliasCodeForm, type PendingAlias } from './alias-code-form.tsx';
 import { emailProblem } from './connect-model.ts';
-import { mailboxActionError } from './mailbox-errors.ts';
-import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, useMailboxChange } from './use-mailboxes.ts';
 
 function CurrentAddress({ mailbox }: { mailbox: Mailbox }) {
   const alias = mailbox.identity.fromAddress.toLowerCase() !== mailbox.email.toLowerCase();
@@ -32,9 +29,7 @@ function CurrentAddress({ mailbox }: { mailbox: Mailbox }) {
 }
 
 function useStartAlias(onStarted: (pending: PendingAlias, verified: boolean) => void) {
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'aliasStart'));
+  const { trpc, updated, refusal } = useMailboxChange('aliasStart');
   const start = useMutation(
     trpc.mailboxes.startAliasVerification.mutationOptions({
       onSuccess: (result) => {
@@ -94,9 +89,7 @@ function StartAliasForm({
 
 function UseOwnAddress({ mailbox, onDone }: { mailbox: Mailbox; onDone: () => void }) {
   const { workspace } = useCurrentWorkspace();
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'identity'));
+  const { trpc, updated, refusal } = useMailboxChange('identity');
   const reset = useMutation(
     trpc.mailboxes.updateIdentity.mutationOptions({
       onSuccess: (mailbox) => {

@@ -10,11 +10,8 @@ import { FormActions } from '../../components/form-actions.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { apiErrorData } from '../../lib/api-errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { mailboxActionError } from './mailbox-errors.ts';
-import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, useMailboxChange } from './use-mailboxes.ts';
 
 export interface PendingAlias {
   verificationId: string;
@@ -52,9 +49,7 @@ function isUsing(mailbox: Mailbox, address: string): boolean {
 
 function useConfirmAlias(mailbox: Mailbox, pending: PendingAlias, onVerified: () => void) {
   const { workspace } = useCurrentWorkspace();
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'aliasConfirm'));
+  const { trpc, updated, refusal } = useMailboxChange('aliasConfirm');
   const [notFound, setNotFound] = useState(false);
   const confirm = useMutation(
     trpc.mailboxes.confirmAliasVerification.mutationOptions({

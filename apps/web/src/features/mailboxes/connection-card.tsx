@@ -10,18 +10,15 @@ import { Card } from '../../components/card.tsx';
 import { DetailRow } from '../../components/detail-row.tsx';
 import { KeyIcon, RefreshIcon } from '../../components/icons.tsx';
 import { formatDateTime } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { TestingProgress } from './credential-form.tsx';
-import { mailboxActionError } from './mailbox-errors.ts';
 import { failureText, oauthProviderOf, PROTOCOL_LABEL, SECURITY_LABEL } from './mailbox-model.ts';
 import { LastTest } from './mailbox-status.tsx';
 import { OAuthReconnectButton } from './oauth-connect.tsx';
 import { OAuthAccessRows } from './oauth-details.tsx';
 import { ReplaceCredentialsDialog } from './replace-credentials-dialog.tsx';
-import { type Mailbox, type MailboxTestResult, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, type MailboxTestResult, useMailboxChange } from './use-mailboxes.ts';
 
 type Side = MailboxTestResult['smtp'];
 
@@ -71,9 +68,7 @@ function Endpoint({ endpoint }: { endpoint: Mailbox['imap'] }) {
 }
 
 function useConnectionTest() {
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'test'));
+  const { trpc, updated, refusal } = useMailboxChange('test');
   const [result, setResult] = useState<MailboxTestResult>();
   const test = useMutation(
     trpc.mailboxes.test.mutationOptions({

@@ -7,12 +7,9 @@ import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { UnplugIcon } from '../../components/icons.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { mailboxActionError } from './mailbox-errors.ts';
 import { oauthProviderOf, PROVIDER_LABEL } from './mailbox-model.ts';
-import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, useMailboxChange } from './use-mailboxes.ts';
 
 export function DisconnectCard({
   mailbox,
@@ -22,9 +19,7 @@ export function DisconnectCard({
   onDisconnected: (disconnected: Mailbox) => void;
 }) {
   const { workspace } = useCurrentWorkspace();
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'disconnect'));
+  const { trpc, updated, refusal } = useMailboxChange('disconnect');
   const provider = oauthProviderOf(mailbox.provider);
   const secret = provider ? 'access' : 'password';
   const disconnect = useMutation(

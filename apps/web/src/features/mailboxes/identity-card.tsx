@@ -5,8 +5,6 @@ import { Card } from '../../components/card.tsx';
 import { type DraftInput, DraftInputs } from '../../components/draft-inputs.tsx';
 import { EditForm, useEditForm } from '../../components/edit-form.tsx';
 import { OptionCheckbox } from '../../components/form-fields.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import {
   type IdentityDraft,
@@ -17,8 +15,7 @@ import {
   identityProblems,
   rampText,
 } from './identity-model.ts';
-import { mailboxActionError } from './mailbox-errors.ts';
-import { type Mailbox, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, useMailboxChange } from './use-mailboxes.ts';
 
 /** The draft being edited, its errors, whether it can be edited, and the change of some fields. */
 interface IdentityForm {
@@ -80,9 +77,7 @@ function WarmupFields({ form }: { form: IdentityForm }) {
 
 export function IdentityCard({ mailbox }: { mailbox: Mailbox }) {
   const { workspace, can } = useCurrentWorkspace();
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'identity'));
+  const { trpc, updated, refusal } = useMailboxChange('identity');
   const save = useMutation(
     trpc.mailboxes.updateIdentity.mutationOptions({
       onSuccess: (saved) => void updated(saved),

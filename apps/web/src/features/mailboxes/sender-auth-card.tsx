@@ -11,13 +11,10 @@ import { CopyButton } from '../../components/copy-button.tsx';
 import { Field } from '../../components/field.tsx';
 import { RefreshIcon } from '../../components/icons.tsx';
 import { formatRelative } from '../../lib/time.ts';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useNow } from '../../lib/use-now.ts';
-import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
-import { mailboxActionError } from './mailbox-errors.ts';
 import { AUTH_CHECK_STYLE, adviceRecord, domainOf } from './mailbox-model.ts';
-import { type Mailbox, type SenderAuthReport, useMailboxUpdated } from './use-mailboxes.ts';
+import { type Mailbox, type SenderAuthReport, useMailboxChange } from './use-mailboxes.ts';
 
 type CheckName = 'spf' | 'dkim' | 'dmarc';
 
@@ -102,9 +99,7 @@ function CheckRow({ name, report }: { name: CheckName; report: SenderAuthReport 
 }
 
 function useCheckSenderAuth() {
-  const trpc = useTRPC();
-  const updated = useMailboxUpdated();
-  const refusal = useRefusal((error) => mailboxActionError(error, 'senderAuth'));
+  const { trpc, updated, refusal } = useMailboxChange('senderAuth');
   const check = useMutation(
     trpc.mailboxes.checkSenderAuth.mutationOptions({
       onSuccess: (mailbox) => void updated(mailbox),

@@ -3,6 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
+import { type MailboxAction, mailboxActionError } from './mailbox-errors.ts';
 
 export type Mailbox = RouterOutputs['mailboxes']['list']['mailboxes'][number];
 export type MailboxTestResult = RouterOutputs['mailboxes']['test'];
@@ -47,4 +49,15 @@ export function useMailboxUpdated() {
     },
     [queryClient, trpc],
   );
+}
+
+/**
+ * What every change to one mailbox starts with: the tRPC proxy, `updated` (the mailbox the server
+ * answers replaces the cached one) and the refusal worded for `action`.
+ */
+export function useMailboxChange(action: MailboxAction) {
+  const trpc = useTRPC();
+  const updated = useMailboxUpdated();
+  const refusal = useRefusal((error) => mailboxActionError(error, action));
+  return { trpc, updated, refusal };
 }

@@ -6,7 +6,7 @@ import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { MonitorIcon, SmartphoneIcon, TabletIcon } from '../../components/icons.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { ListState } from '../../components/list-kit/list-state.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
 import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { userMessage } from '../../lib/api-errors.ts';
@@ -186,6 +186,8 @@ function SessionDialog({ revokes }: { revokes: SessionRevokes }) {
   );
 }
 
+const SKELETON = ['size-9 rounded-lg', 'h-4 w-40', 'hidden h-4 w-28 md:block', 'ml-auto h-8 w-20'];
+
 export function SessionsCard() {
   const trpc = useTRPC();
   const now = useNow(30_000);
@@ -239,22 +241,16 @@ export function SessionsCard() {
       }
     >
       {notice ? <ListNotice testId="sessions-notice">{notice}</ListNotice> : null}
-      <QueryState
+      <ListState
         query={sessions}
+        name="sessions"
         what="your sessions"
-        testId="sessions"
-        skeleton={{
-          cells: ['size-9 rounded-lg', 'h-4 w-40', 'hidden h-4 w-28 md:block', 'ml-auto h-8 w-20'],
-        }}
+        skeleton={{ cells: SKELETON }}
         isEmpty={list.length === 0}
-        empty={
-          <p data-testid="sessions-empty" className="px-5 py-8 text-center text-sm text-slate-500">
-            No active sessions.
-          </p>
-        }
+        empty={{ icon: MonitorIcon, title: 'No active sessions' }}
       >
         {table}
-      </QueryState>
+      </ListState>
       <SessionDialog revokes={revokes} />
     </Card>
   );
