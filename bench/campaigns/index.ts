@@ -22,6 +22,7 @@ import {
   ensureAuditSealing,
   keyringFromConfig,
   passwordContext,
+  SENDS_IN_FLIGHT_PER_BATCH,
   SMTP_CONNECTIONS_PER_MAILBOX,
   systemClock,
 } from '../../packages/core/src/index.ts';
@@ -46,8 +47,8 @@ if (!Number.isInteger(RECIPIENTS) || RECIPIENTS < 100 || RECIPIENTS > 1_000_000)
   process.exit(2);
 }
 const WORKERS = 2;
-/** Sends in flight per worker process: 4 batch jobs (the queue's concurrency) × 3 per batch. */
-const INFLIGHT = QUEUES.campaignSendBatch.policy.concurrency * 3;
+/** Sends in flight per worker process: 4 batch jobs (the queue's concurrency) × SENDS_IN_FLIGHT_PER_BATCH. */
+const INFLIGHT = QUEUES.campaignSendBatch.policy.concurrency * SENDS_IN_FLIGHT_PER_BATCH;
 const log = (line: string) => process.stderr.write(`[bench campaigns] ${line}\n`);
 
 const started: {

@@ -3,8 +3,9 @@
 // browser's (noValidate), the server's refusal above the fields, and the foot with Cancel and the
 // action, which waits while the request runs. Named `<name>-form`: its action is `<name>-submit`, the
 // refusal `<name>-error`.
-import type { FormEvent, ReactNode } from 'react';
+import { type FormEvent, type ReactNode, useContext } from 'react';
 import { Alert } from './alert.tsx';
+import { DialogCloseContext } from './dialog.tsx';
 import { FormActions } from './form-actions.tsx';
 
 export function DialogForm({
@@ -12,7 +13,7 @@ export function DialogForm({
   onSubmit,
   problem,
   action,
-  onCancel,
+  onCancel: cancel,
   className = 'space-y-5',
   children,
 }: {
@@ -24,11 +25,16 @@ export function DialogForm({
   problem: { title?: string; message: string } | undefined;
   /** The submit button's label, and whether its request is on its way. */
   action: { label: string; busy: boolean };
-  /** Cancel; none where there is no way back (a first workspace). */
+  /**
+   * Cancel: by default, closing the dialog the form is in; none outside a dialog, where there is no
+   * way back (a first workspace).
+   */
   onCancel?: (() => void) | undefined;
   className?: string;
   children: ReactNode;
 }) {
+  const closeDialog = useContext(DialogCloseContext);
+  const onCancel = cancel ?? closeDialog;
   function submit(event: FormEvent) {
     event.preventDefault();
     onSubmit();

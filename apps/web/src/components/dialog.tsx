@@ -1,7 +1,10 @@
-import { type ReactNode, useId, useState } from 'react';
+import { createContext, type ReactNode, useId, useState } from 'react';
 import { cn } from '../lib/cn.ts';
 import { CloseIcon } from './icons.tsx';
 import { useModal } from './use-modal.ts';
+
+/** How the dialog around a form closes: its Cancel (DialogForm) closes it unless told otherwise. */
+export const DialogCloseContext = createContext<(() => void) | undefined>(undefined);
 
 /**
  * A modal (native <dialog>: focus trap, Escape and inert background for free), centred, or as a
@@ -81,7 +84,9 @@ export function Dialog({
               </button>
             ) : null}
           </header>
-          <div className={cn('px-6 py-5', side && 'flex-1 overflow-y-auto')}>{children}</div>
+          <div className={cn('px-6 py-5', side && 'flex-1 overflow-y-auto')}>
+            <DialogCloseContext.Provider value={onClose}>{children}</DialogCloseContext.Provider>
+          </div>
         </div>
       ) : null}
     </dialog>

@@ -29,15 +29,7 @@ function todayPlus(days: number): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
-function KeyForm({
-  workspaceId,
-  onCreated,
-  onCancel,
-}: {
-  workspaceId: string;
-  onCreated: (created: Created) => void;
-  onCancel: () => void;
-}) {
+function KeyForm({ workspaceId, onCreated }: { workspaceId: string; onCreated: (created: Created) => void }) {
   const trpc = useTRPC();
   const invalidateWorkspaces = useInvalidateWorkspaces();
   const [name, setName] = useState('');
@@ -79,7 +71,6 @@ function KeyForm({
       onSubmit={submit}
       problem={problem}
       action={{ label: 'Create key', busy: create.isPending }}
-      onCancel={onCancel}
     >
       <Field
         label="Name"
@@ -178,7 +169,7 @@ export function CreateKeyDialog({
       formTitle="Create an API key"
       formDescription="Keys act on behalf of this workspace. Owners and admins can revoke them at any time."
       secretTitle="Your new API key"
-      form={(created, cancel) => <KeyForm workspaceId={workspaceId} onCancel={cancel} onCreated={created} />}
+      form={(created) => <KeyForm workspaceId={workspaceId} onCreated={created} />}
       onCreated={(key) => onCreated(key.name)}
       shown={(created, done) => <SecretView created={created} onDone={done} />}
     />

@@ -22,12 +22,10 @@ function RollForm({
   workspaceId,
   apiKey,
   onRolled,
-  onCancel,
 }: {
   workspaceId: string;
   apiKey: ApiKeyRow;
   onRolled: (rolled: Rolled) => void;
-  onCancel: () => void;
 }) {
   const trpc = useTRPC();
   const invalidateWorkspaces = useInvalidateWorkspaces();
@@ -56,7 +54,6 @@ function RollForm({
       onSubmit={submit}
       problem={problem}
       action={{ label: 'Roll key', busy: roll.isPending }}
-      onCancel={onCancel}
     >
       <p className="text-sm text-slate-600">
         “{apiKey.name}” (<code className="font-mono text-xs">{apiKey.displayPrefix}</code>) gets a new secret
@@ -98,10 +95,8 @@ export function RollKeyDialog({
       testId="roll-key-dialog"
       formTitle="Roll this API key?"
       secretTitle="The new secret"
-      form={(rolled, cancel) =>
-        apiKey ? (
-          <RollForm workspaceId={workspaceId} apiKey={apiKey} onRolled={rolled} onCancel={cancel} />
-        ) : null
+      form={(rolled) =>
+        apiKey ? <RollForm workspaceId={workspaceId} apiKey={apiKey} onRolled={rolled} /> : null
       }
       onCreated={(rolled) => onRolled(rolled.name)}
       shown={(rolled, done) => (

@@ -13,11 +13,9 @@ import { suppressionActionError } from './suppression-errors.ts';
 function AddForm({
   workspaceId,
   onAdded,
-  onCancel,
 }: {
   workspaceId: string;
   onAdded: (email: string, added: boolean) => void;
-  onCancel: () => void;
 }) {
   const trpc = useTRPC();
   const refusal = useRefusal((error) => suppressionActionError(error, 'add'));
@@ -40,7 +38,6 @@ function AddForm({
       onSubmit={submit}
       problem={refusal.problem(add)}
       action={{ label: 'Suppress address', busy: add.isPending }}
-      onCancel={onCancel}
     >
       <EmailField input={email} testId="suppression-email" />
       <Field
@@ -74,7 +71,6 @@ export function AddSuppressionDialog({
     >
       <AddForm
         workspaceId={workspaceId}
-        onCancel={dialog.onClose}
         onAdded={(email, added) => {
           dialog.onClose();
           onAdded(email, added);

@@ -26,12 +26,10 @@ function EndpointForm({
   workspaceId,
   offered,
   onCreated,
-  onCancel,
 }: {
   workspaceId: string;
   offered: readonly OfferedEventType[];
   onCreated: (created: Created) => void;
-  onCancel: () => void;
 }) {
   const trpc = useTRPC();
   const refusal = useRefusal((error) => webhookActionError(error, 'create'));
@@ -71,7 +69,6 @@ function EndpointForm({
       onSubmit={submit}
       problem={problem?.field === 'url' ? undefined : problem}
       action={{ label: 'Add endpoint', busy: create.isPending }}
-      onCancel={onCancel}
     >
       <Field
         label="Endpoint URL"
@@ -186,9 +183,7 @@ export function CreateEndpointDialog({
       formTitle="Add a webhook endpoint"
       formDescription="Postern sends the chosen events to this URL as they happen, signed with the endpoint’s secret."
       secretTitle="Endpoint added"
-      form={(created, cancel) => (
-        <EndpointForm workspaceId={workspaceId} offered={offered} onCancel={cancel} onCreated={created} />
-      )}
+      form={(created) => <EndpointForm workspaceId={workspaceId} offered={offered} onCreated={created} />}
       onCreated={(result) => onCreated(result.endpoint)}
       shown={(created, done) => <CreatedView workspaceId={workspaceId} created={created} onDone={done} />}
     />

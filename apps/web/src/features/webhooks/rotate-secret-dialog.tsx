@@ -13,11 +13,9 @@ import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, parseOverlapHours } from './w
 
 function RotateForm({
   endpointRef,
-  onCancel,
   onRotated,
 }: {
   endpointRef: { workspaceId: string; endpointId: string };
-  onCancel: () => void;
   onRotated: (secret: WebhookSecret, overlapHours: number) => void;
 }) {
   const trpc = useTRPC();
@@ -48,7 +46,6 @@ function RotateForm({
       onSubmit={submit}
       problem={problem?.field === 'overlapHours' ? undefined : problem}
       action={{ label: 'Rotate secret', busy: rotate.isPending }}
-      onCancel={onCancel}
     >
       <div className="space-y-2 text-sm text-slate-600">
         <p>
@@ -93,7 +90,7 @@ export function RotateSecretDialog({
       title="Rotate the signing secret"
       description="Replace the secret, e.g. after it may have leaked or on a schedule."
     >
-      <RotateForm endpointRef={endpointRef} onCancel={dialog.onClose} onRotated={onRotated} />
+      <RotateForm endpointRef={endpointRef} onRotated={onRotated} />
     </Dialog>
   );
 }

@@ -26,6 +26,11 @@ import {
 import { type SenderThrottle, type ThrottleLimits, takeSend } from './throttle.ts';
 
 export const MAX_ATTEMPTS = 5;
+/**
+ * Recipients of one batch in flight at once: more than the pool's connections, so rendering, the
+ * throttle and the claim of the next ones overlap the SMTP exchanges of others (they queue on the pool).
+ */
+export const SENDS_IN_FLIGHT_PER_BATCH = 6;
 /** Back-off after the n-th failed attempt: 1, 2, 4, 8 minutes… */
 export const defaultBackoffMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
 
@@ -33,7 +38,7 @@ export interface SendBatchDeps {
   throttle: SenderThrottle;
   /** Messages per second per mailbox (default: DEFAULT_SENDS_PER_SECOND × RATE_LIMIT_MULTIPLIER). */
   perSecond?: number;
-  /** Sends in flight at once in this batch (default 3, the pool's connections). */
+  /** Sends in flight at once in this batch (default SENDS_IN_FLIGHT_PER_BATCH). */
   concurrency?: number;
   maxAttempts?: number;
   backoffMs?: (attempts: number) => number;

@@ -12,7 +12,13 @@ import { QUEUES } from '@postern/contracts';
 import { execute } from '@postern/db';
 import { mailboxMailAuth } from '../../mailboxes/oauth/tokens.ts';
 import { mailboxCanSend } from '../../mailboxes/view.ts';
-import { type BatchOutcome, BatchRun, type Row, type SendBatchDeps } from './batch-run.ts';
+import {
+  type BatchOutcome,
+  BatchRun,
+  type Row,
+  SENDS_IN_FLIGHT_PER_BATCH,
+  type SendBatchDeps,
+} from './batch-run.ts';
 import { loadBatchSetting } from './compose.ts';
 import { markLostAsUnknown } from './recipient.ts';
 import {
@@ -27,7 +33,12 @@ import {
 import { batchJobOptions } from './start.ts';
 import { senderLimits } from './throttle.ts';
 
-export { type BatchOutcome, MAX_ATTEMPTS, type SendBatchDeps } from './batch-run.ts';
+export {
+  type BatchOutcome,
+  MAX_ATTEMPTS,
+  SENDS_IN_FLIGHT_PER_BATCH,
+  type SendBatchDeps,
+} from './batch-run.ts';
 
 export interface SendBatchPayload {
   campaignId: string;
@@ -103,7 +114,7 @@ export async function sendCampaignBatch(
     else due.push(row);
   }
   // A send in flight always settles before the batch ends (its row never stays `sending` by our doing).
-  const settled = await mapLimit(due, deps.concurrency ?? 3, (row) =>
+  const settled = await mapLimit(due, deps.concurrency ?? SENDS_IN_FLIGHT_PER_BATCH, (row) =>
     run.one(row).then(
       () => null,
       (e: unknown) => e,
