@@ -1,5 +1,5 @@
 // The scopes of a new key: presets ("Full access", "Read only") and a checkbox per scope, grouped by
-// resource; the outreach scopes are marked reserved (no route uses them yet).
+// resource; a scope no route uses yet (RESERVED_API_KEY_SCOPES, empty today) is marked reserved.
 import {
   API_KEY_SCOPE_PRESETS,
   API_KEY_SCOPE_TEXT,
