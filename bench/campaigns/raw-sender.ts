@@ -1,6 +1,6 @@
 // The benchmark's baseline: plain pooled nodemailer sending (packages/mailer's createSmtpSender — the
 // same transport, TLS and pool the engine uses, nothing else) of `count` messages of the campaign's
-// size to the sink, `inflight` at a time over `connections` connections. Prints { ms } as JSON.
+// size to the sink, `inflight` at a time over `connections` connections. Prints { ms, cpuMs } as JSON.
 import { readFileSync } from 'node:fs';
 import { createSmtpSender } from '../../packages/mailer/src/index.ts';
 
@@ -39,6 +39,9 @@ async function lane() {
   }
 }
 await Promise.all(Array.from({ length: Number(inflight) }, lane));
-process.stdout.write(`${JSON.stringify({ ms: Math.round(performance.now() - started) })}\n`);
+const usage = process.resourceUsage();
+process.stdout.write(
+  `${JSON.stringify({ ms: Math.round(performance.now() - started), cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) })}\n`,
+);
 sender.close();
 process.exit(0);

@@ -288,6 +288,7 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
         await page.goto(inWorkspace(visit.path));
         await page.getByTestId(visit.ready).waitFor({ timeout: UI_TIMEOUT });
         await visit.prepare?.();
+        if (visit.prepare && width === 390 && theme === 'light') await shot(page, 'import-wizard-390.png');
         await expectAccessible(
           page,
           `${visit.path}${visit.prepare ? ' (file chosen)' : ''} at ${width} px, ${theme}`,

@@ -349,4 +349,16 @@ describe('failures, pause, cancel, a dead worker', () => {
     expect(rows.every((r) => r.attempts === 0)).toBe(true);
     expect(await events(s.workspaceId)).toContain('campaign.paused');
   });
+
+  it('queues a start job that came before the schedule again for the scheduled time', async () => {
+    jobs = [];
+    const s = await seedCampaign(sql, { contacts: 2, port: sink.port, seal });
+    const at = new Date(world().clock.now().getTime() + 3600_000);
+    await sql('update campaign set scheduled_at = ? where id = ?', [at, s.campaignId]);
+    expect(await startCampaign(ctx(), { engine: engine() }, s.campaignId)).toEqual({ stopped: 'not_yet' });
+    expect(jobs).toEqual([
+      { name: QUEUES.campaignStart.name, data: { campaignId: s.campaignId }, startAfter: at },
+    ]);
+    expect(await statuses(s.campaignId)).toEqual({});
+  });
 });

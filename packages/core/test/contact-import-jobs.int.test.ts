@@ -213,6 +213,27 @@ describe('contact import jobs', () => {
     expect((await domainErrorOf(cancelContactImport(ctx(), ws, importId))).code).toBe('CONFLICT');
   });
 
+  it('resumes a running import (its worker died) at the first chunk not committed', async () => {
+    const tag = `${Date.now()}s`;
+    const rows = Array.from({ length: 6 }, (_, i) => `s${i}${tag}@example.com`);
+    const { importId } = await upload(
+      `email\n${rows.join('\n')}\n`,
+      { attributeColumns: {}, nameColumn: null },
+      2,
+    );
+    // As after a crash: the job was running and its first chunk had been committed (and removed).
+    await world.w().tamper(`update contact_import set status = 'running' where id = '${importId}'`);
+    await world.w().tamper(`delete from contact_import_chunk where import_id = '${importId}' and seq = 1`);
+    expect(await runContactImport(ctx(), importId)).toBe('completed');
+    const done = await getContactImport(ctx(), ws, importId);
+    expect(done.counts).toMatchObject({ processed: 4, imported: 4 });
+    const imported = await sql<{ email: string }>(
+      `select c.email from contact c join subscription s on s.contact_id = c.id where c.email like ? order by c.email`,
+      [`%${tag}@example.com`],
+    );
+    expect(imported.map((r) => r.email)).toEqual(rows.slice(2).sort());
+  });
+
   it("removes a report's rows when the contact they name is deleted (erasure)", async () => {
     const tag = `${Date.now()}e`;
     const csv = `email\nerase${tag}@example.com\n`;

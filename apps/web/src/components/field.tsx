@@ -5,6 +5,12 @@ import { EyeIcon, EyeOffIcon } from './icons.tsx';
 export const INPUT_CLASS =
   'block w-full rounded-lg border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none disabled:bg-slate-50 disabled:text-slate-500 aria-[invalid=true]:ring-rose-400 aria-[invalid=true]:focus:ring-rose-500';
 
+/**
+ * An input's attributes for a value typed exactly (an address, a URL, a DKIM selector, a user name):
+ * no autofill from the member's own details, no spell check, no capital first letter on phones.
+ */
+export const EXACT_INPUT = { autoComplete: 'off', spellCheck: false, autoCapitalize: 'none' } as const;
+
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   label: ReactNode;
   /** Shown under the input; replaced by `error` when there is one. */

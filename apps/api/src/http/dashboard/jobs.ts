@@ -3,7 +3,8 @@
 // context (access-token cookie), the POST carries the double-submit CSRF token like every dashboard
 // mutation, and the permission goes through the one workspace access check (shared/access.ts) that
 // tRPC's workspaceProcedure uses. All of it runs in onRequest, before any byte of the body is read;
-// the work is the shared bulk implementation (shared/bulk.ts), as for /v1.
+// the work is the shared bulk implementation (shared/bulk.ts), as for /v1. The progress event stream
+// runs the same resolution again every few seconds while it is open (shared/bulk-events.ts).
 import { CSRF_HEADER, type Permission, ZBulkDownloadQuery, ZWorkspaceId } from '@postern/contracts';
 import { authenticate, DomainError } from '@postern/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import type { ApiDeps } from '../../deps.ts';
 import { checkWorkspaceAccess } from '../shared/access.ts';
 import type { BulkCaller, BulkHttp } from '../shared/bulk.ts';
 import { jsonTooLargeMessage } from '../shared/bulk-create.ts';
+import { reauthorizeStreamWith } from '../shared/bulk-events.ts';
 import { registerMultipart } from '../shared/multipart.ts';
 import { coreContextFor, requestMeta } from '../shared/request.ts';
 
@@ -80,6 +82,10 @@ export async function dashboardJobRoutes(app: FastifyInstance, opts: { deps: Api
   routes.get(
     '/w/:workspaceId/jobs/:jobId/events',
     { ...scoped('bulk.read', false), schema: { params: ZJobParams } },
-    (req, reply) => bulk.events(callerOf(req), req.params.jobId, req, reply),
+    (req, reply) => {
+      // Signed out, session revoked, account disabled, member removed: the open stream ends too.
+      reauthorizeStreamWith(req, () => resolveCaller(deps, req, 'bulk.read', false));
+      return bulk.events(callerOf(req), req.params.jobId, req, reply);
+    },
   );
 }

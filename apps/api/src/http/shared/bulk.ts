@@ -24,7 +24,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps.ts';
 import { type BulkCaller, bulkCore, createJobHandler } from './bulk-create.ts';
-import { streamProgress } from './bulk-events.ts';
+import { streamProgress, streamReauthorizer } from './bulk-events.ts';
 import { EventStreams } from './sse.ts';
 
 export type { BulkCaller } from './bulk-create.ts';
@@ -32,6 +32,12 @@ export type { BulkCaller } from './bulk-create.ts';
 /** How often an event stream re-reads its job's row. */
 const EVENTS_POLL_MS = 500;
 const EVENTS_KEEPALIVE_MS = 15_000;
+/**
+ * How often an open event stream authorises its caller again (bulk-events.ts). A key's re-check is one
+ * Redis round trip (its record cached 5 s per process); a session's reads the session, the user and the
+ * membership (about four single-row queries), so a few seconds, not every poll.
+ */
+export const EVENTS_REAUTH_MS = 5_000;
 const ZJobId = z.uuid();
 
 export interface BulkHttp {
@@ -88,11 +94,12 @@ async function sendDownload(
 
 export function createBulkHttp(
   deps: ApiDeps,
-  options: { pollMs?: number; keepAliveMs?: number } = {},
+  options: { pollMs?: number; keepAliveMs?: number; reauthMs?: number } = {},
 ): BulkHttp {
   const streams = new EventStreams();
   const pollMs = options.pollMs ?? EVENTS_POLL_MS;
   const keepAliveMs = options.keepAliveMs ?? EVENTS_KEEPALIVE_MS;
+  const reauthMs = options.reauthMs ?? EVENTS_REAUTH_MS;
   const core = (caller: BulkCaller) => bulkCore(deps, caller);
   const dto = (view: BulkJobView) => bulkJobDto(view, deps.clock.now());
   // The one-row progress read runs on the root EntityManager's connection: no fork, no identity map.
@@ -132,8 +139,12 @@ export function createBulkHttp(
 
     async events(caller, jobId, req, reply) {
       const id = jobIdOf(jobId);
+      // Fails closed: a key's or a member's stream whose surface registered no re-check is a bug (500).
+      const reauthorize = streamReauthorizer(req) ?? null;
+      if (!reauthorize && (caller.apiKeyId || caller.actorId))
+        throw new Error('an event stream of a key or a member without its re-check');
       return streamProgress(
-        { streams, pollMs, keepAliveMs, read: () => progress(caller, id) },
+        { streams, pollMs, keepAliveMs, reauthMs, reauthorize, read: () => progress(caller, id) },
         id,
         req,
         reply,

@@ -31,6 +31,8 @@ declare module 'fastify' {
 }
 
 const KEY_IN_QUERY = /[?&](api_?key|key|token|access_token)=/i;
+/** The Authorization header of a key (also read by the event stream's re-check, v1/jobs.ts). */
+export const BEARER = /^Bearer\s+(\S+)$/i;
 
 /** The gate (onRequest) and the refusal counter (onResponse) of /v1's authenticated scope. */
 export function registerApiKeyGate(app: FastifyInstance, deps: ApiDeps) {
@@ -62,7 +64,7 @@ function apiKeyGate(deps: ApiDeps) {
     const header = req.headers.authorization;
     if (!header)
       throw new DomainError('UNAUTHENTICATED', 'Send your API key as Authorization: Bearer pst_live_…');
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const match = BEARER.exec(header);
     if (!match?.[1])
       throw new DomainError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <API key>"');
     // A route that checks addresses pays its first unit in the workspace's and the account's buckets

@@ -1,18 +1,57 @@
 // /v1/jobs: bulk verification jobs for API keys — create, list, get, cancel, retry, delete. Registered
-// inside /v1's API-key scope; the work is the shared bulk implementation (shared/bulk.ts).
-import { ZBulkJob, ZBulkJobList, ZBulkJobListQuery } from '@postern/contracts';
-import type { FastifyInstance } from 'fastify';
+// inside /v1's API-key scope; the work is the shared bulk implementation (shared/bulk.ts). An open
+// event stream authorises its key again every few seconds (streamKeyCheck, shared/bulk-events.ts).
+import { type ApiKeyScope, ZBulkJob, ZBulkJobList, ZBulkJobListQuery } from '@postern/contracts';
+import { ApiKeyAuthenticator, type RateLimiter } from '@postern/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps.ts';
 import type { BulkHttp } from '../shared/bulk.ts';
 import { jsonTooLargeMessage } from '../shared/bulk-create.ts';
+import { reauthorizeStreamWith } from '../shared/bulk-events.ts';
 import { registerMultipart } from '../shared/multipart.ts';
-import { keyCaller } from './auth.ts';
+import { ANY_SCOPE, BEARER, keyCaller } from './auth.ts';
 import { jobResultRoutes } from './job-results.ts';
 import { authErrors, jobErrors, ok, withError, ZJobIdParams } from './schemas.ts';
 
 const job = (description: string) => ok(ZBulkJob, description);
+
+/**
+ * The limiter as a stream's re-check sees it: only the key's revocation marker is read (one Redis
+ * EXISTS); no bucket is read or charged — a stream is one request, however long it stays open.
+ */
+function markerOnly(limiter: RateLimiter): RateLimiter {
+  return {
+    async take(_bucket, revokedKey, policy) {
+      const { revoked = false } = await limiter.takeAll([], policy, revokedKey);
+      return { revoked, allowed: !revoked, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0 };
+    },
+    takeAll() {
+      throw new Error("an event stream's re-check never takes check units");
+    },
+    markRevoked: (revokedKey, ttlSeconds) => limiter.markRevoked(revokedKey, ttlSeconds),
+  };
+}
+
+/**
+ * How an open event stream authorises its key again: the gate's own resolution (ApiKeyAuthenticator:
+ * key record cached 5 s per process, revocation, expiry, suspended workspace, the route's scope, the
+ * revocation marker), with the refusals the gate answers, over the marker-only limiter.
+ */
+function streamKeyCheck(deps: ApiDeps) {
+  const keys = new ApiKeyAuthenticator({
+    orm: deps.orm,
+    clock: deps.clock,
+    limiter: deps.limiter,
+  });
+  return (req: FastifyRequest) => {
+    const rawKey = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const { scope } = req.routeOptions.config as { scope?: string };
+    const needs = scope && scope !== ANY_SCOPE ? { scope: scope as ApiKeyScope } : {};
+    return () => keys.authorize(rawKey, needs);
+  };
+}
 
 /** POST /jobs: its body limit and OpenAPI schema (a multipart upload or a JSON list). */
 function createJobOptions(deps: ApiDeps) {
@@ -57,6 +96,11 @@ export async function jobRoutes(app: FastifyInstance, opts: { deps: ApiDeps; bul
   const { deps, bulk } = opts;
   await registerMultipart(app, deps.config.bulkMaxUploadBytes);
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  // For every route of this scope (after the gate): only GET /jobs/:id/events (job-results.ts) runs it.
+  const streamCheck = streamKeyCheck(deps);
+  app.addHook('onRequest', async (req) => {
+    reauthorizeStreamWith(req, streamCheck(req));
+  });
 
   routes.post('/jobs', createJobOptions(deps), async (req, reply) => {
     await bulk.create(keyCaller(req), req, reply);

@@ -7,8 +7,8 @@ import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { KeyIcon, PlusIcon } from '../../components/icons.tsx';
 import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
-import { DataTable } from '../../components/list-kit/data-table.tsx';
-import { type EmptyWords, ListState } from '../../components/list-kit/list-state.tsx';
+import type { EmptyWords } from '../../components/list-kit/list-state.tsx';
+import { ListTable } from '../../components/list-kit/list-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
 import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -100,6 +100,8 @@ interface KeysCardProps {
   notice?: ReactNode;
 }
 
+const SKELETON = { rows: 2, cells: ['h-4 w-40', 'h-4 w-32', 'ml-auto h-5 w-16 rounded-full'] };
+
 export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: KeysCardProps) {
   const trpc = useTRPC();
   const now = useNow(30_000);
@@ -131,33 +133,30 @@ export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: Key
       actions={canManage && list.length > 0 ? <CreateKeyButton onCreate={onCreate} /> : undefined}
     >
       {shownNotice ? <ListNotice testId="keys-notice">{shownNotice}</ListNotice> : null}
-      <ListState
-        query={keys}
-        name="keys"
-        what="the API keys"
-        skeleton={{ rows: 2, cells: ['h-4 w-40', 'h-4 w-32', 'ml-auto h-5 w-16 rounded-full'] }}
-        isEmpty={list.length === 0}
-        empty={noKeys(canManage, onCreate)}
-      >
-        <DataTable
-          rows={list}
-          columns={keyColumns(now)}
-          caption="API keys of the workspace"
-          testId="keys-table"
-          rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
-          rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
-          actions={(key) =>
-            canManage ? (
-              <KeyActions
-                apiKey={key}
-                now={now}
-                onRoll={() => setRolling(key)}
-                onRevoke={() => revokeRow.ask(key)}
-              />
-            ) : null
-          }
-        />
-      </ListState>
+      <ListTable
+        state={{
+          query: keys,
+          name: 'keys',
+          what: 'the API keys',
+          skeleton: SKELETON,
+          empty: noKeys(canManage, onCreate),
+        }}
+        rows={list}
+        columns={keyColumns(now)}
+        caption="API keys of the workspace"
+        rowData={(key) => ({ 'data-name': key.name, 'data-status': keyStatus(key, now) })}
+        rowClassName={(key) => keyStatus(key, now) !== 'active' && 'text-slate-500'}
+        actions={(key) =>
+          canManage ? (
+            <KeyActions
+              apiKey={key}
+              now={now}
+              onRoll={() => setRolling(key)}
+              onRevoke={() => revokeRow.ask(key)}
+            />
+          ) : null
+        }
+      />
       <RollKeyDialog
         workspaceId={workspaceId}
         apiKey={rolling}

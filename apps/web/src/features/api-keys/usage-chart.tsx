@@ -10,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { CHART_MARGIN, GRID, TOOLTIP_CURSOR, X_AXIS, Y_AXIS } from '../../components/chart-style.ts';
 import { alertsByDay, chartRows, SERIES_COLOURS, shortDay, type UsageSeries } from './api-keys-model.ts';
 
 const NUMBER = new Intl.NumberFormat('en');
@@ -69,25 +70,12 @@ export function UsageChart({
   return (
     <div className="h-72 w-full" data-testid="usage-chart" data-alert-days={alertDays.length}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-          <CartesianGrid vertical={false} stroke="#e2e8f0" />
-          <XAxis
-            dataKey="day"
-            tickFormatter={(day: string) => shortDay(day)}
-            tick={{ fontSize: 11, fill: '#64748b' }}
-            tickLine={false}
-            axisLine={{ stroke: '#cbd5e1' }}
-            minTickGap={24}
-          />
-          <YAxis
-            allowDecimals={false}
-            tick={{ fontSize: 11, fill: '#64748b' }}
-            tickLine={false}
-            axisLine={false}
-            width={48}
-          />
+        <BarChart data={rows} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="day" tickFormatter={(day: string) => shortDay(day)} {...X_AXIS} />
+          <YAxis {...Y_AXIS} />
           <Tooltip
-            cursor={{ fill: '#eef2ff', opacity: 0.6 }}
+            cursor={TOOLTIP_CURSOR}
             content={(props) => (
               <UsageTooltip
                 active={props.active}

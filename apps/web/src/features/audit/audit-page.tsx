@@ -3,8 +3,7 @@
 // (owners) verification of the hash chain.
 import { useMemo, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { Card } from '../../components/card.tsx';
-import { Refreshing } from '../../components/list-kit/query-state.tsx';
+import { LogCard } from '../../components/list-kit/log-card.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -75,13 +74,12 @@ export function AuditPage() {
         </Alert>
       ) : null}
 
-      <Card
+      <LogCard
         id="audit-entries"
         testId="audit-card"
-        bodyClassName="p-0"
         title="Entries"
         description={filtered ? 'Filtered view: exports contain exactly these entries.' : 'Newest first.'}
-        actions={<Refreshing query={log} />}
+        log={log}
       >
         <AuditFilterBar
           filters={filters}
@@ -99,7 +97,7 @@ export function AuditPage() {
             onSelect={setSelected}
           />
         )}
-      </Card>
+      </LogCard>
 
       <EntryDrawer entry={selected} onClose={() => setSelected(undefined)} />
     </Page>

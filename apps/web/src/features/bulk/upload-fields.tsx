@@ -15,7 +15,7 @@ export type Depth = UploadOptions['depth'];
 export type Format = UploadOptions['format'];
 export type Encoding = UploadOptions['encoding'];
 
-const FORMATS: Array<{ value: Format; label: string }> = [
+export const FORMATS: Array<{ value: Format; label: string }> = [
   { value: 'auto', label: 'Detect' },
   { value: 'csv', label: 'CSV' },
   { value: 'tsv', label: 'TSV (tab-separated)' },
@@ -96,6 +96,49 @@ export function DropZone({
   );
 }
 
+/**
+ * How the file is read: its format (among `formats`) and text encoding; a change re-reads the preview.
+ * Shared with the contact import wizard.
+ */
+export function ReadingFields<F extends string>({
+  format,
+  encoding,
+  formats,
+  busy,
+  onChange,
+  testIds,
+}: {
+  format: F;
+  encoding: Encoding;
+  formats: ReadonlyArray<{ value: F; label: string }>;
+  busy: boolean;
+  onChange: (next: { format?: F; encoding?: Encoding }) => void;
+  testIds: { format: string; encoding: string };
+}) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <SelectField
+        label="Format"
+        testId={testIds.format}
+        value={format}
+        disabled={busy}
+        onChange={(event) => onChange({ format: event.target.value as F })}
+      >
+        <Options choices={formats} />
+      </SelectField>
+      <SelectField
+        label="Text encoding"
+        testId={testIds.encoding}
+        value={encoding}
+        disabled={busy}
+        onChange={(event) => onChange({ encoding: event.target.value as Encoding })}
+      >
+        <Options choices={ENCODINGS} />
+      </SelectField>
+    </div>
+  );
+}
+
 /** Name, depth, de-duplication, and how the file is read (a change re-reads the preview). */
 export function OptionsCard({
   options,
@@ -141,26 +184,14 @@ export function OptionsCard({
             </span>
           </span>
         </label>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <SelectField
-            label="Format"
-            testId="format-select"
-            value={options.format}
-            disabled={busy}
-            onChange={(event) => onChange({ format: event.target.value as Format })}
-          >
-            <Options choices={FORMATS} />
-          </SelectField>
-          <SelectField
-            label="Text encoding"
-            testId="encoding-select"
-            value={options.encoding}
-            disabled={busy}
-            onChange={(event) => onChange({ encoding: event.target.value as Encoding })}
-          >
-            <Options choices={ENCODINGS} />
-          </SelectField>
-        </div>
+        <ReadingFields
+          format={options.format}
+          encoding={options.encoding}
+          formats={FORMATS}
+          busy={busy}
+          onChange={onChange}
+          testIds={{ format: 'format-select', encoding: 'encoding-select' }}
+        />
       </div>
     </Card>
   );

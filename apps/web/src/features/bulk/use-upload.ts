@@ -5,39 +5,15 @@ import type { BulkJobDto } from '@postern/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useMultipartSend } from '../../components/use-multipart-send.ts';
-import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
-import {
-  fileProblem,
-  jobPath,
-  MAX_UPLOAD_BYTES,
-  PREVIEW_BYTES,
-  type UploadProblem,
-  uploadProblem,
-  uploadUrl,
-} from './bulk-model.ts';
+import { fileProblem, jobPath, MAX_UPLOAD_BYTES, PREVIEW_BYTES, uploadUrl } from './bulk-model.ts';
 import { columnToSend } from './preview-model.ts';
-import { isUploadFailure, sampleBase64, type UploadOptions, uploadFields } from './upload.ts';
+import { sampleBase64, type UploadOptions, uploadFields } from './upload.ts';
 import { DEFAULT_CHOICES, type UploadChoices } from './upload-fields.tsx';
 import { useBulkLimits, useInvalidateBulk } from './use-bulk.ts';
+import { type UploadState, useUploadRun } from './use-upload-run.ts';
 
-export type UploadState =
-  | { phase: 'idle' }
-  | { phase: 'sending'; loaded: number; total: number }
-  | { phase: 'reading' }
-  | { phase: 'failed'; problem: UploadProblem };
-
-/** Sends the file (the shared multipart upload: progress, abort, one retry after a session renewal). */
-function useSendFile(workspaceId: string) {
-  const trpcClient = useTRPCClient();
-  const { send, abort } = useMultipartSend(() => trpcClient.bulk.list.query({ workspaceId, limit: 1 }));
-  return {
-    send: (file: File, options: UploadOptions, onProgress: (loaded: number, total: number) => void) =>
-      send<BulkJobDto>(uploadUrl(workspaceId), uploadFields(options), file, onProgress),
-    abort,
-  };
-}
+export type { UploadState };
 
 export function useUpload(workspaceId: string) {
   const trpc = useTRPC();
@@ -49,8 +25,11 @@ export function useUpload(workspaceId: string) {
   const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const [column, setColumn] = useState<number | null>(null);
   const [choices, setChoices] = useState<UploadChoices>(DEFAULT_CHOICES);
-  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
-  const { send, abort } = useSendFile(workspaceId);
+  const trpcClient = useTRPCClient();
+  const { upload, reset, run, abort, busy } = useUploadRun(
+    () => trpcClient.bulk.list.query({ workspaceId, limit: 1 }),
+    maxUploadBytes,
+  );
   const preview = useMutation(trpc.bulk.preview.mutationOptions());
 
   async function runPreview(chosen: File, { format, encoding }: Pick<UploadChoices, 'format' | 'encoding'>) {
@@ -69,7 +48,7 @@ export function useUpload(workspaceId: string) {
   }
 
   function chooseFile(chosen: File | undefined) {
-    setUpload({ phase: 'idle' });
+    reset();
     const problem = chosen && fileProblem(chosen, maxUploadBytes);
     setFileError(problem);
     setFile(problem ? undefined : chosen);
@@ -96,27 +75,13 @@ export function useUpload(workspaceId: string) {
     };
     const chosenColumn = columnToSend(column, preview.data.detectedColumn);
     if (chosenColumn !== undefined) options.column = chosenColumn;
-    setUpload({ phase: 'sending', loaded: 0, total: file.size });
-    let job: BulkJobDto;
-    try {
-      job = await send(file, options, (loaded, total) =>
-        setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
-      );
-    } catch (error) {
-      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
-      return setUpload({
-        phase: 'failed',
-        problem: isUploadFailure(error)
-          ? uploadProblem(error.status, error.body, maxUploadBytes)
-          : { title: 'You are signed out', message: userMessage(error) },
-      });
-    }
+    const job = await run<BulkJobDto>(uploadUrl(workspaceId), uploadFields(options), file);
+    if (!job) return;
     queryClient.setQueryData(trpc.bulk.get.queryKey({ workspaceId, jobId: job.id }), job);
     void invalidateBulk();
     navigate(jobPath(workspaceId, job.id));
   }
 
-  const busy = upload.phase === 'sending' || upload.phase === 'reading';
   return {
     file,
     fileError,

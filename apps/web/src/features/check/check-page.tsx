@@ -7,7 +7,7 @@ import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { LockIcon, MailCheckIcon } from '../../components/icons.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
@@ -155,8 +155,7 @@ export function CheckPage() {
               name="check-email"
               type="email"
               inputMode="email"
-              autoComplete="off"
-              spellCheck={false}
+              {...EXACT_INPUT}
               placeholder="ann@example.com"
               value={email}
               onValue={setEmail}

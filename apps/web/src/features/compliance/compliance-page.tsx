@@ -6,12 +6,11 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
-import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { DownloadIcon, PlusIcon, UploadIcon } from '../../components/icons.tsx';
 import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
-import { Refreshing } from '../../components/list-kit/query-state.tsx';
+import { LogCard } from '../../components/list-kit/log-card.tsx';
 import { ListNotice } from '../../components/list-kit/row-button.tsx';
 import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { Page } from '../../components/page-header.tsx';
@@ -212,17 +211,16 @@ export function CompliancePage() {
       }
     >
       <ProblemAlert problem={exporter.problem} testId="export-suppressions-error" />
-      <Card
+      <LogCard
         id="suppressions"
         testId="suppressions-card"
-        bodyClassName="p-0"
         title="Suppression list"
         description={
           canManage
             ? 'Manual entries can be removed here. The others can only be lifted by the person, by subscribing again with double opt-in.'
             : 'Owners and admins add and remove manual entries.'
         }
-        actions={<Refreshing query={log} />}
+        log={log}
       >
         {confirm.notice ? <ListNotice testId="suppressions-notice">{confirm.notice}</ListNotice> : null}
         <ReasonFilter filters={filters} onChange={setFilters} />
@@ -232,7 +230,7 @@ export function CompliancePage() {
           canManage={canManage}
           onRemove={confirm.ask}
         />
-      </Card>
+      </LogCard>
       {canManage ? (
         <ManageDialogs
           workspaceId={workspace.id}

@@ -8,11 +8,10 @@ import { Card } from '../../components/card.tsx';
 import { LoadError } from '../../components/error-panel.tsx';
 import { BackLink } from '../../components/item-page.tsx';
 import { Page } from '../../components/page-header.tsx';
-import { Options, SelectField } from '../../components/select.tsx';
 import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
 import { errorCode } from '../../lib/api-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { ChosenFile, DropZone } from '../bulk/upload-fields.tsx';
+import { FORMATS as BULK_FORMATS, ChosenFile, DropZone, ReadingFields } from '../bulk/upload-fields.tsx';
 import { UploadBar } from '../bulk/upload-progress.tsx';
 import { ListNotFound } from '../lists/list-page.tsx';
 import { isListId, listPath } from '../lists/list-paths.ts';
@@ -22,15 +21,10 @@ import { ConsentCard, VerifyCard } from './consent-card.tsx';
 import { MappingCard } from './mapping-card.tsx';
 import { type Choices, type ImportWizard, useImportWizard } from './use-import-wizard.ts';
 
-const FORMATS: Array<{ value: Choices['format']; label: string }> = [
-  { value: 'auto', label: 'Detect' },
-  { value: 'csv', label: 'CSV' },
-  { value: 'tsv', label: 'TSV (tab-separated)' },
-];
-const ENCODINGS: Array<{ value: Choices['encoding']; label: string }> = [
-  { value: 'utf-8', label: 'UTF-8' },
-  { value: 'latin1', label: 'Latin-1 (ISO-8859-1)' },
-];
+/** A contact import is a table: no plain list of addresses. */
+const FORMATS = BULK_FORMATS.filter(
+  (choice): choice is { value: Choices['format']; label: string } => choice.value !== 'list',
+);
 
 export function ImportWizardPage() {
   const { workspace } = useCurrentWorkspace();
@@ -103,26 +97,14 @@ function FileCard({ wizard }: { wizard: ImportWizard }) {
       {file ? (
         <div className="space-y-4">
           <ChosenFile file={file} busy={busy} onClear={() => wizard.chooseFile(undefined)} />
-          <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField
-              label="Format"
-              testId="import-format"
-              value={choices.format}
-              disabled={busy}
-              onChange={(event) => wizard.choose({ format: event.target.value as Choices['format'] })}
-            >
-              <Options choices={FORMATS} />
-            </SelectField>
-            <SelectField
-              label="Text encoding"
-              testId="import-encoding"
-              value={choices.encoding}
-              disabled={busy}
-              onChange={(event) => wizard.choose({ encoding: event.target.value as Choices['encoding'] })}
-            >
-              <Options choices={ENCODINGS} />
-            </SelectField>
-          </div>
+          <ReadingFields
+            format={choices.format}
+            encoding={choices.encoding}
+            formats={FORMATS}
+            busy={busy}
+            onChange={wizard.choose}
+            testIds={{ format: 'import-format', encoding: 'import-encoding' }}
+          />
         </div>
       ) : (
         <DropZone onFile={wizard.chooseFile} disabled={busy} maxBytes={wizard.maxUploadBytes} />

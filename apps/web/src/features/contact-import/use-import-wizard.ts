@@ -6,13 +6,11 @@ import type { ContactImportCreated, ImportBasis } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { isUploadFailure, sampleBase64 } from '../../components/multipart-upload.ts';
-import { useMultipartSend } from '../../components/use-multipart-send.ts';
-import { userMessage } from '../../lib/api-errors.ts';
+import { sampleBase64 } from '../../components/multipart-upload.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
-import { fileProblem, MAX_UPLOAD_BYTES, PREVIEW_BYTES, uploadProblem } from '../bulk/bulk-model.ts';
+import { fileProblem, MAX_UPLOAD_BYTES, PREVIEW_BYTES } from '../bulk/bulk-model.ts';
 import { useBulkLimits } from '../bulk/use-bulk.ts';
-import type { UploadState } from '../bulk/use-upload.ts';
+import { useUploadRun } from '../bulk/use-upload-run.ts';
 import {
   hasProblems,
   type ImportChoices,
@@ -24,8 +22,6 @@ import {
   mappingProblems,
 } from './import-model.ts';
 
-export type { UploadState };
-
 export type Choices = Omit<ImportChoices, 'listId' | 'basis'> & { basis: ImportBasis | '' };
 
 const DEFAULT_CHOICES: Choices = {
@@ -36,38 +32,16 @@ const DEFAULT_CHOICES: Choices = {
   encoding: 'utf-8',
 };
 
-/** Sends the prepared import (progress, abort, one retry after a session renewal), then opens its page. */
+/** Sends the prepared import (the shared upload: progress, abort, session renewal), then opens its page. */
 function useImportUpload(workspaceId: string, listId: string, maxUploadBytes: number) {
   const trpcClient = useTRPCClient();
   const navigate = useNavigate();
-  const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
-  const { send, abort } = useMultipartSend(() => trpcClient.contacts.lists.list.query({ workspaceId }));
-
-  async function run(fields: Array<[string, string]>, file: File) {
-    setUpload({ phase: 'sending', loaded: 0, total: file.size });
-    let created: ContactImportCreated;
-    try {
-      created = await send<ContactImportCreated>(
-        importUploadUrl(workspaceId),
-        fields,
-        file,
-        (loaded, total) =>
-          setUpload(loaded >= total ? { phase: 'reading' } : { phase: 'sending', loaded, total }),
-      );
-    } catch (error) {
-      if (isUploadFailure(error) && error.aborted) return setUpload({ phase: 'idle' });
-      return setUpload({
-        phase: 'failed',
-        problem: isUploadFailure(error)
-          ? uploadProblem(error.status, error.body, maxUploadBytes)
-          : { title: 'You are signed out', message: userMessage(error) },
-      });
-    }
-    navigate(importPath(workspaceId, listId, created.importId));
+  const state = useUploadRun(() => trpcClient.contacts.lists.list.query({ workspaceId }), maxUploadBytes);
+  async function send(fields: Array<[string, string]>, file: File) {
+    const created = await state.run<ContactImportCreated>(importUploadUrl(workspaceId), fields, file);
+    if (created) navigate(importPath(workspaceId, listId, created.importId));
   }
-
-  const busy = upload.phase === 'sending' || upload.phase === 'reading';
-  return { upload, reset: () => setUpload({ phase: 'idle' }), run, abort, busy };
+  return { ...state, run: send };
 }
 
 export function useImportWizard(workspaceId: string, listId: string) {
@@ -137,7 +111,7 @@ export function useImportWizard(workspaceId: string, listId: string) {
     preview,
     mapping,
     setMapping,
-    problems: showProblems ? problems : { attributes: mappingProblems(mapping).attributes },
+    problems: showProblems ? problems : { attributes: problems.attributes },
     choices,
     choose,
     basisError,

@@ -6,7 +6,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Alert, ProblemAlert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { AliasCodeForm, type PendingAlias } from './alias-code-form.tsx';
@@ -70,8 +70,7 @@ function StartAliasForm({
         label="Send from an alias"
         type="email"
         testId="alias-address"
-        autoComplete="off"
-        spellCheck={false}
+        {...EXACT_INPUT}
         placeholder="sales@example.com"
         value={address}
         onValue={setAddress}

@@ -4,7 +4,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { connectInput, connectProblems, emptyDraft, hostPlaceholder } from './connect-model.ts';
 import { CredentialForm, useCredentialForm } from './credential-form.tsx';
@@ -41,8 +41,7 @@ function ConnectForm({
         label="Email address"
         type="email"
         testId="mailbox-email"
-        autoComplete="off"
-        spellCheck={false}
+        {...EXACT_INPUT}
         placeholder="anna@example.com"
         value={draft.email}
         onChange={(event) => form.change({ email: event.target.value })}

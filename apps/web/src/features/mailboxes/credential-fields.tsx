@@ -1,7 +1,7 @@
 // The user name and password of a mailbox in a form, under a short notice recommending an app
 // password (and why). The password field is never prefilled: Postern cannot show a stored password.
 import { Alert } from '../../components/alert.tsx';
-import { Field, PasswordField } from '../../components/field.tsx';
+import { EXACT_INPUT, Field, PasswordField } from '../../components/field.tsx';
 import type { FieldErrors } from './connect-model.ts';
 import { fieldId } from './endpoint-fields.tsx';
 
@@ -40,9 +40,7 @@ export function CredentialFields({
         id={fieldId(idPrefix, 'username')}
         label="Username"
         testId="mailbox-username"
-        autoComplete="off"
-        spellCheck={false}
-        autoCapitalize="none"
+        {...EXACT_INPUT}
         placeholder={email.trim() || 'The email address'}
         value={username}
         onChange={(event) => onUsername(event.target.value)}

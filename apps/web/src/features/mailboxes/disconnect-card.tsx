@@ -41,12 +41,7 @@ export function DisconnectCard({
             ? `Revokes Postern’s access at ${PROVIDER_LABEL[provider]}, deletes the stored tokens at once and stops all sending through this account. It stays listed as disconnected; you can reconnect it by signing in again.`
             : 'Deletes the stored password at once and stops all sending through this account. It stays listed as disconnected; you can reconnect it with its credentials.'}
         </p>
-        <Button
-          variant="secondary"
-          className="text-rose-700"
-          onClick={confirm.ask}
-          data-testid="disconnect-mailbox"
-        >
+        <Button variant="destructive" onClick={confirm.ask} data-testid="disconnect-mailbox">
           <UnplugIcon className="size-4" />
           Disconnect
         </Button>

@@ -1,7 +1,7 @@
 // One server of a mailbox (incoming IMAP or outgoing SMTP) in a form: host, port and security, the
 // port following the security mode. Errors sit under the field they are about (aria-describedby).
 import { useId } from 'react';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { Select } from '../../components/select.tsx';
 import {
   type ConnectField,
@@ -102,9 +102,7 @@ export function EndpointFields({
           id={fieldId(idPrefix, `${protocol}Host`)}
           label="Server"
           testId={`${protocol}-host`}
-          autoComplete="off"
-          spellCheck={false}
-          autoCapitalize="none"
+          {...EXACT_INPUT}
           placeholder={hostPlaceholder}
           value={value.host}
           disabled={disabled}

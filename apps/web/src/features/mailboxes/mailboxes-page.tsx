@@ -7,10 +7,9 @@ import { Alert, Notice } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { useDialogOpener } from '../../components/dialog.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { InboxIcon, PlusIcon } from '../../components/icons.tsx';
-import { DataTable } from '../../components/list-kit/data-table.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import type { EmptyWords } from '../../components/list-kit/list-state.tsx';
+import { ListTable } from '../../components/list-kit/list-table.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -22,24 +21,21 @@ import { type Mailbox, useMailboxesQuery } from './use-mailboxes.ts';
 
 const MANAGERS_ONLY = 'Only owners and admins connect and disconnect email accounts.';
 
-function NoMailboxes({ connectButton }: { connectButton: ReactNode }) {
-  return (
-    <EmptyState
-      accent
-      icon={InboxIcon}
-      title="No email accounts connected yet"
-      testId="mailboxes-empty"
-      action={
-        connectButton ?? <p className="text-slate-500">{MANAGERS_ONLY} Ask one of them to connect yours.</p>
-      }
-    >
-      Campaigns are sent through your team's own mailboxes, so messages come from a real address people can
-      reply to. Connect one with its IMAP and SMTP details, or sign in with Gmail or Outlook where the server
-      is set up for it: Postern tests both servers before storing anything, keeps each account under its daily
-      cap and warm-up, and checks the domain's SPF, DKIM and DMARC.
-    </EmptyState>
-  );
+/** What the empty list says: why mailboxes, and the ways to connect one (or whom to ask). */
+function noMailboxes(connectButton: ReactNode): EmptyWords {
+  return {
+    accent: true,
+    icon: InboxIcon,
+    title: 'No email accounts connected yet',
+    action: connectButton ?? (
+      <p className="text-slate-500">{MANAGERS_ONLY} Ask one of them to connect yours.</p>
+    ),
+    children:
+      "Campaigns are sent through your team's own mailboxes, so messages come from a real address people can reply to. Connect one with its IMAP and SMTP details, or sign in with Gmail or Outlook where the server is set up for it: Postern tests both servers before storing anything, keeps each account under its daily cap and warm-up, and checks the domain's SPF, DKIM and DMARC.",
+  };
 }
+
+const SKELETON = ['h-4 w-56', 'h-4 w-20', 'h-5 w-24 rounded-full', 'ml-auto h-4 w-24'];
 
 function connectedNotice(mailbox: Mailbox): string {
   return `${mailbox.email} is connected: Postern signed in to its SMTP and IMAP servers.`;
@@ -102,24 +98,21 @@ export function MailboxesPage() {
             This workspace has the most email accounts allowed ({MAILBOX_LIMITS.perWorkspace}).
           </Alert>
         ) : null}
-        <QueryState
-          query={mailboxes}
-          what="the email accounts"
-          testId="mailboxes"
-          skeleton={{ rows: 2, cells: ['h-4 w-56', 'h-4 w-20', 'h-5 w-24 rounded-full', 'ml-auto h-4 w-24'] }}
-          isEmpty={list.length === 0}
-          empty={<NoMailboxes connectButton={connectButton} />}
-        >
-          <DataTable
-            rows={list}
-            columns={mailboxColumns({ workspaceId: workspace.id, now, full, canManage })}
-            caption="Email accounts of the workspace"
-            testId="mailboxes-table"
-            rowTestId="mailbox-row"
-            rowData={(mailbox) => ({ 'data-email': mailbox.email, 'data-status': mailbox.status })}
-            rowClassName={(mailbox) => mailbox.status === 'disconnected' && 'text-slate-500'}
-          />
-        </QueryState>
+        <ListTable
+          state={{
+            query: mailboxes,
+            name: 'mailboxes',
+            what: 'the email accounts',
+            skeleton: { rows: 2, cells: SKELETON },
+            empty: noMailboxes(connectButton),
+          }}
+          rows={list}
+          columns={mailboxColumns({ workspaceId: workspace.id, now, full, canManage })}
+          caption="Email accounts of the workspace"
+          rowTestId="mailbox-row"
+          rowData={(mailbox) => ({ 'data-email': mailbox.email, 'data-status': mailbox.status })}
+          rowClassName={(mailbox) => mailbox.status === 'disconnected' && 'text-slate-500'}
+        />
       </Card>
       {canManage ? (
         <ConnectDialog

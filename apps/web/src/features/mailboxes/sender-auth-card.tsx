@@ -8,7 +8,7 @@ import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { RefreshIcon } from '../../components/icons.tsx';
 import { formatRelative } from '../../lib/time.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -174,8 +174,7 @@ export function SenderAuthCard({ mailbox }: { mailbox: Mailbox }) {
               className="flex-1"
               label="DKIM selector (optional)"
               testId="dkim-selector"
-              autoComplete="off"
-              spellCheck={false}
+              {...EXACT_INPUT}
               placeholder="google, selector1, s1…"
               value={selector}
               onValue={setSelector}

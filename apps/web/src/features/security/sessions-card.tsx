@@ -5,8 +5,8 @@ import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { MonitorIcon, SmartphoneIcon, TabletIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { ListState } from '../../components/list-kit/list-state.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { ListTable } from '../../components/list-kit/list-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
 import { useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
 import { userMessage } from '../../lib/api-errors.ts';
@@ -200,28 +200,6 @@ export function SessionsCard() {
   const list = sessions.data ? sortSessions(sessions.data.sessions) : [];
   const others = list.filter((session) => !session.current).length;
 
-  const table = (
-    <DataTable
-      rows={list}
-      columns={sessionColumns(now)}
-      caption="Signed-in sessions"
-      testId="sessions-table"
-      rowData={(session) => ({ 'data-session-id': session.id, 'data-current': session.current })}
-      rowClassName={(session) => session.current && 'bg-indigo-50/30'}
-      actions={(session) =>
-        session.current ? null : (
-          <RowButton
-            testId="revoke-session"
-            label={`Revoke ${sessionTitle(session)}${session.location ? ` in ${session.location}` : ''}`}
-            onClick={() => confirm.ask({ kind: 'one', session })}
-          >
-            Revoke
-          </RowButton>
-        )
-      }
-    />
-  );
-
   return (
     <Card
       id="sessions"
@@ -241,16 +219,31 @@ export function SessionsCard() {
       }
     >
       {notice ? <ListNotice testId="sessions-notice">{notice}</ListNotice> : null}
-      <ListState
-        query={sessions}
-        name="sessions"
-        what="your sessions"
-        skeleton={{ cells: SKELETON }}
-        isEmpty={list.length === 0}
-        empty={{ icon: MonitorIcon, title: 'No active sessions' }}
-      >
-        {table}
-      </ListState>
+      <ListTable
+        state={{
+          query: sessions,
+          name: 'sessions',
+          what: 'your sessions',
+          skeleton: { cells: SKELETON },
+          empty: { icon: MonitorIcon, title: 'No active sessions' },
+        }}
+        rows={list}
+        columns={sessionColumns(now)}
+        caption="Signed-in sessions"
+        rowData={(session) => ({ 'data-session-id': session.id, 'data-current': session.current })}
+        rowClassName={(session) => session.current && 'bg-indigo-50/30'}
+        actions={(session) =>
+          session.current ? null : (
+            <RowButton
+              testId="revoke-session"
+              label={`Revoke ${sessionTitle(session)}${session.location ? ` in ${session.location}` : ''}`}
+              onClick={() => confirm.ask({ kind: 'one', session })}
+            >
+              Revoke
+            </RowButton>
+          )
+        }
+      />
       <SessionDialog revokes={revokes} />
     </Card>
   );

@@ -7,7 +7,7 @@ import { useNavigate } from 'react-router';
 import { Button } from '../../components/button.tsx';
 import type { OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { CheckboxField, Field } from '../../components/field.tsx';
+import { CheckboxField, EXACT_INPUT, Field } from '../../components/field.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
@@ -76,8 +76,7 @@ function EndpointForm({
         type="url"
         inputMode="url"
         testId="endpoint-url"
-        autoComplete="off"
-        spellCheck={false}
+        {...EXACT_INPUT}
         placeholder="https://example.com/webhooks/postern"
         value={url}
         onChange={(event) => {

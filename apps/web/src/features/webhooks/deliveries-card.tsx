@@ -2,10 +2,9 @@
 // "Load more", refreshed every few seconds while a delivery is pending; a delivery's payload, its
 // attempts and "Re-send" in a side panel.
 import { useEffect, useMemo, useState } from 'react';
-import { Card } from '../../components/card.tsx';
 import { SendIcon } from '../../components/icons.tsx';
 import { FilterBar } from '../../components/list-kit/filter-bar.tsx';
-import { Refreshing } from '../../components/list-kit/query-state.tsx';
+import { LogCard } from '../../components/list-kit/log-card.tsx';
 import { SelectField } from '../../components/select.tsx';
 import { dayRangeProblem } from '../../lib/day-range.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -118,17 +117,16 @@ export function DeliveriesCard({
   ];
 
   return (
-    <Card
+    <LogCard
       id="deliveries"
       testId="deliveries-card"
-      bodyClassName="p-0"
       title="Delivery log"
       description={
         pending
           ? 'Newest first. Refreshing every 5 seconds while a delivery is pending.'
           : 'Newest first. Kept for 30 days.'
       }
-      actions={<Refreshing query={log} />}
+      log={log}
     >
       <DeliveryFilterBar
         filters={filters}
@@ -164,6 +162,6 @@ export function DeliveriesCard({
         now={now}
         onClose={() => setSelectedId(undefined)}
       />
-    </Card>
+    </LogCard>
   );
 }

@@ -10,7 +10,7 @@ import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { EditForm, useEditForm } from '../../components/edit-form.tsx';
-import { Field } from '../../components/field.tsx';
+import { EXACT_INPUT, Field } from '../../components/field.tsx';
 import { TrashIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -127,12 +127,7 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
         <p className="text-sm font-medium text-slate-900">Delete the endpoint</p>
         <p className="text-xs text-slate-500">Stops all deliveries to it and deletes its delivery log.</p>
       </div>
-      <Button
-        variant="secondary"
-        className="text-rose-700"
-        onClick={confirm.ask}
-        data-testid="delete-endpoint"
-      >
+      <Button variant="destructive" onClick={confirm.ask} data-testid="delete-endpoint">
         <TrashIcon className="size-4" />
         Delete
       </Button>
@@ -216,8 +211,7 @@ export function EndpointSettingsCard({
             type="url"
             inputMode="url"
             testId="settings-url"
-            autoComplete="off"
-            spellCheck={false}
+            {...EXACT_INPUT}
             value={draft.url}
             disabled={!canManage}
             onChange={(event) => {

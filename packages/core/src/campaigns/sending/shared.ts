@@ -19,6 +19,7 @@ export interface EngineCampaign {
   list_name: string | null;
   requires_express_consent: boolean;
   verify_max_age_days: number;
+  scheduled_at: Date | null;
   started_at: Date | null;
   snapshot_completed_at: Date | null;
 }
@@ -31,7 +32,7 @@ export async function loadEngineCampaign(
     em,
     `select c.id, c.workspace_id, c.name, c.status, c.mailbox_id, c.list_id, l.name as list_name,
             coalesce(l.requires_express_consent, false) as requires_express_consent,
-            c.verify_max_age_days, c.started_at, c.snapshot_completed_at
+            c.verify_max_age_days, c.scheduled_at, c.started_at, c.snapshot_completed_at
        from campaign c left join contact_list l on l.id = c.list_id where c.id = ?`,
     [campaignId],
   );

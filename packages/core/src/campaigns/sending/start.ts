@@ -32,7 +32,7 @@ export interface StartDeps {
 }
 
 export type StartOutcome =
-  | { stopped: 'missing' | 'not_startable'; status?: string }
+  | { stopped: 'missing' | 'not_startable' | 'not_yet'; status?: string }
   | {
       started: true;
       snapshot: number;
@@ -120,6 +120,12 @@ export async function startCampaign(
   if (!campaign) return { stopped: 'missing' };
   if (campaign.status !== 'scheduled' && campaign.status !== 'sending')
     return { stopped: 'not_startable', status: campaign.status };
+  // A start job that arrives before the schedule (the campaign was rescheduled since): queued again for then.
+  const at = campaign.scheduled_at ? new Date(campaign.scheduled_at) : null;
+  if (campaign.status === 'scheduled' && at && at.getTime() > ctx.clock.now().getTime() + 5000) {
+    await ctx.queue.send(QUEUES.campaignStart.name, { campaignId: campaign.id }, { startAfter: at });
+    return { stopped: 'not_yet' };
+  }
   if (!campaign.list_id) {
     await execute(
       ctx.em,

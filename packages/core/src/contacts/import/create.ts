@@ -17,7 +17,7 @@ import { auditActor } from '../shared.ts';
 import { type ImportRow, type ReadSummary, readImportRows } from './reader.ts';
 
 /** Rows per staged chunk, and per worker transaction. */
-export const IMPORT_CHUNK_ROWS = 25_000;
+export const IMPORT_CHUNK_ROWS = 10_000;
 /** How often a live upload moves its `touched_at`; one untouched for IMPORT_UPLOAD_STALE_MS is abandoned. */
 const HEARTBEAT_MS = 30_000;
 export const IMPORT_UPLOAD_STALE_MS = 120_000;
