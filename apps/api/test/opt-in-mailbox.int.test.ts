@@ -80,4 +80,22 @@ describe('the list’s sender mailbox', () => {
     expect(mail().smtp.messages.length).toBe(before);
     expect((await mailsTo(h, email)).length).toBe(1);
   });
+
+  it('another workspace’s mailbox cannot be a list’s sender (create and update refused, nothing stored)', async () => {
+    const other = await newAccount(h.app);
+    const otherApi = v1Caller(h, (await keyWith(other)).secret);
+    const created = await otherApi('POST', '/v1/lists', { name: 'Borrowed', senderMailboxId: mailboxId });
+    expect(created.statusCode).toBe(422);
+    expect(JSON.stringify(created.json())).toMatch(/not one of this workspace/);
+    const own = await otherApi('POST', '/v1/lists', { name: 'Own' });
+    expect(own.statusCode).toBe(201);
+    const updated = await other.client.mutate('contacts.lists.update', {
+      workspaceId: other.workspaceId,
+      listId: own.json().id,
+      senderMailboxId: mailboxId,
+    });
+    expect(updated.error?.data?.code).toBe('VALIDATION_FAILED');
+    const after = await otherApi('GET', `/v1/lists/${own.json().id}`);
+    expect(after.json().senderMailboxId).toBeNull();
+  });
 });

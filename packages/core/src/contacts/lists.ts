@@ -13,7 +13,7 @@ import {
   ZCreateList,
   ZUpdateList,
 } from '@postern/contracts';
-import { ConsentTextVersion, ContactList, type EntityManager, execute } from '@postern/db';
+import { ConsentTextVersion, ContactList, type EntityManager, execute, Mailbox } from '@postern/db';
 import { auditLabel } from '../audit/labels.ts';
 import { auditChanges, recordAudit } from '../audit/record.ts';
 import { DomainError } from '../errors.ts';
@@ -128,9 +128,23 @@ async function addConsentTextVersion(
   return version;
 }
 
+/** A list's sender must be one of the workspace's own mailboxes (another workspace's id is refused). */
+async function assertOwnSender(tx: EntityManager, workspaceId: string, mailboxId: string | null | undefined) {
+  if (!mailboxId) return;
+  if (await tx.count(Mailbox, { id: mailboxId, workspace: workspaceId })) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    "The sender is not one of this workspace's connected mailboxes",
+    {
+      field: 'senderMailboxId',
+    },
+  );
+}
+
 export async function createList(ctx: ContactsCtx, workspaceId: string, rawInput: unknown) {
   const input = parseInput(ZCreateList, rawInput);
   const list = await ctx.em.transactional(async (tx) => {
+    await assertOwnSender(tx, workspaceId, input.senderMailboxId);
     const now = ctx.clock.now();
     const created = tx.create(ContactList, {
       workspace: workspaceId,
@@ -174,7 +188,10 @@ export async function updateList(ctx: ContactsCtx, workspaceId: string, listId: 
     if (input.doubleOptIn !== undefined) list.doubleOptIn = input.doubleOptIn;
     if (input.requiresExpressConsent !== undefined)
       list.requiresExpressConsent = input.requiresExpressConsent;
-    if (input.senderMailboxId !== undefined) list.senderMailboxId = input.senderMailboxId ?? null;
+    if (input.senderMailboxId !== undefined) {
+      await assertOwnSender(tx, workspaceId, input.senderMailboxId);
+      list.senderMailboxId = input.senderMailboxId ?? null;
+    }
     if (input.confirmationSubject !== undefined) list.confirmationSubject = input.confirmationSubject || null;
     if (input.confirmationBody !== undefined) list.confirmationBody = input.confirmationBody || null;
     const changed: string[] = LIST_FIELDS.filter((f) => (list[f] ?? null) !== before[f]);
