@@ -43,7 +43,7 @@ function streamKeyCheck(deps: ApiDeps) {
   const keys = new ApiKeyAuthenticator({
     orm: deps.orm,
     clock: deps.clock,
-    limiter: deps.limiter,
+    limiter: markerOnly(deps.limiter),
   });
   return (req: FastifyRequest) => {
     const rawKey = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? '';
