@@ -18,8 +18,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { ensureCsrfCookie } from './auth-cookies.ts';
 import type { ApiDeps } from './deps.ts';
-import { devMailDir, devMailRoutes } from './http/dashboard/dev-mail.ts';
 import { dashboardContactImportRoutes } from './http/dashboard/contact-import.ts';
+import { devMailDir, devMailRoutes } from './http/dashboard/dev-mail.ts';
 import { dashboardJobRoutes } from './http/dashboard/jobs.ts';
 import { oauthCallbackRoutes } from './http/oauth/callback.ts';
 import { publicPages } from './http/public/index.ts';
@@ -41,7 +41,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function buildServer(
   deps: ApiDeps,
-  options: { https?: ReturnType<typeof httpsOptions> } = {},
+  options: {
+    https?: ReturnType<typeof httpsOptions>;
+    /** Timings of the job event streams (tests shorten the re-authorisation interval). */
+    bulk?: Parameters<typeof createBulkHttp>[1];
+  } = {},
 ): Promise<FastifyInstance> {
   const { config } = deps;
   const fastifyOptions: FastifyServerOptions = {
@@ -78,7 +82,7 @@ export async function buildServer(
   });
 
   // Bulk jobs over plain HTTP (/v1/jobs and the dashboard's /api), one implementation for both.
-  const bulk = createBulkHttp(deps);
+  const bulk = createBulkHttp(deps, options.bulk);
   drainOnClose(app, () => bulk.closeStreams());
 
   const headers = securityHeaders(config);

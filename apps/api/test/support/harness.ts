@@ -63,6 +63,8 @@ export async function startHarness(
     env?: Record<string, string>;
     /** Level of the captured API log (default info, as in production). */
     logLevel?: string;
+    /** Job event stream timings (buildServer's `bulk` option). */
+    bulk?: Parameters<typeof buildServer>[1]['bulk'];
   } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
@@ -100,25 +102,28 @@ export async function startHarness(
       await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000, keyPrefix: prefix }),
     );
     stores.push(kv);
-    const app = await buildServer({
-      config,
-      orm,
-      kv,
-      logger,
-      clock,
-      keyring,
-      boss,
-      sendMail: async (message) => {
-        await enqueueEmail(boss, keyring, message);
+    const app = await buildServer(
+      {
+        config,
+        orm,
+        kv,
+        logger,
+        clock,
+        keyring,
+        boss,
+        sendMail: async (message) => {
+          await enqueueEmail(boss, keyring, message);
+        },
+        ...publicApiDeps({ orm, kv, clock }),
+        // By default no resolver answers (port 1): tests that check addresses bring their own DNS server.
+        engine:
+          options.engine?.() ??
+          createVerificationEngine({ dns: { servers: ['127.0.0.1:1'], timeoutMs: 200, tries: 1 } }),
+        version: 'test',
+        startedAt: new Date(),
       },
-      ...publicApiDeps({ orm, kv, clock }),
-      // By default no resolver answers (port 1): tests that check addresses bring their own DNS server.
-      engine:
-        options.engine?.() ??
-        createVerificationEngine({ dns: { servers: ['127.0.0.1:1'], timeoutMs: 200, tries: 1 } }),
-      version: 'test',
-      startedAt: new Date(),
-    });
+      options.bulk ? { bulk: options.bulk } : {},
+    );
     await app.ready();
     apps.push(app);
   }
