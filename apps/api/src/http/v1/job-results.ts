@@ -26,7 +26,7 @@ export async function jobResultRoutes(app: FastifyInstance, opts: { bulk: BulkHt
         operationId: 'jobEvents',
         summary: 'Server-sent events: `progress` at once and on every change, `done` when the job ends',
         description:
-          'text/event-stream. Each event has an `id:` line and `data:` holding a BulkProgressEvent (JSON). `progress` is sent when the stream opens and whenever the job changes; `done` (the final progress) when it is completed, failed or cancelled, after which the server closes the stream. A comment line (`: keep-alive`) is sent every 15 s. If the job is deleted meanwhile, an `error` event `{ code: "NOT_FOUND" }` ends the stream.',
+          'text/event-stream. Each event has an `id:` line and `data:` holding a BulkProgressEvent (JSON). `progress` is sent when the stream opens and whenever the job changes; `done` (the final progress) when it is completed, failed or cancelled, after which the server closes the stream. A comment line (`: keep-alive`) is sent every 15 s. If the job is deleted meanwhile, an `error` event `{ code: "NOT_FOUND" }` ends the stream The key is authorised again every 5 s: once it is revoked or expired, or its workspace suspended, an `error` event `{ code, message }` (UNAUTHENTICATED, FORBIDDEN or ACCOUNT_DISABLED, as a request would get) ends the stream.',
         params: ZJobIdParams,
         response: {
           200: {
