@@ -209,8 +209,8 @@ describe('failures, pause, cancel, a dead worker', () => {
     try {
       await startCampaign(ctx(), { engine: engine() }, s.campaignId);
       await runBatches();
-      expect(sink.count(s.emails[1])).toBe(1);
-      expect(sink.count(s.emails[2])).toBe(0);
+      expect(sink.count(s.emails[1] as string)).toBe(1);
+      expect(sink.count(s.emails[2] as string)).toBe(0);
       const rows = await sql(
         'select contact_id, status, attempts, last_error from campaign_recipient where campaign_id = ?',
         [s.campaignId],
@@ -281,7 +281,7 @@ describe('failures, pause, cancel, a dead worker', () => {
     );
     const [outcome] = await runBatches({ attempt: 1 });
     expect(outcome).toMatchObject({ unknown: 1, sent: 2, completed: true });
-    expect(sink.count(s.emails[0])).toBe(0);
+    expect(sink.count(s.emails[0] as string)).toBe(0);
     expect(await campaignRow(s.campaignId)).toMatchObject({
       status: 'sent',
       recipients: 3,
@@ -311,7 +311,7 @@ describe('failures, pause, cancel, a dead worker', () => {
     });
     expect(again?.changed).toBe(false);
     await runBatches();
-    expect(sink.count(s.emails[2])).toBe(0);
+    expect(sink.count(s.emails[2] as string)).toBe(0);
     expect(await campaignRow(s.campaignId)).toMatchObject({
       status: 'sent',
       sent: 3,
@@ -360,5 +360,23 @@ describe('failures, pause, cancel, a dead worker', () => {
       { name: QUEUES.campaignStart.name, data: { campaignId: s.campaignId }, startAfter: at },
     ]);
     expect(await statuses(s.campaignId)).toEqual({});
+  });
+
+  it('builds the same text part for a body without merge fields (converted once per batch)', async () => {
+    jobs = [];
+    const s = await seedCampaign(sql, {
+      contacts: 2,
+      port: sink.port,
+      seal,
+      html: '<html><body><h2>Spring sale</h2><p>Everything &amp; more, 20&#37; off.</p></body></html>',
+    });
+    await startCampaign(ctx(), { engine: engine() }, s.campaignId);
+    await runBatches();
+    const raw = sink.messages.find((m) => m.to === s.emails[0])?.raw ?? '';
+    const text =
+      /Content-Type: text\/plain[\s\S]*?\r\n\r\n([\s\S]*?)Content-Type: text\/html/.exec(raw)?.[1] ?? '';
+    expect(text.replace(/=\r\n/g, '')).toContain('SPRING SALE');
+    expect(text.replace(/=\r\n/g, '')).toContain('Everything & more, 20% off.');
+    expect(text).toContain('Postern Test Ltd');
   });
 });

@@ -6,6 +6,15 @@ export function refusal(code: string, message: string, details?: Record<string, 
   return { name: 'TRPCClientError', message, data: { code, httpStatus: 422, details } };
 }
 
+/** A request the API's schema refused: VALIDATION_FAILED with the issue at `path`. */
+export function schemaRefusal(path: string, message: string) {
+  return {
+    name: 'TRPCClientError',
+    message: 'The input is not valid',
+    data: { code: 'VALIDATION_FAILED', issues: [{ path, message }] },
+  };
+}
+
 /** ISO instants `seconds` before or after `now`. */
 export function clockAt(now: number) {
   const at = (seconds: number) => new Date(now + seconds * 1000).toISOString();

@@ -43,8 +43,8 @@ export {
   listContacts,
   updateContact,
 } from './contacts.ts';
-export { importContacts } from './import.ts';
 export * from './import/index.ts';
+export { importContacts } from './import.ts';
 export { consentTimeline, writeConsentEvents } from './ledger.ts';
 export {
   createList,

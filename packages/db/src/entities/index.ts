@@ -10,7 +10,11 @@ import {
 } from './auth.ts';
 import { BulkJobChunkSchema, BulkJobRowsSchema, BulkJobSchema, BulkUploadSchema } from './bulk.ts';
 import { CampaignRecipientSchema, CampaignSchema } from './campaigns.ts';
-import { ContactImportChunkSchema, ContactImportReportSchema, ContactImportSchema } from './contact-import.ts';
+import {
+  ContactImportChunkSchema,
+  ContactImportReportSchema,
+  ContactImportSchema,
+} from './contact-import.ts';
 import {
   ConsentEventSchema,
   ConsentTextVersionSchema,
@@ -83,7 +87,9 @@ export const ALL_ENTITIES = [
   SuppressionSchema,
   SuppressionKeySchema,
   OptInTokenSchema,
-  ContactImportSchema, ContactImportChunkSchema, ContactImportReportSchema,
+  ContactImportSchema,
+  ContactImportChunkSchema,
+  ContactImportReportSchema,
   MailboxSchema,
   MailboxAliasVerificationSchema,
   MailboxOAuthStateSchema,

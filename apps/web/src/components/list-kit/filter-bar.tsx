@@ -2,7 +2,7 @@
 // whatever sums the choice up (chips). The date range is a pair of day pickers, both days included.
 import type { ReactNode } from 'react';
 import { cn } from '../../lib/cn.ts';
-import type { DayRange } from '../../lib/day-range.ts';
+import { type DayRange, dayRangeProblem } from '../../lib/day-range.ts';
 import { Button } from '../button.tsx';
 import { Field } from '../field.tsx';
 
@@ -26,10 +26,10 @@ export function FilterBar<F extends object>({
   /** Whether Clear has anything to clear; by default, whether `filters` differ from `cleared`. */
   filtered?: boolean;
   /**
-   * From / To day pickers after the other fields (filters with a day range only); `problem` says why
-   * the range cannot be used.
+   * From / To day pickers after the other fields (filters with a day range only), saying under From
+   * when the range cannot be used (dayRangeProblem: the page does not query then).
    */
-  dates?: F extends DayRange ? { problem: string | undefined } : never;
+  dates?: F extends DayRange ? boolean : never;
   clearTestId?: string;
   /** The columns on wide screens, e.g. `lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto]`. */
   gridClassName?: string;
@@ -44,7 +44,7 @@ export function FilterBar<F extends object>({
           <DateRangeFields
             range={filters as DayRange}
             onChange={(range) => onChange({ ...filters, ...range })}
-            problem={dates.problem}
+            problem={dayRangeProblem(filters as DayRange)}
           />
         ) : null}
         <Button

@@ -157,13 +157,13 @@ export function scopeGroups(): [string, ApiKeyScope[]][] {
   return [...groups];
 }
 
-/** How long the old secret of a rolled key keeps working. */
+/** How long the old secret of a rolled key keeps working: the choice's value is in hours. */
 export const OVERLAP_CHOICES = [
-  { hours: 0, label: 'Stop it now' },
-  { hours: 1, label: '1 hour' },
-  { hours: 24, label: '1 day' },
-  { hours: 72, label: '3 days' },
-  { hours: 168, label: '7 days (the most)' },
+  { value: 0, label: 'Stop it now' },
+  { value: 1, label: '1 hour' },
+  { value: 24, label: '1 day' },
+  { value: 72, label: '3 days' },
+  { value: 168, label: '7 days (the most)' },
 ] as const;
 
 export const ALERT_LABELS: Record<ApiKeyAlertKind, string> = {

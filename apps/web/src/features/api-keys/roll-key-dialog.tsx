@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
-import { SelectField } from '../../components/select.tsx';
+import { Options, SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
@@ -66,11 +66,7 @@ function RollForm({
         onChange={(event) => setOverlap(Number(event.target.value))}
         hint="Both secrets work during the overlap; the list shows when each was last used."
       >
-        {OVERLAP_CHOICES.map((choice) => (
-          <option key={choice.hours} value={choice.hours}>
-            {choice.label}
-          </option>
-        ))}
+        <Options choices={OVERLAP_CHOICES} />
       </SelectField>
     </DialogForm>
   );

@@ -121,20 +121,14 @@ const TYPE_GROUP: OptionGroup = {
   options: TARGET_TYPES.map(([type, label]) => [`${type}|`, label]),
 };
 
-export function AuditFilterBar({
-  filters,
-  onChange,
-  members,
-  apiKeys,
-  rangeProblem,
-}: FilterProps & Choices & { rangeProblem: string | undefined }) {
+export function AuditFilterBar({ filters, onChange, members, apiKeys }: FilterProps & Choices) {
   return (
     <FilterBar
       testId="audit-filters"
       filters={filters}
       onChange={onChange}
       cleared={NO_FILTERS}
-      dates={{ problem: rangeProblem }}
+      dates
       gridClassName="lg:grid-cols-3 xl:grid-cols-[minmax(0,1.2fr)_minmax(0,1fr)_minmax(0,1fr)_minmax(0,0.9fr)_minmax(0,0.9fr)_auto]"
       footer={<ChosenTypes filters={filters} onChange={onChange} />}
     >

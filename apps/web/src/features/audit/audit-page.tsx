@@ -86,7 +86,6 @@ export function AuditPage() {
           onChange={setFilters}
           members={members.data?.members ?? []}
           apiKeys={keys.data?.keys ?? []}
-          rangeProblem={rangeProblem}
         />
         {rangeProblem ? null : (
           <AuditEntries

@@ -2,7 +2,7 @@
 // port following the security mode. Errors sit under the field they are about (aria-describedby).
 import { useId } from 'react';
 import { EXACT_INPUT, Field } from '../../components/field.tsx';
-import { Select } from '../../components/select.tsx';
+import { Options, Select } from '../../components/select.tsx';
 import {
   type ConnectField,
   type EndpointDraft,
@@ -54,11 +54,7 @@ function SecuritySelect({
         onChange={(event) => onChange(event.target.value as MailSecurity)}
         className="aria-[invalid=true]:ring-rose-400"
       >
-        {SECURITY_OPTIONS.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options choices={SECURITY_OPTIONS} />
       </Select>
       {error ? (
         <p id={errorId} className="mt-1.5 text-xs text-rose-600">

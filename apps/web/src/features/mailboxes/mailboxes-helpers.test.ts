@@ -5,7 +5,7 @@ import {
   MAILBOX_STATUSES,
 } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
-import { clockAt, refusal } from '../../lib/test-fixtures.ts';
+import { clockAt, refusal, schemaRefusal } from '../../lib/test-fixtures.ts';
 import {
   connectFieldOf,
   connectInput,
@@ -175,13 +175,7 @@ describe('a failed connection test', () => {
   });
 
   it('points at the field a schema issue names', () => {
-    const error = {
-      ...refusal('VALIDATION_FAILED', 'The input is not valid'),
-      data: {
-        code: 'VALIDATION_FAILED',
-        issues: [{ path: 'replyTo', message: 'Enter a valid email address' }],
-      },
-    };
+    const error = schemaRefusal('replyTo', 'Enter a valid email address');
     expect(mailboxActionError(error, 'identity')).toMatchObject({
       field: 'replyTo',
       message: 'Enter a valid email address.',

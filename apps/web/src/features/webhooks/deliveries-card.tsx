@@ -32,12 +32,10 @@ function DeliveryFilterBar({
   filters,
   onChange,
   eventChoices,
-  rangeProblem,
 }: {
   filters: DeliveryFilters;
   onChange: (next: DeliveryFilters) => void;
   eventChoices: readonly string[];
-  rangeProblem: string | undefined;
 }) {
   return (
     <FilterBar
@@ -45,7 +43,7 @@ function DeliveryFilterBar({
       filters={filters}
       onChange={onChange}
       cleared={NO_FILTERS}
-      dates={{ problem: rangeProblem }}
+      dates
       clearTestId="clear-delivery-filters"
       gridClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_auto]"
     >
@@ -128,12 +126,7 @@ export function DeliveriesCard({
       }
       log={log}
     >
-      <DeliveryFilterBar
-        filters={filters}
-        onChange={setFilters}
-        eventChoices={eventChoices}
-        rangeProblem={rangeProblem}
-      />
+      <DeliveryFilterBar filters={filters} onChange={setFilters} eventChoices={eventChoices} />
       {rangeProblem ? null : (
         <DeliveryTable
           log={log}

@@ -6,7 +6,7 @@ import {
   WEBHOOK_MAX_OVERLAP_HOURS,
 } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
-import { clockAt } from '../../lib/test-fixtures.ts';
+import { clockAt, schemaRefusal } from '../../lib/test-fixtures.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { sameFilters } from '../../lib/use-url-filters.ts';
 import {
@@ -355,13 +355,7 @@ describe('paths and refusals', () => {
       field: 'url',
       staleRole: false,
     });
-    const invalid = {
-      message: 'x',
-      data: {
-        code: 'VALIDATION_FAILED',
-        issues: [{ path: 'overlapHours', message: 'The overlap is at most 168 hours' }],
-      },
-    };
+    const invalid = schemaRefusal('overlapHours', 'The overlap is at most 168 hours');
     expect(webhookActionError(invalid, 'rotate')).toMatchObject({
       message: 'The overlap is at most 168 hours.',
       field: 'overlapHours',

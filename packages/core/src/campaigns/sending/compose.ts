@@ -7,6 +7,7 @@ import type { OutboundMessage } from '@postern/mailer';
 import { preferenceToken } from '../../contacts/preferences.ts';
 import type { CoreContext } from '../../context.ts';
 import { buildCampaignMessage, type CampaignContent } from '../message.ts';
+import { htmlToText } from '../render.ts';
 import type { EngineCampaign, SendingCtx } from './shared.ts';
 import { unsubscribeToken } from './tokens.ts';
 
@@ -45,13 +46,18 @@ export async function loadBatchSetting(
     .fork()
     .findOne(Mailbox, { id: campaign.mailbox_id, workspace: campaign.workspace_id }, { refresh: true });
   if (!row || !mailbox) return null;
+  // A body without merge fields renders the same for everyone: its text part is converted once per
+  // batch instead of once per recipient (exactly what buildCampaignMessage would produce).
+  const converted = row.text_body_custom || row.html_body.includes('{') ? null : htmlToText(row.html_body);
+  // (An entity such as &#123; turns into a brace: then it stays per recipient, as Liquid must not see it.)
+  const sameForAll = converted !== null && !converted.includes('{');
   return {
     content: {
       subject: row.subject,
       preheader: row.preheader,
       htmlBody: row.html_body,
-      textBody: row.text_body,
-      textBodyCustom: row.text_body_custom,
+      textBody: sameForAll ? (converted as string) : row.text_body,
+      textBodyCustom: row.text_body_custom || sameForAll,
     },
     replyTo: row.reply_to,
     mailbox,
