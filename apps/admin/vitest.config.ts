@@ -3,8 +3,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'admin',
-    // Three files at once: they wait on PostgreSQL, Redis and servers more than on the CPU (see the root config).
-    maxWorkers: 3,
+    // Two files at once: they wait on PostgreSQL, Redis and servers more than on the CPU (see the root config).
+    maxWorkers: 2,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
