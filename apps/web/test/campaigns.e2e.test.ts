@@ -4,18 +4,13 @@
 // dashboard's cookies or DOM; scheduling refused with a clear message while the workspace has no
 // postal address, the link to the form that sets it, the address set, the time-zone read-back; and
 // axe on the pages at 1440 px and 390 px.
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watchedPage,
-} from './support/page-checks.ts';
-import { EXAMPLE_MAIL_ZONES, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite, navLink, sweepAccessibility } from './support/dashboard-suite.ts';
+import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
 /**
@@ -37,16 +32,21 @@ const HOSTILE_HTML = [
 ].join('\n');
 
 describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
+  // A member in Berlin: the schedule dialog defaults to the browser's zone and reads times back in it.
+  const suite = dashboardSuite({
+    name: 'campaigns',
+    dns: EXAMPLE_MAIL_ZONES,
+    context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin' },
+    opened: (watched) => {
+      ({ page, problems } = watched);
+    },
+  });
+  const { url, inWorkspace } = suite;
   const owner = `carla.${Date.now()}@example.com`;
-  const story = { workspaceId: '', campaignId: '', cancelledId: '' };
-
-  const url = (path: string) => `${stack.api?.url}${path}`;
-  const inWorkspace = (section: string) => url(`/w/${story.workspaceId}/${section}`);
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const story = { campaignId: '', cancelledId: '' };
+  const nav = (name: string) => navLink(page, name);
 
   /** The preview's frame, once it shows a document containing `text`. */
   async function previewFrame(text: string): Promise<Frame> {
@@ -65,23 +65,8 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
     return frame as unknown as Frame;
   }
 
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const browser = await startWebStack(stack, {}, { dns: EXAMPLE_MAIL_ZONES });
-    // A member in Berlin: the schedule dialog defaults to the browser's zone and reads times back in it.
-    context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      timezoneId: 'Europe/Berlin',
-    });
-    ({ page, problems } = await watchedPage(context));
-  });
-
-  afterEach((test) => saveFailure(test, 'failed-campaigns', [page], stack));
-
-  afterAll(() => stopStack(stack, { contexts: [context] }));
-
   it('writes a draft and shows the message as a contact receives it', { timeout: 90_000 }, async () => {
-    story.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
+    suite.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
     await nav('Campaigns').click();
     await page.getByTestId('campaigns-empty').waitFor({ timeout: UI_TIMEOUT });
     await expect.poll(() => page.title(), { timeout: UI_TIMEOUT }).toMatch(/^Campaigns · .+ · Postern$/);
@@ -164,31 +149,24 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
     expect(await frame.evaluate(() => window.origin)).toBe('null');
     expect(
       await frame.evaluate(() => {
-        try {
-          return `read: ${document.cookie}`;
-        } catch (error) {
-          return `refused: ${(error as Error).name}`;
-        }
+        const reaches = {
+          cookies: () => document.cookie,
+          parent: () => window.parent.document.title,
+          storage: () => window.localStorage.length,
+        };
+        return Object.entries(reaches).map(([what, reach]) => {
+          try {
+            return `${what} read: ${reach()}`;
+          } catch (error) {
+            return `${what} refused: ${(error as Error).name}`;
+          }
+        });
       }),
-    ).toBe('refused: SecurityError');
-    expect(
-      await frame.evaluate(() => {
-        try {
-          return `read: ${window.parent.document.title}`;
-        } catch (error) {
-          return `refused: ${(error as Error).name}`;
-        }
-      }),
-    ).toBe('refused: SecurityError');
-    expect(
-      await frame.evaluate(() => {
-        try {
-          return `read: ${window.localStorage.length}`;
-        } catch (error) {
-          return `refused: ${(error as Error).name}`;
-        }
-      }),
-    ).toBe('refused: SecurityError');
+    ).toEqual([
+      'cookies refused: SecurityError',
+      'parent refused: SecurityError',
+      'storage refused: SecurityError',
+    ]);
     // What makes it so: an empty sandbox (no token), the HTML inline, no referrer.
     expect(await element.getAttribute('sandbox')).toBe('');
     expect(await element.getAttribute('referrerpolicy')).toBe('no-referrer');
@@ -262,12 +240,12 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
     timeout: 90_000,
   }, async () => {
     const created = await mutate<{ id: string }>(page, 'campaigns.create', {
-      workspaceId: story.workspaceId,
+      workspaceId: suite.workspaceId,
       name: 'Spring news',
       subject: 'Spring is here',
       htmlBody: '<p>Blossom.</p>',
     });
-    await mutate(page, 'campaigns.cancel', { workspaceId: story.workspaceId, campaignId: created.id });
+    await mutate(page, 'campaigns.cancel', { workspaceId: suite.workspaceId, campaignId: created.id });
     story.cancelledId = created.id;
     await page.goto(inWorkspace(`campaigns/${created.id}`));
     await page.getByTestId('campaign-report').waitFor({ timeout: UI_TIMEOUT });
@@ -309,24 +287,11 @@ describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
       [`campaigns/${story.campaignId}`, 'campaign-checklist'],
       [`campaigns/${story.cancelledId}`, 'campaign-report'],
     ] as const;
-    const passes = [
-      { width: 1440, theme: 'light' },
-      { width: 390, theme: 'light' },
-      { width: 1440, theme: 'dark' },
-    ] as const;
-    for (const { width, theme } of passes) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: theme });
-      for (const [path, ready] of pages) {
-        await page.goto(inWorkspace(path));
-        await page.getByTestId(ready).waitFor({ timeout: UI_TIMEOUT });
-        await expectAccessible(page, `${path} at ${width} px, ${theme}`);
-        if (width === 390 && theme === 'light') await shot(page, `campaigns-390-${ready}.png`);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      }
-    }
+    await sweepAccessibility(
+      page,
+      inWorkspace,
+      pages.map(([path, ready]) => ({ path, ready, shot: `campaigns-390-${ready}.png` })),
+    );
     // The sandbox's refusals (the hostile HTML's, asserted above, and axe's) are the only console lines allowed.
     problems.console = problems.console.filter(
       (line) => !SANDBOX_REFUSALS.some((refusal) => refusal.test(line)),

@@ -4,19 +4,14 @@
 // basis declared, the import followed to its end, its report of the rows left out (table and CSV), and
 // the contacts in the list; axe on each page at 1440 px and 390 px.
 import { readFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite, sweepAccessibility } from './support/dashboard-suite.ts';
 import { mailLink } from './support/mail.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watchedPage,
-} from './support/page-checks.ts';
-import { EXAMPLE_MAIL_ZONES, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
 const CSV = [
@@ -29,34 +24,28 @@ const CSV = [
 ].join('\n');
 
 describe('list settings and the contact import wizard (built SPA, real API + worker, Chromium)', () => {
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
-  const owner = `lena.${Date.now()}@example.com`;
-  const story = { workspaceId: '', listId: '', importPath: '' };
-
-  const url = (path: string) => `${stack.api?.url}${path}`;
-  const inWorkspace = (section: string) => url(`/w/${story.workspaceId}/${section}`);
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const browser = await startWebStack(stack, {}, { dns: EXAMPLE_MAIL_ZONES });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url });
-    ({ page, problems } = await watchedPage(context));
+  const suite = dashboardSuite({
+    name: 'contact-import',
+    dns: EXAMPLE_MAIL_ZONES,
+    context: { viewport: { width: 1440, height: 900 } },
+    prepare: (context, stack) =>
+      context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url }),
+    opened: (watched) => {
+      ({ page, problems } = watched);
+    },
   });
-
-  afterEach((test) => saveFailure(test, 'failed-contact-import', [page], stack));
-
-  afterAll(() => stopStack(stack, { contexts: [context] }));
+  const { stack, url, inWorkspace } = suite;
+  const owner = `lena.${Date.now()}@example.com`;
+  const story = { listId: '', importPath: '' };
 
   it('opens a list’s page from the lists, and edits its confirmation email with a live preview', {
     timeout: 60_000,
   }, async () => {
-    story.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
+    suite.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
     const list = await mutate<{ id: string }>(page, 'contacts.lists.create', {
-      workspaceId: story.workspaceId,
+      workspaceId: suite.workspaceId,
       name: 'Weekly <letter>',
       doubleOptIn: true,
       consentText: 'I agree to receive the weekly letter.',
@@ -65,7 +54,7 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
     await page.goto(inWorkspace('lists'));
     await page.getByRole('link', { name: 'Weekly <letter>', exact: true }).click();
     await page.getByTestId('list-page').waitFor({ timeout: UI_TIMEOUT });
-    expect(new URL(page.url()).pathname).toBe(`/w/${story.workspaceId}/lists/${story.listId}`);
+    expect(new URL(page.url()).pathname).toBe(`/w/${suite.workspaceId}/lists/${story.listId}`);
     expect(await page.getByTestId('list-title').textContent()).toBe('Weekly <letter>');
     expect(await page.getByTestId('list-page-counts').textContent()).toBe('No subscribers yet');
 
@@ -121,7 +110,7 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
     expect(await page.getByTestId('hosted-form-link').getAttribute('href')).toBe(action);
 
     // "Another site": a page that is not Postern's, holding only the pasted snippet.
-    const site = await (context as BrowserContext).newPage();
+    const site = await page.context().newPage();
     try {
       await site.setContent(
         `<!doctype html><html lang="en"><title>Acme</title><body>${copied}</body></html>`,
@@ -205,7 +194,7 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
     expect(await imported.getAttribute('href')).toBe(story.importPath);
     const contacts = await page.evaluate(
       async (input) => (await fetch(`/trpc/contacts.list?input=${encodeURIComponent(input)}`)).json(),
-      JSON.stringify({ workspaceId: story.workspaceId, listId: story.listId }),
+      JSON.stringify({ workspaceId: suite.workspaceId, listId: story.listId }),
     );
     const rows = (
       contacts as {
@@ -273,31 +262,16 @@ describe('list settings and the contact import wizard (built SPA, real API + wor
       { path: `lists/${story.listId}`, ready: 'embed-card' },
       { path: `lists/${story.listId}/import`, ready: 'drop-zone' },
       // The wizard with every step shown (the preview read, the columns and consent steps open).
-      { path: `lists/${story.listId}/import`, ready: 'drop-zone', prepare: chooseFile },
-      { path: story.importPath.replace(`/w/${story.workspaceId}/`, ''), ready: 'report-table' },
+      {
+        path: `lists/${story.listId}/import`,
+        ready: 'drop-zone',
+        prepare: chooseFile,
+        prepared: 'file chosen',
+        shot: 'import-wizard-390.png',
+      },
+      { path: story.importPath.replace(`/w/${suite.workspaceId}/`, ''), ready: 'report-table' },
     ];
-    const passes = [
-      { width: 1440, theme: 'light' },
-      { width: 390, theme: 'light' },
-      { width: 1440, theme: 'dark' },
-    ] as const;
-    for (const { width, theme } of passes) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: theme });
-      for (const visit of visits) {
-        await page.goto(inWorkspace(visit.path));
-        await page.getByTestId(visit.ready).waitFor({ timeout: UI_TIMEOUT });
-        await visit.prepare?.();
-        if (visit.prepare && width === 390 && theme === 'light') await shot(page, 'import-wizard-390.png');
-        await expectAccessible(
-          page,
-          `${visit.path}${visit.prepare ? ' (file chosen)' : ''} at ${width} px, ${theme}`,
-        );
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      }
-    }
+    await sweepAccessibility(page, inWorkspace, visits);
     expectClean(problems, /^401 \/trpc\/auth\.me$/);
   });
 });

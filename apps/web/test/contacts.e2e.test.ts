@@ -4,49 +4,37 @@
 // explanation, its removal, an import and the CSV export, a person's data downloaded as JSON and their
 // erasure behind a typed confirmation, and axe on every page at 1440 px and 390 px.
 import { readFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watchedPage,
-} from './support/page-checks.ts';
-import { EXAMPLE_MAIL_ZONES, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite, navLink, sweepAccessibility } from './support/dashboard-suite.ts';
+import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
 describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromium)', () => {
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
+  const suite = dashboardSuite({
+    name: 'contacts',
+    dns: EXAMPLE_MAIL_ZONES,
+    context: { viewport: { width: 1440, height: 900 } },
+    opened: (watched) => {
+      ({ page, problems } = watched);
+    },
+  });
+  const { url, inWorkspace } = suite;
   const owner = `olga.${Date.now()}@example.com`;
-  const story = { workspaceId: '', listId: '', contactId: '' };
-
-  const url = (path: string) => `${stack.api?.url}${path}`;
-  const inWorkspace = (section: string) => url(`/w/${story.workspaceId}/${section}`);
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const story = { listId: '', contactId: '' };
+  const nav = (name: string) => navLink(page, name);
   const row = (testId: string, attribute: string, value: string) =>
     page.locator(`[data-testid="${testId}"][${attribute}="${value}"]`);
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const browser = await startWebStack(stack, {}, { dns: EXAMPLE_MAIL_ZONES });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    ({ page, problems } = await watchedPage(context));
-  });
-
-  afterEach((test) => saveFailure(test, 'failed-contacts', [page], stack));
-
-  afterAll(() => stopStack(stack, { contexts: [context] }));
 
   it('creates a list, and a changed consent text becomes a new version with its hash', {
     timeout: 60_000,
   }, async () => {
-    story.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
+    suite.workspaceId = await signUpIntoWorkspace(page, url(''), owner);
     await nav('Lists').click();
     await page.getByTestId('lists-empty').waitFor({ timeout: UI_TIMEOUT });
     await expect.poll(() => page.title(), { timeout: UI_TIMEOUT }).toMatch(/^Lists · .+ · Postern$/);
@@ -190,7 +178,7 @@ describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromi
   it('removes the manual suppression, imports a file and exports the list', { timeout: 60_000 }, async () => {
     // An unsubscription from every list suppresses the address: the workspace cannot lift that one.
     await mutate(page, 'contacts.lists.unsubscribe', {
-      workspaceId: story.workspaceId,
+      workspaceId: suite.workspaceId,
       contactId: story.contactId,
     });
     await nav('Compliance').click();
@@ -263,7 +251,7 @@ describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromi
     const data = JSON.parse(await readFile((await download.path()) ?? '', 'utf8'));
     expect(data).toMatchObject({
       format: 'postern.contact-export/1',
-      workspaceId: story.workspaceId,
+      workspaceId: suite.workspaceId,
       profile: { id: story.contactId, email: 'ada@example-mail.com', name: 'Ada Lovelace' },
       subscriptions: [
         { listId: story.listId, listName: 'Weekly letter', status: 'unsubscribed', express: true },
@@ -332,30 +320,12 @@ describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromi
     const eve = row('contacts-row', 'data-email', 'eve@example-mail.com');
     await eve.waitFor({ timeout: UI_TIMEOUT });
     const eveId = (await eve.getAttribute('data-contact-id')) ?? '';
-    const pages = [
-      ['contacts', 'contacts-table'],
-      [`contacts/${eveId}`, 'consent-timeline'],
-      ['lists', 'lists-table'],
-      ['compliance', 'suppressions-table'],
-    ] as const;
-    // Both widths in the light theme, and the wide one in the dark theme (the system's preference).
-    const passes = [
-      { width: 1440, theme: 'light' },
-      { width: 390, theme: 'light' },
-      { width: 1440, theme: 'dark' },
-    ] as const;
-    for (const { width, theme } of passes) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: theme });
-      for (const [path, ready] of pages) {
-        await page.goto(inWorkspace(path));
-        await page.getByTestId(ready).waitFor({ timeout: UI_TIMEOUT });
-        await expectAccessible(page, `${path} at ${width} px, ${theme}`);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      }
-    }
+    await sweepAccessibility(page, inWorkspace, [
+      { path: 'contacts', ready: 'contacts-table' },
+      { path: `contacts/${eveId}`, ready: 'consent-timeline' },
+      { path: 'lists', ready: 'lists-table' },
+      { path: 'compliance', ready: 'suppressions-table' },
+    ]);
     expectClean(
       problems,
       /^(401 \/trpc\/auth\.me|409 \/trpc\/contacts\.lists\.subscribe|404 \/trpc\/contacts\.get)$/,

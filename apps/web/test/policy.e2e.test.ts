@@ -1,40 +1,32 @@
 // The validation policy page in Chromium (built SPA, real API, local DNS): the default rule, a draft
 // tried on a sample file (dry run), a rule without a condition refused, the policy saved, and the
 // check page showing the policy's action beside Postern's.
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite, navLink } from './support/dashboard-suite.ts';
 import {
   expectClean,
   type PageProblems,
   submitSignUp,
   UI_TIMEOUT,
   WORKSPACE_PATH,
-  watchedPage,
 } from './support/page-checks.ts';
-import { EXAMPLE_MAIL_ZONES, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 
 describe('the validation policy (built SPA, real API, local DNS, Chromium)', () => {
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
-
-  const url = (path: string) => `${stack.api?.url}${path}`;
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
-  const rule = (index: number) => page.locator(`[data-testid="policy-rule"][data-rule-index="${index}"]`);
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const browser = await startWebStack(stack, {}, { dns: EXAMPLE_MAIL_ZONES });
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    ({ page, problems } = await watchedPage(context));
+  const { url } = dashboardSuite({
+    name: 'policy',
+    dns: EXAMPLE_MAIL_ZONES,
+    opened: (watched) => {
+      ({ page, problems } = watched);
+    },
   });
-
-  afterEach((test) => saveFailure(test, 'failed-policy', [page], stack));
-
-  afterAll(() => stopStack(stack, { contexts: [context] }));
+  const nav = (name: string) => navLink(page, name);
+  const rule = (index: number) => page.locator(`[data-testid="policy-rule"][data-rule-index="${index}"]`);
 
   it('opens from the navigation with the default: role accounts accepted with caution', async () => {
     await submitSignUp(page, url(''), `olga.${Date.now()}@example.com`);

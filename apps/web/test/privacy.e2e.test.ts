@@ -1,9 +1,9 @@
 // Deleting the account in Chromium (built SPA, real API and mail worker): Settings → Data & privacy
 // lists what goes with the account, the request needs the password and signs out; signing in again
 // shows only the cancel page, and cancelling brings the workspace back.
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepareBrowserRun } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dashboardSuite, navLink } from './support/dashboard-suite.ts';
 import {
   expectClean,
   PASSWORD,
@@ -11,35 +11,22 @@ import {
   signUpIntoWorkspace,
   UI_TIMEOUT,
   WORKSPACE_PATH,
-  watchedPage,
 } from './support/page-checks.ts';
-import { type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
 
 describe('deleting the account (built SPA, real API, Chromium)', () => {
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
   let page: Page;
   let problems: PageProblems;
-  const email = `dora.${Date.now()}@example.com`;
-  const url = (path: string) => `${stack.api?.url}${path}`;
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const browser = await startWebStack(stack);
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    ({ page, problems } = await watchedPage(context));
+  const { url } = dashboardSuite({
+    name: 'privacy',
+    opened: (watched) => {
+      ({ page, problems } = watched);
+    },
   });
-
-  afterEach((test) => saveFailure(test, 'failed-privacy', [page], stack));
-
-  afterAll(() => stopStack(stack, { contexts: [context] }));
+  const email = `dora.${Date.now()}@example.com`;
 
   it('asks for the password, lists the workspace that goes with the account and signs out', async () => {
     await signUpIntoWorkspace(page, url(''), email);
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Data & privacy' })
-      .click();
+    await navLink(page, 'Data & privacy').click();
     await page.getByTestId('erased-workspaces').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('delete-account-start').click();
     await page.getByLabel('Your password').fill('Not-the-password-1');

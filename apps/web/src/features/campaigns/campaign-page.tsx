@@ -3,13 +3,10 @@
 // progress, figures and sends over time (re-read while it sends), the message as sent, and pause,
 // resume or cancel.
 import { useCallback, useState } from 'react';
-import { useLocation, useParams } from 'react-router';
+import { useLocation } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { SendIcon } from '../../components/icons.tsx';
-import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
+import { BackLink, ItemHeader, ItemNotFound, ItemRoute, ItemState } from '../../components/item-page.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
@@ -40,13 +37,11 @@ function arrivalNotice(state: unknown): PageNotice | undefined {
 
 export function CampaignPage() {
   const { workspace } = useCurrentWorkspace();
-  const { campaignId } = useParams();
-  if (!isCampaignId(campaignId))
-    return <ItemNotFound {...NOT_FOUND} listPath={campaignsPath(workspace.id)} />;
-  return <CampaignView key={campaignId} campaignId={campaignId} />;
+  const notFound = <ItemNotFound {...NOT_FOUND} listPath={campaignsPath(workspace.id)} />;
+  return <ItemRoute param="campaignId" isId={isCampaignId} notFound={notFound} view={CampaignView} />;
 }
 
-function CampaignView({ campaignId }: { campaignId: string }) {
+function CampaignView({ id: campaignId }: { id: string }) {
   const { workspace } = useCurrentWorkspace();
   const campaign = useCampaignQuery(workspace.id, campaignId);
   useDocumentTitle(`${campaign.data?.name ?? 'Campaign'} · Campaigns · ${workspace.name}`);
@@ -55,23 +50,17 @@ function CampaignView({ campaignId }: { campaignId: string }) {
       All campaigns
     </BackLink>
   );
-  if (campaign.isPending)
-    return (
-      <PageSkeleton label="Loading the campaign…" testId="campaign-loading">
-        <Skeleton className="h-8 w-80" />
-        <Skeleton className="h-96" />
-      </PageSkeleton>
-    );
-  if (errorCode(campaign.error) === 'NOT_FOUND')
-    return <ItemNotFound {...NOT_FOUND} listPath={campaignsPath(workspace.id)} />;
-  if (!campaign.data)
-    return (
-      <div className="space-y-6">
-        {back}
-        <LoadError title="Could not load the campaign" query={campaign} testId="campaign-error" />
-      </div>
-    );
-  return <CampaignDetails campaign={campaign.data} back={back} />;
+  return (
+    <ItemState
+      query={campaign}
+      name="campaign"
+      what="the campaign"
+      notFound={<ItemNotFound {...NOT_FOUND} listPath={campaignsPath(workspace.id)} />}
+      back={back}
+    >
+      {(shown) => <CampaignDetails campaign={shown} back={back} />}
+    </ItemState>
+  );
 }
 
 function Description({ campaign }: { campaign: Campaign }) {

@@ -10,13 +10,10 @@ import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { DetailRow } from '../../components/detail-row.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { UploadIcon } from '../../components/icons.tsx';
-import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
+import { BackLink, ItemHeader, ItemNotFound, ItemState } from '../../components/item-page.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
 import { actionProblem } from '../../lib/action-problem.ts';
-import { errorCode } from '../../lib/api-errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -76,40 +73,33 @@ function ImportView({ listId, importId }: { listId: string; importId: string }) 
       {list.data?.name ?? 'The list'}
     </BackLink>
   );
-  if (job.isPending)
-    return (
-      <PageSkeleton label="Loading the import…" testId="import-job-loading">
-        <Skeleton className="h-8 w-80" />
-        <Skeleton className="h-40" />
-        <Skeleton className="h-64" />
-      </PageSkeleton>
-    );
-  if (errorCode(job.error) === 'NOT_FOUND' || (job.data && job.data.listId !== listId))
-    return <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
-  if (job.isError || !job.data)
-    return (
-      <div className="space-y-6">
-        {back}
-        <LoadError title="Could not load the import" query={job} testId="import-job-error" />
-      </div>
-    );
+  const notFound = <ItemNotFound {...NOT_FOUND} listPath={listsPath(workspace.id)} />;
   return (
-    <div className="space-y-6" data-testid="import-job-page" data-status={job.data.status}>
-      {back}
-      <ItemHeader
-        title={`Import into ${list.data?.name ?? 'the list'}`}
-        titleTestId="import-title"
-        description={
-          <>
-            {job.data.source ? <span className="text-slate-700">{job.data.source} · </span> : null}
-            Started {formatDateTime(job.data.createdAt)}
-          </>
-        }
-        actions={<CancelImport item={job.data} />}
-      />
-      <ProgressCard item={job.data} />
-      <ReportCard workspaceId={workspace.id} item={job.data} />
-    </div>
+    <ItemState query={job} name="import-job" what="the import" notFound={notFound} back={back}>
+      {(item) =>
+        // Another list's import under this list's address is not shown here.
+        item.listId !== listId ? (
+          notFound
+        ) : (
+          <div className="space-y-6" data-testid="import-job-page" data-status={item.status}>
+            {back}
+            <ItemHeader
+              title={`Import into ${list.data?.name ?? 'the list'}`}
+              titleTestId="import-title"
+              description={
+                <>
+                  {item.source ? <span className="text-slate-700">{item.source} · </span> : null}
+                  Started {formatDateTime(item.createdAt)}
+                </>
+              }
+              actions={<CancelImport item={item} />}
+            />
+            <ProgressCard item={item} />
+            <ReportCard workspaceId={workspace.id} item={item} />
+          </div>
+        )
+      }
+    </ItemState>
   );
 }
 

@@ -1,7 +1,7 @@
 // The confirmation email editor of a list: subject and body with the placeholders the server fills in,
 // a plain-text preview as the recipient reads it (the list's name and an example link filled in), and
 // "Reset to default". Saved on its own; a text equal to the default is stored as "the default".
-import { type FormEvent, useId, useState } from 'react';
+import { useId } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
@@ -18,7 +18,7 @@ import {
   renderPreview,
   unknownPlaceholders,
 } from './confirmation-model.ts';
-import { type ListCardProps, SaveFoot, useListSave, useSavedDraft } from './list-card-save.tsx';
+import { type ListCardProps, type ListCardSpec, SaveFoot, useListCardForm } from './list-card-save.tsx';
 import { LIMITS } from './lists-model.ts';
 import type { ListDetail } from './use-lists.ts';
 
@@ -115,21 +115,17 @@ function ConfirmationFields({
   );
 }
 
-export function ConfirmationEmailCard({ workspaceId, list, canManage, onSaved }: ListCardProps) {
-  const { draft, setDraft, discard } = useSavedDraft(list, savedDraft);
-  const [errors, setErrors] = useState<ConfirmationErrors>({});
-  const { save, problem } = useListSave(onSaved, () => 'The confirmation email was saved.');
-  const data = confirmationUpdate(savedDraft(list), draft);
-  const dirty = Object.keys(data).length > 0;
+const CONFIRMATION: ListCardSpec<ConfirmationDraft, ConfirmationErrors> = {
+  of: savedDraft,
+  update: (list, draft) => confirmationUpdate(savedDraft(list), draft),
+  problems: (draft, list) => confirmationProblems(draft, list.doubleOptIn),
+  saved: () => 'The confirmation email was saved.',
+};
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const found = confirmationProblems(draft, list.doubleOptIn);
-    setErrors(found);
-    if (Object.keys(found).length || !dirty) return;
-    save.mutate({ workspaceId, listId: list.id, data });
-  }
-
+export function ConfirmationEmailCard(props: ListCardProps) {
+  const { list, canManage } = props;
+  const card = useListCardForm(props, CONFIRMATION);
+  const { draft } = card;
   return (
     <Card
       id="confirmation-email"
@@ -145,33 +141,24 @@ export function ConfirmationEmailCard({ workspaceId, list, canManage, onSaved }:
           <Button
             variant="ghost"
             data-testid="confirmation-reset"
-            onClick={() => {
-              setErrors({});
-              setDraft({ ...DEFAULT_CONFIRMATION });
-            }}
+            onClick={() => card.reset({ ...DEFAULT_CONFIRMATION })}
           >
             Reset to default
           </Button>
         ) : null
       }
     >
-      <form className="space-y-5" onSubmit={submit} noValidate>
+      <form className="space-y-5" onSubmit={card.submit} noValidate>
         {canManage ? (
-          <ConfirmationFields draft={draft} errors={errors} onChange={setDraft} disabled={save.isPending} />
+          <ConfirmationFields
+            draft={draft}
+            errors={card.errors}
+            onChange={card.setDraft}
+            disabled={card.busy}
+          />
         ) : null}
         <Preview draft={draft} list={list} />
-        <SaveFoot
-          canManage={canManage}
-          label="Save email"
-          testId="confirmation"
-          busy={save.isPending}
-          dirty={dirty}
-          problem={problem}
-          onDiscard={() => {
-            setErrors({});
-            discard();
-          }}
-        />
+        <SaveFoot label="Save email" testId="confirmation" {...card.foot} />
       </form>
     </Card>
   );

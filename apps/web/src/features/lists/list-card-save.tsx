@@ -2,13 +2,15 @@
 // saved list when that changes (a save, another member's change), saving through `contacts.lists.update`
 // with the list re-read after it and a refusal worded for people, and the form's foot.
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ProblemAlert } from '../../components/alert.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { listActionError } from './list-errors.ts';
 import { type ContactList, type ListDetail, useRefreshLists } from './use-lists.ts';
+
+type ListUpdate = Parameters<ReturnType<typeof useListSave>['save']['mutate']>[0]['data'];
 
 export interface ListCardProps {
   workspaceId: string;
@@ -40,6 +42,54 @@ export function useListSave(onSaved: (message: string) => void, message: (saved:
     }),
   );
   return { save, problem: refusal.problem(save) };
+}
+
+/** What a card edits of the list, how its changes become an update, and what it checks first. */
+export interface ListCardSpec<Draft, Errors extends object> {
+  of: (list: ListDetail) => Draft;
+  update: (list: ListDetail, draft: Draft) => ListUpdate;
+  problems: (draft: Draft, list: ListDetail) => Errors;
+  saved: (saved: ContactList) => string;
+}
+
+/**
+ * A card's form: the draft, its problems (shown once a save was tried, cleared on discard), the save
+ * of only what changed (nothing is sent while a problem remains or nothing changed), and the props of
+ * its SaveFoot.
+ */
+export function useListCardForm<Draft, Errors extends object>(
+  { workspaceId, list, canManage, onSaved }: ListCardProps,
+  spec: ListCardSpec<Draft, Errors>,
+) {
+  const { draft, setDraft, discard } = useSavedDraft(list, spec.of);
+  const [errors, setErrors] = useState<Partial<Errors>>({});
+  const { save, problem } = useListSave(onSaved, spec.saved);
+  const data = spec.update(list, draft);
+  const dirty = Object.keys(data).length > 0;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = spec.problems(draft, list);
+    setErrors(found);
+    if (Object.keys(found).length || !dirty) return;
+    save.mutate({ workspaceId, listId: list.id, data });
+  }
+
+  const reset = (to: Draft) => {
+    setErrors({});
+    setDraft(to);
+  };
+  const foot = {
+    canManage,
+    busy: save.isPending,
+    dirty,
+    problem,
+    onDiscard: () => {
+      setErrors({});
+      discard();
+    },
+  };
+  return { draft, setDraft, reset, errors, busy: save.isPending, submit, foot };
 }
 
 /** The refusal, if any, then Discard and Save (enabled once something changed); nothing for readers. */

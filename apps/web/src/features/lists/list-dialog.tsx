@@ -3,22 +3,21 @@
 // every version is kept with its hash), and the confirmation email's subject and body.
 import { DEFAULT_CONFIRMATION_BODY, DEFAULT_CONFIRMATION_SUBJECT } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { type ChangeEvent, useState } from 'react';
-import { Alert } from '../../components/alert.tsx';
+import { useState } from 'react';
 import { Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
-import { OptionCheckbox, TextAreaField } from '../../components/form-fields.tsx';
+import { TextAreaField } from '../../components/form-fields.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { listActionError } from './list-errors.ts';
+import { ListFields, listFieldProps } from './list-fields.tsx';
 import {
   addsConsentVersion,
   createInput,
   emptyForm,
   formOf,
   formProblems,
-  LIMITS,
   type ListForm,
   type ListFormErrors,
   updateInput,
@@ -38,58 +37,10 @@ function ListFormFields({
   onChange: (next: ListForm) => void;
   newVersion: boolean;
 }) {
-  const set =
-    <K extends keyof ListForm>(key: K) =>
-    (value: ListForm[K]) =>
-      onChange({ ...form, [key]: value });
-  /** A text of the form: its value, its limit, its error, and how it changes. */
-  const text = (key: keyof typeof LIMITS) => ({
-    value: form[key],
-    maxLength: LIMITS[key],
-    error: errors[key],
-    onChange: set(key),
-  });
-  const input = (key: 'name' | 'confirmationSubject') => ({
-    ...text(key),
-    onChange: (event: ChangeEvent<HTMLInputElement>) => set(key)(event.target.value),
-  });
-  const check = (key: 'doubleOptIn' | 'requiresExpressConsent') => ({
-    checked: form[key],
-    onChange: set(key),
-  });
+  const { text, input } = listFieldProps(form, errors, onChange);
   return (
     <>
-      <Field label="Name" testId="list-name" autoComplete="off" {...input('name')} autoFocus />
-      <TextAreaField
-        label="Public description (optional)"
-        testId="list-description"
-        rows={2}
-        {...text('description')}
-        hint="Shown on the sign-up form and in the preference center."
-      />
-      <OptionCheckbox testId="list-double-opt-in" {...check('doubleOptIn')} title="Double opt-in">
-        People who sign up through a form get a confirmation email and receive nothing until they confirm.
-      </OptionCheckbox>
-      <OptionCheckbox
-        testId="list-express-consent"
-        {...check('requiresExpressConsent')}
-        title="Requires express consent (CASL)"
-      >
-        Campaigns to this list skip contacts whose consent is only implied.
-      </OptionCheckbox>
-      <TextAreaField
-        label="Consent text"
-        testId="list-consent-text"
-        rows={4}
-        {...text('consentText')}
-        hint="What people agree to when they sign up. Every version is kept with its SHA-256 hash, and each consent event names the version shown."
-      />
-      {newVersion ? (
-        <Alert tone="info" testId="list-new-version">
-          Saving adds a new version of the consent text. Earlier versions stay in the history; people who
-          signed up under them keep that evidence.
-        </Alert>
-      ) : null}
+      <ListFields form={form} errors={errors} onChange={onChange} newVersion={newVersion} autoFocus />
       <fieldset className="space-y-4 rounded-lg border border-slate-200 px-4 py-3">
         <legend className="px-1 text-sm font-medium text-slate-800">Confirmation email</legend>
         <Field

@@ -258,6 +258,11 @@ async function commitChunk(
       await db.query('select pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [
         `audience:${job.workspace_id}`,
       ]);
+      // Lookups by address and contact id use their unique indexes whatever the table's statistics say
+      // (right after a large import they describe an almost empty table until the next ANALYZE).
+      await db.query(
+        'set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off',
+      );
       // The chunk goes with this commit; already gone means another run committed it: nothing to do.
       const claimed = await db.query('delete from contact_import_chunk where id = $1', [chunkId]);
       if (claimed.rowCount !== 1) {
