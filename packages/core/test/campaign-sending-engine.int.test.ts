@@ -290,6 +290,31 @@ describe('failures, pause, cancel, a dead worker', () => {
     });
   });
 
+  it('records a send whose connection died after DATA as unknown and never sends it again', async () => {
+    jobs = [];
+    const s = await seedCampaign(sql, { contacts: 4, port: sink.port, seal });
+    sink.dropAfterData.add(s.emails[1] as string);
+    try {
+      await startCampaign(ctx(), { engine: engine() }, s.campaignId);
+      await runBatches({ attempt: 0 });
+      // The server got the message, the worker got no answer: maybe delivered, so never retried.
+      expect(sink.count(s.emails[1] as string)).toBe(1);
+      expect(sink.duplicates()).toEqual([]);
+      const [row] = await sql('select status, last_error from campaign_recipient where contact_id = ?', [
+        s.contactIds[1],
+      ]);
+      expect(row?.status).toBe('unknown');
+      expect(String(row?.last_error)).toMatch(/may have been delivered/);
+      const c = await campaignRow(s.campaignId);
+      // Sends in flight on the dropped connection (the pool's other one is unaffected) are unknown too.
+      expect(Number(c.sent) + Number(c.unknown)).toBe(4);
+      expect(c).toMatchObject({ status: 'sent', recipients: 4, failed: 0 });
+      expect(jobs.filter((j) => j.name === QUEUES.campaignSendBatch.name)).toEqual([]);
+    } finally {
+      sink.dropAfterData.clear();
+    }
+  });
+
   it('refuses an address unsubscribed after the snapshot, at send time', async () => {
     jobs = [];
     const s = await seedCampaign(sql, { contacts: 4, port: sink.port, seal });

@@ -29,6 +29,9 @@ export interface CampaignSink {
   /** When set, the next DATA is held (recorded, no reply) until `release()`; resolves when one is held. */
   holdNext(): Promise<SinkMessage>;
   release(): void;
+  /** Addresses whose message is recorded and then the connection dropped without a reply to the final
+   * "." (a server or network failing after DATA: the message may count as delivered). */
+  dropAfterData: Set<string>;
   /** A reply for RCPT TO of an address (e.g. { code: 451 } once, { code: 550 } always), or null to accept. */
   rcptReply: (address: string) => { code: number; message: string } | null;
   env: Record<string, string>;
@@ -63,6 +66,7 @@ export async function startCampaignSink(options: { keepRaw?: boolean } = {}): Pr
       for (const go of held.splice(0)) go();
     },
     rcptReply: () => null,
+    dropAfterData: new Set(),
     env: {},
     certs,
     close: async () => {},
@@ -97,6 +101,10 @@ export async function startCampaignSink(options: { keepRaw?: boolean } = {}): Pr
           const message = { to, raw, at: Date.now() };
           messages.push(message);
           counts.set(to, (counts.get(to) ?? 0) + 1);
+          if (sink.dropAfterData.delete(to)) {
+            for (const socket of sockets) socket.destroy();
+            return;
+          }
           if (holding) {
             const h = holding;
             holding = null;
@@ -111,7 +119,12 @@ export async function startCampaignSink(options: { keepRaw?: boolean } = {}): Pr
     },
   });
   server.on('error', () => {});
+  const sockets = new Set<import('node:net').Socket>();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  server.server.on('secureConnection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   sink.port = (server.server.address() as AddressInfo).port;
   sink.env = {
     MAILBOX_TLS_CA_FILE: caFile,

@@ -10,6 +10,7 @@ import {
   markFailed,
   markPending,
   markSkipped,
+  markUnknown,
   SentWriter,
   type SuppressionProbe,
   suppressionProbe,
@@ -60,8 +61,14 @@ export interface BatchOutcome {
 
 export type Row = RecipientRow & { email_normalized: string; next_attempt_at: Date | null };
 
-type Failure = 'permanent' | 'temporary' | 'sender';
+type Failure = 'permanent' | 'temporary' | 'sender' | 'ambiguous';
 
+/**
+ * permanent: a 5xx answer; temporary: a 4xx answer, or no connection was ever made (nothing was sent);
+ * sender: the mailbox itself fails (pause the campaign); ambiguous: the connection was lost or timed
+ * out with no answer — possibly after the final "." of DATA, so the message may have been delivered:
+ * recorded `unknown`, never retried automatically (at most one copy per recipient).
+ */
 export function classify(error: unknown): Failure {
   if (error instanceof MailInputError) return 'permanent';
   if (isDomainError(error)) return 'sender';
@@ -70,6 +77,9 @@ export function classify(error: unknown): Failure {
       return 'sender';
     const code = Number((error.cause as { responseCode?: number } | undefined)?.responseCode);
     if (code >= 500 && code < 600) return 'permanent';
+    if (code >= 400 && code < 500) return 'temporary';
+    if (error.code === 'host_not_found' || error.code === 'port_closed') return 'temporary';
+    return 'ambiguous';
   }
   return 'temporary';
 }
@@ -203,6 +213,12 @@ export class BatchRun {
   async #failed(row: Row, attempts: number, error: unknown): Promise<void> {
     const kind = classify(error);
     const at = this.ctx.clock.now();
+    if (kind === 'ambiguous') {
+      await markUnknown(this.ctx.em, row.id, errorText(error), at);
+      this.delta.unknown++;
+      this.out.unknown++;
+      return;
+    }
     if (
       kind === 'permanent' ||
       (kind === 'temporary' && attempts >= (this.deps.maxAttempts ?? MAX_ATTEMPTS))

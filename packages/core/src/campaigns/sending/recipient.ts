@@ -179,6 +179,23 @@ export async function markPending(
   );
 }
 
+/** The connection was lost with no answer during the send: maybe delivered, so `unknown`, never retried. */
+export async function markUnknown(em: EntityManager, id: string, error: string, now: Date): Promise<void> {
+  await execute(
+    em,
+    `update campaign_recipient set status = 'unknown', last_error = ?, updated_at = ?
+      where id = ? and status = 'sending'`,
+    [
+      `The connection was lost during the SMTP exchange (${error}): the message may have been delivered, so it is not sent again.`.slice(
+        0,
+        500,
+      ),
+      now,
+      id,
+    ],
+  );
+}
+
 /** Rows of these ids left in `sending` by a run that died: unknown (maybe delivered), never retried. */
 export async function markLostAsUnknown(
   em: EntityManager,

@@ -2,8 +2,9 @@
 // Per recipient (batch-run.ts): the message is rendered, the sender's throttle taken (throttle.ts,
 // shared by every worker), then the row claimed (recipient.ts: the campaign's status, the subscription
 // and the suppression list are checked in that same statement — at send time, not at snapshot) and
-// only then is the SMTP transaction made. Outcomes: sent; temporary failure (4xx, connection) →
-// pending again with exponential back-off until MAX_ATTEMPTS, then failed; permanent (5xx) → failed;
+// only then is the SMTP transaction made. Outcomes: sent; temporary failure (4xx, no connection made)
+// → pending again with exponential back-off until MAX_ATTEMPTS, then failed; permanent (5xx) → failed;
+// connection lost with no answer (maybe delivered) → unknown, never retried;
 // the sender's own failure (credentials refused, no TLS, mailbox disconnected) → the row waits and the
 // campaign pauses (campaign.paused). A retried job first turns rows its dead predecessor left
 // `sending` into `unknown`. Counters are added once per batch; the campaign completes when nothing
