@@ -4,6 +4,7 @@ import { QUEUES, type QueueDefinition } from '@postern/contracts';
 import {
   auditSignerFromConfig,
   type CoreServices,
+  closeCampaignSenders,
   createMailTransport,
   engineFromConfig,
   enqueueEmail,
@@ -95,6 +96,7 @@ export async function startWorker(config: Config, options: { extraHandlers?: Job
       // Attempts in flight finish (or are left to expire and be retried elsewhere) and are recorded.
       await Promise.all([webhooks.stop(budget), worker.stop(budget)]);
       mailTransport.close();
+      closeCampaignSenders(); // the campaign engine's pooled SMTP connections, once no job runs
       await engine.close();
       await kv.close();
       await orm.close();
