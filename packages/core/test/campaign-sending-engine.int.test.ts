@@ -387,6 +387,25 @@ describe('failures, pause, cancel, a dead worker', () => {
     expect(await statuses(s.campaignId)).toEqual({});
   });
 
+  it('renders the generated text part as a template when the body has merge fields', async () => {
+    jobs = [];
+    const s = await seedCampaign(sql, { contacts: 2, port: sink.port, seal });
+    await sql("update contact set name = 'Ann <& Bob>' where id = ?", [s.contactIds[1]]);
+    await startCampaign(ctx(), { engine: engine() }, s.campaignId);
+    await runBatches();
+    const textOf = (to: string) => {
+      const raw = sink.messages.find((m) => m.to === to)?.raw ?? '';
+      const text =
+        /Content-Type: text\/plain[\s\S]*?\r\n\r\n([\s\S]*?)Content-Type: text\/html/.exec(raw)?.[1] ?? '';
+      return text.replace(/=\r\n/g, '').replace(/=3D/g, '=');
+    };
+    expect(textOf(s.emails[0] as string)).toContain('HELLO PERSON 0');
+    expect(textOf(s.emails[0] as string)).toContain('Your plan: pro');
+    // Text is not HTML: the value arrives as written, neither escaped nor interpreted.
+    expect(textOf(s.emails[1] as string)).toContain('HELLO ANN <& BOB>');
+    expect(textOf(s.emails[0] as string)).not.toContain('{{');
+  });
+
   it('builds the same text part for a body without merge fields (converted once per batch)', async () => {
     jobs = [];
     const s = await seedCampaign(sql, {

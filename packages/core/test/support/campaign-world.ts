@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestCertificates, type TestCertificates } from '@postern/mailer/testing';
 import { SMTPServer } from 'smtp-server';
+import { htmlToText } from '../../src/campaigns/render.ts';
 
 export interface SinkMessage {
   to: string;
@@ -233,18 +234,15 @@ export async function seedCampaign(sql: Sql, o: SeedOptions): Promise<Seeded> {
       [workspaceId, listId, page],
     );
   }
+  const html =
+    o.html ??
+    '<html><body><h1>Hello {{ contact.name }}</h1><p>Your plan: {{ contact.attributes.plan }}</p></body></html>';
+  // The text body as the campaign editor stores it: generated from the HTML template (campaigns.ts).
   await sql(
     `insert into campaign (id, workspace_id, name, subject, mailbox_id, list_id, html_body, text_body, text_body_custom,
         status, verify_max_age_days, created_at, updated_at)
-     values (?, ?, 'November news', 'News for {{ contact.name | default: "there" }}', ?, ?, ?, '', false, 'scheduled', 90, now(), now())`,
-    [
-      campaignId,
-      workspaceId,
-      mailboxId,
-      listId,
-      o.html ??
-        '<html><body><h1>Hello {{ contact.name }}</h1><p>Your plan: {{ contact.attributes.plan }}</p></body></html>',
-    ],
+     values (?, ?, 'November news', 'News for {{ contact.name | default: "there" }}', ?, ?, ?, ?, false, 'scheduled', 90, now(), now())`,
+    [campaignId, workspaceId, mailboxId, listId, html, htmlToText(html)],
   );
   return {
     workspaceId,

@@ -7,7 +7,7 @@ import type { OutboundMessage } from '@postern/mailer';
 import { preferenceToken } from '../../contacts/preferences.ts';
 import type { CoreContext } from '../../context.ts';
 import { buildCampaignMessage, type CampaignContent } from '../message.ts';
-import { htmlToText } from '../render.ts';
+import { checkTemplate, htmlToText } from '../render.ts';
 import type { EngineCampaign, SendingCtx } from './shared.ts';
 import { unsubscribeToken } from './tokens.ts';
 
@@ -57,12 +57,34 @@ export async function loadBatchSetting(
       preheader: row.preheader,
       htmlBody: row.html_body,
       textBody: sameForAll ? (converted as string) : row.text_body,
-      textBodyCustom: row.text_body_custom || sameForAll,
+      textBodyCustom: row.text_body_custom || sameForAll || textTemplateUsable(row),
     },
     replyTo: row.reply_to,
     mailbox,
     postalAddress: row.postal,
   };
+}
+
+const LIQUID_TAGS = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+
+/**
+ * With merge fields, the generated text part need not be converted per recipient: the stored text body
+ * is the conversion of this very HTML template (campaigns.ts keeps it so), and when the conversion kept
+ * every merge tag intact (no line wrap inside one) it is rendered as a text template — the same words
+ * as converting each rendered HTML, without html-to-text per message (the engine's largest CPU cost).
+ */
+function textTemplateUsable(row: { html_body: string; text_body: string; text_body_custom: boolean }) {
+  if (row.text_body_custom || !row.html_body.includes('{')) return false;
+  const inHtml = row.html_body.match(LIQUID_TAGS) ?? [];
+  const inText = row.text_body.match(LIQUID_TAGS) ?? [];
+  if (inHtml.length !== inText.length || inHtml.some((tag, i) => tag !== inText[i])) return false;
+  if (row.text_body !== htmlToText(row.html_body)) return false;
+  try {
+    checkTemplate('textBody', row.text_body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The instance's mail domain: the public URL's host name (List-Id, Message-ID, the mailto). */
