@@ -64,7 +64,7 @@ export async function startHarness(
     /** Level of the captured API log (default info, as in production). */
     logLevel?: string;
     /** Job event stream timings (buildServer's `bulk` option). */
-    bulk?: Parameters<typeof buildServer>[1]['bulk'];
+    bulk?: NonNullable<Parameters<typeof buildServer>[1]>['bulk'];
   } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
