@@ -6,25 +6,12 @@
 // the workspace is not offered the upload.
 import { readFile } from 'node:fs/promises';
 import { createOrm } from '@postern/db';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepareBrowserRun, shot } from './support/browser.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watch,
-} from './support/page-checks.ts';
-import {
-  EXAMPLE_MAIL_ZONES,
-  openPages,
-  probeEnv,
-  type Stack,
-  saveFailure,
-  startWebStack,
-  stopStack,
-} from './support/suite.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { shot } from './support/browser.ts';
+import { dashboardSuite } from './support/dashboard-suite.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT, watch } from './support/page-checks.ts';
+import { EXAMPLE_MAIL_ZONES, probeEnv } from './support/suite.ts';
 
 const JOBS_PATH = /^\/w\/([0-9a-f-]{36})\/jobs$/;
 const JOB_PATH = /^\/w\/([0-9a-f-]{36})\/jobs\/([0-9a-f-]{36})$/;
@@ -41,66 +28,45 @@ const CSV = [
 ].join('\n');
 
 describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => {
-  const stack: Stack = {};
-  const contexts: BrowserContext[] = [];
-  let page: Page;
-  let problems: PageProblems;
+  /** Bars jump to their value (no width transition), so screenshots show what the page says. */
+  const CONTEXT = {
+    viewport: { width: 1360, height: 900 },
+    acceptDownloads: true,
+    reducedMotion: 'reduce',
+  } as const;
   /** Every path the page requested (to see the live event stream was used). */
   const requested: string[] = [];
-  const story = { workspaceId: '', jobId: '' };
-
-  const url = (path: string) => `${stack.api?.url}${path}`;
-  const pathOf = (p: Page) => new URL(p.url()).pathname;
-  const bell = () => page.locator('aside [data-testid="notification-bell"]');
-
-  async function newContext(): Promise<BrowserContext> {
-    if (!stack.browser) throw new Error('setup failed');
-    const context = await stack.browser.newContext({
-      viewport: { width: 1360, height: 900 },
-      acceptDownloads: true,
-      // Bars jump to their value (no width transition), so screenshots show what the page says.
-      reducedMotion: 'reduce',
-    });
-    contexts.push(context);
-    return context;
-  }
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    const zones = {
+  // The stack's fresh POSTERN_SECRET keeps verdicts of another run's cache out.
+  const suite = dashboardSuite({
+    name: 'bulk',
+    dns: {
       ...EXAMPLE_MAIL_ZONES,
       // Answers late: a job with it runs long enough to watch.
       'slow-mail.com': { delayMs: 2_500, mx: [{ exchange: 'mx.slow-mail.com', priority: 10 }] },
       // Never answers usefully: its addresses come out unknown.
       'broken-mail.com': { rcode: 'SERVFAIL' as const },
       'mx.slow-mail.com': { a: ['192.0.2.26'] },
-    };
-    // The stack's fresh POSTERN_SECRET keeps verdicts of another run's cache out.
-    await startWebStack(
-      stack,
-      {
-        ...probeEnv(),
-        // Small, so a refused upload is cheap to provoke.
-        BULK_MAX_UPLOAD_BYTES: '4096',
-      },
-      { dns: zones, dnsTimeoutMs: 5000 },
-    );
-    const context = await newContext();
-    page = await context.newPage();
-    problems = watch(page);
-    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    },
+    dnsTimeoutMs: 5000,
+    // Small, so a refused upload is cheap to provoke.
+    env: () => ({ ...probeEnv(), BULK_MAX_UPLOAD_BYTES: '4096' }),
+    context: CONTEXT,
+    prepare: async (context) => {
+      context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    },
   });
+  const { stack, page, problems, url, nav } = suite;
+  const story = { workspaceId: '', jobId: '' };
 
-  afterEach((test) => saveFailure(test, 'failed-bulk', openPages(contexts), stack));
-
-  afterAll(() => stopStack(stack, { contexts }));
+  const pathOf = (p: Page) => new URL(p.url()).pathname;
+  const bell = () => page.locator('aside [data-testid="notification-bell"]');
 
   it('uploads a CSV: the preview finds the email column, the job page follows it to 100%', {
     timeout: 40_000,
   }, async () => {
     story.workspaceId = await signUpIntoWorkspace(page, url(''), `bea.${Date.now()}@example.com`);
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bulk jobs' }).click();
+    await nav('Bulk jobs').click();
     await page.waitForURL((u) => JOBS_PATH.test(u.pathname), { timeout: UI_TIMEOUT });
     await page.getByTestId('jobs-empty').waitFor({ timeout: UI_TIMEOUT });
     await expect.poll(() => page.title()).toMatch(/^Bulk jobs · .+ · Postern$/);
@@ -367,7 +333,7 @@ describe('bulk jobs (built SPA, real API + worker, local DNS, Chromium)', () => 
   });
 
   it('does not offer the upload to a viewer', async () => {
-    const context = await newContext();
+    const context = await suite.newContext(CONTEXT);
     const viewer = await context.newPage();
     const viewerProblems = watch(viewer);
     const email = `vic.${Date.now()}@example.com`;

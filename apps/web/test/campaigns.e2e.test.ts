@@ -4,12 +4,12 @@
 // dashboard's cookies or DOM; scheduling refused with a clear message while the workspace has no
 // postal address, the link to the form that sets it, the address set, the time-zone read-back; and
 // axe on the pages at 1440 px and 390 px.
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { shot } from './support/browser.ts';
-import { dashboardSuite, navLink, sweepAccessibility } from './support/dashboard-suite.ts';
-import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { dashboardSuite, sweepAccessibility } from './support/dashboard-suite.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
 import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
@@ -32,21 +32,15 @@ const HOSTILE_HTML = [
 ].join('\n');
 
 describe('campaigns (built SPA, real API, local DNS, Chromium)', () => {
-  let page: Page;
-  let problems: PageProblems;
   // A member in Berlin: the schedule dialog defaults to the browser's zone and reads times back in it.
   const suite = dashboardSuite({
     name: 'campaigns',
     dns: EXAMPLE_MAIL_ZONES,
     context: { viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin' },
-    opened: (watched) => {
-      ({ page, problems } = watched);
-    },
   });
-  const { url, inWorkspace } = suite;
+  const { page, problems, url, inWorkspace, nav } = suite;
   const owner = `carla.${Date.now()}@example.com`;
   const story = { campaignId: '', cancelledId: '' };
-  const nav = (name: string) => navLink(page, name);
 
   /** The preview's frame, once it shows a document containing `text`. */
   async function previewFrame(text: string): Promise<Frame> {

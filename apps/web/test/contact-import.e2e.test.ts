@@ -4,13 +4,12 @@
 // basis declared, the import followed to its end, its report of the rows left out (table and CSV), and
 // the contacts in the list; axe on each page at 1440 px and 390 px.
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { shot } from './support/browser.ts';
 import { dashboardSuite, sweepAccessibility } from './support/dashboard-suite.ts';
 import { mailLink } from './support/mail.ts';
-import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
 import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
@@ -24,19 +23,14 @@ const CSV = [
 ].join('\n');
 
 describe('list settings and the contact import wizard (built SPA, real API + worker, Chromium)', () => {
-  let page: Page;
-  let problems: PageProblems;
   const suite = dashboardSuite({
     name: 'contact-import',
     dns: EXAMPLE_MAIL_ZONES,
     context: { viewport: { width: 1440, height: 900 } },
     prepare: (context, stack) =>
       context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url }),
-    opened: (watched) => {
-      ({ page, problems } = watched);
-    },
   });
-  const { stack, url, inWorkspace } = suite;
+  const { stack, page, problems, url, inWorkspace } = suite;
   const owner = `lena.${Date.now()}@example.com`;
   const story = { listId: '', importPath: '' };
 

@@ -4,30 +4,23 @@
 // explanation, its removal, an import and the CSV export, a person's data downloaded as JSON and their
 // erasure behind a typed confirmation, and axe on every page at 1440 px and 390 px.
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { shot } from './support/browser.ts';
-import { dashboardSuite, navLink, sweepAccessibility } from './support/dashboard-suite.ts';
-import { expectClean, type PageProblems, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
+import { dashboardSuite, sweepAccessibility } from './support/dashboard-suite.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
 import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 import { mutate } from './support/trpc.ts';
 
 describe('contacts, lists and compliance (built SPA, real API, local DNS, Chromium)', () => {
-  let page: Page;
-  let problems: PageProblems;
   const suite = dashboardSuite({
     name: 'contacts',
     dns: EXAMPLE_MAIL_ZONES,
     context: { viewport: { width: 1440, height: 900 } },
-    opened: (watched) => {
-      ({ page, problems } = watched);
-    },
   });
-  const { url, inWorkspace } = suite;
+  const { page, problems, url, inWorkspace, nav } = suite;
   const owner = `olga.${Date.now()}@example.com`;
   const story = { listId: '', contactId: '' };
-  const nav = (name: string) => navLink(page, name);
   const row = (testId: string, attribute: string, value: string) =>
     page.locator(`[data-testid="${testId}"][${attribute}="${value}"]`);
 

@@ -1,28 +1,9 @@
-// Gmail through OAuth in a real browser: the built dashboard served by the real API, a real
-// `oauth2-mock-server` standing in for Google (authorize, token, revoke: it approves at once, without a
-// consent page) and a real smtp-server accepting XOAUTH2 only with an access token that provider issued
-// (packages/core/test/support/oauth-world.ts, shared with the server-side tests; IMAP `off`). An owner
-// clicks "Connect Gmail", Chromium follows the whole redirect chain (API → provider → API callback →
-// dashboard), and lands on Email accounts with the success notice focused and the account listed
-// connected; the query parameters are gone, so a reload says nothing again. The detail shows the
-// grant instead of a password; disconnecting revokes the grant at the provider and says so, with the
-// provider's account page; "Reconnect" signs in again. Outlook is left unconfigured: no button, one
-// line for the operator. A refusal at the provider comes back as an error notice. When the provider
-// stops honouring the refresh token, the worker's renewal marks the mailbox "Reconnect required" and
-// the list offers "Reconnect". axe finds no serious or critical violation.
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { oauthWorld } from '../../../packages/core/test/support/oauth-world.ts';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watch,
-} from './support/page-checks.ts';
-import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite } from './support/dashboard-suite.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
 import { mutate } from './support/trpc.ts';
 
 const WIDE = { width: 1440, height: 900 };
@@ -42,36 +23,20 @@ describe('email accounts through OAuth (built SPA, real API, oauth2-mock-server,
   timeout: 90_000,
 }, () => {
   const world = oauthWorld();
-  const stack: Stack = {};
-  let context: BrowserContext | undefined;
-  let page: Page;
-  let problems: PageProblems;
+  // Google configured, Microsoft not (its settings left out): the page shows the difference.
+  const { page, problems, url } = dashboardSuite({
+    name: 'mailboxes-oauth',
+    context: { viewport: WIDE, reducedMotion: 'reduce' },
+    env: () =>
+      Object.fromEntries(Object.entries(world.env).filter(([key]) => !key.startsWith('OAUTH_MICROSOFT_'))),
+  });
   let workspaceId = '';
 
-  const url = (path: string) => `${stack.api?.url}${path}`;
   const address = () => world.provider().account.email;
   const row = () => page.locator(`[data-testid="mailbox-row"][data-email="${address()}"]`);
   /** The notice of one result (a previous one stays on the page until the browser leaves it). */
   const noticeOf = (result: string) => page.locator(`[data-testid="oauth-notice"][data-result="${result}"]`);
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    // Google configured, Microsoft not (its settings left out): the page shows the difference.
-    const env = Object.fromEntries(
-      Object.entries(world.env).filter(([key]) => !key.startsWith('OAUTH_MICROSOFT_')),
-    );
-    const browser = await startWebStack(stack, env);
-    context = await browser.newContext({ viewport: WIDE, reducedMotion: 'reduce' });
-    page = await context.newPage();
-    problems = watch(page);
-  });
-
-  afterEach((test) => saveFailure(test, 'failed-mailboxes-oauth', [page, ...openPages([context])], stack));
-
-  afterAll(async () => {
-    await stopStack(stack, { contexts: [context] });
-  });
 
   it('offers Connect Gmail beside IMAP/SMTP; Outlook, unconfigured, is a line for the operator', async () => {
     workspaceId = await signUpIntoWorkspace(page, url(''), `olga.${Date.now()}@example.com`);

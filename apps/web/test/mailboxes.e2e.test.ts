@@ -8,7 +8,7 @@
 // proves an alias with the code it was sent (and another found in the inbox on its own), sees what a
 // viewer and a member see, disconnects it and reconnects it. axe finds no serious or critical
 // violation on the list, the connect form and the detail, at 1440 and 390 px.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,20 +19,14 @@ import {
   type TestDovecot,
   type TestSmtpServer,
 } from '@postern/mailer/testing';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Zones } from '../../../packages/validator/test/support/dns-server.ts';
 import { expectAccessible } from './support/axe.ts';
-import { prepareBrowserRun, shot } from './support/browser.ts';
+import { shot } from './support/browser.ts';
+import { dashboardSuite } from './support/dashboard-suite.ts';
 import { mailLink } from './support/mail.ts';
-import {
-  expectClean,
-  type PageProblems,
-  signUpIntoWorkspace,
-  UI_TIMEOUT,
-  watch,
-} from './support/page-checks.ts';
-import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './support/suite.ts';
+import { expectClean, signUpIntoWorkspace, UI_TIMEOUT } from './support/page-checks.ts';
 import { mutate } from './support/trpc.ts';
 
 const DOMAIN = 'outreach-e2e.com';
@@ -72,18 +66,39 @@ async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
 describe('email accounts (built SPA, real API, smtp-server and Dovecot, Chromium)', {
   timeout: 90_000,
 }, () => {
-  const stack: Stack = {};
   let certs: TestCertificates | undefined;
   let smtp: TestSmtpServer | undefined;
   let imap: TestDovecot | undefined;
   let caDir: string | undefined;
-  let context: BrowserContext | undefined;
-  const contexts: BrowserContext[] = [];
-  let page: Page;
-  let problems: PageProblems;
+
+  // The mail servers first: the stack is told where their certificates' authority is.
+  beforeAll(async () => {
+    certs = createTestCertificates({ hosts: [MAIL_HOST] });
+    caDir = await mkdtemp(join(tmpdir(), 'postern-web-ca-'));
+    await writeFile(join(caDir, 'ca.pem'), certs.ca);
+    [smtp, imap] = await Promise.all([
+      startSmtpServer({ users: { [ADDRESS]: MAILBOX_PASSWORD }, tls: 'implicit', certs }),
+      startDovecot({ users: { [ADDRESS]: MAILBOX_PASSWORD }, certs }),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const server of [smtp, imap]) await server?.close();
+    if (caDir) await rm(caDir, { recursive: true, force: true });
+    certs?.dispose();
+  });
+
+  const suite = dashboardSuite({
+    name: 'mailboxes',
+    dns: zones,
+    env: () => ({ MAILBOX_ALLOWED_HOSTS: '127.0.0.1', MAILBOX_TLS_CA_FILE: join(caDir ?? '', 'ca.pem') }),
+    context: { viewport: WIDE, reducedMotion: 'reduce' },
+    prepare: (context, stack) =>
+      context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url }),
+  });
+  const { stack, page, problems, url } = suite;
   let workspaceId = '';
 
-  const url = (path: string) => `${stack.api?.url}${path}`;
   const dialog = () => page.getByTestId('connect-dialog');
   const row = () => page.locator(`[data-testid="mailbox-row"][data-email="${ADDRESS}"]`);
 
@@ -103,33 +118,6 @@ describe('email accounts (built SPA, real API, smtp-server and Dovecot, Chromium
     await form.getByTestId('imap-port').fill(String(imap?.port));
     await form.getByTestId('mailbox-password').fill(password);
   }
-
-  beforeAll(async () => {
-    await prepareBrowserRun();
-    certs = createTestCertificates({ hosts: [MAIL_HOST] });
-    caDir = await mkdtemp(join(tmpdir(), 'postern-web-ca-'));
-    await writeFile(join(caDir, 'ca.pem'), certs.ca);
-    [smtp, imap] = await Promise.all([
-      startSmtpServer({ users: { [ADDRESS]: MAILBOX_PASSWORD }, tls: 'implicit', certs }),
-      startDovecot({ users: { [ADDRESS]: MAILBOX_PASSWORD }, certs }),
-    ]);
-    const browser = await startWebStack(
-      stack,
-      { MAILBOX_ALLOWED_HOSTS: '127.0.0.1', MAILBOX_TLS_CA_FILE: join(caDir, 'ca.pem') },
-      { dns: zones },
-    );
-    context = await browser.newContext({ viewport: WIDE, reducedMotion: 'reduce' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.api?.url });
-    page = await context.newPage();
-    problems = watch(page);
-  });
-
-  afterEach((test) => saveFailure(test, 'failed-mailboxes', [page, ...openPages(contexts)], stack));
-
-  afterAll(async () => {
-    await stopStack(stack, { contexts: [context, ...contexts], servers: [smtp, imap], dirs: [caDir] });
-    certs?.dispose();
-  });
 
   it('opens Email accounts from the navigation: an empty state saying what a mailbox is for', async () => {
     workspaceId = await signUpIntoWorkspace(page, url(''), `owen.${Date.now()}@example.com`);
@@ -301,9 +289,7 @@ describe('email accounts (built SPA, real API, smtp-server and Dovecot, Chromium
 
   it('shows a viewer names and status only, and a member everything but the owner actions', async () => {
     const email = `vera.${Date.now()}@example.com`;
-    const teammate = await context?.browser()?.newContext({ viewport: WIDE, reducedMotion: 'reduce' });
-    if (!teammate) throw new Error('no browser');
-    contexts.push(teammate);
+    const teammate = await suite.newContext({ viewport: WIDE, reducedMotion: 'reduce' });
     const other = await teammate.newPage();
     await signUpIntoWorkspace(other, url(''), email);
     await mutate(page, 'members.invite', { workspaceId, email, role: 'viewer' });

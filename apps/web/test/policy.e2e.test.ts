@@ -1,31 +1,12 @@
-// The validation policy page in Chromium (built SPA, real API, local DNS): the default rule, a draft
-// tried on a sample file (dry run), a rule without a condition refused, the policy saved, and the
-// check page showing the policy's action beside Postern's.
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { shot } from './support/browser.ts';
-import { dashboardSuite, navLink } from './support/dashboard-suite.ts';
-import {
-  expectClean,
-  type PageProblems,
-  submitSignUp,
-  UI_TIMEOUT,
-  WORKSPACE_PATH,
-} from './support/page-checks.ts';
+import { dashboardSuite } from './support/dashboard-suite.ts';
+import { expectClean, submitSignUp, UI_TIMEOUT, WORKSPACE_PATH } from './support/page-checks.ts';
 import { EXAMPLE_MAIL_ZONES } from './support/suite.ts';
 
 describe('the validation policy (built SPA, real API, local DNS, Chromium)', () => {
-  let page: Page;
-  let problems: PageProblems;
-  const { url } = dashboardSuite({
-    name: 'policy',
-    dns: EXAMPLE_MAIL_ZONES,
-    opened: (watched) => {
-      ({ page, problems } = watched);
-    },
-  });
-  const nav = (name: string) => navLink(page, name);
+  const { page, problems, url, nav } = dashboardSuite({ name: 'policy', dns: EXAMPLE_MAIL_ZONES });
   const rule = (index: number) => page.locator(`[data-testid="policy-rule"][data-rule-index="${index}"]`);
 
   it('opens from the navigation with the default: role accounts accepted with caution', async () => {

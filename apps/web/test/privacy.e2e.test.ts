@@ -1,32 +1,20 @@
-// Deleting the account in Chromium (built SPA, real API and mail worker): Settings → Data & privacy
-// lists what goes with the account, the request needs the password and signs out; signing in again
-// shows only the cancel page, and cancelling brings the workspace back.
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { dashboardSuite, navLink } from './support/dashboard-suite.ts';
+import { dashboardSuite } from './support/dashboard-suite.ts';
 import {
   expectClean,
   PASSWORD,
-  type PageProblems,
   signUpIntoWorkspace,
   UI_TIMEOUT,
   WORKSPACE_PATH,
 } from './support/page-checks.ts';
 
 describe('deleting the account (built SPA, real API, Chromium)', () => {
-  let page: Page;
-  let problems: PageProblems;
-  const { url } = dashboardSuite({
-    name: 'privacy',
-    opened: (watched) => {
-      ({ page, problems } = watched);
-    },
-  });
+  const { page, problems, url, nav } = dashboardSuite({ name: 'privacy' });
   const email = `dora.${Date.now()}@example.com`;
 
   it('asks for the password, lists the workspace that goes with the account and signs out', async () => {
     await signUpIntoWorkspace(page, url(''), email);
-    await navLink(page, 'Data & privacy').click();
+    await nav('Data & privacy').click();
     await page.getByTestId('erased-workspaces').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('delete-account-start').click();
     await page.getByLabel('Your password').fill('Not-the-password-1');

@@ -2,62 +2,93 @@
 // started before the suite, a picture and the logs of a failed step, the teardown, the addresses in the
 // workspace under test, and the accessibility sweep over the suite's pages at every width and theme.
 // A suite declares only its own options and what its tests are about.
-import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Zones } from '../../../../packages/validator/test/support/dns-server.ts';
 import { expectAccessible } from './axe.ts';
 import { prepareBrowserRun, shot } from './browser.ts';
 import { type PageProblems, UI_TIMEOUT, watchedPage } from './page-checks.ts';
-import { type Stack, saveFailure, startWebStack, stopStack } from './suite.ts';
+import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './suite.ts';
 
 export interface DashboardSuiteOptions {
   /** Names the pictures and logs of a failed step (`failed-<name>-…`). */
   name: string;
-  /** Zones a local DNS server answers for API and worker (see startWebStack). */
+  /** Zones a local DNS server answers for API and worker, and how long they wait (startWebStack). */
   dns?: Zones;
+  dnsTimeoutMs?: number;
+  /** The suite's own settings of API and worker, read when the stack starts (after earlier hooks). */
+  env?: () => Record<string, string>;
   /** The browser context's options; the viewport defaults to 1360 × 900. */
   context?: BrowserContextOptions;
   /** Run on the new context before its page opens (permissions, init scripts). */
   prepare?: (context: BrowserContext, stack: Stack) => Promise<void>;
-  /** Given the watched page once it is open, for the suite's own variables. */
-  opened: (watched: { page: Page; problems: PageProblems }) => void;
 }
 
 export interface DashboardSuite {
   stack: Stack;
+  /**
+   * The suite's page. It opens in beforeAll; until then this stands in for it (any use before the
+   * tests run fails), so a suite can name it where it is declared.
+   */
+  page: Page;
+  /** What the page reported (see page-checks' `watch`), filled from the moment it opens. */
+  problems: PageProblems;
   /** The workspace under test, once a test has set it. */
   workspaceId: string;
   /** `path` on the API that serves the dashboard. */
   url(path: string): string;
   /** `section` of the workspace under test (`lists`, `contacts/<id>` …). */
   inWorkspace(section: string): string;
+  /** A link of the main navigation. */
+  nav(name: string): Locator;
+  /** Another browser context (another person), closed with the suite; its pages are in failure pictures. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
 /** Registers the suite's beforeAll, afterEach and afterAll; the returned handle is filled by beforeAll. */
 export function dashboardSuite(options: DashboardSuiteOptions): DashboardSuite {
   const stack: Stack = {};
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
+  const contexts: BrowserContext[] = [];
+  let opened: Page | undefined;
+  const page = new Proxy({} as Page, {
+    get(_, key) {
+      if (!opened) throw new Error(`the suite's page is not open yet (page.${String(key)})`);
+      const value = Reflect.get(opened, key, opened);
+      return typeof value === 'function' ? value.bind(opened) : value;
+    },
+  });
+  const problems: PageProblems = { console: [], pageErrors: [], badResponses: [] };
   const suite: DashboardSuite = {
     stack,
+    page,
+    problems,
     workspaceId: '',
     url: (path) => `${stack.api?.url}${path}`,
     inWorkspace: (section) => suite.url(`/w/${suite.workspaceId}/${section}`),
+    nav: (name) => navLink(page, name),
+    async newContext(contextOptions) {
+      if (!stack.browser) throw new Error('the stack did not start');
+      const context = await stack.browser.newContext(contextOptions);
+      contexts.push(context);
+      return context;
+    },
   };
 
   beforeAll(async () => {
     await prepareBrowserRun();
-    const browser = await startWebStack(stack, {}, options.dns ? { dns: options.dns } : {});
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, ...options.context });
+    const { dns, dnsTimeoutMs } = options;
+    await startWebStack(stack, options.env?.() ?? {}, dns ? { dns, dnsTimeoutMs } : {});
+    const context = await suite.newContext({ viewport: { width: 1360, height: 900 }, ...options.context });
     await options.prepare?.(context, stack);
     const watched = await watchedPage(context);
-    page = watched.page;
-    options.opened(watched);
+    opened = watched.page;
+    // The same arrays: what the page reports from now on is in `problems`.
+    Object.assign(problems, watched.problems);
   });
 
-  afterEach((test) => saveFailure(test, `failed-${options.name}`, [page], stack));
+  afterEach((test) => saveFailure(test, `failed-${options.name}`, openPages(contexts), stack));
 
-  afterAll(() => stopStack(stack, { contexts: [context] }));
+  afterAll(() => stopStack(stack, { contexts }));
 
   return suite;
 }

@@ -1,5 +1,6 @@
 // The parts of the upload page a person fills in: the file (picked or dropped), and the options.
-import { type DragEvent, useId, useState } from 'react';
+import { type DragEvent, type ReactNode, useId, useState } from 'react';
+import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { Field } from '../../components/field.tsx';
@@ -214,5 +215,45 @@ export function ChosenFile({ file, busy, onClear }: { file: File; busy: boolean;
         Choose another file
       </Button>
     </div>
+  );
+}
+
+/**
+ * The file step of an upload or an import: the drop zone until a file is chosen, then the file (with
+ * `settings` about reading it, if any) and the way to change it; below, why a file was refused.
+ */
+export function FileChoice({
+  file,
+  busy,
+  maxBytes,
+  onFile,
+  error,
+  settings,
+}: {
+  file: File | undefined;
+  busy: boolean;
+  maxBytes: number;
+  onFile: (file: File | undefined) => void;
+  /** Why the file was refused: the alert's title, its test id and the reason. */
+  error: { title: string; testId: string; text: string | undefined };
+  settings?: ReactNode;
+}) {
+  const choice = file ? (
+    <div className={settings ? 'space-y-4' : undefined}>
+      <ChosenFile file={file} busy={busy} onClear={() => onFile(undefined)} />
+      {settings}
+    </div>
+  ) : (
+    <DropZone onFile={onFile} disabled={busy} maxBytes={maxBytes} />
+  );
+  return (
+    <>
+      {choice}
+      {error.text ? (
+        <Alert tone="error" title={error.title} className="mt-4" testId={error.testId}>
+          {error.text}
+        </Alert>
+      ) : null}
+    </>
   );
 }

@@ -11,7 +11,7 @@ import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { workspacePath } from '../workspaces/paths.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { columnLabel } from './bulk-model.ts';
-import { ChosenFile, DropZone, OptionsCard } from './upload-fields.tsx';
+import { FileChoice, OptionsCard } from './upload-fields.tsx';
 import { ColumnPreview } from './upload-preview.tsx';
 import { UploadBar } from './upload-progress.tsx';
 import { useUpload } from './use-upload.ts';
@@ -44,16 +44,13 @@ function UploadForm({ state }: { state: ReturnType<typeof useUpload> }) {
   return (
     <>
       <Card id="upload-file" testId="file-card" title="File">
-        {file ? (
-          <ChosenFile file={file} busy={busy} onClear={() => state.chooseFile(undefined)} />
-        ) : (
-          <DropZone onFile={state.chooseFile} disabled={busy} maxBytes={state.maxUploadBytes} />
-        )}
-        {state.fileError ? (
-          <Alert tone="error" title="This file cannot be uploaded" className="mt-4" testId="file-error">
-            {state.fileError}
-          </Alert>
-        ) : null}
+        <FileChoice
+          file={file}
+          busy={busy}
+          maxBytes={state.maxUploadBytes}
+          onFile={state.chooseFile}
+          error={{ title: 'This file cannot be uploaded', testId: 'file-error', text: state.fileError }}
+        />
       </Card>
       {file ? (
         <>

@@ -3,7 +3,7 @@
 // sending, each confirmed first (ConfirmAction); duplicate any; delete a draft.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { Button } from '../../components/button.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
@@ -12,8 +12,9 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { campaignActionError, type CampaignAction as ErrorAction } from './campaign-errors.ts';
-import { campaignPath, campaignsPath, postalAddressPath } from './campaign-paths.ts';
+import { campaignPath, campaignsPath } from './campaign-paths.ts';
 import { allowedActions } from './campaigns-model.ts';
+import { PostalAddressLink } from './postal-address-card.tsx';
 import { ScheduleDialog } from './schedule-dialog.tsx';
 import { TestSendDialog } from './test-send-dialog.tsx';
 import { type Campaign, type Checklist, useRefreshCampaigns } from './use-campaigns.ts';
@@ -95,10 +96,7 @@ function TransitionButton({
           problem?.postalAddress ? (
             <>
               <span className="font-medium">{problem.title}.</span> {problem.message}{' '}
-              <Link to={postalAddressPath(workspace.id)} className="font-medium underline">
-                Add your postal address under Campaigns → Postal address
-              </Link>
-              .
+              <PostalAddressLink workspaceId={workspace.id} />.
             </>
           ) : undefined
         }

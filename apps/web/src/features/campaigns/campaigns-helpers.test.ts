@@ -31,33 +31,25 @@ import {
 } from './time-zone.ts';
 
 describe('a wall-clock time in a chosen zone', () => {
-  it('names the instant it is in that zone, winter and summer', () => {
-    expect(zonedToInstant('2026-12-24T09:30', 'Europe/Berlin')).toEqual({
-      kind: 'exact',
-      instant: new Date('2026-12-24T08:30:00Z'),
-    });
-    expect(zonedToInstant('2026-07-01T09:30', 'Europe/Berlin')).toEqual({
-      kind: 'exact',
-      instant: new Date('2026-07-01T07:30:00Z'),
-    });
-    expect(zonedToInstant('2026-07-01T09:30', 'America/New_York')).toMatchObject({
-      instant: new Date('2026-07-01T13:30:00Z'),
-    });
-    expect(zonedToInstant('2026-12-24T09:30', 'Asia/Kolkata')).toMatchObject({
-      instant: new Date('2026-12-24T04:00:00Z'),
-    });
-    expect(zonedToInstant('2026-12-24T09:30', 'UTC')).toMatchObject({
-      instant: new Date('2026-12-24T09:30:00Z'),
-    });
-  });
+  /** A wall-clock time, its zone, the instant it names there, and how (the kind of answer). */
+  const CASES = [
+    // Winter and summer.
+    ['2026-12-24T09:30', 'Europe/Berlin', '2026-12-24T08:30:00Z', 'exact'],
+    ['2026-07-01T09:30', 'Europe/Berlin', '2026-07-01T07:30:00Z', 'exact'],
+    ['2026-07-01T09:30', 'America/New_York', '2026-07-01T13:30:00Z', 'exact'],
+    ['2026-12-24T09:30', 'Asia/Kolkata', '2026-12-24T04:00:00Z', 'exact'],
+    ['2026-12-24T09:30', 'UTC', '2026-12-24T09:30:00Z', 'exact'],
+    // Across the date line both ways.
+    ['2026-01-01T00:15', 'Pacific/Kiritimati', '2025-12-31T10:15:00Z', 'exact'],
+    ['2026-01-01T00:15', 'Pacific/Pago_Pago', '2026-01-01T11:15:00Z', 'exact'],
+    // A time that happens twice when clocks go back: the first. Berlin, 25 October 2026: 02:30
+    // happens at 00:30 UTC (CEST) and at 01:30 UTC (CET).
+    ['2026-10-25T02:30', 'Europe/Berlin', '2026-10-25T00:30:00Z', 'repeated'],
+    ['2026-11-01T01:30', 'America/New_York', '2026-11-01T05:30:00Z', 'repeated'],
+  ] as const;
 
-  it('crosses the date line both ways', () => {
-    expect(zonedToInstant('2026-01-01T00:15', 'Pacific/Kiritimati')).toMatchObject({
-      instant: new Date('2025-12-31T10:15:00Z'),
-    });
-    expect(zonedToInstant('2026-01-01T00:15', 'Pacific/Pago_Pago')).toMatchObject({
-      instant: new Date('2026-01-01T11:15:00Z'),
-    });
+  it.each(CASES)('names the instant %s in %s is (%s, %s)', (local, zone, instant, kind) => {
+    expect(zonedToInstant(local, zone)).toEqual({ kind, instant: new Date(instant) });
   });
 
   it('moves a time skipped by the change to summer time forward, as clocks do', () => {
@@ -67,18 +59,6 @@ describe('a wall-clock time in a chosen zone', () => {
       kind: 'skipped',
       instant: new Date('2026-03-29T01:30:00Z'),
       shiftedTo: '2026-03-29T03:30',
-    });
-  });
-
-  it('takes the first of a time that happens twice when clocks go back', () => {
-    // Berlin, 25 October 2026: 02:30 happens at 00:30 UTC (CEST) and at 01:30 UTC (CET).
-    expect(zonedToInstant('2026-10-25T02:30', 'Europe/Berlin')).toEqual({
-      kind: 'repeated',
-      instant: new Date('2026-10-25T00:30:00Z'),
-    });
-    expect(zonedToInstant('2026-11-01T01:30', 'America/New_York')).toEqual({
-      kind: 'repeated',
-      instant: new Date('2026-11-01T05:30:00Z'),
     });
   });
 

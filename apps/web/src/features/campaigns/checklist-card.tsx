@@ -2,15 +2,14 @@
 // authentication (SPF, DKIM, DMARC: a failure is a warning to acknowledge when scheduling), the list's
 // size after suppression, CASL skips and contacts to verify first. What blocks scheduling says how
 // to fix it; the postal address links to its form.
-import { Link } from 'react-router';
 import { ProblemAlert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
 import { AlertTriangleIcon, CheckCircleIcon, XCircleIcon } from '../../components/icons.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { cn } from '../../lib/cn.ts';
-import { postalAddressPath } from './campaign-paths.ts';
 import { formatCount } from './campaigns-model.ts';
+import { PostalAddressLink } from './postal-address-card.tsx';
 import type { Checklist, useChecklistQuery } from './use-campaigns.ts';
 
 const ICONS = {
@@ -42,13 +41,11 @@ export function ChecklistItems({ workspaceId, checklist }: { workspaceId: string
               </p>
               <p className="mt-0.5 [overflow-wrap:anywhere] text-slate-600">{item.detail}</p>
               {item.id === 'postal_address' && item.status === 'error' ? (
-                <Link
-                  to={postalAddressPath(workspaceId)}
-                  data-testid="checklist-postal-address-link"
+                <PostalAddressLink
+                  workspaceId={workspaceId}
+                  testId="checklist-postal-address-link"
                   className="mt-1 inline-block font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-                >
-                  Add your postal address under Campaigns → Postal address
-                </Link>
+                />
               ) : null}
             </div>
           </li>

@@ -5,6 +5,7 @@
 import { CAMPAIGN_POSTAL_ADDRESS_MAX } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { Notice, ProblemAlert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
@@ -13,7 +14,7 @@ import { Skeleton } from '../../components/skeleton.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { campaignActionError } from './campaign-errors.ts';
-import { POSTAL_ADDRESS_ANCHOR } from './campaign-paths.ts';
+import { POSTAL_ADDRESS_ANCHOR, postalAddressPath } from './campaign-paths.ts';
 import { addressFormOf, settingsUpdate } from './postal-address-model.ts';
 import {
   type CampaignSettings,
@@ -128,5 +129,22 @@ export function PostalAddressCard({ workspaceId, canEdit }: { workspaceId: strin
         </div>
       )}
     </Card>
+  );
+}
+
+/** The way to the form above, where a refusal or the checklist names the missing postal address. */
+export function PostalAddressLink({
+  workspaceId,
+  testId,
+  className = 'font-medium underline',
+}: {
+  workspaceId: string;
+  testId?: string;
+  className?: string;
+}) {
+  return (
+    <Link to={postalAddressPath(workspaceId)} data-testid={testId} className={className}>
+      Add your postal address under Campaigns → Postal address
+    </Link>
   );
 }

@@ -4,7 +4,6 @@
 // pointing at the postal-address form when that is what is missing.
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
@@ -13,8 +12,8 @@ import { SelectField } from '../../components/select.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { type CampaignProblem, campaignActionError } from './campaign-errors.ts';
-import { postalAddressPath } from './campaign-paths.ts';
 import { ChecklistItems } from './checklist-card.tsx';
+import { PostalAddressLink } from './postal-address-card.tsx';
 import {
   emptyScheduleForm,
   type ScheduleErrors,
@@ -89,13 +88,11 @@ function RefusalDetail({ workspaceId, problem }: { workspaceId: string; problem:
       {problem.postalAddress ? (
         <>
           {' '}
-          <Link
-            to={postalAddressPath(workspaceId)}
-            data-testid="schedule-postal-address-link"
+          <PostalAddressLink
+            workspaceId={workspaceId}
+            testId="schedule-postal-address-link"
             className="font-medium underline focus-visible:outline-2 focus-visible:outline-rose-600"
-          >
-            Add your postal address under Campaigns → Postal address
-          </Link>
+          />
           .
         </>
       ) : null}

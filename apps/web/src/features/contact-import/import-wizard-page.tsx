@@ -2,16 +2,12 @@
 // size and type checks as a bulk upload), 2 what each column becomes, 3 the declared basis of consent
 // (required), 4 optional verification, 5 the upload with a real progress bar, then the import's page.
 import type { ReactNode } from 'react';
-import { useParams } from 'react-router';
 import { Alert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
-import { BackLink } from '../../components/item-page.tsx';
+import { BackLink, ItemRoute, ItemState } from '../../components/item-page.tsx';
 import { Page } from '../../components/page-header.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { FORMATS as BULK_FORMATS, ChosenFile, DropZone, ReadingFields } from '../bulk/upload-fields.tsx';
+import { FORMATS as BULK_FORMATS, FileChoice, ReadingFields } from '../bulk/upload-fields.tsx';
 import { UploadBar } from '../bulk/upload-progress.tsx';
 import { ListNotFound } from '../lists/list-page.tsx';
 import { isListId, listPath } from '../lists/list-paths.ts';
@@ -28,30 +24,35 @@ const FORMATS = BULK_FORMATS.filter(
 
 export function ImportWizardPage() {
   const { workspace } = useCurrentWorkspace();
-  const { listId } = useParams();
-  if (!isListId(listId)) return <ListNotFound workspaceId={workspace.id} />;
-  return <WizardForList key={listId} listId={listId} />;
+  const notFound = <ListNotFound workspaceId={workspace.id} />;
+  return <ItemRoute param="listId" isId={isListId} notFound={notFound} view={WizardForList} />;
 }
 
-function WizardForList({ listId }: { listId: string }) {
-  const { workspace, can } = useCurrentWorkspace();
+function WizardForList({ id: listId }: { id: string }) {
+  const { workspace } = useCurrentWorkspace();
   const list = useListQuery(workspace.id, listId);
   useDocumentTitle(`Import contacts${list.data ? ` into ${list.data.name}` : ''} · ${workspace.name}`);
-  if (list.isPending)
-    return (
-      <PageSkeleton label="Loading the list…" testId="import-loading">
-        <Skeleton className="h-8 w-80" />
-        <Skeleton className="h-48" />
-      </PageSkeleton>
-    );
-  if (errorCode(list.error) === 'NOT_FOUND') return <ListNotFound workspaceId={workspace.id} />;
-  if (list.isError || !list.data)
-    return <LoadError title="Could not load the list" query={list} testId="import-list-error" />;
-  const back = (
-    <BackLink to={listPath(workspace.id, list.data.id)} testId="back-to-list">
-      {list.data.name}
+  const back = (name: string) => (
+    <BackLink to={listPath(workspace.id, listId)} testId="back-to-list">
+      {name}
     </BackLink>
   );
+  return (
+    <ItemState
+      query={list}
+      name="import-list"
+      what="the list"
+      notFound={<ListNotFound workspaceId={workspace.id} />}
+      back={back('The list')}
+    >
+      {(shown) => <WizardOrForbidden list={shown} back={back(shown.name)} />}
+    </ItemState>
+  );
+}
+
+/** Viewers are told who can import; everyone else gets the wizard. */
+function WizardOrForbidden({ list, back }: { list: ListDetail; back: ReactNode }) {
+  const { workspace, can } = useCurrentWorkspace();
   if (!can('contacts.write'))
     return (
       <Page testId="import-page" title="Import contacts" actions={back}>
@@ -60,7 +61,7 @@ function WizardForList({ listId }: { listId: string }) {
         </Alert>
       </Page>
     );
-  return <Wizard list={list.data} back={back} />;
+  return <Wizard list={list} back={back} />;
 }
 
 function readyText(wizard: ImportWizard, list: ListDetail): string {
@@ -94,9 +95,13 @@ function FileCard({ wizard }: { wizard: ImportWizard }) {
       title="1. File"
       description="A CSV or TSV file, one contact per row."
     >
-      {file ? (
-        <div className="space-y-4">
-          <ChosenFile file={file} busy={busy} onClear={() => wizard.chooseFile(undefined)} />
+      <FileChoice
+        file={file}
+        busy={busy}
+        maxBytes={wizard.maxUploadBytes}
+        onFile={wizard.chooseFile}
+        error={{ title: 'This file cannot be imported', testId: 'import-file-error', text: wizard.fileError }}
+        settings={
           <ReadingFields
             format={choices.format}
             encoding={choices.encoding}
@@ -105,15 +110,8 @@ function FileCard({ wizard }: { wizard: ImportWizard }) {
             onChange={wizard.choose}
             testIds={{ format: 'import-format', encoding: 'import-encoding' }}
           />
-        </div>
-      ) : (
-        <DropZone onFile={wizard.chooseFile} disabled={busy} maxBytes={wizard.maxUploadBytes} />
-      )}
-      {wizard.fileError ? (
-        <Alert tone="error" title="This file cannot be imported" className="mt-4" testId="import-file-error">
-          {wizard.fileError}
-        </Alert>
-      ) : null}
+        }
+      />
     </Card>
   );
 }

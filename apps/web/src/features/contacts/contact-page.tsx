@@ -3,14 +3,10 @@
 // as JSON, erase them (GDPR Art. 17: the consent events stay, unreadable; shown only with the
 // `contacts.erase` permission). An erased person's page still shows the timeline, marked as erased.
 import { useMemo } from 'react';
-import { useParams } from 'react-router';
 import { Card } from '../../components/card.tsx';
 import { DetailRow, NONE } from '../../components/detail-row.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { ContactIcon } from '../../components/icons.tsx';
-import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
+import { BackLink, ItemHeader, ItemNotFound, ItemRoute, ItemState } from '../../components/item-page.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { listNames, useListsQuery } from '../lists/use-lists.ts';
@@ -38,53 +34,50 @@ const backToContacts = (workspaceId: string) => (
 
 export function ContactPage() {
   const { workspace } = useCurrentWorkspace();
-  const { contactId } = useParams();
-  if (!isContactId(contactId)) return <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
-  return <ContactView key={contactId} contactId={contactId} />;
+  const notFound = <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
+  return <ItemRoute param="contactId" isId={isContactId} notFound={notFound} view={ContactView} />;
 }
 
-function ContactView({ contactId }: { contactId: string }) {
+/** No such contact: an erased person's consent events remain (unreadable) as proof, else not found. */
+function Gone({ consent, listNames }: { consent: ConsentQuery; listNames: ReadonlyMap<string, string> }) {
+  const { workspace } = useCurrentWorkspace();
+  if (consent.data?.events.length)
+    return (
+      <div className="space-y-6" data-testid="contact-page" data-erased="true">
+        {backToContacts(workspace.id)}
+        <ItemHeader
+          title="Erased person"
+          titleTestId="contact-title"
+          description="This contact was erased. Its consent events are kept, without anything that identifies the person."
+        />
+        <ConsentTimelineCard consent={consent} listNames={listNames} />
+      </div>
+    );
+  if (consent.isPending) return null;
+  return <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
+}
+
+function ContactView({ id: contactId }: { id: string }) {
   const { workspace } = useCurrentWorkspace();
   const contact = useContactQuery(workspace.id, contactId);
   const consent = useConsentQuery(workspace.id, contactId);
   const lists = useListsQuery(workspace.id);
   const names = useMemo(() => listNames(lists.data?.lists), [lists.data]);
   useDocumentTitle(`${contact.data?.email ?? 'Contact'} · Contacts · ${workspace.name}`);
-
-  if (contact.isPending)
-    return (
-      <PageSkeleton label="Loading the contact…" testId="contact-loading">
-        <Skeleton className="h-8 w-80" />
-        <Skeleton className="h-48" />
-        <Skeleton className="h-64" />
-      </PageSkeleton>
-    );
-  if (errorCode(contact.error) === 'NOT_FOUND') {
-    // Erased: the contact is gone, its consent events remain (unreadable) as proof.
-    if (consent.data?.events.length)
-      return (
-        <div className="space-y-6" data-testid="contact-page" data-erased="true">
-          {backToContacts(workspace.id)}
-          <ItemHeader
-            title="Erased person"
-            titleTestId="contact-title"
-            description="This contact was erased. Its consent events are kept, without anything that identifies the person."
-          />
-          <ConsentTimelineCard consent={consent} listNames={names} />
-        </div>
-      );
-    if (consent.isPending) return null;
-    return <ItemNotFound {...NOT_FOUND} listPath={contactsPath(workspace.id)} />;
-  }
-  if (contact.isError || !contact.data)
-    return (
-      <div className="space-y-6">
-        {backToContacts(workspace.id)}
-        <LoadError title="Could not load the contact" query={contact} testId="contact-error" />
-      </div>
-    );
-  return <ContactDetails contact={contact.data} consent={consent} listNames={names} />;
+  return (
+    <ItemState
+      query={contact}
+      name="contact"
+      what="the contact"
+      notFound={<Gone consent={consent} listNames={names} />}
+      back={backToContacts(workspace.id)}
+    >
+      {(shown) => <ContactDetails contact={shown} consent={consent} listNames={names} />}
+    </ItemState>
+  );
 }
+
+type ConsentQuery = ReturnType<typeof useConsentQuery>;
 
 function ContactDetails({
   contact,
@@ -92,7 +85,7 @@ function ContactDetails({
   listNames,
 }: {
   contact: Contact;
-  consent: ReturnType<typeof useConsentQuery>;
+  consent: ConsentQuery;
   listNames: ReadonlyMap<string, string>;
 }) {
   const { workspace, can } = useCurrentWorkspace();

@@ -2,16 +2,13 @@
 // confirmation email editor, the sign-up form (hosted link and embed snippet), its imports and the
 // history of its consent text; the way to import contacts into it.
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { Notice } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { buttonClass } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { LoadError } from '../../components/error-panel.tsx';
 import { NewspaperIcon, UploadIcon } from '../../components/icons.tsx';
-import { BackLink, ItemHeader, ItemNotFound } from '../../components/item-page.tsx';
-import { PageSkeleton, Skeleton } from '../../components/skeleton.tsx';
-import { errorCode } from '../../lib/api-errors.ts';
+import { BackLink, ItemHeader, ItemNotFound, ItemRoute, ItemState } from '../../components/item-page.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { ListImportsCard } from '../contact-import/list-imports-card.tsx';
 import { contactsPath } from '../contacts/contact-paths.ts';
@@ -45,34 +42,25 @@ const backToLists = (workspaceId: string) => (
 
 export function ListPage() {
   const { workspace } = useCurrentWorkspace();
-  const { listId } = useParams();
-  if (!isListId(listId)) return <ListNotFound workspaceId={workspace.id} />;
-  return <ListView key={listId} listId={listId} />;
+  const notFound = <ListNotFound workspaceId={workspace.id} />;
+  return <ItemRoute param="listId" isId={isListId} notFound={notFound} view={ListView} />;
 }
 
-function ListView({ listId }: { listId: string }) {
+function ListView({ id: listId }: { id: string }) {
   const { workspace } = useCurrentWorkspace();
   const list = useListQuery(workspace.id, listId);
   useDocumentTitle(`${list.data?.name ?? 'List'} · Lists · ${workspace.name}`);
-  if (list.isPending)
-    return (
-      <PageSkeleton label="Loading the list…" testId="list-loading">
-        <Skeleton className="h-8 w-80" />
-        <div className="grid gap-6 lg:grid-cols-2">
-          <Skeleton className="h-96" />
-          <Skeleton className="h-96" />
-        </div>
-      </PageSkeleton>
-    );
-  if (errorCode(list.error) === 'NOT_FOUND') return <ListNotFound workspaceId={workspace.id} />;
-  if (list.isError || !list.data)
-    return (
-      <div className="space-y-6">
-        {backToLists(workspace.id)}
-        <LoadError title="Could not load the list" query={list} testId="list-error" />
-      </div>
-    );
-  return <ListDetails list={list.data} />;
+  return (
+    <ItemState
+      query={list}
+      name="list"
+      what="the list"
+      notFound={<ListNotFound workspaceId={workspace.id} />}
+      back={backToLists(workspace.id)}
+    >
+      {(shown) => <ListDetails list={shown} />}
+    </ItemState>
+  );
 }
 
 function ListDetails({ list }: { list: ListDetail }) {

@@ -5,7 +5,7 @@
 // `imported` consent event per subscribed contact (the address and source sealed under the contact's
 // key), the report rows; the counters move and the chunk is removed in the same transaction, so a
 // retried job never imports a chunk twice.
-import { createSecretKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { ContactImportReportReason, ImportBasis } from '@postern/contracts';
 import type pg from 'pg';
 import { KEY_BYTES } from '../../crypto/keyring.ts';
@@ -13,6 +13,7 @@ import { sealForSubject } from '../../crypto/subject-keys.ts';
 import { encryptionContext, type Keyring } from '../../crypto/types.ts';
 import { type SuppressionKey, suppressionHash } from '../suppression-keys.ts';
 import { copyRows } from './copy.ts';
+import { uuidv7 } from './ids.ts';
 import { type Candidate, type ReportEntry, reportEmail } from './rows.ts';
 
 export interface ImportJobState {
@@ -90,7 +91,7 @@ async function contactKeysFor(
   const pool = randomBytes(KEY_BYTES * make.length);
   const rows: NewKey[] = make.map((contactId, i) => {
     const bytes = pool.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES);
-    const id = randomUUID();
+    const id = uuidv7();
     keys.set(contactId, createSecretKey(bytes));
     return { id, contactId, sealed: state.keyring.encrypt(bytes, keyContext(id)) };
   });
@@ -156,7 +157,7 @@ async function decide(
     } else if (status === 'active') {
       report.push({ row: c.row, email, reason: 'already_subscribed', detail: null, contactId: id });
     } else if (id) out.revived.push({ c, id, insert: status === undefined });
-    else out.fresh.push({ c, id: c.sealed?.contactId ?? randomUUID() });
+    else out.fresh.push({ c, id: c.sealed?.contactId ?? uuidv7() });
   }
   return out;
 }
@@ -204,7 +205,7 @@ async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: D
     'subscription',
     ['id', 'workspace_id', 'contact_id', 'list_id', 'status', 'express', 'created_at', 'updated_at'],
     inserts.map((id) => [
-      randomUUID(),
+      uuidv7(),
       state.workspaceId,
       id,
       state.listId,
@@ -286,7 +287,7 @@ async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided,
   const events = [
     ...ready.map(({ c, id }) => event(id, c.sealed?.eventId as string, c.sealed?.sealedEvent as string)),
     ...rest.map(({ c, id: contactId }) => {
-      const id = randomUUID();
+      const id = uuidv7();
       const key = keyed.keys.get(contactId) as KeyObject;
       return event(contactId, id, sealForSubject(key, personalOf(c.email, state.source), sealedContext(id)));
     }),
@@ -321,15 +322,7 @@ export async function writeChunk(
     db,
     'contact_import_report',
     ['id', 'import_id', 'row', 'contact_id', 'email', 'reason', 'detail'],
-    report.map((r) => [
-      randomUUID(),
-      state.importId,
-      r.row,
-      r.contactId ?? null,
-      r.email,
-      r.reason,
-      r.detail,
-    ]),
+    report.map((r) => [uuidv7(), state.importId, r.row, r.contactId ?? null, r.email, r.reason, r.detail]),
   );
   return counts;
 }

@@ -4,11 +4,12 @@
 // candidate does not use (an existing contact, a suppressed or skipped address) is dropped with the
 // chunk. The work yields to the event loop every few hundred rows so the database round trips of the
 // running transaction go on meanwhile (the two overlap on two cores).
-import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { KEY_BYTES } from '../../crypto/keyring.ts';
 import { sealForSubject } from '../../crypto/subject-keys.ts';
 import { encryptionContext, type Keyring } from '../../crypto/types.ts';
 import { personalOf } from './chunk.ts';
+import { uuidv7 } from './ids.ts';
 import type { Candidate } from './rows.ts';
 
 const SLICE = 500;
@@ -24,10 +25,10 @@ export async function presealCandidates(
     const pool = randomBytes(KEY_BYTES * slice.length);
     slice.forEach((c, i) => {
       const bytes = pool.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES);
-      const keyId = randomUUID();
-      const eventId = randomUUID();
+      const keyId = uuidv7();
+      const eventId = uuidv7();
       c.sealed = {
-        contactId: randomUUID(),
+        contactId: uuidv7(),
         keyId,
         sealedKey: keyring.encrypt(bytes, encryptionContext('subject_key', keyId, 'key')),
         eventId,
