@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@postern/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../validator/test/support/dns-server.ts';
+import { loadBatchSetting } from '../src/campaigns/sending/compose.ts';
+import type { EngineCampaign } from '../src/campaigns/sending/shared.ts';
 import {
   addSuppressions,
   type CoreContext,
@@ -391,6 +393,13 @@ describe('failures, pause, cancel, a dead worker', () => {
     jobs = [];
     const s = await seedCampaign(sql, { contacts: 2, port: sink.port, seal });
     await sql("update contact set name = 'Ann <& Bob>' where id = ?", [s.contactIds[1]]);
+    // The stored text version (the HTML template converted, tags intact) is what gets rendered.
+    const setting = await loadBatchSetting(ctx(), {
+      id: s.campaignId,
+      workspace_id: s.workspaceId,
+      mailbox_id: s.mailboxId,
+    } as EngineCampaign);
+    expect(setting?.content).toMatchObject({ textBodyCustom: true, textBody: expect.stringContaining('{{') });
     await startCampaign(ctx(), { engine: engine() }, s.campaignId);
     await runBatches();
     const textOf = (to: string) => {
@@ -399,10 +408,10 @@ describe('failures, pause, cancel, a dead worker', () => {
         /Content-Type: text\/plain[\s\S]*?\r\n\r\n([\s\S]*?)Content-Type: text\/html/.exec(raw)?.[1] ?? '';
       return text.replace(/=\r\n/g, '').replace(/=3D/g, '=');
     };
-    expect(textOf(s.emails[0] as string)).toContain('HELLO PERSON 0');
+    expect(textOf(s.emails[0] as string)).toContain('Hello Person 0');
     expect(textOf(s.emails[0] as string)).toContain('Your plan: pro');
     // Text is not HTML: the value arrives as written, neither escaped nor interpreted.
-    expect(textOf(s.emails[1] as string)).toContain('HELLO ANN <& BOB>');
+    expect(textOf(s.emails[1] as string)).toContain('Hello Ann <& Bob>');
     expect(textOf(s.emails[0] as string)).not.toContain('{{');
   });
 
@@ -419,7 +428,7 @@ describe('failures, pause, cancel, a dead worker', () => {
     const raw = sink.messages.find((m) => m.to === s.emails[0])?.raw ?? '';
     const text =
       /Content-Type: text\/plain[\s\S]*?\r\n\r\n([\s\S]*?)Content-Type: text\/html/.exec(raw)?.[1] ?? '';
-    expect(text.replace(/=\r\n/g, '')).toContain('SPRING SALE');
+    expect(text.replace(/=\r\n/g, '')).toContain('Spring sale');
     expect(text.replace(/=\r\n/g, '')).toContain('Everything & more, 20% off.');
     expect(text).toContain('Postern Test Ltd');
   });

@@ -116,7 +116,7 @@ describe('merge fields', () => {
     );
     expect(custom.text.startsWith('Hi Tom <T> & co\n')).toBe(true);
     const generated = await buildCampaignMessage(input());
-    expect(generated.text).toContain('HI JANE');
+    expect(generated.text).toContain('Hi Jane');
     expect(generated.text).toContain('Read [https://example.org/x]');
     expect(generated.text).not.toContain('<p>');
     // The preheader is hidden in the HTML and not repeated in the text part.

@@ -154,11 +154,21 @@ export function checkTemplate(field: TemplateField, source: string | null | unde
   parsed(field === 'htmlBody' || field === 'preheader' ? htmlEngine : textEngine, field, source);
 }
 
-/** The text part generated from HTML (links kept as `text [url]`, images dropped). */
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
+
+/**
+ * The text part generated from HTML (links kept as `text [url]`, images dropped). Headings keep their
+ * case: upper-casing would also change merge tags (`{{ contact.name }}` → `{{ CONTACT.NAME }}`) in the
+ * stored text version, which is itself a template (the engine renders it per recipient).
+ */
 export function htmlToText(html: string): string {
   return convert(html, {
     wordwrap: 78,
     selectors: [
+      ...HEADINGS,
       { selector: 'img', format: 'skip' },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
       { selector: '.postern-preheader', format: 'skip' },
