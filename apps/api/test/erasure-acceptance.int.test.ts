@@ -7,10 +7,10 @@
 // person's IP, agent and addresses only sealed under their key, which the erasure destroyed.
 import { AUTH_COOKIES } from '@postern/contracts';
 import { ERASURE_REGISTRY, KV_REGISTRY, verifyAuditChain } from '@postern/core';
-import { connectRedis, testServices } from '@postern/runtime';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { expect, it } from 'vitest';
+import { dumpRedis } from './support/dumps.ts';
 import { runErasure } from './support/erasure.ts';
 import {
   addMember,
@@ -45,38 +45,6 @@ async function dumpTables(url: string): Promise<Map<string, string>> {
     return out;
   } finally {
     await client.end();
-  }
-}
-
-/** Every key of the prefix (without it) with its value, whatever its type. */
-async function dumpRedis(prefix: string): Promise<Map<string, string>> {
-  const redis = await connectRedis(testServices().redisUrl, { connectTimeoutMs: 3000 });
-  try {
-    const out = new Map<string, string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) {
-        const type = await redis.type(key);
-        const value =
-          type === 'string'
-            ? await redis.get(key)
-            : type === 'hash'
-              ? JSON.stringify(await redis.hgetall(key))
-              : type === 'zset'
-                ? JSON.stringify(await redis.zrange(key, '0', '-1', 'WITHSCORES'))
-                : type === 'list'
-                  ? JSON.stringify(await redis.lrange(key, 0, -1))
-                  : type === 'set'
-                    ? JSON.stringify(await redis.smembers(key))
-                    : '';
-        out.set(key.slice(prefix.length), `${key} ${value}`);
-      }
-    } while (cursor !== '0');
-    return out;
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,6 +1,6 @@
 // What the "nothing left of the person" scans read: a real `pg_dump --data-only` of the test database
 // (every schema, pg-boss's included), split per table, and every Redis key of the harness's prefix with
-// its value whatever its type. dumpRedis is the helper of erasure-acceptance.int.test.ts (#28), shared.
+// its value whatever its type. Shared by erasure-acceptance.int.test.ts (#28) and contact-erasure-acceptance.int.test.ts (#30).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connectRedis, testServices } from '@postern/runtime';
