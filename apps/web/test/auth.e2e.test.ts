@@ -68,6 +68,12 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
     return context;
   }
 
+  /** A watched page in a context of its own (another visitor). */
+  async function newPage() {
+    const context = await newContext();
+    return { context, ...(await watchedPage(context)) };
+  }
+
   const url = (path: string) => `${stack.api?.url}${path}`;
   const pathOf = (page: Page) => {
     const current = new URL(page.url());
@@ -95,8 +101,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   afterAll(() => stopStack(stack, { contexts }));
 
   it('sends signed-out visitors of account pages to sign-in, and keeps /status public', async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { page, problems } = await newPage();
 
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
@@ -119,8 +124,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   it('signs up with a live password checklist, and verifies the email from the link', {
     timeout: 60_000,
   }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { context, page, problems } = await newPage();
 
     await page.goto(url('/sign-up'));
     await page.getByTestId('sign-up-form').waitFor();
@@ -184,8 +188,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   it('answers a sign-up with a registered address by asking to check the email, and signs nobody in', {
     timeout: 30_000,
   }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { context, page, problems } = await newPage();
     await page.goto(url('/sign-up'));
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill('Someone-Elses-Password-42');
@@ -292,8 +295,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   it('signs in with password + authenticator code, and comes back to the page asked for', {
     timeout: 90_000,
   }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { context, page, problems } = await newPage();
     // Every API answer this browser gets, with its time (the refresh test reads it).
     const calls: string[] = [];
     page.on('response', async (response) => {
@@ -334,8 +336,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   });
 
   it('signs in a second browser with a recovery code', { timeout: 60_000 }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { context, page, problems } = await newPage();
     second = { context, page, problems };
 
     await page.goto(url('/sign-in'));
@@ -468,8 +469,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   });
 
   it('resets a forgotten password from the emailed link', { timeout: 60_000 }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { page, problems } = await newPage();
 
     await page.goto(url('/sign-in'));
     await page.getByRole('link', { name: 'Forgot password?' }).click();
@@ -520,8 +520,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   it('changes the password, regenerates recovery codes and turns two-factor off', {
     timeout: 120_000,
   }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { page, problems } = await newPage();
     await page.goto(url('/settings/security'));
     await page.waitForURL((u) => u.pathname === '/sign-in');
     await signInWithPassword(page, story.password);
@@ -584,8 +583,7 @@ describe('accounts and security (built SPA, real API + worker, Chromium)', () =>
   });
 
   it('shows the back-off with its retry time after repeated failures', { timeout: 60_000 }, async () => {
-    const context = await newContext();
-    const { page, problems } = await watchedPage(context);
+    const { page, problems } = await newPage();
     await page.goto(url('/sign-in'));
     await page.getByTestId('sign-in-form').waitFor();
     await page.getByLabel('Email address').fill(`nobody.${Date.now()}@example.com`);

@@ -23,6 +23,12 @@ import { openPages, type Stack, saveFailure, startWebStack, stopStack } from './
 
 // ---- page hygiene -------------------------------------------------------------------------------
 
+/** No CSP violation on the page, and nothing else broken beyond the `expected` refusals. */
+async function expectCleanPage(page: Page, problems: PageProblems, expected: RegExp) {
+  expect(await cspViolations(page)).toEqual([]);
+  expectClean(problems, expected);
+}
+
 /** Nothing on the page is wider than the window (no sideways scrolling). */
 async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -147,8 +153,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.goto(url(`/w/${story.workspaceId}/members`));
     await page.getByTestId('members-table').waitFor({ timeout: UI_TIMEOUT });
 
-    expect(await cspViolations(page)).toEqual([]);
-    expectClean(problems, /^401 \/trpc\/auth\.me$/);
+    await expectCleanPage(page, problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('lets the invited teammate sign up from the link and join', { timeout: 60_000 }, async () => {
@@ -200,8 +205,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.goto(story.invitationLink);
     await page.getByTestId('invitation-invalid').waitFor({ timeout: UI_TIMEOUT });
 
-    expect(await cspViolations(page)).toEqual([]);
-    expectClean(problems, /^(401 \/trpc\/auth\.me|400 \/trpc\/invitations\.preview)$/);
+    await expectCleanPage(page, problems, /^(401 \/trpc\/auth\.me|400 \/trpc\/invitations\.preview)$/);
   });
 
   it('lets the owner change the teammate’s role, and refuses to lose the last owner', {
@@ -325,8 +329,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
       .toEqual(['audit.verified', 'audit.exported']);
     await shot(page, 'audit-verified.png');
 
-    expect(await cspViolations(page)).toEqual([]);
-    expectClean(owner.problems, /^401 \/trpc\/auth\.me$/);
+    await expectCleanPage(page, owner.problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('creates an API key, shows its secret once, counts its use and refuses it once revoked', {
@@ -412,8 +415,7 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     expect(((await refused.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
     await shot(page, 'api-keys-revoked.png');
 
-    expect(await cspViolations(page)).toEqual([]);
-    expectClean(owner.problems, /^401 \/trpc\/auth\.me$/);
+    await expectCleanPage(page, owner.problems, /^401 \/trpc\/auth\.me$/);
   });
 
   it('lands a returning user in their last workspace, and lays the pages out on a phone', {
@@ -488,7 +490,6 @@ describe('workspaces, members, audit log and API keys (built SPA, real API + wor
     await page.getByTestId('workspace-switcher').last().waitFor();
     await page.screenshot({ path: join(RESULTS, 'workspace-drawer-mobile.png') });
 
-    expect(await cspViolations(page)).toEqual([]);
-    expectClean(member.problems, /^(401 \/trpc\/auth\.me|400 \/trpc\/invitations\.preview)$/);
+    await expectCleanPage(page, member.problems, /^(401 \/trpc\/auth\.me|400 \/trpc\/invitations\.preview)$/);
   });
 });

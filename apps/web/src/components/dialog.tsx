@@ -146,3 +146,11 @@ export function useDialogOpener(initialNotice?: () => ReactNode) {
     dialog: { open, onClose: () => setOpen(false) } satisfies OpenDialogProps,
   };
 }
+
+/** What a dialog's form reports when it is done: the dialog closes, then the page is told. */
+export function closeThen<Args extends unknown[]>(onClose: () => void, then: (...args: Args) => void) {
+  return (...args: Args) => {
+    onClose();
+    then(...args);
+  };
+}

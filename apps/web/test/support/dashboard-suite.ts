@@ -1,5 +1,6 @@
-// Shared by the Chromium e2e suites that drive one signed-in page through the dashboard: the stack
-// started before the suite, a picture and the logs of a failed step, the teardown, the addresses in the
+// Shared by the Chromium e2e suites that drive one main page through the dashboard: the stack started
+// before the suite (its own settings, DNS zones and context options), the watched page, more contexts
+// for other people, a picture and the logs of a failed step, the teardown, the addresses in the
 // workspace under test, and the accessibility sweep over the suite's pages at every width and theme.
 // A suite declares only its own options and what its tests are about.
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';

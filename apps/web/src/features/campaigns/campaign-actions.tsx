@@ -200,6 +200,13 @@ export function CampaignActions({
   const canSend = can('campaigns.send');
   const canWrite = can('campaigns.manage');
   const done = (text: string) => onNotice({ tone: 'success', text });
+  /** What both dialogs are given: whether this one is open, the campaign, and how it closes. */
+  const dialogOf = (which: 'test' | 'schedule') => ({
+    open: dialog === which,
+    workspaceId: workspace.id,
+    campaign,
+    onClose: () => setDialog(undefined),
+  });
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="campaign-actions">
       {canWrite && allowed.includes('remove') ? <DeleteDraft campaign={campaign} /> : null}
@@ -225,21 +232,12 @@ export function CampaignActions({
         </Button>
       ) : null}
       {canSend && allowed.includes('testSend') ? (
-        <TestSendDialog
-          open={dialog === 'test'}
-          workspaceId={workspace.id}
-          campaign={campaign}
-          onClose={() => setDialog(undefined)}
-          onSent={(to) => done(`A test was sent to ${to.join(', ')}.`)}
-        />
+        <TestSendDialog {...dialogOf('test')} onSent={(to) => done(`A test was sent to ${to.join(', ')}.`)} />
       ) : null}
       {canSend && allowed.includes('schedule') ? (
         <ScheduleDialog
-          open={dialog === 'schedule'}
-          workspaceId={workspace.id}
-          campaign={campaign}
+          {...dialogOf('schedule')}
           checklist={checklist}
-          onClose={() => setDialog(undefined)}
           onScheduled={(scheduled) => {
             void refresh();
             done(

@@ -8,6 +8,7 @@ import { ProgressBar } from '../../components/progress-bar.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { type CampaignCounters, formatCount, metricCards, progress, skipReasons } from './campaigns-model.ts';
+import { FigureGrid } from './figure-grid.tsx';
 import { type Campaign, useMetricsQuery } from './use-campaigns.ts';
 
 /** The chart brings recharts: loaded only when a campaign has a report to draw. */
@@ -39,21 +40,13 @@ function ProgressLine({ campaign, counters }: { campaign: Campaign; counters: Ca
 function Figures({ counters }: { counters: CampaignCounters }) {
   return (
     <div className="space-y-4">
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="campaign-metrics">
-        {metricCards(counters).map((card) => (
-          <div
-            key={card.id}
-            className="rounded-lg bg-slate-50 px-3 py-2.5"
-            data-metric={card.id}
-            title={card.hint}
-          >
-            <dt className="text-xs text-slate-600">{card.label}</dt>
-            <dd className="mt-0.5 text-xl font-semibold text-slate-900 tabular-nums">
-              {formatCount(card.value)}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <FigureGrid
+        figures={metricCards(counters)}
+        testId="campaign-metrics"
+        columns="sm:grid-cols-3 lg:grid-cols-6"
+        idAttribute="data-metric"
+        large
+      />
       <div>
         <h3 className="text-sm font-medium text-slate-800">Skipped, by reason</h3>
         <ul

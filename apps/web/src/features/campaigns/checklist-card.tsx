@@ -8,7 +8,7 @@ import { AlertTriangleIcon, CheckCircleIcon, XCircleIcon } from '../../component
 import { Skeleton } from '../../components/skeleton.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { cn } from '../../lib/cn.ts';
-import { formatCount } from './campaigns-model.ts';
+import { FigureGrid } from './figure-grid.tsx';
 import { PostalAddressLink } from './postal-address-card.tsx';
 import type { Checklist, useChecklistQuery } from './use-campaigns.ts';
 
@@ -65,16 +65,12 @@ export function AudienceFigures({ audience }: { audience: Checklist['audience'] 
     { id: 'sendable', label: 'To send to', value: audience.sendable },
   ];
   return (
-    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="checklist-audience">
-      {figures.map((figure) => (
-        <div key={figure.id} className="rounded-lg bg-slate-50 px-3 py-2" data-figure={figure.id}>
-          <dt className="text-xs text-slate-600">{figure.label}</dt>
-          <dd className="mt-0.5 text-lg font-semibold text-slate-900 tabular-nums">
-            {formatCount(figure.value)}
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <FigureGrid
+      figures={figures}
+      testId="checklist-audience"
+      columns="sm:grid-cols-5"
+      idAttribute="data-figure"
+    />
   );
 }
 

@@ -1,7 +1,8 @@
 // The fields of the campaign editor: name, subject, preheader, sender (connected accounts that can
 // send), reply-to, list, the HTML body with the merge fields it may use, and the text version —
 // generated from the HTML unless the member switches to writing it.
-import { type ChangeEvent, useId } from 'react';
+import { useId } from 'react';
+import { bindDraft } from '../../components/draft-inputs.tsx';
 import { Field, INPUT_CLASS } from '../../components/field.tsx';
 import { OptionCheckbox } from '../../components/form-fields.tsx';
 import { SelectField } from '../../components/select.tsx';
@@ -109,16 +110,11 @@ export function EditorFields({
   /** The text the server generated from the HTML last time it was saved. */
   generatedText: string;
 }) {
-  const set =
-    <K extends keyof CampaignForm>(key: K) =>
-    (value: CampaignForm[K]) =>
-      onChange({ ...form, [key]: value });
+  const bound = bindDraft(form, errors, onChange, FORM_LIMITS);
+  const { set } = bound;
   const input = (key: 'name' | 'subject' | 'preheader' | 'replyTo') => ({
-    value: form[key],
-    maxLength: FORM_LIMITS[key],
-    error: errors[key],
+    ...bound.input(key),
     autoComplete: 'off',
-    onChange: (event: ChangeEvent<HTMLInputElement>) => set(key)(event.target.value),
   });
   const senders = mailboxes.filter((mailbox) => mailbox.canSend);
   const chosenGone = form.mailboxId !== '' && !senders.some((mailbox) => mailbox.id === form.mailboxId);
@@ -178,10 +174,7 @@ export function EditorFields({
         label="HTML body"
         testId="campaign-html"
         rows={14}
-        value={form.htmlBody}
-        maxLength={FORM_LIMITS.htmlBody}
-        error={errors.htmlBody}
-        onChange={set('htmlBody')}
+        {...bound.text('htmlBody')}
         hint="Scripts never run: the preview shows the message in a sandbox, and mail clients drop them."
       />
       <MergeFieldHelp />

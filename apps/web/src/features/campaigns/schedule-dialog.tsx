@@ -5,7 +5,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { SelectField } from '../../components/select.tsx';
@@ -240,10 +240,7 @@ export function ScheduleDialog({
         campaign={campaign}
         checklist={checklist}
         onCancel={onClose}
-        onScheduled={(scheduled) => {
-          onClose();
-          onScheduled(scheduled);
-        }}
+        onScheduled={closeThen(onClose, onScheduled)}
       />
     </Dialog>
   );

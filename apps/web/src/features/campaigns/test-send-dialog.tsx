@@ -2,7 +2,7 @@
 // sender to an address (the member's own by default; its links lead to a harmless page).
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
 import { emailProblem } from '../../lib/email-address.ts';
@@ -90,10 +90,7 @@ export function TestSendDialog({
         workspaceId={workspaceId}
         campaign={campaign}
         onCancel={onClose}
-        onSent={(to) => {
-          onClose();
-          onSent(to);
-        }}
+        onSent={closeThen(onClose, onSent)}
       />
     </Dialog>
   );

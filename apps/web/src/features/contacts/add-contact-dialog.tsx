@@ -5,7 +5,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { EmailField, useEmailInput } from '../../components/email-field.tsx';
 import { Field } from '../../components/field.tsx';
@@ -185,10 +185,7 @@ export function AddContactDialog({
         workspaceId={workspaceId}
         lists={lists}
         onCancel={onClose}
-        onAdded={(added) => {
-          onClose();
-          onAdded(added);
-        }}
+        onAdded={closeThen(onClose, onAdded)}
       />
     </Dialog>
   );

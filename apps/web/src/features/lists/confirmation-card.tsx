@@ -5,6 +5,7 @@ import { useId } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
+import { bindDraft } from '../../components/draft-inputs.tsx';
 import { Field } from '../../components/field.tsx';
 import { TextAreaField } from '../../components/form-fields.tsx';
 import {
@@ -73,26 +74,19 @@ function ConfirmationFields({
   disabled: boolean;
 }) {
   const unknown = unknownPlaceholders(draft);
+  const { text, input } = bindDraft(draft, errors, onChange, {
+    subject: LIMITS.confirmationSubject,
+    body: LIMITS.confirmationBody,
+  });
   return (
     <fieldset disabled={disabled} className="space-y-4">
       <legend className="sr-only">Subject and body of the confirmation email</legend>
-      <Field
-        label="Subject"
-        testId="confirmation-subject"
-        autoComplete="off"
-        value={draft.subject}
-        maxLength={LIMITS.confirmationSubject}
-        error={errors.subject}
-        onChange={(event) => onChange({ ...draft, subject: event.target.value })}
-      />
+      <Field label="Subject" testId="confirmation-subject" autoComplete="off" {...input('subject')} />
       <TextAreaField
         label="Body (plain text)"
         testId="confirmation-body"
         rows={7}
-        value={draft.body}
-        maxLength={LIMITS.confirmationBody}
-        error={errors.body}
-        onChange={(body) => onChange({ ...draft, body })}
+        {...text('body')}
         hint="A blank line starts a new paragraph."
       />
       <div className="text-xs text-slate-600" data-testid="confirmation-placeholders">

@@ -4,20 +4,22 @@
 import { DEFAULT_CONFIRMATION_BODY, DEFAULT_CONFIRMATION_SUBJECT } from '@postern/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
+import { bindDraft } from '../../components/draft-inputs.tsx';
 import { Field } from '../../components/field.tsx';
 import { TextAreaField } from '../../components/form-fields.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { listActionError } from './list-errors.ts';
-import { ListFields, listFieldProps } from './list-fields.tsx';
+import { ListFields } from './list-fields.tsx';
 import {
   addsConsentVersion,
   createInput,
   emptyForm,
   formOf,
   formProblems,
+  LIMITS,
   type ListForm,
   type ListFormErrors,
   updateInput,
@@ -37,7 +39,7 @@ function ListFormFields({
   onChange: (next: ListForm) => void;
   newVersion: boolean;
 }) {
-  const { text, input } = listFieldProps(form, errors, onChange);
+  const { text, input } = bindDraft(form, errors, onChange, LIMITS);
   return (
     <>
       <ListFields form={form} errors={errors} onChange={onChange} newVersion={newVersion} autoFocus />
@@ -156,10 +158,7 @@ export function ListDialog({
         workspaceId={workspaceId}
         list={list}
         onCancel={onClose}
-        onSaved={(saved, created) => {
-          onClose();
-          onSaved(saved, created);
-        }}
+        onSaved={closeThen(onClose, onSaved)}
       />
     </Dialog>
   );

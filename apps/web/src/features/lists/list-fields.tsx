@@ -1,34 +1,12 @@
 // The fields a list is described by, shared by the create/change dialog and the settings card on the
 // list's page: name, public description, double opt-in, express consent (CASL), the consent text, and
 // the notice that saving a changed consent text adds a version. Each caller adds its own fields.
-import type { ChangeEvent, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Alert } from '../../components/alert.tsx';
+import { bindDraft } from '../../components/draft-inputs.tsx';
 import { Field } from '../../components/field.tsx';
 import { OptionCheckbox, TextAreaField } from '../../components/form-fields.tsx';
 import { LIMITS, type ListForm, type ListFormErrors } from './lists-model.ts';
-
-/** How the fields of `form` read and change it: a text's value, limit and error; a box's state. */
-export function listFieldProps(form: ListForm, errors: ListFormErrors, onChange: (next: ListForm) => void) {
-  const set =
-    <K extends keyof ListForm>(key: K) =>
-    (value: ListForm[K]) =>
-      onChange({ ...form, [key]: value });
-  const text = (key: keyof typeof LIMITS) => ({
-    value: form[key],
-    maxLength: LIMITS[key],
-    error: errors[key],
-    onChange: set(key),
-  });
-  const input = (key: 'name' | 'confirmationSubject') => ({
-    ...text(key),
-    onChange: (event: ChangeEvent<HTMLInputElement>) => set(key)(event.target.value),
-  });
-  const check = (key: 'doubleOptIn' | 'requiresExpressConsent') => ({
-    checked: form[key],
-    onChange: set(key),
-  });
-  return { set, text, input, check };
-}
 
 export function ListFields({
   form,
@@ -47,7 +25,7 @@ export function ListFields({
   /** The caller's fields between the consent boxes and the consent text. */
   beforeConsentText?: ReactNode;
 }) {
-  const { text, input, check } = listFieldProps(form, errors, onChange);
+  const { text, input, check } = bindDraft(form, errors, onChange, LIMITS);
   return (
     <>
       <Field label="Name" testId="list-name" autoComplete="off" {...input('name')} autoFocus={autoFocus} />
