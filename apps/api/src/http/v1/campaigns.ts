@@ -23,156 +23,90 @@ import {
   scheduleCampaign,
 } from '@postern/core';
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../../deps.ts';
-import { idempotencyHeaders, idempotentCreate } from './contacts-idempotency.ts';
-import { idempotencyErrors, invalidInput, keyContext, notFoundErrors, ZIdParams } from './contacts-shared.ts';
-import { authErrors, ok, withError } from './schemas.ts';
+import { invalidInput } from './contacts-shared.ts';
+import { madeById, type ResourceRoutes, resourceRoutes } from './resource-routes.ts';
+import { withError } from './schemas.ts';
 
 const stateConflict = withError(
   'The campaign is not in a state this allows (CONFLICT; `details.status`), or (schedule) the pre-send checklist has an error or an unacknowledged warning (`details.reason`, `details.item`: e.g. postal_address)',
 );
 
 export async function campaignRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
-  await app.register(readRoutes, opts);
-  await app.register(writeRoutes, opts);
+  const routes = resourceRoutes(app, opts.deps);
+  readRoutes(routes);
+  writeRoutes(routes);
 }
 
 /** List, one campaign, its metrics. */
-async function readRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
-  const { deps } = opts;
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+function readRoutes({ list, member }: ResourceRoutes) {
+  const scope = 'campaigns:read';
 
-  routes.get(
-    '/campaigns',
-    {
-      config: { scope: 'campaigns:read' },
-      schema: {
-        operationId: 'listCampaigns',
-        summary: 'Campaigns of the workspace, newest first (without their bodies); filter by status',
-        querystring: ZListCampaignsQuery,
-        response: {
-          200: ok(ZCampaignPage),
-          ...authErrors,
-          400: withError('The cursor is not one this API returned'),
-          422: invalidInput('a query parameter'),
-        },
-      },
-    },
-    (req) => {
-      const { ctx, workspaceId } = keyContext(deps, req);
-      return listCampaigns(ctx, workspaceId, req.query);
-    },
-  );
+  list({
+    path: '/campaigns',
+    scope,
+    operationId: 'listCampaigns',
+    summary: 'Campaigns of the workspace, newest first (without their bodies); filter by status',
+    query: ZListCampaignsQuery,
+    page: ZCampaignPage,
+    list: ({ ctx, workspaceId }, req) => listCampaigns(ctx, workspaceId, req.query),
+  });
 
-  routes.get(
-    '/campaigns/:id',
-    {
-      config: { scope: 'campaigns:read' },
-      schema: {
-        operationId: 'getCampaign',
-        summary: 'One campaign with its content, schedule and counters',
-        params: ZIdParams,
-        response: { 200: ok(ZCampaign), ...notFoundErrors('campaign') },
-      },
-    },
-    (req) => {
-      const { ctx, workspaceId } = keyContext(deps, req);
-      return getCampaign(ctx, workspaceId, req.params.id);
-    },
-  );
+  member('get', {
+    path: '/campaigns/:id',
+    scope,
+    operationId: 'getCampaign',
+    summary: 'One campaign with its content, schedule and counters',
+    what: 'campaign',
+    answer: ZCampaign,
+    handle: ({ ctx, workspaceId }, req) => getCampaign(ctx, workspaceId, req.params.id),
+  });
 
-  routes.get(
-    '/campaigns/:id/metrics',
-    {
-      config: { scope: 'campaigns:read' },
-      schema: {
-        operationId: 'getCampaignMetrics',
-        summary: 'Counters, recipients by state, and messages sent per hour or day (cut in a time zone)',
-        params: ZIdParams,
-        querystring: ZMetricsQuery,
-        response: {
-          200: ok(ZCampaignMetrics),
-          ...notFoundErrors('campaign'),
-          422: invalidInput('bucket or timeZone'),
-        },
-      },
-    },
-    (req) => {
-      const { ctx, workspaceId } = keyContext(deps, req);
-      return campaignMetrics(ctx, workspaceId, req.params.id, req.query);
-    },
-  );
+  member('get', {
+    path: '/campaigns/:id/metrics',
+    scope,
+    operationId: 'getCampaignMetrics',
+    summary: 'Counters, recipients by state, and messages sent per hour or day (cut in a time zone)',
+    query: ZMetricsQuery,
+    what: 'campaign',
+    answer: ZCampaignMetrics,
+    errors: { 422: invalidInput('bucket or timeZone') },
+    handle: ({ ctx, workspaceId }, req) => campaignMetrics(ctx, workspaceId, req.params.id, req.query),
+  });
 }
 
 /** Create a draft, and the state changes. */
-async function writeRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
-  const { deps } = opts;
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+function writeRoutes({ create, member }: ResourceRoutes) {
+  const scope = 'campaigns:write';
 
-  routes.post(
-    '/campaigns',
-    {
-      config: { scope: 'campaigns:write' },
-      schema: {
-        operationId: 'createCampaign',
-        summary:
-          'Create a draft: name, subject and HTML with merge fields ({{ contact.name | default: "there" }}), sender mailbox, list',
-        headers: idempotencyHeaders,
-        body: ZCreateCampaign,
-        response: {
-          201: ok(ZCampaign, 'Created'),
-          200: ok(
-            ZCampaign,
-            'A repeat of an Idempotency-Key: the draft the first request made, as it is now',
-          ),
-          ...authErrors,
-          ...idempotencyErrors,
-          404: withError('mailboxId or listId names no mailbox or list of this workspace'),
-          409: withError('An Idempotency-Key repeat is still in progress'),
-        },
-      },
+  create({
+    path: '/campaigns',
+    scope,
+    operationId: 'createCampaign',
+    summary:
+      'Create a draft: name, subject and HTML with merge fields ({{ contact.name | default: "there" }}), sender mailbox, list',
+    body: ZCreateCampaign,
+    result: ZCampaign,
+    replayed: 'A repeat of an Idempotency-Key: the draft the first request made, as it is now',
+    errors: {
+      404: withError('mailboxId or listId names no mailbox or list of this workspace'),
+      409: withError('An Idempotency-Key repeat is still in progress'),
     },
-    (req, reply) => {
-      const { ctx, workspaceId } = keyContext(deps, req);
-      return idempotentCreate({
-        deps,
-        req,
-        reply,
-        workspaceId,
-        body: req.body,
-        run: async () => {
-          const campaign = await createCampaign(ctx, workspaceId, req.body);
-          return { body: campaign, ref: campaign.id };
-        },
-        replay: (id) => getCampaign(keyContext(deps, req).ctx, workspaceId, id),
-      });
-    },
-  );
+    ...madeById(createCampaign, getCampaign),
+  });
 
-  routes.post(
-    '/campaigns/:id/schedule',
-    {
-      config: { scope: 'campaigns:write' },
-      schema: {
-        operationId: 'scheduleCampaign',
-        summary:
-          'Schedule a draft: now, at an instant (2027-01-15T14:00:00Z) or at a wall-clock time in an IANA time zone (2027-01-15T09:00 + Europe/Berlin)',
-        params: ZIdParams,
-        body: ZSchedule,
-        response: {
-          200: ok(ZCampaign),
-          ...notFoundErrors('campaign'),
-          409: stateConflict,
-          422: invalidInput('at or timeZone'),
-        },
-      },
-    },
-    (req) => {
-      const { ctx, workspaceId } = keyContext(deps, req);
-      return scheduleCampaign(ctx, workspaceId, req.params.id, req.body);
-    },
-  );
+  member('post', {
+    path: '/campaigns/:id/schedule',
+    scope,
+    operationId: 'scheduleCampaign',
+    summary:
+      'Schedule a draft: now, at an instant (2027-01-15T14:00:00Z) or at a wall-clock time in an IANA time zone (2027-01-15T09:00 + Europe/Berlin)',
+    body: ZSchedule,
+    what: 'campaign',
+    answer: ZCampaign,
+    errors: { 409: stateConflict, 422: invalidInput('at or timeZone') },
+    handle: ({ ctx, workspaceId }, req) => scheduleCampaign(ctx, workspaceId, req.params.id, req.body),
+  });
 
   const moves = [
     ['pause', 'pauseCampaign', 'Pause a scheduled or sending campaign', pauseCampaign],
@@ -185,20 +119,14 @@ async function writeRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
     ['cancel', 'cancelCampaign', 'Cancel a campaign that has not ended (final)', cancelCampaign],
   ] as const;
   for (const [action, operationId, summary, move] of moves)
-    routes.post(
-      `/campaigns/:id/${action}`,
-      {
-        config: { scope: 'campaigns:write' },
-        schema: {
-          operationId,
-          summary,
-          params: ZIdParams,
-          response: { 200: ok(ZCampaign), ...notFoundErrors('campaign'), 409: stateConflict },
-        },
-      },
-      (req) => {
-        const { ctx, workspaceId } = keyContext(deps, req);
-        return move(ctx, workspaceId, req.params.id);
-      },
-    );
+    member('post', {
+      path: `/campaigns/:id/${action}`,
+      scope,
+      operationId,
+      summary,
+      what: 'campaign',
+      answer: ZCampaign,
+      errors: { 409: stateConflict },
+      handle: ({ ctx, workspaceId }, req) => move(ctx, workspaceId, req.params.id),
+    });
 }
