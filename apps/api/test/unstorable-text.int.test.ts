@@ -113,6 +113,9 @@ describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
     const contact = await json('/v1/contacts', { email: 'grace@example.com' });
     expect(contact.statusCode).toBe(201);
     const contactId = (contact.json() as { id: string }).id;
+    const campaign = await json('/v1/campaigns', { name: 'Spring' });
+    expect(campaign.statusCode).toBe(201);
+    const campaignId = (campaign.json() as { id: string }).id;
 
     /**
      * Each /v1 operation that reads text from the client, with its probes. JSON carries any of the
@@ -182,6 +185,15 @@ describe('text PostgreSQL cannot hold is refused with a 4xx everywhere', () => {
       'POST /v1/suppressions': [
         { send: (bad) => json('/v1/suppressions', { emails: [`gr${bad}ace@example.com`] }) },
         { send: (bad) => json('/v1/suppressions', { emails: ['grace@example.com'], source: `cr${bad}m` }) },
+      ],
+      'POST /v1/campaigns': [
+        { send: (bad) => json('/v1/campaigns', { name: `Spr${bad}ing` }) },
+        { send: (bad) => json('/v1/campaigns', { name: 'Spring', subject: `Hel${bad}lo` }) },
+        { send: (bad) => json('/v1/campaigns', { name: 'Spring', htmlBody: `<p>Hi${bad}</p>` }) },
+        { send: (bad) => json('/v1/campaigns', { name: 'Spring', replyTo: `re${bad}ply@example.com` }) },
+      ],
+      'POST /v1/campaigns/{id}/schedule': [
+        { send: (bad) => json(`/v1/campaigns/${campaignId}/schedule`, { timeZone: `Europe/Ber${bad}lin` }) },
       ],
       'GET /v1/jobs': [
         { send: (bad) => get(`/v1/jobs?cursor=${encodeURIComponent(`ab${bad}cd`)}`), rawText: true },
