@@ -81,6 +81,10 @@ describe('DataTable', () => {
     expect(html).not.toContain('data-label');
     expect(html).not.toContain('max-sm:block');
     expect(html.match(/<th scope="row"/g)).toHaveLength(2);
+    // The sideways-scrolling box is a named region keyboard users can focus (and so scroll).
+    expect(html).toMatch(/<div[^>]*tabindex="0"[^>]*role="region"|<div[^>]*role="region"[^>]*tabindex="0"/);
+    expect(html).toContain('aria-label="');
+    expect(render({})).not.toContain('role="region"');
   });
 
   it('names the rows of `<name>-table` `<name>-row` unless told otherwise', () => {

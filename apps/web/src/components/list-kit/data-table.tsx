@@ -119,7 +119,18 @@ export function DataTable<Row>({
     );
   return (
     <>
-      <div className={cn('relative overflow-x-auto transition-opacity', stale && 'opacity-60', className)}>
+      {/* A grid that scrolls sideways is a focusable, named region: keyboard users can scroll it too
+          (axe scrollable-region-focusable). */}
+      <div
+        className={cn(
+          'relative overflow-x-auto transition-opacity',
+          !stack &&
+            'rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
+          stale && 'opacity-60',
+          className,
+        )}
+        {...(stack ? {} : { tabIndex: 0, role: 'region', 'aria-label': caption })}
+      >
         <table
           data-testid={testId}
           className={cn('w-full text-left text-sm', stack && 'max-sm:block', tableClassName)}
