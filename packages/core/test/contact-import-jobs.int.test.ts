@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import { ALL_QUEUES, type ContactImportOptions } from '@postern/contracts';
 import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@postern/runtime';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addSuppressions,
@@ -211,6 +212,61 @@ describe('contact import jobs', () => {
     expect(done.status).toBe('cancelled');
     expect(done.counts.imported).toBe(0);
     expect((await domainErrorOf(cancelContactImport(ctx(), ws, importId))).code).toBe('CONFLICT');
+  });
+
+  it('writes backslashes and quotes through COPY exactly as uploaded', async () => {
+    const tag = `${Date.now()}q`;
+    const csv = `email,name,plan,city\nq${tag}@example.com,"Back\\slash ""Q""",a\\tb,\\N\n`;
+    const { importId } = await upload(csv);
+    expect(await runContactImport(ctx(), importId)).toBe('completed');
+    const [row] = await sql<{ name: string; attributes: Record<string, string> }>(
+      'select name, attributes from contact where email = ?',
+      [`q${tag}@example.com`],
+    );
+    expect(row).toEqual({ name: 'Back\\slash "Q"', attributes: { plan: 'a\\tb', city: '\\N' } });
+  });
+
+  it('rolls back the chunk being written when the import is cancelled meanwhile, without a deadlock', async () => {
+    const tag = `${Date.now()}m`;
+    const known = `known${tag}@example.com`;
+    const first = await upload(`email\n${known}\n`, { attributeColumns: {}, nameColumn: null });
+    expect(await runContactImport(ctx(), first.importId)).toBe('completed');
+    // Another transaction holds the known contact's subscription: the chunk's transaction waits there,
+    // after it claimed its chunk and before it moves the counters.
+    const blocker = new pg.Client({ connectionString: world.w().db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query(
+        `select 1 from subscription s join contact c on c.id = s.contact_id where c.email = $1 for update of s`,
+        [known],
+      );
+      const { importId } = await upload(
+        `email\n${known}\nfresh${tag}@example.com\n`,
+        { attributeColumns: {}, nameColumn: null },
+        10,
+      );
+      const run = runContactImport(ctx(), importId);
+      let waiting = false;
+      for (let i = 0; i < 400 && !waiting; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        await blocker.query('select pg_stat_clear_snapshot()');
+        const { rows } = await blocker.query(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'select contact_id, status from subscription%'`,
+        );
+        waiting = rows[0]?.n === 1;
+      }
+      expect(waiting).toBe(true);
+      expect((await cancelContactImport(ctx(), ws, importId)).status).toBe('cancelled');
+      await blocker.query('commit');
+      expect(await run).toBe('cancelled');
+      const done = await getContactImport(ctx(), ws, importId);
+      expect(done.counts).toMatchObject({ processed: 0, imported: 0 });
+      expect(await sql('select id from contact where email = ?', [`fresh${tag}@example.com`])).toEqual([]);
+      expect(await sql('select id from contact_import_chunk where import_id = ?', [importId])).toEqual([]);
+    } finally {
+      await blocker.end();
+    }
   });
 
   it('resumes a running import (its worker died) at the first chunk not committed', async () => {

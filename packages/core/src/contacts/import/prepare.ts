@@ -12,7 +12,7 @@ import { personalOf } from './chunk.ts';
 import { uuidv7 } from './ids.ts';
 import type { Candidate } from './rows.ts';
 
-const SLICE = 500;
+const SLICE = 250;
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function presealCandidates(

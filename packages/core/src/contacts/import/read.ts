@@ -188,7 +188,16 @@ export async function cancelContactImport(
       [ctx.clock.now(), ctx.clock.now(), importId, workspaceId],
     );
     if (!row) throw new DomainError('CONFLICT', 'The import has already ended');
-    await execute(tx, 'delete from contact_import_chunk where import_id = ?', [importId], 'run');
+    // A chunk a worker's transaction is writing right now is skipped (waiting for it could deadlock on
+    // the import's row, which that transaction updates last): the worker finds the import cancelled,
+    // rolls back and removes that chunk itself.
+    await execute(
+      tx,
+      `delete from contact_import_chunk where id in
+         (select id from contact_import_chunk where import_id = ? for update skip locked)`,
+      [importId],
+      'run',
+    );
     recordAudit(tx, ctx.clock, {
       type: 'contact.imported',
       ...auditActor(ctx),

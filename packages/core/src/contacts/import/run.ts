@@ -47,6 +47,8 @@ interface ImportRowRecord {
 
 const UNIQUE_VIOLATION = '23505';
 const ATTEMPTS = 3;
+/** Chunk transactions at once, each on its own connection. */
+const WRITERS = 2;
 
 async function claim(ctx: Pick<CoreContext, 'em' | 'clock'>, importId: string) {
   const [row] = await execute<ImportRowRecord[]>(
@@ -122,13 +124,14 @@ export async function runContactImport(
     keyring: ctx.keyring,
     suppressionKeys: await loadSuppressionKeys(ctx.em, ctx.keyring),
   };
-  const db = new pg.Client({
-    connectionString: ctx.config.databaseUrl,
-    ssl: pgSslOptions(ctx.config.databaseSsl),
-  });
-  await db.connect();
+  const clients = Array.from(
+    { length: WRITERS },
+    () =>
+      new pg.Client({ connectionString: ctx.config.databaseUrl, ssl: pgSslOptions(ctx.config.databaseSsl) }),
+  );
   try {
-    const status = await runChunks(ctx, db, job, state, options);
+    await Promise.all(clients.map((c) => c.connect()));
+    const status = await runChunks(ctx, clients, job, state, options);
     if (status === 'completed') await finish(ctx, job, { status: 'completed' });
     return status;
   } catch (error) {
@@ -138,7 +141,7 @@ export async function runContactImport(
     }
     throw error;
   } finally {
-    await db.end().catch(() => undefined);
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
 }
 
@@ -146,6 +149,24 @@ interface Prepared {
   chunkId: string;
   candidates: Candidate[];
   report: ReportEntry[];
+}
+
+const SLICE = 1000;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * judgeRows a slice at a time, yielding to the event loop in between: the running chunk's transaction
+ * waits on this process for each of its statements, so no piece of preparation may hold it for long.
+ */
+async function judgeInSlices(rows: readonly ImportRow[], keys: readonly string[], seen: Map<string, number>) {
+  const out: { candidates: Candidate[]; report: ReportEntry[] } = { candidates: [], report: [] };
+  for (let from = 0; from < rows.length; from += SLICE) {
+    const { candidates, report } = judgeRows(rows.slice(from, from + SLICE), keys, seen);
+    for (const c of candidates) out.candidates.push(c);
+    for (const r of report) out.report.push(r);
+    await pause();
+  }
+  return out;
 }
 
 /** The next staged chunk after `afterSeq`, judged, verified when asked, presealed; null at the end. */
@@ -171,7 +192,8 @@ async function prepareNext(
       'The staged rows of this import cannot be read (the encryption keys changed since the upload?): upload the file again',
     );
   }
-  const { candidates, report } = judgeRows(staged, job.options?.attributeKeys ?? [], p.seen);
+  await pause();
+  const { candidates, report } = await judgeInSlices(staged, job.options?.attributeKeys ?? [], p.seen);
   let accepted = candidates;
   if (p.engine && p.policy) {
     // Suppressed addresses are never sent to the engine: the ledger is checked first.
@@ -198,13 +220,20 @@ async function prepareNext(
   return { chunkId: chunk.id, seq: chunk.seq, candidates: accepted, report };
 }
 
+/** Waits for every transaction still running, whatever its outcome. */
+const settle = (running: (Promise<unknown> | null)[]) =>
+  Promise.all(running.map((r) => r?.catch(() => undefined)));
+
 /**
- * The chunks in order, two at a time: chunk N+1 is prepared in Node while chunk N's transaction runs in
- * the database; a transaction starts only after the previous one committed.
+ * The chunks in order of preparation, on two connections: chunk N+1 is prepared in Node while chunks N
+ * and N−1 are written by two database backends at once (the database's work — index entries and
+ * foreign-key checks for every row — is the larger part, and one backend uses one core). Chunks hold
+ * distinct addresses (`seen`), so the two transactions never wait on each other's rows; each commits on
+ * its own, and a resumed job writes the chunks still staged whatever their order.
  */
 async function runChunks(
   ctx: CoreContext,
-  db: pg.Client,
+  clients: pg.Client[],
   job: ImportRowRecord,
   state: ImportJobState,
   options: RunImportOptions,
@@ -217,24 +246,51 @@ async function runChunks(
   const policy = job.verify ? await cachedPolicy(ctx, job.workspace_id) : null;
   if (job.verify && !engine) throw new Error('this import asks for verification: the worker needs an engine');
   const p = { afterSeq: 0, seen: new Map<string, number>(), engine, policy };
-  let running: Promise<string | null> | null = null;
-  for (;;) {
-    if (options.signal?.aborted) throw new Error('the import job was aborted');
-    const next = await prepareNext(ctx, db, job, state, p).catch(async (error) => {
-      await running?.catch(() => undefined);
-      throw error;
-    });
-    const ended = running ? await running : null;
-    if (ended) return ended;
-    if (!next) return 'completed';
+  const running: (Promise<string | null> | null)[] = clients.map(() => null);
+  const fail = async (error: unknown): Promise<never> => {
+    await settle(running);
+    throw error;
+  };
+  for (let turn = 0; ; turn++) {
+    if (options.signal?.aborted) await fail(new Error('the import job was aborted'));
+    const next = await prepareNext(ctx, clients[0] as pg.Client, job, state, p).catch(fail);
+    const slot = turn % clients.length;
+    const ended = await (running[slot] ?? Promise.resolve(null)).catch(fail);
+    running[slot] = null;
+    if (ended) {
+      await settle(running);
+      return ended;
+    }
+    if (!next) {
+      for (const [i, r] of running.entries()) {
+        const last = await (r ?? Promise.resolve(null)).catch(fail);
+        running[i] = null;
+        if (last) {
+          await settle(running);
+          return last;
+        }
+      }
+      return 'completed';
+    }
     p.afterSeq = next.seq;
-    running = commitChunk(ctx, db, job, state, next);
-    // An unhandled rejection is avoided: the promise is awaited at the next turn (or above).
-    running.catch(() => undefined);
+    const commit = commitChunk(ctx, clients[slot] as pg.Client, job, state, next);
+    // An unhandled rejection is avoided: the promise is awaited at this slot's next turn (or above).
+    commit.catch(() => undefined);
+    running[slot] = commit;
   }
 }
 
-/** One chunk's transaction, retried when a concurrent writer created one of its contacts first. */
+/** by_reason plus this chunk's counts, added in the database (two transactions move it in turn). */
+const ADD_REASONS = `(select coalesce(jsonb_object_agg(k.key, coalesce((by_reason ->> k.key)::int, 0) + k.value::int), '{}')
+    from jsonb_each_text($5::jsonb) k) || (select coalesce(jsonb_object_agg(o.key, o.value), '{}')
+    from jsonb_each(coalesce(by_reason, '{}')) o where not ($5::jsonb ? o.key))`;
+
+/**
+ * One chunk's transaction, retried when a concurrent writer created one of its contacts first. The
+ * import's row is read without a lock at the start (cancelled → nothing written) and locked only by
+ * the counters' update at the end, which finds no row when the import was cancelled meanwhile: then
+ * the chunk is rolled back.
+ */
 async function commitChunk(
   ctx: CoreContext,
   db: pg.Client,
@@ -243,54 +299,57 @@ async function commitChunk(
   prepared: Prepared,
 ): Promise<string | null> {
   const { chunkId, candidates, report } = prepared;
+  // Rolled back: the import ended meanwhile (its status returned, this chunk removed) or another run
+  // committed the chunk (null: go on).
+  const stop = async (): Promise<string | null> => {
+    await db.query('rollback');
+    const { rows } = await db.query<{ status: string }>('select status from contact_import where id = $1', [
+      job.id,
+    ]);
+    const status = rows[0]?.status ?? 'cancelled';
+    if (status === 'running') return null;
+    await db.query('delete from contact_import_chunk where id = $1', [chunkId]);
+    return status;
+  };
   for (let attempt = 1; ; attempt++) {
-    await db.query('begin');
+    // Lookups by address and contact id use their unique indexes whatever the table's statistics say
+    // (right after a large import they describe an almost empty table until the next ANALYZE). The
+    // commit does not wait for the disk: a crash loses at most the last chunks committed, whose rows
+    // in contact_import_chunk come back with them, so the resumed job writes them again.
+    await db.query(
+      'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off',
+    );
     try {
-      const { rows } = await db.query<{ status: string }>(
-        'select status from contact_import where id = $1 for update',
-        [job.id],
-      );
-      const status = rows[0]?.status;
-      if (status !== 'running') {
-        await db.query('rollback');
-        return status ?? 'cancelled';
-      }
+      const { rows } = await db.query<{ status: string }>('select status from contact_import where id = $1', [
+        job.id,
+      ]);
+      if (rows[0]?.status !== 'running') return await stop();
       await db.query('select pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [
         `audience:${job.workspace_id}`,
       ]);
-      // Lookups by address and contact id use their unique indexes whatever the table's statistics say
-      // (right after a large import they describe an almost empty table until the next ANALYZE).
-      await db.query(
-        'set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off',
-      );
-      // The chunk goes with this commit; already gone means another run committed it: nothing to do.
+      // The chunk goes with this commit; already gone means another run committed it (go on) or the
+      // import was cancelled.
       const claimed = await db.query('delete from contact_import_chunk where id = $1', [chunkId]);
-      if (claimed.rowCount !== 1) {
-        await db.query('rollback');
-        return null;
-      }
+      if (claimed.rowCount !== 1) return await stop();
       const counts = await writeChunk(db, state, candidates, [...report], ctx.clock.now());
       const skipped = Object.values(counts.byReason).reduce((a, b) => a + (b ?? 0), 0);
-      const byReason = { ...(job.by_reason ?? {}) };
-      for (const [reason, n] of Object.entries(counts.byReason))
-        byReason[reason as ContactImportReportReason] =
-          (byReason[reason as ContactImportReportReason] ?? 0) + (n ?? 0);
       const rejected = counts.byReason.rejected_by_verification ?? 0;
-      await db.query(
+      const moved = await db.query(
         `update contact_import set processed = processed + $1, imported = imported + $2, skipped = skipped + $3,
-                rejected = rejected + $4, by_reason = $5::jsonb, touched_at = $6 where id = $7`,
+                rejected = rejected + $4, by_reason = ${ADD_REASONS}, touched_at = $6
+          where id = $7 and status = 'running'`,
         [
           counts.processed,
           counts.imported,
           skipped,
           rejected,
-          JSON.stringify(byReason),
+          JSON.stringify(counts.byReason),
           ctx.clock.now(),
           job.id,
         ],
       );
+      if (moved.rowCount !== 1) return await stop();
       await db.query('commit');
-      job.by_reason = byReason;
       return null;
     } catch (error) {
       await db.query('rollback').catch(() => undefined);
