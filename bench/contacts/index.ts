@@ -55,8 +55,8 @@ async function analyze(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const [{ autovacuum }] = (await client.query('show autovacuum')).rows as { autovacuum: string }[];
-    if (autovacuum === 'on') return false;
+    const [row] = (await client.query('show autovacuum')).rows as { autovacuum: string }[];
+    if (row?.autovacuum === 'on') return false;
     await client.query('analyze contact, subscription, consent_event, subject_key');
     return true;
   } finally {
