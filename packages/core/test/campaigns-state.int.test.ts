@@ -149,7 +149,7 @@ describe('drafts', () => {
       listId,
     });
     expect(draft).toMatchObject({ status: 'draft', listId, mailboxId: null, textBodyCustom: false });
-    expect(draft.textBody).toBe('SPRING\n\nFlowers');
+    expect(draft.textBody).toBe('Spring\n\nFlowers');
     const changed = await updateCampaign(ctx(), ws, draft.id, {
       htmlBody: '<p>Summer</p>',
       preheader: 'Soon',

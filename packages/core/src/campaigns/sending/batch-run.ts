@@ -1,12 +1,14 @@
 // One run of a send batch, recipient by recipient (send-batch.ts sets it up and ends it): render,
-// take the throttle, claim (recipient.ts), SMTP through the pooled sender, then the outcome — sent
+// take the throttle, claim (recipient.ts; the claims asked while the previous claim statement ran go
+// together in the next one, each row re-checked by it), SMTP through the pooled sender, then the outcome — sent
 // (recorded a few at a time), skipped with its reason, retried later, failed, or the sender's own
 // failure that pauses the campaign. What is not sent now (throttle, retries) is handed back as a job.
 import { MailConnectionError, MailInputError } from '@postern/mailer';
 import { isDomainError } from '../../errors.ts';
 import { type BatchSetting, composeMessage, type RecipientRow } from './compose.ts';
 import {
-  claim,
+  type ClaimInput,
+  claimMany,
   markFailed,
   markPending,
   markSkipped,
@@ -32,6 +34,8 @@ export const MAX_ATTEMPTS = 5;
  * throttle and the claim of the next ones overlap the SMTP exchanges of others (they queue on the pool).
  */
 export const SENDS_IN_FLIGHT_PER_BATCH = 6;
+/** Most claims made by one statement (those that queued while the previous one ran). */
+const CLAIM_GROUP_MAX = 50;
 /** Back-off after the n-th failed attempt: 1, 2, 4, 8 minutes… */
 export const defaultBackoffMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
 
@@ -108,6 +112,9 @@ export class BatchRun {
   readonly handBack: { id: string; at: Date }[] = [];
   readonly sent: SentWriter;
   #probe: SuppressionProbe | null = null;
+  /** Claims waiting for the next claim statement, and whether one is running. */
+  #claims: { input: ClaimInput; done: (attempts: number | null | 'stopped', error?: unknown) => void }[] = [];
+  #claiming = false;
 
   readonly ctx: SendingCtx;
   readonly deps: SendBatchDeps;
@@ -190,7 +197,11 @@ export class BatchRun {
         keyVersion: this.#probe.version,
         now: this.ctx.clock.now(),
       };
-      const attempts = await claim(this.ctx.em, input);
+      const attempts = await this.#claimQueued(input);
+      if (attempts === 'stopped') {
+        this.#later(row.id);
+        return null;
+      }
       if (attempts !== null) return attempts;
       const why = await whyRefused(this.ctx.em, input);
       if (why.kind === 'keys') {
@@ -208,6 +219,54 @@ export class BatchRun {
       return null;
     }
     return null;
+  }
+
+  /**
+   * One claim, made together with the claims that queued while the previous statement ran (one
+   * statement re-checks each of them: claimMany). A claim still waiting when the batch stops is
+   * handed back unclaimed, as a claim asked after the stop would be.
+   */
+  #claimQueued(input: ClaimInput): Promise<number | null | 'stopped'> {
+    return new Promise((resolve, reject) => {
+      this.#claims.push({ input, done: (attempts, error) => (error ? reject(error) : resolve(attempts)) });
+      if (!this.#claiming) void this.#drainClaims();
+    });
+  }
+
+  async #drainClaims(): Promise<void> {
+    this.#claiming = true;
+    try {
+      // Let the sends that are about to claim in this turn join the first statement.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#claims.length) {
+        const group = this.#claims.splice(0, CLAIM_GROUP_MAX);
+        if (this.stop) {
+          for (const item of group) item.done('stopped');
+          continue;
+        }
+        try {
+          const claimed = await claimMany(
+            this.ctx.em,
+            {
+              workspaceId: this.campaign.workspace_id,
+              listId: this.campaign.list_id,
+              casl: this.campaign.requires_express_consent,
+              now: this.ctx.clock.now(),
+            },
+            group.map(({ input }) => ({
+              recipientId: input.recipientId,
+              hashes: input.hashes,
+              keyVersion: input.keyVersion,
+            })),
+          );
+          for (const item of group) item.done(claimed.get(item.input.recipientId) ?? null);
+        } catch (error) {
+          for (const item of group) item.done(null, error ?? new Error('claim failed'));
+        }
+      }
+    } finally {
+      this.#claiming = false;
+    }
   }
 
   async #failed(row: Row, attempts: number, error: unknown): Promise<void> {

@@ -88,7 +88,13 @@ function textTemplateUsable(row: { html_body: string; text_body: string; text_bo
 }
 
 /** The instance's mail domain: the public URL's host name (List-Id, Message-ID, the mailto). */
-export const instanceDomain = (config: CoreContext['config']) => new URL(config.publicUrl).hostname;
+export function instanceDomain(config: CoreContext['config']): string {
+  // Asked several times per message: the URL is parsed once per distinct public URL.
+  if (domainOf.url !== config.publicUrl)
+    Object.assign(domainOf, { url: config.publicUrl, host: new URL(config.publicUrl).hostname });
+  return domainOf.host;
+}
+const domainOf = { url: '', host: '' };
 
 export interface RecipientRow {
   id: string;

@@ -31,22 +31,41 @@ export interface ClaimInput {
   now: Date;
 }
 
-/** pending → sending when everything still allows it; the attempts count after the claim, or null. */
-export async function claim(em: EntityManager, c: ClaimInput): Promise<number | null> {
-  const rows = await execute<{ attempts: number }[]>(
+/**
+ * pending → sending for several recipients of one campaign in one statement (the claims that queued
+ * while the previous statement ran), each row checked in this same statement — the campaign still
+ * `sending`, its own subscription active (express on a CASL list), none of its own suppression hashes
+ * present, the suppression key version unchanged.
+ * Returns the attempts after the claim by recipient id; an id missing from the map was not claimed.
+ */
+export async function claimMany(
+  em: EntityManager,
+  c: Omit<ClaimInput, 'recipientId' | 'hashes' | 'keyVersion'>,
+  items: readonly { recipientId: string; hashes: string[]; keyVersion: number | null }[],
+): Promise<Map<string, number>> {
+  if (items.length === 0) return new Map();
+  const rows = await execute<{ id: string; attempts: number }[]>(
     em,
-    `update campaign_recipient r set status = 'sending', sending_started_at = ?, attempts = attempts + 1, updated_at = ?
-      where r.id = ? and r.status = 'pending'
+    `update campaign_recipient r set status = 'sending', sending_started_at = ?, attempts = r.attempts + 1, updated_at = ?
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, hashes jsonb, key_version int)
+      where r.id = x.id and r.status = 'pending'
         and exists (select 1 from campaign c where c.id = r.campaign_id and c.status = 'sending')
         and exists (select 1 from subscription s where s.contact_id = r.contact_id and s.list_id = ?
                      and s.status = 'active' and (not ? or s.express))
-        and not exists (select 1 from suppression x where x.workspace_id = ?
-                         and x.address_hash = any(array(select jsonb_array_elements_text(?::jsonb))))
-        and (select max(version) from suppression_key) is not distinct from ?::int
-      returning r.attempts`,
-    [c.now, c.now, c.recipientId, c.listId, c.casl, c.workspaceId, JSON.stringify(c.hashes), c.keyVersion],
+        and not exists (select 1 from suppression s2 where s2.workspace_id = ?
+                         and s2.address_hash = any(array(select jsonb_array_elements_text(x.hashes))))
+        and (select max(version) from suppression_key) is not distinct from x.key_version
+      returning r.id, r.attempts`,
+    [
+      c.now,
+      c.now,
+      JSON.stringify(items.map((i) => ({ id: i.recipientId, hashes: i.hashes, key_version: i.keyVersion }))),
+      c.listId,
+      c.casl,
+      c.workspaceId,
+    ],
   );
-  return rows[0]?.attempts ?? null;
+  return new Map(rows.map((row) => [row.id, row.attempts]));
 }
 
 export type ClaimRefusal =

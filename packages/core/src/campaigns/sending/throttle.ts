@@ -4,6 +4,8 @@
 // mailboxes/view.ts dailyAllowance). One Lua script in Redis decides and counts atomically on
 // Redis's own clock (TIME), so processes on machines with skewed clocks share the same windows; the
 // embedded single-process default keeps the same state in memory. A refused take counts nothing.
+// Takes asked in one process while its previous call for the mailbox runs share the next call (the
+// script grants as many as both limits allow), so a busy worker asks Redis less than once per message.
 import type { Mailbox } from '@postern/db';
 import type { Config, KvStore } from '@postern/runtime';
 import type { Redis } from 'ioredis';
@@ -46,7 +48,10 @@ export function senderLimits(
 }
 
 // KEYS[1]: the mailbox's hash (d: day number, dc: sent that day, s: second, sc: sent that second).
-// ARGV: perSecond, perDay. Returns {1, left today} | {0, ms to wait} | {-1, ms until the next UTC day}.
+// ARGV: perSecond, perDay, wanted (the takes asked together). Grants as many of the wanted takes as
+// both budgets allow (none is counted beyond them) and says why the rest wait:
+// {granted, left today, rest code, rest value} — rest code 0: ms to the next second; -1: ms until the
+// next UTC day. granted 0 means every take of the call was refused.
 const LUA = `
 local t = redis.call('TIME')
 local sec = tonumber(t[1])
@@ -54,48 +59,107 @@ local nowms = sec * 1000 + math.floor(tonumber(t[2]) / 1000)
 local day = math.floor(sec / 86400)
 local perSecond = tonumber(ARGV[1])
 local perDay = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
 local data = redis.call('HMGET', KEYS[1], 'd', 'dc', 's', 'sc')
 local dc = tonumber(data[2]) or 0
 local sc = tonumber(data[4]) or 0
 if tonumber(data[1]) ~= day then dc = 0 end
 if tonumber(data[3]) ~= sec then sc = 0 end
-if dc >= perDay then return {-1, (day + 1) * 86400000 - nowms} end
-if sc >= perSecond then return {0, 1000 - (nowms % 1000)} end
-dc = dc + 1
-sc = sc + 1
-redis.call('HSET', KEYS[1], 'd', day, 'dc', dc, 's', sec, 'sc', sc)
-redis.call('PEXPIRE', KEYS[1], 2 * 86400000)
-return {1, perDay - dc}
+local n = math.max(0, math.min(wanted, perSecond - sc, perDay - dc))
+if n > 0 then
+  dc = dc + n
+  sc = sc + n
+  redis.call('HSET', KEYS[1], 'd', day, 'dc', dc, 's', sec, 'sc', sc)
+  redis.call('PEXPIRE', KEYS[1], 2 * 86400000)
+end
+if dc >= perDay then return {n, perDay - dc, -1, (day + 1) * 86400000 - nowms} end
+return {n, perDay - dc, 0, 1000 - (nowms % 1000)}
 `;
 
 type RedisWithThrottle = Redis & {
-  postern_sender_take(key: string, perSecond: number, perDay: number): Promise<number[]>;
+  postern_sender_take_n(key: string, perSecond: number, perDay: number, wanted: number): Promise<number[]>;
 };
 
 const key = (mailboxId: string) => `campaign:throttle:${mailboxId}`;
 
+/** Most takes asked in one call (those that queued while the previous call for the mailbox ran). */
+const TAKES_PER_CALL = 100;
+
+interface Waiting {
+  limits: ThrottleLimits;
+  resolve: (decision: ThrottleDecision) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The answer to a take the call could not grant (code 0: this second is spent, -1: today is). */
 function decision(code: number, value: number): ThrottleDecision {
-  if (code === 1) return { ok: true, leftToday: value };
   if (code === 0) return { ok: false, waitMs: Math.max(1, value) };
   return { ok: false, dayExhaustedUntil: new Date(Date.now() + Math.max(0, value)) };
 }
 
 export class RedisSenderThrottle implements SenderThrottle {
   readonly #redis: RedisWithThrottle;
+  /** Takes waiting per mailbox, and the mailboxes whose call is running. */
+  readonly #waiting = new Map<string, Waiting[]>();
+  readonly #running = new Set<string>();
   constructor(redis: Redis) {
-    if (!('postern_sender_take' in redis))
-      redis.defineCommand('postern_sender_take', { numberOfKeys: 1, lua: LUA });
+    if (!('postern_sender_take_n' in redis))
+      redis.defineCommand('postern_sender_take_n', { numberOfKeys: 1, lua: LUA });
     this.#redis = redis as RedisWithThrottle;
   }
 
-  async take(mailboxId: string, limits: ThrottleLimits): Promise<ThrottleDecision> {
-    const [code = 0, value = 0] = await this.#redis.postern_sender_take(
-      key(mailboxId),
-      limits.perSecond,
-      limits.perDay,
-    );
-    // Redis's clock decided; the end of the day is rebuilt from the wait, in this process's time.
-    return decision(code, value);
+  /**
+   * One take. Takes asked while a call for the same mailbox runs go together in the next call (one
+   * script run counts them all, within the same per-second and per-day limits).
+   */
+  take(mailboxId: string, limits: ThrottleLimits): Promise<ThrottleDecision> {
+    return new Promise((resolve, reject) => {
+      const queue = this.#waiting.get(mailboxId) ?? [];
+      queue.push({ limits, resolve, reject });
+      this.#waiting.set(mailboxId, queue);
+      if (!this.#running.has(mailboxId)) void this.#drain(mailboxId);
+    });
+  }
+
+  async #drain(mailboxId: string): Promise<void> {
+    this.#running.add(mailboxId);
+    try {
+      for (;;) {
+        const queue = this.#waiting.get(mailboxId) ?? [];
+        if (!queue.length) break;
+        // One call per set of limits (a batch started later may see another day's allowance).
+        const first = queue[0] as Waiting;
+        const group: Waiting[] = [];
+        const rest: Waiting[] = [];
+        for (const w of queue)
+          (group.length < TAKES_PER_CALL &&
+          w.limits.perSecond === first.limits.perSecond &&
+          w.limits.perDay === first.limits.perDay
+            ? group
+            : rest
+          ).push(w);
+        this.#waiting.set(mailboxId, rest);
+        try {
+          const [granted = 0, left = 0, code = 0, value = 0] = await this.#redis.postern_sender_take_n(
+            key(mailboxId),
+            first.limits.perSecond,
+            first.limits.perDay,
+            group.length,
+          );
+          // Redis's clock decided; the end of the day is rebuilt from the wait, in this process's time.
+          group.forEach((w, i) => {
+            w.resolve(
+              i < granted ? { ok: true, leftToday: left + (granted - 1 - i) } : decision(code, value),
+            );
+          });
+        } catch (error) {
+          for (const w of group) w.reject(error);
+        }
+      }
+    } finally {
+      this.#running.delete(mailboxId);
+      if (!this.#waiting.get(mailboxId)?.length) this.#waiting.delete(mailboxId);
+    }
   }
 }
 
