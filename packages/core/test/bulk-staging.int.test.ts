@@ -176,10 +176,13 @@ describe('staged bulk uploads', () => {
       em.create(BulkJobChunk, { jobId, seq: 1, fromSeq: 1, size: 1, addresses: 'sealed' });
     await em.flush();
     const results = await purgeExpired(orm.em.fork(), clock, settings, { frequentOnly: true });
-    expect(results.map((r) => r.data)).toEqual([
-      'bulk uploads in progress (staged encrypted chunks) whose request ended without a job',
-    ]);
-    expect(results[0]?.deleted).toBe(1);
+    // The frequent rules (contact-import uploads have one too); this test is about the bulk one.
+    const bulk = results.filter(
+      (r) =>
+        r.data === 'bulk uploads in progress (staged encrypted chunks) whose request ended without a job',
+    );
+    expect(bulk).toHaveLength(1);
+    expect(bulk[0]?.deleted).toBe(1);
     expect(await count(BulkUpload, { id: dead })).toBe(0);
     expect(await count(BulkJobChunk, { jobId: dead })).toBe(0);
     expect(await count(BulkUpload, { id: live })).toBe(1);
