@@ -133,12 +133,15 @@ export function useLiveJob(workspaceId: string, jobId: string) {
     };
   }, [active, streamFailed, workspaceId, jobId, queryClient, finished]);
 
-  // Polling (or a refetch) saw the job finish: refresh what depends on it, once.
+  // Polling or a refetch saw the job finish: refresh what depends on it. Also while the stream is up:
+  // a refetch can see the end before the stream's `done` arrives, and then closes the stream (the job
+  // is no longer active) so `done` is never read (seen in CI: the bell stayed empty until its 60 s
+  // poll). Invalidating twice when `done` did arrive costs one extra read.
   const wasActive = useRef(active);
   useEffect(() => {
-    if (wasActive.current && !active && streamFailed) finished();
+    if (wasActive.current && !active) finished();
     wasActive.current = active;
-  }, [active, streamFailed, finished]);
+  }, [active, finished]);
 
   let mode: LiveMode = 'idle';
   if (active) mode = streamFailed || !hasEventSource() ? 'polling' : connected ? 'live' : 'connecting';
