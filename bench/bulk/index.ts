@@ -34,8 +34,8 @@ import { type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing
 import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
 import { createClient } from '../../packages/sdk/src/index.ts';
 import { startDnsServer, type TestDnsServer } from '../../packages/validator/test/support/dns-server.ts';
+import { apiKeyFor } from '../account.ts';
 import { round } from '../lib.ts';
-import { apiKeyFor } from './account.ts';
 import { figuresOf } from './figures.ts';
 import { writeList, zones } from './list.ts';
 import type { Pids } from './proc.ts';
@@ -135,7 +135,10 @@ async function main() {
   const pids = await startProcesses(list.bytes);
   const api = started.api as SpawnedApp;
   const dns = started.dns as TestDnsServer;
-  const client = createClient({ baseUrl: api.url, apiKey: await apiKeyFor(agent, api.url) });
+  const client = createClient({
+    baseUrl: api.url,
+    apiKey: await apiKeyFor(agent, api.url, { bench: 'bulk' }),
+  });
   const coldGrowth = await warmUp(client, pids, dir, ROWS);
   dns.resetCounts();
 

@@ -26,8 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, type SpawnedApp, spawnApp, waitForHttp } from '@postern/runtime/testing';
 import { createTestDatabase, type TestDatabase } from '../../packages/db/src/testing.ts';
+import { apiKeyFor } from '../account.ts';
 import { request, round, rssMb } from '../lib.ts';
-import { apiKeyFor } from './account.ts';
 import { CONNECTIONS, loadWindow, summary, type Window } from './subscribe.ts';
 import { log, uploadImport, waitForImport, writeContacts } from './upload.ts';
 
@@ -166,7 +166,10 @@ async function main() {
   const bytes = await writeContacts(file, ROWS);
   log(`${ROWS.toLocaleString('en-US')} contacts, ${(bytes / 1024 / 1024).toFixed(1)} MB`);
   const urls = await startAll(dir, bytes);
-  const apiKey = await apiKeyFor(agent, urls.api);
+  const apiKey = await apiKeyFor(agent, urls.api, {
+    bench: 'contacts',
+    scopes: ['lists:write', 'contacts:read', 'contacts:write'],
+  });
   const imported = await importPhase(urls.api, apiKey, file);
   const workerRss = rssMb(started.worker?.proc.pid, 'VmHWM');
   const apiRss = rssMb(started.api?.proc.pid, 'VmHWM');

@@ -1,8 +1,8 @@
-// The contacts benchmark's account: signed up and signed in over tRPC as the dashboard does, with an
-// API key of its workspace allowed to create lists and import contacts.
+// A benchmark's account (bulk, contacts): signed up and signed in over tRPC as the dashboard does, with
+// an API key of its workspace (the default scopes, or the ones a bench names).
 import type http from 'node:http';
-import { AUTH_COOKIES, CSRF_HEADER } from '../../packages/contracts/src/index.ts';
-import { cookieValue, request } from '../lib.ts';
+import { AUTH_COOKIES, CSRF_HEADER } from '../packages/contracts/src/index.ts';
+import { cookieValue, request } from './lib.ts';
 
 const PASSWORD = 'Bench-Password-42!';
 export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) postern-bench/1';
@@ -33,12 +33,16 @@ async function trpc<T>(
 }
 
 /** Signs an account up over tRPC, as the dashboard does, and creates an API key of its workspace. */
-export async function apiKeyFor(agent: http.Agent, base: string): Promise<string> {
+export async function apiKeyFor(
+  agent: http.Agent,
+  base: string,
+  options: { bench: string; scopes?: string[] },
+): Promise<string> {
   const first = await request(agent, base, 'GET', '/trpc/system.health', { 'user-agent': USER_AGENT });
   const csrf = cookieValue(first.setCookie, AUTH_COOKIES.csrf);
   if (!csrf) throw new Error('no CSRF cookie');
   const cookies: Record<string, string> = { [AUTH_COOKIES.csrf]: csrf };
-  const email = `bench-contacts-${Date.now()}@example.test`;
+  const email = `bench-${options.bench}-${Date.now()}@example.test`;
   await trpc(agent, base, 'POST', 'auth.signUp', cookies, { email, password: PASSWORD });
   // Sign-up answers "check your email"; the session (and a new CSRF token) come with sign-in.
   const signIn = await trpc(agent, base, 'POST', 'auth.signIn', cookies, { email, password: PASSWORD });
@@ -52,7 +56,7 @@ export async function apiKeyFor(agent: http.Agent, base: string): Promise<string
   const key = await trpc<{ secret: string }>(agent, base, 'POST', 'apiKeys.create', cookies, {
     workspaceId,
     name: 'bench',
-    scopes: ['lists:write', 'contacts:read', 'contacts:write'],
+    ...(options.scopes ? { scopes: options.scopes } : {}),
   });
   return key.data.secret;
 }
