@@ -7,7 +7,7 @@
 // ingest code, staged chunk by chunk: no database connection is held while the client sends), with the
 // bulk uploads' limits and errors (413 as the bytes pass the limit, 408 for a client too slow).
 import { Readable } from 'node:stream';
-import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { CSRF_HEADER, type Permission, ZContactImportOptions, ZWorkspaceId } from '@postern/contracts';
 import {
   authenticate,
@@ -23,7 +23,7 @@ import { checkWorkspaceAccess } from '../shared/access.ts';
 import { discardRestOfBody } from '../shared/body.ts';
 import { type BulkCaller, bulkCore } from '../shared/bulk-create.ts';
 import { parseInput } from '../shared/errors.ts';
-import { MULTIPART_OVERHEAD, multipartFailure, tooLarge } from '../shared/multipart.ts';
+import { MULTIPART_OVERHEAD, multipartFailure, registerMultipart, tooLarge } from '../shared/multipart.ts';
 import { coreContextFor, requestMeta } from '../shared/request.ts';
 
 /** The option fields of an upload, before its `file` part (see contracts/contact-imports.ts). */
@@ -42,22 +42,9 @@ export const IMPORT_FIELDS = [
 ] as const;
 type Field = (typeof IMPORT_FIELDS)[number];
 
-/** Registers a streaming multipart parser for the import upload in `scope`. */
-export async function registerImportMultipart(scope: FastifyInstance, maxBytes: number) {
-  await scope.register(fastifyMultipart, {
-    throwFileSizeLimit: false,
-    isPartAFile: (fieldName, _contentType, fileName) => fieldName === 'file' || fileName !== undefined,
-    limits: {
-      fileSize: maxBytes + 1,
-      files: 2,
-      fields: IMPORT_FIELDS.length + 2,
-      parts: IMPORT_FIELDS.length + 4,
-      fieldNameSize: 100,
-      fieldSize: 16 * 1024,
-      headerPairs: 50,
-    },
-  });
-}
+/** Registers the streaming multipart parser for the import upload in `scope` (the bulk upload's, with these fields). */
+export const registerImportMultipart = (scope: FastifyInstance, maxBytes: number) =>
+  registerMultipart(scope, maxBytes, IMPORT_FIELDS.length);
 
 const bool = (v: string | undefined) => (v === 'true' ? true : v === 'false' ? false : v);
 

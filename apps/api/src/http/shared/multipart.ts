@@ -15,7 +15,12 @@ type FormField = (typeof FORM_FIELDS)[number];
 /** Room for the option fields and part headers around the file in a multipart body. */
 export const MULTIPART_OVERHEAD = 64 * 1024;
 
-export async function registerMultipart(scope: FastifyInstance, maxBytes: number): Promise<void> {
+/** The streaming multipart parser of an upload route: `fieldCount` option fields and one `file` part. */
+export async function registerMultipart(
+  scope: FastifyInstance,
+  maxBytes: number,
+  fieldCount: number = FORM_FIELDS.length,
+): Promise<void> {
   await scope.register(fastifyMultipart, {
     throwFileSizeLimit: false,
     // A part named "file" is the upload even without a filename (curl -F file=<list.csv).
@@ -24,8 +29,8 @@ export async function registerMultipart(scope: FastifyInstance, maxBytes: number
       // One byte over the limit reaches the extractor, which answers PAYLOAD_TOO_LARGE.
       fileSize: maxBytes + 1,
       files: 2,
-      fields: FORM_FIELDS.length + 2,
-      parts: FORM_FIELDS.length + 4,
+      fields: fieldCount + 2,
+      parts: fieldCount + 4,
       fieldNameSize: 100,
       fieldSize: 16 * 1024,
       headerPairs: 50,
