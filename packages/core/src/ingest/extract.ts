@@ -65,6 +65,34 @@ async function* replay(
   yield* rest;
 }
 
+/**
+ * Reads the first SNIFF_BYTES of a decoded upload, chooses its format from them (chooseFormat) and
+ * gives the whole upload back, those bytes replayed first. Shared by bulk extraction and contact import.
+ */
+export async function sniffUpload(
+  decoded: AsyncGenerator<Buffer>,
+  wanted: ExtractOptions['format'],
+): Promise<{
+  format: UploadFormat;
+  delimiter: string | null;
+  chunks: AsyncGenerator<Buffer, void, undefined>;
+}> {
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let complete = false;
+  while (headLength < SNIFF_BYTES) {
+    const step = await decoded.next();
+    if (step.done) {
+      complete = true;
+      break;
+    }
+    head.push(step.value);
+    headLength += step.value.length;
+  }
+  const chosen = chooseFormat(wanted, Buffer.concat(head).toString('utf8'), complete);
+  return { ...chosen, chunks: replay(head, decoded) };
+}
+
 function destroySource(source: UploadSource): void {
   const stream = source as { destroy?: () => void; destroyed?: boolean };
   if (typeof stream.destroy === 'function' && stream.destroyed !== true) stream.destroy();
@@ -114,24 +142,7 @@ export async function extractAddresses(
   const consumer = new RecordConsumer(collector, options.column, maxColumns);
   let failed = true;
   try {
-    const head: Buffer[] = [];
-    let headLength = 0;
-    let complete = false;
-    while (headLength < SNIFF_BYTES) {
-      const step = await decoded.next();
-      if (step.done) {
-        complete = true;
-        break;
-      }
-      head.push(step.value);
-      headLength += step.value.length;
-    }
-    const { format, delimiter } = chooseFormat(
-      options.format ?? 'auto',
-      Buffer.concat(head).toString('utf8'),
-      complete,
-    );
-    const chunks = replay(head, decoded);
+    const { format, delimiter, chunks } = await sniffUpload(decoded, options.format ?? 'auto');
     if (format === 'list' || delimiter === null) {
       await consumer.consume(listRecords(chunks, maxRowBytes));
     } else {

@@ -1,5 +1,5 @@
 // The rows of a contact import file, read by the shared ingest code: decode.ts (size limit, BOM,
-// UTF-16/binary refusal, strict UTF-8 or Latin-1), the same format sniffing (chooseFormat) and CSV reader
+// UTF-16/binary refusal, strict UTF-8 or Latin-1), the same format sniffing (sniffUpload) and CSV reader
 // (csv.ts: quoting, row size limit) as bulk uploads, with the same errors. On top of it: the mapping
 // (email, name and attribute columns by header name or index) resolved on the header, and each data
 // row handed on as `[fileRow, email, name, attribute values]` — nothing is parsed or checked here
@@ -10,7 +10,7 @@ import type { CastingContext } from 'csv-parse';
 import { DomainError } from '../../errors.ts';
 import { consumeCsv } from '../../ingest/csv.ts';
 import { type DecodeProgress, decodeUpload, type UploadSource } from '../../ingest/decode.ts';
-import { chooseFormat, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROW_BYTES } from '../../ingest/extract.ts';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROW_BYTES, sniffUpload } from '../../ingest/extract.ts';
 import { normalizeHeader } from '../../ingest/sniff.ts';
 
 /** One data row: its row in the file, the email cell, the name cell (or null), the attribute cells. */
@@ -43,14 +43,7 @@ export interface ReadSummary {
   attributeKeys: string[];
 }
 
-const SNIFF_BYTES = 64 * 1024;
 const count = (n: number) => n.toLocaleString('en-US');
-
-async function* replay(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  yield* head;
-  head.length = 0;
-  yield* rest;
-}
 
 /** Column reference → index, against the header (names, case- and space-insensitive) or by number. */
 export function resolveColumn(ref: string | number, header: string[] | null, what: string): number {
@@ -126,19 +119,7 @@ export async function readImportRows(
   const decoded = decodeUpload(source, { encoding: options.encoding, maxBytes: options.maxBytes }, progress);
   let failed = true;
   try {
-    const head: Buffer[] = [];
-    let headLength = 0;
-    let complete = false;
-    while (headLength < SNIFF_BYTES) {
-      const step = await decoded.next();
-      if (step.done) {
-        complete = true;
-        break;
-      }
-      head.push(step.value);
-      headLength += step.value.length;
-    }
-    const chosen = chooseFormat(options.format, Buffer.concat(head).toString('utf8'), complete);
+    const chosen = await sniffUpload(decoded, options.format);
     // A contact import has columns: a file sniffed as a plain list is one column of comma-separated text.
     const delimiter = chosen.delimiter ?? ',';
     const format = delimiter === '\t' ? 'tsv' : 'csv';
@@ -156,7 +137,7 @@ export async function readImportRows(
       }
       return value;
     };
-    await consumeCsv(replay(head, decoded), { delimiter, maxRowBytes, checkField }, async (records) => {
+    await consumeCsv(chosen.chunks, { delimiter, maxRowBytes, checkField }, async (records) => {
       for await (const record of records as AsyncIterable<string[]>) {
         fileRow += 1;
         if (isEmptyLine(record) || isBlank(record)) continue;
