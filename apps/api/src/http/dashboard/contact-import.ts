@@ -2,29 +2,21 @@
 //   POST /api/w/:workspaceId/contact-imports   and its alias POST /api/dashboard/contact-imports?workspaceId=…
 //   GET  /api/w/:workspaceId/contact-imports/:importId/report.csv
 // The session, CSRF token and `contacts.write` permission are checked in onRequest, before any byte of
-// the body is read (as dashboard/jobs.ts does). The upload handler is shared with /v1
+// the body is read (member-caller.ts, as for the bulk routes). The upload handler is shared with /v1
 // (v1/contact-imports.ts): option fields first, then one `file` part streamed into the core (the shared
 // ingest code, staged chunk by chunk: no database connection is held while the client sends), with the
 // bulk uploads' limits and errors (413 as the bytes pass the limit, 408 for a client too slow).
 import { Readable } from 'node:stream';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
-import { CSRF_HEADER, type Permission, ZContactImportOptions, ZWorkspaceId } from '@postern/contracts';
-import {
-  authenticate,
-  contactImportReportCsv,
-  createContactImport,
-  DomainError,
-  type RequestMeta,
-} from '@postern/core';
+import { ZContactImportOptions } from '@postern/contracts';
+import { contactImportReportCsv, createContactImport, DomainError } from '@postern/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { accessTokenOf, csrfProblem } from '../../auth-cookies.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { checkWorkspaceAccess } from '../shared/access.ts';
 import { discardRestOfBody } from '../shared/body.ts';
 import { type BulkCaller, bulkCore } from '../shared/bulk-create.ts';
 import { parseInput } from '../shared/errors.ts';
 import { MULTIPART_OVERHEAD, multipartFailure, registerMultipart, tooLarge } from '../shared/multipart.ts';
-import { coreContextFor, requestMeta } from '../shared/request.ts';
+import { memberCallers } from './member-caller.ts';
 
 /** The option fields of an upload, before its `file` part (see contracts/contact-imports.ts). */
 export const IMPORT_FIELDS = [
@@ -187,48 +179,10 @@ export async function sendReportCsv(
     );
 }
 
-const callers = new WeakMap<FastifyRequest, BulkCaller>();
-
-async function resolveCaller(
-  deps: ApiDeps,
-  req: FastifyRequest,
-  permission: Permission,
-  mutation: boolean,
-): Promise<BulkCaller> {
-  if (mutation) {
-    const problem = csrfProblem(req, deps.config, CSRF_HEADER);
-    if (problem)
-      throw new DomainError('FORBIDDEN', `Request refused: ${problem}. Reload the page and try again.`, {
-        authFailure: 'csrf',
-      });
-  }
-  const token = accessTokenOf(req, deps.config);
-  if (!token) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue', { authFailure: 'no_session' });
-  const ctx = coreContextFor(deps, req);
-  const { user } = await authenticate(ctx, token);
-  const params = req.params as { workspaceId?: string };
-  const query = req.query as { workspaceId?: string };
-  const workspaceId = params.workspaceId ?? query.workspaceId ?? '';
-  if (!ZWorkspaceId.safeParse(workspaceId).success) throw new DomainError('NOT_FOUND', 'No such workspace');
-  await checkWorkspaceAccess(ctx, workspaceId, user.id, permission);
-  const meta: RequestMeta = requestMeta(req);
-  return { workspaceId, actorId: user.id, apiKeyId: null, meta };
-}
-
-function callerOf(req: FastifyRequest): BulkCaller {
-  const caller = callers.get(req);
-  if (!caller) throw new Error('contact import route without a resolved caller');
-  return caller;
-}
-
 export async function dashboardContactImportRoutes(app: FastifyInstance, opts: { deps: ApiDeps }) {
   const { deps } = opts;
   await registerImportMultipart(app, deps.config.bulkMaxUploadBytes);
-  const scoped = (permission: Permission, mutation: boolean) => ({
-    onRequest: async (req: FastifyRequest) => {
-      callers.set(req, await resolveCaller(deps, req, permission, mutation));
-    },
-  });
+  const { scoped, callerOf } = memberCallers(deps, 'contact import');
   const upload = (req: FastifyRequest, reply: FastifyReply) =>
     uploadContactImport(deps, callerOf(req), req, reply);
   app.post('/w/:workspaceId/contact-imports', scoped('contacts.write', true), upload);
