@@ -63,6 +63,17 @@ export interface BatchOutcome {
   completed: boolean;
 }
 
+/** A batch that sent nothing (yet). */
+export const emptyOutcome = (): BatchOutcome => ({
+  sent: 0,
+  failed: 0,
+  unknown: 0,
+  skipped: 0,
+  retrying: 0,
+  deferred: 0,
+  completed: false,
+});
+
 export type Row = RecipientRow & { email_normalized: string; next_attempt_at: Date | null };
 
 type Failure = 'permanent' | 'temporary' | 'sender' | 'ambiguous';
@@ -96,15 +107,7 @@ export const errorText = (error: unknown) =>
       : String(error);
 
 export class BatchRun {
-  readonly out: BatchOutcome = {
-    sent: 0,
-    failed: 0,
-    unknown: 0,
-    skipped: 0,
-    retrying: 0,
-    deferred: 0,
-    completed: false,
-  };
+  readonly out: BatchOutcome = emptyOutcome();
   readonly delta: CounterDelta = emptyDelta();
   /** Why the rest of the batch is not sent: the campaign left `sending`, or the throttle says later. */
   stop: { status: string } | { until: Date } | null = null;

@@ -16,6 +16,7 @@ import { mailboxCanSend } from '../../mailboxes/view.ts';
 import {
   type BatchOutcome,
   BatchRun,
+  emptyOutcome,
   type Row,
   SENDS_IN_FLIGHT_PER_BATCH,
   type SendBatchDeps,
@@ -26,6 +27,7 @@ import {
   addCounters,
   completeIfDone,
   type EngineCampaign,
+  emptyDelta,
   loadEngineCampaign,
   mapLimit,
   pauseForSender,
@@ -80,21 +82,13 @@ export async function sendCampaignBatch(
   attempt: number,
 ): Promise<BatchOutcome> {
   const campaign = await loadEngineCampaign(ctx.em, payload.campaignId);
-  const empty: BatchOutcome = {
-    sent: 0,
-    failed: 0,
-    unknown: 0,
-    skipped: 0,
-    retrying: 0,
-    deferred: 0,
-    completed: false,
-  };
+  const empty = emptyOutcome();
   if (!campaign) return { ...empty, stopped: 'missing' };
   // The previous run of this job died with these rows mid-send: maybe delivered, so never again.
   const lost =
     attempt > 0 ? await markLostAsUnknown(ctx.em, campaign.id, payload.recipientIds, ctx.clock.now()) : 0;
   const stopEarly = async (stopped: string) => {
-    await addCounters(ctx.em, campaign.id, { ...emptyCounts(), unknown: lost }, ctx.clock.now());
+    await addCounters(ctx.em, campaign.id, { ...emptyDelta(), unknown: lost }, ctx.clock.now());
     return { ...empty, unknown: lost, stopped };
   };
   if (campaign.status !== 'sending' || !campaign.list_id) return stopEarly(campaign.status);
@@ -144,12 +138,3 @@ export async function sendCampaignBatch(
   run.out.completed = await completeIfDone(ctx, campaign.id);
   return run.out;
 }
-
-const emptyCounts = () => ({
-  sent: 0,
-  failed: 0,
-  unknown: 0,
-  skippedSuppressed: 0,
-  skippedUnsubscribed: 0,
-  skippedNoConsent: 0,
-});
