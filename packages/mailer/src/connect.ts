@@ -4,7 +4,9 @@
 import { isIP } from 'node:net';
 import {
   checkServerIdentity as checkIdentity,
+  createSecureContext,
   rootCertificates,
+  type SecureContext,
   type ConnectionOptions as TlsOptions,
 } from 'node:tls';
 import { errorCodes, MailConnectionError, MailInputError, type MailProtocol } from './errors.ts';
@@ -95,9 +97,32 @@ export function serverName(host: string): string | false {
 }
 
 /**
- * TLS options: certificates always verified, TLS 1.2+, the system roots plus the caller's CAs.
- * Node checks the certificate against `servername` when it is set, else against the host we connect
- * to; checkServerIdentity is pinned to the original host so the address we dialled never counts.
+ * TLS contexts by trusted CA set. Building one parses every root certificate (~10 ms with the
+ * system roots plus a caller's CA): a pooled sender opens a connection every 100 messages, so the
+ * context is made once per CA set and shared (it holds only public certificates and the TLS floor).
+ */
+const contexts = new Map<string, SecureContext>();
+const MAX_CONTEXTS = 64;
+
+function secureContextFor(extra: readonly string[]): SecureContext {
+  const key = extra.join('\n');
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext({
+      minVersion: 'TLSv1.2',
+      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+    });
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/**
+ * TLS options: certificates always verified, TLS 1.2+, the system roots plus the caller's CAs (one
+ * shared context per CA set). Node checks the certificate against `servername` when it is set, else
+ * against the host we connect to; checkServerIdentity is pinned to the original host so the address
+ * we dialled never counts.
  */
 export function tlsOptions(host: string, options: ConnectOptions): TlsOptions {
   const name = serverName(host);
@@ -107,7 +132,7 @@ export function tlsOptions(host: string, options: ConnectOptions): TlsOptions {
   return {
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
-    ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+    secureContext: secureContextFor(extra),
     ...(name ? { servername: name } : {}),
     checkServerIdentity: (_hostname, cert) => checkIdentity(bare, cert),
   };

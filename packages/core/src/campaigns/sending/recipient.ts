@@ -36,6 +36,9 @@ export interface ClaimInput {
  * while the previous statement ran), each row checked in this same statement — the campaign still
  * `sending`, its own subscription active (express on a CASL list), none of its own suppression hashes
  * present, the suppression key version unchanged.
+ * The rows are found by primary key only: the campaign is checked per row (a subquery, not a join),
+ * so no plan can walk the campaign's (campaign_id, status) index — with a table analysed before the
+ * snapshot (or never: autoanalyze lags), such a plan scans every pending row for each claim.
  * Returns the attempts after the claim by recipient id; an id missing from the map was not claimed.
  */
 export async function claimMany(
@@ -49,7 +52,7 @@ export async function claimMany(
     `update campaign_recipient r set status = 'sending', sending_started_at = ?, attempts = r.attempts + 1, updated_at = ?
        from jsonb_to_recordset(?::jsonb) as x(id uuid, hashes jsonb, key_version int)
       where r.id = x.id and r.status = 'pending'
-        and exists (select 1 from campaign c where c.id = r.campaign_id and c.status = 'sending')
+        and (select c.status from campaign c where c.id = r.campaign_id) = 'sending'
         and exists (select 1 from subscription s where s.contact_id = r.contact_id and s.list_id = ?
                      and s.status = 'active' and (not ? or s.express))
         and not exists (select 1 from suppression s2 where s2.workspace_id = ?

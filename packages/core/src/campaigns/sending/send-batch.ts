@@ -53,15 +53,20 @@ const CANNOT_SEND =
 const NO_POSTAL =
   'No postal address is set for this sender or workspace: sending is refused until one is (CAN-SPAM).';
 
+/**
+ * The batch's rows still pending, by primary key (the campaign compared here, not in SQL, so no plan
+ * can prefer the (campaign_id, status) index and walk every pending row of a freshly snapshotted campaign).
+ */
 async function pendingRows(ctx: SendingCtx, campaign: EngineCampaign, ids: string[]): Promise<Row[]> {
-  return execute<Row[]>(
+  const rows = await execute<(Row & { campaign_id: string })[]>(
     ctx.em,
-    `select r.id, r.contact_id, r.next_attempt_at, c.email, c.email_normalized, c.name, c.attributes
+    `select r.id, r.campaign_id, r.contact_id, r.next_attempt_at, c.email, c.email_normalized, c.name, c.attributes
        from campaign_recipient r join contact c on c.id = r.contact_id
-      where r.campaign_id = ? and r.status = 'pending' and r.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))
+      where r.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid)) and r.status = 'pending'
       order by r.id`,
-    [campaign.id, JSON.stringify(ids)],
+    [JSON.stringify(ids)],
   );
+  return rows.filter((row) => row.campaign_id === campaign.id);
 }
 
 /** Whether the mailbox can send now and holds credentials the mailer can use. */
