@@ -20,10 +20,10 @@ import {
   createSecretKey,
   hkdfSync,
   type KeyObject,
-  randomBytes,
 } from 'node:crypto';
 import { ConfigError } from '@postern/runtime';
 import { DomainError } from '../errors.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 import type { Keyring } from './types.ts';
 
 export const CIPHERTEXT_VERSION = 'v1';
@@ -117,7 +117,7 @@ export function createKeyring(keys: readonly KeyringKey[]): Keyring {
     currentKeyId,
     encrypt(plaintext: string | Buffer, context: string): string {
       if (typeof context !== 'string') throw new TypeError('keyring: context must be a string');
-      const iv = randomBytes(IV_BYTES);
+      const iv = pooledRandomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const input = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;

@@ -17,6 +17,7 @@ import {
 import type { EntityManager } from '@postern/db';
 import { DomainError } from '../errors.ts';
 import { KEY_BYTES } from './keyring.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 import { encryptionContext, type Keyring } from './types.ts';
 
 /**
@@ -135,7 +136,7 @@ async function createKey(em: EntityManager, keyring: Keyring, subject: Subject):
 
 /** Seals `plaintext` under a subject's key, bound to `context` (table:row:field of where it is kept). */
 export function sealForSubject(key: KeyObject, plaintext: string, context: string): string {
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,19 +1,19 @@
 // One run of a send batch, recipient by recipient (send-batch.ts sets it up and ends it): render,
-// take the throttle, claim (recipient.ts; the claims asked while the previous claim statement ran go
-// together in the next one, each row re-checked by it), SMTP through the pooled sender, then the outcome — sent
-// (recorded a few at a time), skipped with its reason, retried later, failed, or the sender's own
+// take the throttle, claim (claim-queue.ts: the claims of all this process's batches of the campaign
+// asked while the previous claim statement ran go together in the next one, each row re-checked by
+// it), SMTP through the pooled sender, then the outcome — sent (recorded a few at a time for the
+// campaign), skipped with its reason, retried later, failed, or the sender's own
 // failure that pauses the campaign. What is not sent now (throttle, retries) is handed back as a job.
 import { MailConnectionError, MailInputError } from '@postern/mailer';
 import { isDomainError } from '../../errors.ts';
+import { queueClaim, sentWriterFor } from './claim-queue.ts';
 import { type BatchSetting, composeMessage, type RecipientRow } from './compose.ts';
 import {
-  type ClaimInput,
-  claimMany,
   markFailed,
   markPending,
   markSkipped,
   markUnknown,
-  SentWriter,
+  type SentWriter,
   type SuppressionProbe,
   suppressionProbe,
   whyRefused,
@@ -34,8 +34,6 @@ export const MAX_ATTEMPTS = 5;
  * throttle and the claim of the next ones overlap the SMTP exchanges of others (they queue on the pool).
  */
 export const SENDS_IN_FLIGHT_PER_BATCH = 6;
-/** Most claims made by one statement (those that queued while the previous one ran). */
-const CLAIM_GROUP_MAX = 50;
 /** Back-off after the n-th failed attempt: 1, 2, 4, 8 minutes… */
 export const defaultBackoffMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
 
@@ -113,11 +111,10 @@ export class BatchRun {
   stop: { status: string } | { until: Date } | null = null;
   /** Recipients to try again later, and from when. */
   readonly handBack: { id: string; at: Date }[] = [];
+  /** The campaign's sent writer, shared with its other batches in this process (claim-queue.ts). */
   readonly sent: SentWriter;
+  readonly releaseWriter: () => void;
   #probe: SuppressionProbe | null = null;
-  /** Claims waiting for the next claim statement, and whether one is running. */
-  #claims: { input: ClaimInput; done: (attempts: number | null | 'stopped', error?: unknown) => void }[] = [];
-  #claiming = false;
 
   readonly ctx: SendingCtx;
   readonly deps: SendBatchDeps;
@@ -140,7 +137,9 @@ export class BatchRun {
     this.setting = setting;
     this.limits = limits;
     this.now = now;
-    this.sent = new SentWriter(ctx.em);
+    const shared = sentWriterFor(ctx.em, campaign.id);
+    this.sent = shared.writer;
+    this.releaseWriter = shared.release;
   }
 
   #later(id: string) {
@@ -200,7 +199,7 @@ export class BatchRun {
         keyVersion: this.#probe.version,
         now: this.ctx.clock.now(),
       };
-      const attempts = await this.#claimQueued(input);
+      const attempts = await queueClaim(this.ctx.em, this.campaign.id, input, () => this.stop !== null);
       if (attempts === 'stopped') {
         this.#later(row.id);
         return null;
@@ -222,54 +221,6 @@ export class BatchRun {
       return null;
     }
     return null;
-  }
-
-  /**
-   * One claim, made together with the claims that queued while the previous statement ran (one
-   * statement re-checks each of them: claimMany). A claim still waiting when the batch stops is
-   * handed back unclaimed, as a claim asked after the stop would be.
-   */
-  #claimQueued(input: ClaimInput): Promise<number | null | 'stopped'> {
-    return new Promise((resolve, reject) => {
-      this.#claims.push({ input, done: (attempts, error) => (error ? reject(error) : resolve(attempts)) });
-      if (!this.#claiming) void this.#drainClaims();
-    });
-  }
-
-  async #drainClaims(): Promise<void> {
-    this.#claiming = true;
-    try {
-      // Let the sends that are about to claim in this turn join the first statement.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.#claims.length) {
-        const group = this.#claims.splice(0, CLAIM_GROUP_MAX);
-        if (this.stop) {
-          for (const item of group) item.done('stopped');
-          continue;
-        }
-        try {
-          const claimed = await claimMany(
-            this.ctx.em,
-            {
-              workspaceId: this.campaign.workspace_id,
-              listId: this.campaign.list_id,
-              casl: this.campaign.requires_express_consent,
-              now: this.ctx.clock.now(),
-            },
-            group.map(({ input }) => ({
-              recipientId: input.recipientId,
-              hashes: input.hashes,
-              keyVersion: input.keyVersion,
-            })),
-          );
-          for (const item of group) item.done(claimed.get(item.input.recipientId) ?? null);
-        } catch (error) {
-          for (const item of group) item.done(null, error ?? new Error('claim failed'));
-        }
-      }
-    } finally {
-      this.#claiming = false;
-    }
   }
 
   async #failed(row: Row, attempts: number, error: unknown): Promise<void> {

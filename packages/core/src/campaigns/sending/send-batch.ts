@@ -104,9 +104,10 @@ export async function sendCampaignBatch(
   }
   const now = ctx.clock.now();
   const limits = senderLimits(ctx.config, setting.mailbox, now, deps.perSecond);
+  const rows = await pendingRows(ctx, campaign, payload.recipientIds);
+  // From here on nothing throws before the sent writer is flushed and released.
   const run = new BatchRun(ctx, deps, { ...campaign, list_id: campaign.list_id }, setting, limits, now);
   run.out.unknown = run.delta.unknown = lost;
-  const rows = await pendingRows(ctx, campaign, payload.recipientIds);
   const due: Row[] = [];
   for (const row of rows) {
     if (row.next_attempt_at && new Date(row.next_attempt_at) > now)
@@ -121,10 +122,13 @@ export async function sendCampaignBatch(
     ),
   );
   // Sends already made are recorded even when another recipient's step failed.
-  const flushed = await run.sent.flush().then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const flushed = await run.sent
+    .flush()
+    .then(
+      () => null,
+      (e: unknown) => e,
+    )
+    .finally(run.releaseWriter);
   const stop = run.stop as { status: string } | { until: Date } | null;
   const paused = stop && 'status' in stop ? stop.status : null;
   if (!paused && run.handBack.length) {
