@@ -107,7 +107,6 @@ async function prepare() {
     WEB_DIST: '/nonexistent',
     DNS_SERVERS: '127.0.0.1:1',
     RATE_LIMIT_MULTIPLIER: '100000',
-    WORKER_POLL_SECONDS: '0.5',
     ...sink.env,
   };
   const keyring = keyringFromConfig(loadConfig({ ...env, NODE_ENV: 'test', MIGRATION_DATABASE_URL: db.url }));

@@ -87,7 +87,13 @@ async function startAll(dir: string, fileBytes: number) {
     WEB_DIST: '/nonexistent',
   };
   started.api = await spawnApp('api', env);
-  started.worker = await spawnApp('worker', { ...env, LOG_LEVEL: 'info', WORKER_POLL_SECONDS: '0.5' });
+  started.worker = await spawnApp('worker', {
+    ...env,
+    LOG_LEVEL: 'info',
+    WORKER_POLL_SECONDS: '0.5',
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the worker.
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+  });
   const barePort = await freePort();
   started.bare = spawn(process.execPath, [fileURLToPath(new URL('../api/bare-server.ts', import.meta.url))], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(barePort) },

@@ -157,6 +157,50 @@ describe('one-click unsubscribe', () => {
     expect((await oneClick(good)).statusCode).toBe(200);
   });
 
+  it('returns only when no send claimed before it is still in transmission to the address', async () => {
+    const other = await seedCampaign((q, p) => sql(h, q, p), {
+      contacts: 1,
+      port: 1,
+      seal: (pw, id) => h.keyring.encrypt(pw, passwordContext(id)),
+    });
+    const contactId = other.contactIds[0] as string;
+    // Two recipient rows of this contact: the one the link names, and a send another campaign's
+    // worker claimed just before the POST (status `sending`: its SMTP transaction is under way).
+    const [named, inFlight] = [randomUUID(), randomUUID()];
+    await sql(
+      h,
+      `insert into campaign_recipient (id, campaign_id, workspace_id, contact_id, status, attempts, updated_at)
+       values (?, ?, ?, ?, 'sent', 1, now())`,
+      [named, other.campaignId, other.workspaceId, contactId],
+    );
+    const second = await sql<{ id: string }>(
+      h,
+      `insert into campaign (id, workspace_id, name, status, subject, html_body, text_body, created_at, updated_at)
+       select gen_random_uuid(), workspace_id, 'Second', 'sending', subject, html_body, text_body, now(), now()
+         from campaign where id = ? returning id`,
+      [other.campaignId],
+    );
+    await sql(
+      h,
+      `insert into campaign_recipient (id, campaign_id, workspace_id, contact_id, status, attempts, sending_started_at, updated_at)
+       values (?, ?, ?, ?, 'sending', 1, now(), now())`,
+      [inFlight, second[0]?.id, other.workspaceId, contactId],
+    );
+    let settledAt = 0;
+    const settle = setTimeout(() => {
+      settledAt = Date.now();
+      void sql(h, "update campaign_recipient set status = 'sent', sent_at = now() where id = ?", [inFlight]);
+    }, 400);
+    try {
+      const res = await oneClick(unsubscribeToken(h.config.secret, named));
+      expect(res.statusCode).toBe(200);
+      expect(settledAt).toBeGreaterThan(0);
+      expect(Date.now()).toBeGreaterThanOrEqual(settledAt);
+    } finally {
+      clearTimeout(settle);
+    }
+  });
+
   it('refuses an oversized body', async () => {
     const res = await oneClick(tokens[0] as string, `List-Unsubscribe=One-Click&x=${'a'.repeat(20_000)}`);
     expect(res.statusCode).toBe(413);

@@ -9,6 +9,14 @@ import { type ClaimInput, claimMany, SentWriter } from './recipient.ts';
 
 /** Most claims made by one statement. */
 const CLAIM_GROUP_MAX = 50;
+/**
+ * Least time between two claim statements of a campaign in one process. A claim asked while the
+ * queue is idle goes at once; under load, claims arrive as SMTP slots free up (one by one), and
+ * spacing the statements lets several share one (its planning is most of its cost). A claim waits at
+ * most this long: less than the pool's queue holds it anyway. The unsubscribe POST waits for the
+ * address's claimed sends to settle (unsubscribe.ts), so a claim made early never outlives it.
+ */
+export const CLAIM_SPACING_MS = 15;
 
 type ClaimOutcome = number | null | 'stopped';
 
@@ -57,6 +65,7 @@ async function drain(em: EntityManager, key: string, queue: CampaignQueue): Prom
     // Let the sends that are about to claim in this turn join the first statement.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.claims.length) {
+      const started = Date.now();
       const group: QueuedClaim[] = [];
       for (const item of queue.claims.splice(0, CLAIM_GROUP_MAX)) {
         if (item.stopped()) item.done('stopped');
@@ -78,6 +87,9 @@ async function drain(em: EntityManager, key: string, queue: CampaignQueue): Prom
       } catch (error) {
         for (const item of group) item.done(null, error ?? new Error('claim failed'));
       }
+      const rest = CLAIM_SPACING_MS - (Date.now() - started);
+      if (rest > 0 && queue.claims.length < CLAIM_GROUP_MAX)
+        await new Promise((resolve) => setTimeout(resolve, rest));
     }
   } finally {
     queue.claiming = false;

@@ -4,7 +4,8 @@
 // consent withdrawn in the ledger, the address suppressed (`unsubscribed`, source `campaign:<id>`),
 // contact.unsubscribed written to the outbox — and, in the same transaction, the recipient row's
 // unsubscribed_at and the campaign's counter (once). Idempotent: a second POST changes nothing.
-// From the moment it commits, the sending engine's claim (recipient.ts) refuses this address.
+// From the moment it commits, the sending engine's claim (recipient.ts) refuses this address, and the
+// POST returns only when no send claimed before that is still in transmission (inFlightSettled).
 import { type EntityManager, execute } from '@postern/db';
 import { unsubscribe } from '../../contacts/subscribe.ts';
 import { findSuppressed } from '../../contacts/suppressions.ts';
@@ -107,5 +108,27 @@ export async function unsubscribeFromCampaign(
       );
     return result.changed || marked.length > 0;
   });
+  await inFlightSettled(ctx, target.contactId);
   return { changed, target };
+}
+
+/** How long the POST waits for sends claimed before it committed (a worker that died leaves rows `sending`). */
+export const IN_FLIGHT_WAIT_MS = 10_000;
+
+/**
+ * From the commit on, no claim accepts the address; a send claimed just before it may still be
+ * queued on an SMTP connection. The POST returns once none of the contact's recipient rows is
+ * `sending` — then no message of any campaign is in transmission to the address, nor will be.
+ */
+async function inFlightSettled(ctx: Pick<CoreContext, 'em'>, contactId: string): Promise<void> {
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  for (;;) {
+    const rows = await execute<unknown[]>(
+      ctx.em,
+      `select 1 from campaign_recipient where contact_id = ? and status = 'sending' limit 1`,
+      [contactId],
+    );
+    if (!rows.length || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
