@@ -36,8 +36,9 @@ export interface ClaimInput {
  * while the previous statement ran), each row checked in this same statement — the campaign still
  * `sending`, its own subscription active (express on a CASL list), none of its own suppression hashes
  * present, the suppression key version unchanged.
- * The rows are found by primary key only: the campaign is checked per row (a subquery, not a join),
- * so no plan can walk the campaign's (campaign_id, status) index — with a table analysed before the
+ * The rows are found by primary key only — the ids also as a literal list, whose length the planner
+ * sees (a JSON record set counts as 100 rows) — and the campaign is checked per row (a subquery, not
+ * a join), so no plan can walk the (campaign_id, status) index: with a table analysed before the
  * snapshot (or never: autoanalyze lags), such a plan scans every pending row for each claim.
  * Returns the attempts after the claim by recipient id; an id missing from the map was not claimed.
  */
@@ -51,7 +52,7 @@ export async function claimMany(
     em,
     `update campaign_recipient r set status = 'sending', sending_started_at = ?, attempts = r.attempts + 1, updated_at = ?
        from jsonb_to_recordset(?::jsonb) as x(id uuid, hashes jsonb, key_version int)
-      where r.id = x.id and r.status = 'pending'
+      where r.id = x.id and r.id in (?) and r.status = 'pending'
         and (select c.status from campaign c where c.id = r.campaign_id) = 'sending'
         and exists (select 1 from subscription s where s.contact_id = r.contact_id and s.list_id = ?
                      and s.status = 'active' and (not ? or s.express))
@@ -63,6 +64,7 @@ export async function claimMany(
       c.now,
       c.now,
       JSON.stringify(items.map((i) => ({ id: i.recipientId, hashes: i.hashes, key_version: i.keyVersion }))),
+      items.map((i) => i.recipientId),
       c.listId,
       c.casl,
       c.workspaceId,
@@ -125,8 +127,9 @@ export async function markSkipped(
 }
 
 /**
- * Records sends as `sent` a few at a time (one statement per SENT_FLUSH rows or SENT_FLUSH_MS): the
- * claim before each SMTP transaction must be its own statement, the outcome need not. A worker dying
+ * Records sends as `sent` a few at a time (one statement per SENT_FLUSH rows or SENT_FLUSH_MS; rows
+ * found by primary key, as claimMany finds them): the claim before each SMTP transaction must be its
+ * own statement, the outcome need not. A worker dying
  * before a flush leaves those rows `sending`, which the retry marks `unknown` — never sent twice.
  */
 export class SentWriter {
@@ -161,8 +164,8 @@ export class SentWriter {
         `update campaign_recipient r set status = 'sent', message_id = x.message_id, sent_at = x.sent_at,
                 last_error = null, updated_at = x.sent_at
            from jsonb_to_recordset(?::jsonb) as x(id uuid, message_id text, sent_at timestamptz)
-          where r.id = x.id and r.status = 'sending'`,
-        [JSON.stringify(rows)],
+          where r.id = x.id and r.id in (?) and r.status = 'sending'`,
+        [JSON.stringify(rows), rows.map((row) => row.id)],
         'run',
       );
     });
