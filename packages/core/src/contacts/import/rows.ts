@@ -8,6 +8,7 @@ import {
 } from '@postern/contracts';
 import { tryNormalizeAddress } from '../address.ts';
 import type { ImportRow } from './reader.ts';
+import type { AddressRows } from './seen.ts';
 
 export interface Candidate {
   row: number;
@@ -71,7 +72,7 @@ function attributesOf(
 export function judgeRows(
   rows: readonly ImportRow[],
   attributeKeys: readonly string[],
-  seen: Map<string, number>,
+  seen: AddressRows,
 ): { candidates: Candidate[]; report: ReportEntry[] } {
   const candidates: Candidate[] = [];
   const report: ReportEntry[] = [];

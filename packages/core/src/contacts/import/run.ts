@@ -18,6 +18,7 @@ import { chunkContext } from './create.ts';
 import { presealCandidates } from './prepare.ts';
 import type { ImportRow } from './reader.ts';
 import { type Candidate, judgeRows, type ReportEntry, reportEmail } from './rows.ts';
+import { SeenAddresses } from './seen.ts';
 import { verifyCandidates } from './verify.ts';
 
 export interface RunImportOptions {
@@ -158,7 +159,7 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
  * judgeRows a slice at a time, yielding to the event loop in between: the running chunk's transaction
  * waits on this process for each of its statements, so no piece of preparation may hold it for long.
  */
-async function judgeInSlices(rows: readonly ImportRow[], keys: readonly string[], seen: Map<string, number>) {
+async function judgeInSlices(rows: readonly ImportRow[], keys: readonly string[], seen: SeenAddresses) {
   const out: { candidates: Candidate[]; report: ReportEntry[] } = { candidates: [], report: [] };
   for (let from = 0; from < rows.length; from += SLICE) {
     const { candidates, report } = judgeRows(rows.slice(from, from + SLICE), keys, seen);
@@ -175,7 +176,7 @@ async function prepareNext(
   db: pg.Client,
   job: ImportRowRecord,
   state: ImportJobState,
-  p: { afterSeq: number; seen: Map<string, number>; engine: BulkEngine | undefined; policy: Policy | null },
+  p: { afterSeq: number; seen: SeenAddresses; engine: BulkEngine | undefined; policy: Policy | null },
 ): Promise<(Prepared & { seq: number }) | null> {
   const [chunk] = await execute<{ id: string; seq: number; data: string }[]>(
     ctx.em,
@@ -245,7 +246,7 @@ async function runChunks(
     : undefined;
   const policy = job.verify ? await cachedPolicy(ctx, job.workspace_id) : null;
   if (job.verify && !engine) throw new Error('this import asks for verification: the worker needs an engine');
-  const p = { afterSeq: 0, seen: new Map<string, number>(), engine, policy };
+  const p = { afterSeq: 0, seen: new SeenAddresses(), engine, policy };
   const running: (Promise<string | null> | null)[] = clients.map(() => null);
   const fail = async (error: unknown): Promise<never> => {
     await settle(running);
