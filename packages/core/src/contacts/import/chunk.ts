@@ -12,7 +12,7 @@ import { KEY_BYTES } from '../../crypto/keyring.ts';
 import { sealForSubject } from '../../crypto/subject-keys.ts';
 import { encryptionContext, type Keyring } from '../../crypto/types.ts';
 import { type SuppressionKey, suppressionHash } from '../suppression-keys.ts';
-import { copyRows } from './copy.ts';
+import { copyField, copyLines, copyRows } from './copy.ts';
 import { uuidv7 } from './ids.ts';
 import { type Candidate, type ReportEntry, reportEmail } from './rows.ts';
 
@@ -165,20 +165,17 @@ async function decide(
 /** New contacts by COPY; existing ones get the file's name and attributes (merged). */
 async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
   const stamp = now.toISOString();
-  await copyRows(
+  // Per chunk, the constant parts of each line once; per row only what the file gave is escaped.
+  const workspace = `\t${copyField(state.workspaceId)}\t`;
+  const tail = `\t${stamp}\t${stamp}\n`;
+  await copyLines(
     db,
     'contact',
     ['id', 'workspace_id', 'email', 'email_normalized', 'name', 'attributes', 'created_at', 'updated_at'],
-    d.fresh.map(({ c, id }) => [
-      id,
-      state.workspaceId,
-      c.email,
-      c.normalized,
-      c.name ?? null,
-      JSON.stringify(c.attributes ?? {}),
-      stamp,
-      stamp,
-    ]),
+    d.fresh.map(
+      ({ c, id }) =>
+        `${id}${workspace}${copyField(c.email)}\t${copyField(c.normalized)}\t${copyField(c.name ?? null)}\t${copyField(JSON.stringify(c.attributes ?? {}))}${tail}`,
+    ),
   );
   const changed = d.revived.filter(({ c }) => c.name !== undefined || c.attributes !== undefined);
   if (!changed.length) return;
@@ -200,20 +197,13 @@ async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decide
 async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
   const stamp = now.toISOString();
   const inserts = [...d.fresh.map((f) => f.id), ...d.revived.filter((r) => r.insert).map((r) => r.id)];
-  await copyRows(
+  const workspace = `\t${copyField(state.workspaceId)}\t`;
+  const tail = `\t${copyField(state.listId)}\tactive\t${state.express}\t${stamp}\t${stamp}\n`;
+  await copyLines(
     db,
     'subscription',
     ['id', 'workspace_id', 'contact_id', 'list_id', 'status', 'express', 'created_at', 'updated_at'],
-    inserts.map((id) => [
-      uuidv7(),
-      state.workspaceId,
-      id,
-      state.listId,
-      'active',
-      state.express,
-      stamp,
-      stamp,
-    ]),
+    inserts.map((id) => `${uuidv7()}${workspace}${id}${tail}`),
   );
   const updates = d.revived.filter((r) => !r.insert).map((r) => r.id);
   if (updates.length)
@@ -252,27 +242,22 @@ async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided,
     d.fresh.filter((f) => !f.c.sealed).map((f) => f.id),
     d.revived.map((r) => r.id),
   );
-  const keyRows = [
-    ...ready.map(({ c, id }) => [
-      c.sealed?.keyId ?? null,
-      'contact',
-      id,
-      state.workspaceId,
-      c.sealed?.sealedKey ?? null,
-      stamp,
-    ]),
-    ...keyed.rows.map((k) => [k.id, 'contact', k.contactId, state.workspaceId, k.sealed, stamp]),
-  ];
-  await copyRows(
+  // Ids, time stamps, enumerations and sealed values (base64url) never need escaping.
+  const keyTail = `\t${copyField(state.workspaceId)}\t`;
+  const keyLine = (id: string, contactId: string, sealed: string) =>
+    `${id}\tcontact\t${contactId}${keyTail}${copyField(sealed)}\t${stamp}\n`;
+  await copyLines(
     db,
     'subject_key',
     ['id', 'subject_type', 'subject_id', 'workspace_id', 'key', 'created_at'],
-    keyRows,
+    [
+      ...ready.map(({ c, id }) => keyLine(c.sealed?.keyId as string, id, c.sealed?.sealedKey as string)),
+      ...keyed.rows.map((k) => keyLine(k.id, k.contactId, k.sealed)),
+    ],
   );
-  const event = (contactId: string, id: string, sealed: string) => [
-    id,
-    state.workspaceId,
-    contactId,
+  const workspace = `\t${copyField(state.workspaceId)}\t`;
+  const middle = `${[
+    '',
     state.listId,
     'imported',
     'import',
@@ -282,17 +267,19 @@ async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided,
     state.actorType,
     state.actorId,
     stamp,
-    sealed,
-  ];
-  const events = [
+  ]
+    .map(copyField)
+    .join('\t')}\t`;
+  const event = (contactId: string, id: string, sealed: string) =>
+    `${id}${workspace}${contactId}${middle}${copyField(sealed)}\n`;
+  await copyLines(db, 'consent_event', EVENT_COLUMNS, [
     ...ready.map(({ c, id }) => event(id, c.sealed?.eventId as string, c.sealed?.sealedEvent as string)),
     ...rest.map(({ c, id: contactId }) => {
       const id = uuidv7();
       const key = keyed.keys.get(contactId) as KeyObject;
       return event(contactId, id, sealForSubject(key, personalOf(c.email, state.source), sealedContext(id)));
     }),
-  ];
-  await copyRows(db, 'consent_event', EVENT_COLUMNS, events);
+  ]);
 }
 
 /** The sealed part of an import's ledger event. */

@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 export type CopyValue = string | number | boolean | null;
 
 /** A value in COPY's text format: \\N for null; backslash, tab, newline and carriage return escaped. */
-function field(value: CopyValue): string {
+export function copyField(value: CopyValue): string {
   if (value === null) return '\\N';
   if (typeof value !== 'string') return String(value);
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c] as string) : value;
@@ -17,19 +17,23 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 
 /** One row as a line of COPY's text format (built without intermediate arrays: millions of rows). */
 function line(row: readonly CopyValue[]): string {
-  let out = field(row[0] ?? null);
-  for (let i = 1; i < row.length; i++) out += `\t${field(row[i] ?? null)}`;
+  let out = copyField(row[0] ?? null);
+  for (let i = 1; i < row.length; i++) out += `\t${copyField(row[i] ?? null)}`;
   return `${out}\n`;
 }
 
-/** Copies `rows` into `table (columns)` on `client` (inside its transaction, when one is open). */
-export async function copyRows(
+/**
+ * Copies ready lines (COPY text format, each ending in a newline: see copyField) into
+ * `table (columns)` on `client` (inside its transaction, when one is open). The import's hot tables
+ * build their lines from per-chunk constant segments (chunk.ts): only values a person typed are escaped.
+ */
+export async function copyLines(
   client: pg.ClientBase,
   table: string,
   columns: readonly string[],
-  rows: readonly (readonly CopyValue[])[],
+  lines: readonly string[],
 ): Promise<void> {
-  if (!rows.length) return;
+  if (!lines.length) return;
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
@@ -37,8 +41,8 @@ export async function copyRows(
   });
   // Written in pieces of ~1 MB so no single string grows without bound.
   let buffer = '';
-  for (const row of rows) {
-    buffer += line(row);
+  for (const text of lines) {
+    buffer += text;
     if (buffer.length > 1_000_000) {
       if (!stream.write(buffer)) await new Promise((resolve) => stream.once('drain', resolve));
       buffer = '';
@@ -46,4 +50,14 @@ export async function copyRows(
   }
   stream.end(buffer);
   await done;
+}
+
+/** Copies `rows` (values escaped here) into `table (columns)` on `client`. */
+export function copyRows(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  return copyLines(client, table, columns, rows.map(line));
 }
