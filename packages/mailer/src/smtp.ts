@@ -3,6 +3,7 @@
 // host name, refuse to continue without TLS, and keep nodemailer's logger off (no AUTH line printed).
 import type net from 'node:net';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection, {
   type SMTPConnectionAuth,
   type SMTPConnectionOptions,
@@ -176,9 +177,21 @@ export function createSmtpSender(
     async send(message: OutboundMessage): Promise<SmtpSendResult> {
       validateMessage(message);
       try {
-        const info = await transport.sendMail(toMailOptions(message));
+        // The MIME bytes are built whole first and handed over as one buffer: streamed part by part,
+        // each header block, boundary and encoded part became its own socket write (and TLS record)
+        // — about ten per message instead of one for the content.
+        const composed = new MailComposer(toMailOptions(message)).compile();
+        const messageId = composed.messageId();
+        const envelope = composed.getEnvelope();
+        const raw = await composed.build();
+        const info = await transport.sendMail({
+          envelope,
+          raw,
+          disableFileAccess: true,
+          disableUrlAccess: true,
+        });
         return {
-          messageId: info.messageId,
+          messageId,
           accepted: info.accepted.map(String),
           rejected: info.rejected.map(String),
           response: info.response,
