@@ -14,13 +14,7 @@
 // see encryptionContext), so a ciphertext copied to another row or column fails to decrypt. Parsing
 // is strict: anything else (other version, unknown key, non-canonical base64url, wrong lengths) is
 // rejected. Every decryption failure is the same DomainError('INTERNAL') with no key material in it.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  hkdfSync,
-  type KeyObject,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { ConfigError } from '@postern/runtime';
 import { DomainError } from '../errors.ts';
 import { pooledRandomBytes } from './random-pool.ts';
