@@ -1,5 +1,6 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ButtonHTMLAttributes, ComponentProps } from 'react';
 import { cn } from '../lib/cn.ts';
+import { TrashIcon } from './icons.tsx';
 import { Spinner } from './spinner.tsx';
 
 export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'destructive' | 'ghost';
@@ -42,5 +43,15 @@ export function Button({
       {loading ? <Spinner className="size-4" /> : null}
       {children}
     </button>
+  );
+}
+
+/** The button that starts a deletion (a confirmation follows): a trash can and "Delete". */
+export function DeleteButton(props: Omit<ComponentProps<typeof Button>, 'children'>) {
+  return (
+    <Button {...props}>
+      <TrashIcon className="size-4" />
+      Delete
+    </Button>
   );
 }

@@ -50,6 +50,13 @@ export function DraftInputs<K extends string>({
   ));
 }
 
+/** What the inputs of a form are handed: its draft, the draft's errors, and the whole draft on a change. */
+export interface DraftProps<D, E> {
+  form: D;
+  errors: E;
+  onChange: (form: D) => void;
+}
+
 /** The keys of `D` whose values are `V`. */
 type KeysOf<D, V> = { [K in keyof D]-?: D[K] extends V ? K : never }[keyof D];
 

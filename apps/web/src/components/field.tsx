@@ -37,22 +37,49 @@ function FieldLabel({ htmlFor, label, corner }: { htmlFor: string; label: ReactN
 }
 
 /** A labelled input (`<label for>`), with its hint or error wired through aria-describedby. */
-export function Field({ label, hint, error, corner, testId, id, className, onValue, ...props }: InputProps) {
+export function Field({
+  label,
+  hint,
+  error,
+  corner,
+  testId,
+  id,
+  className,
+  onValue,
+  inputClassName,
+  inside,
+  ...props
+}: InputProps & {
+  /** Classes of the input itself (`className` is the wrapper's). */
+  inputClassName?: string;
+  /** A control drawn inside the input's box, on its right (PasswordField's show/hide). */
+  inside?: ReactNode;
+}) {
   const generated = useId();
   const inputId = id ?? generated;
   const describedBy = describe(inputId, hint, error, props['aria-describedby']);
+  const input = (
+    <input
+      id={inputId}
+      data-testid={testId}
+      aria-invalid={error ? true : undefined}
+      className={cn(INPUT_CLASS, !inside && 'mt-1.5', inputClassName)}
+      {...props}
+      onChange={onValue ? (event) => onValue(event.target.value) : props.onChange}
+      aria-describedby={describedBy}
+    />
+  );
   return (
     <div className={className}>
       <FieldLabel htmlFor={inputId} label={label} corner={corner} />
-      <input
-        id={inputId}
-        data-testid={testId}
-        aria-invalid={error ? true : undefined}
-        className={cn(INPUT_CLASS, 'mt-1.5')}
-        {...props}
-        onChange={onValue ? (event) => onValue(event.target.value) : props.onChange}
-        aria-describedby={describedBy}
-      />
+      {inside ? (
+        <div className="relative mt-1.5">
+          {input}
+          {inside}
+        </div>
+      ) : (
+        input
+      )}
       <FieldMessage id={inputId} hint={hint} error={error} />
     </div>
   );
@@ -119,35 +146,17 @@ export function LabelledControl({
 }
 
 /** A password input with a show/hide toggle. */
-export function PasswordField({
-  label,
-  hint,
-  error,
-  corner,
-  testId,
-  id,
-  className,
-  onValue,
-  ...props
-}: InputProps) {
+export function PasswordField({ id, ...props }: InputProps) {
   const generated = useId();
   const inputId = id ?? generated;
   const [visible, setVisible] = useState(false);
-  const describedBy = describe(inputId, hint, error, props['aria-describedby']);
   return (
-    <div className={className}>
-      <FieldLabel htmlFor={inputId} label={label} corner={corner} />
-      <div className="relative mt-1.5">
-        <input
-          id={inputId}
-          data-testid={testId}
-          type={visible ? 'text' : 'password'}
-          aria-invalid={error ? true : undefined}
-          className={cn(INPUT_CLASS, 'pr-10')}
-          {...props}
-          onChange={onValue ? (event) => onValue(event.target.value) : props.onChange}
-          aria-describedby={describedBy}
-        />
+    <Field
+      {...props}
+      id={inputId}
+      type={visible ? 'text' : 'password'}
+      inputClassName="pr-10"
+      inside={
         <button
           type="button"
           onClick={() => setVisible((v) => !v)}
@@ -158,9 +167,8 @@ export function PasswordField({
         >
           {visible ? <EyeOffIcon className="size-4" /> : <EyeIcon className="size-4" />}
         </button>
-      </div>
-      <FieldMessage id={inputId} hint={hint} error={error} />
-    </div>
+      }
+    />
   );
 }
 

@@ -27,15 +27,23 @@ export function exportFilename(
   return `${slugify(options.workspaceName)}-${stem}${options.filtered ? '-filtered' : ''}.${options.format}`;
 }
 
-/** Saves `body` as `filename` (a Blob of `contentType`). */
-export function downloadBlob(filename: string, contentType: string, body: string): void {
-  const url = URL.createObjectURL(new Blob([body], { type: contentType }));
+/**
+ * Starts the browser's download of `href` as `filename` (empty: the name the server gives). A same-origin
+ * URL sends the session cookie along.
+ */
+export function startDownload(href: string, filename = ''): void {
   const link = document.createElement('a');
-  link.href = url;
+  link.href = href;
   link.download = filename;
   link.rel = 'noopener';
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/** Saves `body` as `filename` (a Blob of `contentType`). */
+export function downloadBlob(filename: string, contentType: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type: contentType }));
+  startDownload(url, filename);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

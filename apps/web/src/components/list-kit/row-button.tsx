@@ -49,7 +49,7 @@ export function DetailsButton({
   );
 }
 
-/** A success or error line at the top of a list card. */
+/** A success or error line at the top of a list card; nothing while there is nothing to say. */
 export function ListNotice({
   tone = 'success',
   title,
@@ -61,6 +61,7 @@ export function ListNotice({
   testId: string;
   children: ReactNode;
 }) {
+  if (!children) return null;
   return (
     <Alert tone={tone} title={title} testId={testId} className="mx-5 mt-5 mb-4 sm:mx-6">
       {children}

@@ -12,7 +12,7 @@ import { Options, SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { EXPIRY_CHOICES, type ExpiryChoice, expiryInput } from './api-keys-model.ts';
 import { ApiSnippet } from './api-snippet.tsx';
 import { ScopePicker } from './scope-picker.tsx';
@@ -31,7 +31,7 @@ function todayPlus(days: number): string {
 
 function KeyForm({ workspaceId, onCreated }: { workspaceId: string; onCreated: (created: Created) => void }) {
   const trpc = useTRPC();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => workspaceActionError(error, 'createKey'));
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<ExpiryChoice>('never');
   const [day, setDay] = useState(todayPlus(30));
@@ -41,12 +41,9 @@ function KeyForm({ workspaceId, onCreated }: { workspaceId: string; onCreated: (
     trpc.apiKeys.create.mutationOptions({
       onSuccess: (result) =>
         onCreated({ name: result.key.name, secret: result.secret, expiresAt: result.key.expiresAt }),
-      onError: (error) => {
-        if (workspaceActionError(error, 'createKey').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = create.isError ? workspaceActionError(create.error, 'createKey') : undefined;
 
   function submit() {
     const parsed = ZApiKeyName.safeParse(name);
@@ -66,12 +63,7 @@ function KeyForm({ workspaceId, onCreated }: { workspaceId: string; onCreated: (
   }
 
   return (
-    <DialogForm
-      testId="create-key-form"
-      onSubmit={submit}
-      problem={problem}
-      action={{ label: 'Create key', busy: create.isPending }}
-    >
+    <DialogForm testId="create-key-form" onSubmit={submit} {...refusal.form(create, 'Create key')}>
       <Field
         label="Name"
         name="key-name"

@@ -132,7 +132,7 @@ export function KeysCard({ workspaceId, keys, canManage, onCreate, notice }: Key
       description="Keys authenticate calls to the REST API on behalf of this workspace."
       actions={canManage && list.length > 0 ? <CreateKeyButton onCreate={onCreate} /> : undefined}
     >
-      {shownNotice ? <ListNotice testId="keys-notice">{shownNotice}</ListNotice> : null}
+      <ListNotice testId="keys-notice">{shownNotice}</ListNotice>
       <ListTable
         state={{
           query: keys,

@@ -8,7 +8,7 @@ import { Options, SelectField } from '../../components/select.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
-import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { OVERLAP_CHOICES } from './api-keys-model.ts';
 import { type Created, SecretView } from './create-key-dialog.tsx';
 import type { ApiKeyRow } from './use-api-keys.ts';
@@ -28,7 +28,7 @@ function RollForm({
   onRolled: (rolled: Rolled) => void;
 }) {
   const trpc = useTRPC();
-  const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => workspaceActionError(error, 'rollKey'));
   const [overlap, setOverlap] = useState(24);
   const roll = useMutation(
     trpc.apiKeys.roll.mutationOptions({
@@ -39,22 +39,14 @@ function RollForm({
           expiresAt: result.key.expiresAt,
           oldStopsAt: result.previous.revokedAt,
         }),
-      onError: (error) => {
-        if (workspaceActionError(error, 'rollKey').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = roll.isError ? workspaceActionError(roll.error, 'rollKey') : undefined;
   function submit() {
     roll.mutate({ workspaceId, keyId: apiKey.id, overlapHours: overlap });
   }
   return (
-    <DialogForm
-      testId="roll-key-form"
-      onSubmit={submit}
-      problem={problem}
-      action={{ label: 'Roll key', busy: roll.isPending }}
-    >
+    <DialogForm testId="roll-key-form" onSubmit={submit} {...refusal.form(roll, 'Roll key')}>
       <p className="text-sm text-slate-600">
         “{apiKey.name}” (<code className="font-mono text-xs">{apiKey.displayPrefix}</code>) gets a new secret
         with the same scopes. Deploy the new secret, then let the old one run out.

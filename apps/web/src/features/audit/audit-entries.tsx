@@ -2,6 +2,7 @@
 // entry; while loading, failed or empty, what KeysetTable shows.
 
 import { Badge } from '../../components/badge.tsx';
+import { NONE } from '../../components/detail-row.tsx';
 import { ScrollIcon } from '../../components/icons.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
@@ -13,8 +14,6 @@ import { EntryChanges } from './entry-changes.tsx';
 import type { AuditEntry, useAuditLog } from './use-audit.ts';
 
 const SKELETON = ['h-4 w-24', 'h-5 w-36 rounded-full', 'h-4 w-44', 'ml-auto h-4 w-20'];
-const NONE = <span className="text-slate-500">—</span>;
-
 function auditColumns(now: number): Column<AuditEntry>[] {
   return [
     {

@@ -8,19 +8,9 @@ import { Card } from '../../components/card.tsx';
 import { DownloadIcon } from '../../components/icons.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
+import { startDownload } from '../../lib/download.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
 import { DOWNLOAD_FORMATS, downloadUrl, RESULT_FILTERS } from './bulk-model.ts';
-
-/** Starts the browser's download of `href` (same origin: the session cookie goes along). */
-function startDownload(href: string) {
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = '';
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 export function DownloadsCard({
   workspaceId,

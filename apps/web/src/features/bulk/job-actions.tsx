@@ -3,9 +3,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button } from '../../components/button.tsx';
+import { Button, DeleteButton } from '../../components/button.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
-import { RefreshIcon, StopIcon, TrashIcon } from '../../components/icons.tsx';
+import { RefreshIcon, StopIcon } from '../../components/icons.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
 import { workspacePath } from '../workspaces/paths.ts';
@@ -82,7 +82,7 @@ export function JobActionButtons({ job, actions }: { job: BulkJob; actions: JobA
           Retry unknown results
         </Button>
       ) : null}
-      <Button
+      <DeleteButton
         variant="secondary"
         onClick={() => {
           remove.reset();
@@ -90,10 +90,7 @@ export function JobActionButtons({ job, actions }: { job: BulkJob; actions: JobA
         }}
         data-testid="delete-job"
         className="text-rose-700"
-      >
-        <TrashIcon className="size-4" />
-        Delete
-      </Button>
+      />
     </>
   );
 }

@@ -4,14 +4,12 @@
 import { Link } from 'react-router';
 import { buttonClass } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
 import { ListChecksIcon, UploadIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
-import { QueryState } from '../../components/list-kit/query-state.tsx';
+import { badgeColumn, column, timeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
-import { TimeAgo } from '../../components/time-ago.tsx';
 import { formatDate, formatDateTime } from '../../lib/time.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -30,42 +28,32 @@ import {
 import { JobStatusBadge } from './job-status-badge.tsx';
 import { useJobsList } from './use-bulk.ts';
 
+/** A job's name (opening its page) and the depth it checks at. */
+function JobTitle({ job, workspaceId }: { job: BulkJobDto; workspaceId: string }) {
+  return (
+    <>
+      <Link
+        to={jobPath(workspaceId, job.id)}
+        className="block font-medium text-slate-900 hover:text-indigo-600 sm:truncate"
+        data-testid="job-link"
+        title={job.name ?? undefined}
+      >
+        {job.name ?? 'Untitled job'}
+      </Link>
+      <span className="block text-xs text-slate-500">{DEPTH_INFO[job.depth].label} depth</span>
+    </>
+  );
+}
+
 function jobColumns(workspaceId: string, now: number): Column<BulkJobDto>[] {
   return [
-    {
-      id: 'name',
-      header: 'Name',
-      primary: true,
+    titleColumn('Name', (job) => <JobTitle job={job} workspaceId={workspaceId} />, {
       className: 'sm:max-w-72',
-      cell: (job) => (
-        <>
-          <Link
-            to={jobPath(workspaceId, job.id)}
-            className="block font-medium text-slate-900 hover:text-indigo-600 sm:truncate"
-            data-testid="job-link"
-            title={job.name ?? undefined}
-          >
-            {job.name ?? 'Untitled job'}
-          </Link>
-          <span className="block text-xs text-slate-500">{DEPTH_INFO[job.depth].label} depth</span>
-        </>
-      ),
-    },
-    {
-      id: 'status',
-      header: 'Status',
-      cell: (job) => (
-        <span>
-          <JobStatusBadge status={job.status} />
-        </span>
-      ),
-    },
-    {
-      id: 'progress',
-      header: 'Progress',
-      from: 'md',
-      className: 'sm:w-48',
-      cell: (job) => (
+    }),
+    badgeColumn('Status', (job) => <JobStatusBadge status={job.status} />),
+    column(
+      'Progress',
+      (job) => (
         <div className="flex items-center gap-2.5">
           <ProgressBar
             value={job.percent}
@@ -79,27 +67,17 @@ function jobColumns(workspaceId: string, now: number): Column<BulkJobDto>[] {
           </span>
         </div>
       ),
-    },
-    {
-      id: 'total',
-      header: 'Addresses',
+      { from: 'md', className: 'sm:w-48' },
+    ),
+    column('Addresses', (job) => formatCount(job.total), {
       align: 'right',
       testId: 'job-total',
       className: 'text-slate-700',
-      cell: (job) => formatCount(job.total),
-    },
-    {
-      id: 'created',
-      header: 'Created',
-      from: 'lg',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (job) => <TimeAgo iso={job.createdAt} now={now} />,
-    },
-    {
-      id: 'expires',
-      header: 'Expires on',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (job) =>
+    }),
+    timeColumn('Created', (job) => job.createdAt, now, { from: 'lg' }),
+    column(
+      'Expires on',
+      (job) =>
         job.expiresAt ? (
           <time dateTime={job.expiresAt} title={formatDateTime(job.expiresAt)}>
             {formatDate(job.expiresAt)}
@@ -109,7 +87,8 @@ function jobColumns(workspaceId: string, now: number): Column<BulkJobDto>[] {
             {isActive(job.status) ? 'While running' : '—'}
           </span>
         ),
-    },
+      { className: 'whitespace-nowrap text-slate-600' },
+    ),
   ];
 }
 
@@ -142,40 +121,29 @@ export function JobsPage() {
       actions={canManage ? uploadLink('upload-list') : undefined}
     >
       <Card id="bulk-jobs" testId="jobs-card" bodyClassName="p-0" title="Jobs" description="Newest first.">
-        <QueryState
-          query={list}
-          what="the bulk jobs"
-          testId="jobs"
-          skeleton={{
-            cells: ['h-4 w-48', 'h-5 w-20 rounded-full', 'h-2 w-32 rounded-full', 'ml-auto h-4 w-16'],
-          }}
-          isEmpty={jobs.length === 0}
-          empty={
-            <EmptyState
-              icon={ListChecksIcon}
-              title="No bulk jobs yet"
-              testId="jobs-empty"
-              action={canManage ? uploadLink('upload-empty', 'Upload your first list') : undefined}
-            >
-              {canManage
+        <KeysetTable
+          log={list}
+          rows={jobs}
+          state={{
+            name: 'jobs',
+            what: 'the bulk jobs',
+            skeleton: {
+              cells: ['h-4 w-48', 'h-5 w-20 rounded-full', 'h-2 w-32 rounded-full', 'ml-auto h-4 w-16'],
+            },
+            empty: {
+              icon: ListChecksIcon,
+              title: 'No bulk jobs yet',
+              action: canManage ? uploadLink('upload-empty', 'Upload your first list') : undefined,
+              children: canManage
                 ? 'Upload a CSV, TSV or plain list of addresses: every one is checked, and you can download the results.'
-                : 'Owners, admins and members upload lists of addresses to check. Their jobs will appear here.'}
-            </EmptyState>
-          }
-        >
-          <DataTable
-            rows={jobs}
-            columns={jobColumns(workspace.id, now)}
-            caption="Bulk verification jobs, newest first"
-            testId="jobs-table"
-            rowData={(job) => ({ 'data-job-id': job.id })}
-            pagination={infinitePagination(list, jobs.length, {
-              noun: ['job', 'jobs'],
-              endText: 'all of them',
-              testId: 'jobs',
-            })}
-          />
-        </QueryState>
+                : 'Owners, admins and members upload lists of addresses to check. Their jobs will appear here.',
+            },
+          }}
+          words={{ noun: ['job', 'jobs'], endText: 'all of them' }}
+          columns={jobColumns(workspace.id, now)}
+          caption="Bulk verification jobs, newest first"
+          rowData={(job) => ({ 'data-job-id': job.id })}
+        />
       </Card>
     </Page>
   );

@@ -13,6 +13,7 @@ import { Card } from '../../components/card.tsx';
 import { HiddenFileInput } from '../../components/file-input.tsx';
 import { FileIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
+import { startDownload } from '../../lib/download.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
 import { downloadUrl } from './bulk-model.ts';
 
@@ -41,12 +42,7 @@ async function joinFile(workspaceId: string, job: BulkJobDto, file: File): Promi
 
 function save(blob: Blob, name: string) {
   const href = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
+  startDownload(href, name);
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 

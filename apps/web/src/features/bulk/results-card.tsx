@@ -6,6 +6,7 @@ import { Badge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { FilterIcon } from '../../components/icons.tsx';
+import { badgeColumn, column } from '../../components/list-kit/columns.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
 import { PageSteps } from '../../components/list-kit/page-steps.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
@@ -29,37 +30,17 @@ function ResultStatus({ item }: { item: BulkResult }) {
 }
 
 const RESULT_COLUMNS: Column<BulkResult>[] = [
-  {
-    id: 'seq',
-    header: '#',
-    align: 'right',
-    className: 'w-16 text-xs text-slate-500',
-    cell: (item) => item.seq,
-  },
-  {
-    id: 'address',
-    header: 'Address',
+  column('#', (item) => item.seq, { id: 'seq', align: 'right', className: 'w-16 text-xs text-slate-500' }),
+  column('Address', (item) => <span data-testid="result-email">{item.email}</span>, {
     className: 'font-mono text-xs text-slate-900 sm:max-w-72 sm:truncate',
     title: (item) => item.email,
-    cell: (item) => <span data-testid="result-email">{item.email}</span>,
-  },
-  {
-    id: 'status',
-    header: 'Status',
-    cell: (item) => (
-      <span>
-        <ResultStatus item={item} />
-      </span>
-    ),
-  },
-  {
-    id: 'reason',
-    header: 'Reason',
-    from: 'md',
-    className: 'text-slate-600',
-    cell: (item) =>
-      item.result ? explainReason(item.result).title : <span className="text-slate-500">—</span>,
-  },
+  }),
+  badgeColumn('Status', (item) => <ResultStatus item={item} />),
+  column(
+    'Reason',
+    (item) => (item.result ? explainReason(item.result).title : <span className="text-slate-500">—</span>),
+    { from: 'md', className: 'text-slate-600' },
+  ),
 ];
 
 export function ResultsCard({

@@ -11,6 +11,7 @@ import { cn } from '../../lib/cn.ts';
 import { DepthToggle } from '../check/depth-toggle.tsx';
 import { formatFileSize } from './bulk-model.ts';
 import type { UploadOptions } from './upload.ts';
+import type { FileChoiceState } from './use-file-choice.ts';
 
 export type Depth = UploadOptions['depth'];
 export type Format = UploadOptions['format'];
@@ -223,19 +224,17 @@ export function ChosenFile({ file, busy, onClear }: { file: File; busy: boolean;
  * `settings` about reading it, if any) and the way to change it; below, why a file was refused.
  */
 export function FileChoice({
-  file,
+  picked: { file, maxBytes, error },
   busy,
-  maxBytes,
   onFile,
-  error,
+  refusal,
   settings,
 }: {
-  file: File | undefined;
+  picked: FileChoiceState;
   busy: boolean;
-  maxBytes: number;
   onFile: (file: File | undefined) => void;
-  /** Why the file was refused: the alert's title, its test id and the reason. */
-  error: { title: string; testId: string; text: string | undefined };
+  /** The title and test id of the alert saying why the file was refused. */
+  refusal: { title: string; testId: string };
   settings?: ReactNode;
 }) {
   const choice = file ? (
@@ -249,9 +248,9 @@ export function FileChoice({
   return (
     <>
       {choice}
-      {error.text ? (
-        <Alert tone="error" title={error.title} className="mt-4" testId={error.testId}>
-          {error.text}
+      {error ? (
+        <Alert tone="error" title={refusal.title} className="mt-4" testId={refusal.testId}>
+          {error}
         </Alert>
       ) : null}
     </>

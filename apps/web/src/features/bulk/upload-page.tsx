@@ -25,14 +25,12 @@ function readyText({ column, preview }: ReturnType<typeof useUpload>): string {
 
 /** The foot of the page: what is about to happen (or how far the upload is), and Start. */
 function StartBar({ state }: { state: ReturnType<typeof useUpload> }) {
-  const { upload, file, preview, column } = state;
+  const { file, preview, column } = state;
   return (
     <UploadBar
-      upload={upload}
+      run={state}
       idleText={readyText(state)}
       canStart={Boolean(file && preview.data && column !== null)}
-      onStart={() => void state.start()}
-      onAbort={state.abort}
       startLabel="Start verification"
       testIds={{ start: 'start-job', abort: 'abort-upload' }}
     />
@@ -45,11 +43,10 @@ function UploadForm({ state }: { state: ReturnType<typeof useUpload> }) {
     <>
       <Card id="upload-file" testId="file-card" title="File">
         <FileChoice
-          file={file}
+          picked={state.picked}
           busy={busy}
-          maxBytes={state.maxUploadBytes}
           onFile={state.chooseFile}
-          error={{ title: 'This file cannot be uploaded', testId: 'file-error', text: state.fileError }}
+          refusal={{ title: 'This file cannot be uploaded', testId: 'file-error' }}
         />
       </Card>
       {file ? (

@@ -45,19 +45,16 @@ export function UploadProgress({ upload }: { upload: UploadPhase }) {
 
 /** The foot of an upload page: `idleText` (or the progress, announced politely), Cancel upload, Start. */
 export function UploadBar({
-  upload,
+  run: { upload, start, abort },
   idleText,
   canStart,
-  onStart,
-  onAbort,
   startLabel,
   testIds,
 }: {
-  upload: UploadPhase;
+  /** The page's upload: where it is, how it starts, how it is cancelled. */
+  run: { upload: UploadPhase; start: () => Promise<unknown>; abort: () => void };
   idleText: string;
   canStart: boolean;
-  onStart: () => void;
-  onAbort: () => void;
   startLabel: string;
   testIds: { start: string; abort: string; status?: string };
 }) {
@@ -69,11 +66,16 @@ export function UploadBar({
       </div>
       <div className="flex shrink-0 gap-2">
         {upload.phase === 'sending' ? (
-          <Button variant="secondary" onClick={onAbort} data-testid={testIds.abort}>
+          <Button variant="secondary" onClick={abort} data-testid={testIds.abort}>
             Cancel upload
           </Button>
         ) : null}
-        <Button onClick={onStart} disabled={!canStart || busy} loading={busy} data-testid={testIds.start}>
+        <Button
+          onClick={() => void start()}
+          disabled={!canStart || busy}
+          loading={busy}
+          data-testid={testIds.start}
+        >
           {busy ? null : <UploadIcon className="size-4" />}
           {startLabel}
         </Button>

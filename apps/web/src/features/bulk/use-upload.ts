@@ -6,11 +6,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
-import { fileProblem, jobPath, MAX_UPLOAD_BYTES, PREVIEW_BYTES, uploadUrl } from './bulk-model.ts';
+import { jobPath, PREVIEW_BYTES, uploadUrl } from './bulk-model.ts';
 import { columnToSend } from './preview-model.ts';
 import { sampleBase64, type UploadOptions, uploadFields } from './upload.ts';
 import { DEFAULT_CHOICES, type UploadChoices } from './upload-fields.tsx';
-import { useBulkLimits, useInvalidateBulk } from './use-bulk.ts';
+import { useInvalidateBulk } from './use-bulk.ts';
+import { useFileChoice } from './use-file-choice.ts';
 import { type UploadState, useUploadRun } from './use-upload-run.ts';
 
 export type { UploadState };
@@ -20,15 +21,14 @@ export function useUpload(workspaceId: string) {
   const queryClient = useQueryClient();
   const invalidateBulk = useInvalidateBulk();
   const navigate = useNavigate();
-  const [file, setFile] = useState<File>();
-  const [fileError, setFileError] = useState<string>();
-  const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const picked = useFileChoice();
+  const { file } = picked;
   const [column, setColumn] = useState<number | null>(null);
   const [choices, setChoices] = useState<UploadChoices>(DEFAULT_CHOICES);
   const trpcClient = useTRPCClient();
   const { upload, reset, run, abort, busy } = useUploadRun(
     () => trpcClient.bulk.list.query({ workspaceId, limit: 1 }),
-    maxUploadBytes,
+    picked.maxBytes,
   );
   const preview = useMutation(trpc.bulk.preview.mutationOptions());
 
@@ -43,18 +43,16 @@ export function useUpload(workspaceId: string) {
         { onSuccess: (result) => setColumn(result.detectedColumn) },
       );
     } catch {
-      setFileError('The file could not be read by the browser. Choose it again.');
+      picked.setError('The file could not be read by the browser. Choose it again.');
     }
   }
 
   function chooseFile(chosen: File | undefined) {
     reset();
-    const problem = chosen && fileProblem(chosen, maxUploadBytes);
-    setFileError(problem);
-    setFile(problem ? undefined : chosen);
+    const kept = picked.choose(chosen);
     preview.reset();
     setColumn(null);
-    if (chosen && !problem) void runPreview(chosen, choices);
+    if (kept) void runPreview(kept, choices);
   }
 
   function choose(next: Partial<UploadChoices>) {
@@ -84,8 +82,7 @@ export function useUpload(workspaceId: string) {
 
   return {
     file,
-    fileError,
-    maxUploadBytes,
+    picked,
     column,
     setColumn,
     choices,

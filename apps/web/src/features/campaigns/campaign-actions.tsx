@@ -4,11 +4,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button } from '../../components/button.tsx';
+import { Button, DeleteButton } from '../../components/button.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
-import { CopyIcon, SendIcon, TrashIcon } from '../../components/icons.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
+import { CopyIcon, SendIcon } from '../../components/icons.tsx';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { campaignActionError, type CampaignAction as ErrorAction } from './campaign-errors.ts';
@@ -17,7 +16,7 @@ import { allowedActions } from './campaigns-model.ts';
 import { PostalAddressLink } from './postal-address-card.tsx';
 import { ScheduleDialog } from './schedule-dialog.tsx';
 import { TestSendDialog } from './test-send-dialog.tsx';
-import { type Campaign, type Checklist, useRefreshCampaigns } from './use-campaigns.ts';
+import { type Campaign, type Checklist, useCampaignAction, useRefreshCampaigns } from './use-campaigns.ts';
 
 type Transition = 'pause' | 'resume' | 'cancel';
 
@@ -58,9 +57,7 @@ function TransitionButton({
   campaign: Campaign;
   onDone: (notice: string) => void;
 }) {
-  const trpc = useTRPC();
-  const { workspace } = useCurrentWorkspace();
-  const refresh = useRefreshCampaigns();
+  const { trpc, workspace, refresh, ref } = useCampaignAction(campaign);
   const words = TRANSITIONS[transition];
   const refusal = useRefusal((error) => campaignActionError(error, transition as ErrorAction));
   const options = {
@@ -91,7 +88,7 @@ function TransitionButton({
         testId={`campaign-${transition}-dialog`}
         title={words.title(campaign.name)}
         confirmLabel={words.confirm}
-        onConfirm={() => mutation.mutate({ workspaceId: workspace.id, campaignId: campaign.id })}
+        onConfirm={() => mutation.mutate(ref)}
         error={
           problem?.postalAddress ? (
             <>
@@ -108,10 +105,8 @@ function TransitionButton({
 }
 
 function DeleteDraft({ campaign }: { campaign: Campaign }) {
-  const trpc = useTRPC();
   const navigate = useNavigate();
-  const { workspace } = useCurrentWorkspace();
-  const refresh = useRefreshCampaigns();
+  const { trpc, workspace, refresh, ref } = useCampaignAction(campaign);
   const refusal = useRefusal((error) => campaignActionError(error, 'remove'));
   const remove = useMutation(
     trpc.campaigns.remove.mutationOptions({
@@ -128,16 +123,13 @@ function DeleteDraft({ campaign }: { campaign: Campaign }) {
   const confirm = useConfirmMutation(remove, refusal.problem);
   return (
     <>
-      <Button variant="ghost" data-testid="campaign-remove" onClick={confirm.ask}>
-        <TrashIcon className="size-4" />
-        Delete
-      </Button>
+      <DeleteButton variant="ghost" data-testid="campaign-remove" onClick={confirm.ask} />
       <ConfirmAction
         {...confirm.dialog}
         testId="campaign-remove-dialog"
         title={`Delete “${campaign.name}”?`}
         confirmLabel="Delete draft"
-        onConfirm={() => remove.mutate({ workspaceId: workspace.id, campaignId: campaign.id })}
+        onConfirm={() => remove.mutate(ref)}
       >
         <p>The draft is deleted. Nothing was sent from it.</p>
       </ConfirmAction>
@@ -152,10 +144,8 @@ function DuplicateButton({
   campaign: Campaign;
   onProblem: (message: string) => void;
 }) {
-  const trpc = useTRPC();
   const navigate = useNavigate();
-  const { workspace } = useCurrentWorkspace();
-  const refresh = useRefreshCampaigns();
+  const { trpc, workspace, refresh, ref } = useCampaignAction(campaign);
   const duplicate = useMutation(
     trpc.campaigns.duplicate.mutationOptions({
       onSuccess: async (copy) => {
@@ -175,7 +165,7 @@ function DuplicateButton({
       variant="secondary"
       data-testid="campaign-duplicate"
       loading={duplicate.isPending}
-      onClick={() => duplicate.mutate({ workspaceId: workspace.id, campaignId: campaign.id })}
+      onClick={() => duplicate.mutate(ref)}
     >
       <CopyIcon className="size-4" />
       Duplicate
@@ -193,7 +183,7 @@ export function CampaignActions({
   /** What the last action did (or why it failed), for the page's notice. */
   onNotice: (notice: { tone: 'success' | 'error'; text: string }) => void;
 }) {
-  const { workspace, can } = useCurrentWorkspace();
+  const { can } = useCurrentWorkspace();
   const refresh = useRefreshCampaigns();
   const [dialog, setDialog] = useState<'test' | 'schedule'>();
   const allowed = allowedActions(campaign.status);
@@ -203,7 +193,6 @@ export function CampaignActions({
   /** What both dialogs are given: whether this one is open, the campaign, and how it closes. */
   const dialogOf = (which: 'test' | 'schedule') => ({
     open: dialog === which,
-    workspaceId: workspace.id,
     campaign,
     onClose: () => setDialog(undefined),
   });

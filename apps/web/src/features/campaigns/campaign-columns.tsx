@@ -2,6 +2,8 @@
 // the status, the progress (sent of recipients, as a bar), the list, and when it was scheduled, sent
 // or last changed.
 import { Link } from 'react-router';
+import { NONE } from '../../components/detail-row.tsx';
+import { column, titleColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { TimeAgo } from '../../components/time-ago.tsx';
@@ -10,8 +12,6 @@ import { campaignPath } from './campaign-paths.ts';
 import { CampaignStatusBadge } from './campaign-status-badge.tsx';
 import { progress } from './campaigns-model.ts';
 import type { CampaignSummary } from './use-campaigns.ts';
-
-const NONE = <span className="text-slate-500">—</span>;
 
 /** When: scheduled for, sent on, or (drafts) last changed. */
 function When({ campaign, now }: { campaign: CampaignSummary; now: number }) {
@@ -32,35 +32,24 @@ export function campaignColumns(
   now: number,
 ): Column<CampaignSummary>[] {
   return [
-    {
-      id: 'name',
-      header: 'Campaign',
-      primary: true,
-      cell: (campaign) => (
-        <>
-          <Link
-            to={campaignPath(workspaceId, campaign.id)}
-            data-testid="campaign-row-name"
-            className="font-medium [overflow-wrap:anywhere] text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-          >
-            {campaign.name}
-          </Link>
-          <span className="mt-0.5 block [overflow-wrap:anywhere] text-slate-500">
-            {campaign.subject || 'No subject yet'}
-          </span>
-        </>
-      ),
-    },
-    {
-      id: 'status',
-      header: 'Status',
-      cell: (campaign) => <CampaignStatusBadge status={campaign.status} />,
-    },
-    {
-      id: 'progress',
-      header: 'Progress',
-      testId: 'campaign-progress',
-      cell: (campaign) => {
+    titleColumn('Campaign', (campaign) => (
+      <>
+        <Link
+          to={campaignPath(workspaceId, campaign.id)}
+          data-testid="campaign-row-name"
+          className="font-medium [overflow-wrap:anywhere] text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {campaign.name}
+        </Link>
+        <span className="mt-0.5 block [overflow-wrap:anywhere] text-slate-500">
+          {campaign.subject || 'No subject yet'}
+        </span>
+      </>
+    )),
+    column('Status', (campaign) => <CampaignStatusBadge status={campaign.status} />),
+    column(
+      'Progress',
+      (campaign) => {
         if (campaign.status === 'draft' || campaign.status === 'scheduled') return NONE;
         const done = progress(campaign.counters);
         return (
@@ -76,23 +65,19 @@ export function campaignColumns(
           </div>
         );
       },
-    },
-    {
-      id: 'list',
-      header: 'List',
-      from: 'lg',
-      className: 'text-slate-700',
-      cell: (campaign) =>
+      { testId: 'campaign-progress' },
+    ),
+    column(
+      'List',
+      (campaign) =>
         campaign.listId
           ? (listNames.get(campaign.listId) ?? <span className="text-slate-500">Deleted list</span>)
           : NONE,
-    },
-    {
-      id: 'when',
-      header: 'When',
+      { from: 'lg', className: 'text-slate-700' },
+    ),
+    column('When', (campaign) => <When campaign={campaign} now={now} />, {
       from: 'md',
       className: 'text-slate-600',
-      cell: (campaign) => <When campaign={campaign} now={now} />,
-    },
+    }),
   ];
 }

@@ -12,6 +12,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useListsQuery } from '../lists/use-lists.ts';
 import { useMailboxesQuery } from '../mailboxes/use-mailboxes.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { campaignActionError } from './campaign-errors.ts';
 import {
   type CampaignForm,
@@ -23,7 +24,7 @@ import {
   emptyCampaignForm,
 } from './campaign-form.ts';
 import { EditorFields } from './editor-fields.tsx';
-import { type Campaign, useRefreshCampaigns } from './use-campaigns.ts';
+import { type Campaign, useCampaignAction } from './use-campaigns.ts';
 
 /** How long after the last change a draft is saved. */
 export const AUTOSAVE_MS = 700;
@@ -36,16 +37,15 @@ function useChoices(workspaceId: string) {
 
 /** The editor of a campaign not created yet: "Create draft" creates it. */
 export function NewCampaignEditor({
-  workspaceId,
   onCreated,
   onCancel,
 }: {
-  workspaceId: string;
   onCreated: (campaign: Campaign) => void;
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
-  const choices = useChoices(workspaceId);
+  const { workspace } = useCurrentWorkspace();
+  const choices = useChoices(workspace.id);
   const [form, setForm] = useState<CampaignForm>(emptyCampaignForm);
   const [errors, setErrors] = useState<CampaignFormErrors>({});
   const refusal = useRefusal((error) => campaignActionError(error, 'create'));
@@ -57,7 +57,7 @@ export function NewCampaignEditor({
     const found = campaignFormProblems(form);
     setErrors(found);
     if (Object.keys(found).length) return;
-    create.mutate({ workspaceId, ...campaignData(form) });
+    create.mutate({ workspaceId: workspace.id, ...campaignData(form) });
   }
 
   return (
@@ -65,8 +65,7 @@ export function NewCampaignEditor({
       <DialogForm
         testId="new-campaign-form"
         onSubmit={submit}
-        problem={refusal.problem(create)}
-        action={{ label: 'Create draft', busy: create.isPending }}
+        {...refusal.form(create, 'Create draft')}
         onCancel={onCancel}
       >
         <EditorFields form={form} errors={errors} onChange={setForm} {...choices} generatedText="" />
@@ -103,19 +102,16 @@ function SaveStatus({ state, onSave }: { state: SaveState; onSave: () => void })
 
 /** A draft's editor: saves itself a moment after each change. */
 export function DraftEditor({
-  workspaceId,
   campaign,
   onSaving,
 }: {
-  workspaceId: string;
   campaign: Campaign;
   /** Whether a save is waiting or on its way (the preview shows it is about to change). */
   onSaving: (saving: boolean) => void;
 }) {
-  const trpc = useTRPC();
+  const { trpc, workspace, refresh, ref } = useCampaignAction(campaign);
   const queryClient = useQueryClient();
-  const refresh = useRefreshCampaigns();
-  const choices = useChoices(workspaceId);
+  const choices = useChoices(workspace.id);
   const [form, setForm] = useState<CampaignForm>(() => campaignFormOf(campaign));
   const saved = useRef(campaign);
   const refusal = useRefusal((error) => campaignActionError(error, 'save'));
@@ -123,7 +119,7 @@ export function DraftEditor({
     trpc.campaigns.update.mutationOptions({
       onSuccess: (next) => {
         saved.current = next;
-        queryClient.setQueryData(trpc.campaigns.get.queryKey({ workspaceId, campaignId: next.id }), next);
+        queryClient.setQueryData(trpc.campaigns.get.queryKey(ref), next);
         void refresh();
       },
       onError: refusal.onError,
@@ -148,7 +144,7 @@ export function DraftEditor({
     const data = changedData(saved.current, form);
     if (!Object.keys(data).length) return;
     lastSent.current = JSON.stringify(data);
-    update.mutate({ workspaceId, campaignId: campaign.id, data });
+    update.mutate({ ...ref, data });
   };
   const saveRef = useRef(save);
   saveRef.current = save;

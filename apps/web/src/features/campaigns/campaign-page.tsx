@@ -105,7 +105,7 @@ function CampaignDetails({ campaign, back }: { campaign: Campaign; back: React.R
         <CampaignReport workspaceId={workspace.id} campaign={campaign} live={isLive(campaign.status)} />
       )}
       <div className="grid items-start gap-6 xl:grid-cols-2">
-        {editable ? <DraftEditor workspaceId={workspace.id} campaign={campaign} onSaving={onSaving} /> : null}
+        {editable ? <DraftEditor campaign={campaign} onSaving={onSaving} /> : null}
         <div className={editable ? 'xl:sticky xl:top-6' : 'xl:col-span-2'}>
           <PreviewCard workspaceId={workspace.id} campaignId={campaign.id} saving={saving} />
         </div>

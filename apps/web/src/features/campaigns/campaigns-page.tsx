@@ -74,10 +74,7 @@ export function CampaignsPage() {
           state={{
             name: 'campaigns',
             what: 'the campaigns',
-            skeleton: {
-              rows: 3,
-              cells: ['h-4 w-56', 'h-5 w-20 rounded-full', 'h-2 w-36', 'ml-auto h-4 w-24'],
-            },
+            skeleton: { cells: ['h-4 w-56', 'h-5 w-20 rounded-full', 'h-2 w-36', 'ml-auto h-4 w-24'] },
             empty: {
               accent: true,
               icon: SendIcon,

@@ -2,7 +2,7 @@
 // send), reply-to, list, the HTML body with the merge fields it may use, and the text version —
 // generated from the HTML unless the member switches to writing it.
 import { useId } from 'react';
-import { bindDraft } from '../../components/draft-inputs.tsx';
+import { bindDraft, type DraftProps } from '../../components/draft-inputs.tsx';
 import { Field, INPUT_CLASS } from '../../components/field.tsx';
 import { OptionCheckbox } from '../../components/form-fields.tsx';
 import { SelectField } from '../../components/select.tsx';
@@ -100,10 +100,7 @@ export function EditorFields({
   mailboxes,
   lists,
   generatedText,
-}: {
-  form: CampaignForm;
-  errors: CampaignFormErrors;
-  onChange: (next: CampaignForm) => void;
+}: DraftProps<CampaignForm, CampaignFormErrors> & {
   /** The workspace's accounts; those that cannot send are listed but not offered. */
   mailboxes: readonly Mailbox[];
   lists: readonly ContactList[];

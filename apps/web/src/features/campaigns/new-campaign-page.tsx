@@ -27,7 +27,6 @@ export function NewCampaignPage() {
       {can('campaigns.manage') ? (
         <div className="max-w-3xl">
           <NewCampaignEditor
-            workspaceId={workspace.id}
             onCancel={() => navigate(campaignsPath(workspace.id))}
             onCreated={(campaign) => {
               void refresh();

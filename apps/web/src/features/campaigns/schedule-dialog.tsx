@@ -5,11 +5,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { closeThen, Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
+import type { DraftProps } from '../../components/draft-inputs.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { SelectField } from '../../components/select.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { type CampaignProblem, campaignActionError } from './campaign-errors.ts';
 import { ChecklistItems } from './checklist-card.tsx';
@@ -23,7 +23,7 @@ import {
   scheduleProblems,
 } from './schedule-model.ts';
 import { browserTimeZone, formatInZone, groupTimeZones, timeZones, zoneLabel } from './time-zone.ts';
-import type { Campaign, Checklist } from './use-campaigns.ts';
+import { type Campaign, type Checklist, useCampaignAction } from './use-campaigns.ts';
 
 /** The zones by region, as `<optgroup>`s of a native select. */
 function TimeZoneSelect({ value, onChange }: { value: string; onChange: (zone: string) => void }) {
@@ -100,15 +100,7 @@ function RefusalDetail({ workspaceId, problem }: { workspaceId: string; problem:
   );
 }
 
-function ScheduleFields({
-  form,
-  errors,
-  onChange,
-}: {
-  form: ScheduleForm;
-  errors: ScheduleErrors;
-  onChange: (form: ScheduleForm) => void;
-}) {
+function ScheduleFields({ form, errors, onChange }: DraftProps<ScheduleForm, ScheduleErrors>) {
   return (
     <fieldset className="space-y-4">
       <legend className="text-sm font-medium text-slate-800">When</legend>
@@ -147,26 +139,22 @@ function ScheduleFields({
 }
 
 function ScheduleEditor({
-  workspaceId,
   campaign,
   checklist,
   onScheduled,
-  onCancel,
 }: {
-  workspaceId: string;
   campaign: Campaign;
   checklist: Checklist | undefined;
   onScheduled: (campaign: Campaign) => void;
-  onCancel: () => void;
 }) {
-  const trpc = useTRPC();
+  const { trpc, workspace, ref } = useCampaignAction(campaign);
   const [form, setForm] = useState(() => emptyScheduleForm(Date.now(), browserTimeZone()));
   const [errors, setErrors] = useState<ScheduleErrors>({});
   const refusal = useRefusal((error) => campaignActionError(error, 'schedule'));
   const schedule = useMutation(
     trpc.campaigns.schedule.mutationOptions({ onSuccess: onScheduled, onError: refusal.onError }),
   );
-  const problem = schedule.isError ? campaignActionError(schedule.error, 'schedule') : undefined;
+  const problem = refusal.problem(schedule);
   const warnings =
     (checklist?.items.some((item) => item.status === 'warning') ?? false) ||
     Boolean(problem?.needsAcknowledgement);
@@ -177,7 +165,7 @@ function ScheduleEditor({
     const found = scheduleProblems(form, Date.now(), warnings && !blocked);
     setErrors(found);
     if (Object.keys(found).length) return;
-    schedule.mutate({ workspaceId, campaignId: campaign.id, ...scheduleInput(form) });
+    schedule.mutate({ ...ref, ...scheduleInput(form) });
   }
 
   return (
@@ -186,12 +174,11 @@ function ScheduleEditor({
       onSubmit={submit}
       problem={undefined}
       action={{ label: form.when === 'now' ? 'Send now' : 'Schedule', busy: schedule.isPending }}
-      onCancel={onCancel}
     >
-      {problem ? <RefusalDetail workspaceId={workspaceId} problem={problem} /> : null}
+      {problem ? <RefusalDetail workspaceId={workspace.id} problem={problem} /> : null}
       {checklist ? (
         <div className="rounded-lg border border-slate-200 px-4 py-3" data-testid="schedule-checklist">
-          <ChecklistItems workspaceId={workspaceId} checklist={checklist} />
+          <ChecklistItems workspaceId={workspace.id} checklist={checklist} />
         </div>
       ) : null}
       {warnings ? (
@@ -212,35 +199,27 @@ function ScheduleEditor({
 }
 
 export function ScheduleDialog({
-  open,
-  workspaceId,
   campaign,
   checklist,
-  onClose,
   onScheduled,
-}: {
-  open: boolean;
-  workspaceId: string;
+  ...dialog
+}: OpenDialogProps & {
   campaign: Campaign;
   checklist: Checklist | undefined;
-  onClose: () => void;
   onScheduled: (campaign: Campaign) => void;
 }) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="schedule-dialog"
       className="max-w-xl"
       title={`Schedule “${campaign.name}”`}
       description="Sending starts at the chosen time, at the sender’s pace. It can be paused or cancelled until every message is out."
     >
       <ScheduleEditor
-        workspaceId={workspaceId}
         campaign={campaign}
         checklist={checklist}
-        onCancel={onClose}
-        onScheduled={closeThen(onClose, onScheduled)}
+        onScheduled={closeThen(dialog.onClose, onScheduled)}
       />
     </Dialog>
   );

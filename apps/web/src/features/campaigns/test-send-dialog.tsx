@@ -2,28 +2,17 @@
 // sender to an address (the member's own by default; its links lead to a harmless page).
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { closeThen, Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { Field } from '../../components/field.tsx';
 import { emailProblem } from '../../lib/email-address.ts';
-import { useTRPC } from '../../lib/trpc.ts';
 import { useSession } from '../auth/use-session.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { campaignActionError } from './campaign-errors.ts';
-import type { Campaign } from './use-campaigns.ts';
+import { type Campaign, useCampaignAction } from './use-campaigns.ts';
 
-function TestSendForm({
-  workspaceId,
-  campaign,
-  onSent,
-  onCancel,
-}: {
-  workspaceId: string;
-  campaign: Campaign;
-  onSent: (to: string[]) => void;
-  onCancel: () => void;
-}) {
-  const trpc = useTRPC();
+function TestSendForm({ campaign, onSent }: { campaign: Campaign; onSent: (to: string[]) => void }) {
+  const { trpc, ref } = useCampaignAction(campaign);
   const session = useSession();
   const own = session.status === 'signed_in' ? session.user.email : '';
   const [to, setTo] = useState(own);
@@ -40,17 +29,11 @@ function TestSendForm({
     const problem = emailProblem(to);
     setError(problem);
     if (problem) return;
-    send.mutate({ workspaceId, campaignId: campaign.id, to: [to.trim()] });
+    send.mutate({ ...ref, to: [to.trim()] });
   }
 
   return (
-    <DialogForm
-      testId="test-send-form"
-      onSubmit={submit}
-      problem={refusal.problem(send)}
-      action={{ label: 'Send test', busy: send.isPending }}
-      onCancel={onCancel}
-    >
+    <DialogForm testId="test-send-form" onSubmit={submit} {...refusal.form(send, 'Send test')}>
       <Field
         label="Send to"
         type="email"
@@ -66,32 +49,18 @@ function TestSendForm({
 }
 
 export function TestSendDialog({
-  open,
-  workspaceId,
   campaign,
-  onClose,
   onSent,
-}: {
-  open: boolean;
-  workspaceId: string;
-  campaign: Campaign;
-  onClose: () => void;
-  onSent: (to: string[]) => void;
-}) {
+  ...dialog
+}: OpenDialogProps & { campaign: Campaign; onSent: (to: string[]) => void }) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="test-send-dialog"
       title="Send a test"
       description={`“${campaign.name}”, from its sender, to one address.`}
     >
-      <TestSendForm
-        workspaceId={workspaceId}
-        campaign={campaign}
-        onCancel={onClose}
-        onSent={closeThen(onClose, onSent)}
-      />
+      <TestSendForm campaign={campaign} onSent={closeThen(dialog.onClose, onSent)} />
     </Dialog>
   );
 }

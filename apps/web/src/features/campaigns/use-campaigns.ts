@@ -2,9 +2,11 @@
 // while one is sending), one campaign, its preview, checklist and metrics (re-read while it sends),
 // and the postal-address settings.
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { logPageOptions } from '../../components/list-kit/log-query.ts';
 import type { RouterOutputs } from '../../lib/router-types.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { type Trpc, useInvalidate } from '../../lib/use-invalidate.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { isLive } from './campaigns-model.ts';
 
 export type Campaign = RouterOutputs['campaigns']['get'];
@@ -23,9 +25,7 @@ export function useCampaignsLog(workspaceId: string) {
     trpc.campaigns.list.infiniteQueryOptions(
       { workspaceId, limit: CAMPAIGNS_PAGE_SIZE },
       {
-        staleTime: 0,
-        placeholderData: keepPreviousData,
-        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        ...logPageOptions(true),
         refetchInterval: (query) =>
           query.state.data?.pages.some((page) => page.campaigns.some((c) => isLive(c.status)))
             ? LIVE_MS
@@ -95,6 +95,14 @@ const CAMPAIGN_KEYS = (trpc: Trpc) => [
 
 /** Re-reads what a change to a campaign affects: the list, the campaign, its preview, checklist, metrics. */
 export const useRefreshCampaigns = () => useInvalidate(CAMPAIGN_KEYS);
+
+/** What every action on one campaign starts from: the API, the campaign's reference, and the re-read after it. */
+export function useCampaignAction(campaign: { id: string }) {
+  const trpc = useTRPC();
+  const { workspace } = useCurrentWorkspace();
+  const refresh = useRefreshCampaigns();
+  return { trpc, workspace, refresh, ref: { workspaceId: workspace.id, campaignId: campaign.id } };
+}
 
 const SETTINGS_KEYS = (trpc: Trpc) => [
   trpc.campaigns.settings.get.pathKey(),

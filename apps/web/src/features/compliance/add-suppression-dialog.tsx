@@ -2,7 +2,7 @@
 // removes the entry (manual entries only) or the person subscribes again with double opt-in.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
+import { closeThen, Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { EmailField, useEmailInput } from '../../components/email-field.tsx';
 import { Field } from '../../components/field.tsx';
@@ -33,12 +33,7 @@ function AddForm({
     add.mutate({ workspaceId, emails: [address], ...(source.trim() ? { source: source.trim() } : {}) });
   }
   return (
-    <DialogForm
-      testId="add-suppression-form"
-      onSubmit={submit}
-      problem={refusal.problem(add)}
-      action={{ label: 'Suppress address', busy: add.isPending }}
-    >
+    <DialogForm testId="add-suppression-form" onSubmit={submit} {...refusal.form(add, 'Suppress address')}>
       <EmailField input={email} testId="suppression-email" />
       <Field
         label="Source (optional)"
@@ -69,13 +64,7 @@ export function AddSuppressionDialog({
       title="Suppress an address"
       description="Campaigns never send to a suppressed address, and no import, API call or dashboard action can subscribe it."
     >
-      <AddForm
-        workspaceId={workspaceId}
-        onAdded={(email, added) => {
-          dialog.onClose();
-          onAdded(email, added);
-        }}
-      />
+      <AddForm workspaceId={workspaceId} onAdded={closeThen(dialog.onClose, onAdded)} />
     </Dialog>
   );
 }

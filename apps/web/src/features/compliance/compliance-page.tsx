@@ -222,7 +222,7 @@ export function CompliancePage() {
         }
         log={log}
       >
-        {confirm.notice ? <ListNotice testId="suppressions-notice">{confirm.notice}</ListNotice> : null}
+        <ListNotice testId="suppressions-notice">{confirm.notice}</ListNotice>
         <ReasonFilter filters={filters} onChange={setFilters} />
         <SuppressionsTable
           log={log}

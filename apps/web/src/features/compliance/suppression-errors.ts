@@ -12,9 +12,7 @@ const FAILED: Record<SuppressionAction, string> = {
   export: 'Could not export the suppression list',
 };
 
-export type SuppressionProblem = ActionProblem;
-
-export function suppressionActionError(error: unknown, action: SuppressionAction): SuppressionProblem {
+export function suppressionActionError(error: unknown, action: SuppressionAction): ActionProblem {
   const message = serverExplanation(error);
   if (errorCode(error) === 'CONFLICT')
     return { title: 'This suppression cannot be lifted here', message, staleRole: false };

@@ -4,13 +4,13 @@
 import type { ReactNode } from 'react';
 import { Alert } from '../../components/alert.tsx';
 import { Card } from '../../components/card.tsx';
-import { BackLink, ItemRoute, ItemState } from '../../components/item-page.tsx';
+import { BackLink } from '../../components/item-page.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { FORMATS as BULK_FORMATS, FileChoice, ReadingFields } from '../bulk/upload-fields.tsx';
 import { UploadBar } from '../bulk/upload-progress.tsx';
-import { ListNotFound } from '../lists/list-page.tsx';
-import { isListId, listPath } from '../lists/list-paths.ts';
+import { ListItemState, ListRoute } from '../lists/list-page.tsx';
+import { listPath } from '../lists/list-paths.ts';
 import { type ListDetail, useListQuery } from '../lists/use-lists.ts';
 import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { ConsentCard, VerifyCard } from './consent-card.tsx';
@@ -23,9 +23,7 @@ const FORMATS = BULK_FORMATS.filter(
 );
 
 export function ImportWizardPage() {
-  const { workspace } = useCurrentWorkspace();
-  const notFound = <ListNotFound workspaceId={workspace.id} />;
-  return <ItemRoute param="listId" isId={isListId} notFound={notFound} view={WizardForList} />;
+  return <ListRoute view={WizardForList} />;
 }
 
 function WizardForList({ id: listId }: { id: string }) {
@@ -38,15 +36,9 @@ function WizardForList({ id: listId }: { id: string }) {
     </BackLink>
   );
   return (
-    <ItemState
-      query={list}
-      name="import-list"
-      what="the list"
-      notFound={<ListNotFound workspaceId={workspace.id} />}
-      back={back('The list')}
-    >
+    <ListItemState query={list} name="import-list" back={back('The list')}>
       {(shown) => <WizardOrForbidden list={shown} back={back(shown.name)} />}
-    </ItemState>
+    </ListItemState>
   );
 }
 
@@ -75,11 +67,9 @@ function readyText(wizard: ImportWizard, list: ListDetail): string {
 function StartBar({ wizard, list }: { wizard: ImportWizard; list: ListDetail }) {
   return (
     <UploadBar
-      upload={wizard.upload}
+      run={wizard}
       idleText={readyText(wizard, list)}
       canStart={Boolean(wizard.preview.data)}
-      onStart={() => void wizard.start()}
-      onAbort={wizard.abort}
       startLabel="Import contacts"
       testIds={{ start: 'import-start', abort: 'import-abort', status: 'import-ready' }}
     />
@@ -87,7 +77,7 @@ function StartBar({ wizard, list }: { wizard: ImportWizard; list: ListDetail }) 
 }
 
 function FileCard({ wizard }: { wizard: ImportWizard }) {
-  const { file, busy, choices } = wizard;
+  const { busy, choices } = wizard;
   return (
     <Card
       id="import-file"
@@ -96,11 +86,10 @@ function FileCard({ wizard }: { wizard: ImportWizard }) {
       description="A CSV or TSV file, one contact per row."
     >
       <FileChoice
-        file={file}
+        picked={wizard.picked}
         busy={busy}
-        maxBytes={wizard.maxUploadBytes}
         onFile={wizard.chooseFile}
-        error={{ title: 'This file cannot be imported', testId: 'import-file-error', text: wizard.fileError }}
+        refusal={{ title: 'This file cannot be imported', testId: 'import-file-error' }}
         settings={
           <ReadingFields
             format={choices.format}

@@ -5,8 +5,9 @@ import { Link } from 'react-router';
 import { Badge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { UploadIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { ListState } from '../../components/list-kit/list-state.tsx';
+import { column, titleColumn } from '../../components/list-kit/columns.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { ListTable } from '../../components/list-kit/list-table.tsx';
 import { formatDateTime } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { formatCount } from '../bulk/bulk-model.ts';
@@ -18,43 +19,30 @@ const RECENT = 50;
 
 function importColumns(workspaceId: string): Column<ContactImport>[] {
   return [
-    {
-      id: 'source',
-      header: 'File',
-      primary: true,
-      cell: (item) => (
-        <Link
-          to={importPath(workspaceId, item.listId, item.id)}
-          className="font-medium break-all text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-          data-testid="list-import-link"
-        >
-          {item.source ?? 'Import'}
-        </Link>
-      ),
-    },
-    {
-      id: 'status',
-      header: 'Status',
-      cell: (item) => (
-        <Badge tone={STATUS_INFO[item.status].tone} dot>
-          {STATUS_INFO[item.status].label}
-        </Badge>
-      ),
-    },
-    {
-      id: 'counts',
-      header: 'Subscribed',
-      className: 'tabular-nums text-slate-700',
-      cell: (item) =>
+    titleColumn('File', (item) => (
+      <Link
+        to={importPath(workspaceId, item.listId, item.id)}
+        className="font-medium break-all text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        data-testid="list-import-link"
+      >
+        {item.source ?? 'Import'}
+      </Link>
+    )),
+    column('Status', (item) => (
+      <Badge tone={STATUS_INFO[item.status].tone} dot>
+        {STATUS_INFO[item.status].label}
+      </Badge>
+    )),
+    column(
+      'Subscribed',
+      (item) =>
         `${formatCount(item.counts.imported)} of ${formatCount(item.counts.rows)}${item.counts.skipped ? ` · ${formatCount(item.counts.skipped)} left out` : ''}`,
-    },
-    {
-      id: 'started',
-      header: 'Started',
+      { className: 'tabular-nums text-slate-700' },
+    ),
+    column('Started', (item) => <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>, {
       from: 'md',
       className: 'whitespace-nowrap text-slate-600',
-      cell: (item) => <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>,
-    },
+    }),
   ];
 }
 
@@ -75,25 +63,22 @@ export function ListImportsCard({ workspaceId, listId }: { workspaceId: string; 
   const rows = (imports.data?.items ?? []).filter((item) => item.listId === listId);
   return (
     <Card id="list-imports" testId="list-imports-card" title="Imports" bodyClassName="p-0">
-      <ListState
-        name="list-imports"
-        query={imports}
-        what="the imports"
-        skeleton={{ rows: 1, cells: ['h-4 w-48', 'h-5 w-24 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-28'] }}
-        isEmpty={rows.length === 0}
-        empty={{
-          icon: UploadIcon,
-          title: 'No imports yet',
-          children: 'Import a CSV file of contacts who agreed to receive this list.',
+      <ListTable
+        state={{
+          query: imports,
+          name: 'list-imports',
+          what: 'the imports',
+          skeleton: { rows: 1, cells: ['h-4 w-48', 'h-5 w-24 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-28'] },
+          empty: {
+            icon: UploadIcon,
+            title: 'No imports yet',
+            children: 'Import a CSV file of contacts who agreed to receive this list.',
+          },
         }}
-      >
-        <DataTable
-          rows={rows}
-          columns={importColumns(workspaceId)}
-          caption="Recent imports into this list"
-          testId="list-imports-table"
-        />
-      </ListState>
+        rows={rows}
+        columns={importColumns(workspaceId)}
+        caption="Recent imports into this list"
+      />
     </Card>
   );
 }

@@ -11,65 +11,44 @@ import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { CheckCircleIcon, DownloadIcon } from '../../components/icons.tsx';
+import { column, titleColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
+import { startDownload } from '../../lib/download.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
 import { isFinished, REASON_LABELS, reportCsvUrl } from './import-model.ts';
 import { type ContactImport, useReportLog } from './use-imports.ts';
 
 const columns: Column<ContactImportReportRow>[] = [
-  {
-    id: 'row',
-    header: 'Row',
-    className: 'tabular-nums text-slate-600',
-    testId: 'report-row-number',
-    cell: (row) => row.row,
-  },
-  {
+  column('Row', (row) => row.row, { className: 'tabular-nums text-slate-600', testId: 'report-row-number' }),
+  titleColumn('Address', (row) => row.email || <span className="text-slate-500">(empty)</span>, {
     id: 'email',
-    header: 'Address',
-    primary: true,
     testId: 'report-email',
     className: 'font-medium break-all text-slate-900',
-    cell: (row) => row.email || <span className="text-slate-500">(empty)</span>,
-  },
-  {
-    id: 'reason',
-    header: 'Why',
-    testId: 'report-reason',
-    cell: (row) => (
+  }),
+  column(
+    'Why',
+    (row) => (
       <span data-reason={row.reason}>
         <Badge tone={row.reason === 'rejected_by_verification' ? 'rose' : 'slate'}>
           {REASON_LABELS[row.reason]}
         </Badge>
       </span>
     ),
-  },
-  {
-    id: 'detail',
-    header: 'Detail',
+    { id: 'reason', testId: 'report-reason' },
+  ),
+  column('Detail', (row) => row.detail ?? <span className="text-slate-500">—</span>, {
     from: 'md',
     className: 'text-slate-600 [overflow-wrap:anywhere]',
-    cell: (row) => row.detail ?? <span className="text-slate-500">—</span>,
-  },
+  }),
 ];
 
 const REASON_CHOICES = [
   { value: '', label: 'Every reason' },
   ...CONTACT_IMPORT_REPORT_REASONS.map((reason) => ({ value: reason, label: REASON_LABELS[reason] })),
 ];
-
-/** Starts the browser's download of `href` (same origin: the session cookie goes along). */
-function startDownload(href: string) {
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = '';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 function DownloadReport({ workspaceId, item }: { workspaceId: string; item: ContactImport }) {
   const client = useTRPCClient();
@@ -113,7 +92,6 @@ function DownloadReport({ workspaceId, item }: { workspaceId: string; item: Cont
 export function ReportCard({ workspaceId, item }: { workspaceId: string; item: ContactImport }) {
   const [reason, setReason] = useState<ContactImportReportReason | ''>('');
   const log = useReportLog(workspaceId, item.id, reason || undefined, item.status);
-  const rows = log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Card
       id="import-report"
@@ -136,7 +114,7 @@ export function ReportCard({ workspaceId, item }: { workspaceId: string; item: C
       </div>
       <KeysetTable
         log={log}
-        rows={rows}
+        rows={log.data?.pages.flatMap((page) => page.items) ?? []}
         columns={columns}
         rowKey={(row) => String(row.row)}
         caption="Rows of the file that were not subscribed"
@@ -144,7 +122,7 @@ export function ReportCard({ workspaceId, item }: { workspaceId: string; item: C
         state={{
           name: 'report',
           what: 'the report',
-          skeleton: { rows: 3, cells: ['h-4 w-10', 'h-4 w-56', 'h-5 w-28 rounded-full', 'h-4 w-40'] },
+          skeleton: { cells: ['h-4 w-10', 'h-4 w-56', 'h-5 w-28 rounded-full', 'h-4 w-40'] },
           empty: {
             icon: CheckCircleIcon,
             title: reason

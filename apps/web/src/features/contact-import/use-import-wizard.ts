@@ -8,8 +8,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { sampleBase64 } from '../../components/multipart-upload.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
-import { fileProblem, MAX_UPLOAD_BYTES, PREVIEW_BYTES } from '../bulk/bulk-model.ts';
-import { useBulkLimits } from '../bulk/use-bulk.ts';
+import { PREVIEW_BYTES } from '../bulk/bulk-model.ts';
+import { useFileChoice } from '../bulk/use-file-choice.ts';
 import { useUploadRun } from '../bulk/use-upload-run.ts';
 import {
   hasProblems,
@@ -46,9 +46,8 @@ function useImportUpload(workspaceId: string, listId: string, maxUploadBytes: nu
 
 export function useImportWizard(workspaceId: string, listId: string) {
   const trpc = useTRPC();
-  const [file, setFile] = useState<File>();
-  const [fileError, setFileError] = useState<string>();
-  const maxUploadBytes = useBulkLimits().data?.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const picked = useFileChoice();
+  const { file } = picked;
   const [mapping, setMapping] = useState<Mapping>({ email: null, name: null, attributes: {} });
   const [choices, setChoices] = useState<Choices>(DEFAULT_CHOICES);
   const [basisError, setBasisError] = useState<string>();
@@ -59,7 +58,7 @@ export function useImportWizard(workspaceId: string, listId: string) {
     run,
     abort,
     busy,
-  } = useImportUpload(workspaceId, listId, maxUploadBytes);
+  } = useImportUpload(workspaceId, listId, picked.maxBytes);
   const preview = useMutation(trpc.contactImports.preview.mutationOptions());
 
   async function runPreview(chosen: File, { format, encoding }: Pick<Choices, 'format' | 'encoding'>) {
@@ -72,18 +71,16 @@ export function useImportWizard(workspaceId: string, listId: string) {
         { onSuccess: (result) => setMapping(initialMapping(result)) },
       );
     } catch {
-      setFileError('The file could not be read by the browser. Choose it again.');
+      picked.setError('The file could not be read by the browser. Choose it again.');
     }
   }
 
   function chooseFile(chosen: File | undefined) {
     resetUpload();
     setShowProblems(false);
-    const problem = chosen && fileProblem(chosen, maxUploadBytes);
-    setFileError(problem);
-    setFile(problem ? undefined : chosen);
+    const kept = picked.choose(chosen);
     preview.reset();
-    if (chosen && !problem) void runPreview(chosen, choices);
+    if (kept) void runPreview(kept, choices);
   }
 
   function choose(next: Partial<Choices>) {
@@ -106,8 +103,7 @@ export function useImportWizard(workspaceId: string, listId: string) {
 
   return {
     file,
-    fileError,
-    maxUploadBytes,
+    picked,
     preview,
     mapping,
     setMapping,

@@ -5,7 +5,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { closeThen, Dialog } from '../../components/dialog.tsx';
+import { closeThen, Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
 import { EmailField, useEmailInput } from '../../components/email-field.tsx';
 import { Field } from '../../components/field.tsx';
@@ -15,6 +15,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { listChoices, shortHash } from '../lists/lists-model.ts';
 import type { ContactList } from '../lists/use-lists.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
+import { useCurrentWorkspace } from '../workspaces/use-workspaces.ts';
 import { contactActionError, STATUS_STYLES } from './contacts-model.ts';
 import type { Contact } from './use-contacts.ts';
 
@@ -79,17 +80,14 @@ function ConsentEvidence({
 }
 
 function AddContactForm({
-  workspaceId,
   lists,
   onAdded,
-  onCancel,
 }: {
-  workspaceId: string;
   lists: readonly ContactList[];
   onAdded: (added: Added) => void;
-  onCancel: () => void;
 }) {
   const trpc = useTRPC();
+  const { workspace } = useCurrentWorkspace();
   const refusal = useRefusal((error) => contactActionError(error, 'add'));
   const email = useEmailInput();
   const [name, setName] = useState('');
@@ -121,8 +119,9 @@ function AddContactForm({
     const contact = { email: address, ...(name.trim() ? { name: name.trim() } : {}) };
     create.reset();
     subscribe.reset();
-    if (list) subscribe.mutate({ workspaceId, listId: list.id, contact, evidence: { express } });
-    else create.mutate({ workspaceId, ...contact });
+    if (list)
+      subscribe.mutate({ workspaceId: workspace.id, listId: list.id, contact, evidence: { express } });
+    else create.mutate({ workspaceId: workspace.id, ...contact });
   }
 
   const fieldProblem = problem?.field === 'email' ? problem.message : undefined;
@@ -132,7 +131,6 @@ function AddContactForm({
       onSubmit={submit}
       problem={fieldProblem ? undefined : problem}
       action={{ label: list ? 'Add and subscribe' : 'Add contact', busy }}
-      onCancel={onCancel}
     >
       <EmailField input={email} name="contact-email" testId="contact-email-input" error={fieldProblem} />
       <Field
@@ -160,33 +158,22 @@ function AddContactForm({
 }
 
 export function AddContactDialog({
-  open,
-  workspaceId,
   lists,
-  onClose,
   onAdded,
-}: {
-  open: boolean;
-  workspaceId: string;
+  ...dialog
+}: OpenDialogProps & {
   lists: readonly ContactList[];
-  onClose: () => void;
   onAdded: (added: Added) => void;
 }) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       testId="add-contact-dialog"
       className="max-w-xl"
       title="Add a contact"
       description="Subscribing someone records your word for their consent: add only people who asked for it."
     >
-      <AddContactForm
-        workspaceId={workspaceId}
-        lists={lists}
-        onCancel={onClose}
-        onAdded={closeThen(onClose, onAdded)}
-      />
+      <AddContactForm lists={lists} onAdded={closeThen(dialog.onClose, onAdded)} />
     </Dialog>
   );
 }

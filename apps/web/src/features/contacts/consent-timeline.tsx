@@ -107,7 +107,7 @@ export function ConsentTimelineCard({
         name="consent"
         query={consent}
         what="the consent record"
-        skeleton={{ rows: 3, cells: ['h-4 w-28', 'h-4 w-64', 'ml-auto h-4 w-32'] }}
+        skeleton={{ cells: ['h-4 w-28', 'h-4 w-64', 'ml-auto h-4 w-32'] }}
         isEmpty={events.length === 0}
         empty={{
           icon: ScrollIcon,

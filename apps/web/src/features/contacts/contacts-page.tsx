@@ -89,7 +89,6 @@ export function ContactsPage() {
       {canAdd ? (
         <AddContactDialog
           open={adding}
-          workspaceId={workspace.id}
           lists={lists.data?.lists ?? []}
           onClose={() => setAdding(false)}
           onAdded={(added) => {

@@ -2,24 +2,24 @@
 // with each subscription's status, when the contact was added; "Load more" below (keyset pages).
 import { Link } from 'react-router';
 import { Badge } from '../../components/badge.tsx';
+import { NONE } from '../../components/detail-row.tsx';
 import { ContactIcon } from '../../components/icons.tsx';
+import { column, timeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
 import type { Column } from '../../components/list-kit/data-table.tsx';
 import { KeysetTable } from '../../components/list-kit/keyset-table.tsx';
-import { TimeAgo } from '../../components/time-ago.tsx';
 import { contactPath } from './contact-paths.ts';
 import { STATUS_STYLES } from './contacts-model.ts';
 import type { Contact, useContactsLog } from './use-contacts.ts';
 
-const NONE = <span className="text-slate-500">—</span>;
-
-function contactColumns(workspaceId: string, listNames: ReadonlyMap<string, string>, now: number) {
-  const columns: Column<Contact>[] = [
-    {
-      id: 'email',
-      header: 'Address',
-      primary: true,
-      testId: 'contact-email',
-      cell: (contact) => (
+function contactColumns(
+  workspaceId: string,
+  listNames: ReadonlyMap<string, string>,
+  now: number,
+): Column<Contact>[] {
+  return [
+    titleColumn(
+      'Address',
+      (contact) => (
         <Link
           to={contactPath(workspaceId, contact.id)}
           className="font-medium break-all text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
@@ -27,19 +27,12 @@ function contactColumns(workspaceId: string, listNames: ReadonlyMap<string, stri
           {contact.email}
         </Link>
       ),
-    },
-    {
-      id: 'name',
-      header: 'Name',
-      className: 'text-slate-700',
-      cell: (contact) => contact.name ?? NONE,
-    },
-    {
-      id: 'lists',
-      header: 'Lists',
-      from: 'md',
-      testId: 'contact-lists',
-      cell: (contact) =>
+      { id: 'email', testId: 'contact-email' },
+    ),
+    column('Name', (contact) => contact.name ?? NONE, { className: 'text-slate-700' }),
+    column(
+      'Lists',
+      (contact) =>
         contact.subscriptions.length ? (
           <ul className="flex flex-wrap gap-1.5">
             {contact.subscriptions.map((subscription) => {
@@ -56,16 +49,10 @@ function contactColumns(workspaceId: string, listNames: ReadonlyMap<string, stri
         ) : (
           <span className="text-slate-500">No lists</span>
         ),
-    },
-    {
-      id: 'added',
-      header: 'Added',
-      from: 'lg',
-      className: 'whitespace-nowrap text-slate-600',
-      cell: (contact) => <TimeAgo iso={contact.createdAt} now={now} />,
-    },
+      { from: 'md', testId: 'contact-lists' },
+    ),
+    timeColumn('Added', (contact) => contact.createdAt, now, { from: 'lg' }),
   ];
-  return columns;
 }
 
 export function ContactsTable({

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Badge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
+import { NONE } from '../../components/detail-row.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { NewspaperIcon } from '../../components/icons.tsx';
 import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
@@ -18,8 +19,6 @@ import { contactActionError, STATUS_STYLES } from './contacts-model.ts';
 import { type Contact, useRefreshContacts } from './use-contacts.ts';
 
 type Subscription = Contact['subscriptions'][number];
-
-const NONE = <span className="text-slate-500">—</span>;
 
 function columns(listNames: ReadonlyMap<string, string>): Column<Subscription>[] {
   return [
@@ -109,7 +108,7 @@ export function SubscriptionsCard({
       title="Subscriptions"
       description="Only active subscriptions receive a list’s campaigns."
     >
-      {confirm.notice ? <ListNotice testId="subscriptions-notice">{confirm.notice}</ListNotice> : null}
+      <ListNotice testId="subscriptions-notice">{confirm.notice}</ListNotice>
       {contact.subscriptions.length ? (
         <DataTable
           rows={contact.subscriptions}

@@ -6,7 +6,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { closeThen, Dialog } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { bindDraft } from '../../components/draft-inputs.tsx';
+import { bindDraft, type DraftProps } from '../../components/draft-inputs.tsx';
 import { Field } from '../../components/field.tsx';
 import { TextAreaField } from '../../components/form-fields.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -29,20 +29,13 @@ import type { ContactList } from './use-lists.ts';
 const DEFAULTS = { subject: DEFAULT_CONFIRMATION_SUBJECT, body: DEFAULT_CONFIRMATION_BODY };
 
 function ListFormFields({
-  form,
-  errors,
-  onChange,
   newVersion,
-}: {
-  form: ListForm;
-  errors: ListFormErrors;
-  onChange: (next: ListForm) => void;
-  newVersion: boolean;
-}) {
-  const { text, input } = bindDraft(form, errors, onChange, LIMITS);
+  ...draft
+}: DraftProps<ListForm, ListFormErrors> & { newVersion: boolean }) {
+  const { text, input } = bindDraft(draft.form, draft.errors, draft.onChange, LIMITS);
   return (
     <>
-      <ListFields form={form} errors={errors} onChange={onChange} newVersion={newVersion} autoFocus />
+      <ListFields {...draft} newVersion={newVersion} autoFocus />
       <fieldset className="space-y-4 rounded-lg border border-slate-200 px-4 py-3">
         <legend className="px-1 text-sm font-medium text-slate-800">Confirmation email</legend>
         <Field

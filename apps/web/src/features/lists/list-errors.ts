@@ -10,9 +10,7 @@ const FAILED: Record<ListAction, string> = {
   delete: 'Could not delete the list',
 };
 
-export type ListProblem = ActionProblem;
-
-export function listActionError(error: unknown, action: ListAction): ListProblem {
+export function listActionError(error: unknown, action: ListAction): ActionProblem {
   return actionProblem(error, {
     failed: FAILED[action],
     forbidden: 'Only owners and admins manage lists.',

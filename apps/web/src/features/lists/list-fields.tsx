@@ -3,7 +3,7 @@
 // the notice that saving a changed consent text adds a version. Each caller adds its own fields.
 import type { ReactNode } from 'react';
 import { Alert } from '../../components/alert.tsx';
-import { bindDraft } from '../../components/draft-inputs.tsx';
+import { bindDraft, type DraftProps } from '../../components/draft-inputs.tsx';
 import { Field } from '../../components/field.tsx';
 import { OptionCheckbox, TextAreaField } from '../../components/form-fields.tsx';
 import { LIMITS, type ListForm, type ListFormErrors } from './lists-model.ts';
@@ -15,10 +15,7 @@ export function ListFields({
   newVersion,
   autoFocus = false,
   beforeConsentText,
-}: {
-  form: ListForm;
-  errors: ListFormErrors;
-  onChange: (next: ListForm) => void;
+}: DraftProps<ListForm, ListFormErrors> & {
   /** Whether saving adds a version of the consent text. */
   newVersion: boolean;
   autoFocus?: boolean;
@@ -50,7 +47,6 @@ export function ListFields({
       <TextAreaField
         label="Consent text"
         testId="list-consent-text"
-        rows={4}
         {...text('consentText')}
         hint="What people agree to when they sign up. Every version is kept with its SHA-256 hash, and each consent event names the version shown."
       />

@@ -1,7 +1,7 @@
 // One list: its subscribers at a glance, its settings (incl. the sender of confirmations), the
 // confirmation email editor, the sign-up form (hosted link and embed snippet), its imports and the
 // history of its consent text; the way to import contacts into it.
-import { useState } from 'react';
+import { type ComponentProps, type ComponentType, useState } from 'react';
 import { Link } from 'react-router';
 import { Notice } from '../../components/alert.tsx';
 import { Badge } from '../../components/badge.tsx';
@@ -40,10 +40,23 @@ const backToLists = (workspaceId: string) => (
   </BackLink>
 );
 
-export function ListPage() {
+/** A page about the list the URL names (its own page, its import wizard); "List not found" for any other id. */
+export function ListRoute({ view }: { view: ComponentType<{ id: string }> }) {
   const { workspace } = useCurrentWorkspace();
   const notFound = <ListNotFound workspaceId={workspace.id} />;
-  return <ItemRoute param="listId" isId={isListId} notFound={notFound} view={ListView} />;
+  return <ItemRoute param="listId" isId={isListId} notFound={notFound} view={view} />;
+}
+
+/** The list's query on such a page: what ItemState shows while it loads, once it is gone, or failed. */
+export function ListItemState(
+  props: Omit<ComponentProps<typeof ItemState<ListDetail>>, 'what' | 'notFound'>,
+) {
+  const { workspace } = useCurrentWorkspace();
+  return <ItemState {...props} what="the list" notFound={<ListNotFound workspaceId={workspace.id} />} />;
+}
+
+export function ListPage() {
+  return <ListRoute view={ListView} />;
 }
 
 function ListView({ id: listId }: { id: string }) {
@@ -51,15 +64,9 @@ function ListView({ id: listId }: { id: string }) {
   const list = useListQuery(workspace.id, listId);
   useDocumentTitle(`${list.data?.name ?? 'List'} · Lists · ${workspace.name}`);
   return (
-    <ItemState
-      query={list}
-      name="list"
-      what="the list"
-      notFound={<ListNotFound workspaceId={workspace.id} />}
-      back={backToLists(workspace.id)}
-    >
+    <ListItemState query={list} name="list" back={backToLists(workspace.id)}>
       {(shown) => <ListDetails list={shown} />}
-    </ItemState>
+    </ListItemState>
   );
 }
 

@@ -2,6 +2,7 @@
 // consent text (a changed text becomes a new version), and the connected mailbox confirmations are sent
 // from. Saved together, only what changed; owners and admins edit, everyone else reads.
 import { Card } from '../../components/card.tsx';
+import type { DraftProps } from '../../components/draft-inputs.tsx';
 import { Options, SelectField } from '../../components/select.tsx';
 import { useMailboxesQuery } from '../mailboxes/use-mailboxes.ts';
 import { type ListCardProps, type ListCardSpec, SaveFoot, useListCardForm } from './list-card-save.tsx';
@@ -34,27 +35,21 @@ function useSenders(workspaceId: string): SenderMailbox[] {
 /** The fields of the card (disabled for those who only read). */
 function SettingsFields({
   list,
-  form,
-  errors,
-  onChange,
   senders,
   disabled,
-}: {
+  ...draft
+}: DraftProps<ListForm, ListFormErrors> & {
   list: ListDetail;
-  form: ListForm;
-  errors: ListFormErrors;
-  onChange: (form: ListForm) => void;
   senders: SenderMailbox[];
   disabled: boolean;
 }) {
+  const { form, onChange } = draft;
   const chosen = senders.find((mailbox) => mailbox.id === form.senderMailboxId);
   return (
     <fieldset disabled={disabled} className="space-y-5">
       <legend className="sr-only">Settings of {list.name}</legend>
       <ListFields
-        form={form}
-        errors={errors}
-        onChange={onChange}
+        {...draft}
         newVersion={addsConsentVersion(list, form)}
         beforeConsentText={
           <SelectField

@@ -9,8 +9,9 @@ import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { NewspaperIcon, PlusIcon } from '../../components/icons.tsx';
-import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
-import { ListState } from '../../components/list-kit/list-state.tsx';
+import { column, titleColumn } from '../../components/list-kit/columns.tsx';
+import type { Column } from '../../components/list-kit/data-table.tsx';
+import { ListTable } from '../../components/list-kit/list-table.tsx';
 import { RowButton } from '../../components/list-kit/row-button.tsx';
 import { Page } from '../../components/page-header.tsx';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -24,27 +25,21 @@ import { type ContactList, useListsQuery, useRefreshLists } from './use-lists.ts
 
 function listColumns(workspaceId: string): Column<ContactList>[] {
   return [
-    {
-      id: 'name',
-      header: 'List',
-      primary: true,
-      cell: (list) => (
-        <>
-          <Link
-            to={listPath(workspaceId, list.id)}
-            className="block font-medium text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-            data-testid="list-row-name"
-          >
-            {list.name}
-          </Link>
-          {list.description ? <span className="mt-0.5 block text-slate-500">{list.description}</span> : null}
-        </>
-      ),
-    },
-    {
-      id: 'rules',
-      header: 'Consent',
-      cell: (list) => (
+    titleColumn('List', (list) => (
+      <>
+        <Link
+          to={listPath(workspaceId, list.id)}
+          className="block font-medium text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+          data-testid="list-row-name"
+        >
+          {list.name}
+        </Link>
+        {list.description ? <span className="mt-0.5 block text-slate-500">{list.description}</span> : null}
+      </>
+    )),
+    column(
+      'Consent',
+      (list) => (
         <span className="flex flex-wrap gap-1.5">
           <Badge tone={list.doubleOptIn ? 'emerald' : 'slate'} testId="list-double-opt-in-badge">
             {list.doubleOptIn ? 'Double opt-in' : 'Single opt-in'}
@@ -52,13 +47,11 @@ function listColumns(workspaceId: string): Column<ContactList>[] {
           {list.requiresExpressConsent ? <Badge tone="violet">Express consent (CASL)</Badge> : null}
         </span>
       ),
-    },
-    {
-      id: 'subscribers',
-      header: 'Subscribers',
-      testId: 'list-counts',
-      className: 'text-slate-700',
-      cell: (list) => (
+      { id: 'rules' },
+    ),
+    column(
+      'Subscribers',
+      (list) => (
         <Link
           to={`${contactsPath(workspaceId)}?list=${encodeURIComponent(list.id)}`}
           className="text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
@@ -67,14 +60,11 @@ function listColumns(workspaceId: string): Column<ContactList>[] {
           {countsText(list.counts)}
         </Link>
       ),
-    },
-    {
-      id: 'consent-text',
-      header: 'Consent text',
-      from: 'lg',
-      testId: 'list-consent-version',
-      className: 'text-slate-600',
-      cell: (list) =>
+      { testId: 'list-counts', className: 'text-slate-700' },
+    ),
+    column(
+      'Consent text',
+      (list) =>
         list.consentText ? (
           <span title={list.consentText.sha256}>
             Version {list.consentText.version}{' '}
@@ -83,7 +73,8 @@ function listColumns(workspaceId: string): Column<ContactList>[] {
         ) : (
           <span className="text-slate-500">None yet</span>
         ),
-    },
+      { from: 'lg', testId: 'list-consent-version', className: 'text-slate-600' },
+    ),
   ];
 }
 
@@ -120,53 +111,53 @@ export function ListsPage() {
     >
       <Notice testId="lists-notice">{notice}</Notice>
       <Card id="lists" testId="lists-card" bodyClassName="p-0" title="All lists">
-        <ListState
-          name="lists"
-          query={lists}
-          what="the lists"
-          skeleton={{ rows: 2, cells: ['h-4 w-48', 'h-5 w-28 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-24'] }}
-          isEmpty={rows.length === 0}
-          empty={{
-            accent: true,
-            icon: NewspaperIcon,
-            title: 'No lists yet',
-            action: canManage ? createButton : undefined,
-            children: `A list is a newsletter people subscribe to: through its sign-up form (with double opt-in), the API, an import or the dashboard. ${canManage ? '' : 'Owners and admins create lists.'}`,
+        <ListTable
+          state={{
+            query: lists,
+            name: 'lists',
+            what: 'the lists',
+            skeleton: {
+              rows: 2,
+              cells: ['h-4 w-48', 'h-5 w-28 rounded-full', 'h-4 w-32', 'ml-auto h-4 w-24'],
+            },
+            empty: {
+              accent: true,
+              icon: NewspaperIcon,
+              title: 'No lists yet',
+              action: canManage ? createButton : undefined,
+              children: `A list is a newsletter people subscribe to: through its sign-up form (with double opt-in), the API, an import or the dashboard. ${canManage ? '' : 'Owners and admins create lists.'}`,
+            },
           }}
-        >
-          <DataTable
-            rows={rows}
-            columns={listColumns(workspace.id)}
-            caption="Lists of the workspace"
-            testId="lists-table"
-            rowData={(list) => ({ 'data-list-id': list.id, 'data-name': list.name })}
-            actionsHeader="Actions"
-            actions={(list) => (
-              <span className="inline-flex gap-2">
+          rows={rows}
+          columns={listColumns(workspace.id)}
+          caption="Lists of the workspace"
+          rowData={(list) => ({ 'data-list-id': list.id, 'data-name': list.name })}
+          actionsHeader="Actions"
+          actions={(list) => (
+            <span className="inline-flex gap-2">
+              <RowButton
+                variant="ghost"
+                testId="list-history"
+                label={`Consent text history of ${list.name}`}
+                onClick={() => setHistory(list)}
+              >
+                History
+              </RowButton>
+              {canManage ? (
                 <RowButton
-                  variant="ghost"
-                  testId="list-history"
-                  label={`Consent text history of ${list.name}`}
-                  onClick={() => setHistory(list)}
+                  testId="edit-list"
+                  label={`Edit ${list.name}`}
+                  onClick={() => {
+                    setNotice(undefined);
+                    setEditing({ list });
+                  }}
                 >
-                  History
+                  Edit
                 </RowButton>
-                {canManage ? (
-                  <RowButton
-                    testId="edit-list"
-                    label={`Edit ${list.name}`}
-                    onClick={() => {
-                      setNotice(undefined);
-                      setEditing({ list });
-                    }}
-                  >
-                    Edit
-                  </RowButton>
-                ) : null}
-              </span>
-            )}
-          />
-        </ListState>
+              ) : null}
+            </span>
+          )}
+        />
       </Card>
       {canManage ? (
         <ListDialog

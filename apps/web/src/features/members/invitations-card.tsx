@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
 import { MailIcon } from '../../components/icons.tsx';
+import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
 import { rowMutation, useRowConfirm } from '../../components/list-kit/use-row-confirm.ts';
@@ -20,16 +21,13 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
   const invalidateMembers = useInvalidateMembers(workspaceId);
   const refusal = useRefusal((error) => workspaceActionError(error, 'revokeInvitation'));
   const confirm = useRowConfirm<PendingInvitation>();
-  const { target: revoking, notice } = confirm;
+  const { notice } = confirm;
 
   const revoke = useMutation(
     trpc.members.revokeInvitation.mutationOptions({
-      onSuccess: async () => {
-        const email = revoking?.email;
-        confirm.close();
-        await invalidateMembers();
-        confirm.setNotice(email ? `The invitation to ${email} was revoked.` : 'The invitation was revoked.');
-      },
+      onSuccess: afterRowAction(confirm, invalidateMembers, (row) =>
+        row ? `The invitation to ${row.email} was revoked.` : 'The invitation was revoked.',
+      ),
       onError: (error) => {
         refusal.onError(error);
         void invalidateMembers();
@@ -54,7 +52,7 @@ export function InvitationsCard({ workspaceId, canManage }: { workspaceId: strin
       title="Pending invitations"
       description="Sent and not answered yet. Invitations expire after 7 days."
     >
-      {notice ? <ListNotice testId="invitations-notice">{notice}</ListNotice> : null}
+      <ListNotice testId="invitations-notice">{notice}</ListNotice>
       {invitations.length === 0 ? (
         <div
           data-testid="invitations-empty"

@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Card } from '../../components/card.tsx';
 import { RowConfirmAction } from '../../components/confirm-action.tsx';
+import { afterRowAction } from '../../components/list-kit/after-row-action.ts';
 import { DataTable } from '../../components/list-kit/data-table.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { ListNotice, RowButton } from '../../components/list-kit/row-button.tsx';
@@ -59,12 +60,9 @@ function useMemberActions(workspaceId: string, members: ReturnType<typeof useMem
   );
   const remove = useMutation(
     trpc.members.remove.mutationOptions({
-      onSuccess: async () => {
-        const email = confirm.target?.email;
-        confirm.close();
-        await invalidateMembers();
-        confirm.setNotice(email ? `${email} was removed from the workspace.` : 'The member was removed.');
-      },
+      onSuccess: afterRowAction(confirm, invalidateMembers, (member) =>
+        member ? `${member.email} was removed from the workspace.` : 'The member was removed.',
+      ),
       onError: (error) => {
         onFailure('remove')(error);
       },
@@ -128,7 +126,7 @@ export function MembersCard({ workspaceId, myRole }: { workspaceId: string; myRo
           : 'People with access to this workspace.'
       }
     >
-      {notice ? <ListNotice testId="members-notice">{notice}</ListNotice> : null}
+      <ListNotice testId="members-notice">{notice}</ListNotice>
       {problem ? (
         <ListNotice tone="error" title={problem.title} testId="members-problem">
           {problem.message}

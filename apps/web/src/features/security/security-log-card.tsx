@@ -11,6 +11,7 @@ import { Card } from '../../components/card.tsx';
 import { DownloadIcon } from '../../components/icons.tsx';
 import { timeColumn, titleColumn } from '../../components/list-kit/columns.tsx';
 import { type Column, DataTable } from '../../components/list-kit/data-table.tsx';
+import { infinitePagination } from '../../components/list-kit/load-more-footer.tsx';
 import { QueryState } from '../../components/list-kit/query-state.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { downloadBlob } from '../../lib/download.ts';
@@ -134,16 +135,11 @@ export function SecurityLogCard() {
           caption="Security events of your account"
           testId="security-log-table"
           rowData={(entry) => ({ 'data-event': entry.eventType })}
-          pagination={{
-            shown: rows.length,
+          pagination={infinitePagination(log, rows.length, {
             noun: ['event', 'events'],
             endText: 'the whole log',
-            hasMore: Boolean(log.hasNextPage),
-            loading: log.isFetchingNextPage,
-            failed: log.isFetchNextPageError,
-            onLoadMore: () => void log.fetchNextPage(),
             testId: 'security-log',
-          }}
+          })}
         />
       </QueryState>
     </Card>

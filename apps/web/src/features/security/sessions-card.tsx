@@ -218,7 +218,7 @@ export function SessionsCard() {
         </Button>
       }
     >
-      {notice ? <ListNotice testId="sessions-notice">{notice}</ListNotice> : null}
+      <ListNotice testId="sessions-notice">{notice}</ListNotice>
       <ListTable
         state={{
           query: sessions,

@@ -7,10 +7,11 @@ import { useNavigate } from 'react-router';
 import { Button } from '../../components/button.tsx';
 import type { OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { CheckboxField, EXACT_INPUT, Field } from '../../components/field.tsx';
+import { CheckboxField } from '../../components/field.tsx';
 import { SecretOnce, SecretOnceDialog } from '../../components/secret-once-dialog.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
+import { DESCRIPTION_MAX, EndpointDescriptionField, EndpointUrlField } from './endpoint-inputs.tsx';
 import { EventTypesField } from './event-types-field.tsx';
 import type { OfferedEventType, WebhookEndpoint } from './use-webhooks.ts';
 import { webhookActionError } from './webhook-errors.ts';
@@ -44,12 +45,15 @@ function EndpointForm({
       onError: refusal.onError,
     }),
   );
-  const problem = refusal.problem(create);
+  const urlRefused = refusal.about(create, 'url');
 
   function submit() {
     const next = {
       url: urlProblem(url),
-      description: description.trim().length > 500 ? 'Keep the description under 500 characters.' : undefined,
+      description:
+        description.trim().length > DESCRIPTION_MAX
+          ? `Keep the description under ${DESCRIPTION_MAX} characters.`
+          : undefined,
       eventTypes: eventTypes.length === 0 ? 'Choose at least one event type.' : undefined,
     };
     setErrors(next);
@@ -67,33 +71,25 @@ function EndpointForm({
     <DialogForm
       testId="create-endpoint-form"
       onSubmit={submit}
-      problem={problem?.field === 'url' ? undefined : problem}
-      action={{ label: 'Add endpoint', busy: create.isPending }}
+      {...refusal.form(create, 'Add endpoint', 'url')}
     >
-      <Field
-        label="Endpoint URL"
+      <EndpointUrlField
         name="endpoint-url"
-        type="url"
-        inputMode="url"
         testId="endpoint-url"
-        {...EXACT_INPUT}
         placeholder="https://example.com/webhooks/postern"
         value={url}
         onChange={(event) => {
           setUrl(event.target.value);
-          if (problem?.field === 'url') create.reset();
+          if (urlRefused) create.reset();
         }}
-        error={errors.url ?? (problem?.field === 'url' ? problem.message : undefined)}
+        error={errors.url ?? urlRefused}
         hint="Postern POSTs JSON here. Private, loopback and cloud metadata addresses are refused."
         autoFocus
       />
-      <Field
-        label="Description (optional)"
+      <EndpointDescriptionField
         name="endpoint-description"
         testId="endpoint-description"
-        autoComplete="off"
         placeholder="Order service, production"
-        maxLength={500}
         value={description}
         onValue={setDescription}
         error={errors.description}

@@ -40,19 +40,18 @@ function When({ iso, now }: { iso: string | null; now: number }) {
   );
 }
 
-export function DeliveryDrawer({
-  delivery,
-  canManage,
-  endpointEnabled,
-  now,
-  onClose,
-}: {
-  delivery: WebhookDelivery | undefined;
+/** What the panel needs besides the delivery: who looks, whether re-sending can work, and the time. */
+interface Viewing {
   canManage: boolean;
   endpointEnabled: boolean;
   now: number;
-  onClose: () => void;
-}) {
+}
+
+export function DeliveryDrawer({
+  delivery,
+  onClose,
+  ...viewing
+}: Viewing & { delivery: WebhookDelivery | undefined; onClose: () => void }) {
   return (
     <Drawer
       item={delivery}
@@ -61,15 +60,7 @@ export function DeliveryDrawer({
       title={(shown) => eventTypeLabel(shown.eventType)}
       description={(shown) => `Created ${formatDateTime(shown.createdAt)}`}
     >
-      {(shown) => (
-        <DeliveryDetails
-          key={shown.id}
-          delivery={shown}
-          canManage={canManage}
-          endpointEnabled={endpointEnabled}
-          now={now}
-        />
-      )}
+      {(shown) => <DeliveryDetails key={shown.id} delivery={shown} {...viewing} />}
     </Drawer>
   );
 }
@@ -79,12 +70,7 @@ function DeliveryDetails({
   canManage,
   endpointEnabled,
   now,
-}: {
-  delivery: WebhookDelivery;
-  canManage: boolean;
-  endpointEnabled: boolean;
-  now: number;
-}) {
+}: Viewing & { delivery: WebhookDelivery }) {
   const { workspace } = useCurrentWorkspace();
   const trpc = useTRPC();
   const replace = useReplaceDelivery();

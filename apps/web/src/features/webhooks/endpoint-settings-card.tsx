@@ -5,17 +5,16 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ProblemAlert } from '../../components/alert.tsx';
-import { Button } from '../../components/button.tsx';
+import { DeleteButton } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
 import { EditForm, useEditForm } from '../../components/edit-form.tsx';
-import { EXACT_INPUT, Field } from '../../components/field.tsx';
-import { TrashIcon } from '../../components/icons.tsx';
 import { cn } from '../../lib/cn.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useCurrentWorkspace, useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
+import { EndpointDescriptionField, EndpointUrlField } from './endpoint-inputs.tsx';
 import { EventTypesField } from './event-types-field.tsx';
 import { useRefreshWebhooks, type WebhookEndpoint } from './use-webhooks.ts';
 import { type WebhookProblem, webhookActionError } from './webhook-errors.ts';
@@ -127,10 +126,7 @@ function DeleteEndpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
         <p className="text-sm font-medium text-slate-900">Delete the endpoint</p>
         <p className="text-xs text-slate-500">Stops all deliveries to it and deletes its delivery log.</p>
       </div>
-      <Button variant="destructive" onClick={confirm.ask} data-testid="delete-endpoint">
-        <TrashIcon className="size-4" />
-        Delete
-      </Button>
+      <DeleteButton variant="destructive" onClick={confirm.ask} data-testid="delete-endpoint" />
       <ConfirmAction
         {...confirm.dialog}
         testId="delete-endpoint-dialog"
@@ -206,12 +202,8 @@ export function EndpointSettingsCard({
           savedText="Saved. The next events use these settings."
           className="space-y-5"
         >
-          <Field
-            label="Endpoint URL"
-            type="url"
-            inputMode="url"
+          <EndpointUrlField
             testId="settings-url"
-            {...EXACT_INPUT}
             value={draft.url}
             disabled={!canManage}
             onChange={(event) => {
@@ -220,11 +212,8 @@ export function EndpointSettingsCard({
             }}
             error={errors.url ?? urlRefused}
           />
-          <Field
-            label="Description (optional)"
+          <EndpointDescriptionField
             testId="settings-description"
-            autoComplete="off"
-            maxLength={500}
             value={draft.description}
             disabled={!canManage}
             onChange={(event) => edit.change({ description: event.target.value })}

@@ -28,7 +28,6 @@ function RotateForm({
       onError: refusal.onError,
     }),
   );
-  const problem = refusal.problem(rotate);
   const parsed = parseOverlapHours(text);
 
   function submit() {
@@ -44,8 +43,7 @@ function RotateForm({
     <DialogForm
       testId="rotate-form"
       onSubmit={submit}
-      problem={problem?.field === 'overlapHours' ? undefined : problem}
-      action={{ label: 'Rotate secret', busy: rotate.isPending }}
+      {...refusal.form(rotate, 'Rotate secret', 'overlapHours')}
     >
       <div className="space-y-2 text-sm text-slate-600">
         <p>
@@ -67,7 +65,7 @@ function RotateForm({
         testId="overlap-hours"
         value={text}
         onValue={setText}
-        error={error ?? (problem?.field === 'overlapHours' ? problem.message : undefined)}
+        error={error ?? refusal.about(rotate, 'overlapHours')}
         hint={`0 to ${MAX_OVERLAP_HOURS} hours (7 days). ${DEFAULT_OVERLAP_HOURS} hours leaves a day to update receivers.`}
         autoFocus
       />

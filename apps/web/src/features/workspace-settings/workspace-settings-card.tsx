@@ -8,7 +8,6 @@ import { Button } from '../../components/button.tsx';
 import { Card } from '../../components/card.tsx';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useConfirmMutation } from '../../components/confirm-mutation.ts';
-import { Field } from '../../components/field.tsx';
 import { formatDate } from '../../lib/time.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useSession } from '../auth/use-session.ts';
@@ -16,13 +15,16 @@ import { RoleBadge } from '../members/role-badge.tsx';
 import { workspaceActionError } from '../workspaces/action-errors.ts';
 import { forgetWorkspace } from '../workspaces/last-workspace.ts';
 import { can, ROLE_LABELS } from '../workspaces/permissions.ts';
+import { useRefusal } from '../workspaces/use-refusal.ts';
 import { useInvalidateWorkspaces } from '../workspaces/use-workspaces.ts';
 import { workspaceNameProblem } from '../workspaces/validation.ts';
+import { WorkspaceNameField } from '../workspaces/workspace-name-field.tsx';
 import { PLAN_LABELS } from '../workspaces/workspace-switcher.tsx';
 
 function RenameForm({ workspace }: { workspace: Workspace }) {
   const trpc = useTRPC();
   const invalidateWorkspaces = useInvalidateWorkspaces();
+  const refusal = useRefusal((error) => workspaceActionError(error, 'rename'));
   const [name, setName] = useState(workspace.name);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState(false);
@@ -32,12 +34,10 @@ function RenameForm({ workspace }: { workspace: Workspace }) {
         await invalidateWorkspaces();
         setDone(true);
       },
-      onError: (failure) => {
-        if (workspaceActionError(failure, 'rename').staleRole) void invalidateWorkspaces();
-      },
+      onError: refusal.onError,
     }),
   );
-  const problem = rename.isError ? workspaceActionError(rename.error, 'rename') : undefined;
+  const problem = refusal.problem(rename);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -56,13 +56,9 @@ function RenameForm({ workspace }: { workspace: Workspace }) {
       ) : null}
       <ProblemAlert problem={problem} />
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
-        <Field
+        <WorkspaceNameField
           className="flex-1"
-          label="Workspace name"
-          name="workspace-name"
           testId="rename-input"
-          autoComplete="off"
-          maxLength={100}
           value={name}
           onChange={(event) => {
             setName(event.target.value);

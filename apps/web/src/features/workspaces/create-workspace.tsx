@@ -2,17 +2,18 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, type OpenDialogProps } from '../../components/dialog.tsx';
 import { DialogForm } from '../../components/dialog-form.tsx';
-import { Field } from '../../components/field.tsx';
 import { BuildingIcon } from '../../components/icons.tsx';
 import { userMessage } from '../../lib/api-errors.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { workspacePath } from './paths.ts';
 import { useInvalidateWorkspaces } from './use-workspaces.ts';
 import { workspaceNameProblem } from './validation.ts';
+import { WorkspaceNameField } from './workspace-name-field.tsx';
 
-function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; onCreated: () => void }) {
+/** Its Cancel closes the dialog it is in; on the page of a user with no workspace there is none. */
+function CreateWorkspaceForm({ onCreated }: { onCreated: () => void }) {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const invalidate = useInvalidateWorkspaces();
@@ -40,15 +41,10 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
       onSubmit={submit}
       problem={create.isError ? { message: userMessage(create.error) } : undefined}
       action={{ label: 'Create workspace', busy: create.isPending }}
-      onCancel={onCancel}
     >
-      <Field
-        label="Workspace name"
-        name="workspace-name"
+      <WorkspaceNameField
         testId="workspace-name"
         placeholder="Acme Inc."
-        autoComplete="off"
-        maxLength={100}
         value={name}
         onValue={setName}
         error={error}
@@ -59,16 +55,15 @@ function CreateWorkspaceForm({ onCancel, onCreated }: { onCancel?: () => void; o
   );
 }
 
-export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function CreateWorkspaceDialog(dialog: OpenDialogProps) {
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
+      {...dialog}
       title="Create a workspace"
       description="A separate space with its own members, API keys and audit log. You will be its owner."
       testId="create-workspace-dialog"
     >
-      <CreateWorkspaceForm onCancel={onClose} onCreated={onClose} />
+      <CreateWorkspaceForm onCreated={dialog.onClose} />
     </Dialog>
   );
 }

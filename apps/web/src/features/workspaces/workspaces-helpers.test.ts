@@ -1,6 +1,6 @@
 import { PERMISSIONS, ROLES, ZWorkspaceName } from '@postern/contracts';
 import { describe, expect, it } from 'vitest';
-import { workspaceActionError } from './action-errors.ts';
+import { type WorkspaceAction, workspaceActionError } from './action-errors.ts';
 import { forgetWorkspace, pickWorkspace, rememberedWorkspace, rememberWorkspace } from './last-workspace.ts';
 import { sectionOf, switchTarget, workspacePath } from './paths.ts';
 import { assignableRoles, can, canRemove } from './permissions.ts';
@@ -91,36 +91,35 @@ describe('workspace paths', () => {
 });
 
 describe('refusals of workspace actions', () => {
+  /** What the member reads when the server refuses `action` with `code` and `message`. */
+  const refusal = (action: WorkspaceAction, code: string, message: string) =>
+    workspaceActionError(apiError(code, message), action);
+
   it('explains the last-owner rule', () => {
-    const left = workspaceActionError(
-      apiError('CONFLICT', 'You are the last owner: make someone else owner before leaving'),
+    const left = refusal(
       'leave',
+      'CONFLICT',
+      'You are the last owner: make someone else owner before leaving',
     );
     expect(left.title).toBe('The workspace needs an owner');
     expect(left.message).toBe('You are the last owner: make someone else owner before leaving.');
-    const removed = workspaceActionError(apiError('CONFLICT', 'The last owner cannot be removed'), 'remove');
+    const removed = refusal('remove', 'CONFLICT', 'The last owner cannot be removed');
     expect(removed.message).toBe('The last owner cannot be removed. Make another member an owner first.');
     expect(removed.staleRole).toBe(false);
   });
 
   it('says what the role does not allow, and asks for a fresh role', () => {
-    const refused = workspaceActionError(
-      apiError('FORBIDDEN', 'Your role (member) does not allow this'),
-      'invite',
-    );
+    const refused = refusal('invite', 'FORBIDDEN', 'Your role (member) does not allow this');
     expect(refused).toEqual({
       title: 'Not allowed',
       message: 'Your role (member) does not allow this. Ask an owner of the workspace if you need this.',
       staleRole: true,
     });
-    expect(workspaceActionError(apiError('NOT_FOUND', 'No such member'), 'remove').staleRole).toBe(true);
+    expect(refusal('remove', 'NOT_FOUND', 'No such member').staleRole).toBe(true);
   });
 
   it('keeps other conflicts as the server said them', () => {
-    const conflict = workspaceActionError(
-      apiError('CONFLICT', 'ada@example.com is already a member'),
-      'invite',
-    );
+    const conflict = refusal('invite', 'CONFLICT', 'ada@example.com is already a member');
     expect(conflict.message).toBe('ada@example.com is already a member.');
     expect(conflict.title).toBe('Could not send the invitation');
   });
