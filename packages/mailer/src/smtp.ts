@@ -3,7 +3,6 @@
 // host name, refuse to continue without TLS, and keep nodemailer's logger off (no AUTH line printed).
 import type net from 'node:net';
 import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection, {
   type SMTPConnectionAuth,
   type SMTPConnectionOptions,
@@ -27,7 +26,7 @@ import {
   type MailFailure,
   transportFailure,
 } from './errors.ts';
-import { toMailOptions, validateMessage } from './mime.ts';
+import { composeMime, validateMessage } from './mime.ts';
 import { openSocket } from './socket.ts';
 import type {
   ConnectOptions,
@@ -180,7 +179,7 @@ export function createSmtpSender(
         // The MIME bytes are built whole first and handed over as one buffer: streamed part by part,
         // each header block, boundary and encoded part became its own socket write (and TLS record)
         // — about ten per message instead of one for the content.
-        const composed = new MailComposer(toMailOptions(message)).compile();
+        const composed = composeMime(message);
         const messageId = composed.messageId();
         const envelope = composed.getEnvelope();
         const raw = await composed.build();

@@ -3,7 +3,7 @@
 // queue while the previous claim statement runs go together in the next one (claimMany re-checks each
 // row in that statement: campaign still sending, subscription active, address not suppressed). Sent
 // rows are written the same way, a few at a time for the whole campaign (recipient.ts's SentWriter).
-// A claim waits no longer than one statement; the SMTP transaction follows it at once.
+// A claim waits at most one statement and CLAIM_SPACING_MS; the SMTP transaction follows it at once.
 import type { EntityManager } from '@postern/db';
 import { type ClaimInput, claimMany, SentWriter } from './recipient.ts';
 
