@@ -252,7 +252,7 @@ describe('contact import jobs', () => {
         await new Promise((resolve) => setTimeout(resolve, 25));
         await blocker.query('select pg_stat_clear_snapshot()');
         const { rows } = await blocker.query(
-          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'select contact_id, status from subscription%'`,
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'select s.contact_id, s.status from unnest%'`,
         );
         waiting = rows[0]?.n === 1;
       }

@@ -5,6 +5,11 @@
 // `imported` consent event per subscribed contact (the address and source sealed under the contact's
 // key), the report rows; the counters move and the chunk is removed in the same transaction, so a
 // retried job never imports a chunk twice.
+// Lookups by a chunk's addresses or contact ids walk their unique index once per value (a lateral
+// subquery with `limit 1`): as `= any($array)` the planner — with statistics taken before the import,
+// or none (autoanalyze lags) — may pick the (workspace_id, created_at) or (list_id, status) index and
+// filter every contact of the workspace, a scan that grows with each chunk (measured: 3 → 300 ms a
+// chunk over a 1M-row import, 14 s in all; the lateral form stays at ~10 ms).
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { ContactImportReportReason, ImportBasis } from '@postern/contracts';
 import type pg from 'pg';
@@ -53,7 +58,9 @@ export async function suppressedAmong(
     for (const key of state.suppressionKeys)
       byHash.set(suppressionHash(key, state.workspaceId, c.normalized), c.normalized);
   const { rows } = await db.query<{ address_hash: string; reason: string }>(
-    'select address_hash, reason from suppression where workspace_id = $1 and address_hash = any($2::text[])',
+    `select s.address_hash, s.reason from unnest($2::text[]) as h(v)
+       cross join lateral (select address_hash, reason from suppression
+                            where workspace_id = $1 and address_hash = h.v limit 1) s`,
     [state.workspaceId, [...byHash.keys()]],
   );
   for (const row of rows) found.set(byHash.get(row.address_hash) as string, row.reason);
@@ -113,13 +120,17 @@ async function readState(db: pg.ClientBase, state: ImportJobState, candidates: r
   const current = new Map<string, string>();
   if (!candidates.length) return { contactIds, current };
   const found = await db.query<{ id: string; email_normalized: string }>(
-    'select id, email_normalized from contact where workspace_id = $1 and email_normalized = any($2::text[])',
+    `select c.id, c.email_normalized from unnest($2::text[]) as e(v)
+       cross join lateral (select id, email_normalized from contact
+                            where workspace_id = $1 and email_normalized = e.v limit 1) c`,
     [state.workspaceId, candidates.map((c) => c.normalized)],
   );
   for (const row of found.rows) contactIds.set(row.email_normalized, row.id);
   if (contactIds.size) {
     const subs = await db.query<{ contact_id: string; status: string }>(
-      'select contact_id, status from subscription where list_id = $1 and contact_id = any($2::uuid[]) for update',
+      `select s.contact_id, s.status from unnest($2::uuid[]) as k(id)
+         cross join lateral (select contact_id, status from subscription
+                              where contact_id = k.id and list_id = $1 limit 1 for update) s`,
       [state.listId, [...contactIds.values()]],
     );
     for (const row of subs.rows) current.set(row.contact_id, row.status);
@@ -209,7 +220,7 @@ async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: D
   if (updates.length)
     await db.query(
       `update subscription set status = 'active', express = $1, confirmed_at = null, unsubscribed_at = null,
-              updated_at = $2 where list_id = $3 and contact_id = any($4::uuid[])`,
+              updated_at = $2 from unnest($4::uuid[]) as k(id) where contact_id = k.id and list_id = $3`,
       [state.express, now, state.listId, updates],
     );
 }

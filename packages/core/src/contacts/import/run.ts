@@ -318,7 +318,7 @@ async function commitChunk(
     // commit does not wait for the disk: a crash loses at most the last chunks committed, whose rows
     // in contact_import_chunk come back with them, so the resumed job writes them again.
     await db.query(
-      'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off',
+      'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off',
     );
     try {
       const { rows } = await db.query<{ status: string }>('select status from contact_import where id = $1', [
