@@ -86,7 +86,11 @@ async function startAll(dir: string, fileBytes: number) {
     MAIL_DIR: join(dir, 'mail'),
     WEB_DIST: '/nonexistent',
   };
-  started.api = await spawnApp('api', env);
+  started.api = await spawnApp('api', {
+    ...env,
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof-api` to profile the API (the upload).
+    ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
+  });
   started.worker = await spawnApp('worker', {
     ...env,
     LOG_LEVEL: 'info',

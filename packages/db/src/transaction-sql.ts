@@ -14,28 +14,47 @@ interface KyselyExecutor {
     parameters: readonly unknown[];
     query: { kind: 'RawNode'; sqlFragments: readonly string[]; parameters: readonly unknown[] };
     queryId: { queryId: string };
-  }): Promise<{ rows: unknown[] }>;
+  }): Promise<{ rows: unknown[]; numAffectedRows?: bigint }>;
 }
 
 let queryCounter = 0;
+
+const executorOf = (trx: KyselyExecutor) => ({
+  async executeSql(text: string, values: unknown[] = []) {
+    queryCounter += 1;
+    const result = await trx.executeQuery({
+      sql: text,
+      parameters: values,
+      query: { kind: 'RawNode', sqlFragments: [text], parameters: [] },
+      queryId: { queryId: `raw-${queryCounter}` },
+    });
+    return { rows: result.rows, numAffectedRows: result.numAffectedRows };
+  },
+});
 
 /** The executor of `tx`'s open transaction; throws outside `em.transactional`. */
 export function transactionSql(tx: EntityManager): SqlExecutor {
   const trx = tx.getTransactionContext() as KyselyExecutor | undefined;
   if (!trx || typeof trx.executeQuery !== 'function')
     throw new Error('transactionSql needs an EntityManager inside em.transactional()');
-  return {
-    async executeSql(text, values = []) {
-      queryCounter += 1;
-      const result = await trx.executeQuery({
-        sql: text,
-        parameters: values,
-        query: { kind: 'RawNode', sqlFragments: [text], parameters: [] },
-        queryId: { queryId: `pgboss-${queryCounter}` },
-      });
-      return { rows: result.rows };
-    },
-  };
+  return executorOf(trx);
+}
+
+/**
+ * Runs one `$1`-parameter statement on `em`'s connection (inside its transaction when it has one) with
+ * the values sent as bound parameters. `execute` inlines every value into the SQL text, escaping it
+ * character by character: for a value of megabytes (a staged chunk) that costs more than the statement.
+ * Returns the rows and, for a write, the number of rows it changed.
+ */
+export async function executeBound<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  values: unknown[] = [],
+): Promise<{ rows: T[]; affectedRows: number }> {
+  const trx = (em.getTransactionContext() ??
+    (em.getConnection() as unknown as { getClient(): KyselyExecutor }).getClient()) as KyselyExecutor;
+  const result = await executorOf(trx).executeSql(text, values);
+  return { rows: result.rows as T[], affectedRows: Number(result.numAffectedRows ?? 0) };
 }
 
 /**

@@ -5,7 +5,7 @@
 // any point removes what was staged before the error propagates.
 import { randomUUID } from 'node:crypto';
 import { type ContactImportOptions, QUEUES } from '@postern/contracts';
-import { type ContactList, execute, transactionSql } from '@postern/db';
+import { type ContactList, execute, executeBound, transactionSql } from '@postern/db';
 import { auditLabel } from '../../audit/labels.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { CoreContext } from '../../context.ts';
@@ -102,12 +102,12 @@ async function openImport(
 async function writeChunk(ctx: ImportContext, importId: string, seq: number, rows: ImportRow[]) {
   const id = randomUUID();
   const data = ctx.keyring.encrypt(JSON.stringify(rows), chunkContext(id));
-  const result = await execute<{ affectedRows: number }>(
+  // Bound parameters: the sealed chunk (megabytes) is sent as is, not escaped into the SQL text.
+  const result = await executeBound(
     ctx.em,
     `insert into contact_import_chunk (id, import_id, seq, size, data)
-       select ?, ?, ?, ?, ? where exists (select 1 from contact_import where id = ? and status = 'uploading')`,
-    [id, importId, seq, rows.length, data, importId],
-    'run',
+       select $1, $2, $3, $4, $5 where exists (select 1 from contact_import where id = $2 and status = 'uploading')`,
+    [id, importId, seq, rows.length, data],
   );
   if (result.affectedRows !== 1) throw gone();
   await execute(
@@ -214,6 +214,13 @@ export async function createContactImport(
     ).catch(() => undefined);
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  // One chunk is written while the next is read: the read waits only when a second one is ready.
+  let writing: Promise<void> | null = null;
+  const settleWrite = async () => {
+    const w = writing;
+    writing = null;
+    if (w) await w;
+  };
   try {
     let seq = 0;
     let pending: ImportRow[] = [];
@@ -233,9 +240,15 @@ export async function createContactImport(
         const rows = pending;
         pending = [];
         seq += 1;
-        return writeChunk(ctx, importId, seq, rows);
+        const n = seq;
+        return settleWrite().then(() => {
+          writing = writeChunk(ctx, importId, n, rows);
+          // Awaited by the next chunk or after the read; a failure meanwhile is not unhandled.
+          writing.catch(() => undefined);
+        });
       },
     );
+    await settleWrite();
     if (pending.length) {
       seq += 1;
       await writeChunk(ctx, importId, seq, pending);
@@ -243,6 +256,7 @@ export async function createContactImport(
     await queueImport(ctx, workspaceId, importId, list, input, summary, seq);
     return { importId };
   } catch (error) {
+    await (writing as Promise<void> | null)?.catch(() => undefined);
     await discardImport(ctx, importId);
     throw error;
   } finally {
