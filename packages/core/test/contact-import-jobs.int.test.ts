@@ -10,6 +10,12 @@ import { createLogger, createQueueClient, ensureQueues, type PgBoss } from '@pos
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONTACTS_BY_ADDRESS,
+  SUBSCRIPTIONS_OF_CONTACTS,
+  SUPPRESSED_BY_HASH,
+} from '../src/contacts/import/chunk.ts';
+import { CHUNK_SETTINGS } from '../src/contacts/import/run.ts';
+import {
   addSuppressions,
   cancelContactImport,
   consentTimeline,
@@ -302,5 +308,54 @@ describe('contact import jobs', () => {
     await sql('delete from contact where email = ?', [`erase${tag}@example.com`]);
     const after = await readContactImportReport(ctx(), ws, second.importId, { after: 0, limit: 10 });
     expect(after.items).toEqual([]);
+  });
+
+  it('looks a chunk up by its unique indexes whatever the statistics say (no scan growing with the table)', async () => {
+    // A workspace with thousands of contacts the planner has no statistics for (autoanalyze lags a
+    // large import): `= any($array)` picked the (workspace_id, created_at) index and filtered them all.
+    const { workspaceId: other, userId } = await world.workspace();
+    const list = (await createList(world.as(userId), other, { name: 'Big', doubleOptIn: false })).id;
+    await sql(
+      `insert into contact (id, workspace_id, email, email_normalized, attributes, created_at, updated_at)
+         select gen_random_uuid(), ?, 'big' || i || '@example.com', 'big' || i || '@example.com', '{}', now(), now()
+           from generate_series(1, 20000) i`,
+      [other],
+    );
+    await sql(
+      `insert into subscription (id, workspace_id, contact_id, list_id, status, express, created_at, updated_at)
+         select gen_random_uuid(), workspace_id, id, ?, 'active', false, now(), now() from contact where workspace_id = ?`,
+      [list, other],
+    );
+    const ids = (
+      await sql<{ id: string }>('select id from contact where workspace_id = ? limit 500', [other])
+    ).map((r) => r.id);
+    const addresses = Array.from({ length: 500 }, (_, i) => `big${i * 7}@example.com`);
+    const db = new pg.Client({ connectionString: world.w().db.url });
+    await db.connect();
+    const plan = async (text: string, params: unknown[]) => {
+      const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${text}`, params);
+      return JSON.stringify(rows[0]?.['QUERY PLAN']);
+    };
+    try {
+      await db.query(`begin; ${CHUNK_SETTINGS}`);
+      const contacts = await plan(CONTACTS_BY_ADDRESS, [other, addresses]);
+      expect(contacts).toContain('contact_workspace_id_email_normalized_unique');
+      expect(contacts).not.toContain('contact_workspace_id_created_at_index');
+      const subs = await plan(SUBSCRIPTIONS_OF_CONTACTS, [list, ids]);
+      expect(subs).toContain('subscription_contact_id_list_id_unique');
+      expect(subs).not.toContain('subscription_list_id_status_index');
+      const suppressed = await plan(SUPPRESSED_BY_HASH, [other, addresses]);
+      expect(suppressed).toContain('suppression_workspace_id_address_hash_unique');
+      expect(suppressed).not.toContain('suppression_workspace_id_created_at_index');
+      // And the lookup finds what it should.
+      const { rows } = await db.query(CONTACTS_BY_ADDRESS, [
+        other,
+        ['big7@example.com', 'nobody@example.com'],
+      ]);
+      expect(rows.map((r) => r.email_normalized)).toEqual(['big7@example.com']);
+    } finally {
+      await db.query('rollback').catch(() => undefined);
+      await db.end();
+    }
   });
 });

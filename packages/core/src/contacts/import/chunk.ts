@@ -41,6 +41,19 @@ export interface ChunkCounts {
   byReason: Partial<Record<ContactImportReportReason, number>>;
 }
 
+/** Suppressions of a workspace ($1) among keyed hashes ($2). */
+export const SUPPRESSED_BY_HASH = `select s.address_hash, s.reason from unnest($2::text[]) as h(v)
+  cross join lateral (select address_hash, reason from suppression
+                       where workspace_id = $1 and address_hash = h.v limit 1) s`;
+/** Contacts of a workspace ($1) among normalised addresses ($2). */
+export const CONTACTS_BY_ADDRESS = `select c.id, c.email_normalized from unnest($2::text[]) as e(v)
+  cross join lateral (select id, email_normalized from contact
+                       where workspace_id = $1 and email_normalized = e.v limit 1) c`;
+/** The subscriptions to a list ($1) of contacts ($2), locked. */
+export const SUBSCRIPTIONS_OF_CONTACTS = `select s.contact_id, s.status from unnest($2::uuid[]) as k(id)
+  cross join lateral (select contact_id, status from subscription
+                       where contact_id = k.id and list_id = $1 limit 1 for update) s`;
+
 const keyContext = (rowId: string) => encryptionContext('subject_key', rowId, 'key');
 const sealedContext = (id: string) => `consent_event:${id}:sealed`;
 const AGAIN = 'only the person can subscribe again, through a sign-up form and double opt-in';
@@ -57,12 +70,10 @@ export async function suppressedAmong(
   for (const c of candidates)
     for (const key of state.suppressionKeys)
       byHash.set(suppressionHash(key, state.workspaceId, c.normalized), c.normalized);
-  const { rows } = await db.query<{ address_hash: string; reason: string }>(
-    `select s.address_hash, s.reason from unnest($2::text[]) as h(v)
-       cross join lateral (select address_hash, reason from suppression
-                            where workspace_id = $1 and address_hash = h.v limit 1) s`,
-    [state.workspaceId, [...byHash.keys()]],
-  );
+  const { rows } = await db.query<{ address_hash: string; reason: string }>(SUPPRESSED_BY_HASH, [
+    state.workspaceId,
+    [...byHash.keys()],
+  ]);
   for (const row of rows) found.set(byHash.get(row.address_hash) as string, row.reason);
   return found;
 }
@@ -119,20 +130,16 @@ async function readState(db: pg.ClientBase, state: ImportJobState, candidates: r
   const contactIds = new Map<string, string>();
   const current = new Map<string, string>();
   if (!candidates.length) return { contactIds, current };
-  const found = await db.query<{ id: string; email_normalized: string }>(
-    `select c.id, c.email_normalized from unnest($2::text[]) as e(v)
-       cross join lateral (select id, email_normalized from contact
-                            where workspace_id = $1 and email_normalized = e.v limit 1) c`,
-    [state.workspaceId, candidates.map((c) => c.normalized)],
-  );
+  const found = await db.query<{ id: string; email_normalized: string }>(CONTACTS_BY_ADDRESS, [
+    state.workspaceId,
+    candidates.map((c) => c.normalized),
+  ]);
   for (const row of found.rows) contactIds.set(row.email_normalized, row.id);
   if (contactIds.size) {
-    const subs = await db.query<{ contact_id: string; status: string }>(
-      `select s.contact_id, s.status from unnest($2::uuid[]) as k(id)
-         cross join lateral (select contact_id, status from subscription
-                              where contact_id = k.id and list_id = $1 limit 1 for update) s`,
-      [state.listId, [...contactIds.values()]],
-    );
+    const subs = await db.query<{ contact_id: string; status: string }>(SUBSCRIPTIONS_OF_CONTACTS, [
+      state.listId,
+      [...contactIds.values()],
+    ]);
     for (const row of subs.rows) current.set(row.contact_id, row.status);
   }
   return { contactIds, current };

@@ -287,6 +287,14 @@ const ADD_REASONS = `(select coalesce(jsonb_object_agg(k.key, coalesce((by_reaso
     from jsonb_each(coalesce(by_reason, '{}')) o where not ($5::jsonb ? o.key))`;
 
 /**
+ * A chunk transaction's settings: its lookups by address and contact id use their unique indexes
+ * whatever the table's statistics say (right after a large import they describe an almost empty
+ * table until the next ANALYZE), and its commit does not wait for the disk (see commitChunk).
+ */
+export const CHUNK_SETTINGS =
+  'set local synchronous_commit = off; set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off';
+
+/**
  * One chunk's transaction, retried when a concurrent writer created one of its contacts first. The
  * import's row is read without a lock at the start (cancelled → nothing written) and locked only by
  * the counters' update at the end, which finds no row when the import was cancelled meanwhile: then
@@ -313,13 +321,9 @@ async function commitChunk(
     return status;
   };
   for (let attempt = 1; ; attempt++) {
-    // Lookups by address and contact id use their unique indexes whatever the table's statistics say
-    // (right after a large import they describe an almost empty table until the next ANALYZE). The
-    // commit does not wait for the disk: a crash loses at most the last chunks committed, whose rows
-    // in contact_import_chunk come back with them, so the resumed job writes them again.
-    await db.query(
-      'begin; set local synchronous_commit = off; set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off',
-    );
+    // The commit does not wait for the disk: a crash loses at most the last chunks committed, whose
+    // rows in contact_import_chunk come back with them, so the resumed job writes them again.
+    await db.query(`begin; ${CHUNK_SETTINGS}`);
     try {
       const { rows } = await db.query<{ status: string }>('select status from contact_import where id = $1', [
         job.id,
