@@ -358,4 +358,45 @@ describe('contact import jobs', () => {
       await db.end();
     }
   });
+
+  it('refuses the rest of an upload cancelled while it streams, leaving no staged chunk behind', async () => {
+    const tag = `${Date.now()}u`;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* file() {
+      yield Buffer.from('email\n');
+      // Past what the format sniffer reads ahead, so chunks are staged before the hold.
+      for (let i = 0; i < 8000; i += 500)
+        yield Buffer.from(Array.from({ length: 500 }, (_, j) => `u${i + j}${tag}@example.com\n`).join(''));
+      await held;
+      yield Buffer.from(`late${tag}@example.com\n`);
+    }
+    const uploading = createContactImport(ctx(), ws, {
+      source: Readable.from(file()),
+      options: options({ attributeColumns: {}, nameColumn: null }),
+      fileName: 'slow.csv',
+      maxBytes: 1024 * 1024,
+      maxRows: 10_000,
+      chunkRows: 1000,
+    });
+    const outcome = domainErrorOf(uploading);
+    let importId: string | undefined;
+    for (let i = 0; i < 200 && !importId; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const [row] = await sql<{ id: string }>(
+        `select i.id from contact_import i where i.workspace_id = ? and i.status = 'uploading'
+            and (select count(*) from contact_import_chunk c where c.import_id = i.id) >= 2`,
+        [ws],
+      );
+      importId = row?.id;
+    }
+    expect(importId).toBeDefined();
+    expect((await cancelContactImport(ctx(), ws, importId as string)).status).toBe('cancelled');
+    release();
+    expect((await outcome).code).toBe('CONFLICT');
+    expect(await sql('select id from contact_import_chunk where import_id = ?', [importId])).toEqual([]);
+    expect((await getContactImport(ctx(), ws, importId as string)).status).toBe('cancelled');
+  });
 });
