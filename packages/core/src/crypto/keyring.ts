@@ -115,10 +115,15 @@ export function createKeyring(keys: readonly KeyringKey[]): Keyring {
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const input = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
-      const head = cipher.update(input);
-      const rest = cipher.final(); // empty for GCM (a stream mode)
-      const data = rest.length ? Buffer.concat([head, rest]) : head;
-      return `${CIPHERTEXT_VERSION}.${currentKeyId}.${iv.toString('base64url')}.${data.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
+      const data = Buffer.concat([cipher.update(input), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      return [
+        CIPHERTEXT_VERSION,
+        currentKeyId,
+        iv.toString('base64url'),
+        data.toString('base64url'),
+        tag.toString('base64url'),
+      ].join('.');
     },
     decrypt,
     decryptString(ciphertext: string, context: string): string {

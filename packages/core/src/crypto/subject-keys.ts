@@ -134,17 +134,18 @@ async function createKey(em: EntityManager, keyring: Keyring, subject: Subject):
   );
 }
 
-/**
- * Seals `plaintext` under a subject's key, bound to `context` (table:row:field of where it is kept).
- * The key may be its raw bytes (an import seals a million new keys' first events: no KeyObject each).
- */
-export function sealForSubject(key: KeyObject | Buffer, plaintext: string, context: string): string {
+/** Seals `plaintext` under a subject's key, bound to `context` (table:row:field of where it is kept). */
+export function sealForSubject(key: KeyObject, plaintext: string, context: string): string {
   const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(context, 'utf8'));
-  const data = cipher.update(plaintext, 'utf8');
-  const rest = cipher.final(); // empty for GCM (a stream mode)
-  return `${SEALED_VERSION}.${iv.toString('base64url')}.${(rest.length ? Buffer.concat([data, rest]) : data).toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [
+    SEALED_VERSION,
+    iv.toString('base64url'),
+    data.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 /**

@@ -4,7 +4,7 @@
 // candidate does not use (an existing contact, a suppressed or skipped address) is dropped with the
 // chunk. The work yields to the event loop every few hundred rows so the database round trips of the
 // running transaction go on meanwhile (the two overlap on two cores).
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { KEY_BYTES } from '../../crypto/keyring.ts';
 import { sealForSubject } from '../../crypto/subject-keys.ts';
 import { encryptionContext, type Keyring } from '../../crypto/types.ts';
@@ -32,7 +32,11 @@ export async function presealCandidates(
         keyId,
         sealedKey: keyring.encrypt(bytes, encryptionContext('subject_key', keyId, 'key')),
         eventId,
-        sealedEvent: sealForSubject(bytes, personalOf(c.email, source), `consent_event:${eventId}:sealed`),
+        sealedEvent: sealForSubject(
+          createSecretKey(bytes),
+          personalOf(c.email, source),
+          `consent_event:${eventId}:sealed`,
+        ),
       };
     });
     await pause();
