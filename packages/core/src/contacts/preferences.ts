@@ -4,18 +4,20 @@
 // into anything else; revoked by erasure (the contact row is gone, and a new contact for the same
 // address has a new id). Why no row: every campaign email carries this link, so it must cost nothing
 // to mint, and there is nothing to expire — the person must be able to unsubscribe from an old email.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { SubscriptionStatus } from '@postern/contracts';
 import { type EntityManager, execute } from '@postern/db';
 import { hmacKey } from '../crypto/hash.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const keys = new Map<string, Buffer>();
+// KeyObjects: an HMAC from a raw Buffer key costs ~12.6 µs against ~1.9 µs (Node 24, measured), and
+// every campaign message mints one of these links.
+const keys = new Map<string, KeyObject>();
 
 function mac(secret: string, payload: Buffer): Buffer {
   let key = keys.get(secret);
   if (!key) {
-    key = hmacKey(secret, 'preference-link');
+    key = createSecretKey(hmacKey(secret, 'preference-link'));
     if (keys.size > 8) keys.clear();
     keys.set(secret, key);
   }

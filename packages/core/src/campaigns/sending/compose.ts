@@ -46,23 +46,46 @@ export async function loadBatchSetting(
     .fork()
     .findOne(Mailbox, { id: campaign.mailbox_id, workspace: campaign.workspace_id }, { refresh: true });
   if (!row || !mailbox) return null;
-  // A body without merge fields renders the same for everyone: its text part is converted once per
-  // batch instead of once per recipient (exactly what buildCampaignMessage would produce).
-  const converted = row.text_body_custom || row.html_body.includes('{') ? null : htmlToText(row.html_body);
-  // (An entity such as &#123; turns into a brace: then it stays per recipient, as Liquid must not see it.)
-  const sameForAll = converted !== null && !converted.includes('{');
+  const text = textPlan(row);
   return {
     content: {
       subject: row.subject,
       preheader: row.preheader,
       htmlBody: row.html_body,
-      textBody: sameForAll ? (converted as string) : row.text_body,
-      textBodyCustom: row.text_body_custom || sameForAll || textTemplateUsable(row),
+      textBody: text.textBody,
+      textBodyCustom: text.custom,
     },
     replyTo: row.reply_to,
     mailbox,
     postalAddress: row.postal,
   };
+}
+
+type TextSource = { html_body: string; text_body: string; text_body_custom: boolean };
+
+/** The last few campaigns' text plans: the same content comes back for each of its batches. */
+const textPlans = new Map<string, { textBody: string; custom: boolean }>();
+
+/**
+ * How the text part is made for every recipient of this content. A body without merge fields renders
+ * the same for everyone: its text part is converted once instead of once per recipient (exactly what
+ * buildCampaignMessage would produce). (An entity such as &#123; turns into a brace: then it stays per
+ * recipient, as Liquid must not see it.) Worked out once per content, not per batch: the conversions
+ * cost milliseconds on a long body.
+ */
+function textPlan(row: TextSource): { textBody: string; custom: boolean } {
+  const key = `${row.text_body_custom ? 1 : 0}\u0000${row.html_body}\u0000${row.text_body}`;
+  const known = textPlans.get(key);
+  if (known) return known;
+  const converted = row.text_body_custom || row.html_body.includes('{') ? null : htmlToText(row.html_body);
+  const sameForAll = converted !== null && !converted.includes('{');
+  const plan = {
+    textBody: sameForAll ? (converted as string) : row.text_body,
+    custom: row.text_body_custom || sameForAll || textTemplateUsable(row),
+  };
+  if (textPlans.size >= 16) textPlans.clear();
+  textPlans.set(key, plan);
+  return plan;
 }
 
 const LIQUID_TAGS = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
@@ -73,7 +96,7 @@ const LIQUID_TAGS = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
  * every merge tag intact (no line wrap inside one) it is rendered as a text template — the same words
  * as converting each rendered HTML, without html-to-text per message (the engine's largest CPU cost).
  */
-function textTemplateUsable(row: { html_body: string; text_body: string; text_body_custom: boolean }) {
+function textTemplateUsable(row: TextSource) {
   if (row.text_body_custom || !row.html_body.includes('{')) return false;
   const inHtml = row.html_body.match(LIQUID_TAGS) ?? [];
   const inText = row.text_body.match(LIQUID_TAGS) ?? [];
