@@ -1,9 +1,11 @@
 // Campaign sending benchmark: one campaign to RECIPIENTS contacts (1 % of them suppressed) through 2
 // real worker processes to a local SMTP sink (smtp-server over TLS in this process, counting messages
 // per recipient), the per-mailbox throttle raised (RATE_LIMIT_MULTIPLIER) and the daily cap lifted.
-// Baseline in the same run (before and after the engine, 30,000 messages each, mean): plain pooled
-// nodemailer (raw-sender.ts) from the same number of processes
-// over the same number of connections per process, to the same sink.
+// Baselines in the same run (each before and after the engine, 30,000 messages each time, mean), from
+// the same number of processes over the same number of connections per process, to the same sink
+// (raw-sender.ts): plain pooled nodemailer, the issue's reference (`raw_*`, `ratio_over_raw`), and
+// packages/mailer's own pooled sender, which sends each message as one buffer (`mailer_*`,
+// `ratio_over_mailer`: the stricter comparison, reported beside it).
 //
 //   pnpm bench campaigns                      100,000 recipients
 //   pnpm bench campaigns --recipients 10000   a quick run
@@ -62,7 +64,10 @@ const started: {
   workers: [],
 };
 
+type RawKind = 'nodemailer' | 'mailer';
+
 function rawSender(
+  kind: RawKind,
   port: number,
   caFile: string,
   count: number,
@@ -79,6 +84,7 @@ function rawSender(
         String(offset),
         String(SMTP_CONNECTIONS_PER_MAILBOX),
         String(INFLIGHT),
+        kind,
       ],
       { env: { ...process.env, SINK_USER, SINK_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -136,13 +142,14 @@ async function prepare() {
   return { db, sink, env, sql, seeded, suppressed };
 }
 
-/** Baseline: the same number of messages, processes and connections, plain pooled nodemailer. */
-async function baseline(sink: CampaignSink, toSend: number, offset: number) {
+/** A baseline (raw-sender.ts): the same number of messages, processes and connections as the engine. */
+async function baseline(kind: RawKind, sink: CampaignSink, toSend: number, offset: number) {
   const perProcess = Math.ceil(toSend / WORKERS);
   const t = performance.now();
   const runs = await Promise.all(
     Array.from({ length: WORKERS }, (_, w) =>
       rawSender(
+        kind,
         sink.port,
         sink.env.MAILBOX_TLS_CA_FILE as string,
         Math.min(perProcess, toSend - w * perProcess),
@@ -153,7 +160,7 @@ async function baseline(sink: CampaignSink, toSend: number, offset: number) {
   const seconds = (performance.now() - t) / 1000;
   const cpuMs = runs.reduce((n, r) => n + r.cpuMs, 0);
   log(
-    `baseline: ${toSend} messages in ${round(seconds, 1)} s = ${round(toSend / seconds, 0)}/s, ${round(cpuMs / toSend, 2)} ms CPU each`,
+    `baseline (${kind}): ${toSend} messages in ${round(seconds, 1)} s = ${round(toSend / seconds, 0)}/s, ${round(cpuMs / toSend, 2)} ms CPU each`,
   );
   return { perSecond: toSend / seconds, cpuMsPerMessage: cpuMs / toSend };
 }
@@ -212,14 +219,17 @@ async function engineRun(
 
 async function main() {
   const { db, sink, env, sql, seeded, suppressed } = await prepare();
-  // The machine may be shared: the baseline runs before and after the engine (a sample of up to
+  // The machine may be shared: each baseline runs before and after the engine (a sample of up to
   // 30,000 messages each time, offset so every baseline address is new) and the mean is the reference.
   const sample = Math.min(RECIPIENTS - suppressed.length, 30_000);
-  const rawBefore = await baseline(sink, sample, 0);
+  const rawBefore = await baseline('nodemailer', sink, sample, 0);
+  const mailerBefore = await baseline('mailer', sink, sample, sample);
   const { endToEnd, rss, cpuMs, received } = await engineRun(env, sql, seeded.campaignId, db.url, sink);
-  const rawAfter = await baseline(sink, sample, sample);
+  const mailerAfter = await baseline('mailer', sink, sample, 2 * sample);
+  const rawAfter = await baseline('nodemailer', sink, sample, 3 * sample);
   const rawPerSecond = (rawBefore.perSecond + rawAfter.perSecond) / 2;
   const rawCpu = (rawBefore.cpuMsPerMessage + rawAfter.cpuMsPerMessage) / 2;
+  const mailerPerSecond = (mailerBefore.perSecond + mailerAfter.perSecond) / 2;
   const first = received[0]?.at ?? 0;
   const last = received[received.length - 1]?.at ?? 0;
   const sending = Math.max(0.001, (last - first) / 1000);
@@ -241,6 +251,11 @@ async function main() {
     worker_cpu_ms_per_message: round(cpuMs / Math.max(1, received.length), 2),
     raw_cpu_ms_per_message: round(rawCpu, 2),
     ratio_over_raw: round(perSecond / rawPerSecond, 3),
+    // The stricter reference: packages/mailer's pooled sender alone (one buffer per message).
+    mailer_messages_per_s: round(mailerPerSecond, 1),
+    mailer_before_after: [round(mailerBefore.perSecond, 1), round(mailerAfter.perSecond, 1)],
+    mailer_cpu_ms_per_message: round((mailerBefore.cpuMsPerMessage + mailerAfter.cpuMsPerMessage) / 2, 2),
+    ratio_over_mailer: round(perSecond / mailerPerSecond, 3),
     end_to_end_s: round(endToEnd, 1),
     sending_s: round(sending, 1),
     suppressed_received: received.filter((m) => suppressedSet.has(m.to)).length,

@@ -26,7 +26,7 @@ import {
   type MailFailure,
   transportFailure,
 } from './errors.ts';
-import { composeMime, validateMessage } from './mime.ts';
+import { toMailOptions, validateMessage } from './mime.ts';
 import { openSocket } from './socket.ts';
 import type {
   ConnectOptions,
@@ -176,21 +176,13 @@ export function createSmtpSender(
     async send(message: OutboundMessage): Promise<SmtpSendResult> {
       validateMessage(message);
       try {
-        // The MIME bytes are built whole first and handed over as one buffer: streamed part by part,
-        // each header block, boundary and encoded part became its own socket write (and TLS record)
-        // — about ten per message instead of one for the content.
-        const composed = composeMime(message);
-        const messageId = composed.messageId();
-        const envelope = composed.getEnvelope();
-        const raw = await composed.build();
-        const info = await transport.sendMail({
-          envelope,
-          raw,
-          disableFileAccess: true,
-          disableUrlAccess: true,
-        });
+        // nodemailer composes and streams the message itself. (Building the MIME whole first and
+        // handing it over as one buffer made fewer socket writes but cost more CPU: sendMail then
+        // wraps the raw bytes in a second MIME tree and stream. `pnpm bench campaigns`, same run:
+        // this sender 0.84 ms CPU a message that way against plain nodemailer's 0.64; now on par.)
+        const info = await transport.sendMail(toMailOptions(message));
         return {
-          messageId,
+          messageId: info.messageId,
           accepted: info.accepted.map(String),
           rejected: info.rejected.map(String),
           response: info.response,
