@@ -120,6 +120,12 @@ function count(counts: ChunkCounts, reason: ContactImportReportReason) {
   counts.byReason[reason] = (counts.byReason[reason] ?? 0) + 1;
 }
 
+/** A chunk's constant COPY segments, made once: its time stamp and the workspace column with its tabs. */
+interface Segments {
+  stamp: string;
+  workspace: string;
+}
+
 interface Decided {
   fresh: { c: Candidate; id: string }[];
   revived: { c: Candidate; id: string; insert: boolean }[];
@@ -181,10 +187,9 @@ async function decide(
 }
 
 /** New contacts by COPY; existing ones get the file's name and attributes (merged). */
-async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
-  const stamp = now.toISOString();
+async function writeContacts(db: pg.ClientBase, d: Decided, seg: Segments) {
+  const { stamp, workspace } = seg;
   // Per chunk, the constant parts of each line once; per row only what the file gave is escaped.
-  const workspace = `\t${copyField(state.workspaceId)}\t`;
   const tail = `\t${stamp}\t${stamp}\n`;
   await copyLines(
     db,
@@ -203,7 +208,7 @@ async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decide
             updated_at = $1
        from jsonb_to_recordset($2::jsonb) as r(id uuid, name text, attributes jsonb) where c.id = r.id`,
     [
-      now,
+      stamp,
       JSON.stringify(
         changed.map(({ c, id }) => ({ id, name: c.name ?? null, attributes: c.attributes ?? null })),
       ),
@@ -212,10 +217,9 @@ async function writeContacts(db: pg.ClientBase, state: ImportJobState, d: Decide
 }
 
 /** Subscriptions: inserted by COPY where none exists, else set active. */
-async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
-  const stamp = now.toISOString();
+async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: Decided, seg: Segments) {
+  const { stamp, workspace } = seg;
   const inserts = [...d.fresh.map((f) => f.id), ...d.revived.filter((r) => r.insert).map((r) => r.id)];
-  const workspace = `\t${copyField(state.workspaceId)}\t`;
   const tail = `\t${copyField(state.listId)}\tactive\t${state.express}\t${stamp}\t${stamp}\n`;
   await copyLines(
     db,
@@ -228,7 +232,7 @@ async function writeSubscriptions(db: pg.ClientBase, state: ImportJobState, d: D
     await db.query(
       `update subscription set status = 'active', express = $1, confirmed_at = null, unsubscribed_at = null,
               updated_at = $2 from unnest($4::uuid[]) as k(id) where contact_id = k.id and list_id = $3`,
-      [state.express, now, state.listId, updates],
+      [state.express, stamp, state.listId, updates],
     );
 }
 
@@ -249,8 +253,8 @@ const EVENT_COLUMNS = [
 ];
 
 /** One `imported` ledger event per subscribed contact, its personal part sealed under the contact's key. */
-async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided, now: Date) {
-  const stamp = now.toISOString();
+async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided, seg: Segments) {
+  const { stamp, workspace } = seg;
   // New contacts come with their key and event made ahead (prepare.ts); the others are done here.
   const ready = d.fresh.filter((f) => f.c.sealed);
   const rest = [...d.fresh.filter((f) => !f.c.sealed), ...d.revived];
@@ -261,9 +265,8 @@ async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided,
     d.revived.map((r) => r.id),
   );
   // Ids, time stamps, enumerations and sealed values (base64url) never need escaping.
-  const keyTail = `\t${copyField(state.workspaceId)}\t`;
   const keyLine = (id: string, contactId: string, sealed: string) =>
-    `${id}\tcontact\t${contactId}${keyTail}${copyField(sealed)}\t${stamp}\n`;
+    `${id}\tcontact\t${contactId}${workspace}${copyField(sealed)}\t${stamp}\n`;
   await copyLines(
     db,
     'subject_key',
@@ -273,7 +276,6 @@ async function writeEvents(db: pg.ClientBase, state: ImportJobState, d: Decided,
       ...keyed.rows.map((k) => keyLine(k.id, k.contactId, k.sealed)),
     ],
   );
-  const workspace = `\t${copyField(state.workspaceId)}\t`;
   const middle = `${[
     '',
     state.listId,
@@ -319,9 +321,10 @@ export async function writeChunk(
   const counts: ChunkCounts = { processed: candidates.length + report.length, imported: 0, byReason: {} };
   const decided = await decide(db, state, candidates, report);
   for (const entry of report) count(counts, entry.reason);
-  await writeContacts(db, state, decided, now);
-  await writeSubscriptions(db, state, decided, now);
-  await writeEvents(db, state, decided, now);
+  const seg: Segments = { stamp: now.toISOString(), workspace: `\t${copyField(state.workspaceId)}\t` };
+  await writeContacts(db, decided, seg);
+  await writeSubscriptions(db, state, decided, seg);
+  await writeEvents(db, state, decided, seg);
   counts.imported = decided.fresh.length + decided.revived.length;
   await copyRows(
     db,
