@@ -118,7 +118,11 @@ async function writeChunk(ctx: ImportContext, importId: string, seq: number, row
   );
 }
 
-/** Removes an import that never got queued (its chunks go with it). */
+/**
+ * Removes an import whose upload failed (its chunks go with it). One cancelled meanwhile stays, as
+ * cancelled, without chunks: a chunk whose insert was under way when the cancel committed (the cancel
+ * cannot see it) is removed here.
+ */
 async function discardImport(ctx: ImportContext, importId: string) {
   await execute(
     ctx.em,
@@ -126,6 +130,9 @@ async function discardImport(ctx: ImportContext, importId: string) {
     [importId],
     'run',
   ).catch(() => undefined);
+  await execute(ctx.em, 'delete from contact_import_chunk where import_id = ?', [importId], 'run').catch(
+    () => undefined,
+  );
 }
 
 /** The staged upload → `queued`, its audit entry and the worker's job, in one short transaction. */
