@@ -1,11 +1,11 @@
 // Campaign sending benchmark: one campaign to RECIPIENTS contacts (1 % of them suppressed) through 2
 // real worker processes to a local SMTP sink (smtp-server over TLS in this process, counting messages
 // per recipient), the per-mailbox throttle raised (RATE_LIMIT_MULTIPLIER) and the daily cap lifted.
-// Baselines in the same run (each before and after the engine, 30,000 messages each time, mean), from
-// the same number of processes over the same number of connections per process, to the same sink
-// (raw-sender.ts): plain pooled nodemailer, the issue's reference (`raw_*`, `ratio_over_raw`), and
-// packages/mailer's own pooled sender, which sends each message as one buffer (`mailer_*`,
-// `ratio_over_mailer`: the stricter comparison, reported beside it).
+// Baselines in the same run (each before and after the engine, 30,000 messages each time, mean): the
+// engine's own messages (composeMessage for recipients that exist only in the baseline, made before it
+// starts) from the same number of processes over the same number of connections per process, to the
+// same sink (raw-sender.ts): plain pooled nodemailer, the issue's reference (`raw_*`,
+// `ratio_over_raw`), and packages/mailer's own pooled sender (`mailer_*`, `ratio_over_mailer`).
 //
 //   pnpm bench campaigns                      100,000 recipients
 //   pnpm bench campaigns --recipients 10000   a quick run
@@ -16,10 +16,15 @@
 // (start job → campaign sent, snapshot included). Contacts are seeded with set-based SQL. Progress on
 // stderr; the last stdout line is one JSON object.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type SpawnedApp, spawnApp } from '@postern/runtime/testing';
 import { QUEUES } from '../../packages/contracts/src/index.ts';
+import { composeMessage, loadBatchSetting } from '../../packages/core/src/campaigns/sending/compose.ts';
+import { loadEngineCampaign } from '../../packages/core/src/campaigns/sending/shared.ts';
 import {
   addSuppressions,
   ensureAuditSealing,
@@ -70,8 +75,7 @@ function rawSender(
   kind: RawKind,
   port: number,
   caFile: string,
-  count: number,
-  offset: number,
+  messagesFile: string,
 ): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -80,8 +84,7 @@ function rawSender(
         new URL('./raw-sender.ts', import.meta.url).pathname,
         String(port),
         caFile,
-        String(count),
-        String(offset),
+        messagesFile,
         String(SMTP_CONNECTIONS_PER_MAILBOX),
         String(INFLIGHT),
         kind,
@@ -139,30 +142,82 @@ async function prepare() {
   log(
     `seeded ${RECIPIENTS.toLocaleString('en-US')} contacts (${suppressed.length} suppressed) in ${round((performance.now() - t) / 1000, 1)} s`,
   );
-  return { db, sink, env, sql, seeded, suppressed };
+  const config = loadConfig({ ...env, NODE_ENV: 'test', MIGRATION_DATABASE_URL: db.url });
+  const compose = await messageComposer(
+    sql,
+    { em: orm.em.fork(), config, keyring, clock: systemClock } as Parameters<typeof loadBatchSetting>[0],
+    seeded.campaignId,
+  );
+  return { db, sink, env, sql, seeded, suppressed, compose };
 }
 
-/** A baseline (raw-sender.ts): the same number of messages, processes and connections as the engine. */
-async function baseline(kind: RawKind, sink: CampaignSink, toSend: number, offset: number) {
+type Composer = (offset: number, count: number) => Promise<unknown[]>;
+
+/**
+ * The engine's own messages for baseline recipients: composeMessage (compose.ts) with the campaign's
+ * content, sender, postal address and links, for contacts that exist only here (`raw<i>@bench.test`,
+ * the seeded contacts' name and attributes). Rendering is not part of the baseline: the messages are
+ * made before it starts and handed to the senders as files.
+ */
+async function messageComposer(
+  sql: Sql,
+  ctx: Parameters<typeof loadBatchSetting>[0],
+  campaignId: string,
+): Promise<Composer> {
+  const campaign = await loadEngineCampaign(ctx.em, campaignId);
+  const setting = campaign && (await loadBatchSetting(ctx, campaign));
+  if (!campaign?.list_id || !setting) throw new Error('the seeded campaign cannot be composed');
+  const [contact] = await sql('select name, attributes from contact limit 1');
+  return async (offset, count) => {
+    const out: unknown[] = [];
+    for (let i = offset; i < offset + count; i++)
+      out.push(
+        await composeMessage(ctx.config, { ...campaign, list_id: campaign.list_id as string }, setting, {
+          id: randomUUID(),
+          contact_id: randomUUID(),
+          email: `raw${i}@bench.test`,
+          name: `Person ${i}`,
+          attributes: (contact?.attributes ?? {}) as Record<string, unknown>,
+        }),
+      );
+    return out;
+  };
+}
+
+/**
+ * A baseline (raw-sender.ts): the engine's messages (`compose`), the same number of processes,
+ * connections and sends in flight per process as the engine.
+ */
+async function baseline(
+  kind: RawKind,
+  sink: CampaignSink,
+  compose: Composer,
+  toSend: number,
+  offset: number,
+) {
   const perProcess = Math.ceil(toSend / WORKERS);
-  const t = performance.now();
-  const runs = await Promise.all(
-    Array.from({ length: WORKERS }, (_, w) =>
-      rawSender(
-        kind,
-        sink.port,
-        sink.env.MAILBOX_TLS_CA_FILE as string,
-        Math.min(perProcess, toSend - w * perProcess),
-        offset + w * perProcess,
-      ),
-    ),
-  );
-  const seconds = (performance.now() - t) / 1000;
-  const cpuMs = runs.reduce((n, r) => n + r.cpuMs, 0);
-  log(
-    `baseline (${kind}): ${toSend} messages in ${round(seconds, 1)} s = ${round(toSend / seconds, 0)}/s, ${round(cpuMs / toSend, 2)} ms CPU each`,
-  );
-  return { perSecond: toSend / seconds, cpuMsPerMessage: cpuMs / toSend };
+  const dir = mkdtempSync(join(tmpdir(), 'postern-bench-raw-'));
+  try {
+    const files: string[] = [];
+    for (let w = 0; w < WORKERS; w++) {
+      const file = join(dir, `messages-${w}.json`);
+      const n = Math.min(perProcess, toSend - w * perProcess);
+      writeFileSync(file, JSON.stringify(await compose(offset + w * perProcess, n)));
+      files.push(file);
+    }
+    const t = performance.now();
+    const runs = await Promise.all(
+      files.map((file) => rawSender(kind, sink.port, sink.env.MAILBOX_TLS_CA_FILE as string, file)),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    const cpuMs = runs.reduce((n, r) => n + r.cpuMs, 0);
+    log(
+      `baseline (${kind}): ${toSend} messages in ${round(seconds, 1)} s = ${round(toSend / seconds, 0)}/s, ${round(cpuMs / toSend, 2)} ms CPU each`,
+    );
+    return { perSecond: toSend / seconds, cpuMsPerMessage: cpuMs / toSend };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The engine: WORKERS worker processes, one campaigns.start job, until the campaign is sent. */
@@ -218,15 +273,15 @@ async function engineRun(
 }
 
 async function main() {
-  const { db, sink, env, sql, seeded, suppressed } = await prepare();
+  const { db, sink, env, sql, seeded, suppressed, compose } = await prepare();
   // The machine may be shared: each baseline runs before and after the engine (a sample of up to
   // 30,000 messages each time, offset so every baseline address is new) and the mean is the reference.
   const sample = Math.min(RECIPIENTS - suppressed.length, 30_000);
-  const rawBefore = await baseline('nodemailer', sink, sample, 0);
-  const mailerBefore = await baseline('mailer', sink, sample, sample);
+  const rawBefore = await baseline('nodemailer', sink, compose, sample, 0);
+  const mailerBefore = await baseline('mailer', sink, compose, sample, sample);
   const { endToEnd, rss, cpuMs, received } = await engineRun(env, sql, seeded.campaignId, db.url, sink);
-  const mailerAfter = await baseline('mailer', sink, sample, 2 * sample);
-  const rawAfter = await baseline('nodemailer', sink, sample, 3 * sample);
+  const mailerAfter = await baseline('mailer', sink, compose, sample, 2 * sample);
+  const rawAfter = await baseline('nodemailer', sink, compose, sample, 3 * sample);
   const rawPerSecond = (rawBefore.perSecond + rawAfter.perSecond) / 2;
   const rawCpu = (rawBefore.cpuMsPerMessage + rawAfter.cpuMsPerMessage) / 2;
   const mailerPerSecond = (mailerBefore.perSecond + mailerAfter.perSecond) / 2;
