@@ -306,7 +306,7 @@ async function main() {
     worker_cpu_ms_per_message: round(cpuMs / Math.max(1, received.length), 2),
     raw_cpu_ms_per_message: round(rawCpu, 2),
     ratio_over_raw: round(perSecond / rawPerSecond, 3),
-    // The stricter reference: packages/mailer's pooled sender alone (one buffer per message).
+    // The second reference: packages/mailer's pooled sender alone (what the engine sends through).
     mailer_messages_per_s: round(mailerPerSecond, 1),
     mailer_before_after: [round(mailerBefore.perSecond, 1), round(mailerAfter.perSecond, 1)],
     mailer_cpu_ms_per_message: round((mailerBefore.cpuMsPerMessage + mailerAfter.cpuMsPerMessage) / 2, 2),

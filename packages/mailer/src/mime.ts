@@ -79,11 +79,8 @@ export function toMailOptions(message: OutboundMessage): SendMailOptions {
   };
 }
 
-/** The message's MIME tree (nodemailer MailComposer): its Message-ID, envelope and bytes. */
-export const composeMime = (message: OutboundMessage) => new MailComposer(toMailOptions(message)).compile();
-
 /** MIME bytes of a message (nodemailer MailComposer). */
 export async function buildMime(message: OutboundMessage): Promise<Buffer> {
   validateMessage(message);
-  return composeMime(message).build();
+  return new MailComposer(toMailOptions(message)).compile().build();
 }
