@@ -10,7 +10,7 @@ export {
   type MailProtocol,
 } from './errors.ts';
 export { findMessage, testImap } from './imap.ts';
-export { buildMime } from './mime.ts';
+export { buildMime, type ComposedMime, composeMime } from './mime.ts';
 export {
   type AuthCheckStatus,
   checkSenderAuthentication,

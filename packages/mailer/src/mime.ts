@@ -1,7 +1,16 @@
-// Outbound messages: checked (no header injection, sane sizes), then turned into nodemailer's message
-// options or MIME bytes with MailComposer. The same mapping is used for sending and for buildMime.
+// Outbound messages: checked (no header injection, sane sizes), then composed into MIME bytes by
+// nodemailer: MailComposer builds the MIME tree (structure, headers, address and header encoding,
+// each part's transfer encoding) and composeMime writes that tree out in one synchronous pass with
+// nodemailer's own encoders — byte for byte what the tree's streaming build() makes (tested), at a
+// third of its cost: build() runs a pipeline of streams and a setImmediate per node and per part, the
+// larger share of the CPU of sending a small message. The pooled sender hands the bytes over raw.
+
+import type { Transform } from 'node:stream';
 import type { SendMailOptions } from 'nodemailer';
+import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type MimeNode from 'nodemailer/lib/mime-node';
+import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
 import { hasControlCharacters } from './connect.ts';
 import { MailInputError } from './errors.ts';
 import type { OutboundMessage } from './types.ts';
@@ -79,8 +88,88 @@ export function toMailOptions(message: OutboundMessage): SendMailOptions {
   };
 }
 
-/** MIME bytes of a message (nodemailer MailComposer). */
-export async function buildMime(message: OutboundMessage): Promise<Buffer> {
+/** One message ready for SMTP: its MIME bytes, the envelope and the Message-ID nodemailer made. */
+export interface ComposedMime {
+  raw: Buffer;
+  envelope: { from: string; to: string[] };
+  messageId: string;
+}
+
+/**
+ * Runs one of nodemailer's encoder streams over a part's whole content, synchronously: the one chunk
+ * and the end MimeNode's stream would give it (a string content reaches the encoder as one buffer),
+ * its output collected as it pushes it. The encoders wrap lines as they go (the last line is held
+ * until the end), so their output differs from the one-shot encode/wrap functions: running the
+ * streams' own steps is what keeps the bytes identical to build()'s.
+ */
+function encodeWith(encoder: Transform, content: Buffer): string {
+  const out: string[] = [];
+  encoder.push = (chunk: Buffer | string | null) => {
+    if (chunk !== null) out.push(typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
+    return true;
+  };
+  let failure: Error | null | undefined;
+  // 'buffer': what a Writable passes with a Buffer chunk (not one of BufferEncoding's names).
+  encoder._transform(content, 'buffer' as BufferEncoding, (error) => {
+    failure = error;
+  });
+  encoder._flush((error) => {
+    failure ??= error;
+  });
+  if (failure) throw failure;
+  return out.join('');
+}
+
+/**
+ * Writes one node of the tree as MimeNode.stream() does: headers, the content in its transfer
+ * encoding, then the children between boundaries. Only text content exists here (toMailOptions
+ * gives no attachments, files or URLs).
+ */
+function writeNode(node: MimeNode, out: string[]): void {
+  out.push(node.buildHeaders(), '\r\n\r\n');
+  const content = node.content;
+  if (content) {
+    if (typeof content !== 'string') throw new MailInputError('body', 'The message body must be text.');
+    const encoding = node.getTransferEncoding();
+    if (encoding === 'quoted-printable')
+      out.push(
+        encodeWith(new QpEncoder({ binary: !/^text\//i.test(node.contentType ?? '') }), Buffer.from(content)),
+      );
+    else if (encoding === 'base64') out.push(encodeWith(new Base64Encoder({}), Buffer.from(content)));
+    else out.push(content);
+  }
+  if (node.multipart) {
+    node.childNodes.forEach((child, i) => {
+      out.push(`${i ? '\r\n' : ''}--${node.boundary}\r\n`);
+      writeNode(child, out);
+    });
+    out.push(`\r\n--${node.boundary}--\r\n`);
+  }
+}
+
+/** The bytes of a MIME tree of text parts: what `root.build()` makes, without its streams. */
+export function writeMime(root: MimeNode): Buffer {
+  const out: string[] = [];
+  writeNode(root, out);
+  // As build() does, the message ends with a line break.
+  const text = out.join('');
+  return Buffer.from(text + (text.endsWith('\n') ? '' : text.endsWith('\r') ? '\n' : '\r\n'));
+}
+
+/** Checks the message and composes its MIME bytes (nodemailer's tree, written out synchronously). */
+export function composeMime(message: OutboundMessage): ComposedMime {
   validateMessage(message);
-  return new MailComposer(toMailOptions(message)).compile().build();
+  const root = new MailComposer(toMailOptions(message)).compile();
+  const raw = writeMime(root);
+  const envelope = root.getEnvelope();
+  return {
+    raw,
+    envelope: { from: envelope.from || message.from.address, to: envelope.to },
+    messageId: root.messageId(),
+  };
+}
+
+/** MIME bytes of a message. */
+export function buildMime(message: OutboundMessage): Buffer {
+  return composeMime(message).raw;
 }
