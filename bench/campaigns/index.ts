@@ -9,6 +9,7 @@
 //
 //   pnpm bench campaigns                      100,000 recipients
 //   pnpm bench campaigns --recipients 10000   a quick run
+//   pnpm bench campaigns --engine-only        the engine alone (no baselines): A/B of an engine change
 //
 // Figures: messages_per_s (engine: messages received by the sink ÷ time from the first to the last),
 // raw_messages_per_s, ratio_over_raw (goal ≥ 0.7), suppressed_received (must be 0),
@@ -47,7 +48,13 @@ import { createLogger, createQueueClient, loadConfig } from '../../packages/runt
 import { processTicks } from '../bulk/proc.ts';
 import { round, rssMb } from '../lib.ts';
 
-const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: {
+    recipients: { type: 'string', default: '100000' },
+    // Only the engine (no baselines, no ratio): a quick A/B of an engine change, compared by CPU per message.
+    'engine-only': { type: 'boolean', default: false },
+  },
+});
 const RECIPIENTS = Number(values.recipients);
 if (!Number.isInteger(RECIPIENTS) || RECIPIENTS < 100 || RECIPIENTS > 1_000_000) {
   process.stderr.write(
@@ -277,6 +284,22 @@ async function main() {
   // The machine may be shared: each baseline runs before and after the engine (a sample of up to
   // 30,000 messages each time, offset so every baseline address is new) and the mean is the reference.
   const sample = Math.min(RECIPIENTS - suppressed.length, 30_000);
+  if (values['engine-only']) {
+    const run = await engineRun(env, sql, seeded.campaignId, db.url, sink);
+    const span = ((run.received.at(-1)?.at ?? 0) - (run.received[0]?.at ?? 0)) / 1000;
+    console.log(
+      JSON.stringify({
+        recipients: RECIPIENTS,
+        messages_received: run.received.length,
+        messages_per_s: round(run.received.length / Math.max(0.001, span), 1),
+        worker_cpu_ms_per_message: round(run.cpuMs / Math.max(1, run.received.length), 3),
+        end_to_end_s: round(run.endToEnd, 1),
+        duplicates_received: sink.duplicates().length,
+        worker_peak_rss_mb: Math.max(...run.rss),
+      }),
+    );
+    return;
+  }
   const rawBefore = await baseline('nodemailer', sink, compose, sample, 0);
   const mailerBefore = await baseline('mailer', sink, compose, sample, sample);
   const { endToEnd, rss, cpuMs, received } = await engineRun(env, sql, seeded.campaignId, db.url, sink);

@@ -5,6 +5,7 @@
 // third of its cost: build() runs a pipeline of streams and a setImmediate per node and per part, the
 // larger share of the CPU of sending a small message. The pooled sender hands the bytes over raw.
 
+import { randomUUID } from 'node:crypto';
 import type { Transform } from 'node:stream';
 import type { SendMailOptions } from 'nodemailer';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
@@ -82,6 +83,9 @@ export function toMailOptions(message: OutboundMessage): SendMailOptions {
     ...(message.html !== undefined ? { html: message.html } : {}),
     ...(message.headers ? { headers: { ...message.headers } } : {}),
     ...(message.messageId ? { messageId: message.messageId } : {}),
+    // The random part of the multipart boundaries: without it every MIME node draws its own 8 bytes
+    // from crypto.randomBytes (~2 µs a call; only the root's are used). randomUUID draws from a cache.
+    baseBoundary: randomUUID().replaceAll('-', '').slice(0, 16),
     // Never read files or URLs named inside a message (nodemailer can, for attachments).
     disableFileAccess: true,
     disableUrlAccess: true,

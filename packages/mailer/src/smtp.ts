@@ -179,7 +179,13 @@ export function createSmtpSender(
       // campaigns`). A message the checks refuse throws MailInputError before any connection.
       const mime = composeMime(message);
       try {
-        const info = await transport.sendMail({ envelope: mime.envelope, raw: mime.raw });
+        // The Message-ID given too: nodemailer would otherwise make one for its raw node (five
+        // crypto.randomBytes calls) that appears nowhere.
+        const info = await transport.sendMail({
+          envelope: mime.envelope,
+          raw: mime.raw,
+          messageId: mime.messageId,
+        });
         return {
           messageId: mime.messageId,
           accepted: info.accepted.map(String),
