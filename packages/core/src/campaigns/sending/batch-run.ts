@@ -31,9 +31,10 @@ import { type SenderThrottle, type ThrottleLimits, takeSend } from './throttle.t
 export const MAX_ATTEMPTS = 5;
 /**
  * Recipients of one batch in flight at once: more than the pool's connections, so rendering, the
- * throttle and the claim of the next ones overlap the SMTP exchanges of others (they queue on the pool).
+ * throttle and the claim of the next ones overlap the SMTP exchanges of others (they queue on the
+ * pool). Enough that the connections stay busy while a group of claims waits its CLAIM_SPACING_MS.
  */
-export const SENDS_IN_FLIGHT_PER_BATCH = 6;
+export const SENDS_IN_FLIGHT_PER_BATCH = 10;
 /** Back-off after the n-th failed attempt: 1, 2, 4, 8 minutes… */
 export const defaultBackoffMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
 

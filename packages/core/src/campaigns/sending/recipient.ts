@@ -130,12 +130,13 @@ export async function markSkipped(
 /**
  * Records sends as `sent` a few at a time (one statement per SENT_FLUSH rows or SENT_FLUSH_MS; rows
  * found by primary key, as claimMany finds them): the claim before each SMTP transaction must be its
- * own statement, the outcome need not. A worker dying
- * before a flush leaves those rows `sending`, which the retry marks `unknown` — never sent twice.
+ * own statement, the outcome need not (a statement's fixed cost is several rows' worth: see
+ * CLAIM_SPACING_MS). A worker dying before a flush leaves those rows `sending` (at most SENT_FLUSH
+ * of them, or 200 ms of sends), which the retry marks `unknown` — never sent twice.
  */
 export class SentWriter {
-  static readonly SENT_FLUSH = 25;
-  static readonly SENT_FLUSH_MS = 100;
+  static readonly SENT_FLUSH = 50;
+  static readonly SENT_FLUSH_MS = 200;
   readonly #em: EntityManager;
   #rows: { id: string; message_id: string; sent_at: Date }[] = [];
   #timer: NodeJS.Timeout | null = null;
