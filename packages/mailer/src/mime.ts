@@ -1,9 +1,10 @@
 // Outbound messages: checked (no header injection, sane sizes), then composed into MIME bytes by
 // nodemailer: MailComposer builds the MIME tree (structure, headers, address and header encoding,
 // each part's transfer encoding) and composeMime writes that tree out in one synchronous pass with
-// nodemailer's own encoders — byte for byte what the tree's streaming build() makes (tested), at a
-// third of its cost: build() runs a pipeline of streams and a setImmediate per node and per part, the
-// larger share of the CPU of sending a small message. The pooled sender hands the bytes over raw.
+// nodemailer's own encoders — byte for byte what the tree's streaming build() makes (tested), at about
+// a quarter of its CPU (0.10 against 0.37 ms for a campaign message): build() runs a pipeline of
+// streams and a setImmediate per node and per part, nearly half of what sending a small message cost.
+// The pooled sender hands the bytes over raw.
 
 import { randomUUID } from 'node:crypto';
 import type { Transform } from 'node:stream';

@@ -37,9 +37,10 @@ export interface ClaimInput {
  * `sending`, its own subscription active (express on a CASL list), none of its own suppression hashes
  * present, the suppression key version unchanged.
  * The rows are found by primary key only — the ids also as an array, whose length the planner sees
- * (an unnamed statement is planned with its values; a JSON record set counts as 100 rows) — and the campaign is checked per row (a subquery, not
- * a join), so no plan can walk the (campaign_id, status) index: with a table analysed before the
- * snapshot (or never: autoanalyze lags), such a plan scans every pending row for each claim.
+ * (an unnamed statement is planned with its values; a JSON record set counts as 100 rows) — and the
+ * campaign is checked per row (a subquery, not a join), so no plan can walk the (campaign_id, status)
+ * index: with a table analysed before the snapshot (or never: autoanalyze lags), such a plan scans
+ * every pending row for each claim.
  * Returns the attempts after the claim by recipient id; an id missing from the map was not claimed.
  */
 export async function claimMany(
