@@ -279,19 +279,20 @@ async function engineRun(
   return { endToEnd, rss, cpuMs, received: sink.messages.slice(before) };
 }
 
+/** Seconds from the first message the sink received to the last. */
+function sendingSeconds(received: readonly { at: number }[]): number {
+  return Math.max(0.001, ((received.at(-1)?.at ?? 0) - (received[0]?.at ?? 0)) / 1000);
+}
+
 async function main() {
   const { db, sink, env, sql, seeded, suppressed, compose } = await prepare();
-  // The machine may be shared: each baseline runs before and after the engine (a sample of up to
-  // 30,000 messages each time, offset so every baseline address is new) and the mean is the reference.
-  const sample = Math.min(RECIPIENTS - suppressed.length, 30_000);
   if (values['engine-only']) {
     const run = await engineRun(env, sql, seeded.campaignId, db.url, sink);
-    const span = ((run.received.at(-1)?.at ?? 0) - (run.received[0]?.at ?? 0)) / 1000;
     console.log(
       JSON.stringify({
         recipients: RECIPIENTS,
         messages_received: run.received.length,
-        messages_per_s: round(run.received.length / Math.max(0.001, span), 1),
+        messages_per_s: round(run.received.length / sendingSeconds(run.received), 1),
         worker_cpu_ms_per_message: round(run.cpuMs / Math.max(1, run.received.length), 3),
         end_to_end_s: round(run.endToEnd, 1),
         duplicates_received: sink.duplicates().length,
@@ -300,6 +301,9 @@ async function main() {
     );
     return;
   }
+  // The machine may be shared: each baseline runs before and after the engine (a sample of up to
+  // 30,000 messages each time, offset so every baseline address is new) and the mean is the reference.
+  const sample = Math.min(RECIPIENTS - suppressed.length, 30_000);
   const rawBefore = await baseline('nodemailer', sink, compose, sample, 0);
   const mailerBefore = await baseline('mailer', sink, compose, sample, sample);
   const { endToEnd, rss, cpuMs, received } = await engineRun(env, sql, seeded.campaignId, db.url, sink);
@@ -308,9 +312,7 @@ async function main() {
   const rawPerSecond = (rawBefore.perSecond + rawAfter.perSecond) / 2;
   const rawCpu = (rawBefore.cpuMsPerMessage + rawAfter.cpuMsPerMessage) / 2;
   const mailerPerSecond = (mailerBefore.perSecond + mailerAfter.perSecond) / 2;
-  const first = received[0]?.at ?? 0;
-  const last = received[received.length - 1]?.at ?? 0;
-  const sending = Math.max(0.001, (last - first) / 1000);
+  const sending = sendingSeconds(received);
   const perSecond = received.length / sending;
   const suppressedSet = new Set(suppressed.map((a) => a.toLowerCase()));
   const [counters] = await sql(

@@ -175,8 +175,9 @@ export function createSmtpSender(
   return {
     async send(message: OutboundMessage): Promise<SmtpSendResult> {
       // nodemailer's MIME tree written out synchronously (mime.ts), then handed to the pool as raw
-      // bytes: the tree's own streaming build cost more than the rest of the send (`pnpm bench
-      // campaigns`). A message the checks refuse throws MailInputError before any connection.
+      // bytes: the tree's own streaming build cost about as much CPU as the rest of the send (0.37
+      // against ~0.4 ms a campaign message). A message the checks refuse throws MailInputError
+      // before any connection.
       const mime = composeMime(message);
       try {
         // The Message-ID given too: nodemailer would otherwise make one for its raw node (five
@@ -185,6 +186,9 @@ export function createSmtpSender(
           envelope: mime.envelope,
           raw: mime.raw,
           messageId: mime.messageId,
+          // Raw bytes name no file or URL, but the transport's guard stays on all the same.
+          disableFileAccess: true,
+          disableUrlAccess: true,
         });
         return {
           messageId: mime.messageId,
